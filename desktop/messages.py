@@ -1,0 +1,112 @@
+"""Every user-facing message, in Vietnamese, under a stable code.
+
+Code prefixes: NUM (number/cell input), FORM (form definitions), EXPR (rule
+expressions), RULE (findings), STORE (database), JSON (interchange), CLI.
+Tests and other programs match on codes; people read the text.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # --- cell input -------------------------------------------------------
+    "NUM001": "Ô này cần một số, không phải “{text}”.",
+    "NUM002": "“{text}” sai cách ghi số: dấu chấm (.) để phân cách hàng nghìn theo nhóm 3 chữ số "
+    "(ví dụ 1.562), dấu phẩy (,) để ghi phần thập phân (ví dụ 93,66).",
+    "NUM003": "Ô này chỉ nhận số nguyên, không có phần thập phân (“{text}”).",
+    "NUM004": "Ô này không nhận số âm (“{text}”); chỉ các cột tăng/giảm mới được ghi dấu trừ.",
+    "NUM005": "Giá trị {text} vượt quá giới hạn cho phép của ô ({limit}).",
+    "NUM006": "Quá nhiều chữ số thập phân (“{text}”): tối đa {places} chữ số sau dấu phẩy.",
+    "NUM007": "Ngày “{text}” không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/01/2020.",
+    "NUM008": "Ô này chỉ nhận Có hoặc Không (“{text}”).",
+    "NUM009": "“{text}” không nằm trong danh sách lựa chọn: {choices}.",
+    "NUM010": "Ô này được tính tự động, không nhập trực tiếp.",
+    "NUM011": "Nội dung quá dài ({length} ký tự; tối đa {limit}).",
+    # --- form definitions -------------------------------------------------
+    "FORM001": "{file}: không đọc được tệp ({reason}).",
+    "FORM002": "{file}, dòng {line}: cú pháp YAML sai: {reason}.",
+    "FORM003": "{file}, dòng {line}: thiếu trường bắt buộc “{field}”{where}.",
+    "FORM004": "{file}, dòng {line}: trường “{field}” phải là {expected}{where}.",
+    "FORM005": "{file}, dòng {line}: trường “{field}” không được hỗ trợ{where}; các trường hợp lệ: {allowed}.",
+    "FORM006": "{file}, dòng {line}: mã “{ident}” bị trùng{where}; mỗi mã chỉ được dùng một lần.",
+    "FORM007": "{file}, dòng {line}: giá trị “{value}” của trường “{field}” không hợp lệ{where}; chọn một trong: {allowed}.",
+    "FORM008": "{file}, dòng {line}: biểu thức “{expr}” sai: {reason}",
+    "FORM009": "{file}, dòng {line}: tham chiếu tới “{ident}” không tồn tại{where}.",
+    "FORM010": "{file}, dòng {line}: cột tính toán “{ident}” cần trường “expr”.",
+    "FORM011": "{file}, dòng {line}: cột “{ident}” kiểu lựa chọn cần danh sách “choices”.",
+    "FORM012": "{file}: tệp biểu mẫu “{ref}” khai báo trong bộ biểu mẫu không tồn tại.",
+    "FORM013": "{file}: bộ biểu mẫu “{ident}” phiên bản {version} đã được khai báo ở {other}.",
+    "FORM014": "{file}, dòng {line}: biểu mẫu phải có đúng một cột mã dòng (kind: row_code) "
+    "và một cột tên dòng (kind: row_label).",
+    "FORM015": "{file}, dòng {line}: danh sách “{ident}” chưa được khai báo trong mục “lists” của bộ biểu mẫu.",
+    "FORM016": "Thư mục biểu mẫu “{path}” không tồn tại.",
+    "FORM017": "{file}: bị bỏ qua vì có lỗi; các biểu mẫu khác của bộ vẫn được nạp.",
+    # --- rule expressions -------------------------------------------------
+    "EXPR001": "ký tự không hợp lệ “{char}” ở vị trí {pos}.",
+    "EXPR002": "thiếu “{expected}” ở vị trí {pos}.",
+    "EXPR003": "không hiểu “{token}” ở vị trí {pos}.",
+    "EXPR004": "hàm “{name}” không tồn tại; các hàm có: {allowed}.",
+    "EXPR005": "hàm “{name}” cần {expected} tham số, đang có {actual}.",
+    "EXPR006": "“@” chỉ dùng được trong quy tắc áp dụng cho từng cột.",
+    "EXPR007": "biểu thức quá dài hoặc lồng quá sâu.",
+    "EXPR008": "phép chia cho 0.",
+    "EXPR009": "tham số thứ {index} của hàm “{name}” phải là {expected}.",
+    # --- findings ---------------------------------------------------------
+    "RULE001": "Cột {column} phải bằng {formula}: đang ghi {actual}, tính ra {expected}.",
+    "RULE002": "Dòng “{row}” phải bằng tổng {parts}: cột {column} đang ghi {actual}, tổng là {expected}.",
+    "RULE003": "Cột {column} đang để trống nhưng các ô thành phần có số liệu (tổng {expected}).",
+    "RULE004": "Quy tắc {rule}: cột {column} đang ghi {actual}, giá trị đúng là {expected}.",
+    "RULE005": "Quy tắc {rule} không tính được: {reason}",
+    # --- store ------------------------------------------------------------
+    "STORE001": "Tệp dữ liệu “{path}” bị hỏng hoặc không phải cơ sở dữ liệu của CCHC Desktop ({reason}).",
+    "STORE002": "Có bản sao lưu gần nhất còn tốt: “{backup}” ({when}). Chạy “cchc --db {path} restore” "
+    "để khôi phục từ bản này.",
+    "STORE003": "Không tìm thấy bản sao lưu nào còn tốt cho “{path}”.",
+    "STORE004": "Không ghi được dữ liệu: ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại; "
+    "chưa có gì bị thay đổi.",
+    "STORE005": "Không ghi được dữ liệu vào “{path}”: thư mục hoặc tệp chỉ cho phép đọc. "
+    "Hãy chọn thư mục khác hoặc cấp quyền ghi; chưa có gì bị thay đổi.",
+    "STORE006": "Không mở được tệp dữ liệu “{path}” ({reason}).",
+    "STORE007": "Tệp dữ liệu được tạo bởi phiên bản mới hơn (lược đồ {found}, phiên bản này hỗ trợ đến {supported}). "
+    "Hãy cập nhật CCHC Desktop.",
+    "STORE008": "Không tìm thấy báo cáo số {report}.",
+    "STORE009": "Không tìm thấy đơn vị “{unit}”.",
+    "STORE010": "Đã khôi phục “{path}” từ bản sao lưu “{backup}”.",
+    "STORE011": "Không ghi được dữ liệu ({reason}); chưa có gì bị thay đổi.",
+    "STORE012": "Báo cáo của {unit} kỳ {period} theo bộ biểu mẫu này đã có (số {report}).",
+    "STORE013": "Không tìm thấy dòng “{row}” trong biểu {form}.",
+    # --- interchange ------------------------------------------------------
+    "JSON001": "Tệp “{file}” không phải JSON hợp lệ ({reason}).",
+    "JSON002": "Tệp “{file}” không phải báo cáo CCHC (thiếu hoặc sai trường “{field}”).",
+    "JSON003": "Tệp “{file}” dùng định dạng phiên bản {found}; phiên bản này đọc được: {supported}.",
+    "JSON004": "Tệp “{file}”: bộ biểu mẫu “{form_set}” phiên bản {version} không có trong máy.",
+    "JSON005": "Tệp “{file}”: biểu “{form}”, dòng “{row}”, cột “{column}”: {reason}",
+    "JSON006": "Tệp “{file}”: biểu “{form}” không thuộc bộ biểu mẫu của báo cáo.",
+    "JSON007": "Tệp “{file}”: tệp đính kèm “{name}” sai mã kiểm tra SHA-256.",
+    "JSON008": "Đã nhập báo cáo số {report}: {unit}, {period}.",
+    # --- cli --------------------------------------------------------------
+    "CLI001": "Cửa sổ ứng dụng chưa có trong phiên bản này; hãy dùng các lệnh “cchc …” (xem “cchc --help”).",
+    "CLI002": "Đã tạo dữ liệu mẫu trong “{path}”: {reports} báo cáo.",
+    "CLI003": "Không có lỗi.",
+    "CLI004": "{errors} lỗi, {warnings} cảnh báo.",
+    "CLI005": "Tất cả {sets} bộ biểu mẫu ({forms} biểu) đều hợp lệ.",
+    "CLI006": "Đã xuất báo cáo số {report} ra “{file}”.",
+    "CLI007": "Lỗi không mong đợi: {reason}. Chi tiết đã ghi vào “{log}”.",
+}
+
+
+def msg(code: str, **params: object) -> str:
+    """The catalogue text for ``code`` with ``params`` filled in."""
+    return MESSAGES[code].format(**params)
+
+
+class CchcError(Exception):
+    """An expected failure with a catalogued Vietnamese message.
+
+    Raised by the core for bad input, damaged files and the like; callers
+    show ``str(error)`` and carry on: nothing has been changed.
+    """
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(msg(code, **params))

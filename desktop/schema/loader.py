@@ -1,0 +1,693 @@
+"""Loading form sets from YAML, in stages: read -> normalise -> check -> build.
+
+- read: YAML text to plain data that remembers each key's line;
+- normalise: each field checked for presence and type, defaults applied,
+  shorthands expanded, into ``model`` objects;
+- check: references (columns, rows, lists, forms), duplicates and rule
+  expressions, across the whole form and set;
+- build: header identities and total rows become rules, numbers assigned.
+
+A problem never raises out of here: it becomes a ``Problem`` naming the file,
+the line and what to fix, the broken form is left out, and the rest of the
+set still loads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from desktop.messages import CchcError, msg
+from desktop.rules import expr as ex
+from desktop.schema.model import (
+    COLUMN_KINDS,
+    LEVELS,
+    ORIENTATIONS,
+    ROW_STYLES,
+    SCOPES,
+    SEVERITIES,
+    Column,
+    Form,
+    FormSet,
+    RowSpec,
+    Rule,
+    iter_leaves,
+)
+from desktop.values import KINDS, CellType
+
+SET_FILE = "set.yaml"
+_IDENT = re.compile(r"^[A-Za-z0-9_.\-:]+$")
+_COLUMN_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    text: str
+    file: str
+    line: int = 0
+
+
+class LoadFailed(Exception):
+    """Internal: stops normalising the current form after its problems are recorded."""
+
+
+# --- stage 1: read ---------------------------------------------------------
+
+
+class LineDict(dict):
+    line = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: dict = {}
+
+
+class LineList(list):
+    line = 0
+
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    pass
+
+
+def _construct_mapping(loader, node):
+    loader.flatten_mapping(node)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, (str, int)):
+            raise yaml.MarkedYAMLError(problem="khóa phải là chữ", problem_mark=key_node.start_mark)
+        key = str(key)
+        if key in mapping:
+            raise _DuplicateKey(key, line)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.lines[key] = line
+    return mapping
+
+
+def _construct_sequence(loader, node):
+    items = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    items.line = node.start_mark.line + 1
+    return items
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int) -> None:
+        self.key, self.line = key, line
+
+
+def read_yaml(path: Path, shown: str, problems: list[Problem]):
+    """Stage 1. The file's data, or None with a problem recorded."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(_problem("FORM001", shown, 0, reason=_reason(error)))
+        return None
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except _DuplicateKey as dup:
+        problems.append(_problem("FORM006", shown, dup.line, ident=dup.key, where=""))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 0
+        problems.append(_problem("FORM002", shown, line, reason=error.problem or str(error)))
+    except yaml.YAMLError as error:
+        problems.append(_problem("FORM002", shown, 0, reason=str(error)))
+    return None
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return "không phải văn bản UTF-8"
+    if isinstance(error, FileNotFoundError):
+        return "không tồn tại"
+    return getattr(error, "strerror", None) or str(error)
+
+
+def _problem(code: str, file: str, line: int, **params) -> Problem:
+    return Problem(code, msg(code, file=file, line=line, **params), file, line)
+
+
+# --- stage 2: normalise ----------------------------------------------------
+
+
+class _Fields:
+    """Reads one mapping's fields, recording problems with file and line."""
+
+    def __init__(self, data, file: str, problems: list[Problem], where: str = "", line: int = 0) -> None:
+        self.file = file
+        self.problems = problems
+        self.where = where
+        self.used: set[str] = set()
+        self.failed = False
+        if not isinstance(data, LineDict):
+            self.data: LineDict = LineDict()
+            self.line = getattr(data, "line", 0) or line
+            self.fail("FORM004", field=where.strip(" ()") or "mục", expected="một bảng khóa: giá trị")
+            return
+        self.data = data
+        self.line = data.line or line
+
+    def line_of(self, name: str) -> int:
+        return self.data.lines.get(name, self.line)
+
+    def fail(self, code: str, line: int | None = None, **params) -> None:
+        self.failed = True
+        params.setdefault("where", self.where)
+        self.problems.append(_problem(code, self.file, line or self.line, **params))
+
+    def get(self, name: str, kind=str, required: bool = False, default=None, choices=None):
+        self.used.add(name)
+        if name not in self.data or self.data[name] is None:
+            if required:
+                self.fail("FORM003", field=name)
+            return default
+        value = self.data[name]
+        expected = {str: "chữ", int: "số nguyên", bool: "true/false", list: "một danh sách", dict: "một bảng"}
+        if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if kind is dict:
+            ok = isinstance(value, LineDict)
+        if not ok:
+            self.fail("FORM004", self.line_of(name), field=name, expected=expected.get(kind, str(kind)))
+            return default
+        if choices is not None and value not in choices:
+            self.fail("FORM007", self.line_of(name), field=name, value=value, allowed=", ".join(map(str, choices)))
+            return default
+        return value
+
+    def done(self) -> None:
+        extra = [k for k in self.data if k not in self.used]
+        for key in extra:
+            self.fail("FORM005", self.line_of(key), field=key, allowed=", ".join(sorted(self.used)))
+
+
+def _normalise_column(data, file: str, problems: list[Problem], line: int) -> Column:
+    where = ""
+    if isinstance(data, LineDict) and isinstance(data.get("id"), str):
+        where = f" (cột “{data['id']}”)"
+    elif isinstance(data, LineDict) and isinstance(data.get("label"), str):
+        where = f" (cột “{data['label']}”)"
+    f = _Fields(data, file, problems, where, line)
+    column = Column(label=f.get("label", required=True, default=""), line=f.line)
+    column.id = f.get("id")
+    children = f.get("children", list, default=None)
+    column.width = f.get("width", int)
+    if children is not None:
+        column.children = [_normalise_column(c, file, problems, children.line) for c in children]
+        if not column.children:
+            f.fail("FORM004", f.line_of("children"), field="children", expected="một danh sách không rỗng")
+    else:
+        if column.id is None:
+            f.fail("FORM003", field="id")
+        elif not _COLUMN_ID.match(column.id):
+            f.fail("FORM007", f.line_of("id"), field="id", value=column.id,
+                   allowed="chữ cái không dấu, chữ số và “_”, bắt đầu bằng chữ")
+        column.number = f.get("number", int)
+        column.kind = f.get("kind", default="data", choices=COLUMN_KINDS)
+        kind = f.get("type", default="text" if column.kind != "data" else "count", choices=KINDS)
+        choices = f.get("choices", list, default=[])
+        result = f.get("result", default="count", choices=("count", "integer", "decimal", "percent"))
+        column.ctype = CellType(
+            kind=kind,
+            choices=tuple(str(c) for c in choices),
+            decimals=f.get("decimals", int),
+            signed=f.get("signed", bool, default=False),
+            result=result,
+        )
+        column.equals = f.get("equals")
+        expr_text = f.get("expr")
+        if kind == "computed":
+            if not expr_text:
+                f.fail("FORM010", ident=column.id)
+            else:
+                column.expr = _parse_expr(expr_text, f, "expr")
+        if kind == "choice" and not choices:
+            f.fail("FORM011", ident=column.id)
+    f.done()
+    if f.failed:
+        raise LoadFailed
+    return column
+
+
+def _parse_expr(text: str, f: _Fields, field: str, identity: bool = False):
+    try:
+        return ex.parse_identity(text) if identity else ex.parse(text)
+    except CchcError as error:
+        f.fail("FORM008", f.line_of(field), expr=text, reason=str(error))
+        return None
+
+
+_ROW_GENERATORS = ("units", "items", "repeat")
+
+
+def _normalise_row(data, file: str, problems: list[Problem], line: int) -> RowSpec:
+    where = ""
+    if isinstance(data, LineDict):
+        for key in ("id", "code", "label") + _ROW_GENERATORS:
+            if isinstance(data.get(key), str):
+                where = f" (dòng “{data[key]}”)"
+                break
+    f = _Fields(data, file, problems, where, line)
+    generators = [g for g in _ROW_GENERATORS if g in f.data]
+    if len(generators) > 1:
+        f.fail("FORM005", field=generators[1], allowed=generators[0])
+    if generators:
+        kind = generators[0]
+        spec = RowSpec(kind=kind, line=f.line)
+        if kind == "units":
+            spec.source = f.get("units", required=True, choices=LEVELS)
+        elif kind == "items":
+            spec.source = f.get("items", required=True)
+        else:
+            spec.source = f.get("repeat", required=True)
+            spec.label = f.get("label", default="")
+        spec.code_format = f.get("code_format", default="{n}")
+        spec.style = f.get("style", default="normal", choices=ROW_STYLES)
+    else:
+        spec = RowSpec(kind="fixed", line=f.line)
+        spec.id = f.get("id", required=True)
+        if spec.id is not None and not _IDENT.match(spec.id):
+            f.fail("FORM007", f.line_of("id"), field="id", value=spec.id,
+                   allowed="chữ, số và các dấu . _ - : (không dấu cách)")
+        spec.code = f.get("code", default="")
+        spec.label = f.get("label", required=True, default="")
+        spec.style = f.get("style", default="normal", choices=ROW_STYLES)
+        total = f.data.get("total")
+        f.used.add("total")
+        if isinstance(total, str) and total in ("children", "units", "items"):
+            spec.total = total
+        elif isinstance(total, list) and all(isinstance(t, (str, int)) for t in total) and total:
+            spec.total = [str(t) for t in total]
+        elif total is not None:
+            f.fail("FORM007", f.line_of("total"), field="total", value=total,
+                   allowed="children, units, items hoặc danh sách mã dòng")
+        children = f.get("children", list, default=[])
+        spec.children = []
+        for child in children:
+            try:
+                spec.children.append(_normalise_row(child, file, problems, children.line))
+            except LoadFailed:
+                f.failed = True
+    f.done()
+    if f.failed:
+        raise LoadFailed
+    return spec
+
+
+def _normalise_rule(data, file: str, problems: list[Problem], line: int) -> Rule:
+    where = f" (quy tắc “{data.get('id')}”)" if isinstance(data, LineDict) and data.get("id") else ""
+    f = _Fields(data, file, problems, where, line)
+    rule = Rule(
+        id=f.get("id", required=True, default=""),
+        severity=f.get("severity", default="error", choices=SEVERITIES),
+        check=None,
+        text=f.get("check", required=True, default=""),
+        scope=f.get("scope", default="each_row", choices=SCOPES),
+        message=f.get("message"),
+        line=f.line,
+    )
+    row = f.get("row")
+    rows = f.get("rows", list)
+    column = f.get("column")
+    columns = f.get("columns", list)
+    if rule.scope == "row" and not row:
+        f.fail("FORM003", field="row")
+    if rule.scope == "column" and not column:
+        f.fail("FORM003", field="column")
+    if row:
+        rows = [row]
+    if column:
+        columns = [column]
+    rule.rows = tuple(str(r) for r in rows) if rows else None
+    rule.columns = tuple(str(c) for c in columns) if columns else None
+    if rule.text:
+        rule.check = _parse_expr(rule.text, f, "check")
+        if rule.check is not None and not _is_comparison(rule.check):
+            f.fail("FORM008", f.line_of("check"), expr=rule.text,
+                   reason="quy tắc phải là một phép so sánh (==, !=, <, <=, >, >=).")
+    f.done()
+    if f.failed:
+        raise LoadFailed
+    return rule
+
+
+def _is_comparison(node) -> bool:
+    return isinstance(node, ex.Binary) and node.op in ex.COMPARISONS
+
+
+def normalise_form(data, file: str, problems: list[Problem]) -> Form | None:
+    """Stage 2 for one form file."""
+    f = _Fields(data, file, problems, "")
+    if f.failed:
+        return None
+    code = f.get("code", required=True, default="")
+    printed = f.get("printed_code", required=True, default="")
+    title = f.get("title", required=True, default="")
+    subtitle = f.get("subtitle", default="")
+    attachment = f.get("attachment_line", default="")
+    orientation = f.get("orientation", default="portrait", choices=ORIENTATIONS)
+    numbered = f.get("numbered", bool, default=False)
+    raw_columns = f.get("columns", list, required=True, default=[])
+    raw_rows = f.get("rows", list, required=True, default=[])
+    raw_identities = f.get("identities", list, default=[])
+    raw_rules = f.get("rules", list, default=[])
+    f.done()
+    columns: list[Column] = []
+    rows: list[RowSpec] = []
+    rules: list[Rule] = []
+    for item in raw_columns:
+        try:
+            columns.append(_normalise_column(item, file, problems, raw_columns.line))
+        except LoadFailed:
+            f.failed = True
+    for item in raw_rows:
+        try:
+            rows.append(_normalise_row(item, file, problems, raw_rows.line))
+        except LoadFailed:
+            f.failed = True
+    for item in raw_rules:
+        try:
+            rules.append(_normalise_rule(item, file, problems, raw_rules.line))
+        except LoadFailed:
+            f.failed = True
+    for index, text in enumerate(raw_identities):
+        line = raw_identities.line + index + 1
+        if not isinstance(text, str):
+            f.fail("FORM004", line, field="identities", expected="chữ, ví dụ \"(3)=(7)+(11)\"")
+            continue
+        tree = _parse_expr(text, _Fields(LineDict(), file, problems, line=line), "identities", identity=True)
+        if tree is None:
+            f.failed = True
+        elif not (_is_comparison(tree) and tree.op == "=="):
+            f.fail("FORM008", line, expr=text, reason="hằng đẳng thức phải có dạng (a)=(b)+(c).")
+        else:
+            rules.append(Rule(id=text.replace(" ", ""), severity="error", check=tree, text=text,
+                              kind="identity", line=line))
+    if f.failed:
+        return None
+    form = Form(code=code, printed_code=printed, title=title, columns=columns, rows=rows, rules=rules,
+                subtitle=subtitle, attachment_line=attachment, orientation=orientation, file=file)
+    if numbered:
+        number = 1
+        for leaf in form.leaves:
+            if leaf.number is None:
+                leaf.number = number
+            number = leaf.number + 1
+        form.__post_init__()
+    return form
+
+
+# --- stage 3: check ---------------------------------------------------------
+
+
+def check_form(form: Form, form_set_lists: dict, form_codes: set[str], problems: list[Problem]) -> bool:
+    """Stage 3: every reference resolves, every id is unique."""
+    before = len(problems)
+    file = form.file
+
+    def fail(code: str, line: int, **params) -> None:
+        params.setdefault("where", "")
+        problems.append(_problem(code, file, line, **params))
+
+    seen_columns: dict[str, int] = {}
+    seen_numbers: dict[int, int] = {}
+    for leaf in form.leaves:
+        if leaf.id in seen_columns:
+            fail("FORM006", leaf.line, ident=leaf.id)
+        seen_columns[leaf.id] = leaf.line
+        if leaf.number is not None:
+            if leaf.number in seen_numbers:
+                fail("FORM006", leaf.line, ident=f"({leaf.number})")
+            seen_numbers[leaf.number] = leaf.line
+    kinds = [leaf.kind for leaf in form.leaves]
+    if kinds.count("row_code") != 1 or kinds.count("row_label") != 1:
+        fail("FORM014", form.columns[0].line if form.columns else 0)
+
+    row_ids: dict[str, int] = {}
+    sections: set[str] = set()
+
+    def visit(specs: list[RowSpec]) -> None:
+        for spec in specs:
+            if spec.kind == "fixed":
+                if spec.id in row_ids:
+                    fail("FORM006", spec.line, ident=spec.id)
+                row_ids[spec.id] = spec.line
+            elif spec.kind == "items" and spec.source not in form_set_lists:
+                fail("FORM015", spec.line, ident=spec.source)
+            elif spec.kind == "repeat":
+                if spec.source in sections:
+                    fail("FORM006", spec.line, ident=spec.source)
+                sections.add(spec.source)
+            visit(spec.children)
+
+    visit(form.rows)
+
+    def visit_totals(specs: list[RowSpec]) -> None:
+        for spec in specs:
+            if isinstance(spec.total, list):
+                for ref in spec.total:
+                    if ref not in row_ids:
+                        fail("FORM009", spec.line, ident=ref, where=f" (tổng của dòng “{spec.id}”)")
+            visit_totals(spec.children)
+
+    visit_totals(form.rows)
+
+    def check_tree(tree, line: int, text: str, column_rule: bool) -> None:
+        for node in ex.walk(tree):
+            if isinstance(node, ex.ColRef):
+                if node.current and not column_rule:
+                    fail("FORM008", line, expr=text, reason=msg("EXPR006"))
+                elif node.name is not None and node.name not in form.by_id:
+                    fail("FORM009", line, ident=node.name, where=f" (trong “{text}”)")
+                elif node.number is not None and node.number not in form.by_number:
+                    fail("FORM009", line, ident=f"({node.number})", where=f" (trong “{text}”)")
+            elif isinstance(node, ex.Call):
+                if node.name == "form":
+                    if node.args[0].value not in form_codes:
+                        fail("FORM009", line, ident=node.args[0].value, where=f" (biểu, trong “{text}”)")
+                    continue
+                for arg in node.args:
+                    if isinstance(arg, ex.Str) and node.name in ("cell", "sum_rows", "sum_of") \
+                            and arg.value not in row_ids:
+                        fail("FORM009", line, ident=arg.value, where=f" (dòng, trong “{text}”)")
+
+    for leaf in form.leaves:
+        if leaf.expr is not None:
+            check_tree(leaf.expr, leaf.line, leaf.id, False)
+        if leaf.equals:
+            text = f"({leaf.number})={leaf.equals}" if "(" in leaf.equals else f"{leaf.id}=={leaf.equals}"
+            if "(" in leaf.equals and leaf.number is None:
+                fail("FORM003", leaf.line, field="number", where=f" (cột “{leaf.id}” có hằng đẳng thức)")
+                continue
+            try:
+                tree = ex.parse_identity(text)
+            except CchcError as error:
+                fail("FORM008", leaf.line, expr=leaf.equals, reason=str(error))
+                continue
+            check_tree(tree, leaf.line, leaf.equals, False)
+    for rule in form.rules:
+        column_rule = rule.columns is not None
+        check_tree(rule.check, rule.line, rule.text, column_rule)
+        for ref in rule.rows or ():
+            if ref not in row_ids:
+                fail("FORM009", rule.line, ident=ref, where=f" (quy tắc “{rule.id}”)")
+        for ref in rule.columns or ():
+            if ref not in form.by_id:
+                fail("FORM009", rule.line, ident=ref, where=f" (quy tắc “{rule.id}”)")
+    rule_ids: set[str] = set()
+    for rule in form.rules:
+        if rule.id in rule_ids:
+            fail("FORM006", rule.line, ident=rule.id)
+        rule_ids.add(rule.id)
+    return len(problems) == before
+
+
+# --- stage 4: build ---------------------------------------------------------
+
+
+def build_form(form: Form) -> Form:
+    """Stage 4: header identities and total rows become rules."""
+    generated: list[Rule] = []
+    for leaf in form.leaves:
+        if leaf.equals:
+            if "(" in leaf.equals:
+                text = f"({leaf.number})={leaf.equals.replace(' ', '')}"
+                tree = ex.parse_identity(text)
+            else:
+                text = f"{leaf.id}={leaf.equals}"
+                tree = ex.parse(f"{leaf.id} == {leaf.equals}")
+            generated.append(Rule(id=text, severity="error", check=tree, text=text, kind="identity",
+                                  line=leaf.line))
+    additive = tuple(c.id for c in form.data_columns if c.ctype.additive and c.ctype.kind != "computed")
+
+    def visit(specs: list[RowSpec]) -> None:
+        for spec in specs:
+            if spec.kind == "fixed" and spec.total is not None and additive:
+                if isinstance(spec.total, list):
+                    args = ", ".join(f'"{r}"' for r in spec.total)
+                    text = f"@ == sum_of(@, {args})"
+                else:
+                    text = f"@ == sum_{spec.total}(@)"
+                generated.append(Rule(id=f"tổng:{spec.id}", severity="error", check=ex.parse(text), text=text,
+                                      kind="total", scope="row", rows=(spec.id,), columns=additive,
+                                      line=spec.line))
+            visit(spec.children)
+
+    visit(form.rows)
+    form.rules = generated + form.rules
+    return form
+
+
+# --- the whole set ------------------------------------------------------------
+
+
+def _normalise_lists(raw, f: _Fields) -> dict[str, list[tuple[str, str]]]:
+    lists: dict[str, list[tuple[str, str]]] = {}
+    if raw is None:
+        return lists
+    for name, items in raw.items():
+        line = raw.lines.get(name, f.line)
+        if not isinstance(items, list):
+            f.fail("FORM004", line, field=f"lists.{name}", expected="một danh sách")
+            continue
+        entries: list[tuple[str, str]] = []
+        keys: set[str] = set()
+        for item in items:
+            if isinstance(item, LineDict) and isinstance(item.get("key"), str) and isinstance(item.get("label"), str):
+                key, label = item["key"], item["label"]
+            else:
+                f.fail("FORM004", getattr(item, "line", line), field=f"lists.{name}",
+                       expected="các mục dạng {key: ..., label: ...}")
+                continue
+            if key in keys or not _IDENT.match(key):
+                f.fail("FORM006", item.line, ident=key)
+                continue
+            keys.add(key)
+            entries.append((key, label))
+        lists[name] = entries
+    return lists
+
+
+def load_form_set(directory: Path, problems: list[Problem], root: Path | None = None) -> FormSet | None:
+    """One set folder: its set.yaml and the forms it lists, in order."""
+    root = root or directory.parent
+
+    def shown(path: Path) -> str:
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            return str(path)
+
+    set_path = directory / SET_FILE
+    data = read_yaml(set_path, shown(set_path), problems)
+    if data is None:
+        return None
+    f = _Fields(data, shown(set_path), problems)
+    if f.failed:
+        return None
+    form_set = FormSet(
+        id=f.get("id", required=True, default=""),
+        name=f.get("name", required=True, default=""),
+        province=f.get("province", required=True, default=""),
+        year=f.get("year", int, required=True, default=0),
+        version=f.get("version", int, required=True, default=0),
+        level=f.get("level", required=True, default="xa", choices=LEVELS + ("any",)),
+        forms={},
+        description=f.get("description", default=""),
+        directory=str(directory),
+    )
+    form_set.lists = _normalise_lists(f.get("lists", dict), f)
+    form_files = f.get("forms", list, required=True, default=[])
+    f.done()
+    if f.failed:
+        return None
+    normalised: list[Form] = []
+    for ref in form_files:
+        if not isinstance(ref, str):
+            problems.append(_problem("FORM004", shown(set_path), form_files.line, field="forms",
+                                     expected="tên tệp biểu mẫu", where=""))
+            continue
+        path = directory / ref
+        if not path.is_file():
+            problems.append(Problem("FORM012", msg("FORM012", file=shown(set_path), ref=ref), shown(set_path)))
+            continue
+        count = len(problems)
+        raw = read_yaml(path, shown(path), problems)
+        form = normalise_form(raw, shown(path), problems) if raw is not None else None
+        if form is None:
+            if len(problems) == count:
+                problems.append(_problem("FORM004", shown(path), 0, field="biểu mẫu", expected="một bảng", where=""))
+            problems.append(Problem("FORM017", msg("FORM017", file=shown(path)), shown(path)))
+            continue
+        normalised.append(form)
+    codes = {form.code for form in normalised}
+    seen: set[str] = set()
+    for form in normalised:
+        if form.code in seen:
+            problems.append(_problem("FORM006", form.file, 0, ident=form.code, where=""))
+            continue
+        seen.add(form.code)
+        if check_form(form, form_set.lists, codes, problems):
+            form_set.forms[form.code] = build_form(form)
+        else:
+            problems.append(Problem("FORM017", msg("FORM017", file=form.file), form.file))
+    return form_set
+
+
+@dataclass
+class Catalog:
+    """Every form set found under a forms folder, with what went wrong."""
+
+    sets: dict[tuple[str, int], FormSet]
+    problems: list[Problem]
+
+    def get(self, set_id: str, version: int) -> FormSet | None:
+        return self.sets.get((set_id, version))
+
+    def latest(self, set_id: str) -> FormSet | None:
+        versions = [s for (i, _), s in self.sets.items() if i == set_id]
+        return max(versions, key=lambda s: s.version, default=None)
+
+    @property
+    def form_count(self) -> int:
+        return sum(len(s.forms) for s in self.sets.values())
+
+
+def load_catalog(root: Path) -> Catalog:
+    """Every ``*/set.yaml`` under ``root``."""
+    problems: list[Problem] = []
+    sets: dict[tuple[str, int], FormSet] = {}
+    if not root.is_dir():
+        problems.append(Problem("FORM016", msg("FORM016", path=root), str(root)))
+        return Catalog(sets, problems)
+    where: dict[tuple[str, int], str] = {}
+    for set_path in sorted(root.glob(f"*/{SET_FILE}")):
+        form_set = load_form_set(set_path.parent, problems, root)
+        if form_set is None:
+            continue
+        if form_set.key in sets:
+            shown = str(set_path.relative_to(root))
+            problems.append(Problem("FORM013", msg("FORM013", file=shown, ident=form_set.id,
+                                                   version=form_set.version, other=where[form_set.key]), shown))
+            continue
+        sets[form_set.key] = form_set
+        where[form_set.key] = str(set_path.relative_to(root))
+    return Catalog(sets, problems)
+
+
+__all__ = ["Catalog", "Problem", "load_catalog", "load_form_set", "iter_leaves"]

@@ -1,0 +1,151 @@
+"""Built form definitions: what the loader produces and everything else reads.
+
+A ``FormSet`` (bộ biểu mẫu) holds ``Form``s; a form has a tree of header
+``Column``s whose leaves are the table's columns, a tree of ``RowSpec``s that
+becomes concrete ``Row``s for one report (see layout.py), and ``Rule``s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from desktop.values import CellType
+
+ROW_STYLES = ("normal", "bold", "italic", "group", "total")
+ORIENTATIONS = ("portrait", "landscape")
+SEVERITIES = ("error", "warning")
+SCOPES = ("each_row", "row", "column")
+COLUMN_KINDS = ("row_code", "row_label", "data")
+LEVELS = ("tinh", "huyen", "xa")
+
+
+@dataclass
+class Column:
+    label: str
+    id: str | None = None  # None on a group header
+    number: int | None = None  # printed "(n)" of a leaf column
+    kind: str = "data"
+    ctype: CellType = field(default_factory=CellType)
+    equals: str | None = None  # printed identity right-hand side, "(4)+(5)"
+    expr: object = None  # AST of a computed column
+    width: int | None = None  # relative width for screen and print
+    children: list["Column"] = field(default_factory=list)
+    line: int = 0
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    @property
+    def number_label(self) -> str:
+        """What the column-number row prints: "(3)" or "(3)=(4)+(5)"."""
+        if self.number is None:
+            return ""
+        if self.equals and "(" in self.equals:
+            return f"({self.number})={self.equals.replace(' ', '')}"
+        return f"({self.number})"
+
+
+@dataclass
+class RowSpec:
+    """One entry of a form's ``rows:``: a fixed row or a generator of rows."""
+
+    kind: str  # fixed | units | items | repeat
+    id: str | None = None
+    code: str = ""
+    label: str = ""
+    style: str = "normal"
+    total: object = None  # None | "children" | "units" | "items" | [row ids]
+    children: list["RowSpec"] = field(default_factory=list)
+    source: str | None = None  # units: unit level; items: list name; repeat: section id
+    code_format: str = "{n}"
+    line: int = 0
+
+
+@dataclass
+class Rule:
+    id: str
+    severity: str
+    check: object  # AST, a comparison at the top
+    text: str
+    kind: str = "custom"  # identity | total | custom
+    scope: str = "each_row"
+    rows: tuple[str, ...] | None = None
+    columns: tuple[str, ...] | None = None
+    message: str | None = None
+    line: int = 0
+
+
+@dataclass
+class Form:
+    code: str
+    printed_code: str
+    title: str
+    columns: list[Column]
+    rows: list[RowSpec]
+    rules: list[Rule]
+    subtitle: str = ""
+    attachment_line: str = ""
+    orientation: str = "portrait"
+    file: str = ""
+    leaves: list[Column] = field(default_factory=list)
+    by_id: dict[str, Column] = field(default_factory=dict)
+    by_number: dict[int, Column] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.leaves:
+            self.leaves = list(iter_leaves(self.columns))
+        self.by_id = {c.id: c for c in self.leaves if c.id}
+        self.by_number = {c.number: c for c in self.leaves if c.number is not None}
+
+    @property
+    def data_columns(self) -> list[Column]:
+        return [c for c in self.leaves if c.kind == "data"]
+
+    def header_depth(self) -> int:
+        def depth(cols: list[Column]) -> int:
+            return max((1 + depth(c.children) for c in cols), default=0)
+
+        return depth(self.columns)
+
+    def column_label(self, column: Column) -> str:
+        """The column as a finding names it: header path and printed number."""
+        path = _header_path(self.columns, column) or [column.label]
+        text = " / ".join(path)
+        return f"{text} ({column.number})" if column.number is not None else text
+
+
+@dataclass
+class FormSet:
+    id: str
+    name: str
+    province: str
+    year: int
+    version: int
+    level: str
+    forms: dict[str, Form]
+    lists: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    description: str = ""
+    directory: str = ""
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.id, self.version)
+
+
+def iter_leaves(columns: list[Column]):
+    for column in columns:
+        if column.children:
+            yield from iter_leaves(column.children)
+        else:
+            yield column
+
+
+def _header_path(columns: list[Column], target: Column) -> list[str] | None:
+    for column in columns:
+        if column is target:
+            return [column.label]
+        sub = _header_path(column.children, target)
+        if sub is not None:
+            return [column.label] + sub
+    return None

@@ -1,0 +1,522 @@
+"""The local SQLite store.
+
+Durability: WAL journal with ``synchronous=FULL``, so a commit has reached the
+disk before the call returns; every edit is its own transaction (a paste is
+one transaction).  Writes go through ``_write()``: an explicit ``BEGIN
+IMMEDIATE`` ... ``COMMIT``, rolled back whole on any error, which is then
+turned into a catalogued message (full disk, read-only folder).
+
+sqlite-utils builds and migrates the schema and serves reads; writes are
+plain SQL inside ``_write()`` so that one transaction holds exactly one user
+action and its audit rows, with ``BEGIN IMMEDIATE`` (a writer takes its lock up
+front rather than failing half-way).  sqlite-utils' own helpers nest inside as
+savepoints (v4 ``atomic()``), so they are safe to call there too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from desktop.messages import CchcError, msg
+from desktop.periods import Period
+from desktop.store import migrations
+
+KEEP_DAILY = 7
+KEEP_EVENT = 10
+BACKUP_SUFFIX = ".db"
+STATUSES = ("nhap", "da_kiem_tra", "da_ky", "da_nop")
+STATUS_LABELS = {"nhap": "Nháp", "da_kiem_tra": "Đã kiểm tra", "da_ky": "Đã ký", "da_nop": "Đã nộp"}
+
+
+class StoreDamaged(CchcError):
+    """The database file cannot be used; ``backup`` is the latest good copy, if any."""
+
+    def __init__(self, path: Path, reason: str, backup: Path | None) -> None:
+        self.path, self.backup = path, backup
+        super().__init__("STORE001", path=path, reason=reason)
+        hint = (
+            msg("STORE002", backup=backup.name, when=_backup_time(backup), path=path)
+            if backup
+            else msg("STORE003", path=path)
+        )
+        self.args = (f"{self.args[0]} {hint}",)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+def _now() -> str:
+    return dt.datetime.now().isoformat(timespec="milliseconds")
+
+
+def _backup_time(path: Path) -> str:
+    return dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%H:%M %d/%m/%Y")
+
+
+def backup_dir(db_path: Path) -> Path:
+    return db_path.parent / f"{db_path.stem}-backups"
+
+
+def list_backups(db_path: Path) -> list[Path]:
+    """Backups of ``db_path``, newest first."""
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"*{BACKUP_SUFFIX}"), key=lambda p: p.name, reverse=True)
+
+
+def _is_good(path: Path) -> bool:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            return ok and conn.execute("SELECT count(*) FROM sqlite_master WHERE name='reports'").fetchone()[0] == 1
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
+def latest_good_backup(db_path: Path) -> Path | None:
+    for candidate in list_backups(db_path):
+        if _is_good(candidate):
+            return candidate
+    return None
+
+
+def restore_latest(db_path: Path) -> Path:
+    """Replace a damaged database by its latest good backup; the damaged file is kept aside."""
+    backup = latest_good_backup(db_path)
+    if backup is None:
+        raise CchcError("STORE003", path=db_path)
+    if db_path.exists():
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        db_path.replace(db_path.with_name(f"{db_path.name}.hong-{stamp}"))
+    for suffix in ("-wal", "-shm"):
+        side = db_path.with_name(db_path.name + suffix)
+        if side.exists():
+            side.unlink()
+    temporary = db_path.with_name(db_path.name + ".restoring")
+    shutil.copyfile(backup, temporary)
+    os.replace(temporary, db_path)
+    return backup
+
+
+def _write_error(error: sqlite3.Error, path: Path) -> CchcError:
+    text = str(error).lower()
+    if "full" in text:
+        return CchcError("STORE004")
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return CchcError("STORE005", path=path)
+    return CchcError("STORE011", reason=str(error))
+
+
+class Store:
+    """One database file: units, reports, cells, repeating rows, attachments, settings, audit."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, user: str | None = None) -> None:
+        self.conn = conn
+        self.path = path
+        self.db = sqlite_utils.Database(conn)
+        self.user = user or _login()
+        self._depth = 0
+
+    # --- opening -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str, *, daily_backup: bool = True, read_only: bool = False,
+             user: str | None = None) -> "Store":
+        path = Path(path)
+        is_new = not path.exists() or path.stat().st_size == 0
+        if is_new and not read_only:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                raise CchcError("STORE005", path=path) from None
+        try:
+            uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as error:
+            raise CchcError("STORE006", path=path, reason=str(error)) from None
+        try:
+            if not is_new:
+                result = conn.execute("PRAGMA quick_check").fetchone()[0]
+                if result != "ok":
+                    raise sqlite3.DatabaseError(result)
+            if not read_only:
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            found = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            if isinstance(error, sqlite3.OperationalError) and "readonly" in str(error).lower():
+                raise CchcError("STORE005", path=path) from None
+            raise StoreDamaged(path, str(error), latest_good_backup(path)) from None
+        if found > migrations.LATEST:
+            conn.close()
+            raise CchcError("STORE007", found=found, supported=migrations.LATEST)
+        store = cls(conn, path, user)
+        if found < migrations.LATEST and not read_only:
+            if not is_new and found > 0:
+                store.backup("truoc-nang-cap")
+            try:
+                migrations.migrate(store.db, found)
+            except sqlite3.Error as error:
+                conn.close()
+                raise _write_error(error, path) from None
+        if daily_backup and not is_new and not read_only:
+            store.daily_backup()
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self):
+        """One durable transaction; on any error nothing of it stays.
+
+        Nested calls join the outer transaction, so an import made of many
+        small writes is still all or nothing (``transaction()``).
+        """
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise _write_error(error, self.path) from None
+        self._depth = 1
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise _write_error(error, self.path) from None
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._depth = 0
+
+    transaction = _write
+
+    def _audit(self, conn, action: str, report_id=None, form=None, row=None, col=None, old=None, new=None) -> None:
+        conn.execute(
+            "INSERT INTO audit (at, user, report_id, action, form_code, row_id, col_id, old, new) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (_now(), self.user, report_id, action, form, row, col, old, new),
+        )
+
+    # --- backups ---------------------------------------------------------------
+
+    def backup(self, reason: str) -> Path:
+        """A consistent copy through SQLite's backup API, then rotation."""
+        folder = backup_dir(self.path)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = folder / f"{self.path.stem}-{stamp}-{reason}{BACKUP_SUFFIX}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            destination = sqlite3.connect(target)
+            try:
+                self.conn.backup(destination)
+            finally:
+                destination.close()
+        except (OSError, sqlite3.Error) as error:
+            if target.exists():
+                target.unlink()
+            if isinstance(error, sqlite3.Error):
+                raise _write_error(error, target) from None
+            raise CchcError("STORE004") if "space" in str(error).lower() else CchcError("STORE005", path=folder) from None
+        self._rotate()
+        return target
+
+    def _rotate(self) -> None:
+        daily = [p for p in list_backups(self.path) if p.stem.endswith("-hang-ngay")]
+        events = [p for p in list_backups(self.path) if not p.stem.endswith("-hang-ngay")]
+        for old in daily[KEEP_DAILY:] + events[KEEP_EVENT:]:
+            old.unlink(missing_ok=True)
+
+    def daily_backup(self) -> Path | None:
+        today = dt.date.today().strftime("%Y%m%d")
+        for existing in list_backups(self.path):
+            if existing.stem.endswith("-hang-ngay") and f"-{today}-" in existing.name:
+                return None
+        try:
+            return self.backup("hang-ngay")
+        except CchcError:
+            return None  # a read-only folder must not stop the clerk from reading
+
+    # --- units -----------------------------------------------------------------
+
+    def add_unit(self, code: str, name: str, level: str, parent: str | None = None, position: int = 0) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO units (code, name, level, parent_code, position) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(code) DO UPDATE SET name=excluded.name, level=excluded.level, "
+                "parent_code=excluded.parent_code, position=excluded.position",
+                (code, name, level, parent, position),
+            )
+            self._audit(conn, "unit", new=json.dumps([code, name, level, parent], ensure_ascii=False))
+
+    def unit(self, code: str) -> dict:
+        rows = list(self.db["units"].rows_where("code = ?", [code]))
+        if not rows:
+            raise CchcError("STORE009", unit=code)
+        return rows[0]
+
+    def children(self, code: str) -> list[dict]:
+        return list(self.db["units"].rows_where("parent_code = ?", [code], order_by="position, code"))
+
+    def units(self) -> list[dict]:
+        return list(self.db["units"].rows_where(order_by="position, code"))
+
+    # --- reports ---------------------------------------------------------------
+
+    def create_report(self, unit_code: str, period: Period, form_set_id: str, form_set_version: int,
+                      **fields) -> int:
+        self.unit(unit_code)
+        existing = self.find_report(unit_code, period, form_set_id)
+        if existing is not None:
+            raise CchcError("STORE012", unit=unit_code, period=period.label, report=existing)
+        now = _now()
+        record = {
+            "unit_code": unit_code, "period_type": period.type, "period_number": period.number,
+            "year": period.year, "year_from": period.year_from, "form_set_id": form_set_id,
+            "form_set_version": form_set_version, "status": "nhap", "created_at": now, "updated_at": now,
+            "version": 1,
+        }
+        record.update({k: v for k, v in fields.items() if k in REPORT_FIELDS})
+        columns = ", ".join(record)
+        marks = ", ".join("?" for _ in record)
+        with self._write() as conn:
+            cursor = conn.execute(f"INSERT INTO reports ({columns}) VALUES ({marks})", list(record.values()))
+            report_id = cursor.lastrowid
+            self._audit(conn, "create_report", report_id, new=json.dumps(record, ensure_ascii=False))
+        return report_id
+
+    def update_report(self, report_id: int, **fields) -> None:
+        old = self.report(report_id)
+        changes = {k: v for k, v in fields.items() if k in REPORT_FIELDS and old.get(k) != v}
+        if not changes:
+            return
+        assignments = ", ".join(f"{k} = ?" for k in changes)
+        with self._write() as conn:
+            conn.execute(f"UPDATE reports SET {assignments}, updated_at = ? WHERE id = ?",
+                         [*changes.values(), _now(), report_id])
+            for key, value in changes.items():
+                self._audit(conn, "report_field", report_id, col=key, old=_text(old.get(key)), new=_text(value))
+
+    def report(self, report_id: int) -> dict:
+        rows = list(self.db["reports"].rows_where("id = ?", [report_id]))
+        if not rows:
+            raise CchcError("STORE008", report=report_id)
+        return rows[0]
+
+    def reports(self) -> list[dict]:
+        return list(self.db["reports"].rows_where(order_by="year, period_type, period_number, unit_code, id"))
+
+    def find_report(self, unit_code: str, period: Period, form_set_id: str) -> int | None:
+        row = self.conn.execute(
+            "SELECT id FROM reports WHERE unit_code = ? AND period_type = ? AND year = ? "
+            "AND period_number IS ? AND year_from IS ? AND form_set_id = ?",
+            (unit_code, period.type, period.year, period.number, period.year_from, form_set_id),
+        ).fetchone()
+        return row[0] if row else None
+
+    # --- cells -----------------------------------------------------------------
+
+    def set_cell(self, report_id: int, form: str, row: str, col: str, value: str | None) -> str | None:
+        """Store one cell (canonical text, None to clear); durable on return. Returns the old value."""
+        return self.set_cells(report_id, [(form, row, col, value)])[0]
+
+    def set_cells(self, report_id: int, changes: list[tuple[str, str, str, str | None]],
+                  action: str = "cell") -> list[str | None]:
+        """Several cells in one transaction (a paste, an import): all or nothing."""
+        olds: list[str | None] = []
+        with self._write() as conn:
+            for form, row, col, value in changes:
+                found = conn.execute(
+                    "SELECT value FROM cells WHERE report_id=? AND form_code=? AND row_id=? AND col_id=?",
+                    (report_id, form, row, col),
+                ).fetchone()
+                old = found[0] if found else None
+                olds.append(old)
+                if old == value:
+                    continue
+                if value is None:
+                    conn.execute("DELETE FROM cells WHERE report_id=? AND form_code=? AND row_id=? AND col_id=?",
+                                 (report_id, form, row, col))
+                else:
+                    conn.execute(
+                        "INSERT INTO cells (report_id, form_code, row_id, col_id, value) VALUES (?, ?, ?, ?, ?) "
+                        "ON CONFLICT(report_id, form_code, row_id, col_id) DO UPDATE SET value = excluded.value",
+                        (report_id, form, row, col, value),
+                    )
+                self._audit(conn, action, report_id, form, row, col, old, value)
+            conn.execute("UPDATE reports SET updated_at = ? WHERE id = ?", (_now(), report_id))
+        return olds
+
+    def cells(self, report_id: int) -> dict[str, dict[str, dict[str, str]]]:
+        """All stored cells of a report: form -> row -> column -> canonical text."""
+        out: dict[str, dict[str, dict[str, str]]] = {}
+        for form, row, col, value in self.conn.execute(
+            "SELECT form_code, row_id, col_id, value FROM cells WHERE report_id = ?", (report_id,)
+        ):
+            out.setdefault(form, {}).setdefault(row, {})[col] = value
+        return out
+
+    # --- repeating rows ----------------------------------------------------------
+
+    def add_row(self, report_id: int, form: str, section: str, position: int | None = None) -> str:
+        """A new clerk-added row in ``section``, at ``position`` (0-based) or at the end."""
+        with self._write() as conn:
+            ids = [r[0] for r in conn.execute(
+                "SELECT row_id FROM repeat_rows WHERE report_id=? AND form_code=? AND section=? ORDER BY position",
+                (report_id, form, section))]
+            serial = conn.execute(
+                "SELECT count(*) FROM audit WHERE report_id=? AND form_code=? AND action='add_row'",
+                (report_id, form),
+            ).fetchone()[0]
+            row_id = f"{section}#{serial + 1}"
+            while conn.execute("SELECT 1 FROM repeat_rows WHERE report_id=? AND form_code=? AND row_id=?",
+                               (report_id, form, row_id)).fetchone():
+                serial += 1
+                row_id = f"{section}#{serial + 1}"
+            position = len(ids) if position is None else max(0, min(position, len(ids)))
+            ids.insert(position, row_id)
+            self._renumber(conn, report_id, form, section, ids, new=row_id)
+            self._audit(conn, "add_row", report_id, form, row_id, new=str(position))
+        return row_id
+
+    def _renumber(self, conn, report_id, form, section, ids, new=None) -> None:
+        for index, row_id in enumerate(ids):
+            if row_id == new:
+                conn.execute("INSERT INTO repeat_rows (report_id, form_code, section, row_id, position) "
+                             "VALUES (?, ?, ?, ?, ?)", (report_id, form, section, row_id, index))
+            else:
+                conn.execute("UPDATE repeat_rows SET position=? WHERE report_id=? AND form_code=? AND row_id=?",
+                             (index, report_id, form, row_id))
+
+    def delete_row(self, report_id: int, form: str, row_id: str) -> None:
+        with self._write() as conn:
+            found = conn.execute("SELECT section FROM repeat_rows WHERE report_id=? AND form_code=? AND row_id=?",
+                                 (report_id, form, row_id)).fetchone()
+            if not found:
+                raise CchcError("STORE013", row=row_id, form=form)
+            for col, value in conn.execute(
+                    "SELECT col_id, value FROM cells WHERE report_id=? AND form_code=? AND row_id=?",
+                    (report_id, form, row_id)).fetchall():
+                self._audit(conn, "cell", report_id, form, row_id, col, value, None)
+            conn.execute("DELETE FROM cells WHERE report_id=? AND form_code=? AND row_id=?", (report_id, form, row_id))
+            conn.execute("DELETE FROM repeat_rows WHERE report_id=? AND form_code=? AND row_id=?",
+                         (report_id, form, row_id))
+            ids = [r[0] for r in conn.execute(
+                "SELECT row_id FROM repeat_rows WHERE report_id=? AND form_code=? AND section=? ORDER BY position",
+                (report_id, form, found[0]))]
+            self._renumber(conn, report_id, form, found[0], ids)
+            self._audit(conn, "delete_row", report_id, form, row_id)
+
+    def move_row(self, report_id: int, form: str, row_id: str, position: int) -> None:
+        with self._write() as conn:
+            found = conn.execute("SELECT section FROM repeat_rows WHERE report_id=? AND form_code=? AND row_id=?",
+                                 (report_id, form, row_id)).fetchone()
+            if not found:
+                raise CchcError("STORE013", row=row_id, form=form)
+            ids = [r[0] for r in conn.execute(
+                "SELECT row_id FROM repeat_rows WHERE report_id=? AND form_code=? AND section=? ORDER BY position",
+                (report_id, form, found[0]))]
+            old = ids.index(row_id)
+            ids.remove(row_id)
+            ids.insert(max(0, min(position, len(ids))), row_id)
+            self._renumber(conn, report_id, form, found[0], ids)
+            self._audit(conn, "move_row", report_id, form, row_id, old=str(old), new=str(position))
+
+    def repeat_rows(self, report_id: int) -> dict[str, dict[str, list[str]]]:
+        """form -> section -> row ids in order."""
+        out: dict[str, dict[str, list[str]]] = {}
+        for form, section, row_id in self.conn.execute(
+            "SELECT form_code, section, row_id FROM repeat_rows WHERE report_id=? ORDER BY position", (report_id,)
+        ):
+            out.setdefault(form, {}).setdefault(section, []).append(row_id)
+        return out
+
+    # --- attachments -----------------------------------------------------------
+
+    def add_attachment(self, report_id: int, form: str, row: str, filename: str, data: bytes) -> str:
+        """Keep a file (minh chứng) once by its SHA-256 and link it to a row."""
+        digest = hashlib.sha256(data).hexdigest()
+        with self._write() as conn:
+            conn.execute("INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?, ?, ?)",
+                         (digest, len(data), data))
+            conn.execute("INSERT INTO attachments (report_id, form_code, row_id, sha256, filename, added_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?)", (report_id, form, row, digest, filename, _now()))
+            self._audit(conn, "attach", report_id, form, row, new=f"{filename} {digest}")
+        return digest
+
+    def attachments(self, report_id: int) -> list[dict]:
+        return list(self.db["attachments"].rows_where("report_id = ?", [report_id], order_by="id"))
+
+    def blob(self, digest: str) -> bytes:
+        row = self.conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (digest,)).fetchone()
+        if row is None:
+            raise CchcError("STORE011", reason=f"thiếu tệp đính kèm {digest}")
+        return bytes(row[0])
+
+    # --- settings and audit ----------------------------------------------------
+
+    def get_setting(self, key: str, default=None):
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value) -> None:
+        text = json.dumps(value, ensure_ascii=False)
+        with self._write() as conn:
+            old = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, text))
+            self._audit(conn, "setting", col=key, old=old[0] if old else None, new=text)
+
+    def audit(self, report_id: int | None = None) -> list[dict]:
+        if report_id is None:
+            return list(self.db["audit"].rows_where(order_by="id"))
+        return list(self.db["audit"].rows_where("report_id = ?", [report_id], order_by="id"))
+
+
+REPORT_FIELDS = (
+    "status", "doc_number", "doc_date", "signer_name", "signer_title", "signer_mode", "place", "subject",
+    "version",
+)
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "?"

@@ -1,0 +1,76 @@
+"""Schema versions, forward only.  ``PRAGMA user_version`` holds the version.
+
+Each step takes the database from version n-1 to n inside one transaction.
+Never edit a released step: add the next one.  Tests build a database with
+the first step only, fill it, and open it with the current code.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    """First release: units, reports, cells, repeating rows, settings, audit."""
+    db["units"].create(
+        {"code": str, "name": str, "level": str, "parent_code": str, "position": int}, pk="code"
+    )
+    db["reports"].create(
+        {
+            "id": int, "unit_code": str, "period_type": str, "period_number": int, "year": int,
+            "year_from": int, "form_set_id": str, "form_set_version": int, "status": str,
+            "doc_number": str, "doc_date": str, "signer_name": str, "signer_title": str, "place": str,
+            "created_at": str, "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("unit_code", "units", "code")],
+    )
+    db["cells"].create(
+        {"report_id": int, "form_code": str, "row_id": str, "col_id": str, "value": str},
+        pk=("report_id", "form_code", "row_id", "col_id"),
+        foreign_keys=[("report_id", "reports", "id")],
+    )
+    db["repeat_rows"].create(
+        {"report_id": int, "form_code": str, "section": str, "row_id": str, "position": int},
+        pk=("report_id", "form_code", "row_id"),
+        foreign_keys=[("report_id", "reports", "id")],
+    )
+    db["settings"].create({"key": str, "value": str}, pk="key")
+    db["audit"].create(
+        {"id": int, "at": str, "user": str, "report_id": int, "action": str, "form_code": str, "row_id": str,
+         "col_id": str, "old": str, "new": str},
+        pk="id",
+    )
+
+
+def _v2(db: sqlite_utils.Database) -> None:
+    """Evidence files (minh chứng) by SHA-256, report versions for re-signing, faster audit look-ups."""
+    db["blobs"].create({"sha256": str, "size": int, "data": bytes}, pk="sha256")
+    db["attachments"].create(
+        {"id": int, "report_id": int, "form_code": str, "row_id": str, "sha256": str, "filename": str,
+         "added_at": str},
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id"), ("sha256", "blobs", "sha256")],
+    )
+    db.execute("ALTER TABLE reports ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    db.execute("ALTER TABLE reports ADD COLUMN signer_mode TEXT")
+    db.execute("ALTER TABLE reports ADD COLUMN subject TEXT")
+    db["audit"].create_index(["report_id"])
+    db["repeat_rows"].create_index(["report_id", "form_code", "section", "position"])
+
+
+STEPS = [_v1, _v2]
+LATEST = len(STEPS)
+
+
+def migrate(db: sqlite_utils.Database, found: int, target: int = LATEST) -> None:
+    conn = db.conn
+    for version in range(found + 1, target + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            STEPS[version - 1](db)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
