@@ -327,6 +327,21 @@ def unparse(node) -> str:
     return f"{unparse(node.left)} {node.op} {unparse(node.right)}"
 
 
+def to_source(node) -> str:
+    """Expression text that parses back to exactly ``node`` (fully parenthesised)."""
+    if isinstance(node, Num):
+        return format(node.value, "f")
+    if isinstance(node, Str):
+        return f"'{node.value}'" if '"' in node.value else f'"{node.value}"'
+    if isinstance(node, ColRef):
+        return str(node)
+    if isinstance(node, Call):
+        return f"{node.name}({', '.join(to_source(a) for a in node.args)})"
+    if isinstance(node, Unary):
+        return f"(not {to_source(node.operand)})" if node.op == "not" else f"(-{to_source(node.operand)})"
+    return f"({to_source(node.left)} {node.op} {to_source(node.right)})"
+
+
 # --- evaluation -------------------------------------------------------------
 
 

@@ -1,0 +1,60 @@
+"""Helpers: each test writes the forms it needs inline, as a small YAML table."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from desktop.periods import Period
+from desktop.schema.loader import load_catalog
+from desktop.store.db import Store
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def write_set(root: Path, forms: dict[str, str], *, set_id: str = "test", version: int = 1, level: str = "huyen",
+              lists: str = "", folder: str | None = None) -> Path:
+    """A form set folder under ``root`` with the given form files (YAML text)."""
+    directory = root / (folder or f"{set_id}-{version}")
+    directory.mkdir(parents=True, exist_ok=True)
+    listing = "\n".join(f"  - {name}" for name in forms)
+    (directory / "set.yaml").write_text(
+        f"id: {set_id}\nname: Bộ thử\nprovince: Thử\nyear: 2020\nversion: {version}\nlevel: {level}\n"
+        + (textwrap.dedent(lists) if lists else "")
+        + f"forms:\n{listing}\n",
+        encoding="utf-8",
+    )
+    for name, text in forms.items():
+        (directory / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return directory
+
+
+def catalog_of(tmp_path: Path, forms: dict[str, str], **kwargs):
+    root = tmp_path / "forms"
+    write_set(root, forms, **kwargs)
+    return load_catalog(root)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(tmp_path / "data.db", user="kiemthu") as opened:
+        yield opened
+
+
+def new_report(store: Store, set_id: str = "test", version: int = 1, period: Period | None = None,
+               communes: int = 0, unit: str = "H1") -> int:
+    """A district report (with ``communes`` child units) on set ``set_id``."""
+    try:
+        store.unit(unit)
+    except Exception:
+        store.add_unit(unit, "Huyện Thử", "huyen")
+        for n in range(1, communes + 1):
+            store.add_unit(f"{unit}.X{n}", f"Xã {n}", "xa", unit, n)
+    return store.create_report(unit, period or Period("nam", 2020), set_id, version)
+
+
+@pytest.fixture
+def real_catalog():
+    return load_catalog(REPO / "forms")

@@ -1,0 +1,121 @@
+"""Vietnamese numbers and the other cell types."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop.messages import CchcError
+from desktop.values import (
+    CellType, format_number, format_value, from_json, from_storage, parse_input, to_json, to_storage,
+)
+
+COUNT = CellType("count")
+SIGNED = CellType("integer")
+DECIMAL = CellType("decimal")
+PERCENT = CellType("percent")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1.562", 1562), ("1562", 1562), ("1.234.567", 1234567), (" 97.851 ", 97851), ("0", 0), ("-", 0),
+    ("１．５６２", 1562),  # full-width digits and dot
+    ("", None), ("   ", None),
+])
+def test_count_accepts_what_clerks_type(text, expected):
+    assert parse_input(text, COUNT) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("93,66", Decimal("93.66")), ("93,66 %", Decimal("93.66")), ("93,66%", Decimal("93.66")),
+    ("100", Decimal("100")), ("93.66", Decimal("93.66")),  # pasted from an English-locale sheet
+])
+def test_percent(text, expected):
+    assert parse_input(text, PERCENT) == expected
+
+
+@pytest.mark.parametrize("text, code", [
+    ("1,5,6", "NUM002"), ("abc", "NUM001"), ("12a", "NUM001"), ("1.56", "NUM003"), ("1,5", "NUM003"),
+    ("-5", "NUM004"), ("1.000.000.000.000", "NUM005"), ("1..2", "NUM002"), ("12.34.567", "NUM002"),
+])
+def test_count_rejects_with_reason(text, code):
+    with pytest.raises(CchcError) as raised:
+        parse_input(text, COUNT)
+    assert raised.value.code == code
+    assert text.strip() in str(raised.value) or code == "NUM005"
+
+
+def test_minus_only_where_signed():
+    assert parse_input("-5", SIGNED) == -5
+    assert parse_input("−2", SIGNED) == -2  # the typographic minus Word inserts
+    assert parse_input("-1,5", CellType("decimal", signed=True)) == Decimal("-1.5")
+    with pytest.raises(CchcError):
+        parse_input("-1,5", DECIMAL)
+
+
+def test_display_is_vietnamese():
+    assert format_value(1562, COUNT) == "1.562"
+    assert format_value(Decimal("93.66"), PERCENT) == "93,66%"
+    assert format_value(-1234567, SIGNED) == "-1.234.567"
+    assert format_value(Decimal("5"), CellType("decimal", decimals=2)) == "5,00"
+    assert format_value(dt.date(2020, 1, 5), CellType("date")) == "05/01/2020"
+    assert format_value(True, CellType("bool")) == "Có"
+    assert format_value(None, COUNT) == ""
+
+
+def test_other_types():
+    assert parse_input("05/01/2020", CellType("date")) == dt.date(2020, 1, 5)
+    assert parse_input("không", CellType("bool")) is False
+    assert parse_input("đạt", CellType("choice", choices=("Đạt", "Không đạt"))) == "Đạt"
+    with pytest.raises(CchcError) as raised:
+        parse_input("31/02/2020", CellType("date"))
+    assert raised.value.code == "NUM007"
+    with pytest.raises(CchcError) as raised:
+        parse_input("Tốt", CellType("choice", choices=("Đạt", "Không đạt")))
+    assert "Đạt, Không đạt" in str(raised.value)
+    with pytest.raises(CchcError):
+        parse_input("5", CellType("computed"))
+
+
+counts = st.integers(min_value=0, max_value=999_999_999_999)
+decimals = st.decimals(min_value=-10**8, max_value=10**8, places=2, allow_nan=False, allow_infinity=False)
+
+
+@given(counts)
+def test_count_round_trip(number):
+    shown = format_value(number, COUNT)
+    assert parse_input(shown, COUNT) == number
+    assert parse_input(str(number), COUNT) == number
+    assert from_storage(to_storage(number, COUNT), COUNT) == number
+
+
+@given(decimals)
+def test_decimal_round_trip(number):
+    ctype = CellType("decimal", signed=True)
+    assert parse_input(format_value(number, ctype), ctype) == number
+    assert from_json(to_json(number, ctype), ctype) == number
+    assert from_storage(to_storage(number, ctype), ctype) == number
+
+
+@given(st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False))
+def test_percent_round_trip(number):
+    assert parse_input(format_value(number, PERCENT), PERCENT) == number
+
+
+@given(st.text(max_size=30))
+def test_any_text_is_a_value_or_a_catalogued_refusal(text):
+    for ctype in (COUNT, SIGNED, DECIMAL, PERCENT, CellType("date")):
+        try:
+            value = parse_input(text, ctype)
+        except CchcError as error:
+            assert error.code.startswith("NUM")
+        else:
+            assert value is None or parse_input(format_value(value, ctype), ctype) == value
+
+
+def test_format_number_groups():
+    assert format_number(0) == "0"
+    assert format_number(999) == "999"
+    assert format_number(1000) == "1.000"
+    assert format_number(Decimal("1234.5")) == "1.234,5"
