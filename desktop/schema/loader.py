@@ -415,7 +415,31 @@ def normalise_form(data, file: str, problems: list[Problem]) -> Form | None:
 # --- stage 3: check ---------------------------------------------------------
 
 
-def check_form(form: Form, form_set_lists: dict, form_codes: set[str], problems: list[Problem]) -> bool:
+def _fixed_row_ids(specs: list[RowSpec]) -> set[str]:
+    ids: set[str] = set()
+    for spec in specs:
+        if spec.kind == "fixed":
+            ids.add(spec.id)
+        ids |= _fixed_row_ids(spec.children)
+    return ids
+
+
+def _walk_local(node):
+    """Nodes of an expression that belong to this form: not inside form(…)."""
+    yield node
+    if isinstance(node, ex.Call) and node.name == "form":
+        return
+    if isinstance(node, ex.Call):
+        for arg in node.args:
+            yield from _walk_local(arg)
+    elif isinstance(node, ex.Unary):
+        yield from _walk_local(node.operand)
+    elif isinstance(node, ex.Binary):
+        yield from _walk_local(node.left)
+        yield from _walk_local(node.right)
+
+
+def check_form(form: Form, form_set_lists: dict, forms: dict[str, Form], problems: list[Problem]) -> bool:
     """Stage 3: every reference resolves, every id is unique."""
     before = len(problems)
     file = form.file
@@ -468,7 +492,7 @@ def check_form(form: Form, form_set_lists: dict, form_codes: set[str], problems:
     visit_totals(form.rows)
 
     def check_tree(tree, line: int, text: str, column_rule: bool) -> None:
-        for node in ex.walk(tree):
+        for node in _walk_local(tree):
             if isinstance(node, ex.ColRef):
                 if node.current and not column_rule:
                     fail("FORM008", line, expr=text, reason=msg("EXPR006"))
@@ -478,8 +502,17 @@ def check_form(form: Form, form_set_lists: dict, form_codes: set[str], problems:
                     fail("FORM009", line, ident=f"({node.number})", where=f" (trong “{text}”)")
             elif isinstance(node, ex.Call):
                 if node.name == "form":
-                    if node.args[0].value not in form_codes:
+                    other = forms.get(node.args[0].value)
+                    row, column = node.args[1].value, node.args[2]
+                    if other is None:
                         fail("FORM009", line, ident=node.args[0].value, where=f" (biểu, trong “{text}”)")
+                    elif ":" not in row and row not in _fixed_row_ids(other.rows):
+                        fail("FORM009", line, ident=row, where=f" (dòng của biểu {other.code}, trong “{text}”)")
+                    elif column.current and not column_rule:
+                        fail("FORM008", line, expr=text, reason=msg("EXPR006"))
+                    elif (column.name is not None and column.name not in other.by_id) or \
+                            (column.number is not None and column.number not in other.by_number):
+                        fail("FORM009", line, ident=str(column), where=f" (cột của biểu {other.code}, trong “{text}”)")
                     continue
                 for arg in node.args:
                     if isinstance(arg, ex.Str) and node.name in ("cell", "sum_rows", "sum_of") \
@@ -635,14 +668,14 @@ def load_form_set(directory: Path, problems: list[Problem], root: Path | None = 
             problems.append(Problem("FORM017", msg("FORM017", file=shown(path)), shown(path)))
             continue
         normalised.append(form)
-    codes = {form.code for form in normalised}
-    seen: set[str] = set()
+    by_code: dict[str, Form] = {}
     for form in normalised:
-        if form.code in seen:
+        if form.code in by_code:
             problems.append(_problem("FORM006", form.file, 0, ident=form.code, where=""))
             continue
-        seen.add(form.code)
-        if check_form(form, form_set.lists, codes, problems):
+        by_code[form.code] = form
+    for form in by_code.values():
+        if check_form(form, form_set.lists, by_code, problems):
             form_set.forms[form.code] = build_form(form)
         else:
             problems.append(Problem("FORM017", msg("FORM017", file=form.file), form.file))
