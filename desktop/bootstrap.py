@@ -60,8 +60,10 @@ def run_tests(args: list[str]) -> int:
     full = ensure_env(FULL, _extras("test", "ui"))
     core = ensure_env(CORE, _extras("test"))
     os.chdir(ROOT)
+    no_qt = "import importlib.util, sys; sys.exit(importlib.util.find_spec('PySide6') is not None)"
     steps = [
         ("Kiểm tra ranh giới lõi / giao diện (import-linter)", [str(_bin(full, "lint-imports"))]),
+        ("Môi trường lõi không có Qt", [str(_bin(core, "python")), "-c", no_qt]),
         ("Kiểm thử lõi, không có Qt", [str(_bin(core, "python")), "-m", "pytest", "tests/core", *args]),
     ]
     others = [p for p in (ROOT / "tests").iterdir() if p.is_dir() and p.name not in ("core", "__pycache__")]

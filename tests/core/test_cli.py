@@ -1,0 +1,114 @@
+"""The ``cchc`` command: output, exit codes, and the main flows offline."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from pytest_socket import disable_socket, enable_socket
+
+from desktop.cli import main
+
+REQUIRED = {"report", "form", "row", "column", "severity", "rule", "actual", "expected", "message"}
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def demo_db(tmp_path, capsys):
+    path = tmp_path / "demo.db"
+    assert run(capsys, "--db", str(path), "demo")[0] == 0
+    return path
+
+
+def test_demo_reports_and_validate_json(capsys, demo_db):
+    code, out, _ = run(capsys, "--db", str(demo_db), "reports", "--json")
+    reports = json.loads(out)
+    assert code == 0 and {"id", "unit", "period", "year", "form_set", "status"} <= set(reports[0])
+    code, out, _ = run(capsys, "--db", str(demo_db), "validate", "--json")
+    findings = json.loads(out)
+    assert code == 1  # the seed's own arithmetic errors
+    assert findings and all(REQUIRED <= set(f) for f in findings)
+    assert all(isinstance(f["actual"], int) and isinstance(f["expected"], int) for f in findings)
+    code, out, _ = run(capsys, "--db", str(demo_db), "validate", "--report", str(reports[0]["id"]))
+    assert code == 1 and "LỖI" in out
+
+
+def test_the_demo_5B_shows_exactly_the_seed_inconsistencies(capsys, demo_db):
+    _, out, _ = run(capsys, "--db", str(demo_db), "validate", "--json")
+    found = {(f["form"], f["row"], f["rule"], f["actual"], f["expected"]) for f in json.loads(out)}
+    assert found == {
+        # Kế Sách 2019, Biểu mẫu 5B, row "Tổng số = (I) + (II)": (7) is II's 91.627, not I + II.
+        ("Biểu mẫu 5B", "Tổng số = (I) + (II)", "tổng:tong", 91627, 95728),
+        ("Biểu mẫu 5B", "Tổng số = (I) + (II)", "(6)=(7)+(8)", 96269, 92168),
+    }
+
+
+def test_export_and_import_through_the_cli(capsys, demo_db, tmp_path):
+    out_file = tmp_path / "bc.json"
+    assert run(capsys, "--db", str(demo_db), "export-json", "--report", "1", "-o", str(out_file))[0] == 0
+    code, out, _ = run(capsys, "--db", str(tmp_path / "new.db"), "import", str(out_file), "--json")
+    assert code == 0 and json.loads(out) == {"report": 1}
+    code, _, err = run(capsys, "--db", str(tmp_path / "new.db"), "import", str(out_file))
+    assert code == 2 and "đã có" in err  # the same report twice is refused
+
+
+def test_bad_input_exits_2_with_a_vietnamese_message(capsys, tmp_path, demo_db):
+    code, _, err = run(capsys, "--db", str(demo_db), "validate", "--report", "99")
+    assert code == 2 and "Không tìm thấy báo cáo số 99" in err
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    code, _, err = run(capsys, "--db", str(demo_db), "import", str(bad))
+    assert code == 2 and "không phải JSON hợp lệ" in err
+    with pytest.raises(SystemExit) as raised:
+        main(["khong-co-lenh"])
+    assert raised.value.code == 2
+    assert "Lệnh không hợp lệ" in capsys.readouterr().err
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(b"x" * 5000)
+    code, _, err = run(capsys, "--db", str(damaged), "reports")
+    assert code == 2 and "bị hỏng" in err and "Traceback" not in err
+
+
+def test_forms_check(capsys, tmp_path):
+    code, out, _ = run(capsys, "forms", "check")
+    assert code == 0 and "đều hợp lệ" in out
+    broken = tmp_path / "forms" / "x"
+    broken.mkdir(parents=True)
+    (broken / "set.yaml").write_text("id: x\nname: [\n", encoding="utf-8")
+    code, out, _ = run(capsys, "forms", "check", str(tmp_path / "forms"), "--json")
+    problems = json.loads(out)["problems"]
+    assert code == 1 and problems[0]["file"] == "x/set.yaml" and problems[0]["line"] >= 2
+
+
+def test_no_command_prepares_the_demo_on_first_run(capsys, tmp_path):
+    code, out, _ = run(capsys, "--db", str(tmp_path / "first.db"))
+    assert code == 0 and "1 báo cáo" in out
+
+
+def test_main_flows_need_no_network(capsys, tmp_path):
+    disable_socket()
+    try:
+        db = str(tmp_path / "offline.db")
+        assert run(capsys, "--db", db, "demo")[0] == 0
+        assert run(capsys, "--db", db, "validate", "--json")[0] == 1
+        assert run(capsys, "--db", db, "export-json", "--report", "1", "-o", str(tmp_path / "r.json"))[0] == 0
+        assert run(capsys, "--db", str(tmp_path / "b.db"), "import", str(tmp_path / "r.json"))[0] == 0
+        assert run(capsys, "forms", "check")[0] == 0
+        import socket
+        with pytest.raises(Exception):
+            socket.socket()  # the guard is really on
+    finally:
+        enable_socket()
+
+
+def test_validate_as_a_process_does_not_import_qt(tmp_path, demo_db):
+    probe = ("import sys; from desktop.cli import main; code = main(['--db', sys.argv[1], 'validate', '--json']); "
+             "assert not [m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))]; sys.exit(code)")
+    result = subprocess.run([sys.executable, "-c", probe, str(demo_db)], capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    assert json.loads(result.stdout)

@@ -1,0 +1,117 @@
+"""One report <-> one JSON document."""
+
+import copy
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import catalog_of, new_report
+
+from desktop.interchange import export_report, import_report
+from desktop.messages import CchcError
+from desktop.ops import enter_cells
+from desktop.store.db import Store
+
+FORM = """
+code: T
+printed_code: Phụ lục T
+title: NHIỆM VỤ
+columns:
+  - {id: stt, label: STT, kind: row_code}
+  - {id: ten, label: Nhiệm vụ, kind: row_label}
+  - {id: so, label: Số}
+  - {id: bien_dong, label: Tăng/giảm, type: integer}
+  - {id: ty_le, label: Tỷ lệ, type: percent}
+  - {id: ngay, label: Ngày ban hành, type: date}
+  - {id: co, label: Có kế hoạch, type: bool}
+  - {id: tien_do, label: Tiến độ, type: choice, choices: [Đã hoàn thành, Đang thực hiện]}
+  - {id: ghi_chu, label: Ghi chú, type: text}
+rows:
+  - {id: A, code: I, label: Nhóm I, style: group}
+  - {repeat: tasks}
+  - units: xa
+"""
+
+
+@pytest.fixture
+def filled(tmp_path, store):
+    catalog = catalog_of(tmp_path, {"t.yaml": FORM})
+    report = new_report(store, communes=2)
+    store.update_report(report, doc_number="12/BC-UBND", signer_name="[Họ tên]")
+    row = store.add_row(report, "T", "tasks")
+    enter_cells(store, catalog, report, "T", [
+        ("A", "so", "1.562"), ("A", "bien_dong", "-3"), ("A", "ty_le", "93,66"), ("A", "ngay", "05/01/2020"),
+        ("A", "co", "Có"), ("A", "tien_do", "Đang thực hiện"), ("A", "ghi_chu", "Ghi chú “có dấu”"),
+        (row, "ten", "Nhiệm vụ tự thêm"), ("unit:H1.X2", "so", "7"),
+    ])
+    store.add_attachment(report, "T", row, "minh-chung.pdf", b"%PDF minh chung")
+    return catalog, report
+
+
+def test_export_then_import_reproduces_the_report(tmp_path, store, filled):
+    catalog, report = filled
+    document = export_report(store, catalog, report)
+    assert document["forms"]["T"]["cells"]["A"]["so"] == 1562
+    assert document["forms"]["T"]["cells"]["A"]["ty_le"] == 93.66
+    assert document["forms"]["T"]["cells"]["A"]["ngay"] == "2020-01-05"
+    text = json.dumps(document, ensure_ascii=False)
+    with Store.open(tmp_path / "other.db") as other:
+        new_id = import_report(other, catalog, json.loads(text))
+        again = export_report(other, catalog, new_id)
+        assert again == document
+        assert other.cells(new_id) == store.cells(report)
+        assert other.report(new_id)["doc_number"] == "12/BC-UBND"
+        assert [u["code"] for u in other.children("H1")] == ["H1.X1", "H1.X2"]
+
+
+@pytest.mark.parametrize("mutate, code", [
+    (lambda d: d.update(format="khac"), "JSON002"),
+    (lambda d: d.update(format_version=9), "JSON003"),
+    (lambda d: d["form_set"].update(version=7), "JSON004"),
+    (lambda d: d["forms"].update(ZZ={}), "JSON006"),
+    (lambda d: d["forms"]["T"]["cells"]["A"].update(so="nhiều"), "JSON005"),
+    (lambda d: d["forms"]["T"]["cells"]["A"].update(so=-1), "JSON005"),
+    (lambda d: d["forms"]["T"]["cells"]["A"].update(tien_do="Xong"), "JSON005"),
+    (lambda d: d["forms"]["T"]["cells"].update({"khong-co": {"so": 1}}), "JSON005"),
+    (lambda d: d["forms"]["T"]["cells"]["A"].update(ten="đổi tên dòng cố định"), "JSON005"),
+    (lambda d: d["attachments"][0].update(content="AAAA"), "JSON007"),
+    (lambda d: d["unit"].update(level="thon"), "JSON002"),
+    (lambda d: d["period"].update(type="tuan"), "JSON002"),
+])
+def test_a_bad_document_is_refused_and_changes_nothing(tmp_path, store, filled, mutate, code):
+    catalog, report = filled
+    document = copy.deepcopy(export_report(store, catalog, report))
+    mutate(document)
+    with Store.open(tmp_path / "other.db") as other:
+        with pytest.raises(CchcError) as raised:
+            import_report(other, catalog, document)
+        assert raised.value.code == code
+        assert other.reports() == [] and other.units() == []
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(["unit", "period", "form_set", "report", "forms", "child_units", "attachments"]),
+       value=json_values)
+def test_any_garbage_in_any_field_is_refused_cleanly(tmp_path_factory, path, value):
+    """Property: whatever a field holds, import either succeeds or raises a catalogued error; never a crash."""
+    root = tmp_path_factory.mktemp("p")
+    catalog = catalog_of(root, {"t.yaml": FORM})
+    with Store.open(root / "a.db") as store:
+        report = new_report(store, communes=1)
+        document = export_report(store, catalog, report)
+    document[path] = value
+    with Store.open(root / "b.db") as other:
+        try:
+            import_report(other, catalog, document)
+        except CchcError as error:
+            assert error.code.startswith(("JSON", "NUM", "STORE"))
+            assert other.reports() == []
