@@ -1,0 +1,37 @@
+"""The documented JSON Schemas agree with what ships and what the code writes."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from desktop.interchange import export_report
+from desktop.demo import load_demo
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMAS = REPO / "docs" / "schemas"
+
+
+def schema(name):
+    return json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "forms").glob("*/*.yaml")), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_shipped_file_matches_its_schema(path):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    name = "form-set.schema.json" if path.name == "set.yaml" else "form.schema.json"
+    jsonschema.validate(data, schema(name))
+
+
+def test_the_form_schema_refuses_what_the_loader_refuses():
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"code": "X", "printed_code": "X", "title": "X", "columns": [], "rows": [], "colour": 1},
+                            schema("form.schema.json"))
+
+
+def test_every_exported_demo_report_matches_the_interchange_schema(store, real_catalog):
+    load_demo(store, real_catalog)
+    for report in store.reports():
+        jsonschema.validate(export_report(store, real_catalog, report["id"]), schema("report.schema.json"))
