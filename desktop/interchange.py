@@ -224,10 +224,7 @@ def import_report(store, catalog: Catalog, document, file: str = "báo cáo") ->
             store.add_unit(record["code"], record["name"], record["level"], parent_code, position)
         report_id = store.create_report(unit["code"], period, set_id, set_version, **fields)
         for code, section, ids in row_writes:
-            for row_id in ids:
-                store.conn.execute(
-                    "INSERT INTO repeat_rows (report_id, form_code, section, row_id, position) VALUES (?, ?, ?, ?, ?)",
-                    (report_id, code, section, row_id, ids.index(row_id)))
+            store.put_section_rows(report_id, code, section, ids)
         if writes:
             store.set_cells(report_id, writes, action="import")
         for form_code, row_id, name, content in attachments:

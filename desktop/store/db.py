@@ -393,9 +393,7 @@ class Store:
     def add_row(self, report_id: int, form: str, section: str, position: int | None = None) -> str:
         """A new clerk-added row in ``section``, at ``position`` (0-based) or at the end."""
         with self._write() as conn:
-            ids = [r[0] for r in conn.execute(
-                "SELECT row_id FROM repeat_rows WHERE report_id=? AND form_code=? AND section=? ORDER BY position",
-                (report_id, form, section))]
+            ids = self._section_ids(conn, report_id, form, section)
             serial = conn.execute(
                 "SELECT count(*) FROM audit WHERE report_id=? AND form_code=? AND action='add_row'",
                 (report_id, form),
@@ -411,6 +409,27 @@ class Store:
             self._audit(conn, "add_row", report_id, form, row_id, new=str(position))
         return row_id
 
+    @staticmethod
+    def _section_ids(conn, report_id: int, form: str, section: str) -> list[str]:
+        return [r[0] for r in conn.execute(
+            "SELECT row_id FROM repeat_rows WHERE report_id=? AND form_code=? AND section=? ORDER BY position",
+            (report_id, form, section))]
+
+    def _section_of(self, conn, report_id: int, form: str, row_id: str) -> str:
+        found = conn.execute("SELECT section FROM repeat_rows WHERE report_id=? AND form_code=? AND row_id=?",
+                             (report_id, form, row_id)).fetchone()
+        if not found:
+            raise CchcError("STORE013", row=row_id, form=form)
+        return found[0]
+
+    def put_section_rows(self, report_id: int, form: str, section: str, ids: list[str]) -> None:
+        """Rows of a section given whole (an import): they must be new to the report."""
+        with self._write() as conn:
+            for position, row_id in enumerate(ids):
+                conn.execute("INSERT INTO repeat_rows (report_id, form_code, section, row_id, position) "
+                             "VALUES (?, ?, ?, ?, ?)", (report_id, form, section, row_id, position))
+                self._audit(conn, "add_row", report_id, form, row_id, new=str(position))
+
     def _renumber(self, conn, report_id, form, section, ids, new=None) -> None:
         for index, row_id in enumerate(ids):
             if row_id == new:
@@ -422,10 +441,7 @@ class Store:
 
     def delete_row(self, report_id: int, form: str, row_id: str) -> None:
         with self._write() as conn:
-            found = conn.execute("SELECT section FROM repeat_rows WHERE report_id=? AND form_code=? AND row_id=?",
-                                 (report_id, form, row_id)).fetchone()
-            if not found:
-                raise CchcError("STORE013", row=row_id, form=form)
+            section = self._section_of(conn, report_id, form, row_id)
             for col, value in conn.execute(
                     "SELECT col_id, value FROM cells WHERE report_id=? AND form_code=? AND row_id=?",
                     (report_id, form, row_id)).fetchall():
@@ -433,25 +449,18 @@ class Store:
             conn.execute("DELETE FROM cells WHERE report_id=? AND form_code=? AND row_id=?", (report_id, form, row_id))
             conn.execute("DELETE FROM repeat_rows WHERE report_id=? AND form_code=? AND row_id=?",
                          (report_id, form, row_id))
-            ids = [r[0] for r in conn.execute(
-                "SELECT row_id FROM repeat_rows WHERE report_id=? AND form_code=? AND section=? ORDER BY position",
-                (report_id, form, found[0]))]
-            self._renumber(conn, report_id, form, found[0], ids)
+            ids = self._section_ids(conn, report_id, form, section)
+            self._renumber(conn, report_id, form, section, ids)
             self._audit(conn, "delete_row", report_id, form, row_id)
 
     def move_row(self, report_id: int, form: str, row_id: str, position: int) -> None:
         with self._write() as conn:
-            found = conn.execute("SELECT section FROM repeat_rows WHERE report_id=? AND form_code=? AND row_id=?",
-                                 (report_id, form, row_id)).fetchone()
-            if not found:
-                raise CchcError("STORE013", row=row_id, form=form)
-            ids = [r[0] for r in conn.execute(
-                "SELECT row_id FROM repeat_rows WHERE report_id=? AND form_code=? AND section=? ORDER BY position",
-                (report_id, form, found[0]))]
+            section = self._section_of(conn, report_id, form, row_id)
+            ids = self._section_ids(conn, report_id, form, section)
             old = ids.index(row_id)
             ids.remove(row_id)
             ids.insert(max(0, min(position, len(ids))), row_id)
-            self._renumber(conn, report_id, form, found[0], ids)
+            self._renumber(conn, report_id, form, section, ids)
             self._audit(conn, "move_row", report_id, form, row_id, old=str(old), new=str(position))
 
     def repeat_rows(self, report_id: int) -> dict[str, dict[str, list[str]]]:
