@@ -299,17 +299,20 @@ def parse_identity(text: str):
     return parse(_IDENTITY_NUMBER.sub(r"#\1", text))
 
 
-def walk(node):
-    """Every node of the tree, depth first."""
+def walk(node, into_other_forms: bool = True):
+    """Every node of the tree, depth first; without ``into_other_forms`` the
+    arguments of ``form(…)`` are skipped (they name another form's row and column)."""
     yield node
     if isinstance(node, Call):
+        if node.name == "form" and not into_other_forms:
+            return
         for arg in node.args:
-            yield from walk(arg)
+            yield from walk(arg, into_other_forms)
     elif isinstance(node, Unary):
-        yield from walk(node.operand)
+        yield from walk(node.operand, into_other_forms)
     elif isinstance(node, Binary):
-        yield from walk(node.left)
-        yield from walk(node.right)
+        yield from walk(node.left, into_other_forms)
+        yield from walk(node.right, into_other_forms)
 
 
 def unparse(node) -> str:

@@ -424,21 +424,6 @@ def _fixed_row_ids(specs: list[RowSpec]) -> set[str]:
     return ids
 
 
-def _walk_local(node):
-    """Nodes of an expression that belong to this form: not inside form(…)."""
-    yield node
-    if isinstance(node, ex.Call) and node.name == "form":
-        return
-    if isinstance(node, ex.Call):
-        for arg in node.args:
-            yield from _walk_local(arg)
-    elif isinstance(node, ex.Unary):
-        yield from _walk_local(node.operand)
-    elif isinstance(node, ex.Binary):
-        yield from _walk_local(node.left)
-        yield from _walk_local(node.right)
-
-
 def check_form(form: Form, form_set_lists: dict, forms: dict[str, Form], problems: list[Problem]) -> bool:
     """Stage 3: every reference resolves, every id is unique."""
     before = len(problems)
@@ -492,7 +477,7 @@ def check_form(form: Form, form_set_lists: dict, forms: dict[str, Form], problem
     visit_totals(form.rows)
 
     def check_tree(tree, line: int, text: str, column_rule: bool) -> None:
-        for node in _walk_local(tree):
+        for node in ex.walk(tree, into_other_forms=False):
             if isinstance(node, ex.ColRef):
                 if node.current and not column_rule:
                     fail("FORM008", line, expr=text, reason=msg("EXPR006"))
