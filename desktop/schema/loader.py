@@ -39,6 +39,8 @@ from desktop.schema.model import (
 from desktop.values import KINDS, CellType
 
 SET_FILE = "set.yaml"
+MAX_FILE_BYTES = 2 * 1024 * 1024  # the largest real form is a few kB
+TOO_DEEP = "các mục lồng nhau quá sâu"
 _IDENT = re.compile(r"^[A-Za-z0-9_.\-:]+$")
 _COLUMN_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -112,12 +114,17 @@ class _DuplicateKey(Exception):
 def read_yaml(path: Path, shown: str, problems: list[Problem]):
     """Stage 1. The file's data, or None with a problem recorded."""
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            problems.append(_problem("FORM001", shown, 0, reason=f"lớn hơn {MAX_FILE_BYTES // 1024 // 1024} MB"))
+            return None
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         problems.append(_problem("FORM001", shown, 0, reason=_reason(error)))
         return None
     try:
         return yaml.load(text, Loader=_Loader)
+    except RecursionError:
+        problems.append(_problem("FORM002", shown, 0, reason=TOO_DEEP))
     except _DuplicateKey as dup:
         problems.append(_problem("FORM006", shown, dup.line, ident=dup.key, where=""))
     except yaml.MarkedYAMLError as error:
@@ -646,7 +653,11 @@ def load_form_set(directory: Path, problems: list[Problem], root: Path | None = 
             continue
         count = len(problems)
         raw = read_yaml(path, shown(path), problems)
-        form = normalise_form(raw, shown(path), problems) if raw is not None else None
+        try:
+            form = normalise_form(raw, shown(path), problems) if raw is not None else None
+        except RecursionError:
+            problems.append(_problem("FORM002", shown(path), 0, reason=TOO_DEEP))
+            form = None
         if form is None:
             if len(problems) == count:
                 problems.append(_problem("FORM004", shown(path), 0, field="biểu mẫu", expected="một bảng", where=""))
@@ -660,9 +671,14 @@ def load_form_set(directory: Path, problems: list[Problem], root: Path | None = 
             continue
         by_code[form.code] = form
     for form in by_code.values():
-        if check_form(form, form_set.lists, by_code, problems):
-            form_set.forms[form.code] = build_form(form)
-        else:
+        try:
+            checked = check_form(form, form_set.lists, by_code, problems)
+            if checked:
+                form_set.forms[form.code] = build_form(form)
+        except RecursionError:
+            problems.append(_problem("FORM002", form.file, 0, reason=TOO_DEEP))
+            checked = False
+        if not checked:
             problems.append(Problem("FORM017", msg("FORM017", file=form.file), form.file))
     return form_set
 

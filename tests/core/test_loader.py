@@ -153,3 +153,38 @@ def test_lists_items_and_repeat_rows(tmp_path):
 def test_shipped_forms_load_without_problems(real_catalog):
     assert real_catalog.problems == []
     assert real_catalog.get("soctrang-huyen", 1).forms["5B"].printed_code == "Biểu mẫu 5B"
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+yaml_like = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["code", "printed_code", "title", "columns", "rows", "rules", "id", "label", "children",
+                         "kind", "type", "equals", "total", "units", "items", "repeat", "check", "x"]),
+        inner, max_size=5),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=yaml_like)
+def test_any_form_file_loads_or_gives_problems_never_an_exception(tmp_path_factory, data):
+    import yaml as pyyaml
+
+    root = tmp_path_factory.mktemp("f")
+    text = pyyaml.safe_dump(data, allow_unicode=True)
+    catalog = catalog_of(root, {"a.yaml": text, "good.yaml": GOOD.replace("5B", "GOOD")})
+    assert "GOOD" in catalog.get("test", 1).forms  # the rest of the set still loads
+    assert all(p.text and p.file for p in catalog.problems)
+
+
+def test_huge_or_deeply_nested_files_are_refused_cleanly(tmp_path):
+    deep = "rows:\n" + "".join("  " * i + "- children:\n" for i in range(1, 400))
+    catalog = catalog_of(tmp_path, {"deep.yaml": GOOD + deep.replace("rows:\n", "rows_again:\n"),
+                                    "nest.yaml": "a: " + "[" * 3000 + "]" * 3000,
+                                    "big.yaml": "title: " + "x" * (3 * 1024 * 1024)})
+    codes = {p.file.split("/")[-1]: p.code for p in catalog.problems if p.code != "FORM017"}
+    assert set(codes) == {"deep.yaml", "nest.yaml", "big.yaml"}
+    assert codes["big.yaml"] == "FORM001"
