@@ -30,7 +30,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    # SUPPRESS: a subcommand's own default must not undo "--json" given before it.
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="in kết quả dạng JSON")
     parser = _Parser(prog="cchc", description="CCHC Desktop: nhập, kiểm tra và nộp phụ lục báo cáo CCHC.",
                      parents=[common])
     parser.add_argument("--version", action="version", version=f"CCHC Desktop {__version__}")
@@ -204,6 +205,7 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.json = getattr(args, "json", False)
     try:
         return COMMANDS[args.command](args)
     except CchcError as error:

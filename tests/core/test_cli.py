@@ -34,6 +34,7 @@ def test_demo_reports_and_validate_json(capsys, demo_db):
     assert code == 1  # the seed's own arithmetic errors
     assert findings and all(REQUIRED <= set(f) for f in findings)
     assert all(isinstance(f["actual"], int) and isinstance(f["expected"], int) for f in findings)
+    assert json.loads(run(capsys, "--json", "--db", str(demo_db), "validate")[1]) == findings  # either place
     code, out, _ = run(capsys, "--db", str(demo_db), "validate", "--report", str(reports[0]["id"]))
     assert code == 1 and "LỖI" in out
 
