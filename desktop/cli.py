@@ -62,11 +62,11 @@ def _out(args, data, text: str) -> None:
         print(text)
 
 
-def _catalog(args):
+def _catalog(args, folder: Path | None = None):
     from desktop.paths import forms_dir
     from desktop.schema.loader import load_catalog
 
-    return load_catalog(args.forms or forms_dir())
+    return load_catalog(folder or args.forms or forms_dir())
 
 
 def _store(args):
@@ -77,10 +77,7 @@ def _store(args):
 
 
 def cmd_forms_check(args) -> int:
-    from desktop.schema.loader import load_catalog
-    from desktop.paths import forms_dir
-
-    catalog = load_catalog(args.dir or args.forms or forms_dir())
+    catalog = _catalog(args, args.dir)
     problems = [{"code": p.code, "file": p.file, "line": p.line, "message": p.text} for p in catalog.problems]
     sets = [{"id": s.id, "version": s.version, "name": s.name, "forms": list(s.forms)} for s in catalog.sets.values()]
     if args.json:

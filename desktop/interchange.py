@@ -21,6 +21,7 @@ from desktop.periods import PERIOD_TYPES, Period
 from desktop.schema.layout import UnitRef, resolve
 from desktop.schema.loader import Catalog
 from desktop.schema.model import LEVELS
+from desktop.store.db import STATUSES
 from desktop.values import from_json, from_storage, to_json, to_storage
 
 FORMAT = "cchc-report"
@@ -149,6 +150,8 @@ def import_report(store, catalog: Catalog, document, file: str = "báo cáo") ->
         value = _optional(report_fields, key, kind, file, "report.")
         if value is not None:
             fields[key] = value
+    if fields.get("status", "nhap") not in STATUSES:
+        raise CchcError("JSON002", file=file, field="report.status")
     forms = _need(document, "forms", dict, file)
     child_refs = [UnitRef(c["code"], c["name"], c["level"]) for c in children]
     writes: list[tuple[str, str, str, str]] = []

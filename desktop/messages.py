@@ -74,6 +74,8 @@ MESSAGES: dict[str, str] = {
     "STORE011": "Không ghi được dữ liệu ({reason}); chưa có gì bị thay đổi.",
     "STORE012": "Báo cáo của {unit} kỳ {period} theo bộ biểu mẫu này đã có (số {report}).",
     "STORE013": "Không tìm thấy dòng “{row}” trong biểu {form}.",
+    "STORE014": "Báo cáo số {report} không có biểu “{form}” (hoặc bộ biểu mẫu của báo cáo không có trong máy).",
+    "STORE015": "Trạng thái “{status}” không hợp lệ; chọn một trong: {allowed}.",
     # --- interchange ------------------------------------------------------
     "JSON001": "Tệp “{file}” không phải JSON hợp lệ ({reason}).",
     "JSON002": "Tệp “{file}” không phải báo cáo CCHC (thiếu hoặc sai trường “{field}”).",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop.messages import CchcError
-from desktop.schema.layout import Layout, UnitRef, resolve
+from desktop.schema.layout import Layout, child_units_of, resolve
 from desktop.schema.loader import Catalog
 from desktop.schema.model import Column, Form
 from desktop.values import parse_input, to_storage
@@ -31,11 +31,10 @@ def form_and_layout(store, catalog: Catalog, report_id: int, form_code: str) -> 
     report = store.report(report_id)
     form_set = catalog.get(report["form_set_id"], report["form_set_version"])
     if form_set is None or form_code not in form_set.forms:
-        raise CchcError("JSON006", file=f"báo cáo {report_id}", form=form_code)
+        raise CchcError("STORE014", report=report_id, form=form_code)
     form = form_set.forms[form_code]
-    units = [UnitRef(u["code"], u["name"], u["level"]) for u in store.children(report["unit_code"])]
     repeats = store.repeat_rows(report_id).get(form_code)
-    return form, resolve(form, form_set, units, repeats)
+    return form, resolve(form, form_set, child_units_of(store, report["unit_code"]), repeats)
 
 
 def editable_column(form: Form, layout: Layout, row_id: str, column_id: str) -> Column:

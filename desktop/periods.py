@@ -85,6 +85,3 @@ class Period:
         if self.type == "giai_doan":
             return None
         return Period(self.type, self.year - 1)
-
-    def sort_key(self) -> tuple:
-        return (self.year, self.last_month, PERIOD_TYPES.index(self.type))

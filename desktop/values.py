@@ -236,16 +236,19 @@ def from_storage(text: str | None, ctype: CellType):
     return text
 
 
-def to_json(value, ctype: CellType):
-    """JSON-native value: numbers as numbers, dates as ISO text."""
-    if value is None:
-        return None
-    kind = ctype.value_kind
-    if kind in ("decimal", "percent"):
+def json_value(value):
+    """Any cell or rule value as JSON: a Decimal written without a point as an
+    int, other Decimals as floats (exact within MAX_DIGITS), dates as ISO text."""
+    if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
-    if kind == "date":
+    if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def to_json(value, ctype: CellType):
+    """JSON-native value of a cell of type ``ctype``."""
+    return json_value(value)
 
 
 def from_json(data, ctype: CellType):

@@ -14,10 +14,10 @@ from decimal import Decimal
 from desktop.messages import msg
 from desktop.periods import Period
 from desktop.rules import expr as ex
-from desktop.schema.layout import Layout, UnitRef, resolve
+from desktop.schema.layout import Layout, child_units_of, resolve
 from desktop.schema.loader import Catalog
 from desktop.schema.model import Column, Form, FormSet, Rule
-from desktop.values import CellType, format_number, format_value, from_storage
+from desktop.values import CellType, format_number, format_value, from_storage, json_value
 
 
 @dataclass
@@ -55,7 +55,7 @@ class ReportData:
         self.period_rules = period_rules if period_rules is not None else store.get_setting("period_rules", {})
         self.form_set: FormSet | None = catalog.get(self.report["form_set_id"], self.report["form_set_version"])
         self.unit = store.unit(self.report["unit_code"])
-        self.child_units = [UnitRef(u["code"], u["name"], u["level"]) for u in store.children(self.unit["code"])]
+        self.child_units = child_units_of(store, self.unit["code"])
         self.raw = store.cells(report_id)
         self.repeats = store.repeat_rows(report_id)
         self._layouts: dict[str, Layout] = {}
@@ -153,14 +153,6 @@ class FormScope:
         label_column = next(c for c in self.form.leaves if c.kind == "row_label")
         label = self.raw.get(row_id, {}).get(label_column.id) or ""
         return f"{row.code}. {label}".strip(". ") if label else row.code
-
-
-def _json_number(value):
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
 
 
 def _shown(value, ctype: CellType | None) -> str:
@@ -267,8 +259,8 @@ def check_rule(rule: Rule, scope: FormScope, report_id: int) -> list[Finding]:
                 column=column_text,
                 severity=rule.severity,
                 rule=rule.id,
-                actual=_json_number(left),
-                expected=_json_number(right),
+                actual=json_value(left),
+                expected=json_value(right),
                 message=_message(rule, scope, target.row, column_text, target.column, left, right),
                 form_code=scope.form.code,
                 row_id=target.row,

@@ -34,7 +34,6 @@ from desktop.schema.model import (
     FormSet,
     RowSpec,
     Rule,
-    iter_leaves,
 )
 from desktop.values import KINDS, CellType
 
@@ -435,6 +434,7 @@ def check_form(form: Form, form_set_lists: dict, forms: dict[str, Form], problem
     """Stage 3: every reference resolves, every id is unique."""
     before = len(problems)
     file = form.file
+    other_rows = {code: _fixed_row_ids(other.rows) for code, other in forms.items()}
 
     def fail(code: str, line: int, **params) -> None:
         params.setdefault("where", "")
@@ -498,7 +498,7 @@ def check_form(form: Form, form_set_lists: dict, forms: dict[str, Form], problem
                     row, column = node.args[1].value, node.args[2]
                     if other is None:
                         fail("FORM009", line, ident=node.args[0].value, where=f" (biểu, trong “{text}”)")
-                    elif ":" not in row and row not in _fixed_row_ids(other.rows):
+                    elif ":" not in row and row not in other_rows[other.code]:
                         fail("FORM009", line, ident=row, where=f" (dòng của biểu {other.code}, trong “{text}”)")
                     elif column.current and not column_rule:
                         fail("FORM008", line, expr=text, reason=msg("EXPR006"))
@@ -724,4 +724,4 @@ def load_catalog(root: Path) -> Catalog:
     return Catalog(sets, problems)
 
 
-__all__ = ["Catalog", "Problem", "load_catalog", "load_form_set", "iter_leaves"]
+__all__ = ["Catalog", "Problem", "load_catalog", "load_form_set"]

@@ -309,6 +309,7 @@ class Store:
             "version": 1,
         }
         record.update({k: v for k, v in fields.items() if k in REPORT_FIELDS})
+        _check_status(record["status"])
         columns = ", ".join(record)
         marks = ", ".join("?" for _ in record)
         with self._write() as conn:
@@ -322,6 +323,8 @@ class Store:
         changes = {k: v for k, v in fields.items() if k in REPORT_FIELDS and old.get(k) != v}
         if not changes:
             return
+        if "status" in changes:
+            _check_status(changes["status"])
         assignments = ", ".join(f"{k} = ?" for k in changes)
         with self._write() as conn:
             conn.execute(f"UPDATE reports SET {assignments}, updated_at = ? WHERE id = ?",
@@ -518,6 +521,11 @@ REPORT_FIELDS = (
     "status", "doc_number", "doc_date", "signer_name", "signer_title", "signer_mode", "place", "subject",
     "version",
 )
+
+
+def _check_status(status: str) -> None:
+    if status not in STATUSES:
+        raise CchcError("STORE015", status=status, allowed=", ".join(STATUS_LABELS[s] for s in STATUSES))
 
 
 def _text(value) -> str | None:

@@ -1,6 +1,9 @@
 """Validation: each rule construct, and what a finding says."""
 
+import pytest
 from conftest import catalog_of, new_report
+
+from desktop.messages import CchcError
 
 from desktop.ops import enter_cell, enter_cells
 from desktop.periods import Period
@@ -169,6 +172,16 @@ def test_cross_form_reference_row_range_and_computed_column(tmp_path, store):
         ("Biểu mẫu 6B", "khop_5B", 12, 10), ("Biểu mẫu 6B", "ty_le_hop_ly", 120, 100)]
     enter_cell(store, catalog, report, "6B", "a", "so", "10")
     assert [f.rule for f in validate_report(store, catalog, report)] == ["tong_khoang"]
+
+
+def test_typing_into_what_cannot_be_typed_into_is_refused(tmp_path, store):
+    catalog, report = setup(tmp_path, store)
+    for form, row, column, code in [("9Z", "I", "tong", "STORE014"), ("5B", "khong", "tong", "STORE013"),
+                                    ("5B", "I", "ten", "NUM010"), ("5B", "I", "tong", "NUM001")]:
+        with pytest.raises(CchcError) as raised:
+            enter_cell(store, catalog, report, form, row, column, "abc" if code == "NUM001" else "1")
+        assert raised.value.code == code
+    assert store.cells(report) == {}
 
 
 def test_a_report_whose_form_set_is_missing_is_reported_not_crashed(tmp_path, store):

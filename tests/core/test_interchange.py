@@ -79,6 +79,7 @@ def test_export_then_import_reproduces_the_report(tmp_path, store, filled):
     (lambda d: d["attachments"][0].update(content="AAAA"), "JSON007"),
     (lambda d: d["unit"].update(level="thon"), "JSON002"),
     (lambda d: d["period"].update(type="tuan"), "JSON002"),
+    (lambda d: d["report"].update(status="da_duyet"), "JSON002"),
 ])
 def test_a_bad_document_is_refused_and_changes_nothing(tmp_path, store, filled, mutate, code):
     catalog, report = filled

@@ -37,6 +37,9 @@ def test_reports_units_settings(store):
         store.create_report("H1", Period("nam", 2020), "test", 1)
     assert raised.value.code == "STORE012"
     store.update_report(report, doc_number="542/BC-UBND", status="da_kiem_tra")
+    with pytest.raises(CchcError) as raised:
+        store.update_report(report, status="xong")
+    assert raised.value.code == "STORE015" and "Đã kiểm tra" in str(raised.value)
     assert store.report(report)["doc_number"] == "542/BC-UBND"
     assert store.find_report("H1", Period("nam", 2020), "test") == report
     store.set_setting("signer", {"name": "[Họ tên]", "deadline_day": 20})
