@@ -136,7 +136,8 @@ def cmd_validate(args) -> int:
     else:
         for f in findings:
             level = "LỖI" if f.severity == "error" else "CẢNH BÁO"
-            print(f"[{level}] Báo cáo {f.report} · {f.form} · {f.row} · {f.column}: {f.message}")
+            place = " · ".join(part for part in (f"Báo cáo {f.report}", f.form, f.row, f.column) if part)
+            print(f"[{level}] {place}: {f.message}")
         print(msg("CLI004", errors=errors, warnings=warnings) if findings else msg("CLI003"))
     return EXIT_FINDINGS if errors else EXIT_OK
 

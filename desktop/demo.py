@@ -1,30 +1,146 @@
-"""The demo database: the seed reports as printed, from ``resources/demo/*.json``.
+"""The demo database: the seed reports as printed, from ``resources/demo/``.
 
-Each file is an interchange document (docs/interchange.md) entered exactly as
-the seed report prints it, mistakes included, with people's names replaced by
-placeholders.  Loading is idempotent: a report already present is left alone.
+``units.yaml`` holds the real hierarchy of every seed unit (province → district
+→ communes). Each other ``*.yaml`` is the transcript of one seed report, written
+the way the annex is printed: a row is a list of its cells in column order
+(``[5.697, 323, 5.374, …]``, blanks as ``null``, numbers as printed, "-" and
+"Có" as printed). A transcript becomes an interchange document (docs/interchange.md)
+and goes through the same import as any other, so the demo is checked like real
+data. Mistakes in the seeds are kept; names and contacts are placeholders.
+Loading is idempotent: a report already present is left alone.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.interchange import import_report, read_document
+from desktop import __version__
+from desktop.interchange import FORMAT, FORMAT_VERSION, import_report
 from desktop.messages import CchcError
 from desktop.paths import resources_dir
-from desktop.schema.loader import Catalog
+from desktop.schema.layout import UnitRef, resolve
+from desktop.schema.loader import Catalog, Problem, read_yaml
+from desktop.values import from_json, parse_input, to_json
+
+UNITS_FILE = "units.yaml"
+
+
+def demo_dir() -> Path:
+    return resources_dir() / "demo"
 
 
 def demo_files() -> list[Path]:
-    return sorted((resources_dir() / "demo").glob("*.json"))
+    return sorted(p for p in demo_dir().glob("*.yaml") if p.name != UNITS_FILE)
+
+
+def _read(path: Path) -> dict:
+    problems: list[Problem] = []
+    data = read_yaml(path, path.name, problems)
+    if problems or not isinstance(data, dict):
+        reason = problems[0].text if problems else "không phải một bảng YAML"
+        raise CchcError("JSON001", file=path.name, reason=reason)
+    return data
+
+
+def unit_tree(directory: Path | None = None) -> dict[str, dict]:
+    """Every demo unit by code: code, name, level, parent code, position among siblings."""
+    units: dict[str, dict] = {}
+
+    def visit(entries, parent: str | None, child_level: str) -> None:
+        for position, entry in enumerate(entries or []):
+            level = entry.get("level", child_level)
+            units[entry["code"]] = {"code": entry["code"], "name": entry["name"], "level": level,
+                                    "parent": parent, "position": position}
+            visit(entry.get("children"), entry["code"], {"tinh": "huyen", "huyen": "xa"}.get(level, "xa"))
+
+    path = (directory or demo_dir()) / UNITS_FILE
+    visit(_read(path).get("units"), None, "tinh")
+    return units
+
+
+def _typed(value, ctype, where: str):
+    if value is None:
+        return None
+    try:
+        typed = parse_input(str(value), ctype) if isinstance(value, str) else from_json(value, ctype)
+    except CchcError as error:
+        raise CchcError("JSON005", file=where, form="", row="", column="", reason=str(error)) from None
+    return to_json(typed, ctype)
+
+
+def transcript_document(transcript: dict, units: dict[str, dict], catalog: Catalog, file: str) -> dict:
+    """The interchange document of one transcript: positional rows become cells by column id."""
+    unit = units[transcript["unit"]]
+    parent = units.get(unit["parent"]) if unit["parent"] else None
+    children = sorted((u for u in units.values() if u["parent"] == unit["code"]), key=lambda u: u["position"])
+    set_info = transcript["form_set"]
+    form_set = catalog.get(set_info["id"], set_info["version"])
+    if form_set is None:
+        raise CchcError("JSON004", file=file, form_set=set_info["id"], version=set_info["version"])
+    refs = [UnitRef(u["code"], u["name"], u["level"]) for u in children]
+    forms = {}
+    for code, rows in (transcript.get("forms") or {}).items():
+        form = form_set.forms[code]
+        label_column = next(c for c in form.leaves if c.kind == "row_label")
+        data_columns = [c for c in form.data_columns if c.ctype.kind != "computed"]
+        sections = {}
+        entries = []
+        for row_key, values in rows.items():
+            if isinstance(values, list) and values and all(isinstance(v, list) for v in values):
+                # a repeating section: each entry is [label, cells…]
+                ids = [f"{row_key}-{n}" for n in range(1, len(values) + 1)]
+                sections[row_key] = ids
+                entries.extend((row_id, [label_column] + data_columns, v) for row_id, v in zip(ids, values))
+            else:
+                entries.append((str(row_key), data_columns, values))
+        layout = resolve(form, form_set, refs, sections)
+        cells: dict[str, dict] = {}
+        for row_id, columns, values in entries:
+            where = f"{file}: {form.printed_code}, dòng {row_id}"
+            if isinstance(values, dict):
+                pairs = [(form.by_number[k] if isinstance(k, int) else form.by_id[k], v) for k, v in values.items()]
+            else:
+                if len(values) > len(columns):
+                    raise CchcError("JSON005", file=file, form=form.printed_code, row=row_id, column="",
+                                    reason=f"{len(values)} ô cho {len(columns)} cột.")
+                pairs = list(zip(columns, values))
+            row_cells = {}
+            for column, value in pairs:
+                typed = _typed(value, layout.cell_type(row_id, column), where)
+                if typed is not None:
+                    row_cells[column.id] = typed
+            if row_cells:
+                cells[row_id] = row_cells
+        forms[code] = {"rows": sections, "cells": cells}
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "app_version": __version__,
+        "unit": {"code": unit["code"], "name": unit["name"], "level": unit["level"],
+                 **({"parent": {"code": parent["code"], "name": parent["name"], "level": parent["level"]}}
+                    if parent else {})},
+        "child_units": [{"code": u["code"], "name": u["name"], "level": u["level"]} for u in children],
+        "period": {"type": transcript["period"]["type"], "year": transcript["period"]["year"],
+                   "number": transcript["period"].get("number"), "year_from": transcript["period"].get("year_from")},
+        "form_set": {"id": set_info["id"], "version": set_info["version"]},
+        "report": transcript.get("report") or {},
+        "forms": forms,
+        "attachments": [],
+    }
 
 
 def load_demo(store, catalog: Catalog) -> list[int]:
-    """Import every demo report not yet in the store; the ids of the new ones."""
+    """Add the demo units and import every demo report not yet in the store; the ids of the new ones."""
+    units = unit_tree()
+    known = {u["code"] for u in store.units()}
+    for unit in units.values():  # parents come before their children in the tree
+        if unit["code"] not in known:
+            store.add_unit(unit["code"], unit["name"], unit["level"], unit["parent"], unit["position"])
     created = []
     for path in demo_files():
+        document = transcript_document(_read(path), units, catalog, path.name)
         try:
-            created.append(import_report(store, catalog, read_document(path), path.name))
+            created.append(import_report(store, catalog, document, path.name))
         except CchcError as error:
             if error.code != "STORE012":  # already loaded
                 raise

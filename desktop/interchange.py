@@ -18,7 +18,7 @@ from pathlib import Path
 from desktop import __version__
 from desktop.messages import CchcError
 from desktop.periods import PERIOD_TYPES, Period
-from desktop.schema.layout import UnitRef, resolve
+from desktop.schema.layout import UnitRef, child_units_of, resolve
 from desktop.schema.loader import Catalog
 from desktop.schema.model import LEVELS
 from desktop.store.db import STATUSES
@@ -46,15 +46,18 @@ def export_report(store, catalog: Catalog, report_id: int) -> dict:
     parent = store.unit(unit["parent_code"]) if unit.get("parent_code") else None
     raw = store.cells(report_id)
     repeats = store.repeat_rows(report_id)
+    child_refs = child_units_of(store, unit["code"])
     forms = {}
     for code, form in form_set.forms.items():
+        layout = resolve(form, form_set, child_refs, repeats.get(code))
         cells = {}
         for row_id, columns in sorted(raw.get(code, {}).items()):
             values = {}
             for col_id, text in sorted(columns.items()):
                 column = form.by_id.get(col_id)
                 if column is not None:
-                    values[col_id] = to_json(from_storage(text, column.ctype), column.ctype)
+                    ctype = layout.cell_type(row_id, column)
+                    values[col_id] = to_json(from_storage(text, ctype), ctype)
             if values:
                 cells[row_id] = values
         sections = repeats.get(code, {})
@@ -186,13 +189,14 @@ def import_report(store, catalog: Catalog, document, file: str = "báo cáo") ->
                 if not editable:
                     raise CchcError("JSON005", file=file, form=form.printed_code, row=row_id, column=col_id,
                                     reason="cột không có trong biểu hoặc không nhập được.")
+                ctype = layout.cell_type(row_id, column)
                 try:
-                    typed = from_json(value, column.ctype)
+                    typed = from_json(value, ctype)
                 except CchcError as error:
                     raise CchcError("JSON005", file=file, form=form.printed_code, row=row_id, column=col_id,
                                     reason=str(error)) from None
                 if typed is not None:
-                    writes.append((code, row_id, col_id, to_storage(typed, column.ctype)))
+                    writes.append((code, row_id, col_id, to_storage(typed, ctype)))
                 if len(writes) > MAX_CELLS:
                     raise CchcError("JSON002", file=file, field="forms (quá nhiều ô)")
     attachments = []

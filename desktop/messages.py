@@ -32,7 +32,7 @@ MESSAGES: dict[str, str] = {
     "FORM008": "{file}, dòng {line}: biểu thức “{expr}” sai: {reason}",
     "FORM009": "{file}, dòng {line}: tham chiếu tới “{ident}” không tồn tại{where}.",
     "FORM010": "{file}, dòng {line}: cột tính toán “{ident}” cần trường “expr”.",
-    "FORM011": "{file}, dòng {line}: cột “{ident}” kiểu lựa chọn cần danh sách “choices”.",
+    "FORM011": "{file}, dòng {line}: “{ident}” có kiểu lựa chọn nên cần danh sách “choices”.",
     "FORM012": "{file}: tệp biểu mẫu “{ref}” khai báo trong bộ biểu mẫu không tồn tại.",
     "FORM013": "{file}: bộ biểu mẫu “{ident}” phiên bản {version} đã được khai báo ở {other}.",
     "FORM014": "{file}, dòng {line}: biểu mẫu phải có đúng một cột mã dòng (kind: row_code) "

@@ -59,7 +59,8 @@ def enter_cells(store, catalog: Catalog, report_id: int, form_code: str,
     prepared = []
     for row_id, column_id, text in entries:
         column = editable_column(form, layout, row_id, column_id)
-        prepared.append((form_code, row_id, column_id, to_storage(parse_input(text, column.ctype), column.ctype)))
+        ctype = layout.cell_type(row_id, column)
+        prepared.append((form_code, row_id, column_id, to_storage(parse_input(text, ctype), ctype)))
     olds = store.set_cells(report_id, prepared)
     return [CellChange(report_id, f, r, c, old, new) for (f, r, c, new), old in zip(prepared, olds)]
 

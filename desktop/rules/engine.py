@@ -113,7 +113,7 @@ class FormScope:
                 self._computing.discard(key)
         text = self.raw.get(row, {}).get(column.id)
         try:
-            return from_storage(text, column.ctype)
+            return from_storage(text, self.layout.cell_type(row, column))
         except (ValueError, ArithmeticError):
             return None  # a value the column's type no longer takes counts as empty
 
@@ -235,7 +235,10 @@ def _message(rule: Rule, scope: FormScope, row_id: str, column_text: str, column
 
 
 def check_rule(rule: Rule, scope: FormScope, report_id: int) -> list[Finding]:
-    rows = list(rule.rows) if rule.rows else [r.id for r in scope.layout.rows]
+    rows = [r.id for r in scope.layout.rows]
+    if rule.rows:
+        generated = {"units": scope.layout.units, "items": scope.layout.items}
+        rows = [r for ref in rule.rows for r in generated.get(ref, [ref])]
     columns = [ex.ColRef(name=c) for c in rule.columns] if rule.columns else [None]
     findings = []
     for row_id in rows:
@@ -246,7 +249,9 @@ def check_rule(rule: Rule, scope: FormScope, report_id: int) -> list[Finding]:
             try:
                 left = evaluation.eval(rule.check.left)
                 right = evaluation.eval(rule.check.right)
-            except ex.Unavailable:
+            except (ex.Unavailable, TypeError):  # no previous report; a "Có" row in a sum
+                continue
+            if rule.kind == "total" and right is None:  # the breakdown was not reported at all
                 continue
             if ex.compare(rule.check.op, left, right) is not False:
                 continue

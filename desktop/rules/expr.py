@@ -45,7 +45,7 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "sum_items": (1, 1),  # sum_items(col): every list-item row of the form
     "sum_rows": (3, 3),  # sum_rows("1", "13", col): rows from .. to, in order
     "sum_of": (2, None),  # sum_of(col, "I", "II"): the named rows
-    "form": (3, 3),  # form("5B", "tong", col): a cell of another form of the report
+    "form": (2, 3),  # form("5B", "tong", col); form("7B", col): the same row of another form
     "prev": (1, 1),  # prev(expr): expr in the previous period's report
     "abs": (1, 1),
     "min": (1, None),
@@ -280,8 +280,9 @@ def _check_arg_kinds(name: str, args: list) -> None:
             need(index, (Str,), row)
     elif name == "form":
         need(0, (Str,), "mã biểu trong ngoặc kép, ví dụ \"5B\"")
-        need(1, (Str,), row)
-        need(2, (ColRef,), col)
+        if len(args) == 3:
+            need(1, (Str,), row)
+        need(len(args) - 1, (ColRef,), col)
     elif name == "round" and len(args) == 2:
         need(1, (Num,), "một số")
 
@@ -440,7 +441,7 @@ class Evaluation:
         total = None
         for row in rows:
             value = _number(self.scope.value(row, column))
-            if value is not None:
+            if isinstance(value, Decimal):  # a yes/no or text row in a numeric column adds nothing
                 total = value if total is None else total + value
         return total
 
@@ -463,7 +464,8 @@ class Evaluation:
             other = scope.other_form(args[0].value)
             if other is None:
                 raise Unavailable
-            return _number(other.value(args[1].value, self.column_of(args[2])))
+            row = args[1].value if len(args) == 3 else self.row
+            return _number(other.value(row, self.column_of(args[-1])))
         if name == "prev":
             previous = scope.previous()
             if previous is None:

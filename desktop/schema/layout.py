@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from desktop.schema.model import Form, FormSet, RowSpec
+from desktop.schema.model import Column, Form, FormSet, RowSpec
+from desktop.values import CellType
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Row:
     children: list[str] = field(default_factory=list)
     total: object = None
     section: str | None = None
+    ctype: CellType | None = None  # the row's own cell type, over its numeric columns
 
     @property
     def title(self) -> str:
@@ -42,6 +44,15 @@ class Layout:
     units: list[str]
     items: list[str]
     sections: dict[str, str | None]  # repeat section -> parent row id
+
+    def cell_type(self, row_id: str, column: Column) -> CellType:
+        """What a cell takes: the column's type, unless the row sets its own
+        (a "Có/Không" row of a numeric column); text columns keep theirs."""
+        row = self.by_id.get(row_id)
+        if row is not None and row.ctype is not None and column.kind == "data" and column.ctype.numeric \
+                and column.ctype.kind != "computed":
+            return row.ctype
+        return column.ctype
 
     def between(self, first: str, last: str) -> list[str]:
         ids = [row.id for row in self.rows]
@@ -86,19 +97,20 @@ def resolve(
         for spec in specs:
             parent_id = parent.id if parent else None
             if spec.kind == "fixed":
-                row = Row(spec.id, spec.code, spec.label, spec.style, depth, "fixed", parent_id, total=spec.total)
+                row = Row(spec.id, spec.code, spec.label, spec.style, depth, "fixed", parent_id, total=spec.total,
+                          ctype=spec.ctype)
                 add(row, parent)
                 visit(spec.children, row, depth + 1)
             elif spec.kind == "units":
                 matching = [u for u in child_units if u.level == spec.source]
                 for n, unit in enumerate(matching, 1):
-                    row_id = f"unit:{unit.code}"
+                    row_id = f"{spec.id}:unit:{unit.code}" if spec.id else f"unit:{unit.code}"
                     add(Row(row_id, spec.code_format.format(n=n, N=n), unit.name, spec.style, depth, "units",
                             parent_id), parent)
                     units.append(row_id)
             elif spec.kind == "items":
                 for n, (key, label) in enumerate(form_set.lists.get(spec.source, []), 1):
-                    row_id = f"item:{key}"
+                    row_id = f"{spec.id}:item:{key}" if spec.id else f"item:{key}"
                     add(Row(row_id, spec.code_format.format(n=n, N=n), label, spec.style, depth, "items",
                             parent_id), parent)
                     items.append(row_id)

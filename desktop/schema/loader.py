@@ -284,6 +284,8 @@ def _normalise_row(data, file: str, problems: list[Problem], line: int) -> RowSp
             spec.label = f.get("label", default="")
         spec.code_format = f.get("code_format", default="{n}")
         spec.style = f.get("style", default="normal", choices=ROW_STYLES)
+        if kind != "repeat":  # two generators of one form need an id to keep their rows apart
+            spec.id = f.get("id")
     else:
         spec = RowSpec(kind="fixed", line=f.line)
         spec.id = f.get("id", required=True)
@@ -293,6 +295,12 @@ def _normalise_row(data, file: str, problems: list[Problem], line: int) -> RowSp
         spec.code = f.get("code", default="")
         spec.label = f.get("label", required=True, default="")
         spec.style = f.get("style", default="normal", choices=ROW_STYLES)
+        row_type = f.get("type", choices=tuple(k for k in KINDS if k != "computed"))
+        row_choices = f.get("choices", list, default=[])
+        if row_type is not None:
+            spec.ctype = CellType(kind=row_type, choices=tuple(str(c) for c in row_choices))
+            if row_type == "choice" and not row_choices:
+                f.fail("FORM011", ident=spec.id)
         total = f.data.get("total")
         f.used.add("total")
         if isinstance(total, str) and total in ("children", "units", "items"):
@@ -331,9 +339,9 @@ def _normalise_rule(data, file: str, problems: list[Problem], line: int) -> Rule
     rows = f.get("rows", list)
     column = f.get("column")
     columns = f.get("columns", list)
-    if rule.scope == "row" and not row:
+    if rule.scope == "row" and not (row or rows):
         f.fail("FORM003", field="row")
-    if rule.scope == "column" and not column:
+    if rule.scope == "column" and not (column or columns):
         f.fail("FORM003", field="column")
     if row:
         rows = [row]
@@ -456,6 +464,7 @@ def check_form(form: Form, form_set_lists: dict, forms: dict[str, Form], problem
 
     row_ids: dict[str, int] = {}
     sections: set[str] = set()
+    generators: set[str] = set()
 
     def visit(specs: list[RowSpec]) -> None:
         for spec in specs:
@@ -463,8 +472,13 @@ def check_form(form: Form, form_set_lists: dict, forms: dict[str, Form], problem
                 if spec.id in row_ids:
                     fail("FORM006", spec.line, ident=spec.id)
                 row_ids[spec.id] = spec.line
-            elif spec.kind == "items" and spec.source not in form_set_lists:
-                fail("FORM015", spec.line, ident=spec.source)
+            elif spec.kind in ("units", "items"):
+                if spec.kind == "items" and spec.source not in form_set_lists:
+                    fail("FORM015", spec.line, ident=spec.source)
+                key = spec.id or f"{spec.kind}:{spec.source}"
+                if key in generators:
+                    fail("FORM006", spec.line, ident=spec.id or spec.kind)
+                generators.add(key)
             elif spec.kind == "repeat":
                 if spec.source in sections:
                     fail("FORM006", spec.line, ident=spec.source)
@@ -495,10 +509,11 @@ def check_form(form: Form, form_set_lists: dict, forms: dict[str, Form], problem
             elif isinstance(node, ex.Call):
                 if node.name == "form":
                     other = forms.get(node.args[0].value)
-                    row, column = node.args[1].value, node.args[2]
+                    row = node.args[1].value if len(node.args) == 3 else None
+                    column = node.args[-1]
                     if other is None:
                         fail("FORM009", line, ident=node.args[0].value, where=f" (biểu, trong “{text}”)")
-                    elif ":" not in row and row not in other_rows[other.code]:
+                    elif row is not None and ":" not in row and row not in other_rows[other.code]:
                         fail("FORM009", line, ident=row, where=f" (dòng của biểu {other.code}, trong “{text}”)")
                     elif column.current and not column_rule:
                         fail("FORM008", line, expr=text, reason=msg("EXPR006"))
@@ -529,7 +544,7 @@ def check_form(form: Form, form_set_lists: dict, forms: dict[str, Form], problem
         column_rule = rule.columns is not None
         check_tree(rule.check, rule.line, rule.text, column_rule)
         for ref in rule.rows or ():
-            if ref not in row_ids:
+            if ref not in row_ids and ref not in ("units", "items"):
                 fail("FORM009", rule.line, ident=ref, where=f" (quy tắc “{rule.id}”)")
         for ref in rule.columns or ():
             if ref not in form.by_id:
@@ -562,7 +577,8 @@ def build_form(form: Form) -> Form:
 
     def visit(specs: list[RowSpec]) -> None:
         for spec in specs:
-            if spec.kind == "fixed" and spec.total is not None and additive:
+            if spec.kind == "fixed" and spec.total is not None and additive \
+                    and (spec.ctype is None or spec.ctype.additive):
                 if isinstance(spec.total, list):
                     args = ", ".join(f'"{r}"' for r in spec.total)
                     text = f"@ == sum_of(@, {args})"

@@ -59,6 +59,7 @@ class RowSpec:
     children: list["RowSpec"] = field(default_factory=list)
     source: str | None = None  # units: unit level; items: list name; repeat: section id
     code_format: str = "{n}"
+    ctype: CellType | None = None  # a row of yes/no or text in numeric columns ("Có" in 3B, 13B)
     line: int = 0
 
 
