@@ -188,7 +188,7 @@ def _target(rule: Rule, scope: FormScope, evaluation: ex.Evaluation) -> _Target:
 def _describe(node, form: Form) -> str:
     """An expression in the words of the printed form: "(4) + (5)" or column labels."""
     if isinstance(node, ex.ColRef) and node.name is not None and node.name in form.by_id:
-        return _short(form.by_id[node.name])
+        return _short(form.by_id[node.name], form)
     if isinstance(node, ex.Binary):
         return f"{_describe(node.left, form)} {node.op} {_describe(node.right, form)}"
     return ex.unparse(node)
@@ -206,16 +206,16 @@ def _parts(rule: Rule, layout: Layout, row_id: str) -> str:
     return "các dòng thuộc dòng này"
 
 
-def _short(column: Column | None) -> str:
+def _short(column: Column | None, form: Form) -> str:
     if column is None:
         return ""
-    return f"({column.number})" if column.number is not None else f"“{column.label}”"
+    return f"({column.number})" if column.number is not None else f"“{form.short_label(column)}”"
 
 
 def _message(rule: Rule, scope: FormScope, row_id: str, column_text: str, column: Column | None,
              actual, expected) -> str:
     ctype = column.ctype if column else None
-    short = _short(column)
+    short = _short(column, scope.form)
     shown_actual, shown_expected = _shown(actual, ctype), _shown(expected, ctype)
     if rule.message:
         try:

@@ -109,6 +109,17 @@ class Form:
 
         return depth(self.columns)
 
+    def short_label(self, column: Column) -> str:
+        """The fewest trailing header names that tell the column apart:
+        "Đồng ý giải quyết / Tổng số" where several columns are "Tổng số"."""
+        path = _header_path(self.columns, column) or [column.label]
+        others = [_header_path(self.columns, c) or [c.label] for c in self.leaves if c is not column]
+        for size in range(1, len(path) + 1):
+            tail = path[-size:]
+            if not any(other[-size:] == tail for other in others):
+                return " / ".join(tail)
+        return " / ".join(path)
+
     def column_label(self, column: Column) -> str:
         """The column as a finding names it: header path and printed number."""
         path = _header_path(self.columns, column) or [column.label]
