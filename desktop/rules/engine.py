@@ -219,7 +219,8 @@ def _message(rule: Rule, scope: FormScope, row_id: str, column_text: str, column
     shown_actual, shown_expected = _shown(actual, ctype), _shown(expected, ctype)
     if rule.message:
         try:
-            return rule.message.format(row=scope.row_title(row_id), column=column_text, actual=shown_actual,
+            named = scope.form.short_label(column) if column else column_text
+            return rule.message.format(row=scope.row_title(row_id), column=named, actual=shown_actual,
                                        expected=shown_expected)
         except (KeyError, IndexError, ValueError):
             pass

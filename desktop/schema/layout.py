@@ -34,7 +34,9 @@ class Row:
     @property
     def title(self) -> str:
         """The row as a finding names it: "II. TTHC thuộc…" or just the label."""
-        return f"{self.code}. {self.label}" if self.code and self.code != "-" else self.label
+        if not self.code or self.code == "-":
+            return self.label
+        return f"{self.code} {self.label}" if self.code.endswith(".") else f"{self.code}. {self.label}"
 
 
 @dataclass
