@@ -182,7 +182,9 @@ def _target(rule: Rule, scope: FormScope, evaluation: ex.Evaluation) -> _Target:
         return _Target(left.args[0].value, scope.column(evaluation.column_of(left.args[1])))
     if evaluation.column is not None:
         return _Target(evaluation.row, scope.column(evaluation.column))
-    return _Target(evaluation.row, None)
+    # "dao_tao + boi_duong <= …": the first cell the left side reads, so the finding can be jumped to
+    first = next((node for node in ex.walk(left, into_other_forms=False) if isinstance(node, ex.ColRef)), None)
+    return _Target(evaluation.row, scope.column(first) if first is not None else None)
 
 
 def _describe(node, form: Form) -> str:
@@ -214,7 +216,9 @@ def _short(column: Column | None, form: Form) -> str:
 
 def _message(rule: Rule, scope: FormScope, row_id: str, column_text: str, column: Column | None,
              actual, expected) -> str:
-    ctype = column.ctype if column else None
+    ctype = None
+    if column is not None:
+        ctype = scope.layout.cell_type(row_id, column) if row_id in scope.layout.by_id else column.ctype
     short = _short(column, scope.form)
     shown_actual, shown_expected = _shown(actual, ctype), _shown(expected, ctype)
     if rule.message:

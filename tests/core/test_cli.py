@@ -33,17 +33,19 @@ def test_demo_reports_and_validate_json(capsys, demo_db):
     findings = json.loads(out)
     assert code == 1  # the seed's own arithmetic errors
     assert findings and all(REQUIRED <= set(f) for f in findings)
-    assert all(isinstance(f["actual"], int) and isinstance(f["expected"], int) for f in findings)
+    numeric = [f for f in findings if f["severity"] == "error"]
+    assert all(isinstance(f["actual"], (int, type(None))) and isinstance(f["expected"], int) for f in numeric)
     assert json.loads(run(capsys, "--json", "--db", str(demo_db), "validate")[1]) == findings  # either place
     code, out, _ = run(capsys, "--db", str(demo_db), "validate", "--report", str(reports[0]["id"]))
     assert code == 1 and "LỖI" in out
 
 
-def test_the_demo_5B_shows_exactly_the_seed_inconsistencies(capsys, demo_db):
+def test_the_demo_5B_shows_the_seed_inconsistencies(capsys, demo_db):
     _, out, _ = run(capsys, "--db", str(demo_db), "validate", "--json")
     found = {(f["form"], f["row"], f["rule"], f["actual"], f["expected"]) for f in json.loads(out)}
-    assert found == {
-        # Kế Sách 2019, Biểu mẫu 5B, row "Tổng số = (I) + (II)": (7) is II's 91.627, not I + II.
+    # Kế Sách 2019, Biểu mẫu 5B, row "Tổng số = (I) + (II)": (7) is II's 91.627, not I + II.
+    # (every demo finding is pinned in test_demo_catalog.py)
+    assert {f for f in found if f[0] == "Biểu mẫu 5B"} == {
         ("Biểu mẫu 5B", "Tổng số = (I) + (II)", "tổng:tong", 91627, 95728),
         ("Biểu mẫu 5B", "Tổng số = (I) + (II)", "(6)=(7)+(8)", 96269, 92168),
     }
@@ -88,7 +90,7 @@ def test_forms_check(capsys, tmp_path):
 
 def test_no_command_prepares_the_demo_on_first_run(capsys, tmp_path):
     code, out, _ = run(capsys, "--db", str(tmp_path / "first.db"))
-    assert code == 0 and "1 báo cáo" in out
+    assert code == 0 and "3 báo cáo" in out
 
 
 def test_main_flows_need_no_network(capsys, tmp_path):
