@@ -38,7 +38,7 @@ def _read(path: Path) -> dict:
     data = read_yaml(path, path.name, problems)
     if problems or not isinstance(data, dict):
         reason = problems[0].text if problems else "không phải một bảng YAML"
-        raise CchcError("JSON001", file=path.name, reason=reason)
+        raise CchcError("DEMO001", file=path.name, reason=reason)
     return data
 
 
@@ -54,7 +54,10 @@ def unit_tree(directory: Path | None = None) -> dict[str, dict]:
             visit(entry.get("children"), entry["code"], {"tinh": "huyen", "huyen": "xa"}.get(level, "xa"))
 
     path = (directory or demo_dir()) / UNITS_FILE
-    visit(_read(path).get("units"), None, "tinh")
+    try:
+        visit(_read(path).get("units"), None, "tinh")
+    except (KeyError, TypeError, AttributeError) as error:
+        raise CchcError("DEMO001", file=path.name, reason=f"{type(error).__name__}: {error}") from None
     return units
 
 
@@ -70,6 +73,13 @@ def _typed(value, ctype, where: str):
 
 def transcript_document(transcript: dict, units: dict[str, dict], catalog: Catalog, file: str) -> dict:
     """The interchange document of one transcript: positional rows become cells by column id."""
+    try:
+        return _document(transcript, units, catalog, file)
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        raise CchcError("DEMO001", file=file, reason=f"{type(error).__name__}: {error}") from None
+
+
+def _document(transcript: dict, units: dict[str, dict], catalog: Catalog, file: str) -> dict:
     unit = units[transcript["unit"]]
     parent = units.get(unit["parent"]) if unit["parent"] else None
     children = sorted((u for u in units.values() if u["parent"] == unit["code"]), key=lambda u: u["position"])

@@ -85,6 +85,7 @@ MESSAGES: dict[str, str] = {
     "JSON006": "Tệp “{file}”: biểu “{form}” không thuộc bộ biểu mẫu của báo cáo.",
     "JSON007": "Tệp “{file}”: tệp đính kèm “{name}” sai mã kiểm tra SHA-256.",
     "JSON008": "Đã nhập báo cáo số {report}: {unit}, {period}.",
+    "DEMO001": "Tệp dữ liệu mẫu “{file}” không đọc được ({reason}).",
     # --- cli --------------------------------------------------------------
     "CLI001": "Cửa sổ ứng dụng chưa có trong phiên bản này; hãy dùng các lệnh “cchc …” (xem “cchc --help”).",
     "CLI002": "Đã tạo dữ liệu mẫu trong “{path}”: {reports} báo cáo.",

@@ -13,6 +13,7 @@ import json
 import pytest
 
 from desktop import ops
+from desktop.messages import CchcError
 from desktop.cli import main
 from desktop.demo import demo_files, unit_tree
 from desktop.paths import forms_dir
@@ -212,3 +213,19 @@ def test_the_reconstructed_online_annex_checks_against_phu_luc_vi(tmp_path, demo
         new = {(f.form_code, f.rule, f.actual, f.expected) for f in validate_report(store, catalog, report)}
     assert ("PL7", "truc_tuyen_trong_tong_ho_so", 1300, 1177) in new  # more online than in total
     assert ("PL7", "ty_le_toi_da", 110.45, 100) in new  # 1.300 of 1.177 = 110,45 %
+
+
+def test_a_broken_transcript_is_a_message_not_a_traceback(tmp_path):
+    from desktop.demo import transcript_document
+
+    catalog = load_catalog(forms_dir())
+    units = unit_tree()
+    bad = {"unit": "ST.KS", "period": {"type": "nam", "year": 2019}, "form_set": {"id": "soctrang-huyen", "version": 1},
+           "forms": {"5B": {"I": ["năm nghìn"]}}}
+    with pytest.raises(CchcError) as error:
+        transcript_document(bad, units, catalog, "hong.yaml")
+    assert "hong.yaml" in str(error.value)
+    for broken in ({**bad, "unit": "KHONG.CO"}, {**bad, "forms": {"9Z": {}}}, {**bad, "forms": {"5B": {"I": 5}}}):
+        with pytest.raises(CchcError) as error:
+            transcript_document(broken, units, catalog, "hong.yaml")
+        assert error.value.code == "DEMO001"
