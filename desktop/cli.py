@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -213,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # "cchc validate | head": the reader has what it wanted
+        sys.stderr = open(os.devnull, "w")  # Python would otherwise complain at exit while flushing
+        return EXIT_OK
     except Exception as error:  # never a traceback for the user: log it, say it briefly
         log = _log_unexpected()
         print(msg("CLI007", reason=type(error).__name__, log=log), file=sys.stderr)
