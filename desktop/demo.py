@@ -61,13 +61,13 @@ def unit_tree(directory: Path | None = None) -> dict[str, dict]:
     return units
 
 
-def _typed(value, ctype, where: str):
+def _typed(value, ctype, file: str, form: str, row: str, column: str):
     if value is None:
         return None
     try:
-        typed = parse_input(str(value), ctype) if isinstance(value, str) else from_json(value, ctype)
+        typed = parse_input(value, ctype) if isinstance(value, str) else from_json(value, ctype)
     except CchcError as error:
-        raise CchcError("JSON005", file=where, form="", row="", column="", reason=str(error)) from None
+        raise CchcError("JSON005", file=file, form=form, row=row, column=column, reason=str(error)) from None
     return to_json(typed, ctype)
 
 
@@ -106,7 +106,6 @@ def _document(transcript: dict, units: dict[str, dict], catalog: Catalog, file: 
         layout = resolve(form, form_set, refs, sections)
         cells: dict[str, dict] = {}
         for row_id, columns, values in entries:
-            where = f"{file}: {form.printed_code}, dòng {row_id}"
             if isinstance(values, dict):
                 pairs = [(form.by_number[k] if isinstance(k, int) else form.by_id[k], v) for k, v in values.items()]
             else:
@@ -116,7 +115,7 @@ def _document(transcript: dict, units: dict[str, dict], catalog: Catalog, file: 
                 pairs = list(zip(columns, values))
             row_cells = {}
             for column, value in pairs:
-                typed = _typed(value, layout.cell_type(row_id, column), where)
+                typed = _typed(value, layout.cell_type(row_id, column), file, form.printed_code, row_id, column.id)
                 if typed is not None:
                     row_cells[column.id] = typed
             if row_cells:

@@ -254,7 +254,7 @@ def check_rule(rule: Rule, scope: FormScope, report_id: int) -> list[Finding]:
             try:
                 left = evaluation.eval(rule.check.left)
                 right = evaluation.eval(rule.check.right)
-            except (ex.Unavailable, TypeError):  # no previous report; a "Có" row in a sum
+            except ex.Unavailable:  # no previous report, no such form
                 continue
             if rule.kind == "total" and right is None:  # the breakdown was not reported at all
                 continue

@@ -422,6 +422,8 @@ class Evaluation:
         right = self.eval(node.right)
         if op in COMPARISONS:
             return compare(op, left, right)
+        if not (_arithmetic(left) and _arithmetic(right)):  # "Có" or a text row: no number to add
+            return None
         if op in ("+", "-"):
             if left is None and right is None:
                 return None
@@ -495,6 +497,10 @@ class Evaluation:
         if not present:
             return None
         return min(present) if name == "min" else max(present)
+
+
+def _arithmetic(value) -> bool:
+    return value is None or (isinstance(value, Decimal) and not isinstance(value, bool))
 
 
 def _number(value):

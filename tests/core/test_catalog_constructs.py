@@ -162,3 +162,15 @@ def test_carried_over_files_match_last_years_pending_files(tmp_path, store):
                                                    ("unit:H1.X1", "nhan_trong_ky", "5")])
     found = [(f.rule, f.severity, f.actual, f.expected) for f in validate_report(store, catalog, this_year)]
     assert found == [("chuyen_ky", "warning", 4, 5)]
+
+
+def test_arithmetic_on_a_yes_no_cell_is_empty_not_a_crash(tmp_path, store):
+    form = YES_NO_ROW + """rules:
+  - {id: tang_mot, scope: row, row: "1", check: so_lieu + 1 >= 0}
+  - {id: cong_chu, scope: row, row: "1", check: so_lieu * 2 <= 0}
+"""
+    catalog = catalog_of(tmp_path, {"f.yaml": form})
+    report = new_report(store, communes=1)
+    enter_cell(store, catalog, report, "3B", "1", "so_lieu", "Có")
+    # "Có" + 1 is no number: the sum side is empty (0 by the empty-cell rule), the product empty
+    assert [(f.rule, f.actual) for f in validate_report(store, catalog, report)] == []

@@ -46,7 +46,7 @@ def findings(demo_db):
 @pytest.fixture(scope="module")
 def unit_of_report(demo_db):
     code, out = cli("--db", str(demo_db), "reports", "--json")
-    return {r["id"]: r["unit_code"] if "unit_code" in r else r["unit"] for r in json.loads(out)}
+    return {r["id"]: r["unit_code"] for r in json.loads(out)}
 
 
 # (unit, form, row id, column id, rule, actual, expected, severity)
