@@ -1,7 +1,8 @@
 """Every user-facing message, in Vietnamese, under a stable code.
 
 Code prefixes: NUM (number/cell input), FORM (form definitions), EXPR (rule
-expressions), RULE (findings), STORE (database), JSON (interchange), CLI.
+expressions), RULE (findings), STORE (database), JSON (interchange), EXPORT/XLSX/PDF (exports
+and Excel import), CLI.
 Tests and other programs match on codes; people read the text.
 """
 
@@ -85,6 +86,19 @@ MESSAGES: dict[str, str] = {
     "JSON006": "Tệp “{file}”: biểu “{form}” không thuộc bộ biểu mẫu của báo cáo.",
     "JSON007": "Tệp “{file}”: tệp đính kèm “{name}” sai mã kiểm tra SHA-256.",
     "JSON008": "Đã nhập báo cáo số {report}: {unit}, {period}.",
+    # --- export, Excel import, PDF -------------------------------------------
+    "EXPORT001": "Không ghi được tệp “{file}” ({reason}).",
+    "EXPORT002": "Đã xuất báo cáo số {report}: {files}.",
+    "XLSX001": "Tệp “{file}” không phải bảng tính Excel đọc được ({reason}).",
+    "XLSX002": "Tệp “{file}” không phải bảng tính xuất từ CCHC Desktop (không có trang “_cchc”); "
+    "hãy xuất báo cáo ra Excel, sửa số liệu trong tệp đó rồi nhập lại.",
+    "XLSX003": "Tệp “{file}” thuộc báo cáo khác: ô {cell} ({field}) ghi “{found}”, báo cáo này là “{expected}”.",
+    "XLSX004": "Bố cục biểu đã bị thay đổi: trang “{sheet}”, ô {cell} cần là “{expected}” nhưng đang là “{found}”. "
+    "Không nhập gì; hãy sửa lại đúng mẫu hoặc xuất lại tệp Excel.",
+    "XLSX005": "Tệp “{file}” thiếu trang “{sheet}” của báo cáo; không nhập gì.",
+    "XLSX006": "Ô {where}: {reason} Không nhập gì.",
+    "XLSX007": "Ô {where} có công thức chưa được tính; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi nhập.",
+    "XLSX008": "Đã nhập từ “{file}” vào báo cáo số {report}: {cells} ô thay đổi.",
     "DEMO001": "Tệp dữ liệu mẫu “{file}” không đọc được ({reason}).",
     # --- cli --------------------------------------------------------------
     "CLI001": "Cửa sổ ứng dụng chưa có trong phiên bản này; hãy dùng các lệnh “cchc …” (xem “cchc --help”).",
