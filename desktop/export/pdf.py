@@ -1,0 +1,330 @@
+"""The report as a PDF in the official layout (reportlab).
+
+First the report itself (Nghị định 30/2020/NĐ-CP, Phụ lục I): issuing body
+under its parent body, Quốc hiệu and tiêu ngữ, "Số: …", place and date,
+"BÁO CÁO" and the subject, the body (the list of annexes the report carries,
+until the narrative exists), "Nơi nhận" and the signature block.  Then each
+annex from a new page, portrait or landscape as its form says, its table split
+across pages with the header rows repeated.  Page numbers are centred at the
+top from the second page of each part: the report and every annex number
+their own pages.
+
+The font is Liberation Serif (metric-compatible with Times New Roman, full
+Vietnamese coverage) from resources/fonts, embedded, so the file looks the same
+on every machine.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from desktop import __version__
+from desktop.export.annex import Annex, build_annexes
+from desktop.export.document import ReportHead, report_head
+from desktop.messages import CchcError
+from desktop.paths import resources_dir
+from desktop.rules.engine import ReportData
+from desktop.schema.loader import Catalog
+
+FAMILY = "CCHCSerif"
+MM = 72 / 25.4
+MARGINS = {  # left, right, top, bottom in mm
+    "portrait": (30, 15, 20, 20),
+    "landscape": (20, 15, 20, 15),
+}
+_registered = False
+
+
+def register_fonts() -> None:
+    global _registered
+    if _registered:
+        return
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    folder = resources_dir() / "fonts"
+    faces = {"": "Regular", "-Bold": "Bold", "-Italic": "Italic", "-BoldItalic": "BoldItalic"}
+    for suffix, face in faces.items():
+        pdfmetrics.registerFont(TTFont(FAMILY + suffix, str(folder / f"LiberationSerif-{face}.ttf")))
+    for bold, italic, suffix in ((0, 0, ""), (1, 0, "-Bold"), (0, 1, "-Italic"), (1, 1, "-BoldItalic")):
+        addMapping(FAMILY, bold, italic, FAMILY + suffix)
+    _registered = True
+
+
+def _styles():
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+
+    def style(name, size, align=TA_LEFT, bold=False, italic=False, **extra):
+        font = FAMILY + ("-BoldItalic" if bold and italic else "-Bold" if bold else "-Italic" if italic else "")
+        extra.setdefault("leading", size * 1.2)
+        return ParagraphStyle(name, fontName=font, fontSize=size, alignment=align, **extra)
+
+    return {
+        "body_top": style("body_top", 12.5, TA_CENTER),
+        "issuer": style("issuer", 12.5, TA_CENTER, bold=True),
+        "number": style("number", 13, TA_CENTER),
+        "national": style("national", 12.5, TA_CENTER, bold=True),
+        "motto": style("motto", 13.5, TA_CENTER, bold=True),
+        "place_date": style("place_date", 13.5, TA_CENTER, italic=True),
+        "type": style("type", 14, TA_CENTER, bold=True, spaceBefore=18),
+        "subject": style("subject", 14, TA_CENTER, bold=True, spaceAfter=14),
+        "body": style("body", 14, TA_JUSTIFY, firstLineIndent=1.27 * 10 * MM, spaceAfter=6, leading=14 * 1.35),
+        "recipients_title": style("recipients_title", 12, bold=True, italic=True),
+        "recipients": style("recipients", 11),
+        "signer": style("signer", 13.5, TA_CENTER, bold=True),
+        "annex_code": style("annex_code", 13, TA_CENTER, bold=True),
+        "annex_title": style("annex_title", 13, TA_CENTER, bold=True, spaceBefore=2),
+        "annex_attach": style("annex_attach", 12.5, TA_CENTER, italic=True, spaceAfter=10),
+        "cell_left": style("cell_left", 10),
+        "cell_centre": style("cell_centre", 10, TA_CENTER),
+        "cell_right": style("cell_right", 10, TA_RIGHT),
+    }
+
+
+def _p(text: str, style):
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
+
+
+def _rule(length_pt: float):
+    """A line under a heading, centred in its column, as long as given."""
+    from reportlab.platypus import Flowable
+
+    class Rule(Flowable):
+        def wrap(self, available_width, available_height):
+            self.available = available_width
+            return available_width, 5
+
+        def draw(self):
+            start = (self.available - length_pt) / 2
+            self.canv.setLineWidth(0.6)
+            self.canv.line(start, 1, start + length_pt, 1)
+
+    return Rule()
+
+
+class _PartStart:
+    """Marks the first page of a part (the report, an annex): page numbers restart there."""
+
+    def __new__(cls, name: str):
+        from reportlab.platypus import Flowable
+
+        class PartStart(Flowable):
+            def wrap(self, *args):
+                return 0, 0
+
+            def draw(self):
+                doc = self.canv._doctemplate
+                doc.part_start = self.canv.getPageNumber()
+                doc.part_name = name
+
+        return PartStart()
+
+
+def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles) -> list:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Spacer, Table, TableStyle
+
+    left = []
+    if head.parent_body:
+        left.append(_p(head.parent_body, styles["body_top"]))
+    left += [_p(line, styles["issuer"]) for line in head.issuer_lines]
+    left.append(_rule(min(stringWidth(head.issuer_lines[-1], FAMILY + "-Bold", 12.5), 45 * MM) * 0.6))
+    left.append(_p(head.number, styles["number"]))
+    motto = "Độc lập - Tự do - Hạnh phúc"
+    right = [
+        _p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles["national"]),
+        _p(motto, styles["motto"]),
+        _rule(stringWidth(motto, FAMILY + "-Bold", 13.5)),
+        Spacer(1, 4),
+        _p(head.place_date, styles["place_date"]),
+    ]
+    top = Table([[left, right]], colWidths=[width * 0.40, width * 0.60])
+    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FAMILY), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                             ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    flow = [top, _p("BÁO CÁO", styles["type"]), _p(head.subject, styles["subject"])]
+    flow.append(_p(f"{head.issuer} báo cáo số liệu công tác cải cách hành chính {head.period_label.lower()} "
+                   f"tại {len(annexes)} phụ lục kèm theo báo cáo này:", styles["body"]))
+    for annex in annexes:
+        flow.append(_p(f"- {annex.printed_code}: {sentence_case(annex.title)}"
+                       f"{' ' + annex.subtitle if annex.subtitle else ''}.", styles["body"]))
+    recipients = [_p("Nơi nhận:", styles["recipients_title"])]
+    for i, line in enumerate(head.recipients):
+        recipients.append(_p(f"- {line}{'.' if i == len(head.recipients) - 1 else ';'}", styles["recipients"]))
+    signer = [_p(line, styles["signer"]) for line in head.signer_lines]
+    signer += [Spacer(1, 25 * MM), _p(head.signer_name, styles["signer"])]
+    bottom = Table([[recipients, signer]], colWidths=[width * 0.45, width * 0.55])
+    bottom.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FAMILY), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    bottom.keepWithNext = False
+    return flow + [Spacer(1, 8), bottom]
+
+
+_VOWELS = "aeiouyàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+_SYLLABLE = re.compile(
+    rf"^(ngh|ng|gh|gi|ch|kh|nh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[{_VOWELS}]+(ch|ng|nh|[cmnpt])?$")
+
+
+def sentence_case(title: str) -> str:
+    """An upper-case annex title as a phrase: "THỐNG KÊ … UBND" -> "Thống kê … UBND".
+    A capitalised word that cannot be a Vietnamese syllable is an abbreviation (TTHC,
+    UBND, BCCI) and stays, as do words already in mixed case (a unit's name)."""
+    words = []
+    for word in title.split(" "):
+        letters = "".join(ch for ch in word if ch.isalpha())
+        keep = not letters or letters != letters.upper() or not _SYLLABLE.match(letters.lower())
+        words.append(word if keep else word.lower())
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def _font_size(annex: Annex) -> float:
+    count = len(annex.columns)
+    wide = annex.orientation == "landscape"
+    if count <= (9 if wide else 6):
+        return 11
+    if count <= (13 if wide else 9):
+        return 10
+    return 9 if count <= 16 else 8
+
+
+def _column_widths(annex: Annex, width: float, size: float) -> list[float]:
+    """The form's relative widths over the frame, the STT column at least as wide as "STT"."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    weights = annex.widths()
+    total = sum(weights)
+    widths = [width * w / total for w in weights]
+    least = stringWidth("STT", FAMILY + "-Bold", size) + 7
+    short = [i for i, c in enumerate(annex.columns) if c.kind == "row_code" and widths[i] < least]
+    if short:
+        extra = sum(least - widths[i] for i in short)
+        others = sum(w for i, w in enumerate(widths) if i not in short)
+        widths = [least if i in short else w - extra * w / others for i, w in enumerate(widths)]
+    return widths
+
+
+def _annex_table(annex: Annex, width: float, styles):
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Table, TableStyle
+
+    size = _font_size(annex)
+
+    def sized(name: str, bold=False, italic=False):
+        base = styles[name]
+        font = FAMILY + ("-BoldItalic" if bold and italic else "-Bold" if bold else "-Italic" if italic else "")
+        return ParagraphStyle(f"{name}-{size}-{bold}-{italic}", parent=base, fontName=font, fontSize=size,
+                              leading=size * 1.18)
+
+    widths = _column_widths(annex, width, size)
+    depth = annex.header_rows
+    grid = [["" for _ in annex.columns] for _ in range(depth)]
+    # FONTNAME: a table's own default is Helvetica, which would not be embedded
+    commands = [("FONTNAME", (0, 0), (-1, -1), FAMILY), ("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+    for header in annex.header:
+        grid[header.row][header.col] = _p(header.text, sized("cell_centre", bold=True))
+        if header.rowspan > 1 or header.colspan > 1:
+            commands.append(("SPAN", (header.col, header.row),
+                             (header.col + header.colspan - 1, header.row + header.rowspan - 1)))
+    repeat = depth
+    if annex.number_row:
+        numbers = []
+        for text, column_width in zip(annex.number_row, widths):
+            if "=" in text and stringWidth(text, FAMILY + "-Italic", size) > column_width - 5:
+                text = text.replace("=", "=\n", 1)  # "(4)=" over "(5)+(6)" rather than a broken "(6)"
+            numbers.append(_p(text, sized("cell_centre", italic=True)))
+        grid.append(numbers)
+        repeat += 1
+    for body in annex.rows:
+        bold = body.style in ("group", "total", "bold")
+        italic = body.style == "italic"
+        line = []
+        for cell in body.cells:
+            kind = cell.column.kind
+            if kind == "row_code":
+                name = "cell_centre"
+            elif kind == "row_label" or cell.ctype.value_kind in ("text", "choice"):
+                name = "cell_left"
+            elif cell.ctype.numeric:
+                name = "cell_right"
+            else:
+                name = "cell_centre"
+            line.append(_p(str(cell.text), sized(name, bold, italic)))
+        grid.append(line)
+    table = Table(grid, colWidths=widths, repeatRows=repeat, splitByRow=1)
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def render_pdf(data: ReportData) -> bytes:
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
+
+    register_fonts()
+    styles = _styles()
+    annexes = build_annexes(data)
+    head = report_head(data)
+    sizes = {"portrait": A4, "landscape": landscape(A4)}
+
+    def frame(orientation: str) -> Frame:
+        page_width, page_height = sizes[orientation]
+        left, right, top, bottom = (m * MM for m in MARGINS[orientation])
+        return Frame(left, bottom, page_width - left - right, page_height - top - bottom, id=orientation,
+                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+    def number_page(canvas, doc) -> None:
+        page = canvas.getPageNumber() - getattr(doc, "part_start", 1) + 1
+        if page >= 2:
+            page_width, page_height = canvas._pagesize
+            canvas.setFont(FAMILY, 12)
+            canvas.drawCentredString(page_width / 2, page_height - 12 * MM, str(page))
+
+    templates = [PageTemplate(id=o, frames=[frame(o)], pagesize=sizes[o], onPageEnd=number_page)
+                 for o in ("portrait", "landscape")]
+    out = io.BytesIO()
+    doc = BaseDocTemplate(
+        out, pageTemplates=templates, title=head.subject, author=head.issuer,
+        subject=f"{head.number} – {head.period_label}", creator=f"CCHC Desktop {__version__}",
+        invariant=True, lang="vi-VN", initialFontName=FAMILY,
+    )
+    story = [_PartStart("report")]
+    story += _head_flowables(head, annexes, frame("portrait")._width, styles)
+    for annex in annexes:
+        width = frame(annex.orientation)._width
+        story += [NextPageTemplate(annex.orientation), PageBreak(), _PartStart(annex.form.code)]
+        story.append(_p(annex.printed_code, styles["annex_code"]))
+        story.append(_p(annex.title, styles["annex_title"]))
+        if annex.subtitle:
+            story.append(_p(annex.subtitle, styles["annex_title"]))
+        if annex.attachment_line:
+            story.append(_p(annex.attachment_line, styles["annex_attach"]))
+        story.append(_annex_table(annex, width, styles))
+    doc.build(story)
+    return out.getvalue()
+
+
+def write_pdf(store, catalog: Catalog, report_id: int, path: Path) -> Path:
+    data = ReportData(store, catalog, report_id)
+    if data.form_set is None:
+        raise CchcError("JSON004", file=f"báo cáo {report_id}", form_set=data.report["form_set_id"],
+                        version=data.report["form_set_version"])
+    content = render_pdf(data)
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        temporary.write_bytes(content)
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        if "space" in str(error).lower():
+            raise CchcError("STORE004") from None
+        raise CchcError("EXPORT001", file=path, reason=error.strerror or str(error)) from None
+    return path
