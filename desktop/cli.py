@@ -52,6 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, required=True)
     imp = commands.add_parser("import", parents=[common], help="nhập một báo cáo từ tệp JSON")
     imp.add_argument("file", type=Path)
+    export_files = commands.add_parser("export", parents=[common],
+                                       help="xuất một báo cáo ra Excel và/hoặc PDF theo mẫu in")
+    export_files.add_argument("--report", type=int, required=True)
+    export_files.add_argument("--xlsx", type=Path, help="tệp Excel (.xlsx) cần ghi")
+    export_files.add_argument("--pdf", type=Path, help="tệp PDF cần ghi")
+    import_xlsx = commands.add_parser("import-xlsx", parents=[common],
+                                      help="nhập số liệu từ tệp Excel đã xuất (sau khi sửa) vào báo cáo")
+    import_xlsx.add_argument("--report", type=int, required=True)
+    import_xlsx.add_argument("file", type=Path)
     commands.add_parser("restore", parents=[common], help="khôi phục tệp dữ liệu từ bản sao lưu tốt gần nhất")
     return parser
 
@@ -170,6 +179,35 @@ def cmd_import(args) -> int:
     return EXIT_OK
 
 
+def cmd_export(args) -> int:
+    from desktop.export.pdf import write_pdf
+    from desktop.export.xlsx import write_xlsx
+
+    if not args.xlsx and not args.pdf:
+        raise CchcError("CLI008")
+    written = []
+    with _store(args) as store:
+        catalog = _catalog(args)
+        store.report(args.report)  # an unknown report is a message before any file is touched
+        if args.xlsx:
+            written.append(str(write_xlsx(store, catalog, args.report, args.xlsx)))
+        if args.pdf:
+            written.append(str(write_pdf(store, catalog, args.report, args.pdf)))
+    _out(args, {"report": args.report, "files": written},
+         msg("EXPORT002", report=args.report, files=", ".join(f"“{f}”" for f in written)))
+    return EXIT_OK
+
+
+def cmd_import_xlsx(args) -> int:
+    from desktop.export.xlsx import import_xlsx
+
+    with _store(args) as store:
+        changed = import_xlsx(store, _catalog(args), args.report, args.file)
+    _out(args, {"report": args.report, "changed": changed},
+         msg("XLSX008", file=args.file.name, report=args.report, cells=changed))
+    return EXIT_OK
+
+
 def cmd_restore(args) -> int:
     from desktop.paths import default_db_path
     from desktop.store.db import restore_latest
@@ -198,7 +236,7 @@ def cmd_open_app(args) -> int:
 
 COMMANDS = {
     "demo": cmd_demo, "reports": cmd_reports, "validate": cmd_validate, "forms": cmd_forms_check,
-    "export-json": cmd_export_json, "import": cmd_import, "restore": cmd_restore, None: cmd_open_app,
+    "export-json": cmd_export_json, "import": cmd_import, "export": cmd_export, "import-xlsx": cmd_import_xlsx, "restore": cmd_restore, None: cmd_open_app,
 }
 
 

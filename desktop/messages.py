@@ -107,6 +107,7 @@ MESSAGES: dict[str, str] = {
     "CLI004": "{errors} lỗi, {warnings} cảnh báo.",
     "CLI005": "Tất cả {sets} bộ biểu mẫu ({forms} biểu) đều hợp lệ.",
     "CLI006": "Đã xuất báo cáo số {report} ra “{file}”.",
+    "CLI008": "Hãy chọn ít nhất một tệp để xuất: --xlsx TỆP và/hoặc --pdf TỆP.",
     "CLI007": "Lỗi không mong đợi: {reason}. Chi tiết đã ghi vào “{log}”.",
 }
 

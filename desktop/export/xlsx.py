@@ -333,8 +333,10 @@ def _open(path: Path, data_only: bool):
         raise
     except OSError as error:
         raise CchcError("XLSX001", file=path.name, reason=error.strerror or str(error)) from None
-    except Exception as error:  # openpyxl raises many kinds on a file that is not a workbook
-        raise CchcError("XLSX001", file=path.name, reason=type(error).__name__) from None
+    except zipfile.BadZipFile:
+        raise CchcError("XLSX001", file=path.name, reason="không phải định dạng .xlsx") from None
+    except Exception:  # openpyxl raises many kinds on a damaged workbook; none is the clerk's to read
+        raise CchcError("XLSX001", file=path.name, reason="nội dung hỏng hoặc sai định dạng") from None
 
 
 def _number(value: float) -> Decimal:

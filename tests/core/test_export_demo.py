@@ -1,0 +1,182 @@
+"""The seed reports exported: the PDF holds their Vietnamese text and figures in an embedded
+font, the workbook reads back to the store, and LibreOffice recalculating the workbook gets
+the numbers the app shows."""
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import subprocess
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from desktop.cli import main
+from desktop.export.annex import build_annexes
+from desktop.export.pdf import render_pdf
+from desktop.export.xlsx import SheetPlan, import_xlsx, write_xlsx
+from desktop.paths import forms_dir
+from desktop.rules.engine import ReportData
+from desktop.schema.loader import load_catalog
+from desktop.store.db import Store
+
+
+def cli(*argv) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(list(argv))
+    return code, out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    path = folder / "demo.db"
+    assert cli("--db", str(path), "demo")[0] == 0
+    store = Store.open(path)
+    catalog = load_catalog(forms_dir())
+    ids = {store.report(r["id"])["unit_code"]: r["id"] for r in store.reports()}
+    yield store, catalog, ids, folder
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def ke_sach_pdf(demo):
+    store, catalog, ids, folder = demo
+    path = folder / "ke-sach.pdf"
+    assert cli("--db", str(store.path), "export", "--report", str(ids["ST.KS"]), "--pdf", str(path))[0] == 0
+    return PdfReader(path)
+
+
+def _text(reader: PdfReader) -> str:
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_report_page_carries_the_official_head_and_signature(ke_sach_pdf):
+    first = ke_sach_pdf.pages[0].extract_text() + ke_sach_pdf.pages[1].extract_text()
+    for text in ("ỦY BAN NHÂN DÂN", "HUYỆN KẾ SÁCH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                 "Độc lập - Tự do - Hạnh phúc", "Số: 542/BC-UBND", "Kế Sách, ngày 21 tháng 11 năm 2019",
+                 "BÁO CÁO", "Nơi nhận:", "- Sở Nội vụ tỉnh Sóc Trăng (b/c);", "- Lưu: VT.",
+                 "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Biểu mẫu 5B: Thống kê kết quả tiếp nhận"):
+        assert text in first, text
+
+
+def test_the_annexes_hold_the_printed_figures_in_vietnamese_format(ke_sach_pdf):
+    text = _text(ke_sach_pdf)
+    for figure in ("THỐNG KÊ KẾT QUẢ TIẾP NHẬN, GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
+                   "(Kèm theo Báo cáo số 542/BC-UBND ngày 21/11/2019 của Ủy ban nhân dân huyện Kế Sách)",
+                   "5.697", "5.374", "21.902", "97.851", "Thị trấn Kế Sách", "Xã An Mỹ"):
+        assert figure in text, figure
+    assert "(3)=(4)+(5)" in "".join(text.split())  # the column-number row, wrapped in its narrow cell
+
+
+def test_every_font_is_embedded(ke_sach_pdf):
+    fonts = set()
+    for page in ke_sach_pdf.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor, font["/BaseFont"]
+            fonts.add(font["/BaseFont"].split("+")[-1])
+    assert fonts == {"LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic",
+                     "LiberationSerif-BoldItalic"}
+
+
+def test_wide_annexes_are_landscape_and_each_annex_numbers_its_own_pages(demo, ke_sach_pdf):
+    store, catalog, ids, _ = demo
+    annexes = build_annexes(ReportData(store, catalog, ids["ST.KS"]))
+    landscape_codes = {a.printed_code for a in annexes if a.orientation == "landscape"}
+    seen_first_pages, within, longest = 0, 1, 1
+    for page in ke_sach_pdf.pages[1:]:
+        lines = [line.strip() for line in page.extract_text().splitlines()]
+        starts = [a for a in annexes if lines and lines[0] == a.printed_code]
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        if starts:
+            seen_first_pages, within = seen_first_pages + 1, 1
+            assert (width > height) == (starts[0].printed_code in landscape_codes), starts[0].printed_code
+        else:  # a continuation page carries its number within its own part: 2, 3, …
+            within += 1
+            assert str(within) in lines
+            longest = max(longest, within)
+    assert seen_first_pages == len(annexes)
+    assert longest >= 3  # 4B's 80 lĩnh vực run over several pages
+
+
+def test_the_pdf_names_no_unknown_report_fields_and_every_seed_report_renders(demo):
+    store, catalog, ids, _ = demo
+    for report in ids.values():
+        content = render_pdf(ReportData(store, catalog, report))
+        assert content.startswith(b"%PDF") and b"{unit_name}" not in content
+
+
+def test_every_demo_workbook_reads_back_to_the_store(demo):
+    store, catalog, ids, folder = demo
+    for unit, report in ids.items():
+        before = store.cells(report)
+        path = write_xlsx(store, catalog, report, folder / f"{unit}.xlsx")
+        assert import_xlsx(store, catalog, report, path) == 0, unit
+        assert store.cells(report) == before
+
+
+def _soffice() -> str | None:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None and os.environ.get("CCHC_REQUIRE_LIBREOFFICE"):
+        pytest.fail("LibreOffice (soffice) is required here: .ci/run installs libreoffice-calc-nogui")
+    return found
+
+
+def _numbers(value) -> Decimal | None:
+    if value is None or isinstance(value, str):
+        return None
+    return Decimal(repr(value)).quantize(Decimal("0.000001"))
+
+
+def test_libreoffice_recalculates_the_exported_workbook_to_the_apps_numbers(demo, tmp_path):
+    soffice = _soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (CI installs it)")
+    store, catalog, ids, _ = demo
+    sources = {}
+    for unit, report in ids.items():
+        sources[unit] = write_xlsx(store, catalog, report, tmp_path / f"{unit.replace('.', '-')}.xlsx")
+    out = tmp_path / "recalculated"
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={profile}",
+                    "--convert-to", "xlsx", "--outdir", str(out), *map(str, sources.values())],
+                   check=True, capture_output=True, timeout=240)
+    formulas_checked = 0
+    for unit, report in ids.items():
+        recalculated = load_workbook(out / sources[unit].name, data_only=True)
+        written = load_workbook(sources[unit])
+        for annex in build_annexes(ReportData(store, catalog, report)):
+            plan = SheetPlan(annex)
+            sheet, original = recalculated[annex.sheet_name], written[annex.sheet_name]
+            for body in annex.rows:
+                row = plan.row_of[body.row.id]
+                for i, cell in enumerate(body.cells, 1):
+                    if not cell.ctype.numeric or cell.column.kind != "data":
+                        continue
+                    shown = sheet.cell(row=row, column=i).value
+                    expected = None if cell.value is None else Decimal(cell.value).quantize(Decimal("0.000001"))
+                    assert _numbers(shown) == expected, (unit, annex.sheet_name, row, i)
+                    formulas_checked += str(original.cell(row=row, column=i).value).startswith("=")
+    assert formulas_checked > 100  # the totals really were formulas that LibreOffice computed
+
+
+def test_cli_export_and_import_round_trip_and_refusals(demo, tmp_path):
+    store, catalog, ids, _ = demo
+    db = str(store.path)
+    report = str(ids["KH.KS"])
+    code, out = cli("--db", db, "--json", "export", "--report", report, "--xlsx", str(tmp_path / "a.xlsx"),
+                    "--pdf", str(tmp_path / "a.pdf"))
+    assert code == 0 and len(json.loads(out)["files"]) == 2
+    code, out = cli("--db", db, "--json", "import-xlsx", "--report", report, str(tmp_path / "a.xlsx"))
+    assert code == 0 and json.loads(out) == {"report": int(report), "changed": 0}
+    assert cli("--db", db, "import-xlsx", "--report", str(ids["ST.KS"]), str(tmp_path / "a.xlsx"))[0] == 2
+    assert cli("--db", db, "export", "--report", report)[0] == 2  # nothing asked for
+    assert cli("--db", db, "export", "--report", "999", "--pdf", str(tmp_path / "b.pdf"))[0] == 2
+    assert not (tmp_path / "b.pdf").exists()
+    assert cli("--db", db, "export", "--report", report, "--pdf", str(tmp_path / "no" / "such" / "c.pdf"))[0] == 2
