@@ -195,13 +195,15 @@ def _font_size(annex: Annex) -> float:
 
 
 def _column_widths(annex: Annex, width: float, size: float) -> list[float]:
-    """The form's relative widths over the frame, the STT column at least as wide as "STT"."""
+    """The form's relative widths over the frame; the STT column at least as wide as its
+    longest code ("3.2.10" must not wrap)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     weights = annex.widths()
     total = sum(weights)
     widths = [width * w / total for w in weights]
-    least = stringWidth("STT", FAMILY + "-Bold", size) + 7
+    codes = ["STT"] + [body.row.code for body in annex.rows]
+    least = max(stringWidth(code, FAMILY + "-Bold", size) for code in codes) + 7
     short = [i for i, c in enumerate(annex.columns) if c.kind == "row_code" and widths[i] < least]
     if short:
         extra = sum(least - widths[i] for i in short)

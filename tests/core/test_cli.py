@@ -102,6 +102,9 @@ def test_main_flows_need_no_network(capsys, tmp_path):
         assert run(capsys, "--db", db, "export-json", "--report", "1", "-o", str(tmp_path / "r.json"))[0] == 0
         assert run(capsys, "--db", str(tmp_path / "b.db"), "import", str(tmp_path / "r.json"))[0] == 0
         assert run(capsys, "forms", "check")[0] == 0
+        xlsx, pdf = str(tmp_path / "r.xlsx"), str(tmp_path / "r.pdf")
+        assert run(capsys, "--db", db, "export", "--report", "1", "--xlsx", xlsx, "--pdf", pdf)[0] == 0
+        assert run(capsys, "--db", db, "import-xlsx", "--report", "1", xlsx)[0] == 0
         import socket
         with pytest.raises(Exception):
             socket.socket()  # the guard is really on
