@@ -216,10 +216,15 @@ def placeholders(data: ReportData) -> dict[str, str]:
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """The form's title with the report's values; an unknown {name} is left as written."""
+    """The form's title with the report's values; an unknown {name} is left as written.
+    A title printed in capitals gets its values in capitals too ("… TRÊN ĐỊA BÀN HUYỆN KHÁNH SƠN")."""
+    bare = text
+    for key in values:
+        bare = bare.replace("{" + key + "}", "")
+    capitals = any(ch.isalpha() for ch in bare) and bare == bare.upper()
     out = text
     for key, value in values.items():
-        out = out.replace("{" + key + "}", value)
+        out = out.replace("{" + key + "}", value.upper() if capitals else value)
     return out
 
 

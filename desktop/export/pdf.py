@@ -269,7 +269,7 @@ def _annex_table(annex: Annex, width: float, styles):
 
 def render_pdf(data: ReportData) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
+    from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Spacer
 
     register_fonts()
     styles = _styles()
@@ -309,6 +309,8 @@ def render_pdf(data: ReportData) -> bytes:
             story.append(_p(annex.subtitle, styles["annex_title"]))
         if annex.attachment_line:
             story.append(_p(annex.attachment_line, styles["annex_attach"]))
+        else:
+            story.append(Spacer(1, 10))
         story.append(_annex_table(annex, width, styles))
     doc.build(story)
     return out.getvalue()
