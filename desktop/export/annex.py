@@ -185,12 +185,25 @@ class Annex:
 # --- placeholders ---------------------------------------------------------------
 
 
+LEVEL_WORDS = ("xã", "phường", "thị trấn", "huyện", "quận", "thị xã", "thành phố", "tỉnh")
+
+
 def short_unit_name(name: str) -> str:
-    """"Ủy ban nhân dân huyện Kế Sách" -> "huyện Kế Sách" (the "trên địa bàn …" form)."""
+    """"Ủy ban nhân dân huyện Kế Sách" or "Xã Quảng Ngạn" -> "huyện Kế Sách", "xã Quảng Ngạn"
+    (the "trên địa bàn …" form)."""
     for prefix in ("Ủy ban nhân dân ", "Uỷ ban nhân dân ", "UBND "):
         if name.lower().startswith(prefix.lower()):
-            return name[len(prefix):]
+            name = name[len(prefix):]
+            break
+    if any(name.lower().startswith(word + " ") for word in LEVEL_WORDS):
+        return name[:1].lower() + name[1:]
     return name
+
+
+def issuing_body(name: str) -> str:
+    """The People's Committee that issues the report: "Ủy ban nhân dân xã Quảng Ngạn",
+    whether the unit is named that way or just "Xã Quảng Ngạn"."""
+    return "Ủy ban nhân dân " + short_unit_name(name)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -206,7 +219,7 @@ def placeholders(data: ReportData) -> dict[str, str]:
     doc_date = _date(report.get("doc_date"))
     return {
         "unit_name": short_unit_name(unit["name"]),
-        "issuer": unit["name"],
+        "issuer": issuing_body(unit["name"]),
         "doc_number": report.get("doc_number") or "…",
         "doc_date": doc_date.strftime("%d/%m/%Y") if doc_date else "…",
         "year": str(data.period.year),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop.export.annex import short_unit_name
+from desktop.export.annex import issuing_body, short_unit_name
 from desktop.rules.engine import ReportData
 
 SIGNER_MODES = {
@@ -82,7 +82,7 @@ def report_head(data: ReportData) -> ReportHead:
     label = data.period.label
     return ReportHead(
         parent_body=str(settings.get("parent_body") or "").upper(),
-        issuer_lines=issuer_lines(data.unit["name"]),
+        issuer_lines=issuer_lines(issuing_body(data.unit["name"])),
         number=f"Số: {report.get('doc_number') or '…/BC-UBND'}",
         place_date=written_date(report.get("place") or "", date),
         subject=report.get("subject") or f"Tình hình, kết quả thực hiện công tác cải cách hành chính {label}",
@@ -90,5 +90,5 @@ def report_head(data: ReportData) -> ReportHead:
         signer_lines=signer_lines,
         signer_name=report.get("signer_name") or "",
         recipients=[str(r) for r in recipients] if recipients else default_recipients(data),
-        issuer=data.unit["name"],
+        issuer=issuing_body(data.unit["name"]),
     )

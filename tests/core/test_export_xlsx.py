@@ -90,8 +90,8 @@ def test_the_sheet_is_laid_out_as_printed(tmp_path, store):
     path = write_xlsx(store, catalog, report, tmp_path / "bc.xlsx")
     sheet = load_workbook(path)["Biểu mẫu 5B"]
     assert [sheet.cell(row=r, column=1).value for r in range(1, 5)] == [
-        "Biểu mẫu 5B", "THỐNG KÊ KẾT QUẢ GIẢI QUYẾT TTHC", "trên địa bàn Huyện Thử",
-        "(Kèm theo Báo cáo số 542/BC-UBND ngày 21/11/2019 của Huyện Thử)"]
+        "Biểu mẫu 5B", "THỐNG KÊ KẾT QUẢ GIẢI QUYẾT TTHC", "trên địa bàn huyện Thử",
+        "(Kèm theo Báo cáo số 542/BC-UBND ngày 21/11/2019 của Ủy ban nhân dân huyện Thử)"]
     merged = {str(r) for r in sheet.merged_cells.ranges}
     # header: three rows; "Số hồ sơ…" over three columns, "Trong đó" over two, STT down all three
     assert {"A6:A8", "C6:E6", "D7:E7", "C7:C8", "F6:F8"} <= merged
@@ -278,3 +278,16 @@ def test_spreadsheet_doubles_come_back_as_the_decimals_the_clerk_sees():
     assert read_value(1562.0, CellType(kind="count"), "A1") == 1562
     assert read_value("1.562", CellType(kind="count"), "A1") == 1562
     assert read_value("93,66%", CellType(kind="percent"), "A1") == Decimal("93.66")
+
+
+def test_the_issuing_body_is_the_peoples_committee_however_the_unit_is_named():
+    from desktop.export.annex import issuing_body, short_unit_name
+    from desktop.export.document import issuer_lines, written_date
+
+    assert issuing_body("Xã Quảng Ngạn") == "Ủy ban nhân dân xã Quảng Ngạn"
+    assert issuing_body("Ủy ban nhân dân huyện Kế Sách") == "Ủy ban nhân dân huyện Kế Sách"
+    assert short_unit_name("UBND Thị trấn Tô Hạp") == "thị trấn Tô Hạp"
+    assert issuer_lines("Ủy ban nhân dân xã Quảng Ngạn") == ["ỦY BAN NHÂN DÂN", "XÃ QUẢNG NGẠN"]
+    import datetime as dt
+    assert written_date("Quảng Ngạn", dt.date(2020, 1, 5)) == "Quảng Ngạn, ngày 05 tháng 01 năm 2020"
+    assert written_date("Kế Sách", dt.date(2019, 11, 21)) == "Kế Sách, ngày 21 tháng 11 năm 2019"
