@@ -22,9 +22,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from desktop import __version__
+from desktop.export import report_data, write_atomically
 from desktop.export.annex import Annex, build_annexes
 from desktop.export.document import ReportHead, report_head
-from desktop.messages import CchcError
 from desktop.paths import resources_dir
 from desktop.rules.engine import ReportData
 from desktop.schema.loader import Catalog
@@ -317,18 +317,5 @@ def render_pdf(data: ReportData) -> bytes:
 
 
 def write_pdf(store, catalog: Catalog, report_id: int, path: Path) -> Path:
-    data = ReportData(store, catalog, report_id)
-    if data.form_set is None:
-        raise CchcError("JSON004", file=f"báo cáo {report_id}", form_set=data.report["form_set_id"],
-                        version=data.report["form_set_version"])
-    content = render_pdf(data)
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        temporary.write_bytes(content)
-        temporary.replace(path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        if "space" in str(error).lower():
-            raise CchcError("STORE004") from None
-        raise CchcError("EXPORT001", file=path, reason=error.strerror or str(error)) from None
-    return path
+    content = render_pdf(report_data(store, catalog, report_id))
+    return write_atomically(path, lambda temporary: temporary.write_bytes(content))

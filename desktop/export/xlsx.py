@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from desktop import __version__
+from desktop.export import report_data, write_atomically
 from desktop.export.annex import (Annex, Cell, Const, Op, Ref, Round, Sum, build_annexes, evaluate,
                                   formula_refs)
 from desktop.messages import CchcError
@@ -161,10 +162,7 @@ def write_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.workbook.properties import CalcProperties
 
-    data = ReportData(store, catalog, report_id)
-    if data.form_set is None:
-        raise CchcError("JSON004", file=f"báo cáo {report_id}", form_set=data.report["form_set_id"],
-                        version=data.report["form_set_version"])
+    data = report_data(store, catalog, report_id)
     annexes = build_annexes(data)
     plans = {annex.form.code: SheetPlan(annex) for annex in annexes}
     book = Workbook()
@@ -181,20 +179,7 @@ def write_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> Path:
     book.calculation = CalcProperties(fullCalcOnLoad=True)
     book.properties.title = data.report.get("subject") or "Báo cáo CCHC"
     book.properties.creator = f"CCHC Desktop {__version__}"
-    _save(book, path)
-    return path
-
-
-def _save(book, path: Path) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        book.save(temporary)
-        temporary.replace(path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        if "space" in str(error).lower():
-            raise CchcError("STORE004") from None
-        raise CchcError("EXPORT001", file=path, reason=error.strerror or str(error)) from None
+    return write_atomically(path, book.save)
 
 
 def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> None:
@@ -405,10 +390,7 @@ def _check_meta(book, data: ReportData, path: Path) -> None:
 def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> int:
     """Read a workbook in the exported layout into the report; returns how many cells changed.
     Everything is checked before anything is written, in one transaction."""
-    data = ReportData(store, catalog, report_id)
-    if data.form_set is None:
-        raise CchcError("JSON004", file=path.name, form_set=data.report["form_set_id"],
-                        version=data.report["form_set_version"])
+    data = report_data(store, catalog, report_id)
     formulas = _open(path, data_only=False)
     cached = _open(path, data_only=True)
     _check_meta(formulas, data, path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import textwrap
 from pathlib import Path
 
@@ -58,3 +60,13 @@ def new_report(store: Store, set_id: str = "test", version: int = 1, period: Per
 @pytest.fixture
 def real_catalog():
     return load_catalog(REPO / "forms")
+
+
+def cli(*argv) -> tuple[int, str]:
+    """``cchc`` in-process: exit code and what it printed."""
+    from desktop.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(list(argv))
+    return code, out.getvalue()

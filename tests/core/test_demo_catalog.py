@@ -6,27 +6,18 @@ of garbled tables is recorded in forms/README.md). A finding here that is not
 in the seed, or a seed inconsistency that stops being found, fails the test.
 """
 
-import contextlib
-import io
 import json
 
 import pytest
+from conftest import cli
 
 from desktop import ops
 from desktop.messages import CchcError
-from desktop.cli import main
 from desktop.demo import demo_files, unit_tree
 from desktop.paths import forms_dir
 from desktop.rules.engine import validate_report
 from desktop.schema.loader import load_catalog
 from desktop.store.db import Store
-
-
-def cli(*argv) -> tuple[int, str]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(list(argv))
-    return code, out.getvalue()
 
 
 @pytest.fixture(scope="module")

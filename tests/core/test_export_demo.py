@@ -2,8 +2,6 @@
 font, the workbook reads back to the store, and LibreOffice recalculating the workbook gets
 the numbers the app shows."""
 
-import contextlib
-import io
 import json
 import os
 import shutil
@@ -11,10 +9,10 @@ import subprocess
 from decimal import Decimal
 
 import pytest
+from conftest import cli
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from desktop.cli import main
 from desktop.export.annex import build_annexes
 from desktop.export.pdf import render_pdf
 from desktop.export.xlsx import SheetPlan, import_xlsx, write_xlsx
@@ -22,13 +20,6 @@ from desktop.paths import forms_dir
 from desktop.rules.engine import ReportData
 from desktop.schema.loader import load_catalog
 from desktop.store.db import Store
-
-
-def cli(*argv) -> tuple[int, str]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(list(argv))
-    return code, out.getvalue()
 
 
 @pytest.fixture(scope="module")
