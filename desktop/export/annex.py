@@ -69,6 +69,13 @@ def formula_refs(node) -> list[Ref]:
     return []
 
 
+class _NotANumber:
+    """A "Có" or a text in a cell a formula reads: Excel would give #VALUE!."""
+
+
+_NOT_A_NUMBER = _NotANumber()
+
+
 def evaluate(node, value_of) -> Decimal | None:
     """A formula's value with the rule engine's meaning of blanks: a sum of
     blanks is blank, a blank part of "+" or "-" counts as 0, text adds nothing."""
@@ -76,8 +83,11 @@ def evaluate(node, value_of) -> Decimal | None:
         return node.value
     if isinstance(node, Ref):
         value = value_of(node)
-        return Decimal(value) if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else (
-            None if value is None else _NOT_A_NUMBER)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            return _NOT_A_NUMBER
+        return Decimal(value)
     if isinstance(node, Sum):
         total = None
         for ref in node.refs:
@@ -101,13 +111,6 @@ def evaluate(node, value_of) -> Decimal | None:
     if node.op == "*":
         return left * right
     return None if right == 0 else left / right
-
-
-class _NotANumber:
-    """A "Có" or a text in a cell a formula reads: Excel would give #VALUE!."""
-
-
-_NOT_A_NUMBER = _NotANumber()
 
 
 # --- the printed model ----------------------------------------------------------
@@ -358,10 +361,7 @@ class _Translator:
         left = rule.check.left
         if rule.check.op != "==" or not isinstance(left, ex.ColRef):
             return
-        rows = [r.id for r in self.layout.rows]
-        if rule.rows:
-            generated = {"units": self.layout.units, "items": self.layout.items}
-            rows = [r for ref in rule.rows for r in generated.get(ref, [ref])]
+        rows = self.layout.rows_for(rule.rows)
         for current in rule.columns or [None]:
             target = self.column_id(left, current)
             if target is None:

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from desktop.export.annex import issuing_body, short_unit_name
 from desktop.rules.engine import ReportData
 
-SIGNER_MODES = {
-    # mode: (first line, second line from the signer's title when it is empty)
+SIGNER_MODES = {  # the line above the signer's title: signing on behalf of the committee, or for its chair
     "TM": "TM. ỦY BAN NHÂN DÂN",
     "KT": "KT. CHỦ TỊCH",
 }

@@ -21,6 +21,16 @@ import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.fonts import addMapping
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate,
+                                Paragraph, Spacer, Table, TableStyle)
+
 from desktop import __version__
 from desktop.export import report_data, write_atomically
 from desktop.export.annex import Annex, build_annexes
@@ -42,9 +52,6 @@ def register_fonts() -> None:
     global _registered
     if _registered:
         return
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
     folder = resources_dir() / "fonts"
     faces = {"": "Regular", "-Bold": "Bold", "-Italic": "Italic", "-BoldItalic": "BoldItalic"}
@@ -55,12 +62,13 @@ def register_fonts() -> None:
     _registered = True
 
 
-def _styles():
-    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
-    from reportlab.lib.styles import ParagraphStyle
+def _face(bold: bool = False, italic: bool = False) -> str:
+    return FAMILY + ("-BoldItalic" if bold and italic else "-Bold" if bold else "-Italic" if italic else "")
 
+
+def _styles():
     def style(name, size, align=TA_LEFT, bold=False, italic=False, **extra):
-        font = FAMILY + ("-BoldItalic" if bold and italic else "-Bold" if bold else "-Italic" if italic else "")
+        font = _face(bold, italic)
         extra.setdefault("leading", size * 1.2)
         return ParagraphStyle(name, fontName=font, fontSize=size, alignment=align, **extra)
 
@@ -87,61 +95,48 @@ def _styles():
 
 
 def _p(text: str, style):
-    from reportlab.platypus import Paragraph
-
     return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
 
 
-def _rule(length_pt: float):
-    """A line under a heading, centred in its column, as long as given."""
-    from reportlab.platypus import Flowable
+class _Rule(Flowable):
+    """A line under a heading, centred in its column, ``length`` points long."""
 
-    class Rule(Flowable):
-        def wrap(self, available_width, available_height):
-            self.available = available_width
-            return available_width, 5
+    def __init__(self, length: float) -> None:
+        super().__init__()
+        self.length = length
 
-        def draw(self):
-            start = (self.available - length_pt) / 2
-            self.canv.setLineWidth(0.6)
-            self.canv.line(start, 1, start + length_pt, 1)
+    def wrap(self, available_width, available_height):
+        self.available = available_width
+        return available_width, 5
 
-    return Rule()
+    def draw(self):
+        start = (self.available - self.length) / 2
+        self.canv.setLineWidth(0.6)
+        self.canv.line(start, 1, start + self.length, 1)
 
 
-class _PartStart:
+class _PartStart(Flowable):
     """Marks the first page of a part (the report, an annex): page numbers restart there."""
 
-    def __new__(cls, name: str):
-        from reportlab.platypus import Flowable
+    def wrap(self, *args):
+        return 0, 0
 
-        class PartStart(Flowable):
-            def wrap(self, *args):
-                return 0, 0
-
-            def draw(self):
-                doc = self.canv._doctemplate
-                doc.part_start = self.canv.getPageNumber()
-                doc.part_name = name
-
-        return PartStart()
+    def draw(self):
+        self.canv._doctemplate.part_start = self.canv.getPageNumber()
 
 
 def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles) -> list:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.platypus import Spacer, Table, TableStyle
-
     left = []
     if head.parent_body:
         left.append(_p(head.parent_body, styles["body_top"]))
     left += [_p(line, styles["issuer"]) for line in head.issuer_lines]
-    left.append(_rule(min(stringWidth(head.issuer_lines[-1], FAMILY + "-Bold", 12.5), 45 * MM) * 0.6))
+    left.append(_Rule(min(stringWidth(head.issuer_lines[-1], _face(bold=True), 12.5), 45 * MM) * 0.6))
     left.append(_p(head.number, styles["number"]))
     motto = "Độc lập - Tự do - Hạnh phúc"
     right = [
         _p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles["national"]),
         _p(motto, styles["motto"]),
-        _rule(stringWidth(motto, FAMILY + "-Bold", 13.5)),
+        _Rule(stringWidth(motto, _face(bold=True), 13.5)),
         Spacer(1, 4),
         _p(head.place_date, styles["place_date"]),
     ]
@@ -162,7 +157,6 @@ def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles
     bottom = Table([[recipients, signer]], colWidths=[width * 0.45, width * 0.55])
     bottom.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FAMILY), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-    bottom.keepWithNext = False
     return flow + [Spacer(1, 8), bottom]
 
 
@@ -197,13 +191,12 @@ def _font_size(annex: Annex) -> float:
 def _column_widths(annex: Annex, width: float, size: float) -> list[float]:
     """The form's relative widths over the frame; the STT column at least as wide as its
     longest code ("3.2.10" must not wrap)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
 
     weights = annex.widths()
     total = sum(weights)
     widths = [width * w / total for w in weights]
     codes = ["STT"] + [body.row.code for body in annex.rows]
-    least = max(stringWidth(code, FAMILY + "-Bold", size) for code in codes) + 7
+    least = max(stringWidth(code, _face(bold=True), size) for code in codes) + 7
     short = [i for i, c in enumerate(annex.columns) if c.kind == "row_code" and widths[i] < least]
     if short:
         extra = sum(least - widths[i] for i in short)
@@ -213,16 +206,11 @@ def _column_widths(annex: Annex, width: float, size: float) -> list[float]:
 
 
 def _annex_table(annex: Annex, width: float, styles):
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.platypus import Table, TableStyle
-
     size = _font_size(annex)
 
     def sized(name: str, bold=False, italic=False):
-        base = styles[name]
-        font = FAMILY + ("-BoldItalic" if bold and italic else "-Bold" if bold else "-Italic" if italic else "")
-        return ParagraphStyle(f"{name}-{size}-{bold}-{italic}", parent=base, fontName=font, fontSize=size,
+        return ParagraphStyle(f"{name}-{size}-{bold}-{italic}", parent=styles[name], fontName=_face(bold, italic),
+                              fontSize=size,
                               leading=size * 1.18)
 
     widths = _column_widths(annex, width, size)
@@ -241,7 +229,7 @@ def _annex_table(annex: Annex, width: float, styles):
     if annex.number_row:
         numbers = []
         for text, column_width in zip(annex.number_row, widths):
-            if "=" in text and stringWidth(text, FAMILY + "-Italic", size) > column_width - 5:
+            if "=" in text and stringWidth(text, _face(italic=True), size) > column_width - 5:
                 text = text.replace("=", "=\n", 1)  # "(4)=" over "(5)+(6)" rather than a broken "(6)"
             numbers.append(_p(text, sized("cell_centre", italic=True)))
         grid.append(numbers)
@@ -268,9 +256,6 @@ def _annex_table(annex: Annex, width: float, styles):
 
 
 def render_pdf(data: ReportData) -> bytes:
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Spacer
-
     register_fonts()
     styles = _styles()
     annexes = build_annexes(data)
@@ -298,11 +283,11 @@ def render_pdf(data: ReportData) -> bytes:
         subject=f"{head.number} – {head.period_label}", creator=f"CCHC Desktop {__version__}",
         invariant=True, lang="vi-VN", initialFontName=FAMILY,
     )
-    story = [_PartStart("report")]
+    story = [_PartStart()]
     story += _head_flowables(head, annexes, frame("portrait")._width, styles)
     for annex in annexes:
         width = frame(annex.orientation)._width
-        story += [NextPageTemplate(annex.orientation), PageBreak(), _PartStart(annex.form.code)]
+        story += [NextPageTemplate(annex.orientation), PageBreak(), _PartStart()]
         story.append(_p(annex.printed_code, styles["annex_code"]))
         story.append(_p(annex.title, styles["annex_title"]))
         if annex.subtitle:

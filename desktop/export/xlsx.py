@@ -20,6 +20,12 @@ import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.properties import CalcProperties
+from openpyxl.worksheet.properties import PageSetupProperties
+
 from desktop import __version__
 from desktop.export import report_data, write_atomically
 from desktop.export.annex import (Annex, Cell, Const, Op, Ref, Round, Sum, build_annexes, evaluate,
@@ -36,12 +42,6 @@ FONT = "Times New Roman"  # NĐ 30/2020; LibreOffice shows it in the metric-comp
 MAX_BYTES = 30 * 1024 * 1024
 MM = 1 / 25.4  # openpyxl margins are in inches
 BODY_WIDTH = {"portrait": 100, "landscape": 150}  # characters across the printable width
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)
 
 
 class SheetPlan:
@@ -65,7 +65,7 @@ class SheetPlan:
         self.last_row = self.body_top + len(annex.rows) - 1
 
     def address(self, row_id: str, column_id: str) -> str:
-        return f"{_letter(self.col_of[column_id])}{self.row_of[row_id]}"
+        return f"{get_column_letter(self.col_of[column_id])}{self.row_of[row_id]}"
 
 
 def _quoted(sheet: str) -> str:
@@ -74,7 +74,6 @@ def _quoted(sheet: str) -> str:
 
 def formula_text(node, plans: dict[str, SheetPlan], here: str) -> str:
     """Excel's spelling of a formula tree, ranges joined where rows are contiguous."""
-
     def ref(r: Ref) -> str:
         plan = plans[r.form]
         address = plan.address(r.row, r.column)
@@ -123,13 +122,16 @@ def _ranges(refs, plans, here, ref) -> list[str]:
 
 def number_format(ctype: CellType) -> str:
     kind = ctype.value_kind
-    places = ctype.decimals
+
+    def fixed(whole: str, places: int) -> str:
+        return whole + ("." + "0" * places if places else "")
+
     if kind in ("count", "integer"):
         return "#,##0"
-    if kind == "decimal":
-        return "#,##0" + ("." + "0" * places if places else "") if places is not None else "General"
+    if kind == "decimal":  # with no fixed places, "General" shows 93,66 and 5 alike
+        return "General" if ctype.decimals is None else fixed("#,##0", ctype.decimals)
     if kind == "percent":
-        return "0" + ("." + "0" * (2 if places is None else places) if places != 0 else "") + '"%"'
+        return fixed("0", 2 if ctype.decimals is None else ctype.decimals) + '"%"'
     if kind == "date":
         return "dd/mm/yyyy"
     return "@"
@@ -159,9 +161,6 @@ def _meta(data: ReportData) -> list[tuple[str, object]]:
 
 
 def write_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.workbook.properties import CalcProperties
-
     data = report_data(store, catalog, report_id)
     annexes = build_annexes(data)
     plans = {annex.form.code: SheetPlan(annex) for annex in annexes}
@@ -183,9 +182,6 @@ def write_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> Path:
 
 
 def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> None:
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.worksheet.properties import PageSetupProperties
-
     annex = plan.annex
     width = plan.width
     thin = Side(style="thin", color="000000")
@@ -248,11 +244,11 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> None:
     total = sum(weights)
     widths = [max(5.0, BODY_WIDTH[annex.orientation] * weight / total) for weight in weights]
     for i, width_chars in enumerate(widths, 1):
-        sheet.column_dimensions[_letter(i)].width = width_chars
+        sheet.column_dimensions[get_column_letter(i)].width = width_chars
     _fit_heights(sheet, plan, widths)
 
     first_data = next((i for i, c in enumerate(annex.columns, 1) if c.kind == "data"), 1)
-    sheet.freeze_panes = f"{_letter(first_data)}{plan.body_top}"
+    sheet.freeze_panes = f"{get_column_letter(first_data)}{plan.body_top}"
     setup = sheet.page_setup
     setup.paperSize = sheet.PAPERSIZE_A4
     setup.orientation = annex.orientation
@@ -304,16 +300,15 @@ def _shown(value) -> str:
     return " ".join(str(value).split())
 
 
-def _open(path: Path, data_only: bool):
-    from openpyxl import load_workbook
-
+def _open(path: Path):
+    """The workbook twice: with its formulas, and with the values a spreadsheet last calculated."""
     try:
         if path.stat().st_size > MAX_BYTES:
             raise CchcError("XLSX001", file=path.name, reason="tệp quá lớn")
         with zipfile.ZipFile(path) as archive:  # a zip bomb is refused before openpyxl inflates it
             if sum(info.file_size for info in archive.infolist()) > 20 * MAX_BYTES:
                 raise CchcError("XLSX001", file=path.name, reason="nội dung giải nén quá lớn")
-        return load_workbook(path, data_only=data_only)
+        return load_workbook(path), load_workbook(path, data_only=True)
     except CchcError:
         raise
     except OSError as error:
@@ -391,8 +386,7 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> int:
     """Read a workbook in the exported layout into the report; returns how many cells changed.
     Everything is checked before anything is written, in one transaction."""
     data = report_data(store, catalog, report_id)
-    formulas = _open(path, data_only=False)
-    cached = _open(path, data_only=True)
+    formulas, cached = _open(path)
     _check_meta(formulas, data, path)
     annexes = build_annexes(data)
     plans = {annex.form.code: SheetPlan(annex) for annex in annexes}
@@ -402,6 +396,7 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> int:
         _check_layout(formulas[annex.sheet_name], plans[annex.form.code])
 
     values: dict[Ref, object] = {}
+    types: dict[Ref, CellType] = {}
     pending: dict[Ref, object] = {}  # our own formulas that no spreadsheet has calculated yet
     for annex in annexes:
         plan = plans[annex.form.code]
@@ -409,11 +404,11 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> int:
         for body in annex.rows:
             row = plan.row_of[body.row.id]
             for i, item in enumerate(body.cells, 1):
-                if not item.editable or item.column.kind == "row_code" or (
-                        item.column.kind == "row_label" and body.row.kind != "repeat"):
+                if not item.editable:  # codes, printed labels, computed columns
                     continue
                 ref = Ref(annex.form.code, body.row.id, item.column.id)
-                where = f"{annex.sheet_name}!{_letter(i)}{row}"
+                types[ref] = item.ctype
+                where = f"{annex.sheet_name}!{get_column_letter(i)}{row}"
                 raw, result = sheet.cell(row=row, column=i).value, shown.cell(row=row, column=i).value
                 if isinstance(raw, str) and raw.startswith("="):
                     if result is not None:
@@ -421,21 +416,15 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> int:
                         continue
                     candidates = {formula_text(f, plans, annex.form.code)
                                   for f in (item.formula, item.implied) if f is not None}
-                    if raw.replace(" ", "") not in candidates:
+                    if raw not in candidates:
                         raise CchcError("XLSX007", where=where)
                     pending[ref] = (item.formula or item.implied, item.ctype, where)
                     continue
                 values[ref] = read_value(raw, item.ctype, where)
     _settle(pending, values)
 
-    writes = []
-    for ref, value in values.items():
-        annex = next(a for a in annexes if a.form.code == ref.form)
-        column = annex.form.by_id[ref.column]
-        ctype = annex.layout.cell_type(ref.row, column)
-        writes.append((ref.form, ref.row, ref.column, to_storage(value, ctype)))
-    current = store.cells(report_id)
-    changed = [w for w in writes if current.get(w[0], {}).get(w[1], {}).get(w[2]) != w[3]]
+    writes = [(ref.form, ref.row, ref.column, to_storage(value, types[ref])) for ref, value in values.items()]
+    changed = [w for w in writes if data.raw.get(w[0], {}).get(w[1], {}).get(w[2]) != w[3]]
     if changed:
         store.backup("truoc-nhap-excel")
         store.set_cells(report_id, changed, action="import-xlsx")
@@ -464,7 +453,7 @@ def _check_layout(sheet, plan: SheetPlan) -> None:
     def expect(row: int, column: int, text: str) -> None:
         found = _shown(sheet.cell(row=row, column=column).value)
         if found != " ".join(text.split()):
-            raise CchcError("XLSX004", sheet=annex.sheet_name, cell=f"{_letter(column)}{row}",
+            raise CchcError("XLSX004", sheet=annex.sheet_name, cell=f"{get_column_letter(column)}{row}",
                             expected=text or "(trống)", found=found or "(trống)")
 
     for row, text, _ in plan.title_rows:

@@ -240,10 +240,7 @@ def _message(rule: Rule, scope: FormScope, row_id: str, column_text: str, column
 
 
 def check_rule(rule: Rule, scope: FormScope, report_id: int) -> list[Finding]:
-    rows = [r.id for r in scope.layout.rows]
-    if rule.rows:
-        generated = {"units": scope.layout.units, "items": scope.layout.items}
-        rows = [r for ref in rule.rows for r in generated.get(ref, [ref])]
+    rows = scope.layout.rows_for(rule.rows)
     columns = [ex.ColRef(name=c) for c in rule.columns] if rule.columns else [None]
     findings = []
     for row_id in rows:

@@ -56,6 +56,13 @@ class Layout:
             return row.ctype
         return column.ctype
 
+    def rows_for(self, refs: tuple[str, ...] | None) -> list[str]:
+        """The row ids a rule's ``rows:`` names, "units" and "items" expanded; every row when None."""
+        if not refs:
+            return [row.id for row in self.rows]
+        generated = {"units": self.units, "items": self.items}
+        return [r for ref in refs for r in generated.get(ref, [ref])]
+
     def between(self, first: str, last: str) -> list[str]:
         ids = [row.id for row in self.rows]
         try:
