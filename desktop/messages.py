@@ -76,6 +76,7 @@ MESSAGES: dict[str, str] = {
     "STORE012": "Báo cáo của {unit} kỳ {period} theo bộ biểu mẫu này đã có (số {report}).",
     "STORE013": "Không tìm thấy dòng “{row}” trong biểu {form}.",
     "STORE014": "Báo cáo số {report} không có biểu “{form}” (hoặc bộ biểu mẫu của báo cáo không có trong máy).",
+    "STORE016": "Dòng “{row}” đã có trong biểu {form}.",
     "STORE015": "Trạng thái “{status}” không hợp lệ; chọn một trong: {allowed}.",
     # --- interchange ------------------------------------------------------
     "JSON001": "Tệp “{file}” không phải JSON hợp lệ ({reason}).",
@@ -100,6 +101,24 @@ MESSAGES: dict[str, str] = {
     "XLSX007": "Ô {where} có công thức chưa được tính; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi nhập.",
     "XLSX008": "Đã nhập từ “{file}” vào báo cáo số {report}: {cells} ô thay đổi.",
     "DEMO001": "Tệp dữ liệu mẫu “{file}” không đọc được ({reason}).",
+    # --- settings ---------------------------------------------------------
+    "SET001": "Thiết lập “{field}” sai kiểu dữ liệu; chưa lưu gì.",
+    "SET002": "Thiết lập “{field}” phải trong khoảng {low}–{high}; chưa lưu gì.",
+    "SET003": "Cách ký “{value}” không hợp lệ; chọn một trong: {allowed}.",
+    # --- periods and deadlines ----------------------------------------------
+    "PERIOD001": "Số liệu từ {start} đến {end}; hạn nộp {deadline} (còn {days} ngày).",
+    "PERIOD002": "Số liệu từ {start} đến {end}; hạn nộp {deadline}: sắp đến hạn, còn {days} ngày.",
+    "PERIOD003": "Số liệu từ {start} đến {end}; hạn nộp {deadline}: đã quá hạn {days} ngày.",
+    "PERIOD004": "Năm bắt đầu giai đoạn ({start}) phải trước năm kết thúc ({end}).",
+    # --- the open report: entry, paste, undo, rows, evidence -------------------
+    "CELL001": "Không dán được: ô dòng “{row}”, cột {column}: {reason} Chưa có ô nào thay đổi.",
+    "CELL002": "Khối dán vượt quá biểu ({rows} dòng × {columns} cột); chỉ dán phần nằm trong biểu.",
+    "CELL003": "Báo cáo đã ký hoặc đã nộp; không sửa được số liệu.",
+    "CELL004": "Dòng “{row}” không phải dòng thêm được; chỉ xóa hoặc di chuyển được các dòng do người dùng thêm.",
+    "CELL005": "Tệp minh chứng “{file}” không đọc được ({reason}).",
+    "CELL006": "Tệp minh chứng “{file}” quá lớn ({size} MB; tối đa {limit} MB).",
+    "CARRY001": "Đã chuyển từ báo cáo {period}: {rows} dòng, {cells} ô số liệu kỳ trước.",
+    "CARRY002": "Không có báo cáo kỳ trước ({period}) trong máy; báo cáo mới để trống.",
     # --- cli --------------------------------------------------------------
     "CLI001": "Cửa sổ ứng dụng chưa có trong phiên bản này; hãy dùng các lệnh “cchc …” (xem “cchc --help”).",
     "CLI002": "Đã tạo dữ liệu mẫu trong “{path}”: {reports} báo cáo.",

@@ -85,3 +85,23 @@ class Period:
         if self.type == "giai_doan":
             return None
         return Period(self.type, self.year - 1)
+
+
+WARN_DAYS = 5  # the deadline is "near" this many days ahead (setting period_rules.warn_days)
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    """Where today stands against a period's submission deadline."""
+
+    deadline: dt.date
+    days_left: int  # negative once the deadline has passed
+    state: str  # "open" | "near" | "late"
+
+
+def deadline_state(period: Period, rules: dict | None = None, today: dt.date | None = None) -> DeadlineState:
+    rules = {**DEFAULT_RULES, "warn_days": WARN_DAYS, **(rules or {})}
+    deadline = period.deadline(rules)
+    days = (deadline - (today or dt.date.today())).days
+    state = "late" if days < 0 else "near" if days <= rules["warn_days"] else "open"
+    return DeadlineState(deadline, days, state)

@@ -74,6 +74,17 @@ class ReportData:
             self._scopes[code] = FormScope(self, self.form_set.forms[code])
         return self._scopes[code]
 
+    def put(self, form: str, row: str, column: str, value: str | None) -> None:
+        """A change just stored, kept in this copy too (the open report) instead of reading the store again."""
+        values = self.raw.setdefault(form, {}).setdefault(row, {})
+        if value is None:
+            values.pop(column, None)
+        else:
+            values[column] = value
+        scope = self._scopes.get(form)
+        if scope is not None:
+            scope.raw = self.raw[form]
+
     def previous(self) -> "ReportData | None":
         if self._previous is False:
             self._previous = None

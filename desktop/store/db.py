@@ -393,19 +393,25 @@ class Store:
 
     # --- repeating rows ----------------------------------------------------------
 
-    def add_row(self, report_id: int, form: str, section: str, position: int | None = None) -> str:
-        """A new clerk-added row in ``section``, at ``position`` (0-based) or at the end."""
+    def add_row(self, report_id: int, form: str, section: str, position: int | None = None,
+                row_id: str | None = None) -> str:
+        """A new clerk-added row in ``section``, at ``position`` (0-based) or at the end.
+
+        ``row_id`` brings back a row that was deleted (undo) under its old id."""
         with self._write() as conn:
             ids = self._section_ids(conn, report_id, form, section)
-            serial = conn.execute(
-                "SELECT count(*) FROM audit WHERE report_id=? AND form_code=? AND action='add_row'",
-                (report_id, form),
-            ).fetchone()[0]
-            row_id = f"{section}#{serial + 1}"
-            while conn.execute("SELECT 1 FROM repeat_rows WHERE report_id=? AND form_code=? AND row_id=?",
-                               (report_id, form, row_id)).fetchone():
-                serial += 1
+            taken = "SELECT 1 FROM repeat_rows WHERE report_id=? AND form_code=? AND row_id=?"
+            if row_id is not None and conn.execute(taken, (report_id, form, row_id)).fetchone():
+                raise CchcError("STORE016", row=row_id, form=form)
+            if row_id is None:
+                serial = conn.execute(
+                    "SELECT count(*) FROM audit WHERE report_id=? AND form_code=? AND action='add_row'",
+                    (report_id, form),
+                ).fetchone()[0]
                 row_id = f"{section}#{serial + 1}"
+                while conn.execute(taken, (report_id, form, row_id)).fetchone():
+                    serial += 1
+                    row_id = f"{section}#{serial + 1}"
             position = len(ids) if position is None else max(0, min(position, len(ids)))
             ids.insert(position, row_id)
             self._renumber(conn, report_id, form, section, ids, new=row_id)

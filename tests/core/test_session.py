@@ -1,0 +1,255 @@
+"""The open report as the window uses it: grid, entry, paste, clear, undo/redo across
+forms, repeating rows, evidence, locking, carry-over, the navigator."""
+
+import datetime as dt
+
+import pytest
+from conftest import catalog_of, new_report
+
+from desktop.messages import CchcError
+from desktop.ops import create_report
+from desktop.periods import Period
+from desktop.session import ReportSession, report_tree
+
+RECEIVED = """
+code: 5B
+printed_code: Biểu mẫu 5B
+title: THỐNG KÊ
+numbered: true
+columns:
+  - {id: stt, label: STT, kind: row_code}
+  - {id: ten, label: Cơ quan, kind: row_label}
+  - label: Số hồ sơ
+    children:
+      - {id: tong, label: Tổng số, equals: "(4)+(5)"}
+      - {id: ky_truoc, label: Kỳ trước}
+      - {id: moi, label: Mới}
+  - {id: dang, label: Đang giải quyết}
+  - {id: ty_le, label: Tỷ lệ, type: computed, result: percent, expr: "round(dang * 100 / tong, 2)"}
+rows:
+  - {id: I, code: I, label: Cấp huyện}
+  - id: II
+    code: II
+    label: Cấp xã
+    total: children
+    children:
+      - units: xa
+  - {id: tong_so, label: "Tổng số", style: total, total: [I, II]}
+rules:
+  - id: chuyen_ky
+    severity: warning
+    check: ky_truoc == prev(dang)
+"""
+
+TASKS = """
+code: KH
+printed_code: Phụ lục I
+title: KẾ HOẠCH
+columns:
+  - {id: stt, label: STT, kind: row_code}
+  - {id: ten, label: Nhiệm vụ, kind: row_label}
+  - {id: so_luong, label: Số lượng}
+rows:
+  - id: A
+    code: A
+    label: Cải cách thể chế
+    style: group
+    children:
+      - {repeat: the_che}
+"""
+
+
+@pytest.fixture
+def opened(tmp_path, store):
+    catalog = catalog_of(tmp_path, {"5b.yaml": RECEIVED, "kh.yaml": TASKS})
+    assert catalog.problems == []
+    report = new_report(store, communes=2)
+    return ReportSession(store, catalog, report), catalog
+
+
+def at(grid, row_id, column_id):
+    return grid.position(row_id, column_id)
+
+
+def test_grid_mirrors_the_annex(opened):
+    session, _ = opened
+    grid = session.grid("5B")
+    assert [r.code for r in grid.rows] == ["I", "II", "1", "2", ""]
+    assert [r.label for r in grid.rows][2:4] == ["Xã 1", "Xã 2"]
+    assert grid.header_rows == 2 and grid.frozen == 2
+    assert grid.number_row[:5] == ["(1)", "(2)", "(3)=(4)+(5)", "(4)", "(5)"]
+    merged = [h for h in grid.header if h.text == "Số hồ sơ"][0]
+    assert (merged.row, merged.col, merged.colspan) == (0, 2, 3)
+    r, c = at(grid, "I", "tong")
+    assert grid.is_editable(r, c) and grid.is_numeric(r, c)
+    assert not grid.is_editable(r, 0) and not grid.is_editable(r, 1)  # code and printed name
+    assert not grid.is_editable(*at(grid, "I", "ty_le"))  # computed
+
+
+def test_typing_shows_vietnamese_numbers_and_computed_cells_follow(opened):
+    session, _ = opened
+    change = session.enter("5B", [("I", "tong", "1.562"), ("I", "dang", "99")])
+    assert {(c.row, c.column, c.new) for c in change.cells} == {("I", "tong", "1562"), ("I", "dang", "99")}
+    assert change.saved_at is not None
+    grid = session.grid("5B")
+    assert grid.text(*at(grid, "I", "tong")) == "1.562"
+    assert grid.text(*at(grid, "I", "ty_le")) == "6,34%"
+    assert session.store.cells(session.report_id)["5B"]["I"] == {"tong": "1562", "dang": "99"}
+
+
+def test_a_refused_value_changes_nothing_and_says_why(opened):
+    session, _ = opened
+    session.enter("5B", [("I", "tong", "10")])
+    with pytest.raises(CchcError) as refused:
+        session.enter("5B", [("I", "tong", "mười")])
+    assert refused.value.code == "NUM001"
+    assert session.grid("5B").text(*at(session.grid("5B"), "I", "tong")) == "10"
+
+
+def test_findings_follow_the_cells(opened):
+    session, _ = opened
+    grid = session.grid("5B")
+    session.enter("5B", [("I", "tong", "10"), ("I", "ky_truoc", "3")])
+    r, c = at(grid, "I", "tong")
+    [finding] = grid.findings(r, c)
+    assert (finding.rule, finding.actual, finding.expected) == ("(3)=(4)+(5)", 10, 3)
+    assert session.counts("5B") == (3, 0)  # and the empty total row's (3) and (4)
+    session.enter("5B", [("I", "moi", "7"), ("tong_so", "tong", "10"), ("tong_so", "ky_truoc", "3"),
+                         ("tong_so", "moi", "7")])
+    assert grid.findings(r, c) == [] and session.counts("5B") == (0, 0)
+
+
+def test_paste_a_block_from_excel_skips_codes_names_and_computed_cells(opened):
+    session, _ = opened
+    grid = session.grid("5B")
+    r, _ = at(grid, "I", "stt")
+    block = "I\tCấp huyện\t1.562\t100\t1462\t99\t6,34%\r\nII\tCấp xã\t20\t5\t15\t0\t0%\r\n"
+    change = session.paste("5B", r, 0, block)
+    assert len(change.cells) == 8
+    assert grid.block(0, 2, 1, 5) == [["1.562", "100", "1.462", "99"], ["20", "5", "15", "0"]]
+    assert grid.rows[0].label == "Cấp huyện"
+
+
+def test_one_value_pasted_over_a_selection_fills_it(opened):
+    session, _ = opened
+    grid = session.grid("5B")
+    session.paste("5B", 2, 3, "0", selection=(2, 3, 3, 4))
+    assert grid.block(2, 3, 3, 4) == [["0", "0"], ["0", "0"]]
+
+
+def test_a_paste_with_one_bad_value_pastes_nothing_and_names_the_cell(opened):
+    session, _ = opened
+    grid = session.grid("5B")
+    with pytest.raises(CchcError) as refused:
+        session.paste("5B", 0, 2, "1\t2\n3\tba\n")
+    assert refused.value.code == "CELL001"
+    assert "Cấp xã" in str(refused.value) and "(4)" in str(refused.value)
+    assert grid.block(0, 2, 1, 3) == [["", ""], ["", ""]]
+    assert session.store.cells(session.report_id) == {}
+
+
+def test_delete_clears_the_editable_cells_of_a_selection(opened):
+    session, _ = opened
+    grid = session.grid("5B")
+    session.enter("5B", [("I", "tong", "5"), ("I", "moi", "5")])
+    session.clear("5B", [(0, c) for c in range(len(grid.columns))])
+    assert grid.block(0, 0, 0, 4) == [["I", "Cấp huyện", "", "", ""]]
+
+
+def test_undo_and_redo_span_the_whole_report(opened):
+    session, _ = opened
+    session.enter("5B", [("I", "tong", "5")])
+    _, row = session.add_row("KH", "the_che")
+    session.enter("KH", [(row, "ten", "Rà soát văn bản"), (row, "so_luong", "3")])
+    session.enter("5B", [("I", "tong", "6")])
+    assert session.undo().focus == ("5B", "I", "tong")
+    assert session.store.cells(session.report_id)["5B"]["I"]["tong"] == "5"
+    session.undo()  # the task's name and number
+    assert session.grid("KH").text(1, 1) == ""
+    session.undo()  # the added row
+    assert session.store.repeat_rows(session.report_id) == {}
+    session.undo()
+    assert session.store.cells(session.report_id) == {}
+    assert session.undo() is None
+    for _ in range(4):
+        session.redo()
+    assert session.store.cells(session.report_id)["KH"][row] == {"ten": "Rà soát văn bản", "so_luong": "3"}
+    assert session.store.cells(session.report_id)["5B"]["I"]["tong"] == "6"
+    assert not session.can_redo
+    session.undo()
+    session.enter("5B", [("I", "moi", "1")])  # a new action forgets what could be redone
+    assert not session.can_redo
+
+
+def test_repeating_rows_insert_move_delete_and_undo_restores_a_deleted_row(opened):
+    session, _ = opened
+    grid = session.grid("KH")
+    assert grid.section_of(0) == "the_che"  # a new row under the group
+    _, a = session.add_row("KH", "the_che")
+    _, b = session.add_row("KH", "the_che")
+    session.enter("KH", [(a, "ten", "Thứ nhất"), (b, "ten", "Thứ hai")])
+    session.move_row("KH", b, -1)
+    grid = session.grid("KH")
+    assert [grid.text(r, 1) for r in (1, 2)] == ["Thứ hai", "Thứ nhất"]
+    assert [grid.text(r, 0) for r in (1, 2)] == ["1", "2"]  # numbered in their new order
+    session.delete_row("KH", a)
+    assert len(session.grid("KH").rows) == 2
+    session.undo()
+    grid = session.grid("KH")
+    assert [grid.text(r, 1) for r in (1, 2)] == ["Thứ hai", "Thứ nhất"]
+    with pytest.raises(CchcError) as refused:
+        session.delete_row("KH", "A")
+    assert refused.value.code == "CELL004"
+
+
+def test_evidence_files_attach_to_a_row(opened, tmp_path):
+    session, _ = opened
+    _, row = session.add_row("KH", "the_che")
+    evidence = tmp_path / "ke-hoach.pdf"
+    evidence.write_bytes(b"%PDF-1.4 ke hoach")
+    session.attach("KH", row, evidence)
+    grid = session.grid("KH")
+    [attached] = grid.attachments(grid.position(row, None)[0])
+    assert attached["filename"] == "ke-hoach.pdf"
+    assert session.evidence_bytes(attached) == b"%PDF-1.4 ke hoach"
+    with pytest.raises(CchcError) as missing:
+        session.attach("KH", row, tmp_path / "khong-co.pdf")
+    assert missing.value.code == "CELL005"
+
+
+def test_a_signed_report_cannot_be_changed(opened):
+    session, _ = opened
+    session.store.update_report(session.report_id, status="da_ky")
+    session.reload()
+    with pytest.raises(CchcError) as locked:
+        session.enter("5B", [("I", "tong", "1")])
+    assert locked.value.code == "CELL003"
+
+
+def test_a_new_report_carries_over_rows_and_pending_files(tmp_path, store):
+    catalog = catalog_of(tmp_path, {"5b.yaml": RECEIVED, "kh.yaml": TASKS})
+    first = new_report(store, communes=2, period=Period("quy", 2020, 4))
+    last = ReportSession(store, catalog, first)
+    last.enter("5B", [("I", "dang", "12"), ("unit:H1.X1", "dang", "0")])
+    _, task = last.add_row("KH", "the_che")
+    last.enter("KH", [(task, "ten", "Rà soát"), (task, "so_luong", "4")])
+    report, carried = create_report(store, catalog, "H1", Period("quy", 2021, 1), "test", 1, doc_number="5/BC-UBND")
+    assert (carried.previous_id, carried.rows, carried.cells) == (first, 1, 2)
+    cells = store.cells(report)
+    assert cells["5B"]["I"] == {"ky_truoc": "12"} and cells["5B"]["unit:H1.X1"] == {"ky_truoc": "0"}
+    assert cells["KH"] == {task: {"ten": "Rà soát"}}  # the task, not last quarter's figures
+    assert store.report(report)["doc_number"] == "5/BC-UBND"
+    assert ReportSession(store, catalog, report).counts()[1] == 0  # "kỳ trước" agrees with last quarter
+    none_before, carried = create_report(store, catalog, "H1", Period("nam", 2021), "test", 1)
+    assert carried is None and store.cells(none_before) == {}
+
+
+def test_navigator_tree_lists_units_reports_and_form_counts(opened):
+    session, catalog = opened
+    session.enter("5B", [("I", "tong", "10"), ("I", "moi", "1")])
+    [unit] = report_tree(session.store, catalog)
+    assert unit.code == "H1" and unit.children == []  # communes without reports are not listed
+    [entry] = unit.reports
+    # (3) ≠ (4)+(5) on row I, and the total row's (3) and (4) left empty
+    assert (entry.status_label, entry.errors, entry.period) == ("Nháp", 3, "Năm 2020")
+    assert [(f.printed_code, f.errors) for f in entry.forms] == [("Biểu mẫu 5B", 3), ("Phụ lục I", 0)]
