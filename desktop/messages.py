@@ -119,6 +119,15 @@ MESSAGES: dict[str, str] = {
     "CELL006": "Tệp minh chứng “{file}” quá lớn ({size} MB; tối đa {limit} MB).",
     "CARRY001": "Đã chuyển từ báo cáo {period}: {rows} dòng, {cells} ô số liệu kỳ trước.",
     "CARRY002": "Không có báo cáo kỳ trước ({period}) trong máy; báo cáo mới để trống.",
+    # --- the window ---------------------------------------------------------
+    "APP001": "Đã xảy ra lỗi không mong đợi ({reason}); dữ liệu đã nhập vẫn được giữ. "
+    "Chi tiết đã ghi vào “{log}”; hãy gửi tệp này cho bộ phận hỗ trợ.",
+    "APP002": "Tệp dữ liệu “{path}” bị hỏng. Khôi phục từ bản sao lưu “{backup}” ({when})? "
+    "Tệp hỏng được giữ lại bên cạnh với đuôi “.hong-…”.",
+    "APP003": "Tệp dữ liệu “{path}” bị hỏng và không có bản sao lưu nào còn tốt. "
+    "Hãy liên hệ bộ phận hỗ trợ; tệp chưa bị thay đổi.",
+    "APP004": "Đã tạo báo cáo số {report}: {unit}, {period}.",
+    "APP005": "Đã lưu thiết lập.",
     # --- cli --------------------------------------------------------------
     "CLI001": "Cửa sổ ứng dụng chưa có trong phiên bản này; hãy dùng các lệnh “cchc …” (xem “cchc --help”).",
     "CLI002": "Đã tạo dữ liệu mẫu trong “{path}”: {reports} báo cáo.",

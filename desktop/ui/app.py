@@ -1,0 +1,123 @@
+"""Starting the window: ``cchc-desktop [--db PATH] [--forms DIR] [--version]``.
+
+Opens the user's database (the demo reports on first run), offers the latest
+good backup when the file is damaged, installs Qt's Vietnamese strings for its
+standard dialogs and the handler that logs unexpected errors instead of showing
+a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop import __version__
+from desktop.messages import CchcError, msg
+from desktop.paths import default_db_path, forms_dir, resources_dir
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="cchc-desktop", description="CCHC Desktop: cửa sổ nhập liệu.")
+    parser.add_argument("--version", action="version", version=f"CCHC Desktop {__version__}")
+    parser.add_argument("--db", type=Path, help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
+    parser.add_argument("--forms", type=Path, help="thư mục bộ biểu mẫu")
+    parser.add_argument("--report", type=int, help="mở báo cáo này khi khởi động")
+    parser.add_argument("--form", help="mở biểu này của báo cáo")
+    parser.add_argument("--quit-after-start", action="store_true",
+                        help="mở cửa sổ rồi thoát ngay (kiểm tra bản cài đặt)")
+    return parser.parse_args(argv)
+
+
+def install_translations(app: QApplication) -> list[QTranslator]:
+    """Qt's own strings (buttons, file dialogs, print preview) in Vietnamese.
+
+    Qt's ``qtbase_vi`` is used when the Qt installation has one; Qt itself ships
+    none today, so ``resources/translations/qtbase_vi.qm`` (ours, built from the
+    .ts beside it) covers the standard dialogs the app shows."""
+    QLocale.setDefault(QLocale(QLocale.Vietnamese, QLocale.Vietnam))
+    loaded = []
+    for folder in (QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+                   str(resources_dir() / "translations")):
+        translator = QTranslator(app)
+        if translator.load("qtbase_vi", folder):
+            app.installTranslator(translator)
+            loaded.append(translator)
+            break
+    return loaded
+
+
+def open_store(path: Path, parent=None):
+    """The store at ``path``; a damaged file is replaced by its latest good backup if the clerk agrees."""
+    from desktop.store.db import Store, StoreDamaged, _backup_time, restore_latest
+
+    try:
+        return Store.open(path)
+    except StoreDamaged as damaged:
+        if damaged.backup is None:
+            QMessageBox.critical(parent, "CCHC Desktop", msg("APP003", path=path))
+            return None
+        answer = QMessageBox.question(parent, "CCHC Desktop", msg(
+            "APP002", path=path, backup=damaged.backup.name, when=_backup_time(damaged.backup)))
+        if answer != QMessageBox.Yes:
+            return None
+        restore_latest(path)
+        return Store.open(path)
+
+
+def build_window(args: argparse.Namespace):
+    """The main window over the database of ``args`` (demo data on first run); None if it cannot open."""
+    from desktop.demo import load_demo
+    from desktop.schema.loader import load_catalog
+    from desktop.ui.main_window import MainWindow
+
+    path = args.db or default_db_path()
+    first_run = not path.exists()
+    catalog = load_catalog(args.forms or forms_dir())
+    try:
+        store = open_store(path)
+        if store is None:
+            return None
+        if first_run:
+            load_demo(store, catalog)
+    except CchcError as error:
+        QMessageBox.critical(None, "CCHC Desktop", str(error))
+        return None
+    window = MainWindow(store, catalog, db_path=path)
+    report = args.report
+    if report is None:
+        reports = store.reports()
+        report = reports[0]["id"] if reports else None
+    if report is not None:
+        window.open_report(report, args.form)
+    return window
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("CCHC Desktop")
+    app.setApplicationVersion(__version__)
+    from desktop.ui import errors
+
+    errors.install()
+    install_translations(app)
+    window = build_window(args)
+    if window is None:
+        return 2
+    window.show()
+    if args.quit_after_start:
+        app.processEvents()
+        print(f"CCHC Desktop {__version__}: {window.windowTitle()}")
+        window.store.close()
+        return 0
+    code = app.exec()
+    window.store.close()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,406 @@
+"""The window's dialogs: new report, settings, export/import, print preview, guide, about.
+
+Each gathers what the clerk chose and calls one operation of the core through
+``MainWindow.perform``; long work (exports) runs on a worker thread behind a
+progress dialog.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressDialog,
+                               QSpinBox, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
+
+from desktop import __version__
+from desktop.messages import CchcError, msg
+from desktop.paths import resources_dir
+from desktop.periods import PERIOD_TYPES, Period, deadline_state
+from desktop.settings import SIGNER_MODES, load_settings, save_settings
+
+PERIOD_NAMES = {"quy": "Quý", "6thang": "6 tháng", "9thang": "9 tháng", "nam": "Năm", "giai_doan": "Giai đoạn"}
+
+
+# --- background work ---------------------------------------------------------------------
+
+
+class _Worker(QObject):
+    finished = Signal(object)
+
+    def __init__(self, work) -> None:
+        super().__init__()
+        self.work = work
+
+    def run(self) -> None:
+        try:
+            self.finished.emit(self.work())
+        except Exception as error:  # handed back to the window's thread, shown there
+            self.finished.emit(error)
+
+
+def run_in_background(window, title: str, work):
+    """Run ``work`` on a worker thread behind a progress dialog; returns its result or exception."""
+    progress = QProgressDialog(title, None, 0, 0, window)
+    progress.setWindowTitle("CCHC Desktop")
+    progress.setWindowModality(Qt.WindowModal)
+    progress.setMinimumDuration(300)
+    thread = QThread()
+    worker = _Worker(work)
+    worker.moveToThread(thread)
+    outcome = []
+    worker.finished.connect(outcome.append)
+    worker.finished.connect(thread.quit)
+    thread.started.connect(worker.run)
+    thread.start()
+    while thread.isRunning():
+        thread.wait(20)
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.processEvents()
+    progress.close()
+    return outcome[0] if outcome else None
+
+
+# --- new report ----------------------------------------------------------------------------
+
+
+class NewReportDialog(QDialog):
+    """Unit, period, form set, document number and date; the period's cut-off and deadline; carry-over."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.store, self.catalog = window.store, window.catalog
+        self.settings = load_settings(self.store)
+        self.setWindowTitle("Báo cáo mới")
+        form = QFormLayout(self)
+        self.unit = QComboBox()
+        for unit in self.store.units():
+            self.unit.addItem(unit["name"], unit)
+        if self.settings["unit"]:
+            for i in range(self.unit.count()):
+                if self.unit.itemData(i)["code"] == self.settings["unit"]:
+                    self.unit.setCurrentIndex(i)
+        self.period_type = QComboBox()
+        for code in PERIOD_TYPES:
+            self.period_type.addItem(PERIOD_NAMES[code], code)
+        self.period_type.setCurrentIndex(PERIOD_TYPES.index("nam"))
+        self.quarter = QComboBox()
+        self.quarter.addItems(["Quý I", "Quý II", "Quý III", "Quý IV"])
+        this_year = dt.date.today().year
+        self.year = QSpinBox(minimum=2000, maximum=2100, value=this_year)
+        self.year_from = QSpinBox(minimum=2000, maximum=2100, value=this_year - 4)
+        period_row = QHBoxLayout()
+        for widget in (self.period_type, self.quarter, QLabel("từ năm"), self.year_from, QLabel("năm"), self.year):
+            period_row.addWidget(widget)
+        self._from_label = period_row.itemAt(2).widget()
+        self.form_set = QComboBox()
+        self.doc_number = QLineEdit(f"…/{self.settings['document']['number_symbol']}")
+        self.doc_date = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="dd/MM/yyyy")
+        self.deadline = QLabel(wordWrap=True)
+        self.carry = QCheckBox("Chuyển từ báo cáo kỳ trước: các dòng nhiệm vụ và số “kỳ trước chuyển sang”")
+        self.carry.setChecked(True)
+        self.carry_note = QLabel(wordWrap=True)
+        form.addRow("Đơn vị", self.unit)
+        form.addRow("Kỳ báo cáo", period_row)
+        form.addRow("Bộ biểu mẫu", self.form_set)
+        form.addRow("Số văn bản", self.doc_number)
+        form.addRow("Ngày văn bản", self.doc_date)
+        form.addRow("Thời hạn", self.deadline)
+        form.addRow(self.carry)
+        form.addRow(self.carry_note)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        for signal in (self.unit.currentIndexChanged, self.period_type.currentIndexChanged,
+                       self.quarter.currentIndexChanged, self.year.valueChanged, self.year_from.valueChanged,
+                       self.form_set.currentIndexChanged):
+            signal.connect(self._update)
+        self.unit.currentIndexChanged.connect(self._fill_form_sets)
+        self._fill_form_sets()
+        self.created: int | None = None
+
+    def _fill_form_sets(self) -> None:
+        unit = self.unit.currentData()
+        self.form_set.blockSignals(True)
+        self.form_set.clear()
+        for form_set in self.catalog.sets.values():
+            if unit is None or form_set.level == unit["level"]:
+                self.form_set.addItem(f"{form_set.name} (phiên bản {form_set.version})", form_set.key)
+        self.form_set.blockSignals(False)
+        self._update()
+
+    def period(self) -> Period:
+        kind = self.period_type.currentData()
+        return Period(kind, self.year.value(), self.quarter.currentIndex() + 1 if kind == "quy" else None,
+                      self.year_from.value() if kind == "giai_doan" else None)
+
+    def _update(self) -> None:
+        kind = self.period_type.currentData()
+        self.quarter.setVisible(kind == "quy")
+        self.year_from.setVisible(kind == "giai_doan")
+        self._from_label.setVisible(kind == "giai_doan")
+        period = self.period()
+        rules = self.settings["period_rules"]
+        start, end = period.bounds(rules)
+        state = deadline_state(period, rules)
+        code = {"open": "PERIOD001", "near": "PERIOD002", "late": "PERIOD003"}[state.state]
+        self.deadline.setText(msg(code, start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}",
+                                  deadline=f"{state.deadline:%d/%m/%Y}", days=abs(state.days_left)))
+        self.deadline.setStyleSheet({"open": "", "near": "color: #a06000;", "late": "color: #b00020;"}[state.state])
+        unit, key = self.unit.currentData(), self.form_set.currentData()
+        before = period.previous()
+        found = self.store.find_report(unit["code"], before, key[0]) if unit and key and before else None
+        self.carry.setEnabled(found is not None)
+        self.carry_note.setText(f"Báo cáo kỳ trước: số {found} ({before.label})." if found else
+                                msg("CARRY002", period=before.label if before else "—"))
+        bad_range = kind == "giai_doan" and self.year_from.value() >= self.year.value()
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(key is not None and not bad_range)
+
+    def accept(self) -> None:
+        from desktop.ops import create_report
+
+        unit, key = self.unit.currentData(), self.form_set.currentData()
+        period = self.period()
+        signer = self.settings["signer"]
+        fields = {"doc_number": self.doc_number.text().strip() or None,
+                  "doc_date": self.doc_date.date().toString("yyyy-MM-dd"),
+                  "signer_name": signer["name"] or None, "signer_title": signer["title"] or None,
+                  "signer_mode": signer["mode"]}
+        outcome = self.window_.perform(lambda: create_report(
+            self.store, self.catalog, unit["code"], period, key[0], key[1],
+            carry_over=self.carry.isEnabled() and self.carry.isChecked(), **fields))
+        if isinstance(outcome, Exception):
+            return
+        self.created, carried = outcome
+        note = msg("APP004", report=self.created, unit=unit["name"], period=period.label)
+        if carried is not None:
+            note += " " + msg("CARRY001", period=period.previous().label, rows=carried.rows, cells=carried.cells)
+        self.window_.say(note)
+        super().accept()
+
+
+def new_report(window) -> int | None:
+    dialog = NewReportDialog(window)
+    if dialog.exec() == QDialog.Accepted and dialog.created:
+        window.refresh_navigator()
+        window.open_report(dialog.created)
+        return dialog.created
+    return None
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.store = window.store
+        self.setWindowTitle("Thiết lập")
+        settings = self.settings = load_settings(self.store)
+        tabs = QTabWidget()
+        unit_page, unit_form = QWidget(), QFormLayout()
+        unit_page.setLayout(unit_form)
+        self.unit = QComboBox()
+        self.unit.addItem("(chưa chọn)", "")
+        for unit in self.store.units():
+            self.unit.addItem(unit["name"], unit["code"])
+        self.unit.setCurrentIndex(max(self.unit.findData(settings["unit"]), 0))
+        self.parent_body = QLineEdit(settings["document"]["parent_body"])
+        self.recipients = QPlainTextEdit("\n".join(settings["document"]["recipients"]))
+        self.recipients.setPlaceholderText("Mỗi dòng một nơi nhận; để trống để dùng mặc định "
+                                           "(cơ quan Nội vụ cấp trên, Lưu: VT).")
+        self.number_symbol = QLineEdit(settings["document"]["number_symbol"])
+        unit_form.addRow("Đơn vị của tôi", self.unit)
+        unit_form.addRow("Cơ quan cấp trên (dòng trên tên đơn vị)", self.parent_body)
+        unit_form.addRow("Ký hiệu số báo cáo", self.number_symbol)
+        unit_form.addRow("Nơi nhận", self.recipients)
+        tabs.addTab(unit_page, "Đơn vị và văn bản")
+
+        signer_page, signer_form = QWidget(), QFormLayout()
+        signer_page.setLayout(signer_form)
+        self.signer_name = QLineEdit(settings["signer"]["name"])
+        self.signer_title = QLineEdit(settings["signer"]["title"])
+        self.signer_title.setPlaceholderText("CHỦ TỊCH / PHÓ CHỦ TỊCH")
+        self.signer_mode = QComboBox()
+        self.signer_mode.addItem("TM. Ủy ban nhân dân (thay mặt)", "TM")
+        self.signer_mode.addItem("KT. Chủ tịch (ký thay)", "KT")
+        self.signer_mode.setCurrentIndex(SIGNER_MODES.index(settings["signer"]["mode"]))
+        signer_form.addRow("Họ tên người ký", self.signer_name)
+        signer_form.addRow("Chức vụ", self.signer_title)
+        signer_form.addRow("Hình thức ký", self.signer_mode)
+        tabs.addTab(signer_page, "Người ký")
+
+        rules = settings["period_rules"]
+        deadline_page, deadline_form = QWidget(), QFormLayout()
+        deadline_page.setLayout(deadline_form)
+        self.start_day = QSpinBox(minimum=1, maximum=28, value=rules["start_day"])
+        self.cutoff_day = QSpinBox(minimum=1, maximum=28, value=rules["cutoff_day"])
+        self.deadline_day = QSpinBox(minimum=1, maximum=28, value=rules["deadline_day"])
+        self.warn_days = QSpinBox(minimum=0, maximum=60, value=rules["warn_days"])
+        deadline_form.addRow("Số liệu bắt đầu từ ngày (của tháng trước kỳ)", self.start_day)
+        deadline_form.addRow("Chốt số liệu ngày (tháng cuối kỳ)", self.cutoff_day)
+        deadline_form.addRow("Hạn nộp ngày (tháng cuối kỳ)", self.deadline_day)
+        deadline_form.addRow("Báo trước hạn nộp (ngày)", self.warn_days)
+        tabs.addTab(deadline_page, "Thời hạn")
+
+        folder_page, folder_form = QWidget(), QFormLayout()
+        folder_page.setLayout(folder_form)
+        self.export_folder = QLineEdit(settings["folders"]["export"])
+        self.evidence_folder = QLineEdit(settings["folders"]["evidence"])
+        folder_form.addRow("Thư mục lưu tệp xuất", self.export_folder)
+        folder_form.addRow("Thư mục tệp minh chứng", self.evidence_folder)
+        tabs.addTab(folder_page, "Thư mục")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def values(self) -> dict:
+        return {
+            "unit": self.unit.currentData() or "",
+            "document": {"parent_body": self.parent_body.text(),
+                         "recipients": self.recipients.toPlainText().splitlines(),
+                         "number_symbol": self.number_symbol.text()},
+            "signer": {"name": self.signer_name.text(), "title": self.signer_title.text(),
+                       "mode": self.signer_mode.currentData()},
+            "period_rules": {"start_day": self.start_day.value(), "cutoff_day": self.cutoff_day.value(),
+                             "deadline_day": self.deadline_day.value(), "warn_days": self.warn_days.value()},
+            "folders": {"export": self.export_folder.text(), "evidence": self.evidence_folder.text()},
+        }
+
+    def accept(self) -> None:
+        outcome = self.window_.perform(lambda: save_settings(self.store, self.values()))
+        if isinstance(outcome, Exception):
+            return
+        self.window_.say(msg("APP005"))
+        super().accept()
+
+
+def edit_settings(window) -> None:
+    if SettingsDialog(window).exec() == QDialog.Accepted:
+        window.report_changed_elsewhere()  # deadlines and document head may have changed
+
+
+# --- export, import, print ------------------------------------------------------------------
+
+
+def _export_folder(window) -> str:
+    return load_settings(window.store)["folders"]["export"] or str(Path.home())
+
+
+def _file_stem(window) -> str:
+    data = window.session.data
+    return f"bao-cao-{data.unit['code']}-{data.period.year}-so-{window.session.report_id}"
+
+
+def export_report(window, kind: str, path: str | None = None) -> Path | None:
+    """Excel or PDF of the open report, in the official layout."""
+    if window.session is None:
+        return None
+    if path is None:
+        suffix, filter_ = (".xlsx", "Bảng tính Excel (*.xlsx)") if kind == "xlsx" else (".pdf", "Tệp PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(window, "Xuất báo cáo", str(Path(_export_folder(window)) /
+                                                                         (_file_stem(window) + suffix)), filter_)
+        if not path:
+            return None
+    target = Path(path)
+    report_id = window.session.report_id
+
+    def work():
+        if kind == "xlsx":
+            from desktop.export.xlsx import write_xlsx
+
+            return write_xlsx(window.store, window.catalog, report_id, target)
+        from desktop.export.pdf import write_pdf
+
+        return write_pdf(window.store, window.catalog, report_id, target)
+
+    outcome = run_in_background(window, "Đang xuất báo cáo…", work)
+    if isinstance(outcome, CchcError):
+        window.say(str(outcome), warning=True)
+        return None
+    if isinstance(outcome, Exception):
+        from desktop.ui.errors import report_unexpected
+
+        report_unexpected(window, outcome)
+        return None
+    window.say(msg("CLI006", report=report_id, file=target))
+    return target
+
+
+def import_workbook(window, path: str | None = None) -> None:
+    if window.session is None:
+        return
+    if path is None:
+        path, _ = QFileDialog.getOpenFileName(window, "Nhập số liệu từ Excel", _export_folder(window),
+                                              "Bảng tính Excel (*.xlsx)")
+        if not path:
+            return
+    from desktop.export.xlsx import import_xlsx
+
+    report_id = window.session.report_id
+    outcome = window.perform(lambda: import_xlsx(window.store, window.catalog, report_id, Path(path)))
+    if isinstance(outcome, Exception):
+        return
+    window.report_changed_elsewhere()
+    window.say(msg("XLSX008", file=Path(path).name, report=report_id, cells=outcome))
+
+
+def print_preview(window) -> None:
+    if window.session is None:
+        return
+    from desktop.export import report_data
+    from desktop.export.pdf import render_pdf
+    from desktop.ui.printing import preview_dialog
+
+    report_id = window.session.report_id
+    content = run_in_background(window, "Đang dàn trang…",
+                                lambda: render_pdf(report_data(window.store, window.catalog, report_id)))
+    if isinstance(content, Exception):
+        window.say(str(content), warning=True)
+        return
+    preview_dialog(content, window).exec()
+
+
+# --- help ------------------------------------------------------------------------------------
+
+
+def guide_path() -> Path:
+    return resources_dir() / "guide" / "huong-dan.html"
+
+
+def show_guide(window) -> QDialog:
+    dialog = QDialog(window)
+    dialog.setWindowTitle("Hướng dẫn sử dụng CCHC Desktop")
+    dialog.resize(720, 640)
+    browser = QTextBrowser()
+    try:
+        browser.setHtml(guide_path().read_text(encoding="utf-8"))
+    except OSError:
+        browser.setPlainText("Không tìm thấy tệp hướng dẫn; hãy cài lại ứng dụng.")
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(browser)
+    buttons = QDialogButtonBox(QDialogButtonBox.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    dialog.setModal(False)
+    dialog.show()
+    return dialog
+
+
+def about(window) -> None:
+    QMessageBox.about(window, "Giới thiệu CCHC Desktop",
+                      f"<b>CCHC Desktop {__version__}</b><br>"
+                      "Nhập, kiểm tra, in và nộp phụ lục báo cáo cải cách hành chính.<br>"
+                      "Làm việc không cần mạng; dữ liệu lưu ngay khi nhập.<br><br>"
+                      f"Tệp dữ liệu: {window.db_path}<br>"
+                      "Phông chữ Liberation Serif (SIL Open Font License 1.1).")

@@ -1,0 +1,461 @@
+"""The form screen's table: a thin Qt adapter over the core's ``FormGrid``.
+
+``FormModel`` answers Qt's questions from the grid (no second copy of the data);
+``GroupedHeader`` paints the annex's multi-level merged header with the
+column-number row; ``FormView`` keeps the code and name columns frozen at the
+left (Qt's "frozen column" pattern: a second view over the same model laid over
+the first) and gives Excel's keys: typing overwrites, F2 edits, Enter moves
+down, Tab moves right, Delete clears the selection.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPalette
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QHeaderView, QStyle,
+                               QStyledItemDelegate, QStyleOptionHeader, QTableView)
+
+from desktop.session import FormGrid
+
+ERROR_BRUSH = QBrush(QColor("#f6c4c4"))
+WARNING_BRUSH = QBrush(QColor("#fbe3b0"))
+COMPUTED_BRUSH = QBrush(QColor("#ececec"))
+GROUP_BRUSH = QBrush(QColor("#f4f6fa"))
+REFUSED_COLOR = QColor("#b00020")
+ROW_ID_ROLE = Qt.UserRole + 1
+SEVERITY_ROLE = Qt.UserRole + 2
+
+
+class FormModel(QAbstractTableModel):
+    """Rows and columns of one form of the open report.
+
+    ``setData`` does not write anything itself: it asks ``enter(row, column, text)``
+    (the window's operation runner), which returns True when the cell was stored
+    or the refusal message when it was not."""
+
+    refused = Signal(QModelIndex, str)
+
+    def __init__(self, grid: FormGrid, enter) -> None:
+        super().__init__()
+        self.grid = grid
+        self._enter = enter
+        self.refusals: dict[tuple[int, int], str] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._italic = QFont()
+        self._italic.setItalic(True)
+
+    def set_grid(self, grid: FormGrid) -> None:
+        """The rows changed (a row added, moved or deleted): everything is read again."""
+        self.beginResetModel()
+        self.grid = grid
+        self.refusals.clear()
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        """Values changed: totals and computed cells may follow anywhere in the form."""
+        if self.rowCount() and self.columnCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.grid.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.grid.columns)
+
+    def flags(self, index):
+        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+        return base | Qt.ItemIsEditable if self.grid.is_editable(index.row(), index.column()) else base
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        r, c = index.row(), index.column()
+        grid = self.grid
+        if role in (Qt.DisplayRole, Qt.EditRole):
+            return grid.text(r, c)
+        if role == Qt.TextAlignmentRole:
+            if grid.is_numeric(r, c):
+                return int(Qt.AlignRight | Qt.AlignVCenter)
+            if grid.columns[c].kind == "row_code":
+                return int(Qt.AlignCenter)
+            return int(Qt.AlignLeft | Qt.AlignVCenter)
+        if role == Qt.BackgroundRole:
+            severity = self._severity(r, c)
+            if severity == "error" or (r, c) in self.refusals:
+                return ERROR_BRUSH
+            if severity == "warning":
+                return WARNING_BRUSH
+            if grid.is_computed(r, c):
+                return COMPUTED_BRUSH
+            if grid.rows[r].style in ("group", "total"):
+                return GROUP_BRUSH
+            return None
+        if role == Qt.ForegroundRole and (r, c) in self.refusals:
+            return QBrush(REFUSED_COLOR)
+        if role == Qt.FontRole:
+            style = grid.rows[r].style
+            if style in ("bold", "group", "total"):
+                return self._bold
+            if style == "italic":
+                return self._italic
+            return None
+        if role == Qt.ToolTipRole:
+            lines = []
+            if (r, c) in self.refusals:
+                lines.append(self.refusals[(r, c)])
+            lines += [f.message for f in self._findings(r, c)]
+            if grid.is_computed(r, c) and not lines:
+                lines.append("Ô tính tự động.")
+            count = len(grid.attachments(r)) if c == grid.frozen - 1 else 0
+            if count:
+                lines.append(f"{count} tệp minh chứng (nháy đúp vào tên dòng để mở).")
+            return "\n".join(lines) or None
+        if role == SEVERITY_ROLE:
+            return self._severity(r, c)
+        if role == ROW_ID_ROLE:
+            return grid.rows[r].id
+        return None
+
+    def _findings(self, r: int, c: int):
+        found = self.grid.findings(r, c)
+        if c == self.grid.frozen - 1:  # findings that name no column show on the row's name
+            found = found + self.grid.row_findings(r)
+        return found
+
+    def _severity(self, r: int, c: int) -> str | None:
+        found = self._findings(r, c)
+        if any(f.severity == "error" for f in found):
+            return "error"
+        return "warning" if found else None
+
+    def setData(self, index, value, role=Qt.EditRole) -> bool:
+        if role != Qt.EditRole or not index.isValid():
+            return False
+        r, c = index.row(), index.column()
+        if str(value) == self.grid.edit_text(r, c):
+            self.refusals.pop((r, c), None)
+            return False
+        outcome = self._enter(r, c, str(value))
+        if outcome is True:
+            self.refusals.pop((r, c), None)
+            return True
+        self.refusals[(r, c)] = outcome
+        self.dataChanged.emit(index, index)
+        self.refused.emit(index, outcome)
+        return False
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role != Qt.DisplayRole:
+            return None
+        if orientation == Qt.Horizontal:
+            return self.grid.columns[section].label
+        return self.grid.rows[section].code
+
+
+class GroupedHeader(QHeaderView):
+    """The annex's header: group names merged over their columns, then "(1) (2) (3)=(4)+(5)"."""
+
+    PADDING = 4
+
+    def __init__(self, parent=None, source: "GroupedHeader | None" = None) -> None:
+        super().__init__(Qt.Horizontal, parent)
+        self.grid: FormGrid | None = None
+        # The frozen columns' header takes its level heights from the main header,
+        # whose sections all have their widths (the frozen view hides most of its own).
+        self.source = source
+        self.followers: list[GroupedHeader] = []
+        if source is not None:
+            source.followers.append(self)
+        self.setSectionsClickable(False)
+        self.setHighlightSections(False)
+        self.sectionResized.connect(lambda *_: self._relayout())
+        self._levels: list[int] = []
+        self._number_height = 0
+
+    def set_grid(self, grid: FormGrid) -> None:
+        self.grid = grid
+        self._relayout()
+
+    def _text_height(self, text: str, width: int, bold: bool = False) -> int:
+        font = QFont(self.font())
+        font.setBold(bold)
+        metrics = QFontMetrics(font)
+        rect = metrics.boundingRect(QRect(0, 0, max(width - 2 * self.PADDING, 10), 10000),
+                                    int(Qt.AlignCenter | Qt.TextWordWrap), text)
+        return rect.height() + 2 * self.PADDING
+
+    def _span_width(self, first: int, count: int) -> int:
+        return sum(self.sectionSize(i) for i in range(first, first + count))
+
+    def _relayout(self) -> None:
+        """Each header level as tall as its longest name needs at the current widths."""
+        if self.grid is None:
+            return
+        if self.source is not None:
+            self._levels, self._number_height = self.source._levels, self.source._number_height
+            self.updateGeometry()
+            self.viewport().update()
+            return
+        line = self.fontMetrics().height() + 2 * self.PADDING
+        levels = [line] * self.grid.header_rows
+        for cell in self.grid.header:
+            if cell.rowspan == 1:
+                width = self._span_width(cell.col, cell.colspan)
+                levels[cell.row] = max(levels[cell.row], self._text_height(cell.text, width, bold=True))
+        for cell in self.grid.header:
+            if cell.rowspan > 1:
+                need = self._text_height(cell.text, self._span_width(cell.col, cell.colspan), bold=True)
+                have = sum(levels[cell.row: cell.row + cell.rowspan])
+                if need > have:
+                    levels[cell.row + cell.rowspan - 1] += need - have
+        self._levels = levels
+        self._number_height = line if any(self.grid.number_row) else 0
+        self.updateGeometry()
+        self.viewport().update()
+        for follower in self.followers:
+            follower._relayout()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), sum(self._levels) + self._number_height)
+
+    def paintSection(self, painter: QPainter, rect: QRect, logical: int) -> None:
+        if self.grid is None or not self._levels:
+            return super().paintSection(painter, rect, logical)
+        painter.save()
+        painter.setClipRect(rect)
+        tops = [sum(self._levels[:i]) for i in range(len(self._levels) + 1)]
+        for cell in self.grid.header:
+            if not cell.col <= logical < cell.col + cell.colspan:
+                continue
+            x = self.sectionViewportPosition(cell.col)
+            area = QRect(x, tops[cell.row], self._span_width(cell.col, cell.colspan),
+                         tops[cell.row + cell.rowspan] - tops[cell.row])
+            self._cell(painter, area, cell.text, bold=True)
+        if self._number_height:
+            area = QRect(rect.x(), tops[-1], rect.width(), self._number_height)
+            self._cell(painter, area, self.grid.number_row[logical], bold=False, italic=True)
+        painter.restore()
+
+    def _cell(self, painter: QPainter, area: QRect, text: str, bold: bool, italic: bool = False) -> None:
+        option = QStyleOptionHeader()
+        self.initStyleOption(option)
+        option.rect = area
+        option.text = ""
+        self.style().drawControl(QStyle.CE_HeaderSection, option, painter, self)
+        painter.setPen(self.palette().color(QPalette.ButtonText))
+        painter.drawRect(area.adjusted(0, 0, -1, -1))
+        font = QFont(self.font())
+        font.setBold(bold)
+        font.setItalic(italic)
+        painter.setFont(font)
+        painter.drawText(area.adjusted(self.PADDING, self.PADDING, -self.PADDING, -self.PADDING),
+                         int(Qt.AlignCenter | Qt.TextWordWrap), text)
+
+
+class _Delegate(QStyledItemDelegate):
+    """Says how an edit ended, so the view can move as Excel does."""
+
+
+class FormView(QTableView):
+    """The table of a form, with the row code and name frozen at the left."""
+
+    cleared = Signal()  # Delete on the selection
+    files_dropped = Signal(int, list)  # row, local file paths: evidence dropped on a row
+    grid: FormGrid | None = None  # class defaults: Qt calls the overrides below during __init__
+    frozen: QTableView | None = None
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setHorizontalHeader(GroupedHeader(self))
+        self.verticalHeader().hide()
+        self.setItemDelegate(_Delegate(self))
+        self.setEditTriggers(QAbstractItemView.AnyKeyPressed | QAbstractItemView.EditKeyPressed
+                             | QAbstractItemView.DoubleClicked)
+        self.setSelectionMode(QAbstractItemView.ContiguousSelection)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.setWordWrap(True)
+        self.frozen = QTableView(self)
+        self.frozen.setHorizontalHeader(GroupedHeader(self.frozen, source=self.horizontalHeader()))
+        self.frozen.verticalHeader().hide()
+        self.frozen.setFocusPolicy(Qt.NoFocus)
+        self.frozen.setEditTriggers(QAbstractItemView.DoubleClicked)
+        self.frozen.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.frozen.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.frozen.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.frozen.setWordWrap(True)
+        self.frozen.setStyleSheet("QTableView { border: none; border-right: 2px solid #8a8a8a; }")
+        self.viewport().stackUnder(self.frozen)
+        self.frozen.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        self.verticalScrollBar().valueChanged.connect(self.frozen.verticalScrollBar().setValue)
+        self.horizontalHeader().sectionResized.connect(self._column_resized)
+        self.verticalHeader().sectionResized.connect(
+            lambda row, _old, size: self.frozen.setRowHeight(row, size))
+        self.grid: FormGrid | None = None
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DropOnly)
+
+    # --- evidence files dropped on a row --------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and self.indexAt(event.position().toPoint()).isValid():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:
+        index = self.indexAt(event.position().toPoint())
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if index.isValid() and paths:
+            event.acceptProposedAction()
+            self.files_dropped.emit(index.row(), paths)
+
+    # --- the model -------------------------------------------------------------------
+
+    def show_model(self, model: FormModel) -> None:
+        self.setModel(model)
+        self.frozen.setModel(model)
+        self.frozen.setSelectionModel(self.selectionModel())
+        model.modelReset.connect(self._layout_grid)
+        self._layout_grid()
+
+    def _layout_grid(self) -> None:
+        model: FormModel = self.model()
+        grid = self.grid = model.grid
+        widths = self._widths(grid)
+        for c, width in enumerate(widths):
+            self.setColumnWidth(c, width)
+            self.frozen.setColumnWidth(c, width)
+            self.frozen.setColumnHidden(c, c >= grid.frozen)
+        self.frozen.horizontalHeader().grid = grid
+        self.horizontalHeader().set_grid(grid)
+        self.resizeRowsToContents()
+        for r in range(model.rowCount()):
+            self.frozen.setRowHeight(r, self.rowHeight(r))
+        self._place_frozen()
+
+    def _widths(self, grid: FormGrid) -> list[int]:
+        unit = self.fontMetrics().horizontalAdvance("0") * 11
+        out = []
+        for column in grid.columns:
+            if column.kind == "row_code":
+                out.append(int(unit * 0.45))
+            elif column.kind == "row_label":
+                out.append(int(unit * 3.2))
+            elif column.ctype.value_kind == "text":
+                out.append(int(unit * 1.8))
+            else:
+                out.append(int(unit * (column.width or 1)))
+        return out
+
+    def _column_resized(self, column: int, _old: int, size: int) -> None:
+        if self.grid is not None and column < self.grid.frozen:
+            self.frozen.setColumnWidth(column, size)
+            self._place_frozen()
+
+    def _place_frozen(self) -> None:
+        if self.grid is None or self.frozen is None:
+            return
+        width = sum(self.columnWidth(c) for c in range(self.grid.frozen))
+        self.frozen.setGeometry(self.verticalHeader().width() + self.frameWidth(), self.frameWidth(),
+                                width, self.viewport().height() + self.horizontalHeader().height())
+        self.frozen.horizontalHeader().setFixedHeight(self.horizontalHeader().height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place_frozen()
+
+    def updateGeometries(self) -> None:
+        super().updateGeometries()
+        self._place_frozen()
+
+    def moveCursor(self, action, modifiers):
+        """Keep the current cell out from under the frozen columns when moving left."""
+        current = super().moveCursor(action, modifiers)
+        if (self.grid is not None and action == QAbstractItemView.MoveLeft and current.column() >= self.grid.frozen
+                and self.visualRect(current).topLeft().x() < self.frozen.columnWidth(0) + self.frozen.columnWidth(1)):
+            bar = self.horizontalScrollBar()
+            bar.setValue(bar.value() + self.visualRect(current).topLeft().x() - self.frozen.width())
+        return current
+
+    def scrollTo(self, index, hint=QAbstractItemView.EnsureVisible) -> None:
+        if self.grid is None or index.column() >= self.grid.frozen:
+            super().scrollTo(index, hint)
+
+    # --- Excel's keys -------------------------------------------------------------------
+
+    def _step(self, rows: int, columns: int) -> None:
+        current = self.currentIndex()
+        if not current.isValid():
+            return
+        model = self.model()
+        r = min(max(current.row() + rows, 0), model.rowCount() - 1)
+        c = min(max(current.column() + columns, 0), model.columnCount() - 1)
+        self.setCurrentIndex(model.index(r, c))
+
+    def closeEditor(self, editor, hint) -> None:
+        """Enter commits and moves down, Tab commits and moves right (not into the next editor)."""
+        if hint == QAbstractItemDelegate.EditNextItem:
+            super().closeEditor(editor, QAbstractItemDelegate.NoHint)
+            self._step(0, 1)
+        elif hint == QAbstractItemDelegate.EditPreviousItem:
+            super().closeEditor(editor, QAbstractItemDelegate.NoHint)
+            self._step(0, -1)
+        elif hint == QAbstractItemDelegate.SubmitModelCache:
+            super().closeEditor(editor, QAbstractItemDelegate.NoHint)
+            self._step(1, 0)
+        else:
+            super().closeEditor(editor, hint)
+
+    def keyPressEvent(self, event) -> None:
+        key = event.key()
+        if self.state() != QAbstractItemView.EditingState:
+            if key in (Qt.Key_Return, Qt.Key_Enter):
+                self._step(-1 if event.modifiers() & Qt.ShiftModifier else 1, 0)
+                return
+            if key == Qt.Key_Tab:
+                self._step(0, 1)
+                return
+            if key == Qt.Key_Backtab:
+                self._step(0, -1)
+                return
+            if key in (Qt.Key_Delete, Qt.Key_Backspace) and not event.modifiers():
+                self.cleared.emit()
+                return
+            if event.matches(QKeySequence.Copy) or event.matches(QKeySequence.Paste) \
+                    or event.matches(QKeySequence.Undo) or event.matches(QKeySequence.Redo):
+                event.ignore()  # the window's actions handle these
+                return
+        super().keyPressEvent(event)
+
+    def selected_block(self) -> tuple[int, int, int, int] | None:
+        """(top, left, bottom, right) of the selection, or of the current cell."""
+        ranges = self.selectionModel().selection() if self.selectionModel() else []
+        if ranges:
+            tops = [r.top() for r in ranges]
+            lefts = [r.left() for r in ranges]
+            bottoms = [r.bottom() for r in ranges]
+            rights = [r.right() for r in ranges]
+            return min(tops), min(lefts), max(bottoms), max(rights)
+        current = self.currentIndex()
+        if current.isValid():
+            return current.row(), current.column(), current.row(), current.column()
+        return None
+
+    def selected_cells(self) -> list[tuple[int, int]]:
+        indexes = self.selectionModel().selectedIndexes() if self.selectionModel() else []
+        if not indexes and self.currentIndex().isValid():
+            indexes = [self.currentIndex()]
+        return [(i.row(), i.column()) for i in indexes]
+
+    def go_to(self, r: int, c: int) -> None:
+        index = self.model().index(r, c)
+        self.setCurrentIndex(index)
+        self.scrollTo(index, QAbstractItemView.PositionAtCenter)
+        self.setFocus()

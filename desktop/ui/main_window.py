@@ -1,0 +1,567 @@
+"""The main window: navigator (units → reports → forms), the form screen, the findings panel.
+
+Every change goes through ``perform()``: it runs one small operation of the
+core (``ReportSession``), turns a refusal into a short Vietnamese message and an
+unexpected error into a logged one, and hands the returned ``Change`` to the
+views so each refreshes itself (Anki's pattern).  Nothing here writes to the
+store directly.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHeaderView, QLabel, QMainWindow,
+                               QMessageBox, QSplitter, QTableWidget, QTableWidgetItem, QToolTip, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from desktop import __version__
+from desktop.export.annex import fill, placeholders, short_unit_name
+from desktop.messages import CchcError, msg
+from desktop.session import Change, ReportSession, report_tree
+from desktop.ui import errors
+from desktop.ui.form_view import FormModel, FormView
+
+KIND_ROLE = Qt.UserRole + 10
+LEVEL_NAMES = {"tinh": "Tỉnh", "huyen": "Huyện", "xa": "Xã"}
+
+
+def counts_text(errors_: int, warnings: int) -> str:
+    if not errors_ and not warnings:
+        return "không có lỗi"
+    parts = []
+    if errors_:
+        parts.append(f"{errors_} lỗi")
+    if warnings:
+        parts.append(f"{warnings} cảnh báo")
+    return ", ".join(parts)
+
+
+class FormPage(QWidget):
+    """The annex as printed above its table: code at the right, title, subtitle."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        self.code = QLabel(alignment=Qt.AlignRight)
+        self.code.setStyleSheet("font-weight: bold;")
+        self.title = QLabel(alignment=Qt.AlignCenter, wordWrap=True)
+        self.title.setStyleSheet("font-weight: bold; font-size: 11pt;")
+        self.subtitle = QLabel(alignment=Qt.AlignCenter, wordWrap=True)
+        self.subtitle.setStyleSheet("font-style: italic;")
+        self.view = FormView(self)
+        for widget in (self.code, self.title, self.subtitle):
+            layout.addWidget(widget)
+        layout.addWidget(self.view, 1)
+
+    def show_form(self, session: ReportSession, grid, placeholders: dict) -> None:
+        form = grid.form
+        self.code.setText(form.printed_code)
+        self.title.setText(fill(form.title, placeholders))
+        lines = [fill(t, placeholders) for t in (form.subtitle, form.attachment_line) if t]
+        self.subtitle.setText("\n".join(lines))
+        self.subtitle.setVisible(bool(lines))
+
+
+class FindingsPanel(QTableWidget):
+    """Every finding of the open report; a click jumps to its cell."""
+
+    HEADERS = ("Mức", "Biểu", "Nội dung", "Dòng", "Cột")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(0, len(self.HEADERS), parent)
+        self.setHorizontalHeaderLabels(self.HEADERS)
+        self.verticalHeader().hide()
+        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.setWordWrap(False)
+        header = self.horizontalHeader()
+        for c, mode in enumerate((QHeaderView.ResizeToContents,) * 2 + (QHeaderView.Stretch,)
+                                 + (QHeaderView.Interactive,) * 2):
+            header.setSectionResizeMode(c, mode)
+        header.resizeSection(3, 260)
+        header.resizeSection(4, 260)
+        self.findings = []
+
+    def show_findings(self, findings) -> None:
+        self.findings = list(findings)
+        self.setRowCount(len(self.findings))
+        for r, finding in enumerate(self.findings):
+            error = finding.severity == "error"
+            cells = ("Lỗi" if error else "Cảnh báo", finding.form, finding.message, finding.row, finding.column)
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if c == 0:
+                    item.setForeground(Qt.darkRed if error else Qt.darkYellow)
+                self.setItem(r, c, item)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store, catalog, *, db_path: Path | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.catalog = catalog
+        self.db_path = db_path or store.path
+        self.session: ReportSession | None = None
+        self.form_code: str | None = None
+        self.model: FormModel | None = None
+        self.setWindowTitle(f"CCHC Desktop {__version__}")
+        self.resize(1280, 800)
+
+        self.navigator = QTreeWidget()
+        self.navigator.setHeaderLabels(["Đơn vị / báo cáo / biểu", "Trạng thái", "Kiểm tra"])
+        self.navigator.setColumnWidth(0, 215)
+        self.navigator.setColumnWidth(1, 75)
+        self.navigator.itemActivated.connect(self._navigate)
+        self.navigator.itemClicked.connect(self._navigate)
+        self.page = FormPage()
+        self.view = self.page.view
+        self.view.cleared.connect(self.clear_selection)
+        self.view.doubleClicked.connect(self._double_clicked)
+        self.view.files_dropped.connect(self._files_dropped)
+        self.view.frozen.doubleClicked.connect(self._double_clicked)
+        self.placeholder = QLabel("Chọn một biểu ở cây bên trái, hoặc tạo báo cáo mới (Ctrl+N).",
+                                  alignment=Qt.AlignCenter)
+        splitter = QSplitter()
+        splitter.addWidget(self.navigator)
+        self.center = QSplitter(Qt.Vertical)
+        self.center.addWidget(self.placeholder)
+        self.center.addWidget(self.page)
+        self.page.hide()
+        splitter.addWidget(self.center)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([430, 936])
+        self.setCentralWidget(splitter)
+
+        self.findings_panel = FindingsPanel()
+        self.findings_panel.cellClicked.connect(self._jump_to_finding)
+        self.findings_dock = QDockWidget("Kết quả kiểm tra", self)
+        self.findings_dock.setObjectName("findings")
+        self.findings_dock.setWidget(self.findings_panel)
+        self.addDockWidget(Qt.BottomDockWidgetArea, self.findings_dock)
+
+        self.counts_label = QLabel()
+        self.saved_label = QLabel()
+        self.deadline_label = QLabel()
+        for label in (self.deadline_label, self.counts_label, self.saved_label):
+            self.statusBar().addPermanentWidget(label)
+        self._make_actions()
+        self.refresh_navigator()
+
+    # --- actions and menus ------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None, menu=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.WindowShortcut)
+        action.triggered.connect(lambda *_: slot())
+        if menu is not None:
+            menu.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        bar = self.menuBar()
+        from desktop.ui import dialogs
+
+        file_menu = bar.addMenu("&Tệp")
+        self.new_action = self._action("Báo cáo &mới…", lambda: dialogs.new_report(self), QKeySequence.New, file_menu)
+        file_menu.addSeparator()
+        self.export_xlsx_action = self._action("Xuất &Excel…", lambda: dialogs.export_report(self, "xlsx"),
+                                               None, file_menu)
+        self.export_pdf_action = self._action("Xuất &PDF…", lambda: dialogs.export_report(self, "pdf"), None,
+                                              file_menu)
+        self.import_xlsx_action = self._action("&Nhập số liệu từ Excel…", lambda: dialogs.import_workbook(self),
+                                               None, file_menu)
+        self.preview_action = self._action("Xem trước và &in…", lambda: dialogs.print_preview(self),
+                                           QKeySequence.Print, file_menu)
+        file_menu.addSeparator()
+        self._action("&Thoát", self.close, QKeySequence.Quit, file_menu)
+
+        edit = bar.addMenu("&Sửa")
+        self.undo_action = self._action("&Hoàn tác", self.undo, QKeySequence.Undo, edit)
+        self.redo_action = self._action("&Làm lại", self.redo, QKeySequence("Ctrl+Y"), edit)
+        edit.addSeparator()
+        self.copy_action = self._action("&Sao chép", self.copy, QKeySequence.Copy, edit)
+        self.paste_action = self._action("&Dán", self.paste, QKeySequence.Paste, edit)
+        self.clear_action = self._action("&Xóa nội dung ô", self.clear_selection, None, edit)
+        edit.addSeparator()
+        self.add_row_action = self._action("&Thêm dòng", self.add_row, QKeySequence("Ctrl+Shift+="), edit)
+        self.delete_row_action = self._action("Xóa dò&ng", self.delete_row, QKeySequence("Ctrl+-"), edit)
+        self.row_up_action = self._action("Chuyển dòng &lên", lambda: self.move_row(-1),
+                                          QKeySequence("Alt+Shift+Up"), edit)
+        self.row_down_action = self._action("Chuyển dòng &xuống", lambda: self.move_row(1),
+                                            QKeySequence("Alt+Shift+Down"), edit)
+        edit.addSeparator()
+        self.attach_action = self._action("Đính kèm &minh chứng…", self.attach_evidence, None, edit)
+        self.open_evidence_action = self._action("&Mở minh chứng của dòng", self.open_evidence, None, edit)
+
+        check = bar.addMenu("&Kiểm tra")
+        self.check_action = self._action("&Kiểm tra báo cáo", self.check_report, QKeySequence("F9"), check)
+        check.addAction(self.findings_dock.toggleViewAction())
+
+        tools = bar.addMenu("&Công cụ")
+        self.settings_action = self._action("&Thiết lập…", lambda: dialogs.edit_settings(self), None, tools)
+
+        help_menu = bar.addMenu("&Trợ giúp")
+        self.guide_action = self._action("&Hướng dẫn sử dụng", lambda: dialogs.show_guide(self),
+                                         QKeySequence.HelpContents, help_menu)
+        self._action("&Giới thiệu", lambda: dialogs.about(self), None, help_menu)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        has_report = self.session is not None
+        has_form = self.model is not None
+        editable = has_form and not self.session.locked
+        for action in (self.export_xlsx_action, self.export_pdf_action, self.preview_action, self.check_action,
+                       self.import_xlsx_action):
+            action.setEnabled(has_report)
+        for action in (self.copy_action,):
+            action.setEnabled(has_form)
+        for action in (self.paste_action, self.clear_action, self.add_row_action, self.delete_row_action,
+                       self.row_up_action, self.row_down_action, self.attach_action):
+            action.setEnabled(editable)
+        self.undo_action.setEnabled(has_report and self.session.can_undo)
+        self.redo_action.setEnabled(has_report and self.session.can_redo)
+
+    # --- running operations -------------------------------------------------------------
+
+    def perform(self, operation, *, quiet: bool = False):
+        """Run one operation of the core; show a refusal, log the unexpected; apply its Change."""
+        try:
+            result = operation()
+        except CchcError as error:
+            if not quiet:
+                self.say(str(error), warning=True)
+            return error
+        except Exception as error:  # never a traceback dialog
+            errors.report_unexpected(self, error)
+            return error
+        change = result[0] if isinstance(result, tuple) else result
+        if isinstance(change, Change):
+            self.apply(change)
+        return result
+
+    def say(self, text: str, warning: bool = False) -> None:
+        self.statusBar().showMessage(text, 15000)
+        if warning:
+            QMessageBox.warning(self, "CCHC Desktop", text)
+
+    def apply(self, change: Change) -> None:
+        """Refresh what ``change`` touched: the open form, findings, counts, the saved time."""
+        if self.session is None:
+            return
+        if change.focus and change.focus[0] != self.form_code and change.touched_forms:
+            self.show_form(change.focus[0])  # an undo in another form shows where it happened
+        elif self.form_code in change.forms:
+            self.model.set_grid(self.session.grid(self.form_code))
+        elif self.model is not None and self.form_code in change.touched_forms:
+            self.model.refresh()
+        if change.focus and self.model is not None and change.focus[0] == self.form_code:
+            position = self.session.grid(self.form_code).position(change.focus[1], change.focus[2])
+            if position and (change.forms or change.focus != (self.form_code, *self._current_ids())):
+                self.view.go_to(*position)
+        if change.saved_at:
+            self.saved_label.setText(f"Đã lưu {change.saved_at:%H:%M:%S}")
+        self.refresh_findings()
+        self._update_actions()
+
+    def _current_ids(self) -> tuple:
+        index = self.view.currentIndex()
+        if not index.isValid() or self.model is None:
+            return (None, None)
+        grid = self.model.grid
+        return grid.rows[index.row()].id, grid.columns[index.column()].id
+
+    # --- navigator ---------------------------------------------------------------------
+
+    def refresh_navigator(self) -> None:
+        """Rebuild the tree; keep the open report and form selected."""
+        self.navigator.clear()
+        tree = self.perform(lambda: report_tree(self.store, self.catalog), quiet=True)
+        if isinstance(tree, Exception):
+            return
+        selected = None
+
+        def add(parent, unit) -> None:
+            nonlocal selected
+            short = short_unit_name(unit.name)
+            item = QTreeWidgetItem([short[:1].upper() + short[1:], LEVEL_NAMES.get(unit.level, ""), ""])
+            item.setToolTip(0, unit.name)
+            item.setData(0, KIND_ROLE, ("unit", unit.code))
+            (parent.addChild(item) if parent else self.navigator.addTopLevelItem(item))
+            for report in unit.reports:
+                node = QTreeWidgetItem([f"Báo cáo {report.period.lower()} (số {report.id})", report.status_label,
+                                        counts_text(report.errors, report.warnings)])
+                node.setToolTip(0, report.form_set)
+                node.setData(0, KIND_ROLE, ("report", report.id))
+                item.addChild(node)
+                for form in report.forms:
+                    leaf = QTreeWidgetItem([f"{form.printed_code}", "", counts_text(form.errors, form.warnings)])
+                    leaf.setToolTip(0, form.title)
+                    leaf.setData(0, KIND_ROLE, ("form", report.id, form.code))
+                    if form.errors:
+                        leaf.setForeground(2, Qt.darkRed)
+                    elif form.warnings:
+                        leaf.setForeground(2, Qt.darkYellow)
+                    node.addChild(leaf)
+                    if self.session and report.id == self.session.report_id and form.code == self.form_code:
+                        selected = leaf
+            for child in unit.children:
+                add(item, child)
+
+        for root in tree:
+            add(None, root)
+        self.navigator.expandToDepth(2)
+        if selected is not None:
+            self.navigator.setCurrentItem(selected)
+
+    def _navigate(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        kind = item.data(0, KIND_ROLE)
+        if not kind:
+            return
+        if kind[0] == "form":
+            self.open_report(kind[1], kind[2])
+        elif kind[0] == "report":
+            self.open_report(kind[1])
+
+    def _update_navigator_counts(self) -> None:
+        """After an edit: the open report's and its forms' counts, without rebuilding the tree."""
+        if self.session is None:
+            return
+        root = self.navigator.invisibleRootItem()
+        stack = [root.child(i) for i in range(root.childCount())]
+        while stack:
+            item = stack.pop()
+            kind = item.data(0, KIND_ROLE)
+            if kind and kind[0] == "report" and kind[1] == self.session.report_id:
+                item.setText(2, counts_text(*self.session.counts()))
+            elif kind and kind[0] == "form" and kind[1] == self.session.report_id:
+                errors_, warnings = self.session.counts(kind[2])
+                item.setText(2, counts_text(errors_, warnings))
+                item.setForeground(2, Qt.darkRed if errors_ else Qt.darkYellow if warnings else Qt.black)
+            stack.extend(item.child(i) for i in range(item.childCount()))
+
+    # --- opening reports and forms --------------------------------------------------------
+
+    def open_report(self, report_id: int, form_code: str | None = None) -> None:
+        if self.session is None or self.session.report_id != report_id:
+            session = self.perform(lambda: ReportSession(self.store, self.catalog, report_id))
+            if isinstance(session, Exception):
+                return
+            self.session = session
+            self.form_code = None
+            self._show_deadline()
+            self.refresh_findings()
+        forms = self.session.forms
+        if not forms:
+            self.say(msg("STORE014", report=report_id, form=form_code or ""), warning=True)
+            return
+        self.show_form(form_code or forms[0].code)
+
+    def show_form(self, code: str) -> None:
+        grid = self.session.grid(code)
+        self.form_code = code
+        if self.model is None:
+            self.model = FormModel(grid, self._enter)
+            self.model.refused.connect(self._refused)
+            self.view.show_model(self.model)
+        else:
+            self.model.set_grid(grid)
+        self.page.show_form(self.session, grid, placeholders(self.session.data))
+        self.placeholder.hide()
+        self.page.show()
+        if not self.view.currentIndex().isValid() or self.view.currentIndex().column() < grid.frozen:
+            first = next((c for c in range(len(grid.columns)) if grid.columns[c].kind == "data"), 0)
+            self.view.setCurrentIndex(self.model.index(0, first))
+        self._select_in_navigator()
+        self._update_actions()
+        self.setWindowTitle(f"{grid.form.printed_code} – {self.session.data.unit['name']}, "
+                            f"{self.session.data.period.label} – CCHC Desktop")
+
+    def _select_in_navigator(self) -> None:
+        root = self.navigator.invisibleRootItem()
+        stack = [root.child(i) for i in range(root.childCount())]
+        while stack:
+            item = stack.pop()
+            if item.data(0, KIND_ROLE) == ("form", self.session.report_id, self.form_code):
+                self.navigator.blockSignals(True)
+                self.navigator.setCurrentItem(item)
+                self.navigator.blockSignals(False)
+                return
+            stack.extend(item.child(i) for i in range(item.childCount()))
+
+    def _show_deadline(self) -> None:
+        from desktop.periods import deadline_state
+
+        data = self.session.data
+        state = deadline_state(data.period, data.period_rules)
+        if self.session.report["status"] == "da_nop":
+            text, color = "Đã nộp", "green"
+        elif state.state == "late":
+            overdue = f"{-state.days_left} ngày " if state.days_left >= -60 else ""
+            text, color = f"Quá hạn nộp {overdue}(hạn {state.deadline:%d/%m/%Y})", "#b00020"
+        elif state.state == "near":
+            text, color = f"Còn {state.days_left} ngày đến hạn nộp ({state.deadline:%d/%m/%Y})", "#a06000"
+        else:
+            text, color = f"Hạn nộp {state.deadline:%d/%m/%Y}", "black"
+        self.deadline_label.setText(text)
+        self.deadline_label.setStyleSheet(f"color: {color};")
+
+    # --- findings ------------------------------------------------------------------------
+
+    def refresh_findings(self) -> None:
+        if self.session is None:
+            self.findings_panel.show_findings([])
+            self.counts_label.setText("")
+            return
+        findings = self.session.findings()
+        self.findings_panel.show_findings(findings)
+        errors_, warnings = self.session.counts()
+        self.counts_label.setText(f"Lỗi: {errors_} · Cảnh báo: {warnings}")
+        self.counts_label.setStyleSheet("color: #b00020;" if errors_ else "")
+        self._update_navigator_counts()
+
+    def check_report(self) -> None:
+        if self.session is None:
+            return
+        self.session.reload()
+        if self.model is not None:
+            self.model.set_grid(self.session.grid(self.form_code))
+        self.refresh_findings()
+        errors_, warnings = self.session.counts()
+        self.findings_dock.show()
+        self.say(msg("CLI003") if not errors_ and not warnings else msg("CLI004", errors=errors_, warnings=warnings))
+
+    def _jump_to_finding(self, row: int, _column: int) -> None:
+        finding = self.findings_panel.findings[row]
+        if not finding.form_code:
+            return
+        if finding.form_code != self.form_code:
+            self.show_form(finding.form_code)
+        position = self.session.grid(finding.form_code).position(finding.row_id, finding.column_id)
+        if position:
+            self.view.go_to(*position)
+
+    # --- editing -------------------------------------------------------------------------
+
+    def _enter(self, r: int, c: int, text: str):
+        """The model's setData: True when stored, else the reason shown at the cell."""
+        outcome = self.perform(lambda: self.session.enter_at(self.form_code, r, c, text), quiet=True)
+        return str(outcome) if isinstance(outcome, Exception) else True
+
+    def _refused(self, index: QModelIndex, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+        rect = self.view.visualRect(index)
+        QToolTip.showText(self.view.viewport().mapToGlobal(rect.bottomLeft()), message, self.view)
+
+    def undo(self) -> None:
+        if self.session is not None:
+            self.perform(self.session.undo)
+
+    def redo(self) -> None:
+        if self.session is not None:
+            self.perform(self.session.redo)
+
+    def copy(self) -> None:
+        block = self.view.selected_block()
+        if block is not None and self.model is not None:
+            QGuiApplication.clipboard().setText(self.model.grid.copy_tsv(*block))
+
+    def paste(self) -> None:
+        block = self.view.selected_block()
+        if block is None or self.model is None:
+            return
+        text = QGuiApplication.clipboard().text()
+        top, left = block[0], block[1]
+        self.perform(lambda: self.session.paste(self.form_code, top, left, text, selection=block))
+
+    def clear_selection(self) -> None:
+        if self.model is not None:
+            cells = self.view.selected_cells()
+            self.perform(lambda: self.session.clear(self.form_code, cells))
+
+    def _current_row(self):
+        index = self.view.currentIndex()
+        if self.model is None or not index.isValid():
+            return None, None
+        return index.row(), self.model.grid.rows[index.row()]
+
+    def add_row(self) -> None:
+        r, row = self._current_row()
+        if row is None:
+            return
+        grid = self.model.grid
+        section = grid.section_of(r)
+        if section is None:
+            self.say("Dòng đang chọn không thuộc phần được thêm dòng; hãy chọn một dòng nhiệm vụ "
+                     "hoặc dòng nhóm của nó.", warning=True)
+            return
+        ids = self.session.data.repeats.get(self.form_code, {}).get(section, [])
+        position = ids.index(row.id) + 1 if row.id in ids else 0
+        self.perform(lambda: self.session.add_row(self.form_code, section, position))
+
+    def delete_row(self) -> None:
+        _, row = self._current_row()
+        if row is not None:
+            self.perform(lambda: self.session.delete_row(self.form_code, row.id))
+
+    def move_row(self, offset: int) -> None:
+        _, row = self._current_row()
+        if row is not None:
+            self.perform(lambda: self.session.move_row(self.form_code, row.id, offset))
+
+    def attach_evidence(self, paths: list[str] | None = None) -> None:
+        _, row = self._current_row()
+        if row is None:
+            return
+        if paths is None:
+            from desktop.settings import load_settings
+
+            start = load_settings(self.store)["folders"]["evidence"] or str(Path.home())
+            paths, _ = QFileDialog.getOpenFileNames(self, "Chọn tệp minh chứng", start)
+        for path in paths:
+            self.perform(lambda path=path: self.session.attach(self.form_code, row.id, path))
+        self.model.refresh()
+
+    def open_evidence(self) -> None:
+        r, row = self._current_row()
+        if row is None:
+            return
+        files = self.model.grid.attachments(r)
+        if not files:
+            self.say("Dòng này chưa có tệp minh chứng.")
+            return
+        for attached in files:
+            data = self.session.evidence_bytes(attached)
+            folder = Path(tempfile.mkdtemp(prefix="cchc-minh-chung-"))
+            target = folder / Path(attached["filename"]).name
+            target.write_bytes(data)
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if self.model is not None and index.column() == self.model.grid.frozen - 1 \
+                and not self.model.grid.is_editable(index.row(), index.column()):
+            if self.model.grid.attachments(index.row()):
+                self.view.setCurrentIndex(self.model.index(index.row(), self.view.currentIndex().column()))
+                self.open_evidence()
+
+    def _files_dropped(self, r: int, paths: list[str]) -> None:
+        """Files dropped on a row: evidence of that row."""
+        self.view.setCurrentIndex(self.model.index(r, max(self.view.currentIndex().column(), 0)))
+        self.attach_evidence(paths)
+
+    def report_changed_elsewhere(self) -> None:
+        """After an import or a new report: read everything again."""
+        if self.session is not None:
+            self.session = ReportSession(self.store, self.catalog, self.session.report_id)
+            if self.form_code:
+                self.show_form(self.form_code)
+            self.refresh_findings()
+        self.refresh_navigator()

@@ -1,0 +1,70 @@
+"""Screenshots of the main screens from the demo data, offscreen, for the README and for review.
+
+    python -m desktop.ui.screenshots docs/screenshots
+
+Each screen is grabbed from the real window (no screen needed: run with
+QT_QPA_PLATFORM=offscreen, which this module sets when nothing else is chosen).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from desktop.ui.app import build_window, install_translations, parse_args  # noqa: E402
+
+# (file name, report id, form code): the demo reports are 1 Khánh Sơn, 2 Kế Sách, 3 Quảng Ngạn
+SCREENS = [
+    ("ke-sach-5b.png", 2, "5B"),
+    ("ke-sach-4b.png", 2, "4B"),
+    ("khanh-son-pl5.png", 1, "PL5"),
+    ("quang-ngan-pl1.png", 3, None),
+]
+
+
+def _settle(app: QApplication) -> None:
+    for _ in range(5):
+        app.processEvents()
+
+
+def render(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    install_translations(app)
+    db = Path(tempfile.mkdtemp()) / "demo.db"
+    window = build_window(parse_args(["--db", str(db)]))
+    window.resize(1366, 768)
+    window.show()
+    written = []
+    for name, report, form in SCREENS:
+        window.open_report(report, form)
+        _settle(app)
+        target = folder / name
+        window.grab().save(str(target))
+        written.append(target)
+    from desktop.ui import dialogs
+
+    for name, make in (("bao-cao-moi.png", dialogs.NewReportDialog), ("thiet-lap.png", dialogs.SettingsDialog)):
+        dialog = make(window)
+        dialog.show()
+        _settle(app)
+        target = folder / name
+        dialog.grab().save(str(target))
+        dialog.close()
+        written.append(target)
+    window.store.close()
+    window.close()
+    window.deleteLater()
+    _settle(app)
+    return written
+
+
+if __name__ == "__main__":
+    for path in render(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")):
+        print(path)

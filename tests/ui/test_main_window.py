@@ -1,0 +1,284 @@
+"""The real window, driven as a clerk drives it: keys, clipboard, undo, findings, reopening."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from desktop.periods import Period
+from desktop.store.db import Store
+from desktop.ui.form_view import SEVERITY_ROLE
+
+KE_SACH, KHANH_SON, QUANG_NGAN = 2, 1, 3
+
+
+def cell(window, row_id, column_id):
+    grid = window.model.grid
+    r, c = grid.position(row_id, column_id)
+    return window.model.index(r, c)
+
+
+def press(widget, text: str) -> None:
+    """Key presses carrying Vietnamese text (QTest's key clicks take ASCII only)."""
+    for char in text:
+        for kind in (QEvent.KeyPress, QEvent.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_unknown, Qt.NoModifier, char))
+
+
+def type_into(qtbot, window, index, text, finish=Qt.Key_Return):
+    """Select a cell and type as a clerk does: the first key opens the editor over
+    the cell and replaces what it held (Excel's overwrite); Enter or Tab commits."""
+    view = window.view
+    view.setCurrentIndex(index)
+    press(view, text[0])
+    assert view.state() == view.State.EditingState
+    editor = next(w for w in view.viewport().findChildren(QLineEdit) if w.isVisible())
+    press(editor, text[1:])
+    assert editor.text() == text
+    qtbot.keyClick(editor, finish)
+    QApplication.processEvents()  # Qt commits an edit ended by Enter on the next turn of the event loop
+
+
+def stored(window, report, form, row, column):
+    return window.store.cells(report).get(form, {}).get(row, {}).get(column)
+
+
+def test_window_opens_with_navigator_and_the_first_report(demo_window):
+    window = demo_window
+    top = [window.navigator.topLevelItem(i).text(0) for i in range(window.navigator.topLevelItemCount())]
+    assert top == ["Tỉnh Khánh Hòa", "Tỉnh Sóc Trăng", "Tỉnh Thừa Thiên Huế"]
+    assert window.session.report_id == KHANH_SON
+    assert window.page.code.text() == window.model.grid.form.printed_code
+    assert window.counts_label.text() == "Lỗi: 10 · Cảnh báo: 1"
+    assert window.findings_panel.rowCount() == 11
+
+
+def test_type_numbers_commit_move_and_show_in_vietnamese(qtbot, demo_window):
+    window = demo_window
+    window.open_report(KE_SACH, "5B")
+    index = cell(window, "I", "ky_truoc")
+    type_into(qtbot, window, index, "1.234")
+    assert stored(window, KE_SACH, "5B", "I", "ky_truoc") == "1234"
+    assert window.model.data(index) == "1.234"
+    assert window.view.currentIndex().row() == index.row() + 1  # Enter moved down
+    assert window.saved_label.text().startswith("Đã lưu ")
+    type_into(qtbot, window, cell(window, "I", "moi_nhan"), "7", finish=Qt.Key_Tab)
+    assert window.view.currentIndex().column() == cell(window, "I", "moi_nhan").column() + 1
+
+
+def test_a_value_the_cell_cannot_take_keeps_the_old_one_and_says_why(qtbot, demo_window):
+    window = demo_window
+    window.open_report(KE_SACH, "5B")
+    index = cell(window, "I", "ky_truoc")
+    before = stored(window, KE_SACH, "5B", "I", "ky_truoc")
+    type_into(qtbot, window, index, "ba trăm")
+    assert stored(window, KE_SACH, "5B", "I", "ky_truoc") == before
+    assert "cần một số" in window.model.data(index, Qt.ToolTipRole)
+    assert "cần một số" in window.statusBar().currentMessage()
+
+
+def test_error_marker_appears_and_goes_and_the_panel_follows(qtbot, demo_window):
+    window = demo_window
+    window.open_report(KE_SACH, "5B")
+    total = cell(window, "I", "tong_so")
+    assert window.model.data(total, SEVERITY_ROLE) is None
+    errors_before = window.session.counts()[0]
+    type_into(qtbot, window, total, "9999")
+    assert window.model.data(total, SEVERITY_ROLE) == "error"
+    assert "phải bằng" in window.model.data(total, Qt.ToolTipRole)
+    assert window.session.counts()[0] == errors_before + 1
+    assert f"Lỗi: {errors_before + 1}" in window.counts_label.text()
+    window.undo()
+    assert window.model.data(total, SEVERITY_ROLE) is None
+    assert window.session.counts()[0] == errors_before
+
+
+def test_jump_from_the_findings_panel_to_the_cell(qtbot, demo_window):
+    window = demo_window
+    window.open_report(KE_SACH, "5B")
+    panel = window.findings_panel
+    row = next(i for i, f in enumerate(panel.findings) if f.form_code == "4B")
+    finding = panel.findings[row]
+    panel.cellClicked.emit(row, 2)
+    assert window.form_code == "4B"
+    current = window.view.currentIndex()
+    grid = window.model.grid
+    assert (grid.rows[current.row()].id, grid.columns[current.column()].id) == (finding.row_id, finding.column_id)
+
+
+def test_copy_and_paste_blocks_with_the_clipboard_then_undo_and_redo(qtbot, demo_window):
+    window = demo_window
+    window.open_report(KE_SACH, "5B")
+    view = window.view
+    first = cell(window, "unit:ST.KS.01", "ky_truoc")
+    view.setCurrentIndex(first)
+    QGuiApplication.clipboard().setText("1.000\t2\r\n3\t4,0\r\n")  # as Excel puts it; "4,0" is a whole 4
+    window.paste_action.trigger()
+    grid = window.model.grid
+    r, c = first.row(), first.column()
+    assert grid.block(r, c, r + 1, c + 1) == [["1.000", "2"], ["3", "4"]]
+    view.selectionModel().clearSelection()
+    view.setCurrentIndex(first)
+    view.selectionModel().select(window.model.index(r + 1, c + 1), view.selectionModel().SelectionFlag.Select)
+    window.copy_action.trigger()
+    assert QGuiApplication.clipboard().text() == "1.000\t2\n3\t4\n"
+    window.undo_action.trigger()  # the whole paste is one step
+    assert grid.block(r, c, r + 1, c + 1) == [["", ""], ["", ""]]
+    window.redo_action.trigger()
+    assert window.model.grid.block(r, c, r + 1, c + 1) == [["1.000", "2"], ["3", "4"]]
+
+
+def test_delete_clears_the_selection(qtbot, demo_window):
+    window = demo_window
+    window.open_report(KE_SACH, "5B")
+    index = cell(window, "I", "ky_truoc")
+    window.view.setCurrentIndex(index)
+    qtbot.keyClick(window.view, Qt.Key_Delete)
+    assert stored(window, KE_SACH, "5B", "I", "ky_truoc") is None
+    assert window.model.data(index) == ""
+
+
+def test_undo_across_forms_shows_the_form_where_it_happened(qtbot, demo_window):
+    window = demo_window
+    window.open_report(KE_SACH, "5B")
+    type_into(qtbot, window, cell(window, "I", "ky_truoc"), "5")
+    window.show_form("4B")
+    window.undo()
+    assert window.form_code == "5B"
+    assert stored(window, KE_SACH, "5B", "I", "ky_truoc") == "323"
+
+
+def test_repeating_rows_insert_move_delete_from_the_menu(qtbot, demo_window):
+    window = demo_window
+    window.open_report(QUANG_NGAN)
+    form = next(f.code for f in window.session.forms if window.session.grid(f.code).layout.sections)
+    window.show_form(form)
+    grid = window.model.grid
+    r = next(i for i, row in enumerate(grid.rows) if grid.section_of(i))
+    window.view.setCurrentIndex(window.model.index(r, 1))
+    rows_before = window.model.rowCount()
+    window.add_row_action.trigger()
+    assert window.model.rowCount() == rows_before + 1
+    new = window.model.grid.rows[window.view.currentIndex().row()]
+    assert new.kind == "repeat"
+    type_into(qtbot, window, window.model.index(window.view.currentIndex().row(), 1), "Nhiệm vụ mới")
+    assert stored(window, QUANG_NGAN, form, new.id, window.model.grid.columns[1].id) == "Nhiệm vụ mới"
+    window.view.setCurrentIndex(window.model.index(window.model.grid.position(new.id, None)[0], 1))
+    window.delete_row_action.trigger()
+    assert window.model.rowCount() == rows_before
+    window.undo()
+    assert window.model.rowCount() == rows_before + 1
+    assert stored(window, QUANG_NGAN, form, new.id, window.model.grid.columns[1].id) == "Nhiệm vụ mới"
+
+
+def test_evidence_attached_to_a_row(qtbot, demo_window, tmp_path):
+    window = demo_window
+    window.open_report(KE_SACH, "5B")
+    evidence = tmp_path / "quyet-dinh.pdf"
+    evidence.write_bytes(b"%PDF-1.4 minh chung")
+    window.view.setCurrentIndex(cell(window, "I", "ky_truoc"))
+    window.attach_evidence([str(evidence)])
+    [attached] = window.store.attachments(KE_SACH)
+    assert (attached["row_id"], attached["filename"]) == ("I", "quyet-dinh.pdf")
+    label = window.model.index(cell(window, "I", "ky_truoc").row(), window.model.grid.frozen - 1)
+    assert "1 tệp minh chứng" in window.model.data(label, Qt.ToolTipRole)
+
+
+def test_new_report_dialog_shows_deadline_and_carries_over(qtbot, demo_window):
+    from desktop.ui.dialogs import NewReportDialog
+
+    window = demo_window
+    dialog = NewReportDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.unit.setCurrentIndex(next(i for i in range(dialog.unit.count())
+                                     if dialog.unit.itemData(i)["code"] == "ST.KS"))
+    dialog.year.setValue(2020)
+    assert "hạn nộp 20/12/2020" in dialog.deadline.text() and "đã quá hạn" in dialog.deadline.text()
+    assert dialog.carry.isEnabled() and "số 2" in dialog.carry_note.text()
+    dialog.doc_number.setText("12/BC-UBND")
+    dialog.accept()
+    report = dialog.created
+    assert window.store.report(report)["doc_number"] == "12/BC-UBND"
+    ky_truoc = window.store.cells(report)["5B"]["I"]["ky_truoc"]
+    assert ky_truoc == window.store.cells(KE_SACH)["5B"]["I"]["dang_tong"]  # 2019's pending, carried into 2020
+
+
+def test_settings_dialog_saves_json_settings(qtbot, demo_window):
+    from desktop.settings import load_settings
+    from desktop.ui.dialogs import SettingsDialog
+
+    window = demo_window
+    dialog = SettingsDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.parent_body.setText("Ủy ban nhân dân tỉnh Sóc Trăng")
+    dialog.signer_name.setText("Nguyễn Văn A")
+    dialog.deadline_day.setValue(15)
+    dialog.accept()
+    settings = load_settings(window.store)
+    assert settings["document"]["parent_body"] == "Ủy ban nhân dân tỉnh Sóc Trăng"
+    assert settings["signer"]["name"] == "Nguyễn Văn A"
+    assert window.store.get_setting("period_rules")["deadline_day"] == 15
+
+
+def test_reopening_the_database_finds_every_value(qtbot, tmp_path, no_dialogs):
+    from desktop.ui.app import build_window, parse_args
+
+    db = tmp_path / "demo.db"
+    window = build_window(parse_args(["--db", str(db)]))
+    qtbot.addWidget(window)
+    window.show()
+    window.open_report(KE_SACH, "5B")
+    typed = {("I", "ky_truoc"): "111", ("II", "ky_truoc"): "222", ("unit:ST.KS.01", "moi_nhan"): "3.333"}
+    for (row, column), text in typed.items():
+        type_into(qtbot, window, cell(window, row, column), text)
+    window.store.close()
+    window.close()
+    again = build_window(parse_args(["--db", str(db), "--report", str(KE_SACH), "--form", "5B"]))
+    qtbot.addWidget(again)
+    for (row, column), text in typed.items():
+        assert again.model.data(cell(again, row, column)) == text
+    again.store.close()
+
+
+def test_damaged_database_offers_the_latest_good_backup(qtbot, tmp_path, no_dialogs):
+    from desktop.ui.app import build_window, parse_args
+
+    db = tmp_path / "demo.db"
+    with Store.open(db) as store:
+        store.add_unit("H1", "Huyện Thử", "huyen")
+        store.backup("thu")
+    db.write_bytes(b"not a database" * 500)
+    window = build_window(parse_args(["--db", str(db)]))
+    assert window is not None
+    qtbot.addWidget(window)
+    assert no_dialogs[0][0] == "question" and "bản sao lưu" in no_dialogs[0][1]
+    assert [u["code"] for u in window.store.units()] == ["H1"]
+    assert list(tmp_path.glob("demo.db.hong-*"))  # the damaged file kept aside
+    window.store.close()
+
+
+def test_an_unexpected_error_is_logged_and_shown_briefly(qtbot, demo_window, no_dialogs, monkeypatch, tmp_path):
+    from desktop.ui import errors
+
+    log = tmp_path / "cchc.log"
+    monkeypatch.setattr(errors, "log_path", lambda: log)
+    outcome = demo_window.perform(lambda: 1 / 0)
+    assert isinstance(outcome, ZeroDivisionError)
+    kind, text = no_dialogs[-1]
+    assert kind == "critical" and "ZeroDivisionError" in text and "Traceback" not in text
+    assert "Traceback" in log.read_text(encoding="utf-8")
+
+
+def test_guide_about_and_translations(qtbot, demo_window):
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop.ui import dialogs
+    from desktop.ui.app import install_translations
+
+    guide = dialogs.show_guide(demo_window)
+    qtbot.addWidget(guide)
+    assert "Nhập số liệu như trong Excel" in guide.findChild(dialogs.QTextBrowser).toPlainText()
+    assert install_translations(QApplication.instance())
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Hủy"
