@@ -67,6 +67,18 @@ def run_in_background(window, title: str, work):
 # --- new report ----------------------------------------------------------------------------
 
 
+def _set_key(set_id: str, version: int) -> str:
+    """A form set as a combo box's item data (Qt compares strings, not Python tuples)."""
+    return f"{set_id}|{version}"
+
+
+def _parse_set_key(data: str | None) -> tuple[str, int] | None:
+    if not data:
+        return None
+    set_id, _, version = data.rpartition("|")
+    return set_id, int(version)
+
+
 class NewReportDialog(QDialog):
     """Unit, period, form set, document number and date; the period's cut-off and deadline; carry-over."""
 
@@ -130,7 +142,13 @@ class NewReportDialog(QDialog):
         self.form_set.clear()
         for form_set in self.catalog.sets.values():
             if unit is None or form_set.level == unit["level"]:
-                self.form_set.addItem(f"{form_set.name} (phiên bản {form_set.version})", form_set.key)
+                self.form_set.addItem(f"{form_set.name} (phiên bản {form_set.version})", _set_key(*form_set.key))
+        if unit is not None:  # the set of the unit's latest report, as the clerk used last time
+            used = [r for r in self.store.reports() if r["unit_code"] == unit["code"]]
+            if used:
+                latest = max(used, key=lambda r: (r["year"], r["id"]))
+                found = self.form_set.findData(_set_key(latest["form_set_id"], latest["form_set_version"]))
+                self.form_set.setCurrentIndex(max(found, 0))
         self.form_set.blockSignals(False)
         self._update()
 
@@ -152,7 +170,7 @@ class NewReportDialog(QDialog):
         self.deadline.setText(msg(code, start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}",
                                   deadline=f"{state.deadline:%d/%m/%Y}", days=abs(state.days_left)))
         self.deadline.setStyleSheet({"open": "", "near": "color: #a06000;", "late": "color: #b00020;"}[state.state])
-        unit, key = self.unit.currentData(), self.form_set.currentData()
+        unit, key = self.unit.currentData(), _parse_set_key(self.form_set.currentData())
         before = period.previous()
         found = self.store.find_report(unit["code"], before, key[0]) if unit and key and before else None
         self.carry.setEnabled(found is not None)
@@ -164,7 +182,7 @@ class NewReportDialog(QDialog):
     def accept(self) -> None:
         from desktop.ops import create_report
 
-        unit, key = self.unit.currentData(), self.form_set.currentData()
+        unit, key = self.unit.currentData(), _parse_set_key(self.form_set.currentData())
         period = self.period()
         signer = self.settings["signer"]
         fields = {"doc_number": self.doc_number.text().strip() or None,

@@ -16,6 +16,7 @@ KE_SACH, KHANH_SON, QUANG_NGAN = 2, 1, 3
 
 def cell(window, row_id, column_id):
     grid = window.model.grid
+    assert column_id in grid.form.by_id, column_id
     r, c = grid.position(row_id, column_id)
     return window.model.index(r, c)
 
@@ -64,8 +65,8 @@ def test_type_numbers_commit_move_and_show_in_vietnamese(qtbot, demo_window):
     assert window.model.data(index) == "1.234"
     assert window.view.currentIndex().row() == index.row() + 1  # Enter moved down
     assert window.saved_label.text().startswith("Đã lưu ")
-    type_into(qtbot, window, cell(window, "I", "moi_nhan"), "7", finish=Qt.Key_Tab)
-    assert window.view.currentIndex().column() == cell(window, "I", "moi_nhan").column() + 1
+    type_into(qtbot, window, cell(window, "I", "moi_tiep_nhan"), "7", finish=Qt.Key_Tab)
+    assert window.view.currentIndex().column() == cell(window, "I", "moi_tiep_nhan").column() + 1
 
 
 def test_a_value_the_cell_cannot_take_keeps_the_old_one_and_says_why(qtbot, demo_window):
@@ -82,14 +83,16 @@ def test_a_value_the_cell_cannot_take_keeps_the_old_one_and_says_why(qtbot, demo
 def test_error_marker_appears_and_goes_and_the_panel_follows(qtbot, demo_window):
     window = demo_window
     window.open_report(KE_SACH, "5B")
-    total = cell(window, "I", "tong_so")
+    total = cell(window, "I", "tiep_nhan")
     assert window.model.data(total, SEVERITY_ROLE) is None
     errors_before = window.session.counts()[0]
     type_into(qtbot, window, total, "9999")
     assert window.model.data(total, SEVERITY_ROLE) == "error"
     assert "phải bằng" in window.model.data(total, Qt.ToolTipRole)
-    assert window.session.counts()[0] == errors_before + 1
-    assert f"Lỗi: {errors_before + 1}" in window.counts_label.text()
+    errors_now = window.session.counts()[0]
+    assert errors_now > errors_before  # (3) ≠ (4)+(5), and the grand total no longer adds up
+    assert f"Lỗi: {errors_now}" in window.counts_label.text()
+    assert window.findings_panel.rowCount() == len(window.session.findings())
     window.undo()
     assert window.model.data(total, SEVERITY_ROLE) is None
     assert window.session.counts()[0] == errors_before
@@ -113,11 +116,12 @@ def test_copy_and_paste_blocks_with_the_clipboard_then_undo_and_redo(qtbot, demo
     window.open_report(KE_SACH, "5B")
     view = window.view
     first = cell(window, "unit:ST.KS.01", "ky_truoc")
+    r, c = first.row(), first.column()
+    grid = window.model.grid
+    before = grid.block(r, c, r + 1, c + 1)
     view.setCurrentIndex(first)
     QGuiApplication.clipboard().setText("1.000\t2\r\n3\t4,0\r\n")  # as Excel puts it; "4,0" is a whole 4
     window.paste_action.trigger()
-    grid = window.model.grid
-    r, c = first.row(), first.column()
     assert grid.block(r, c, r + 1, c + 1) == [["1.000", "2"], ["3", "4"]]
     view.selectionModel().clearSelection()
     view.setCurrentIndex(first)
@@ -125,7 +129,7 @@ def test_copy_and_paste_blocks_with_the_clipboard_then_undo_and_redo(qtbot, demo
     window.copy_action.trigger()
     assert QGuiApplication.clipboard().text() == "1.000\t2\n3\t4\n"
     window.undo_action.trigger()  # the whole paste is one step
-    assert grid.block(r, c, r + 1, c + 1) == [["", ""], ["", ""]]
+    assert grid.block(r, c, r + 1, c + 1) == before
     window.redo_action.trigger()
     assert window.model.grid.block(r, c, r + 1, c + 1) == [["1.000", "2"], ["3", "4"]]
 
@@ -152,8 +156,8 @@ def test_undo_across_forms_shows_the_form_where_it_happened(qtbot, demo_window):
 
 def test_repeating_rows_insert_move_delete_from_the_menu(qtbot, demo_window):
     window = demo_window
-    window.open_report(QUANG_NGAN)
-    form = next(f.code for f in window.session.forms if window.session.grid(f.code).layout.sections)
+    window.open_report(KHANH_SON)
+    form = "TD"
     window.show_form(form)
     grid = window.model.grid
     r = next(i for i, row in enumerate(grid.rows) if grid.section_of(i))
@@ -164,13 +168,13 @@ def test_repeating_rows_insert_move_delete_from_the_menu(qtbot, demo_window):
     new = window.model.grid.rows[window.view.currentIndex().row()]
     assert new.kind == "repeat"
     type_into(qtbot, window, window.model.index(window.view.currentIndex().row(), 1), "Nhiệm vụ mới")
-    assert stored(window, QUANG_NGAN, form, new.id, window.model.grid.columns[1].id) == "Nhiệm vụ mới"
+    assert stored(window, KHANH_SON, form, new.id, window.model.grid.columns[1].id) == "Nhiệm vụ mới"
     window.view.setCurrentIndex(window.model.index(window.model.grid.position(new.id, None)[0], 1))
     window.delete_row_action.trigger()
     assert window.model.rowCount() == rows_before
     window.undo()
     assert window.model.rowCount() == rows_before + 1
-    assert stored(window, QUANG_NGAN, form, new.id, window.model.grid.columns[1].id) == "Nhiệm vụ mới"
+    assert stored(window, KHANH_SON, form, new.id, window.model.grid.columns[1].id) == "Nhiệm vụ mới"
 
 
 def test_evidence_attached_to_a_row(qtbot, demo_window, tmp_path):
@@ -202,7 +206,7 @@ def test_new_report_dialog_shows_deadline_and_carries_over(qtbot, demo_window):
     report = dialog.created
     assert window.store.report(report)["doc_number"] == "12/BC-UBND"
     ky_truoc = window.store.cells(report)["5B"]["I"]["ky_truoc"]
-    assert ky_truoc == window.store.cells(KE_SACH)["5B"]["I"]["dang_tong"]  # 2019's pending, carried into 2020
+    assert ky_truoc == window.store.cells(KE_SACH)["5B"]["I"]["dang_giai_quyet"]  # 2019's pending, carried into 2020
 
 
 def test_settings_dialog_saves_json_settings(qtbot, demo_window):
@@ -230,7 +234,7 @@ def test_reopening_the_database_finds_every_value(qtbot, tmp_path, no_dialogs):
     qtbot.addWidget(window)
     window.show()
     window.open_report(KE_SACH, "5B")
-    typed = {("I", "ky_truoc"): "111", ("II", "ky_truoc"): "222", ("unit:ST.KS.01", "moi_nhan"): "3.333"}
+    typed = {("I", "ky_truoc"): "111", ("II", "ky_truoc"): "222", ("unit:ST.KS.01", "moi_tiep_nhan"): "3.333"}
     for (row, column), text in typed.items():
         type_into(qtbot, window, cell(window, row, column), text)
     window.store.close()
@@ -282,3 +286,16 @@ def test_guide_about_and_translations(qtbot, demo_window):
     assert "Nhập số liệu như trong Excel" in guide.findChild(dialogs.QTextBrowser).toPlainText()
     assert install_translations(QApplication.instance())
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Hủy"
+
+
+def test_the_vietnamese_qt_translation_is_built_from_its_source(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    from desktop.paths import resources_dir
+
+    folder = resources_dir() / "translations"
+    lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).with_name("pyside6-lrelease"))
+    subprocess.run([lrelease, "-silent", str(folder / "qtbase_vi.ts"), "-qm", str(tmp_path / "fresh.qm")], check=True)
+    assert (tmp_path / "fresh.qm").read_bytes() == (folder / "qtbase_vi.qm").read_bytes()
