@@ -53,7 +53,7 @@ def ensure_env(env: Path, extras: str) -> Path:
 
 def run_app(args: list[str]) -> int:
     env = ensure_env(FULL, _extras("test", "ui"))
-    return subprocess.call([str(_bin(env, "cchc")), *args])
+    return subprocess.call([str(_bin(env, "python")), "-m", "desktop.ui", *args])
 
 
 def run_tests(args: list[str]) -> int:

@@ -129,7 +129,7 @@ MESSAGES: dict[str, str] = {
     "APP004": "Đã tạo báo cáo số {report}: {unit}, {period}.",
     "APP005": "Đã lưu thiết lập.",
     # --- cli --------------------------------------------------------------
-    "CLI001": "Cửa sổ ứng dụng chưa có trong phiên bản này; hãy dùng các lệnh “cchc …” (xem “cchc --help”).",
+    "CLI001": "Cửa sổ ứng dụng mở bằng lệnh “cchc-desktop”; “cchc --help” liệt kê các lệnh dòng lệnh.",
     "CLI002": "Đã tạo dữ liệu mẫu trong “{path}”: {reports} báo cáo.",
     "CLI003": "Không có lỗi.",
     "CLI004": "{errors} lỗi, {warnings} cảnh báo.",

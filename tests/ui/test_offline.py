@@ -1,0 +1,35 @@
+"""The window's main flows with every socket forbidden: the app never needs the network."""
+
+import pytest
+from pytest_socket import SocketBlockedError, disable_socket, enable_socket
+
+from test_main_window import KE_SACH, cell, type_into
+
+
+@pytest.fixture
+def no_network():
+    disable_socket(allow_unix_socket=False)
+    yield
+    enable_socket()
+
+
+def test_main_flows_without_network(qtbot, tmp_path, no_network, no_dialogs):
+    import socket
+
+    from desktop.ui import dialogs
+    from desktop.ui.app import build_window, parse_args
+
+    with pytest.raises(SocketBlockedError):
+        socket.socket()
+    window = build_window(parse_args(["--db", str(tmp_path / "demo.db")]))  # first run: demo data
+    qtbot.addWidget(window)
+    window.show()
+    window.open_report(KE_SACH, "5B")
+    type_into(qtbot, window, cell(window, "I", "ky_truoc"), "400")
+    window.check_report()
+    assert window.store.cells(KE_SACH)["5B"]["I"]["ky_truoc"] == "400"
+    assert dialogs.export_report(window, "xlsx", str(tmp_path / "bc.xlsx")).stat().st_size > 0
+    assert dialogs.export_report(window, "pdf", str(tmp_path / "bc.pdf")).read_bytes().startswith(b"%PDF")
+    dialogs.import_workbook(window, str(tmp_path / "bc.xlsx"))
+    assert no_dialogs == []  # nothing refused, nothing unexpected
+    window.store.close()
