@@ -52,12 +52,12 @@ def ensure_env(env: Path, extras: str) -> Path:
 
 
 def run_app(args: list[str]) -> int:
-    env = ensure_env(FULL, _extras("test", "ui"))
+    env = ensure_env(FULL, _extras("test", "ui", "build"))
     return subprocess.call([str(_bin(env, "python")), "-m", "desktop.ui", *args])
 
 
 def run_tests(args: list[str]) -> int:
-    full = ensure_env(FULL, _extras("test", "ui"))
+    full = ensure_env(FULL, _extras("test", "ui", "build"))
     core = ensure_env(CORE, _extras("test"))
     os.chdir(ROOT)
     no_qt = "import importlib.util, sys; sys.exit(importlib.util.find_spec('PySide6') is not None)"
