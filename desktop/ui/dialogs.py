@@ -92,10 +92,11 @@ class NewReportDialog(QDialog):
         self.unit = QComboBox()
         for unit in self.store.units():
             self.unit.addItem(unit["name"], unit)
-        if self.settings["unit"]:
-            for i in range(self.unit.count()):
-                if self.unit.itemData(i)["code"] == self.settings["unit"]:
-                    self.unit.setCurrentIndex(i)
+        # the clerk's own unit (settings), else the unit of the report on screen
+        chosen = self.settings["unit"] or (window.session.report["unit_code"] if window.session else "")
+        for i in range(self.unit.count()):
+            if self.unit.itemData(i)["code"] == chosen:
+                self.unit.setCurrentIndex(i)
         self.period_type = QComboBox()
         for code in PERIOD_TYPES:
             self.period_type.addItem(PERIOD_NAMES[code], code)

@@ -22,8 +22,18 @@ WARNING_BRUSH = QBrush(QColor("#fbe3b0"))
 COMPUTED_BRUSH = QBrush(QColor("#ececec"))
 GROUP_BRUSH = QBrush(QColor("#f4f6fa"))
 REFUSED_COLOR = QColor("#b00020")
-ROW_ID_ROLE = Qt.UserRole + 1
-SEVERITY_ROLE = Qt.UserRole + 2
+REFUSED_BRUSH = QBrush(REFUSED_COLOR)
+ROW_ID_ROLE = int(Qt.UserRole) + 1
+SEVERITY_ROLE = int(Qt.UserRole) + 2
+DISPLAY, EDIT, ALIGNMENT, BACKGROUND, FOREGROUND, FONT, TOOLTIP = (int(r) for r in (
+    Qt.DisplayRole, Qt.EditRole, Qt.TextAlignmentRole, Qt.BackgroundRole, Qt.ForegroundRole, Qt.FontRole,
+    Qt.ToolTipRole))
+_READ_ONLY = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+_EDITABLE = _READ_ONLY | Qt.ItemIsEditable
+_ROLES = {DISPLAY, EDIT, ALIGNMENT, BACKGROUND, FOREGROUND, FONT, TOOLTIP, ROW_ID_ROLE, SEVERITY_ROLE}
+RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
+CENTER = int(Qt.AlignCenter)
+LEFT = int(Qt.AlignLeft | Qt.AlignVCenter)
 
 
 class FormModel(QAbstractTableModel):
@@ -64,23 +74,22 @@ class FormModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.grid.columns)
 
     def flags(self, index):
-        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
-        return base | Qt.ItemIsEditable if self.grid.is_editable(index.row(), index.column()) else base
+        return _EDITABLE if self.grid.is_editable(index.row(), index.column()) else _READ_ONLY
 
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
+        # Roles compared as plain ints: PySide's enum comparisons cost more than the lookup itself.
+        role = int(role)
+        if not index.isValid() or role not in _ROLES:
             return None
         r, c = index.row(), index.column()
         grid = self.grid
-        if role in (Qt.DisplayRole, Qt.EditRole):
+        if role == DISPLAY or role == EDIT:
             return grid.text(r, c)
-        if role == Qt.TextAlignmentRole:
+        if role == ALIGNMENT:
             if grid.is_numeric(r, c):
-                return int(Qt.AlignRight | Qt.AlignVCenter)
-            if grid.columns[c].kind == "row_code":
-                return int(Qt.AlignCenter)
-            return int(Qt.AlignLeft | Qt.AlignVCenter)
-        if role == Qt.BackgroundRole:
+                return RIGHT
+            return CENTER if grid.columns[c].kind == "row_code" else LEFT
+        if role == BACKGROUND:
             severity = self._severity(r, c)
             if severity == "error" or (r, c) in self.refusals:
                 return ERROR_BRUSH
@@ -91,16 +100,14 @@ class FormModel(QAbstractTableModel):
             if grid.rows[r].style in ("group", "total"):
                 return GROUP_BRUSH
             return None
-        if role == Qt.ForegroundRole and (r, c) in self.refusals:
-            return QBrush(REFUSED_COLOR)
-        if role == Qt.FontRole:
+        if role == FOREGROUND:
+            return REFUSED_BRUSH if (r, c) in self.refusals else None
+        if role == FONT:
             style = grid.rows[r].style
             if style in ("bold", "group", "total"):
                 return self._bold
-            if style == "italic":
-                return self._italic
-            return None
-        if role == Qt.ToolTipRole:
+            return self._italic if style == "italic" else None
+        if role == TOOLTIP:
             lines = []
             if (r, c) in self.refusals:
                 lines.append(self.refusals[(r, c)])
@@ -113,9 +120,7 @@ class FormModel(QAbstractTableModel):
             return "\n".join(lines) or None
         if role == SEVERITY_ROLE:
             return self._severity(r, c)
-        if role == ROW_ID_ROLE:
-            return grid.rows[r].id
-        return None
+        return grid.rows[r].id  # ROW_ID_ROLE
 
     def _findings(self, r: int, c: int):
         found = self.grid.findings(r, c)
@@ -335,10 +340,35 @@ class FormView(QTableView):
             self.frozen.setColumnHidden(c, c >= grid.frozen)
         self.frozen.horizontalHeader().grid = grid
         self.horizontalHeader().set_grid(grid)
-        self.resizeRowsToContents()
-        for r in range(model.rowCount()):
-            self.frozen.setRowHeight(r, self.rowHeight(r))
+        self._fit_rows(grid, widths)
         self._place_frozen()
+
+    def _fit_rows(self, grid: FormGrid, widths: list[int]) -> None:
+        """Each row as tall as its wrapped names and texts need.
+
+        Measured from the text columns only (numbers never wrap): Qt's
+        resizeRowsToContents asks the model for every role of every cell and
+        cost most of a form switch."""
+        plain, bold = QFontMetrics(self.font()), QFontMetrics(self._bold_font())
+        line = plain.height() + 6
+        texts = [c for c, column in enumerate(grid.columns)
+                 if column.kind == "row_label" or column.ctype.value_kind in ("text", "choice")]
+        flags = int(Qt.AlignLeft | Qt.TextWordWrap)
+        for r, row in enumerate(grid.rows):
+            metrics = bold if row.style in ("bold", "group", "total") else plain
+            height = line
+            for c in texts:
+                text = grid.text(r, c)
+                if text and metrics.horizontalAdvance(text) > widths[c] - 8:
+                    height = max(height, metrics.boundingRect(QRect(0, 0, widths[c] - 8, 10000), flags,
+                                                              text).height() + 6)
+            self.setRowHeight(r, height)
+            self.frozen.setRowHeight(r, height)
+
+    def _bold_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setBold(True)
+        return font
 
     def _widths(self, grid: FormGrid) -> list[int]:
         unit = self.fontMetrics().horizontalAdvance("0") * 11

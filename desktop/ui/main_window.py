@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self.findings_dock.setObjectName("findings")
         self.findings_dock.setWidget(self.findings_panel)
         self.addDockWidget(Qt.BottomDockWidgetArea, self.findings_dock)
+        self.resizeDocks([self.findings_dock], [150], Qt.Vertical)  # the form keeps most of a 768-pixel screen
 
         self.counts_label = QLabel()
         self.saved_label = QLabel()
@@ -297,9 +298,9 @@ class MainWindow(QMainWindow):
             item.setData(0, KIND_ROLE, ("unit", unit.code))
             (parent.addChild(item) if parent else self.navigator.addTopLevelItem(item))
             for report in unit.reports:
-                node = QTreeWidgetItem([f"Báo cáo {report.period.lower()} (số {report.id})", report.status_label,
+                node = QTreeWidgetItem([f"{report.period} (số {report.id})", report.status_label,
                                         counts_text(report.errors, report.warnings)])
-                node.setToolTip(0, report.form_set)
+                node.setToolTip(0, f"Báo cáo {report.period.lower()}, số {report.id}: {report.form_set}")
                 node.setData(0, KIND_ROLE, ("report", report.id))
                 item.addChild(node)
                 for form in report.forms:
