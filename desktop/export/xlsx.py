@@ -28,7 +28,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from desktop import __version__
 from desktop.export import report_data, write_atomically
-from desktop.export.annex import (Annex, Cell, Const, Op, Ref, Round, Sum, build_annexes, evaluate,
+from desktop.export.annex import (Annex, Cell, Const, Ref, Round, Sum, build_annexes, evaluate,
                                   formula_refs)
 from desktop.messages import CchcError
 from desktop.rules.engine import ReportData

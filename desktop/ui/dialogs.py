@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressDialog,
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressDialog,
                                QSpinBox, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from desktop import __version__
@@ -215,6 +215,14 @@ def new_report(window) -> int | None:
 # --- settings ---------------------------------------------------------------------------------
 
 
+def _tab(tabs: QTabWidget, title: str, rows: list[tuple[str, QWidget]]) -> None:
+    page, form = QWidget(), QFormLayout()
+    page.setLayout(form)
+    for label, widget in rows:
+        form.addRow(label, widget)
+    tabs.addTab(page, title)
+
+
 class SettingsDialog(QDialog):
     def __init__(self, window) -> None:
         super().__init__(window)
@@ -223,58 +231,43 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Thiết lập")
         settings = self.settings = load_settings(self.store)
         tabs = QTabWidget()
-        unit_page, unit_form = QWidget(), QFormLayout()
-        unit_page.setLayout(unit_form)
         self.unit = QComboBox()
         self.unit.addItem("(chưa chọn)", "")
         for unit in self.store.units():
             self.unit.addItem(unit["name"], unit["code"])
         self.unit.setCurrentIndex(max(self.unit.findData(settings["unit"]), 0))
-        self.parent_body = QLineEdit(settings["document"]["parent_body"])
-        self.recipients = QPlainTextEdit("\n".join(settings["document"]["recipients"]))
+        document = settings["document"]
+        self.parent_body = QLineEdit(document["parent_body"])
+        self.recipients = QPlainTextEdit("\n".join(document["recipients"]))
         self.recipients.setPlaceholderText("Mỗi dòng một nơi nhận; để trống để dùng mặc định "
                                            "(cơ quan Nội vụ cấp trên, Lưu: VT).")
-        self.number_symbol = QLineEdit(settings["document"]["number_symbol"])
-        unit_form.addRow("Đơn vị của tôi", self.unit)
-        unit_form.addRow("Cơ quan cấp trên (dòng trên tên đơn vị)", self.parent_body)
-        unit_form.addRow("Ký hiệu số báo cáo", self.number_symbol)
-        unit_form.addRow("Nơi nhận", self.recipients)
-        tabs.addTab(unit_page, "Đơn vị và văn bản")
-
-        signer_page, signer_form = QWidget(), QFormLayout()
-        signer_page.setLayout(signer_form)
-        self.signer_name = QLineEdit(settings["signer"]["name"])
-        self.signer_title = QLineEdit(settings["signer"]["title"])
+        self.number_symbol = QLineEdit(document["number_symbol"])
+        _tab(tabs, "Đơn vị và văn bản", [("Đơn vị của tôi", self.unit),
+                                          ("Cơ quan cấp trên (dòng trên tên đơn vị)", self.parent_body),
+                                          ("Ký hiệu số báo cáo", self.number_symbol), ("Nơi nhận", self.recipients)])
+        signer = settings["signer"]
+        self.signer_name = QLineEdit(signer["name"])
+        self.signer_title = QLineEdit(signer["title"])
         self.signer_title.setPlaceholderText("CHỦ TỊCH / PHÓ CHỦ TỊCH")
         self.signer_mode = QComboBox()
         self.signer_mode.addItem("TM. Ủy ban nhân dân (thay mặt)", "TM")
         self.signer_mode.addItem("KT. Chủ tịch (ký thay)", "KT")
-        self.signer_mode.setCurrentIndex(SIGNER_MODES.index(settings["signer"]["mode"]))
-        signer_form.addRow("Họ tên người ký", self.signer_name)
-        signer_form.addRow("Chức vụ", self.signer_title)
-        signer_form.addRow("Hình thức ký", self.signer_mode)
-        tabs.addTab(signer_page, "Người ký")
-
+        self.signer_mode.setCurrentIndex(SIGNER_MODES.index(signer["mode"]))
+        _tab(tabs, "Người ký", [("Họ tên người ký", self.signer_name), ("Chức vụ", self.signer_title),
+                                ("Hình thức ký", self.signer_mode)])
         rules = settings["period_rules"]
-        deadline_page, deadline_form = QWidget(), QFormLayout()
-        deadline_page.setLayout(deadline_form)
         self.start_day = QSpinBox(minimum=1, maximum=28, value=rules["start_day"])
         self.cutoff_day = QSpinBox(minimum=1, maximum=28, value=rules["cutoff_day"])
         self.deadline_day = QSpinBox(minimum=1, maximum=28, value=rules["deadline_day"])
         self.warn_days = QSpinBox(minimum=0, maximum=60, value=rules["warn_days"])
-        deadline_form.addRow("Số liệu bắt đầu từ ngày (của tháng trước kỳ)", self.start_day)
-        deadline_form.addRow("Chốt số liệu ngày (tháng cuối kỳ)", self.cutoff_day)
-        deadline_form.addRow("Hạn nộp ngày (tháng cuối kỳ)", self.deadline_day)
-        deadline_form.addRow("Báo trước hạn nộp (ngày)", self.warn_days)
-        tabs.addTab(deadline_page, "Thời hạn")
-
-        folder_page, folder_form = QWidget(), QFormLayout()
-        folder_page.setLayout(folder_form)
+        _tab(tabs, "Thời hạn", [("Số liệu bắt đầu từ ngày (của tháng trước kỳ)", self.start_day),
+                                ("Chốt số liệu ngày (tháng cuối kỳ)", self.cutoff_day),
+                                ("Hạn nộp ngày (tháng cuối kỳ)", self.deadline_day),
+                                ("Báo trước hạn nộp (ngày)", self.warn_days)])
         self.export_folder = QLineEdit(settings["folders"]["export"])
         self.evidence_folder = QLineEdit(settings["folders"]["evidence"])
-        folder_form.addRow("Thư mục lưu tệp xuất", self.export_folder)
-        folder_form.addRow("Thư mục tệp minh chứng", self.evidence_folder)
-        tabs.addTab(folder_page, "Thư mục")
+        _tab(tabs, "Thư mục", [("Thư mục lưu tệp xuất", self.export_folder),
+                               ("Thư mục tệp minh chứng", self.evidence_folder)])
 
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)

@@ -1,7 +1,6 @@
 """The open report as the window uses it: grid, entry, paste, clear, undo/redo across
 forms, repeating rows, evidence, locking, carry-over, the navigator."""
 
-import datetime as dt
 
 import pytest
 from conftest import catalog_of, new_report

@@ -2,12 +2,10 @@
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from desktop.periods import Period
 from desktop.store.db import Store
 from desktop.ui.form_view import SEVERITY_ROLE
 
