@@ -297,3 +297,21 @@ def test_the_vietnamese_qt_translation_is_built_from_its_source(tmp_path):
     lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).with_name("pyside6-lrelease"))
     subprocess.run([lrelease, "-silent", str(folder / "qtbase_vi.ts"), "-qm", str(tmp_path / "fresh.qm")], check=True)
     assert (tmp_path / "fresh.qm").read_bytes() == (folder / "qtbase_vi.qm").read_bytes()
+
+
+def test_evidence_dropped_on_a_row(qtbot, demo_window, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    window = demo_window
+    window.open_report(KE_SACH, "5B")
+    evidence = tmp_path / "bien-ban.docx"
+    evidence.write_bytes(b"PK minh chung")
+    target = cell(window, "II", "ky_truoc")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(evidence))])
+    point = QPointF(window.view.visualRect(target).center())
+    drop = QDropEvent(point, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    window.view.dropEvent(drop)
+    [attached] = window.store.attachments(KE_SACH)
+    assert (attached["row_id"], attached["filename"]) == ("II", "bien-ban.docx")
