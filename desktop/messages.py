@@ -77,6 +77,7 @@ MESSAGES: dict[str, str] = {
     "STORE013": "Không tìm thấy dòng “{row}” trong biểu {form}.",
     "STORE014": "Báo cáo số {report} không có biểu “{form}” (hoặc bộ biểu mẫu của báo cáo không có trong máy).",
     "STORE016": "Dòng “{row}” đã có trong biểu {form}.",
+    "STORE017": "Bộ biểu mẫu “{form_set}” phiên bản {version} không có trong máy; hãy cài bộ biểu mẫu này trước.",
     "STORE015": "Trạng thái “{status}” không hợp lệ; chọn một trong: {allowed}.",
     # --- interchange ------------------------------------------------------
     "JSON001": "Tệp “{file}” không phải JSON hợp lệ ({reason}).",

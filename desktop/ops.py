@@ -93,7 +93,7 @@ def create_report(store, catalog: Catalog, unit_code: str, period: Period, form_
 
     Both happen in one transaction: a clerk never finds half a carried-over report."""
     if catalog.get(form_set_id, form_set_version) is None:
-        raise CchcError("JSON004", file="", form_set=form_set_id, version=form_set_version)
+        raise CchcError("STORE017", form_set=form_set_id, version=form_set_version)
     with store.transaction():
         report_id = store.create_report(unit_code, period, form_set_id, form_set_version, **fields)
         carried = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from desktop import ops
 from desktop.clipboard import parse_tsv, to_tsv
@@ -105,16 +106,13 @@ class FormGrid:
         return self.scope.cell(row.id, column)
 
     def text(self, r: int, c: int) -> str:
-        """The cell as the printed annex shows it: "1.562", "93,66%", "Có"."""
+        """The cell as the printed annex shows it: "1.562", "93,66%", "Có". F2 edits this
+        same text: it reads back as the same value."""
         column, row = self.columns[c], self.rows[r]
         value = self.value(r, c)
         if column.kind == "row_code" or (column.kind == "row_label" and row.kind != "repeat"):
             return value or ""
         return format_value(value, self.layout.cell_type(row.id, column))
-
-    def edit_text(self, r: int, c: int) -> str:
-        """What F2 puts in the editor: the same text, which reads back as the same value."""
-        return self.text(r, c)
 
     def findings(self, r: int, c: int) -> list[Finding]:
         column = self.columns[c]
@@ -382,8 +380,6 @@ class ReportSession:
     # --- evidence (minh chứng) ---------------------------------------------------------
 
     def attach(self, code: str, row_id: str, path) -> Change:
-        from pathlib import Path
-
         path = Path(path)
         try:
             size = path.stat().st_size

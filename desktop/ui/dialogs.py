@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QDate, QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressDialog,
                                QSpinBox, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
@@ -42,24 +42,24 @@ class _Worker(QObject):
 
 
 def run_in_background(window, title: str, work):
-    """Run ``work`` on a worker thread behind a progress dialog; returns its result or exception."""
+    """Run ``work`` on a worker thread behind a progress dialog; returns its result or exception.
+
+    The window stays painted (a local event loop runs) but takes no input: the dialog is modal."""
     progress = QProgressDialog(title, None, 0, 0, window)
     progress.setWindowTitle("CCHC Desktop")
     progress.setWindowModality(Qt.WindowModal)
     progress.setMinimumDuration(300)
-    thread = QThread()
-    worker = _Worker(work)
+    thread, worker, loop = QThread(), _Worker(work), QEventLoop()
     worker.moveToThread(thread)
     outcome = []
     worker.finished.connect(outcome.append)
     worker.finished.connect(thread.quit)
+    thread.finished.connect(loop.quit)
     thread.started.connect(worker.run)
     thread.start()
-    while thread.isRunning():
-        thread.wait(20)
-        from PySide6.QtWidgets import QApplication
-
-        QApplication.processEvents()
+    if thread.isRunning():
+        loop.exec()
+    thread.wait()
     progress.close()
     return outcome[0] if outcome else None
 

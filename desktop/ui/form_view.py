@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPalette
-from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QHeaderView, QStyle,
-                               QStyledItemDelegate, QStyleOptionHeader, QTableView)
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QHeaderView, QStyle, QStyleOptionHeader,
+                               QTableView)
 
 from desktop.session import FormGrid
 
@@ -138,7 +138,7 @@ class FormModel(QAbstractTableModel):
         if role != Qt.EditRole or not index.isValid():
             return False
         r, c = index.row(), index.column()
-        if str(value) == self.grid.edit_text(r, c):
+        if str(value) == self.grid.text(r, c):
             self.refusals.pop((r, c), None)
             return False
         outcome = self._enter(r, c, str(value))
@@ -259,10 +259,6 @@ class GroupedHeader(QHeaderView):
                          int(Qt.AlignCenter | Qt.TextWordWrap), text)
 
 
-class _Delegate(QStyledItemDelegate):
-    """Says how an edit ended, so the view can move as Excel does."""
-
-
 class FormView(QTableView):
     """The table of a form, with the row code and name frozen at the left."""
 
@@ -275,7 +271,6 @@ class FormView(QTableView):
         super().__init__(parent)
         self.setHorizontalHeader(GroupedHeader(self))
         self.verticalHeader().hide()
-        self.setItemDelegate(_Delegate(self))
         self.setEditTriggers(QAbstractItemView.AnyKeyPressed | QAbstractItemView.EditKeyPressed
                              | QAbstractItemView.DoubleClicked)
         self.setSelectionMode(QAbstractItemView.ContiguousSelection)

@@ -58,7 +58,7 @@ class FormPage(QWidget):
             layout.addWidget(widget)
         layout.addWidget(self.view, 1)
 
-    def show_form(self, session: ReportSession, grid, placeholders: dict) -> None:
+    def show_form(self, grid, placeholders: dict) -> None:
         form = grid.form
         self.code.setText(form.printed_code)
         self.title.setText(fill(form.title, placeholders))
@@ -339,10 +339,7 @@ class MainWindow(QMainWindow):
         """After an edit: the open report's and its forms' counts, without rebuilding the tree."""
         if self.session is None:
             return
-        root = self.navigator.invisibleRootItem()
-        stack = [root.child(i) for i in range(root.childCount())]
-        while stack:
-            item = stack.pop()
+        for item in self._tree_items():
             kind = item.data(0, KIND_ROLE)
             if kind and kind[0] == "report" and kind[1] == self.session.report_id:
                 item.setText(2, counts_text(*self.session.counts()))
@@ -350,6 +347,14 @@ class MainWindow(QMainWindow):
                 errors_, warnings = self.session.counts(kind[2])
                 item.setText(2, counts_text(errors_, warnings))
                 item.setForeground(2, Qt.darkRed if errors_ else Qt.darkYellow if warnings else Qt.black)
+
+    def _tree_items(self):
+        """Every item of the navigator, depth first."""
+        root = self.navigator.invisibleRootItem()
+        stack = [root.child(i) for i in range(root.childCount())]
+        while stack:
+            item = stack.pop()
+            yield item
             stack.extend(item.child(i) for i in range(item.childCount()))
 
     # --- opening reports and forms --------------------------------------------------------
@@ -378,7 +383,7 @@ class MainWindow(QMainWindow):
             self.view.show_model(self.model)
         else:
             self.model.set_grid(grid)
-        self.page.show_form(self.session, grid, placeholders(self.session.data))
+        self.page.show_form(grid, placeholders(self.session.data))
         self.placeholder.hide()
         self.page.show()
         if not self.view.currentIndex().isValid() or self.view.currentIndex().column() < grid.frozen:
@@ -390,16 +395,12 @@ class MainWindow(QMainWindow):
                             f"{self.session.data.period.label} – CCHC Desktop")
 
     def _select_in_navigator(self) -> None:
-        root = self.navigator.invisibleRootItem()
-        stack = [root.child(i) for i in range(root.childCount())]
-        while stack:
-            item = stack.pop()
+        for item in self._tree_items():
             if item.data(0, KIND_ROLE) == ("form", self.session.report_id, self.form_code):
                 self.navigator.blockSignals(True)
                 self.navigator.setCurrentItem(item)
                 self.navigator.blockSignals(False)
                 return
-            stack.extend(item.child(i) for i in range(item.childCount()))
 
     def _show_deadline(self) -> None:
         from desktop.periods import deadline_state

@@ -252,3 +252,12 @@ def test_navigator_tree_lists_units_reports_and_form_counts(opened):
     # (3) ≠ (4)+(5) on row I, and the total row's (3) and (4) left empty
     assert (entry.status_label, entry.errors, entry.period) == ("Nháp", 3, "Năm 2020")
     assert [(f.printed_code, f.errors) for f in entry.forms] == [("Biểu mẫu 5B", 3), ("Phụ lục I", 0)]
+
+
+def test_a_report_on_a_form_set_not_installed_is_refused(tmp_path, store):
+    catalog = catalog_of(tmp_path, {"5b.yaml": RECEIVED})
+    new_report(store)
+    with pytest.raises(CchcError) as refused:
+        create_report(store, catalog, "H1", Period("nam", 2021), "khong-co", 1)
+    assert refused.value.code == "STORE017"
+    assert len(store.reports()) == 1
