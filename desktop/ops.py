@@ -40,6 +40,14 @@ def form_and_layout(store, catalog: Catalog, report_id: int, form_code: str) -> 
     return form, resolve(form, form_set, child_units_of(store, report["unit_code"]), repeats)
 
 
+def typed_by_clerk(column: Column, row) -> bool:
+    """Whether the clerk types this cell: a data column that is not computed, or the
+    name of a row the clerk added. Printed codes, printed names and formulas are not."""
+    if column.ctype.kind == "computed":
+        return False
+    return column.kind == "data" or (column.kind == "row_label" and row.kind == "repeat")
+
+
 def editable_column(form: Form, layout: Layout, row_id: str, column_id: str) -> Column:
     """The column if the clerk may type into (row, column); else CchcError."""
     row = layout.by_id.get(row_id)
@@ -48,9 +56,7 @@ def editable_column(form: Form, layout: Layout, row_id: str, column_id: str) -> 
     column = form.by_id.get(column_id)
     if column is None:
         raise CchcError("STORE013", row=f"{row_id}/{column_id}", form=form.printed_code)
-    if column.ctype.kind == "computed":
-        raise CchcError("NUM010")
-    if column.kind != "data" and not (row.kind == "repeat" and column.kind == "row_label"):
+    if not typed_by_clerk(column, row):
         raise CchcError("NUM010")
     return column
 
@@ -109,12 +115,13 @@ def carry_over_from(store, catalog: Catalog, report_id: int, previous_id: int) -
     """Into a new report: the previous report's repeating rows (with their names), and every
     cell a form's rules tie to the previous period ("kỳ trước chuyển sang" == prev("đang giải quyết"))."""
     previous = ReportData(store, catalog, previous_id)
-    current = ReportData(store, catalog, report_id)
-    if current.form_set is None:
+    report = store.report(report_id)
+    form_set = catalog.get(report["form_set_id"], report["form_set_version"])
+    if form_set is None:
         return CarriedOver(previous_id, 0, 0)
     rows = cells = 0
     with store.transaction():
-        for code, form in current.form_set.forms.items():
+        for code, form in form_set.forms.items():
             label = next((c for c in form.leaves if c.kind == "row_label"), None)
             for section, ids in previous.repeats.get(code, {}).items():
                 store.put_section_rows(report_id, code, section, ids)
@@ -129,27 +136,33 @@ def carry_over_from(store, catalog: Catalog, report_id: int, previous_id: int) -
             scope = current.scope(code)
             entries = []
             for rule in form.rules:
-                check = rule.check
-                if not (isinstance(check, ex.Binary) and check.op == "==" and isinstance(check.left, ex.ColRef)
-                        and isinstance(check.right, ex.Call) and check.right.name == "prev"
-                        and len(check.right.args) == 1 and isinstance(check.right.args[0], ex.ColRef)):
-                    continue
-                target = scope.column(check.left)
+                tie = _tied_to_previous(rule)
+                target = scope.column(tie[0]) if tie else None
                 if target is None or target.kind != "data" or target.ctype.kind == "computed":
                     continue
                 for row_id in scope.layout.rows_for(rule.rows):
                     if row_id not in scope.layout.by_id or row_id not in before.layout.by_id:
                         continue
-                    value = before.value(row_id, check.right.args[0])
+                    value = before.value(row_id, tie[1])
                     if value is None:
                         continue
                     ctype = scope.layout.cell_type(row_id, target)
-                    try:  # shown and read back as typed: a value the column cannot take is refused
+                    try:  # shown and read back as typed: a value this column cannot take is left for the clerk
                         entries.append((code, row_id, target.id,
                                         to_storage(parse_input(format_value(value, ctype), ctype), ctype)))
                     except CchcError:
-                        continue  # a value this period's column cannot take is left for the clerk
+                        continue
             if entries:
                 store.set_cells(report_id, entries, action="carry_over")
                 cells += len(entries)
     return CarriedOver(previous_id, rows, cells)
+
+
+def _tied_to_previous(rule) -> tuple[ex.ColRef, ex.ColRef] | None:
+    """(this column, last period's column) of a rule ``X == prev(Y)``; None for any other rule."""
+    check = rule.check
+    if isinstance(check, ex.Binary) and check.op == "==" and isinstance(check.left, ex.ColRef) \
+            and isinstance(check.right, ex.Call) and check.right.name == "prev" and len(check.right.args) == 1 \
+            and isinstance(check.right.args[0], ex.ColRef):
+        return check.left, check.right.args[0]
+    return None

@@ -71,18 +71,11 @@ class FormGrid:
         self._index = {row.id: i for i, row in enumerate(self.rows)}
         self._column_index = {c.id: i for i, c in enumerate(self.columns) if c.id}
 
-    @property
-    def code(self) -> str:
-        return self.form.code
-
     def position(self, row_id: str, column_id: str | None) -> tuple[int, int] | None:
         if row_id not in self._index:
             return None
         column = self._column_index.get(column_id, self.frozen) if column_id else self.frozen
         return self._index[row_id], min(column, len(self.columns) - 1)
-
-    def row_at(self, r: int) -> Row:
-        return self.rows[r]
 
     def is_computed(self, r: int, c: int) -> bool:
         return self.columns[c].ctype.kind == "computed"
@@ -92,27 +85,17 @@ class FormGrid:
         return column.kind == "data" and self.layout.cell_type(self.rows[r].id, column).numeric
 
     def is_editable(self, r: int, c: int) -> bool:
-        column, row = self.columns[c], self.rows[r]
-        if column.ctype.kind == "computed":
-            return False
-        return column.kind == "data" or (column.kind == "row_label" and row.kind == "repeat")
-
-    def value(self, r: int, c: int):
-        column, row = self.columns[c], self.rows[r]
-        if column.kind == "row_code":
-            return row.code
-        if column.kind == "row_label" and row.kind != "repeat":
-            return row.label
-        return self.scope.cell(row.id, column)
+        return ops.typed_by_clerk(self.columns[c], self.rows[r])
 
     def text(self, r: int, c: int) -> str:
         """The cell as the printed annex shows it: "1.562", "93,66%", "Có". F2 edits this
         same text: it reads back as the same value."""
         column, row = self.columns[c], self.rows[r]
-        value = self.value(r, c)
-        if column.kind == "row_code" or (column.kind == "row_label" and row.kind != "repeat"):
-            return value or ""
-        return format_value(value, self.layout.cell_type(row.id, column))
+        if column.kind == "row_code":
+            return row.code or ""
+        if column.kind == "row_label" and row.kind != "repeat":
+            return row.label or ""
+        return format_value(self.scope.cell(row.id, column), self.layout.cell_type(row.id, column))
 
     def findings(self, r: int, c: int) -> list[Finding]:
         column = self.columns[c]
@@ -152,7 +135,6 @@ class ReportSession:
         self.report_id = report_id
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
-        self.saved_at: dt.datetime | None = None
         self.reload()
 
     # --- reading -----------------------------------------------------------------
@@ -198,9 +180,7 @@ class ReportSession:
 
     def counts(self, form: str | None = None) -> tuple[int, int]:
         """(errors, warnings) of the report, or of one form."""
-        chosen = [f for f in self.findings() if form is None or f.form_code == form]
-        errors = sum(1 for f in chosen if f.severity == "error")
-        return errors, len(chosen) - errors
+        return count([f for f in self.findings() if form is None or f.form_code == form])
 
     def attachments_of(self, form: str, row: str) -> list[dict]:
         if self._attachments is None:
@@ -229,7 +209,7 @@ class ReportSession:
             for cell in change.cells:
                 self.data.put(cell.form, cell.row, cell.column, cell.new)
             self._findings = None
-        self.saved_at = change.saved_at = dt.datetime.now()
+        change.saved_at = dt.datetime.now()
         return change
 
     def _record(self, step: _Step) -> None:
@@ -401,6 +381,12 @@ class ReportSession:
 # --- the navigator ----------------------------------------------------------------------
 
 
+def count(findings: list[Finding]) -> tuple[int, int]:
+    """(errors, warnings) among ``findings``."""
+    errors = sum(1 for f in findings if f.severity == "error")
+    return errors, len(findings) - errors
+
+
 @dataclass
 class FormEntry:
     code: str
@@ -436,17 +422,14 @@ def report_entry(data: ReportData, findings: list[Finding] | None = None) -> Rep
     from desktop.store.db import STATUS_LABELS
 
     findings = validate(data) if findings is None else findings
-    forms = []
-    for form in (data.form_set.forms.values() if data.form_set else []):
-        own = [f for f in findings if f.form_code == form.code]
-        errors = sum(1 for f in own if f.severity == "error")
-        forms.append(FormEntry(form.code, form.printed_code, form.title, errors, len(own) - errors))
-    errors = sum(1 for f in findings if f.severity == "error")
+    forms = [FormEntry(form.code, form.printed_code, form.title,
+                       *count([f for f in findings if f.form_code == form.code]))
+             for form in (data.form_set.forms.values() if data.form_set else [])]
     report = data.report
     name = data.form_set.name if data.form_set else report["form_set_id"]
     return ReportEntry(report["id"], data.period.label[:1].upper() + data.period.label[1:], report["year"],
-                       report["status"], STATUS_LABELS.get(report["status"], report["status"]), errors,
-                       len(findings) - errors, forms, name)
+                       report["status"], STATUS_LABELS.get(report["status"], report["status"]),
+                       *count(findings), forms, name)
 
 
 def report_tree(store, catalog) -> list[UnitEntry]:

@@ -45,7 +45,7 @@ class StoreDamaged(CchcError):
         self.path, self.backup = path, backup
         super().__init__("STORE001", path=path, reason=reason)
         hint = (
-            msg("STORE002", backup=backup.name, when=_backup_time(backup), path=path)
+            msg("STORE002", backup=backup.name, when=backup_time(backup), path=path)
             if backup
             else msg("STORE003", path=path)
         )
@@ -59,7 +59,7 @@ def _now() -> str:
     return dt.datetime.now().isoformat(timespec="milliseconds")
 
 
-def _backup_time(path: Path) -> str:
+def backup_time(path: Path) -> str:
     return dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%H:%M %d/%m/%Y")
 
 

@@ -52,7 +52,7 @@ def install_translations(app: QApplication) -> list[QTranslator]:
 
 def open_store(path: Path, parent=None):
     """The store at ``path``; a damaged file is replaced by its latest good backup if the clerk agrees."""
-    from desktop.store.db import Store, StoreDamaged, _backup_time, restore_latest
+    from desktop.store.db import Store, StoreDamaged, backup_time, restore_latest
 
     try:
         return Store.open(path)
@@ -61,7 +61,7 @@ def open_store(path: Path, parent=None):
             QMessageBox.critical(parent, "CCHC Desktop", msg("APP003", path=path))
             return None
         answer = QMessageBox.question(parent, "CCHC Desktop", msg(
-            "APP002", path=path, backup=damaged.backup.name, when=_backup_time(damaged.backup)))
+            "APP002", path=path, backup=damaged.backup.name, when=backup_time(damaged.backup)))
         if answer != QMessageBox.Yes:
             return None
         restore_latest(path)

@@ -403,14 +403,20 @@ class FormView(QTableView):
     def moveCursor(self, action, modifiers):
         """Keep the current cell out from under the frozen columns when moving left."""
         current = super().moveCursor(action, modifiers)
+        left = self.visualRect(current).left()
         if (self.grid is not None and action == QAbstractItemView.MoveLeft and current.column() >= self.grid.frozen
-                and self.visualRect(current).topLeft().x() < self.frozen.columnWidth(0) + self.frozen.columnWidth(1)):
+                and left < self.frozen.width()):
             bar = self.horizontalScrollBar()
-            bar.setValue(bar.value() + self.visualRect(current).topLeft().x() - self.frozen.width())
+            bar.setValue(bar.value() + left - self.frozen.width())
         return current
 
     def scrollTo(self, index, hint=QAbstractItemView.EnsureVisible) -> None:
-        if self.grid is None or index.column() >= self.grid.frozen:
+        """A frozen cell scrolls the rows only: the columns behind it must not move."""
+        if self.grid is not None and index.column() < self.grid.frozen:
+            column = self.horizontalScrollBar().value()
+            super().scrollTo(index, hint)
+            self.horizontalScrollBar().setValue(column)
+        else:
             super().scrollTo(index, hint)
 
     # --- Excel's keys -------------------------------------------------------------------

@@ -315,3 +315,15 @@ def test_evidence_dropped_on_a_row(qtbot, demo_window, tmp_path):
     window.view.dropEvent(drop)
     [attached] = window.store.attachments(KE_SACH)
     assert (attached["row_id"], attached["filename"]) == ("II", "bien-ban.docx")
+
+
+def test_moving_down_the_frozen_name_column_scrolls_the_rows(qtbot, demo_window):
+    window = demo_window
+    window.open_report(KE_SACH, "4B")  # 82 rows: more than the screen holds
+    view = window.view
+    view.setCurrentIndex(window.model.index(0, 1))
+    for _ in range(60):
+        qtbot.keyClick(view, Qt.Key_Down)
+    assert view.currentIndex().row() == 60
+    assert view.verticalScrollBar().value() > 0
+    assert view.visualRect(view.currentIndex()).bottom() <= view.viewport().height()
