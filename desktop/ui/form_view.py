@@ -341,7 +341,7 @@ class FormView(QTableView):
     def _fit_rows(self, grid: FormGrid, widths: list[int]) -> None:
         """Each row as tall as its wrapped names and texts need.
 
-        Measured from the text columns only (numbers never wrap): Qt's
+        Measured from the cells that hold text only (numbers never wrap): Qt's
         resizeRowsToContents asks the model for every role of every cell and
         cost most of a form switch."""
         plain, bold = QFontMetrics(self.font()), QFontMetrics(self._bold_font())
@@ -349,10 +349,13 @@ class FormView(QTableView):
         texts = [c for c, column in enumerate(grid.columns)
                  if column.kind == "row_label" or column.ctype.value_kind in ("text", "choice")]
         flags = int(Qt.AlignLeft | Qt.TextWordWrap)
+        data = [c for c, column in enumerate(grid.columns) if column.kind == "data" and c not in texts]
         for r, row in enumerate(grid.rows):
             metrics = bold if row.style in ("bold", "group", "total") else plain
             height = line
-            for c in texts:
+            # a row of its own text type ("Hình thức tuyên truyền khác") wraps in numeric columns too
+            wrapping = texts + data if row.ctype is not None and not row.ctype.numeric else texts
+            for c in wrapping:
                 text = grid.text(r, c)
                 if text and metrics.horizontalAdvance(text) > widths[c] - 8:
                     height = max(height, metrics.boundingRect(QRect(0, 0, widths[c] - 8, 10000), flags,

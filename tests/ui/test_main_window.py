@@ -327,3 +327,14 @@ def test_moving_down_the_frozen_name_column_scrolls_the_rows(qtbot, demo_window)
     assert view.currentIndex().row() == 60
     assert view.verticalScrollBar().value() > 0
     assert view.visualRect(view.currentIndex()).bottom() <= view.viewport().height()
+
+
+def test_rows_are_as_tall_as_their_wrapped_texts(qtbot, demo_window):
+    window = demo_window
+    window.open_report(QUANG_NGAN)
+    grid, view = window.model.grid, window.view
+    text_row = next(r for r, row in enumerate(grid.rows) if row.ctype is not None and not row.ctype.numeric
+                    and any(grid.text(r, c) for c in range(grid.frozen, len(grid.columns))))
+    short_row = next(r for r, row in enumerate(grid.rows) if len(grid.text(r, 1)) < 30 and r != text_row)
+    assert view.rowHeight(text_row) > view.rowHeight(short_row)  # "Khẩu hiệu, niêm yết công khai" wraps
+    assert view.frozen.rowHeight(text_row) == view.rowHeight(text_row)
