@@ -229,6 +229,7 @@ def import_report(store, catalog: Catalog, document, file: str = "báo cáo") ->
             elif record is not parent and record is not unit:
                 parent_code = unit["code"]
             store.add_unit(record["code"], record["name"], record["level"], parent_code, position)
+        status = fields.pop("status", "nhap")  # a signed report's figures are written before it locks
         report_id = store.create_report(unit["code"], period, set_id, set_version, **fields)
         for code, section, ids in row_writes:
             store.put_section_rows(report_id, code, section, ids)
@@ -236,4 +237,5 @@ def import_report(store, catalog: Catalog, document, file: str = "báo cáo") ->
             store.set_cells(report_id, writes, action="import")
         for form_code, row_id, name, content in attachments:
             store.add_attachment(report_id, form_code, row_id, name, content)
+        store.update_report(report_id, status=status)
     return report_id

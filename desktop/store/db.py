@@ -36,6 +36,7 @@ KEEP_EVENT = 10
 BACKUP_SUFFIX = ".db"
 STATUSES = ("nhap", "da_kiem_tra", "da_ky", "da_nop")
 STATUS_LABELS = {"nhap": "Nháp", "da_kiem_tra": "Đã kiểm tra", "da_ky": "Đã ký", "da_nop": "Đã nộp"}
+LOCKED_STATUSES = ("da_ky", "da_nop")  # signed: figures change only after "Mở khóa để sửa"
 
 
 class StoreDamaged(CchcError):
@@ -341,6 +342,17 @@ class Store:
     def reports(self) -> list[dict]:
         return list(self.db["reports"].rows_where(order_by="year, period_type, period_number, unit_code, id"))
 
+    def _editable(self, conn, report_id: int) -> None:
+        """A signed report refuses changes; a checked one goes back to Nháp (its check is stale)."""
+        found = conn.execute("SELECT status FROM reports WHERE id = ?", (report_id,)).fetchone()
+        if found is None:
+            raise CchcError("STORE008", report=report_id)
+        if found[0] in LOCKED_STATUSES:
+            raise CchcError("CELL003")
+        if found[0] == "da_kiem_tra":
+            conn.execute("UPDATE reports SET status = 'nhap' WHERE id = ?", (report_id,))
+            self._audit(conn, "report_field", report_id, col="status", old="da_kiem_tra", new="nhap")
+
     def find_report(self, unit_code: str, period: Period, form_set_id: str) -> int | None:
         row = self.conn.execute(
             "SELECT id FROM reports WHERE unit_code = ? AND period_type = ? AND year = ? "
@@ -360,6 +372,7 @@ class Store:
         """Several cells in one transaction (a paste, an import): all or nothing."""
         olds: list[str | None] = []
         with self._write() as conn:
+            self._editable(conn, report_id)
             for form, row, col, value in changes:
                 found = conn.execute(
                     "SELECT value FROM cells WHERE report_id=? AND form_code=? AND row_id=? AND col_id=?",
@@ -399,6 +412,7 @@ class Store:
 
         ``row_id`` brings back a row that was deleted (undo) under its old id."""
         with self._write() as conn:
+            self._editable(conn, report_id)
             ids = self._section_ids(conn, report_id, form, section)
             taken = "SELECT 1 FROM repeat_rows WHERE report_id=? AND form_code=? AND row_id=?"
             if row_id is not None and conn.execute(taken, (report_id, form, row_id)).fetchone():
@@ -434,6 +448,7 @@ class Store:
     def put_section_rows(self, report_id: int, form: str, section: str, ids: list[str]) -> None:
         """Rows of a section given whole (an import): they must be new to the report."""
         with self._write() as conn:
+            self._editable(conn, report_id)
             for position, row_id in enumerate(ids):
                 conn.execute("INSERT INTO repeat_rows (report_id, form_code, section, row_id, position) "
                              "VALUES (?, ?, ?, ?, ?)", (report_id, form, section, row_id, position))
@@ -450,6 +465,7 @@ class Store:
 
     def delete_row(self, report_id: int, form: str, row_id: str) -> None:
         with self._write() as conn:
+            self._editable(conn, report_id)
             section = self._section_of(conn, report_id, form, row_id)
             for col, value in conn.execute(
                     "SELECT col_id, value FROM cells WHERE report_id=? AND form_code=? AND row_id=?",
@@ -464,6 +480,7 @@ class Store:
 
     def move_row(self, report_id: int, form: str, row_id: str, position: int) -> None:
         with self._write() as conn:
+            self._editable(conn, report_id)
             section = self._section_of(conn, report_id, form, row_id)
             ids = self._section_ids(conn, report_id, form, section)
             old = ids.index(row_id)
@@ -485,10 +502,9 @@ class Store:
 
     def add_attachment(self, report_id: int, form: str, row: str, filename: str, data: bytes) -> str:
         """Keep a file (minh chứng) once by its SHA-256 and link it to a row."""
-        digest = hashlib.sha256(data).hexdigest()
         with self._write() as conn:
-            conn.execute("INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?, ?, ?)",
-                         (digest, len(data), data))
+            self._editable(conn, report_id)
+            digest = self._put_blob(conn, data)
             conn.execute("INSERT INTO attachments (report_id, form_code, row_id, sha256, filename, added_at) "
                          "VALUES (?, ?, ?, ?, ?, ?)", (report_id, form, row, digest, filename, _now()))
             self._audit(conn, "attach", report_id, form, row, new=f"{filename} {digest}")
@@ -502,6 +518,87 @@ class Store:
         if row is None:
             raise CchcError("STORE011", reason=f"thiếu tệp đính kèm {digest}")
         return bytes(row[0])
+
+    def _put_blob(self, conn, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        conn.execute("INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?, ?, ?)", (digest, len(data), data))
+        return digest
+
+    # --- signatures (this unit's signed packages) -------------------------------
+
+    def add_signature(self, report_id: int, *, signed_at: str, signer: str, cert_sha256: str,
+                      ca_verified: bool, package: bytes, filename: str) -> int:
+        """The signed package of the report's current version; the report becomes Đã ký (locked)."""
+        with self._write() as conn:
+            report = conn.execute("SELECT status, version FROM reports WHERE id = ?", (report_id,)).fetchone()
+            if report is None:
+                raise CchcError("STORE008", report=report_id)
+            digest = self._put_blob(conn, package)
+            cursor = conn.execute(
+                "INSERT INTO signatures (report_id, version, signed_at, signer, cert_sha256, ca_verified, "
+                "package_sha256, filename) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (report_id, report[1], signed_at, signer, cert_sha256, int(ca_verified), digest, filename))
+            conn.execute("UPDATE reports SET status = 'da_ky', updated_at = ? WHERE id = ?", (_now(), report_id))
+            self._audit(conn, "sign", report_id, old=report[0], new=f"phiên bản {report[1]}; {signer}; {digest}")
+        return cursor.lastrowid
+
+    def signatures(self, report_id: int) -> list[dict]:
+        return list(self.db["signatures"].rows_where("report_id = ?", [report_id], order_by="id"))
+
+    def unlock(self, report_id: int, reason: str) -> int:
+        """"Mở khóa để sửa": voids the signature, back to Nháp as version n+1; returns the new version."""
+        with self._write() as conn:
+            report = conn.execute("SELECT status, version FROM reports WHERE id = ?", (report_id,)).fetchone()
+            if report is None:
+                raise CchcError("STORE008", report=report_id)
+            now = _now()
+            conn.execute("UPDATE signatures SET voided_at = ?, void_reason = ? WHERE report_id = ? "
+                         "AND voided_at IS NULL", (now, reason, report_id))
+            conn.execute("UPDATE reports SET status = 'nhap', version = ?, updated_at = ? WHERE id = ?",
+                         (report[1] + 1, now, report_id))
+            self._audit(conn, "unlock", report_id, col="version", old=str(report[1]), new=reason)
+        return report[1] + 1
+
+    # --- submissions (packages received from child units) ------------------------
+
+    def add_submission(self, record: dict, package: bytes) -> tuple[int, bool]:
+        """Keep a verified package of a child unit. Returns (id, current): a package of a newer report
+        version supersedes the older ones of the same unit and period, which stay as history;
+        the same package twice is kept once."""
+        with self._write() as conn:
+            digest = self._put_blob(conn, package)
+            known = conn.execute("SELECT id, superseded_by FROM submissions WHERE package_sha256 = ?",
+                                 (digest,)).fetchone()
+            if known:
+                return known[0], known[1] is None
+            fields = dict(record, package_sha256=digest, received_at=_now())
+            columns = ", ".join(fields)
+            cursor = conn.execute(f"INSERT INTO submissions ({columns}) VALUES ({', '.join('?' for _ in fields)})",
+                                  list(fields.values()))
+            new_id = cursor.lastrowid
+            rivals = conn.execute(
+                "SELECT id, report_version, signed_at FROM submissions WHERE unit_code = ? AND period_type = ? "
+                "AND year = ? AND period_number IS ? AND year_from IS ? AND form_set_id = ? "
+                "AND superseded_by IS NULL",
+                (record["unit_code"], record["period_type"], record["year"], record["period_number"],
+                 record["year_from"], record["form_set_id"])).fetchall()
+            newest = max(rivals, key=lambda r: (r[1], r[2] or "", r[0]))[0]
+            for rival in rivals:
+                if rival[0] != newest:
+                    conn.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (newest, rival[0]))
+            current = newest == new_id
+            self._audit(conn, "receive", new=f"{record['unit_code']} phiên bản {record['report_version']} {digest}")
+        return new_id, current
+
+    def submissions(self, unit_codes: list[str] | None = None, *, current_only: bool = False) -> list[dict]:
+        where, args = [], []
+        if unit_codes is not None:
+            where.append(f"unit_code IN ({', '.join('?' for _ in unit_codes)})")
+            args += unit_codes
+        if current_only:
+            where.append("superseded_by IS NULL")
+        return list(self.db["submissions"].rows_where(" AND ".join(where) or None, args,
+                                                       order_by="unit_code, year, id"))
 
     # --- settings and audit ----------------------------------------------------
 

@@ -59,7 +59,27 @@ def _v2(db: sqlite_utils.Database) -> None:
     db["repeat_rows"].create_index(["report_id", "form_code", "section", "position"])
 
 
-STEPS = [_v1, _v2]
+def _v3(db: sqlite_utils.Database) -> None:
+    """Signed packages of this unit's reports, and the packages received from child units."""
+    db["signatures"].create(
+        {"id": int, "report_id": int, "version": int, "signed_at": str, "signer": str, "cert_sha256": str,
+         "ca_verified": int, "package_sha256": str, "filename": str, "voided_at": str, "void_reason": str},
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id"), ("package_sha256", "blobs", "sha256")],
+    )
+    db["signatures"].create_index(["report_id"])
+    db["submissions"].create(
+        {"id": int, "unit_code": str, "period_type": str, "period_number": int, "year": int, "year_from": int,
+         "form_set_id": str, "form_set_version": int, "report_version": int, "signed_at": str, "signer": str,
+         "ca_verified": int, "package_sha256": str, "received_at": str, "document": str, "superseded_by": int},
+        pk="id",
+        foreign_keys=[("package_sha256", "blobs", "sha256")],
+    )
+    db["submissions"].create_index(["package_sha256"], unique=True)
+    db["submissions"].create_index(["unit_code", "year", "period_type"])
+
+
+STEPS = [_v1, _v2, _v3]
 LATEST = len(STEPS)
 
 
