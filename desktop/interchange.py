@@ -13,6 +13,7 @@ import base64
 import binascii
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import __version__
@@ -20,7 +21,7 @@ from desktop.messages import CchcError
 from desktop.periods import PERIOD_TYPES, Period
 from desktop.schema.layout import UnitRef, child_units_of, resolve
 from desktop.schema.loader import Catalog
-from desktop.schema.model import LEVELS
+from desktop.schema.model import LEVELS, FormSet
 from desktop.store.db import STATUSES
 from desktop.values import from_json, from_storage, to_json, to_storage
 
@@ -122,8 +123,33 @@ def _unit(data, file: str, where: str) -> dict:
     return unit
 
 
-def import_report(store, catalog: Catalog, document, file: str = "báo cáo") -> int:
+@dataclass
+class CheckedReport:
+    """A document that passed every check, ready to be written."""
+
+    unit: dict
+    parent: dict | None
+    children: list[dict]
+    period: Period
+    form_set: FormSet
+    fields: dict
+    writes: list[tuple[str, str, str, str]]
+    row_writes: list[tuple[str, str, list[str]]]
+    attachments: list[tuple[str, str, str, bytes]]
+
+
+def import_report(store, catalog: Catalog, document, file: str = "báo cáo",
+                  files: dict[str, bytes] | None = None) -> int:
     """Check the whole document, then write it in one transaction; returns the new report id."""
+    checked = check_document(catalog, document, file, files)
+    store.backup("truoc-nhap")
+    return write_report(store, checked)
+
+
+def check_document(catalog: Catalog, document, file: str = "báo cáo",
+                   files: dict[str, bytes] | None = None) -> CheckedReport:
+    """Every check of ``import_report``, touching no store. An attachment carries its bytes in
+    ``content`` (base64), or, inside a signed package, names its member in ``file`` (``files``)."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise CchcError("JSON002", file=file, field="format")
     version = document.get("format_version")
@@ -204,16 +230,27 @@ def import_report(store, catalog: Catalog, document, file: str = "báo cáo") ->
         if not isinstance(item, dict):
             raise CchcError("JSON002", file=file, field="attachments")
         name = _need(item, "filename", str, file, "attachments.")
-        try:
-            content = base64.b64decode(_need(item, "content", str, file, "attachments."), validate=True)
-        except (binascii.Error, ValueError):
-            raise CchcError("JSON002", file=file, field="attachments.content") from None
+        if files is not None and "content" not in item:
+            member = _need(item, "file", str, file, "attachments.")
+            if member not in files:
+                raise CchcError("JSON002", file=file, field="attachments.file")
+            content = files[member]
+        else:
+            try:
+                content = base64.b64decode(_need(item, "content", str, file, "attachments."), validate=True)
+            except (binascii.Error, ValueError):
+                raise CchcError("JSON002", file=file, field="attachments.content") from None
         if len(content) > MAX_ATTACHMENT_BYTES or hashlib.sha256(content).hexdigest() != item.get("sha256"):
             raise CchcError("JSON007", file=file, name=name)
         attachments.append((_need(item, "form", str, file, "attachments."),
                             _need(item, "row", str, file, "attachments."), name, content))
 
-    store.backup("truoc-nhap")
+    return CheckedReport(unit, parent, children, period, form_set, fields, writes, row_writes, attachments)
+
+
+def write_report(store, checked: CheckedReport) -> int:
+    """A checked document into the store, in one transaction; returns the new report id."""
+    unit, parent, children, fields = checked.unit, checked.parent, checked.children, dict(checked.fields)
     with store.transaction():
         for position, record in enumerate([parent, unit] + children):
             if record is None:
@@ -230,12 +267,13 @@ def import_report(store, catalog: Catalog, document, file: str = "báo cáo") ->
                 parent_code = unit["code"]
             store.add_unit(record["code"], record["name"], record["level"], parent_code, position)
         status = fields.pop("status", "nhap")  # a signed report's figures are written before it locks
-        report_id = store.create_report(unit["code"], period, set_id, set_version, **fields)
-        for code, section, ids in row_writes:
+        report_id = store.create_report(unit["code"], checked.period, checked.form_set.id, checked.form_set.version,
+                                        **fields)
+        for code, section, ids in checked.row_writes:
             store.put_section_rows(report_id, code, section, ids)
-        if writes:
-            store.set_cells(report_id, writes, action="import")
-        for form_code, row_id, name, content in attachments:
+        if checked.writes:
+            store.set_cells(report_id, checked.writes, action="import")
+        for form_code, row_id, name, content in checked.attachments:
             store.add_attachment(report_id, form_code, row_id, name, content)
         store.update_report(report_id, status=status)
     return report_id

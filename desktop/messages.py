@@ -2,7 +2,8 @@
 
 Code prefixes: NUM (number/cell input), FORM (form definitions), EXPR (rule
 expressions), RULE (findings), STORE (database), JSON (interchange), EXPORT/XLSX/PDF (exports
-and Excel import), CLI.
+and Excel import), SIGN (certificates and tokens), FLOW (report status), PKG (signed
+packages), CONS (consolidation), CLI.
 Tests and other programs match on codes; people read the text.
 """
 
@@ -129,6 +130,43 @@ MESSAGES: dict[str, str] = {
     "Hãy liên hệ bộ phận hỗ trợ; tệp chưa bị thay đổi.",
     "APP004": "Đã tạo báo cáo số {report}: {unit}, {period}.",
     "APP005": "Đã lưu thiết lập.",
+    # --- signing identity ---------------------------------------------------
+    "SIGN001": "Không mở được chứng thư số “{file}”: mật khẩu không đúng, hoặc tệp không phải tệp PKCS#12 (.p12, .pfx).",
+    "SIGN002": "Tệp “{file}” không chứa khóa bí mật kèm chứng thư số; không dùng để ký được.",
+    "SIGN003": "Không đọc được tệp “{file}” ({reason}).",
+    "SIGN004": "Mật khẩu bảo vệ khóa phải có ít nhất {minimum} ký tự.",
+    "SIGN005": "Không tìm thấy thư viện PKCS#11 của thiết bị ký số tại “{library}”. "
+    "Hãy kiểm tra đường dẫn trong Thiết lập (ví dụ C:\\vnpt-ca\\cryptoki.dll).",
+    "SIGN006": "Không làm việc được với thiết bị ký số qua “{library}” ({reason}). "
+    "Hãy cắm thiết bị (USB token) và thử lại.",
+    "SIGN007": "Mã PIN của thiết bị ký số không đúng.",
+    "SIGN008": "Thiết bị ký số đã bị khóa do nhập sai mã PIN nhiều lần; hãy liên hệ nhà cung cấp chứng thư số.",
+    "SIGN009": "Trên thiết bị ký số không có chứng thư “{label}” kèm khóa bí mật.",
+    "SIGN010": "Chứng thư số của “{subject}” đã hết hạn hoặc chưa có hiệu lực (hiệu lực từ {valid_from} đến {valid_to}).",
+    "SIGN011": "Không ký được báo cáo ({reason}); báo cáo chưa bị thay đổi.",
+    # --- workflow -------------------------------------------------------------
+    "FLOW001": "Báo cáo còn {errors} lỗi; hãy sửa hết lỗi trước khi chuyển sang “Đã kiểm tra”.",
+    "FLOW002": "Báo cáo có {warnings} cảnh báo; hãy xem và xác nhận đã xem các cảnh báo trước khi chuyển sang “Đã kiểm tra”.",
+    "FLOW003": "Báo cáo đang ở trạng thái “{status}”; thao tác này cần trạng thái “{needed}”.",
+    "FLOW004": "Hãy ghi lý do mở khóa (ít nhất {minimum} ký tự); lý do được lưu vào nhật ký.",
+    "FLOW005": "Báo cáo đã chuyển sang “{status}”.",
+    "FLOW006": "Đã mở khóa báo cáo; chữ ký cũ bị hủy, báo cáo sửa tiếp thành phiên bản {version}.",
+    # --- packages ---------------------------------------------------------------
+    "PKG001": "Đã ký báo cáo và tạo gói nộp “{file}” ({size} KB).",
+    "PKG002": "Không đọc được gói “{file}”: {reason}.",
+    "PKG003": "Gói “{file}” bị từ chối: {reason}.",
+    "PKG004": "Gói hợp lệ: {unit}, {period}, phiên bản {version}, ký bởi {signer} lúc {signed_at}.",
+    "PKG005": "Tệp “{member}” trong gói đã bị thay đổi sau khi ký (mã băm không khớp).",
+    "PKG006": "Chữ ký số trên “{member}” không hợp lệ ({reason}).",
+    "PKG007": "Chứng thư số của người ký không thuộc danh sách gốc tin cậy: {note}.",
+    "PKG008": "Chứng thư số không còn hiệu lực vào thời điểm ký ({signed_at}).",
+    "PKG009": "Dữ liệu “data.json” không hợp lệ: {reason}",
+    "PKG010": "Báo cáo trong gói có {errors} lỗi, {warnings} cảnh báo theo bộ biểu mẫu.",
+    # --- consolidation ------------------------------------------------------------
+    "CONS001": "Báo cáo số {report} không có biểu nào tổng hợp từ báo cáo của đơn vị cấp dưới.",
+    "CONS002": "Gói của {unit} không thuộc đơn vị trực thuộc {parent}.",
+    "CONS003": "Gói của {unit} là báo cáo {period}, không phải kỳ {expected}.",
+    "CONS004": "Đã tổng hợp {units} đơn vị vào báo cáo số {report}: {filled} ô được điền.",
     # --- cli --------------------------------------------------------------
     "CLI001": "Cửa sổ ứng dụng mở bằng lệnh “cchc-desktop”; “cchc --help” liệt kê các lệnh dòng lệnh.",
     "CLI002": "Đã tạo dữ liệu mẫu trong “{path}”: {reports} báo cáo.",

@@ -18,7 +18,7 @@ from desktop import ops
 from desktop.clipboard import parse_tsv, to_tsv
 from desktop.export.annex import HeaderCell, header_grid
 from desktop.messages import CchcError
-from desktop.rules.engine import Finding, ReportData, validate
+from desktop.rules.engine import Finding, ReportData, count, validate
 from desktop.schema.layout import Row
 from desktop.schema.model import Column, Form
 from desktop.values import format_value
@@ -379,12 +379,6 @@ class ReportSession:
 
 
 # --- the navigator ----------------------------------------------------------------------
-
-
-def count(findings: list[Finding]) -> tuple[int, int]:
-    """(errors, warnings) among ``findings``."""
-    errors = sum(1 for f in findings if f.severity == "error")
-    return errors, len(findings) - errors
 
 
 @dataclass

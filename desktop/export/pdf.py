@@ -115,6 +115,24 @@ class _Rule(Flowable):
         self.canv.line(start, 1, start + self.length, 1)
 
 
+class _SignatureSpot(Flowable):
+    """The space between the signer's title and name; records where it lands so that a
+    digital signature's visible stamp can be put there (``marks["signature"]``)."""
+
+    def __init__(self, height: float, marks: dict | None) -> None:
+        super().__init__()
+        self.height, self.marks = height, marks
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        return available_width, self.height
+
+    def draw(self):
+        if self.marks is not None:
+            x, y = self.canv.absolutePosition(0, 0)
+            self.marks["signature"] = (self.canv.getPageNumber() - 1, x, y, x + self.width, y + self.height)
+
+
 class _PartStart(Flowable):
     """Marks the first page of a part (the report, an annex): page numbers restart there."""
 
@@ -125,7 +143,7 @@ class _PartStart(Flowable):
         self.canv._doctemplate.part_start = self.canv.getPageNumber()
 
 
-def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles) -> list:
+def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles, marks: dict | None = None) -> list:
     left = []
     if head.parent_body:
         left.append(_p(head.parent_body, styles["body_top"]))
@@ -153,7 +171,7 @@ def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles
     for i, line in enumerate(head.recipients):
         recipients.append(_p(f"- {line}{'.' if i == len(head.recipients) - 1 else ';'}", styles["recipients"]))
     signer = [_p(line, styles["signer"]) for line in head.signer_lines]
-    signer += [Spacer(1, 25 * MM), _p(head.signer_name, styles["signer"])]
+    signer += [_SignatureSpot(25 * MM, marks), _p(head.signer_name, styles["signer"])]
     bottom = Table([[recipients, signer]], colWidths=[width * 0.45, width * 0.55])
     bottom.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FAMILY), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
@@ -255,7 +273,9 @@ def _annex_table(annex: Annex, width: float, styles):
     return table
 
 
-def render_pdf(data: ReportData) -> bytes:
+def render_pdf(data: ReportData, marks: dict | None = None) -> bytes:
+    """The report (first page, then each annex) as PDF bytes. ``marks``, when given, receives
+    ``"signature"``: (page index, x1, y1, x2, y2) of the signature space, in points."""
     register_fonts()
     styles = _styles()
     annexes = build_annexes(data)
@@ -284,7 +304,7 @@ def render_pdf(data: ReportData) -> bytes:
         invariant=True, lang="vi-VN", initialFontName=FAMILY,
     )
     story = [_PartStart()]
-    story += _head_flowables(head, annexes, frame("portrait")._width, styles)
+    story += _head_flowables(head, annexes, frame("portrait")._width, styles, marks)
     for annex in annexes:
         width = frame(annex.orientation)._width
         story += [NextPageTemplate(annex.orientation), PageBreak(), _PartStart()]

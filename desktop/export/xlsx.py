@@ -15,6 +15,7 @@ differs from the exported layout is refused, naming the sheet and cell.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import zipfile
 from decimal import Decimal, InvalidOperation
@@ -161,7 +162,18 @@ def _meta(data: ReportData) -> list[tuple[str, object]]:
 
 
 def write_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> Path:
-    data = report_data(store, catalog, report_id)
+    book = build_workbook(report_data(store, catalog, report_id))
+    return write_atomically(path, book.save)
+
+
+def render_xlsx(data: ReportData) -> bytes:
+    """The workbook as bytes (for a signed package)."""
+    out = io.BytesIO()
+    build_workbook(data).save(out)
+    return out.getvalue()
+
+
+def build_workbook(data: ReportData) -> Workbook:
     annexes = build_annexes(data)
     plans = {annex.form.code: SheetPlan(annex) for annex in annexes}
     book = Workbook()
@@ -178,7 +190,7 @@ def write_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> Path:
     book.calculation = CalcProperties(fullCalcOnLoad=True)
     book.properties.title = data.report.get("subject") or "Báo cáo CCHC"
     book.properties.creator = f"CCHC Desktop {__version__}"
-    return write_atomically(path, book.save)
+    return book
 
 
 def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> None:

@@ -308,6 +308,12 @@ def validate(data: ReportData) -> list[Finding]:
     return findings
 
 
+def count(findings: list[Finding]) -> tuple[int, int]:
+    """(errors, warnings) among ``findings``."""
+    errors = sum(1 for f in findings if f.severity == "error")
+    return errors, len(findings) - errors
+
+
 def validate_report(store, catalog: Catalog, report_id: int) -> list[Finding]:
     return validate(ReportData(store, catalog, report_id))
 
