@@ -45,6 +45,16 @@ def user_data_dir() -> Path:
     return Path(platform_user_data_dir(APP_NAME, APP_AUTHOR))
 
 
+def cache_dir() -> Path:
+    """Files the app can always make again (a font prepared for signature stamps)."""
+    override = os.environ.get("CCHC_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, APP_AUTHOR))
+
+
 def default_db_path() -> Path:
     return user_data_dir() / "cchc.db"
 

@@ -26,6 +26,7 @@ import hashlib
 import io
 import json
 import re
+import stat
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ from desktop.export.pdf import render_pdf
 from desktop.export.xlsx import render_xlsx
 from desktop.interchange import dumps, export_report
 from desktop.messages import CchcError
-from desktop.paths import resources_dir
+from desktop.paths import cache_dir, resources_dir
 from desktop.signing.identity import NOT_CA_VERIFIED, Identity, is_self_signed
 from desktop.store.db import STATUS_LABELS
 
@@ -86,13 +87,28 @@ def package_filename(manifest: dict) -> str:
 
 @functools.cache
 def _font_1000_upem(path: Path) -> bytes:
+    """The font scaled to 1000 units per em; scaling takes half a second, so the result is kept in
+    the user's cache folder (keyed by the font's hash) and made again if that copy is missing."""
+    source = path.read_bytes()
+    cached = cache_dir() / f"stamp-font-v2-{hashlib.sha256(source).hexdigest()[:16]}.ttf"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.scaleUpem import scale_upem
 
-    font = TTFont(str(path))
+    font = TTFont(io.BytesIO(source))
     scale_upem(font, 1000)
+    if "FFTM" in font:  # FontForge's timestamps; pyHanko's subsetter warns about it on every stamp
+        del font["FFTM"]
     out = io.BytesIO()
     font.save(out)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(cached, lambda temporary: temporary.write_bytes(out.getvalue()))
+    except CchcError:
+        pass  # a read-only profile: scale again next time
     return out.getvalue()
 
 
@@ -202,7 +218,7 @@ def build_package(store, catalog, report_id: int, identity: Identity, *,
         for name, content in [(MANIFEST, manifest_bytes), (MANIFEST_SIGNATURE, signature), *members.items()]:
             info = zipfile.ZipInfo(name, _ZIP_TIME)
             info.compress_type = zipfile.ZIP_STORED if name == PDF else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
+            info.external_attr = (stat.S_IFREG | 0o644) << 16
             archive.writestr(info, content)
     return Signed(out.getvalue(), manifest, package_filename(manifest))
 
