@@ -12,6 +12,7 @@ Loading is idempotent: a report already present is left alone.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from desktop import __version__
@@ -154,3 +155,65 @@ def load_demo(store, catalog: Catalog) -> list[int]:
             if error.code != "STORE012":  # already loaded
                 raise
     return created
+
+
+# --- the communes' signed packages (for consolidation at the district) ----------------------
+
+COMMUNE_SOURCE = "khanhhoa-khanhson-2019.yaml"  # seed 000: Phụ lục VI prints one row per commune
+COMMUNE_FORM_SET = {"id": "khanhhoa-xa", "version": 1}
+DEMO_PASSPHRASE = "demo-khong-dung-that"  # the demo's own certificates; never a real unit's
+# When the demo communes sign: before the 2019 deadline (20/12/2019), but Thành Sơn a few days late.
+DEMO_SIGNED_AT = dt.datetime(2019, 12, 10, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+DEMO_LATE = {"KH.KS.08": dt.datetime(2019, 12, 23, 15, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))}
+
+
+def commune_transcripts() -> list[dict]:
+    """Each Khánh Sơn commune's own report (khanhhoa-xa): its row of the district's Phụ lục VI
+    as seed 000 prints it, which is what the commune sent up."""
+    district = _read(demo_dir() / COMMUNE_SOURCE)
+    transcripts = []
+    for row_id, values in district["forms"]["PL6"].items():
+        if not str(row_id).startswith("unit:"):
+            continue
+        transcripts.append({
+            "unit": row_id.removeprefix("unit:"),
+            "period": district["period"],
+            "form_set": COMMUNE_FORM_SET,
+            "report": {"status": "nhap", "place": district["report"]["place"], "version": 1,
+                       "signer_name": "[Họ và tên người ký]", "signer_title": "CHỦ TỊCH", "signer_mode": "TM",
+                       "subject": "Kết quả giải quyết hồ sơ thủ tục hành chính năm 2019"},
+            "forms": {"KQ": {"tong": values}},
+        })
+    return transcripts
+
+
+def write_commune_packages(catalog: Catalog, folder: Path) -> tuple[list[Path], dict[str, str]]:
+    """Each demo commune's report, checked and signed with a certificate of its own making,
+    as a package in ``folder``. Each commune works in its own scratch store, as it would on its
+    own machine. Returns the packages written and, by unit code, why a commune could not sign:
+    two rows of seed 000's Phụ lục VI do not add up (Ba Cụm Nam, Sơn Bình), and a report with
+    errors cannot pass "Đã kiểm tra", so those two communes have not submitted."""
+    from desktop.signing.identity import create_self_signed, load_p12
+    from desktop.signing.package import sign_report
+    from desktop.store.db import Store
+    from desktop.workflow import mark_checked
+
+    units = unit_tree()
+    folder.mkdir(parents=True, exist_ok=True)
+    written, refused = [], {}
+    for transcript in commune_transcripts():
+        unit = units[transcript["unit"]]
+        document = transcript_document(transcript, units, catalog, COMMUNE_SOURCE)
+        with Store.open(":memory:", daily_backup=False, user="demo") as store:
+            report_id = import_report(store, catalog, document, COMMUNE_SOURCE)
+            try:
+                mark_checked(store, catalog, report_id, acknowledge_warnings=True)
+            except CchcError as error:
+                refused[unit["code"]] = str(error)
+                continue
+            now = DEMO_LATE.get(unit["code"], DEMO_SIGNED_AT)
+            p12 = create_self_signed(unit["code"], unit["name"], DEMO_PASSPHRASE, now=now)
+            with load_p12(p12, DEMO_PASSPHRASE) as identity:
+                signed = sign_report(store, catalog, report_id, identity, folder, now=now)
+        written.append(Path(signed.filename))
+    return written, refused

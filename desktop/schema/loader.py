@@ -30,6 +30,7 @@ from desktop.schema.model import (
     SCOPES,
     SEVERITIES,
     Column,
+    Consolidation,
     Form,
     FormSet,
     RowSpec,
@@ -261,6 +262,25 @@ def _parse_expr(text: str, f: _Fields, field: str, identity: bool = False):
 _ROW_GENERATORS = ("units", "items", "repeat")
 
 
+def _normalise_from(f: "_Fields") -> Consolidation | None:
+    """``from:`` of a ``units`` row: which row of which form of the child units' reports fills it."""
+    data = f.get("from", dict)
+    if data is None:
+        return None
+    g = _Fields(data, f.file, f.problems, f.where, f.line_of("from"))
+    source = Consolidation(form_set=g.get("form_set", required=True, default=""),
+                           form=g.get("form", required=True, default=""),
+                           row=g.get("row", required=True, default=""))
+    columns = g.get("columns", dict, default={})
+    if any(not isinstance(k, str) or not isinstance(v, str) for k, v in columns.items()):
+        g.fail("FORM004", g.line_of("columns"), field="columns", expected="một bảng cột cha: cột con")
+    source.columns = {str(k): str(v) for k, v in columns.items()}
+    g.done()
+    if g.failed:
+        f.failed = True
+    return source
+
+
 def _normalise_row(data, file: str, problems: list[Problem], line: int) -> RowSpec:
     where = ""
     if isinstance(data, LineDict):
@@ -277,6 +297,7 @@ def _normalise_row(data, file: str, problems: list[Problem], line: int) -> RowSp
         spec = RowSpec(kind=kind, line=f.line)
         if kind == "units":
             spec.source = f.get("units", required=True, choices=LEVELS)
+            spec.consolidate = _normalise_from(f)
         elif kind == "items":
             spec.source = f.get("items", required=True)
         else:

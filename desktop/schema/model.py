@@ -47,6 +47,18 @@ class Column:
 
 
 @dataclass
+class Consolidation:
+    """Where a ``units`` row's figures come from at consolidation: the child unit's own report on
+    ``form_set``, that report's ``form`` and ``row``; ``columns`` maps this form's columns to the
+    child's where their ids differ (by default the same ids)."""
+
+    form_set: str
+    form: str
+    row: str
+    columns: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class RowSpec:
     """One entry of a form's ``rows:``: a fixed row or a generator of rows."""
 
@@ -60,6 +72,7 @@ class RowSpec:
     source: str | None = None  # units: unit level; items: list name; repeat: section id
     code_format: str = "{n}"
     ctype: CellType | None = None  # a row of yes/no or text in numeric columns ("Có" in 3B, 13B)
+    consolidate: Consolidation | None = None  # units rows filled from the child units' reports
     line: int = 0
 
 
