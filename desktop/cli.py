@@ -62,6 +62,44 @@ def build_parser() -> argparse.ArgumentParser:
     import_xlsx.add_argument("--report", type=int, required=True)
     import_xlsx.add_argument("file", type=Path)
     commands.add_parser("restore", parents=[common], help="khôi phục tệp dữ liệu từ bản sao lưu tốt gần nhất")
+    demo_packages = commands.add_parser("demo-packages", parents=[common],
+                                        help="ghi các gói đã ký của các xã mẫu (huyện Khánh Sơn) vào một thư mục")
+    demo_packages.add_argument("folder", type=Path)
+
+    check_report = commands.add_parser("check", parents=[common], help="chuyển báo cáo sang “Đã kiểm tra”")
+    check_report.add_argument("--report", type=int, required=True)
+    check_report.add_argument("--acknowledge-warnings", action="store_true", help="đã xem các cảnh báo")
+    sign = commands.add_parser("sign", parents=[common], help="ký báo cáo và tạo gói nộp")
+    sign.add_argument("--report", type=int, required=True)
+    sign.add_argument("-o", "--output", type=Path, required=True, help="tệp gói (.cchc) hoặc thư mục")
+    sign.add_argument("--p12", type=Path, help="chứng thư số dạng tệp .p12/.pfx")
+    sign.add_argument("--passphrase-file", type=Path, help="tệp chứa mật khẩu của tệp .p12 (dòng đầu)")
+    sign.add_argument("--pkcs11-lib", help="thư viện PKCS#11 của thiết bị ký số (USB token)")
+    sign.add_argument("--pin-file", type=Path, help="tệp chứa mã PIN của thiết bị ký số (dòng đầu)")
+    sign.add_argument("--token-label", help="nhãn thiết bị ký số (khi cắm nhiều thiết bị)")
+    sign.add_argument("--key-label", help="nhãn chứng thư trên thiết bị")
+    sign.add_argument("--acknowledge-warnings", action="store_true",
+                      help="đã xem các cảnh báo (khi báo cáo còn ở trạng thái Nháp)")
+    submitted = commands.add_parser("mark-submitted", parents=[common], help="chuyển báo cáo đã ký sang “Đã nộp”")
+    submitted.add_argument("--report", type=int, required=True)
+    unlock = commands.add_parser("unlock", parents=[common], help="mở khóa báo cáo đã ký để sửa (hủy chữ ký)")
+    unlock.add_argument("--report", type=int, required=True)
+    unlock.add_argument("--reason", required=True, help="lý do mở khóa (ghi vào nhật ký)")
+    identity = commands.add_parser("new-certificate", parents=[common],
+                                   help="tạo chứng thư số tự ký cho đơn vị chưa có chứng thư của CA")
+    identity.add_argument("--unit", required=True, help="mã đơn vị")
+    identity.add_argument("--passphrase-file", type=Path, required=True, help="tệp chứa mật khẩu bảo vệ khóa")
+    identity.add_argument("-o", "--output", type=Path, required=True, help="tệp .p12 cần ghi")
+    verify = commands.add_parser("verify", parents=[common], help="kiểm tra một gói đã ký")
+    verify.add_argument("package", type=Path)
+    verify.add_argument("--trust-root", action="append", default=[], type=Path,
+                        help="chứng thư gốc tin cậy (tệp hoặc thư mục; lặp lại được)")
+    verify.add_argument("--require-trust", action="store_true", help="từ chối gói không được CA xác thực")
+    consolidate = commands.add_parser("consolidate", parents=[common],
+                                      help="nhận gói của các đơn vị cấp dưới và tổng hợp vào báo cáo")
+    consolidate.add_argument("--report", type=int, required=True)
+    consolidate.add_argument("packages", nargs="+", type=Path, help="tệp gói hoặc thư mục chứa gói")
+    consolidate.add_argument("--trust-root", action="append", default=[], type=Path)
     return parser
 
 
@@ -218,6 +256,147 @@ def cmd_restore(args) -> int:
     return EXIT_OK
 
 
+def _secret(path: Path) -> str:
+    """The first line of a file holding a passphrase or PIN (which is never printed or kept)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise CchcError("SIGN003", file=path.name, reason=getattr(error, "strerror", None) or "không đọc được") from None
+    return lines[0] if lines else ""
+
+
+def _identity(args):
+    from desktop.signing.identity import open_token, read_p12
+
+    if args.p12:
+        if not args.passphrase_file:
+            raise CchcError("CLI009", option="--passphrase-file", needs="--p12")
+        return read_p12(args.p12, _secret(args.passphrase_file))
+    if args.pkcs11_lib:
+        if not args.pin_file:
+            raise CchcError("CLI009", option="--pin-file", needs="--pkcs11-lib")
+        return open_token(args.pkcs11_lib, _secret(args.pin_file), token_label=args.token_label,
+                          key_label=args.key_label)
+    raise CchcError("CLI010")
+
+
+def _trust_roots(args) -> list[str]:
+    roots = [str(p) for p in getattr(args, "trust_root", [])]
+    if args.db:
+        from desktop.settings import load_settings
+
+        with _store(args) as store:
+            roots += load_settings(store)["signing"]["trusted_roots"]
+    return roots
+
+
+def cmd_check(args) -> int:
+    from desktop.workflow import mark_checked
+
+    with _store(args) as store:
+        mark_checked(store, _catalog(args), args.report, acknowledge_warnings=args.acknowledge_warnings)
+    _out(args, {"report": args.report, "status": "da_kiem_tra"}, msg("FLOW005", status="Đã kiểm tra"))
+    return EXIT_OK
+
+
+def cmd_sign(args) -> int:
+    from desktop.signing.package import sign_report
+    from desktop.workflow import mark_checked
+
+    catalog = _catalog(args)
+    with _store(args) as store, _identity(args) as identity:
+        if store.report(args.report)["status"] == "nhap":
+            mark_checked(store, catalog, args.report, acknowledge_warnings=args.acknowledge_warnings)
+        signed = sign_report(store, catalog, args.report, identity, args.output)
+    size = len(signed.package)
+    _out(args, {"report": args.report, "package": signed.filename, "size": size, "manifest": signed.manifest},
+         msg("PKG001", file=signed.filename, size=max(1, size // 1024)))
+    return EXIT_OK
+
+
+def cmd_mark_submitted(args) -> int:
+    from desktop.workflow import mark_submitted
+
+    with _store(args) as store:
+        mark_submitted(store, args.report)
+    _out(args, {"report": args.report, "status": "da_nop"}, msg("FLOW005", status="Đã nộp"))
+    return EXIT_OK
+
+
+def cmd_unlock(args) -> int:
+    from desktop.workflow import unlock
+
+    with _store(args) as store:
+        version = unlock(store, args.report, args.reason)
+    _out(args, {"report": args.report, "status": "nhap", "version": version}, msg("FLOW006", version=version))
+    return EXIT_OK
+
+
+def cmd_new_certificate(args) -> int:
+    from desktop.export import write_atomically
+    from desktop.signing.identity import create_self_signed
+
+    with _store(args) as store:
+        unit = store.unit(args.unit)
+    data = create_self_signed(unit["code"], unit["name"], _secret(args.passphrase_file))
+    write_atomically(args.output, lambda temporary: temporary.write_bytes(data))
+    _out(args, {"file": str(args.output), "unit": unit["code"]}, msg("CLI011", file=args.output, unit=unit["name"]))
+    return EXIT_OK
+
+
+def cmd_verify(args) -> int:
+    from desktop.signing.verify import verify_file
+
+    verdict = verify_file(args.package, _catalog(args), _load_roots(_trust_roots(args)),
+                          require_trust=args.require_trust)
+    text = verdict.message
+    if verdict.valid:
+        if verdict.signer["note"]:
+            text += f" Chứng thư: {verdict.signer['note']}."
+        text += " " + verdict.findings["message"]
+    _out(args, verdict.to_json(), text)
+    return {"valid": EXIT_OK, "invalid": EXIT_FINDINGS}.get(verdict.status, EXIT_BAD_INPUT)
+
+
+def _load_roots(paths: list[str]):
+    from desktop.signing.verify import load_trust_roots
+
+    return load_trust_roots(paths)
+
+
+def cmd_consolidate(args) -> int:
+    from desktop.consolidate import consolidate
+
+    roots = _trust_roots(args)
+    with _store(args) as store:
+        result = consolidate(store, _catalog(args), args.report, args.packages, root_paths=roots)
+    data = result.to_json()
+    lines = [f"{r.file}: {r.message}" for r in result.received]
+    matrix = result.matrix
+    lines.append("")
+    lines.append("Đơn vị".ljust(28) + "".join(p.ljust(18) for p in matrix["periods"]))
+    for unit in matrix["units"]:
+        lines.append(unit["name"][:27].ljust(28) + "".join(unit["cells"][p]["label"].ljust(18) for p in matrix["periods"]))
+    lines.append("")
+    lines.append(msg("CONS004", units=sum(1 for r in result.received if r.status == "accepted"),
+                     report=args.report, filled=result.filled))
+    lines.append(msg("CLI004", errors=data["errors"], warnings=data["warnings"]))
+    _out(args, data, "\n".join(lines))
+    rejected = any(r.status == "rejected" for r in result.received)
+    return EXIT_FINDINGS if rejected or data["errors"] else EXIT_OK
+
+
+def cmd_demo_packages(args) -> int:
+    from desktop.demo import write_commune_packages
+
+    written, refused = write_commune_packages(_catalog(args), args.folder)
+    data = {"packages": [str(p) for p in written], "not_signed": refused}
+    text = "\n".join([msg("CLI012", count=len(written), folder=args.folder)]
+                     + [f"{code}: {reason}" for code, reason in refused.items()])
+    _out(args, data, text)
+    return EXIT_OK
+
+
 def cmd_open_app(args) -> int:
     """No command: open the app on the user's database, with the demo on first run."""
     from desktop.demo import load_demo
@@ -236,7 +415,10 @@ def cmd_open_app(args) -> int:
 
 COMMANDS = {
     "demo": cmd_demo, "reports": cmd_reports, "validate": cmd_validate, "forms": cmd_forms_check,
-    "export-json": cmd_export_json, "import": cmd_import, "export": cmd_export, "import-xlsx": cmd_import_xlsx, "restore": cmd_restore, None: cmd_open_app,
+    "export-json": cmd_export_json, "import": cmd_import, "export": cmd_export, "import-xlsx": cmd_import_xlsx,
+    "restore": cmd_restore, "demo-packages": cmd_demo_packages, "check": cmd_check, "sign": cmd_sign,
+    "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate,
+    "verify": cmd_verify, "consolidate": cmd_consolidate, None: cmd_open_app,
 }
 
 

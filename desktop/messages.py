@@ -175,6 +175,10 @@ MESSAGES: dict[str, str] = {
     "CLI005": "Tất cả {sets} bộ biểu mẫu ({forms} biểu) đều hợp lệ.",
     "CLI006": "Đã xuất báo cáo số {report} ra “{file}”.",
     "CLI008": "Hãy chọn ít nhất một tệp để xuất: --xlsx TỆP và/hoặc --pdf TỆP.",
+    "CLI009": "Tùy chọn {option} là bắt buộc khi dùng {needs}.",
+    "CLI010": "Hãy chọn cách ký: --p12 TỆP --passphrase-file TỆP, hoặc --pkcs11-lib THƯ_VIỆN --pin-file TỆP.",
+    "CLI011": "Đã tạo chứng thư số tự ký cho {unit} trong “{file}” (không được CA xác thực).",
+    "CLI012": "Đã ghi {count} gói đã ký vào “{folder}”.",
     "CLI007": "Lỗi không mong đợi: {reason}. Chi tiết đã ghi vào “{log}”.",
 }
 

@@ -26,6 +26,9 @@ DEFAULTS: dict = {
     "period_rules": {**DEFAULT_RULES, "warn_days": WARN_DAYS},
     # where exports and evidence files are looked for first ("" = the user's documents)
     "folders": {"export": "", "evidence": ""},
+    # digital signatures: the .p12 file or the USB token's PKCS#11 library (never a passphrase or PIN),
+    # and the root certificates a district trusts when it verifies packages (files or folders)
+    "signing": {"p12_file": "", "pkcs11_library": "", "token_label": "", "key_label": "", "trusted_roots": []},
 }
 
 

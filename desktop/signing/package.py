@@ -213,14 +213,25 @@ def build_package(store, catalog, report_id: int, identity: Identity, *,
         signature = sign_detached(manifest_bytes, identity, now)
     except Exception as error:
         raise CchcError("SIGN011", reason=type(error).__name__) from None
+    package = archive_bytes([(MANIFEST, manifest_bytes), (MANIFEST_SIGNATURE, signature), *members.items()])
+    return Signed(package, manifest, package_filename(manifest))
+
+
+def archive_bytes(entries: list[tuple[str, bytes]]) -> bytes:
+    """The package's ZIP in its one canonical layout: members stored uncompressed in manifest order,
+    fixed times and permissions, no comments or extra fields. The same members always give the
+    same bytes on any machine (no compressor version in play), so a verifier can rebuild the
+    archive and catch a changed byte even where no hash reaches (a header's time, a comment).
+    Storing costs little: the PDF and the workbook are compressed already."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, content in [(MANIFEST, manifest_bytes), (MANIFEST_SIGNATURE, signature), *members.items()]:
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, content in entries:
             info = zipfile.ZipInfo(name, _ZIP_TIME)
-            info.compress_type = zipfile.ZIP_STORED if name == PDF else zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED
             info.external_attr = (stat.S_IFREG | 0o644) << 16
+            info.create_system = 3  # Unix, whatever machine writes it
             archive.writestr(info, content)
-    return Signed(out.getvalue(), manifest, package_filename(manifest))
+    return out.getvalue()
 
 
 def sign_report(store, catalog, report_id: int, identity: Identity, out: Path, *,

@@ -21,6 +21,7 @@ import logging
 import stat
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from desktop.messages import CchcError, msg
 from desktop.rules.engine import count, validate_report
 from desktop.signing.identity import NOT_CA_VERIFIED, common_name, is_self_signed
 from desktop.signing.package import (ATTACHMENTS, DATA, FORMAT, FORMAT_VERSION, MANIFEST, MANIFEST_SIGNATURE,
-                                     PDF, WORKBOOK)
+                                     PDF, WORKBOOK, archive_bytes)
 
 MAX_PACKAGE_BYTES = 256 * 1024 * 1024
 MAX_MEMBERS = 500
@@ -141,8 +142,11 @@ def read_archive(data: bytes) -> dict[str, bytes]:
                 raise Rejected("tổng dung lượng giải nén quá lớn")
         members = {}
         for info in infos:
-            with archive.open(info) as stream:
-                content = stream.read(info.file_size + 1)
+            try:
+                with archive.open(info) as stream:
+                    content = stream.read(info.file_size + 1)
+            except (zipfile.BadZipFile, zlib.error, EOFError, ValueError):  # CRC, header, stream damaged
+                raise Rejected("nội dung tệp đã bị thay đổi hoặc hỏng", info.filename) from None
             if len(content) != info.file_size:  # a directory that lies about sizes
                 raise Rejected("kích thước tệp không khớp với mục lục của gói", info.filename)
             members[info.filename] = content
@@ -284,6 +288,28 @@ def _check_pdf(pdf: bytes, signer: dict, roots) -> dict:
             "signed_at": status.signer_reported_dt.astimezone().isoformat() if status.signer_reported_dt else None}
 
 
+def _check_layout(data: bytes, raw: bytes, members: dict[str, bytes], manifest: dict) -> None:
+    """Every byte outside the members' contents (headers, directory, comments) must be the
+    canonical layout's: the hashes cover the contents, this covers the rest."""
+    order = [MANIFEST, MANIFEST_SIGNATURE] + [entry["path"] for entry in manifest["files"]]
+    expected = archive_bytes([(name, members[name]) for name in order])
+    if expected == data:
+        return
+    at = next((i for i, (a, b) in enumerate(zip(expected, data)) if a != b), min(len(expected), len(data)))
+    with zipfile.ZipFile(io.BytesIO(expected)) as archive:
+        starts = sorted((info.header_offset, info.filename) for info in archive.infolist())
+    member = next((name for offset, name in reversed(starts) if offset <= at), None)
+    if at >= archive_directory_start(expected):
+        member = None
+    raise Rejected("cấu trúc gói đã bị thay đổi sau khi ký" + ("" if member else " (mục lục của gói)"), member)
+
+
+def archive_directory_start(archive: bytes) -> int:
+    """Where a ZIP's central directory begins (from its end record)."""
+    end = archive.rfind(b"PK\x05\x06")
+    return int.from_bytes(archive[end + 16:end + 20], "little") if end >= 0 else len(archive)
+
+
 # --- the whole check -------------------------------------------------------------------
 
 
@@ -329,6 +355,7 @@ def verify_bytes(data: bytes, name: str, catalog, roots=(), *, require_trust: bo
             content = members[entry["path"]]
             if hashlib.sha256(content).hexdigest() != entry["sha256"] or entry.get("size", len(content)) != len(content):
                 raise Rejected(msg("PKG005", member=entry["path"]), entry["path"])
+        _check_layout(data, raw, members, manifest)
         if not verdict.signer["in_force_when_signed"]:
             raise Rejected(msg("PKG008", signed_at=shown_time(verdict.signer["signed_at"])), MANIFEST_SIGNATURE)
         if require_trust and not verdict.signer["ca_verified"]:
