@@ -243,6 +243,11 @@ def sign_report(store, catalog, report_id: int, identity: Identity, out: Path, *
         raise CchcError("FLOW003", status=STATUS_LABELS[report["status"]], needed=STATUS_LABELS["da_kiem_tra"])
     signed = build_package(store, catalog, report_id, identity, now=now)
     out = Path(out)
+    if not out.exists() and out.suffix.lower() != EXTENSION:  # a folder still to be made
+        try:
+            out.mkdir(parents=True)
+        except OSError as error:
+            raise CchcError("EXPORT001", file=out, reason=error.strerror or str(error)) from None
     target = out / signed.filename if out.is_dir() else out
     write_atomically(target, lambda temporary: temporary.write_bytes(signed.package))
     store.add_signature(report_id, signed_at=signed.manifest["created_at"], signer=identity.subject,
