@@ -189,8 +189,8 @@ def open_token(library: str | Path, pin: str, *, token_label: str | None = None,
         raise CchcError("SIGN007") from None
     except pkcs11.exceptions.PinLocked:
         raise CchcError("SIGN008") from None
-    except (pkcs11.PKCS11Error, OSError, RuntimeError, IndexError) as error:
-        raise CchcError("SIGN006", library=library, reason=type(error).__name__) from None
+    except Exception as error:  # python-pkcs11's and pyHanko's errors, a library that fails to load
+        raise CchcError("SIGN006", library=library, reason=str(error)[:160] or type(error).__name__) from None
     try:
         certificates = []
         for obj in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}):
