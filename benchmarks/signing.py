@@ -1,0 +1,139 @@
+"""Signing, verifying and consolidating benchmarks.
+
+    .venv/bin/python benchmarks/signing.py [--communes 1000] [--rounds 5] [--workers 2]
+
+Prints a Markdown table (paste it into docs/BENCHMARKS.md) and exits 1 if a figure
+misses its target.  Targets (issue 6):
+- signing one report (package built: data.json, Excel, PDF signed PAdES, manifest CMS): < 1 s,
+  measured on the largest demo report and on a commune's report;
+- verifying and consolidating 1,000 commune packages on 2 cores: < 60 s.
+The benchmark first generates the packages: a district with ``--communes`` communes, each with
+its own key and certificate and its own figures (khanhhoa-xa form), checked and signed as a
+commune would; generation is not part of the measured time.  It then projects the time for
+all ~10,600 communes of Vietnam (linear: each package is verified on its own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from core import print_table, timed  # benchmarks/core.py: one way of timing and reporting
+
+from desktop import ops
+from desktop.consolidate import consolidate
+from desktop.demo import DEMO_PASSPHRASE, load_demo
+from desktop.interchange import import_report
+from desktop.paths import forms_dir
+from desktop.periods import Period
+from desktop.schema.loader import load_catalog
+from desktop.signing.identity import create_self_signed, load_p12
+from desktop.signing.package import build_package, sign_report
+from desktop.store.db import Store
+from desktop.workflow import mark_checked
+
+TARGETS = {"sign_large": 1.0, "sign_commune": 1.0, "consolidate": 60.0}
+VIETNAM_COMMUNES = 10_600
+DISTRICT = "BM"
+
+
+def _commune_document(n: int) -> dict:
+    """A commune's consistent figures (khanhhoa-xa): received = carried over + new, and so on."""
+    rng = random.Random(n)
+    carried, new = rng.randint(0, 40), rng.randint(200, 2000)
+    total = carried + new
+    refused, cancelled, pending = rng.randint(0, 10), rng.randint(0, 10), rng.randint(0, 30)
+    agreed = total - refused - cancelled - pending
+    late = rng.randint(0, 5)
+    in_time = rng.randint(0, agreed - late)
+    row = {"tong_so": total, "ky_truoc": carried, "nhan_trong_ky": new, "dong_y": agreed,
+           "dong_y_som": agreed - in_time - late, "dong_y_dung": in_time, "dong_y_tre": late,
+           "tu_choi": refused, "tu_choi_dung": refused, "dang_giai_quyet": pending, "trong_han": pending,
+           "huy": cancelled}
+    return {
+        "format": "cchc-report", "format_version": 1, "app_version": "bench",
+        "unit": {"code": f"{DISTRICT}.{n:04d}", "name": f"Xã Thử {n}", "level": "xa",
+                 "parent": {"code": DISTRICT, "name": "Huyện Thử", "level": "huyen"}},
+        "child_units": [], "period": {"type": "nam", "year": 2019, "number": None, "year_from": None},
+        "form_set": {"id": "khanhhoa-xa", "version": 1},
+        "report": {"status": "nhap", "version": 1, "signer_name": "[Họ và tên]", "signer_title": "CHỦ TỊCH"},
+        "forms": {"KQ": {"rows": {}, "cells": {"tong": row}}}, "attachments": [],
+    }
+
+
+def _make_package(job: tuple[int, str]) -> None:
+    n, folder = job
+    catalog = _make_package.catalog if hasattr(_make_package, "catalog") else load_catalog(forms_dir())
+    _make_package.catalog = catalog
+    signed_at = dt.datetime(2019, 12, 10, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    with Store.open(":memory:", daily_backup=False, user="bench") as store:
+        report = import_report(store, catalog, _commune_document(n))
+        mark_checked(store, catalog, report)
+        p12 = create_self_signed(f"{DISTRICT}.{n:04d}", f"Xã Thử {n}", DEMO_PASSPHRASE, now=signed_at)
+        with load_p12(p12, DEMO_PASSPHRASE) as identity:
+            sign_report(store, catalog, report, identity, Path(folder), now=signed_at)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--communes", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    rows = []
+    catalog = load_catalog(forms_dir())
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        p12 = create_self_signed("KS", "Ủy ban nhân dân huyện Thử", DEMO_PASSPHRASE)
+        with Store.open(folder / "demo.db") as store, load_p12(p12, DEMO_PASSPHRASE) as identity:
+            load_demo(store, catalog)
+            sizes = {r["id"]: sum(len(c) for rows_ in store.cells(r["id"]).values() for c in rows_.values())
+                     for r in store.reports()}
+            largest = max(sizes, key=sizes.get)
+            build_package(store, catalog, largest, identity)  # fonts registered, stamp font cached: as in the app
+            samples = timed(lambda: build_package(store, catalog, largest, identity), args.rounds)
+            unit = store.unit(store.report(largest)["unit_code"])["name"]
+            rows.append(("sign_large", f"Ký báo cáo lớn nhất ({unit}, {sizes[largest]} ô) thành gói",
+                         statistics.median(samples)))
+            commune = import_report(store, catalog, _commune_document(1))
+            samples = timed(lambda: build_package(store, catalog, commune, identity), args.rounds)
+            rows.append(("sign_commune", "Ký báo cáo của một xã thành gói", statistics.median(samples)))
+
+        packages = folder / "goi"
+        packages.mkdir()
+        start = time.perf_counter()
+        with ProcessPoolExecutor(args.workers) as pool:
+            list(pool.map(_make_package, [(n, str(packages)) for n in range(1, args.communes + 1)], chunksize=8))
+        generated = time.perf_counter() - start
+        size = sum(p.stat().st_size for p in packages.iterdir())
+        print(f"Đã tạo {args.communes} gói ({size / 1024 / 1024:.1f} MB) trong {generated:.0f} s "
+              "(không tính vào phép đo).\n")
+
+        with Store.open(folder / "huyen.db") as store:
+            store.add_unit(DISTRICT, "Huyện Thử", "huyen")
+            for n in range(1, args.communes + 1):
+                store.add_unit(f"{DISTRICT}.{n:04d}", f"Xã Thử {n}", "xa", DISTRICT, n)
+            report, _ = ops.create_report(store, catalog, DISTRICT, Period("nam", 2019), "khanhhoa-huyen", 1)
+            start = time.perf_counter()
+            result = consolidate(store, catalog, report, [packages], workers=args.workers)
+            seconds = time.perf_counter() - start
+            accepted = sum(1 for r in result.received if r.status == "accepted")
+            assert accepted == args.communes, [r.message for r in result.received if r.status != "accepted"][:3]
+            assert result.filled > 0
+        rows.append(("consolidate", f"Kiểm tra và tổng hợp {args.communes} gói của các xã ({args.workers} tiến trình)",
+                     seconds))
+        projected = seconds / args.communes * VIETNAM_COMMUNES
+        rows.append(("projection", f"Ước tính cho {VIETNAM_COMMUNES:,} xã của cả nước (tuyến tính)".replace(",", "."),
+                     projected))
+    return print_table(rows, TARGETS)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
