@@ -159,6 +159,15 @@ class ReportSession:
     def locked(self) -> bool:
         return self.report["status"] in LOCKED_STATUSES
 
+    @property
+    def consolidates(self) -> bool:
+        """Whether some form of this report is filled from child units' packages (``from:`` rows)."""
+        def any_from(specs) -> bool:
+            return any((spec.kind == "units" and spec.consolidate is not None) or any_from(spec.children)
+                       for spec in specs)
+
+        return any(any_from(form.rows) for form in self.forms)
+
     def grid(self, code: str) -> FormGrid:
         if code not in self._grids:
             if self.data.form_set is None or code not in self.data.form_set.forms:

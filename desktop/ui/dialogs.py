@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QDate, QEventLoop, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressDialog,
                                QSpinBox, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
@@ -29,27 +29,42 @@ PERIOD_NAMES = {"quy": "Quý", "6thang": "6 tháng", "9thang": "9 tháng", "nam"
 
 class _Worker(QObject):
     finished = Signal(object)
+    progressed = Signal(int, int)
 
-    def __init__(self, work) -> None:
+    def __init__(self, work, with_progress: bool = False) -> None:
         super().__init__()
-        self.work = work
+        self.work, self.with_progress = work, with_progress
 
     def run(self) -> None:
         try:
-            self.finished.emit(self.work())
+            self.finished.emit(self.work(self.progressed.emit) if self.with_progress else self.work())
         except Exception as error:  # handed back to the window's thread, shown there
             self.finished.emit(error)
 
 
-def run_in_background(window, title: str, work):
+class _ProgressBar(QObject):
+    def __init__(self, dialog: QProgressDialog) -> None:
+        super().__init__(dialog)
+        self.dialog = dialog
+
+    @Slot(int, int)
+    def show_step(self, done: int, total: int) -> None:
+        self.dialog.setMaximum(total)
+        self.dialog.setValue(done)
+
+
+def run_in_background(window, title: str, work, *, with_progress: bool = False):
     """Run ``work`` on a worker thread behind a progress dialog; returns its result or exception.
+    With ``with_progress``, ``work(report)`` calls ``report(done, total)`` to move the bar.
 
     The window stays painted (a local event loop runs) but takes no input: the dialog is modal."""
     progress = QProgressDialog(title, None, 0, 0, window)
     progress.setWindowTitle("CCHC Desktop")
     progress.setWindowModality(Qt.WindowModal)
     progress.setMinimumDuration(300)
-    thread, worker, loop = QThread(), _Worker(work), QEventLoop()
+    thread, worker, loop = QThread(), _Worker(work, with_progress), QEventLoop()
+    bar = _ProgressBar(progress)  # lives in this thread: the worker's reports arrive queued
+    worker.progressed.connect(bar.show_step)
     worker.moveToThread(thread)
     outcome = []
     worker.finished.connect(outcome.append)

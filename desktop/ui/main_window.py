@@ -210,6 +210,20 @@ class MainWindow(QMainWindow):
         self.check_action = self._action("&Kiểm tra báo cáo", self.check_report, QKeySequence("F9"), check)
         check.addAction(self.findings_dock.toggleViewAction())
 
+        from desktop.ui import submission
+
+        submit = bar.addMenu("&Nộp báo cáo")
+        self.checked_action = self._action("Chuyển sang “Đã &kiểm tra”", lambda: submission.mark_checked(self),
+                                           None, submit)
+        self.sign_action = self._action("&Ký số và tạo gói nộp…", lambda: submission.sign_report(self), None, submit)
+        self.submitted_action = self._action("Đánh dấu “Đã &nộp”", lambda: submission.mark_submitted(self), None,
+                                             submit)
+        self.unlock_action = self._action("&Mở khóa để sửa…", lambda: submission.unlock_report(self), None, submit)
+        submit.addSeparator()
+        self.consolidate_action = self._action("&Tổng hợp từ gói của đơn vị cấp dưới…",
+                                               lambda: submission.consolidate_packages(self), None, submit)
+        self._action("Kiểm tra &một gói nộp…", lambda: submission.verify_package(self), None, submit)
+
         tools = bar.addMenu("&Công cụ")
         self.settings_action = self._action("&Thiết lập…", lambda: dialogs.edit_settings(self), None, tools)
 
@@ -231,6 +245,12 @@ class MainWindow(QMainWindow):
         for action in (self.paste_action, self.clear_action, self.add_row_action, self.delete_row_action,
                        self.row_up_action, self.row_down_action, self.attach_action):
             action.setEnabled(editable)
+        status = self.store.report(self.session.report_id)["status"] if has_report else None
+        self.checked_action.setEnabled(status == "nhap")
+        self.sign_action.setEnabled(status in ("nhap", "da_kiem_tra"))
+        self.submitted_action.setEnabled(status == "da_ky")
+        self.unlock_action.setEnabled(status in ("da_ky", "da_nop"))
+        self.consolidate_action.setEnabled(has_report and self.session.consolidates)
         self.undo_action.setEnabled(has_report and self.session.can_undo)
         self.redo_action.setEnabled(has_report and self.session.can_redo)
 

@@ -48,9 +48,10 @@ def render(folder: Path) -> list[Path]:
         target = folder / name
         window.grab().save(str(target))
         written.append(target)
-    from desktop.ui import dialogs
+    from desktop.ui import dialogs, submission
 
-    for name, make in (("bao-cao-moi.png", dialogs.NewReportDialog), ("thiet-lap.png", dialogs.SettingsDialog)):
+    for name, make in (("bao-cao-moi.png", dialogs.NewReportDialog), ("thiet-lap.png", dialogs.SettingsDialog),
+                       ("ky-so.png", submission.SignDialog)):
         dialog = make(window)
         dialog.show()
         _settle(app)
@@ -58,6 +59,19 @@ def render(folder: Path) -> list[Path]:
         dialog.grab().save(str(target))
         dialog.close()
         written.append(target)
+    # the district receives its communes' signed packages (the demo communes of Khánh Sơn)
+    from desktop.demo import write_commune_packages
+
+    packages, _ = write_commune_packages(window.catalog, db.parent / "goi")
+    window.open_report(1, "PL6")
+    submission.consolidate_packages(window, [str(p) for p in packages], show=False)
+    dialog = window.consolidation_dialog
+    dialog.show()
+    _settle(app)
+    target = folder / "tong-hop-goi.png"
+    dialog.grab().save(str(target))
+    dialog.close()
+    written.append(target)
     window.store.close()
     window.close()
     window.deleteLater()

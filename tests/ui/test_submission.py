@@ -1,0 +1,96 @@
+"""The way up in the window: status, signing, unlocking, receiving the communes' packages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from desktop.demo import commune_transcripts, transcript_document, unit_tree
+from desktop.interchange import import_report
+from desktop.ui import submission
+
+
+def _commune_report(window) -> int:
+    transcript = next(t for t in commune_transcripts() if t["unit"] == "KH.KS.02")
+    document = transcript_document(transcript, unit_tree(), window.catalog, "x")
+    report = import_report(window.store, window.catalog, document)
+    window.refresh_navigator()
+    window.open_report(report)
+    return report
+
+
+def test_check_sign_lock_and_unlock(demo_window, qtbot, tmp_path, no_dialogs):
+    window = demo_window
+    report = _commune_report(window)
+    assert window.checked_action.isEnabled() and not window.unlock_action.isEnabled()
+    assert submission.mark_checked(window)
+    assert window.store.report(report)["status"] == "da_kiem_tra"
+
+    choice = submission.SignChoice("new", tmp_path / "goi", secret="mat-khau-cua-xa",
+                                   new_file=str(tmp_path / "xa.p12"))
+    package = submission.sign_report(window, choice)
+    assert package is not None and package.exists() and package.suffix == ".cchc"
+    assert choice.secret == ""  # dropped once used
+    assert window.store.report(report)["status"] == "da_ky"
+    assert window.session.locked and not window.paste_action.isEnabled()
+    assert window.unlock_action.isEnabled() and window.submitted_action.isEnabled()
+    # typing into a signed report is refused with the message, and nothing changes
+    window.view.setCurrentIndex(window.model.index(0, 3))
+    before = window.store.cells(report)
+    qtbot.keyClicks(window.view, "7")
+    qtbot.keyClick(window.view, Qt.Key_Return)
+    assert window.store.cells(report) == before
+    # the certificate file is remembered for next time, the passphrase is not
+    signing = window.store.get_setting("signing")
+    assert signing["p12_file"] == str(tmp_path / "xa.p12")
+    assert "mat-khau-cua-xa" not in str(window.store.conn.execute("SELECT * FROM settings").fetchall())
+
+    assert not submission.unlock_report(window, reason="sửa")  # too short: refused
+    assert window.store.report(report)["status"] == "da_ky"
+    assert submission.unlock_report(window, reason="Sửa số hồ sơ mới nhận theo sổ theo dõi")
+    after = window.store.report(report)
+    assert (after["status"], after["version"]) == ("nhap", 2)
+    assert not window.session.locked and window.paste_action.isEnabled()
+
+
+def test_a_wrong_passphrase_is_said_and_nothing_is_signed(demo_window, tmp_path, no_dialogs):
+    window = demo_window
+    report = _commune_report(window)
+    assert submission.mark_checked(window)
+    submission.sign_report(window, submission.SignChoice("new", tmp_path, secret="a1b2c3d4e5",
+                                                         new_file=str(tmp_path / "xa.p12")))
+    assert submission.unlock_report(window, reason="Ký lại bằng tệp chứng thư của xã")
+    assert submission.mark_checked(window)
+    no_dialogs.clear()
+    assert submission.sign_report(window, submission.SignChoice("p12", tmp_path / "goi2",
+                                                                p12_file=str(tmp_path / "xa.p12"),
+                                                                secret="sai-mat-khau")) is None
+    assert no_dialogs and "mật khẩu không đúng" in no_dialogs[-1][1]
+    assert window.store.report(report)["status"] == "da_kiem_tra"
+    assert not (tmp_path / "goi2").exists() or not list((tmp_path / "goi2").iterdir())
+
+
+def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
+    from desktop.demo import write_commune_packages
+
+    window = demo_window
+    written, _ = write_commune_packages(window.catalog, tmp_path / "goi")
+    district = next(r["id"] for r in window.store.reports() if r["unit_code"] == "KH.KS")
+    window.open_report(district, "PL6")
+    assert window.consolidate_action.isEnabled()
+    (tmp_path / "goi" / "rac.cchc").write_bytes(b"khong phai goi")
+    result = submission.consolidate_packages(window, [str(p) for p in written] + [str(tmp_path / "goi" / "rac.cchc")],
+                                             show=False)
+    dialog = window.consolidation_dialog
+    states = [dialog.matrix.item(r, 1).text() for r in range(dialog.matrix.rowCount())]
+    assert states.count("Chưa nộp") == 2 and sum(s.startswith("Đã nộp") for s in states) == 5
+    assert any(s.startswith("Nộp trễ hạn") for s in states)
+    assert dialog.received.rowCount() == 7
+    assert "Từ chối" in dialog.received.item(6, 1).text()
+    # the six rows hold what was printed already; the total row is now the sum of its communes,
+    # where seed 000 printed 7.814 files received for the communes' 8.990
+    assert result.filled == 3
+    assert window.store.cells(district)["PL6"]["tong"]["nhan_trong_ky"] == "8990"
+    dialog.show()
+    dialog.grab().save(str(Path(tmp_path) / "tong-hop.png"))
