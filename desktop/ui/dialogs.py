@@ -79,6 +79,20 @@ def run_in_background(window, title: str, work, *, with_progress: bool = False):
     return outcome[0] if outcome else None
 
 
+def shown_outcome(window, outcome) -> bool:
+    """What came back from ``run_in_background``: True when it succeeded; a refusal or an
+    unexpected error is shown (never a traceback)."""
+    if isinstance(outcome, CchcError):
+        window.say(str(outcome), warning=True)
+        return False
+    if isinstance(outcome, Exception):
+        from desktop.ui.errors import report_unexpected
+
+        report_unexpected(window, outcome)
+        return False
+    return True
+
+
 # --- new report ----------------------------------------------------------------------------
 
 
@@ -352,13 +366,7 @@ def export_report(window, kind: str, path: str | None = None) -> Path | None:
         return write_pdf(window.store, window.catalog, report_id, target)
 
     outcome = run_in_background(window, "Đang xuất báo cáo…", work)
-    if isinstance(outcome, CchcError):
-        window.say(str(outcome), warning=True)
-        return None
-    if isinstance(outcome, Exception):
-        from desktop.ui.errors import report_unexpected
-
-        report_unexpected(window, outcome)
+    if not shown_outcome(window, outcome):
         return None
     window.say(msg("CLI006", report=report_id, file=target))
     return target

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFileDia
 from desktop.messages import CchcError, msg
 from desktop.settings import load_settings, save_settings
 from desktop.signing.identity import NOT_CA_VERIFIED
-from desktop.ui.dialogs import run_in_background
+from desktop.ui.dialogs import run_in_background, shown_outcome
 
 STATE_COLOURS = {"submitted": "#d8f0d8", "late": "#fde9c8", "missing": "#eeeeee", "rejected": "#f6d0d0"}
 
@@ -37,21 +37,6 @@ class SignChoice:
     library: str = ""
     token_label: str = ""
     new_file: str = ""
-
-
-def _finish(window, outcome, done_text: str | None = None) -> bool:
-    """Show a background outcome; True when it succeeded."""
-    if isinstance(outcome, CchcError):
-        window.say(str(outcome), warning=True)
-        return False
-    if isinstance(outcome, Exception):
-        from desktop.ui.errors import report_unexpected
-
-        report_unexpected(window, outcome)
-        return False
-    if done_text:
-        window.say(done_text)
-    return True
 
 
 # --- status -----------------------------------------------------------------------------------
@@ -245,7 +230,7 @@ def sign_report(window, choice: SignChoice | None = None) -> Path | None:
 
     outcome = run_in_background(window, "Đang ký số và tạo gói nộp…", work)
     choice.secret = ""
-    if not _finish(window, outcome):
+    if not shown_outcome(window, outcome):
         return None
     _remember(window, choice)
     window.report_changed_elsewhere()
@@ -268,7 +253,7 @@ def verify_package(window, path: str | None = None):
     roots = load_settings(window.store)["signing"]["trusted_roots"]
     outcome = run_in_background(window, "Đang kiểm tra gói…",
                                 lambda: verify_file(Path(path), window.catalog, load_trust_roots(roots)))
-    if not _finish(window, outcome):
+    if not shown_outcome(window, outcome):
         return None
     text = outcome.message
     if outcome.valid:
@@ -353,7 +338,7 @@ def consolidate_packages(window, paths: list[str] | None = None, *, show: bool =
         lambda report: consolidate(window.store, window.catalog, report_id, [Path(p) for p in paths],
                                    root_paths=roots, progress=report),
         with_progress=True)
-    if not _finish(window, outcome):
+    if not shown_outcome(window, outcome):
         return None
     window.report_changed_elsewhere()
     dialog = ConsolidationDialog(window, outcome)
