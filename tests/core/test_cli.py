@@ -94,7 +94,7 @@ def test_no_command_prepares_the_demo_on_first_run(capsys, tmp_path):
 
 
 def test_main_flows_need_no_network(capsys, tmp_path):
-    disable_socket()
+    disable_socket(allow_unix_socket=True)  # asyncio (pyHanko) pairs local AF_UNIX sockets; no network
     try:
         db = str(tmp_path / "offline.db")
         assert run(capsys, "--db", db, "demo")[0] == 0
@@ -105,6 +105,13 @@ def test_main_flows_need_no_network(capsys, tmp_path):
         xlsx, pdf = str(tmp_path / "r.xlsx"), str(tmp_path / "r.pdf")
         assert run(capsys, "--db", db, "export", "--report", "1", "--xlsx", xlsx, "--pdf", pdf)[0] == 0
         assert run(capsys, "--db", db, "import-xlsx", "--report", "1", xlsx)[0] == 0
+        # the way up: communes sign, a package is verified, the district consolidates (report 1, Khánh Sơn)
+        folder = tmp_path / "goi"
+        assert run(capsys, "demo-packages", str(folder))[0] == 0
+        package = str(sorted(folder.glob("*.cchc"))[0])
+        assert run(capsys, "verify", package, "--json")[0] == 0
+        code, out, _ = run(capsys, "--db", db, "consolidate", "--report", "1", str(folder), "--json")
+        assert code == 1 and len(json.loads(out)["received"]) == 6  # 1: the seed's own errors remain
         import socket
         with pytest.raises(Exception):
             socket.socket()  # the guard is really on

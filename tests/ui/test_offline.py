@@ -8,7 +8,8 @@ from test_main_window import KE_SACH, cell, type_into
 
 @pytest.fixture
 def no_network():
-    disable_socket(allow_unix_socket=False)
+    # asyncio (pyHanko's signing) pairs two local AF_UNIX sockets as its wake-up pipe; no network
+    disable_socket(allow_unix_socket=True)
     yield
     enable_socket()
 
@@ -31,5 +32,13 @@ def test_main_flows_without_network(qtbot, tmp_path, no_network, no_dialogs):
     assert dialogs.export_report(window, "xlsx", str(tmp_path / "bc.xlsx")).stat().st_size > 0
     assert dialogs.export_report(window, "pdf", str(tmp_path / "bc.pdf")).read_bytes().startswith(b"%PDF")
     dialogs.import_workbook(window, str(tmp_path / "bc.xlsx"))
+    # the way up: the communes' signed packages, received and consolidated by the district
+    from desktop.demo import write_commune_packages
+    from desktop.ui import submission
+
+    packages, _ = write_commune_packages(window.catalog, tmp_path / "goi")
+    window.open_report(1, "PL6")
+    result = submission.consolidate_packages(window, [str(p) for p in packages], show=False)
+    assert [r.status for r in result.received] == ["accepted"] * 6
     assert no_dialogs == []  # nothing refused, nothing unexpected
     window.store.close()
