@@ -444,3 +444,29 @@ def test_cli_sign_verify_and_exit_codes(tmp_path, forms, p12, monkeypatch):
     (tmp_path / "rac.cchc").write_bytes(b"not a zip")
     assert cli("--forms", str(forms_root), "verify", str(tmp_path / "rac.cchc"), "--json")[0] == 2
     assert cli("--forms", str(forms_root), "verify", str(tmp_path / "khong-co.cchc"), "--json")[0] == 2
+
+
+@settings(max_examples=150, deadline=None)
+@given(names=st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=6))
+def test_any_member_names_are_refused_or_plain_relative_paths(names):
+    """Whatever names an archive carries, reading it either refuses it or yields only names that
+    stay inside a folder when written out: no absolute, drive, parent, backslash or duplicate."""
+    from desktop.signing.verify import Rejected, read_archive
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive, __import__("warnings").catch_warnings():
+        __import__("warnings").simplefilter("ignore")
+        for name in names:
+            try:
+                archive.writestr(zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)), b"x")
+            except (ValueError, UnicodeEncodeError):
+                return
+    try:
+        members = read_archive(out.getvalue())
+    except (Rejected, zipfile.BadZipFile):
+        return
+    for name in members:
+        parts = name.split("/")
+        assert not name.startswith("/") and "\\" not in name and ":" not in name[:2]
+        assert all(part not in ("", ".", "..") for part in parts)
+    assert len({n.casefold() for n in members}) == len(members)
