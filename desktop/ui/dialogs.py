@@ -297,6 +297,18 @@ class SettingsDialog(QDialog):
         self.evidence_folder = QLineEdit(settings["folders"]["evidence"])
         _tab(tabs, "Thư mục", [("Thư mục lưu tệp xuất", self.export_folder),
                                ("Thư mục tệp minh chứng", self.evidence_folder)])
+        signing = settings["signing"]
+        self.p12_file = QLineEdit(signing["p12_file"])
+        self.pkcs11_library = QLineEdit(signing["pkcs11_library"])
+        self.pkcs11_library.setPlaceholderText(r"C:\vnpt-ca\cryptoki.dll")
+        self.token_label = QLineEdit(signing["token_label"])
+        self.key_label = QLineEdit(signing["key_label"])
+        self.trusted_roots = QPlainTextEdit("\n".join(signing["trusted_roots"]))
+        self.trusted_roots.setPlaceholderText("Mỗi dòng một tệp hoặc thư mục chứng thư gốc (.cer, .crt, .pem)")
+        _tab(tabs, "Chữ ký số", [("Tệp chứng thư số (.p12, .pfx)", self.p12_file),
+                                 ("Thư viện PKCS#11 của thiết bị ký số", self.pkcs11_library),
+                                 ("Nhãn thiết bị", self.token_label), ("Nhãn chứng thư trên thiết bị", self.key_label),
+                                 ("Chứng thư gốc tin cậy (khi kiểm tra gói)", self.trusted_roots)])
 
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
@@ -316,6 +328,9 @@ class SettingsDialog(QDialog):
             "period_rules": {"start_day": self.start_day.value(), "cutoff_day": self.cutoff_day.value(),
                              "deadline_day": self.deadline_day.value(), "warn_days": self.warn_days.value()},
             "folders": {"export": self.export_folder.text(), "evidence": self.evidence_folder.text()},
+            "signing": {"p12_file": self.p12_file.text(), "pkcs11_library": self.pkcs11_library.text(),
+                        "token_label": self.token_label.text(), "key_label": self.key_label.text(),
+                        "trusted_roots": self.trusted_roots.toPlainText().splitlines()},
         }
 
     def accept(self) -> None:

@@ -45,6 +45,15 @@ def test_check_sign_lock_and_unlock(demo_window, qtbot, tmp_path, no_dialogs):
     signing = window.store.get_setting("signing")
     assert signing["p12_file"] == str(tmp_path / "xa.p12")
     assert "mat-khau-cua-xa" not in str(window.store.conn.execute("SELECT * FROM settings").fetchall())
+    # saving the settings dialog keeps it (the dialog shows the signing settings on a tab of their own)
+    from desktop.ui.dialogs import SettingsDialog
+
+    settings_dialog = SettingsDialog(window)
+    assert settings_dialog.p12_file.text() == str(tmp_path / "xa.p12")
+    settings_dialog.trusted_roots.setPlainText(str(tmp_path / "goc.pem"))
+    settings_dialog.accept()
+    assert window.store.get_setting("signing")["p12_file"] == str(tmp_path / "xa.p12")
+    assert window.store.get_setting("signing")["trusted_roots"] == [str(tmp_path / "goc.pem")]
 
     assert not submission.unlock_report(window, reason="sửa")  # too short: refused
     assert window.store.report(report)["status"] == "da_ky"
