@@ -345,9 +345,9 @@ def cmd_new_certificate(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from desktop.signing.verify import verify_file
+    from desktop.signing.verify import load_trust_roots, verify_file
 
-    verdict = verify_file(args.package, _catalog(args), _load_roots(_trust_roots(args)),
+    verdict = verify_file(args.package, _catalog(args), load_trust_roots(_trust_roots(args)),
                           require_trust=args.require_trust)
     text = verdict.message
     if verdict.valid:
@@ -356,12 +356,6 @@ def cmd_verify(args) -> int:
         text += " " + verdict.findings["message"]
     _out(args, verdict.to_json(), text)
     return {"valid": EXIT_OK, "invalid": EXIT_FINDINGS}.get(verdict.status, EXIT_BAD_INPUT)
-
-
-def _load_roots(paths: list[str]):
-    from desktop.signing.verify import load_trust_roots
-
-    return load_trust_roots(paths)
 
 
 def cmd_consolidate(args) -> int:

@@ -24,9 +24,9 @@ from pathlib import Path
 from desktop.messages import CchcError, msg
 from desktop.periods import Period
 from desktop.rules import expr as ex
-from desktop.rules.engine import Finding, ReportData, count, report_period, validate
+from desktop.rules.engine import Finding, ReportData, count, report_period, rule_evaluations, validate
 from desktop.signing.package import EXTENSION
-from desktop.signing.verify import Verdict, load_trust_roots, shown_time, verify_bytes
+from desktop.signing.verify import Verdict, load_trust_roots, read_package, shown_time, verify_bytes
 from desktop.values import from_json, to_storage
 
 STATES = {"submitted": "Đã nộp", "late": "Nộp trễ hạn", "missing": "Chưa nộp", "rejected": "Bị từ chối"}
@@ -78,38 +78,26 @@ def _start_worker(catalog, root_paths: list[str]) -> None:
     _worker_state["roots"] = load_trust_roots(root_paths)
 
 
-def _verify_in_worker(item: tuple[str, bytes | None, str | None]) -> Verdict:
-    name, data, problem = item
-    if data is None:
-        return Verdict(name, "unreadable", [{"member": None, "message": problem}])
+def _verify_in_worker(item: tuple[str, bytes | Verdict]) -> Verdict:
+    name, data = item
+    if isinstance(data, Verdict):
+        return data
     return verify_bytes(data, name, _worker_state["catalog"], _worker_state["roots"])
-
-
-def _read(path: Path) -> tuple[str, bytes | None, str | None]:
-    from desktop.signing.verify import MAX_PACKAGE_BYTES
-
-    try:
-        if path.stat().st_size > MAX_PACKAGE_BYTES:
-            return path.name, None, msg("PKG003", file=path.name, reason="gói quá lớn")
-        return path.name, path.read_bytes(), None
-    except OSError as error:
-        return path.name, None, msg("PKG002", file=path.name, reason=error.strerror or str(error))
 
 
 def verify_many(files: list[Path], catalog, root_paths: list[str], *, workers: int | None = None,
                 progress: Callable[[int, int], None] | None = None):
     """(package bytes or None, verdict) per file, in order. Bytes are read once, here, and the same
     bytes are verified and kept: a file changed on disk in between cannot slip through."""
-    items = [_read(path) for path in files]
+    items = [(path.name, read_package(path)) for path in files]
     total = len(items)
     if total < POOL_FROM or workers == 1:
-        roots = load_trust_roots(root_paths)
-        for done, (name, data, problem) in enumerate(items, 1):
-            verdict = Verdict(name, "unreadable", [{"member": None, "message": problem}]) if data is None \
-                else verify_bytes(data, name, catalog, roots)
+        _start_worker(catalog, root_paths)
+        for done, item in enumerate(items, 1):
+            verdict = _verify_in_worker(item)
             if progress:
                 progress(done, total)
-            yield data, verdict
+            yield (None if isinstance(item[1], Verdict) else item[1]), verdict
         return
     workers = workers or max(1, min(os.cpu_count() or 1, 8))
     with ProcessPoolExecutor(workers, initializer=_start_worker,
@@ -117,31 +105,20 @@ def verify_many(files: list[Path], catalog, root_paths: list[str], *, workers: i
         for done, (item, verdict) in enumerate(zip(items, pool.map(_verify_in_worker, items, chunksize=4)), 1):
             if progress:
                 progress(done, total)
-            yield item[1], verdict
+            yield (None if isinstance(item[1], Verdict) else item[1]), verdict
 
 
 # --- filling the parent's rows --------------------------------------------------------------
 
 
 def _targets(data: ReportData):
-    """(form, generator id, Consolidation) of every ``units`` row filled from child reports."""
-    found = []
-
-    def visit(specs, form):
-        for spec in specs:
-            if spec.kind == "units" and spec.consolidate is not None:
-                found.append((form, spec))
-            visit(spec.children, form)
-
-    for form in data.form_set.forms.values():
-        visit(form.rows, form)
-    return found
+    """(form, row spec) of every ``units`` row filled from child reports."""
+    return [(form, spec) for form in data.form_set.forms.values() for spec in form.consolidated_rows]
 
 
 def _same_period(document: dict, period: Period) -> bool:
-    p = document["period"]
-    return (p.get("type"), p.get("year"), p.get("number"), p.get("year_from")) == \
-        (period.type, period.year, period.number, period.year_from)
+    p = document["period"]  # checked by the import's checks already
+    return Period(p["type"], p["year"], p.get("number"), p.get("year_from")) == period
 
 
 def _row_writes(form, spec, layout, unit_code: str, document: dict | None) -> list[tuple[str, str, str, str | None]]:
@@ -173,23 +150,20 @@ def _total_writes(data: ReportData, form) -> list[tuple[str, str, str, str | Non
         for rule in form.rules:
             if rule.kind != "total" or not isinstance(rule.check.left, ex.ColRef):
                 continue
-            for row_id in scope.layout.rows_for(rule.rows):
-                columns = [ex.ColRef(name=c) for c in rule.columns] if rule.columns else [None]
-                for column_ref in columns:
-                    evaluation = ex.Evaluation(scope, row_id, column_ref)
-                    try:
-                        right = evaluation.eval(rule.check.right)
-                    except ex.Unavailable:
-                        continue
-                    column = scope.column(evaluation.column_of(rule.check.left))
-                    if column is None or right is None:
-                        continue
-                    ctype = scope.layout.cell_type(row_id, column)
-                    text = to_storage(right, ctype)
-                    if scope.raw.get(row_id, {}).get(column.id) != text:
-                        data.put(form.code, row_id, column.id, text)
-                        writes.append((form.code, row_id, column.id, text))
-                        changed = True
+            for evaluation in rule_evaluations(rule, scope):
+                try:
+                    right = evaluation.eval(rule.check.right)
+                except ex.Unavailable:
+                    continue
+                column = scope.column(evaluation.column_of(rule.check.left))
+                if column is None or right is None:
+                    continue
+                row_id = evaluation.row
+                text = to_storage(right, scope.layout.cell_type(row_id, column))
+                if scope.raw.get(row_id, {}).get(column.id) != text:
+                    data.put(form.code, row_id, column.id, text)
+                    writes.append((form.code, row_id, column.id, text))
+                    changed = True
         if not changed:
             break
     return writes

@@ -162,11 +162,7 @@ class ReportSession:
     @property
     def consolidates(self) -> bool:
         """Whether some form of this report is filled from child units' packages (``from:`` rows)."""
-        def any_from(specs) -> bool:
-            return any((spec.kind == "units" and spec.consolidate is not None) or any_from(spec.children)
-                       for spec in specs)
-
-        return any(any_from(form.rows) for form in self.forms)
+        return any(form.consolidated_rows for form in self.forms)
 
     def grid(self, code: str) -> FormGrid:
         if code not in self._grids:

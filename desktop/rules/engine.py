@@ -250,40 +250,43 @@ def _message(rule: Rule, scope: FormScope, row_id: str, column_text: str, column
     return msg("RULE004", rule=rule.id, column=short, actual=shown_actual, expected=shown_expected)
 
 
-def check_rule(rule: Rule, scope: FormScope, report_id: int) -> list[Finding]:
-    rows = scope.layout.rows_for(rule.rows)
+def rule_evaluations(rule: Rule, scope: FormScope):
+    """One evaluation per (row, column) the rule applies to, in row order."""
     columns = [ex.ColRef(name=c) for c in rule.columns] if rule.columns else [None]
+    for row_id in scope.layout.rows_for(rule.rows):
+        if row_id in scope.layout.by_id:
+            for column_ref in columns:
+                yield ex.Evaluation(scope, row_id, column_ref)
+
+
+def check_rule(rule: Rule, scope: FormScope, report_id: int) -> list[Finding]:
     findings = []
-    for row_id in rows:
-        if row_id not in scope.layout.by_id:
+    for evaluation in rule_evaluations(rule, scope):
+        try:
+            left = evaluation.eval(rule.check.left)
+            right = evaluation.eval(rule.check.right)
+        except ex.Unavailable:  # no previous report, no such form
             continue
-        for column_ref in columns:
-            evaluation = ex.Evaluation(scope, row_id, column_ref)
-            try:
-                left = evaluation.eval(rule.check.left)
-                right = evaluation.eval(rule.check.right)
-            except ex.Unavailable:  # no previous report, no such form
-                continue
-            if rule.kind == "total" and right is None:  # the breakdown was not reported at all
-                continue
-            if ex.compare(rule.check.op, left, right) is not False:
-                continue
-            target = _target(rule, scope, evaluation)
-            column_text = scope.form.column_label(target.column) if target.column else ""
-            findings.append(Finding(
-                report=report_id,
-                form=scope.form.printed_code,
-                row=scope.row_title(target.row) if target.row in scope.layout.by_id else target.row,
-                column=column_text,
-                severity=rule.severity,
-                rule=rule.id,
-                actual=json_value(left),
-                expected=json_value(right),
-                message=_message(rule, scope, target.row, column_text, target.column, left, right),
-                form_code=scope.form.code,
-                row_id=target.row,
-                column_id=target.column.id if target.column else None,
-            ))
+        if rule.kind == "total" and right is None:  # the breakdown was not reported at all
+            continue
+        if ex.compare(rule.check.op, left, right) is not False:
+            continue
+        target = _target(rule, scope, evaluation)
+        column_text = scope.form.column_label(target.column) if target.column else ""
+        findings.append(Finding(
+            report=report_id,
+            form=scope.form.printed_code,
+            row=scope.row_title(target.row) if target.row in scope.layout.by_id else target.row,
+            column=column_text,
+            severity=rule.severity,
+            rule=rule.id,
+            actual=json_value(left),
+            expected=json_value(right),
+            message=_message(rule, scope, target.row, column_text, target.column, left, right),
+            form_code=scope.form.code,
+            row_id=target.row,
+            column_id=target.column.id if target.column else None,
+        ))
     return findings
 
 

@@ -113,6 +113,17 @@ class Form:
         self.by_number = {c.number: c for c in self.leaves if c.number is not None}
 
     @property
+    def consolidated_rows(self) -> list[RowSpec]:
+        """The ``units`` rows filled from child units' reports (``from:``), at any depth."""
+        def walk(specs):
+            for spec in specs:
+                if spec.kind == "units" and spec.consolidate is not None:
+                    yield spec
+                yield from walk(spec.children)
+
+        return list(walk(self.rows))
+
+    @property
     def data_columns(self) -> list[Column]:
         return [c for c in self.leaves if c.kind == "data"]
 

@@ -71,24 +71,6 @@ def is_self_signed(certificate: x509.Certificate) -> bool:
     return certificate.issuer == certificate.subject
 
 
-def describe(certificate: x509.Certificate) -> dict:
-    """The certificate as the app shows it (plain types)."""
-    return {
-        "subject": common_name(certificate),
-        "issuer": common_name_of(certificate.issuer),
-        "serial": format(certificate.serial_number, "X"),
-        "valid_from": certificate.not_valid_before_utc.isoformat(),
-        "valid_to": certificate.not_valid_after_utc.isoformat(),
-        "sha256": hashlib.sha256(certificate.public_bytes(serialization.Encoding.DER)).hexdigest(),
-        "self_signed": is_self_signed(certificate),
-    }
-
-
-def common_name_of(name: x509.Name) -> str:
-    found = name.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(found[0].value) if found else name.rfc4514_string()
-
-
 def _asn1_cert(certificate: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 

@@ -385,15 +385,22 @@ def _named(rejected: Rejected) -> str:
     return rejected.reason
 
 
-def verify_file(path: Path, catalog, roots=(), *, require_trust: bool = False) -> Verdict:
+def read_package(path: Path) -> bytes | Verdict:
+    """A package file's bytes, or the verdict that refuses it unread (too large, unreadable)."""
     path = Path(path)
     try:
         size = path.stat().st_size
         if size > MAX_PACKAGE_BYTES:
             return Verdict(path.name, "invalid", [{"member": None, "message": msg(
                 "PKG003", file=path.name, reason=f"gói quá lớn ({size // (1024 * 1024)} MB)")}])
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         return Verdict(path.name, "unreadable", [{"member": None, "message": msg(
             "PKG002", file=path.name, reason=error.strerror or str(error))}])
-    return verify_bytes(data, path.name, catalog, roots, require_trust=require_trust)
+
+
+def verify_file(path: Path, catalog, roots=(), *, require_trust: bool = False) -> Verdict:
+    data = read_package(path)
+    if isinstance(data, Verdict):
+        return data
+    return verify_bytes(data, Path(path).name, catalog, roots, require_trust=require_trust)

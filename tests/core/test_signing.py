@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import stat
@@ -13,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import catalog_of, cli, new_report
+from conftest import cli, new_report
 from desktop import ops
 from desktop.consolidate import consolidate
 from desktop.messages import CchcError
 from desktop.periods import Period
 from desktop.signing.identity import NOT_CA_VERIFIED, create_self_signed, load_p12
-from desktop.signing.package import MANIFEST, archive_bytes, build_package, sign_report
+from desktop.signing.package import MANIFEST, archive_bytes, sign_report
 from desktop.signing.verify import verify_bytes
 from desktop.store.db import Store
 from desktop.workflow import mark_checked, mark_submitted, unlock
