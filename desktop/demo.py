@@ -154,6 +154,70 @@ def load_demo(store, catalog: Catalog) -> list[int]:
         except CchcError as error:
             if error.code != "STORE012":  # already loaded
                 raise
+    for path in sorted((demo_dir() / SCORING_DIR).glob("*.yaml")):
+        created.extend(load_scoring_sheets(store, catalog, _read(path), path.name))
+    return created
+
+
+# --- PAR-index scoring sheets (seed 002) ------------------------------------------------
+
+SCORING_DIR = "chi-so"
+
+
+def _points_text(value) -> str:
+    """A transcribed number as a clerk would type it (19,49), so it goes through the same input checks."""
+    from decimal import Decimal
+
+    from desktop.values import format_number
+
+    return format_number(Decimal(str(value)))
+
+
+def load_scoring_sheets(store, catalog: Catalog, transcript: dict, file: str) -> list[int]:
+    """Each sheet of a scoring transcript (see resources/demo/chi-so/), entered through the same
+    checks as typing; sheets already in the store are left alone."""
+    from desktop.par.scoring import APPLIES, INDEX, OFFICE, RATING, REASON, SCORE, TOTAL_ROW, enter
+    from desktop.periods import Period
+
+    created = []
+    try:
+        year = int(transcript["year"])
+        for sheet in transcript["sheets"]:
+            info = sheet["criteria_set"]
+            form_set = catalog.get(info["id"], info["version"])
+            if form_set is None or not form_set.is_scoring:
+                raise CchcError("JSON004", file=file, form_set=info["id"], version=info["version"])
+            criteria = form_set.criteria
+            if store.find_report(sheet["unit"], Period("nam", year), info["id"]) is not None:
+                continue
+            entries = []
+            for code, points in (sheet.get("areas") or {}).items():
+                entries.append((str(code), SCORE, _points_text(points)))
+            lost = {str(k): v for k, v in (sheet.get("lost") or {}).items()}
+            for code, reason in (sheet.get("not_applicable") or {}).items():
+                entries += [(str(code), APPLIES, "Không"), (str(code), REASON, reason)]
+            for node in criteria.walk():
+                if node.code in lost:
+                    points, reason, office = lost[node.code]
+                    entries += [(node.code, SCORE, _points_text(points)), (node.code, REASON, reason),
+                                (node.code, OFFICE, office)]
+                elif sheet.get("full_marks") and node.is_leaf:
+                    entries.append((node.code, SCORE, _points_text(node.maximum)))
+            printed = sheet.get("printed") or {}
+            for column, key in ((SCORE, "total"), (INDEX, "index")):
+                if printed.get(key) is not None:
+                    entries.append((TOTAL_ROW, column, _points_text(printed[key])))
+            if printed.get("rating"):
+                entries.append((TOTAL_ROW, RATING, printed["rating"]))
+            report_id = store.create_report(
+                sheet["unit"], Period("nam", year), info["id"], info["version"],
+                subject=f"Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {year}",
+                place=transcript.get("place", ""), signer_title="CHỦ TỊCH", signer_mode="TM",
+                signer_name="[Họ và tên người ký]")
+            enter(store, criteria, report_id, entries)
+            created.append(report_id)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise CchcError("DEMO001", file=file, reason=f"{type(error).__name__}: {error}") from None
     return created
 
 

@@ -10,6 +10,26 @@ Tests and other programs match on codes; people read the text.
 from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
+    # --- PAR index (Chỉ số CCHC) --------------------------------------------
+    "PAR001": "{what}: điểm {actual} vượt điểm tối đa {maximum}.",
+    "PAR002": "{what} ghi {actual} điểm nhưng các tiêu chí thành phần cộng lại {expected} điểm.",
+    "PAR003": "Tổng điểm ghi {actual} nhưng các lĩnh vực cộng lại {expected} điểm.",
+    "PAR004": "Chỉ số ghi {actual} nhưng {achieved}/{maximum} điểm cho chỉ số {expected}.",
+    "PAR005": "Xếp loại ghi “{actual}” nhưng chỉ số {index} thuộc mức “{expected}”.",
+    "PAR006": "{what} chưa được chấm điểm.",
+    "PAR007": "{what} là tiêu chí bắt buộc; không đánh dấu “không áp dụng” được.",
+    "PAR008": "{what}: điểm ghi {actual}, tính từ số liệu báo cáo được {expected} ({how}).",
+    "PAR009": "{what} bị mất {lost} điểm nhưng chưa ghi nguyên nhân.",
+    "PAR010": "Cột “{column}” không có trong bảng chấm điểm.",
+    "PAR011": "Báo cáo {period}{number} gửi ngày {sent}, trễ hạn (hạn {deadline})",
+    "PAR012": "{count} báo cáo gửi đúng hạn",
+    "PAR013": "chưa tính được: chưa có báo cáo nào có ngày gửi trong năm ({undated} báo cáo chưa có ngày)",
+    "PAR014": "chưa tính được: chưa có báo cáo năm {year} theo bộ “{form_set}”",
+    "PAR015": "chưa tính được: báo cáo số {report} chưa có số liệu để tính tỷ lệ",
+    "PAR016": "tỷ lệ {rate}% ({numerator}/{denominator}, báo cáo số {report})",
+    "PAR017": "Không có tiêu chí “{code}” trong bộ tiêu chí.",
+    "PAR018": "Báo cáo số {report} không phải bảng chấm điểm Chỉ số CCHC.",
+    "PAR019": "Chưa có bảng chấm điểm năm {year} của {unit} theo bộ tiêu chí này.",
     # --- cell input -------------------------------------------------------
     "NUM001": "Ô này cần một số, không phải “{text}”.",
     "NUM002": "“{text}” sai cách ghi số: dấu chấm (.) để phân cách hàng nghìn theo nhóm 3 chữ số "
@@ -42,6 +62,11 @@ MESSAGES: dict[str, str] = {
     "FORM015": "{file}, dòng {line}: danh sách “{ident}” chưa được khai báo trong mục “lists” của bộ biểu mẫu.",
     "FORM016": "Thư mục biểu mẫu “{path}” không tồn tại.",
     "FORM017": "{file}: bị bỏ qua vì có lỗi; các biểu mẫu khác của bộ vẫn được nạp.",
+    "FORM018": "{file}, dòng {line}: tiêu chí “{ident}” có điểm tối đa {maximum} nhưng các tiêu chí con cộng lại {total}.",
+    "FORM019": "{file}, dòng {line}: mã “{ident}” phải bắt đầu bằng mã của mục cha “{parent}.”.",
+    "FORM020": "{file}, dòng {line}: các mức (xếp loại hoặc thang điểm) phải xếp từ cao xuống thấp, "
+    "không trùng nhau; thang xếp loại kết thúc ở mức từ 0 điểm.",
+    "FORM021": "{file}, dòng {line}: mức {points} điểm của tiêu chí “{ident}” vượt điểm tối đa {maximum}.",
     # --- rule expressions -------------------------------------------------
     "EXPR001": "ký tự không hợp lệ “{char}” ở vị trí {pos}.",
     "EXPR002": "thiếu “{expected}” ở vị trí {pos}.",

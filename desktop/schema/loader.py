@@ -39,6 +39,7 @@ from desktop.schema.model import (
 from desktop.values import KINDS, CellType
 
 SET_FILE = "set.yaml"
+SET_KINDS = ("bieu_mau", "chi_so")  # a set of forms, or a PAR-index criteria set
 MAX_FILE_BYTES = 2 * 1024 * 1024  # the largest real form is a few kB
 TOO_DEEP = "các mục lồng nhau quá sâu"
 _IDENT = re.compile(r"^[A-Za-z0-9_.\-:]+$")
@@ -674,10 +675,30 @@ def load_form_set(directory: Path, problems: list[Problem], root: Path | None = 
         directory=str(directory),
     )
     form_set.lists = _normalise_lists(f.get("lists", dict), f)
+    kind = f.get("kind", default="bieu_mau", choices=SET_KINDS)
+    if kind == "chi_so":
+        criteria_file = f.get("criteria", required=True, default="")
+        f.done()
+        if f.failed:
+            return None
+        from desktop.par.criteria import load_criteria  # par builds on this module's stages
+
+        path = directory / criteria_file
+        if not path.is_file():
+            problems.append(Problem("FORM012", msg("FORM012", file=shown(set_path), ref=criteria_file),
+                                    shown(set_path)))
+            return None
+        form_set.criteria = load_criteria(path, shown(path), problems)
+        return form_set if form_set.criteria is not None else None
     form_files = f.get("forms", list, required=True, default=[])
+    raw_placeholders = f.get("placeholders", dict)
     f.done()
     if f.failed:
         return None
+    if raw_placeholders is not None:
+        from desktop.narrative import normalise_placeholders  # narrative builds on this module's stages
+
+        form_set.placeholders = normalise_placeholders(raw_placeholders, shown(set_path), problems)
     normalised: list[Form] = []
     for ref in form_files:
         if not isinstance(ref, str):

@@ -163,6 +163,12 @@ class FormSet:
     lists: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     description: str = ""
     directory: str = ""
+    criteria: object = None  # a PAR-index set (kind: chi_so): desktop.par.criteria.CriteriaSet
+    placeholders: dict = field(default_factory=dict)  # name -> desktop.narrative.Placeholder
+
+    @property
+    def is_scoring(self) -> bool:
+        return self.criteria is not None
 
     @property
     def key(self) -> tuple[str, int]:
