@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("reports", parents=[common], help="liệt kê các báo cáo")
     validate = commands.add_parser("validate", parents=[common], help="kiểm tra số liệu")
     validate.add_argument("--report", type=int, help="chỉ kiểm tra báo cáo này")
+    score = commands.add_parser("score", parents=[common],
+                                help="điểm, Chỉ số CCHC và xếp loại của một bảng chấm điểm")
+    score.add_argument("--report", type=int, required=True)
     forms = commands.add_parser("forms", parents=[common], help="bộ biểu mẫu")
     forms_commands = forms.add_subparsers(dest="forms_command", required=True, parser_class=_Parser)
     check = forms_commands.add_parser("check", parents=[common], help="kiểm tra định nghĩa biểu mẫu")
@@ -187,6 +190,30 @@ def cmd_validate(args) -> int:
             place = " · ".join(part for part in (f"Báo cáo {f.report}", f.form, f.row, f.column) if part)
             print(f"[{level}] {place}: {f.message}")
         print(msg("CLI004", errors=errors, warnings=warnings) if findings else msg("CLI003"))
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def cmd_score(args) -> int:
+    from desktop.par.scoring import score_report, shown, shown_index
+
+    with _store(args) as store:
+        catalog = _catalog(args)
+        report = store.report(args.report)
+        form_set = catalog.get(report["form_set_id"], report["form_set_version"])
+        if form_set is None or not form_set.is_scoring:
+            raise CchcError("PAR018", report=args.report)
+        card = score_report(store, form_set.criteria, args.report)
+    errors = sum(1 for f in card.findings if f.severity == "error")
+    if args.json:
+        print(json.dumps({"report": args.report, **card.to_json()}, ensure_ascii=False, indent=1))
+    else:
+        for area in card.areas:
+            print(f"{area.code}. {area.criterion.title}: {shown(area.achieved)}/{shown(area.maximum)}")
+        print(f"Tổng: {shown(card.achieved)}/{shown(card.maximum)} điểm; Chỉ số CCHC: {shown_index(card.index)}; "
+              f"xếp loại: {card.rating or '—'}")
+        for f in card.findings:
+            level = "LỖI" if f.severity == "error" else "CẢNH BÁO"
+            print(f"[{level}] {f.row}: {f.message}")
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
@@ -408,7 +435,7 @@ def cmd_open_app(args) -> int:
 
 
 COMMANDS = {
-    "demo": cmd_demo, "reports": cmd_reports, "validate": cmd_validate, "forms": cmd_forms_check,
+    "demo": cmd_demo, "reports": cmd_reports, "validate": cmd_validate, "score": cmd_score, "forms": cmd_forms_check,
     "export-json": cmd_export_json, "import": cmd_import, "export": cmd_export, "import-xlsx": cmd_import_xlsx,
     "restore": cmd_restore, "demo-packages": cmd_demo_packages, "check": cmd_check, "sign": cmd_sign,
     "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate,

@@ -156,7 +156,33 @@ def load_demo(store, catalog: Catalog) -> list[int]:
                 raise
     for path in sorted((demo_dir() / SCORING_DIR).glob("*.yaml")):
         created.extend(load_scoring_sheets(store, catalog, _read(path), path.name))
+    for path in sorted((demo_dir() / NARRATIVE_DIR).glob("*.yaml")):
+        load_narrative(store, _read(path), path.name)
     return created
+
+
+# --- report bodies (narrative) ----------------------------------------------------------
+
+NARRATIVE_DIR = "noi-dung"
+
+
+def load_narrative(store, transcript: dict, file: str) -> None:
+    """A report body transcript (see resources/demo/noi-dung/): its sections go into the report
+    of that unit, period and form set, unless that report already has a body."""
+    from desktop.narrative import section
+    from desktop.periods import Period
+
+    try:
+        period = Period(transcript["period"]["type"], transcript["period"]["year"])
+        report_id = store.find_report(transcript["unit"], period, transcript["form_set"])
+        if report_id is None or store.narrative(report_id):
+            return
+        for key, text in transcript["sections"].items():
+            if section(str(key)) is None:
+                raise ValueError(f"mục “{key}” không có trong dàn ý")
+            store.set_narrative(report_id, str(key), text)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise CchcError("DEMO001", file=file, reason=f"{type(error).__name__}: {error}") from None
 
 
 # --- PAR-index scoring sheets (seed 002) ------------------------------------------------

@@ -316,6 +316,9 @@ def validate(data: ReportData) -> list[Finding]:
             found.extend(check_rule(rule, scope, data.id))
         found.sort(key=lambda f: order.get(f.row_id, len(order)))
         findings.extend(found)
+    from desktop.narrative import check as check_narrative  # the body's figures against these annexes
+
+    findings.extend(check_narrative(data))
     return findings
 
 

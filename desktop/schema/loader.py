@@ -738,6 +738,10 @@ def load_form_set(directory: Path, problems: list[Problem], root: Path | None = 
             checked = False
         if not checked:
             problems.append(Problem("FORM017", msg("FORM017", file=form.file), form.file))
+    if form_set.placeholders:
+        from desktop.narrative import check_placeholders
+
+        check_placeholders(form_set, shown(set_path), problems)
     return form_set
 
 

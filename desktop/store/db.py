@@ -395,6 +395,32 @@ class Store:
             conn.execute("UPDATE reports SET updated_at = ? WHERE id = ?", (_now(), report_id))
         return olds
 
+    def set_narrative(self, report_id: int, section: str, text: str | None) -> str | None:
+        """One section of the report's body text (None or blank to clear); durable on return. Returns the old text."""
+        text = text if text and text.strip() else None
+        with self._write() as conn:
+            self._editable(conn, report_id)
+            found = conn.execute("SELECT text FROM narrative WHERE report_id = ? AND section = ?",
+                                 (report_id, section)).fetchone()
+            old = found[0] if found else None
+            if old == text:
+                return old
+            if text is None:
+                conn.execute("DELETE FROM narrative WHERE report_id = ? AND section = ?", (report_id, section))
+            else:
+                conn.execute(
+                    "INSERT INTO narrative (report_id, section, text, updated_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(report_id, section) DO UPDATE SET text = excluded.text, "
+                    "updated_at = excluded.updated_at", (report_id, section, text, _now()))
+            self._audit(conn, "narrative", report_id, row=section, old=old, new=text)
+            conn.execute("UPDATE reports SET updated_at = ? WHERE id = ?", (_now(), report_id))
+        return old
+
+    def narrative(self, report_id: int) -> dict[str, str]:
+        """The report's body text by section key."""
+        rows = self.conn.execute("SELECT section, text FROM narrative WHERE report_id = ?", (report_id,))
+        return {section: text for section, text in rows}
+
     def cells(self, report_id: int) -> dict[str, dict[str, dict[str, str]]]:
         """All stored cells of a report: form -> row -> column -> canonical text."""
         out: dict[str, dict[str, dict[str, str]]] = {}

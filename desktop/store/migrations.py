@@ -79,7 +79,16 @@ def _v3(db: sqlite_utils.Database) -> None:
     db["submissions"].create_index(["unit_code", "year", "period_type"])
 
 
-STEPS = [_v1, _v2, _v3]
+def _v4(db: sqlite_utils.Database) -> None:
+    """The report's body text (narrative), section by section."""
+    db["narrative"].create(
+        {"report_id": int, "section": str, "text": str, "updated_at": str},
+        pk=("report_id", "section"),
+        foreign_keys=[("report_id", "reports", "id")],
+    )
+
+
+STEPS = [_v1, _v2, _v3, _v4]
 LATEST = len(STEPS)
 
 
