@@ -34,7 +34,7 @@ MESSAGES: dict[str, str] = {
     "NAR001": "Mục “{section}”: không có số liệu nào tên “{name}”; xem danh sách số liệu chèn được.",
     "NAR002": "Mục “{section}”: số liệu “{name}” ({label}) chưa có trong phụ lục nên đang in “…”.",
     "NAR003": "Mục “{section}”: “{excerpt}” khác số liệu phụ lục: {label} là {expected}. "
-    "Hãy sửa số, hoặc chèn số liệu {{{{{name}}}}} để luôn khớp phụ lục.",
+    "Hãy sửa số, hoặc chèn số liệu “{name}” để luôn khớp phụ lục.",
     # --- cell input -------------------------------------------------------
     "NUM001": "Ô này cần một số, không phải “{text}”.",
     "NUM002": "“{text}” sai cách ghi số: dấu chấm (.) để phân cách hàng nghìn theo nhóm 3 chữ số "

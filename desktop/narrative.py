@@ -28,6 +28,7 @@ from desktop.values import format_number
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}\n]{1,80}?)\s*\}\}")
 FORM_CODE = "NOI_DUNG"  # how findings name the body text (it is not an annex)
 FORM_TITLE = "Nội dung báo cáo"
+TEXT_COLUMN, TEXT_LABEL = "text", "Nội dung"
 MAX_SECTION_CHARS = 100_000
 _REF = re.compile(r"^([A-Za-z0-9_.\-]+)/([A-Za-z0-9_.:\-]+)/([A-Za-z_][A-Za-z0-9_]*)$")
 # A figure in running text: "1.562", "101.666.000", "93,66", "93.66" (a point before other than
@@ -280,9 +281,9 @@ def check(data) -> list:
     findings = []
 
     def add(sec: Section, severity: str, rule: str, actual, expected, message: str) -> None:
-        findings.append(Finding(report=data.id, form=FORM_TITLE, row=sec.heading or "Mở đầu", column="",
+        findings.append(Finding(report=data.id, form=FORM_TITLE, row=sec.heading or "Mở đầu", column=TEXT_LABEL,
                                 severity=severity, rule=rule, actual=actual, expected=expected, message=message,
-                                form_code=FORM_CODE, row_id=sec.key, column_id=None))
+                                form_code=FORM_CODE, row_id=sec.key, column_id=TEXT_COLUMN))
 
     for sec in outline():
         text = texts.get(sec.key, "")

@@ -2,8 +2,9 @@
 
 First the report itself (Nghị định 30/2020/NĐ-CP, Phụ lục I): issuing body
 under its parent body, Quốc hiệu and tiêu ngữ, "Số: …", place and date,
-"BÁO CÁO" and the subject, the body (the list of annexes the report carries,
-until the narrative exists), "Nơi nhận" and the signature block.  Then each
+"BÁO CÁO" and the subject, the body (the narrative typed for the report, with
+its figures from the annexes, or else the list of annexes the report carries; for
+a PAR scoring sheet, the generated analysis), "Nơi nhận" and the signature block.  Then each
 annex from a new page, portrait or landscape as its form says, its table split
 across pages with the header rows repeated.  Page numbers are centred at the
 top from the second page of each part: the report and every annex number
@@ -33,6 +34,7 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, NextPageTempla
 
 from desktop import __version__
 from desktop.export import report_data, write_atomically
+from desktop.export import body as bd
 from desktop.export.annex import Annex, build_annexes
 from desktop.export.document import ReportHead, report_head
 from desktop.paths import resources_dir
@@ -82,6 +84,16 @@ def _styles():
         "type": style("type", 14, TA_CENTER, bold=True, spaceBefore=18),
         "subject": style("subject", 14, TA_CENTER, bold=True, spaceAfter=14),
         "body": style("body", 14, TA_JUSTIFY, firstLineIndent=1.27 * 10 * MM, spaceAfter=6, leading=14 * 1.35),
+        "heading": style("heading", 14, TA_JUSTIFY, bold=True, firstLineIndent=1.27 * 10 * MM, spaceBefore=4,
+                         spaceAfter=6, leading=14 * 1.35),
+        "centred": style("centred", 14, TA_CENTER, spaceAfter=6),
+        # tables inside the body text (the PAR summary): 12 pt, smaller than the body, as seed 002 prints them
+        "table_head": style("table_head", 12, TA_CENTER, bold=True),
+        "table_left": style("table_left", 12), "table_left_bold": style("table_left_bold", 12, bold=True),
+        "table_centre": style("table_centre", 12, TA_CENTER),
+        "table_centre_bold": style("table_centre_bold", 12, TA_CENTER, bold=True),
+        "table_right": style("table_right", 12, TA_RIGHT),
+        "table_right_bold": style("table_right_bold", 12, TA_RIGHT, bold=True),
         "recipients_title": style("recipients_title", 12, bold=True, italic=True),
         "recipients": style("recipients", 11),
         "signer": style("signer", 13.5, TA_CENTER, bold=True),
@@ -143,7 +155,41 @@ class _PartStart(Flowable):
         self.canv._doctemplate.part_start = self.canv.getPageNumber()
 
 
-def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles, marks: dict | None = None) -> list:
+def _runs(paragraph: bd.Paragraph) -> str:
+    out = []
+    for run in paragraph.runs:
+        text = escape(run.text)
+        if run.bold:
+            text = f"<b>{text}</b>"
+        if run.italic:
+            text = f"<i>{text}</i>"
+        out.append(text)
+    return "".join(out)
+
+
+def body_flowables(blocks: list[bd.Block], width: float, styles) -> list:
+    """The body blocks (narrative, analysis) as reportlab flowables."""
+    flow = []
+    for block in blocks:
+        if isinstance(block, bd.Paragraph):
+            flow.append(Paragraph(_runs(block), styles.get(block.kind, styles["body"])))
+            continue
+        total = sum(block.widths)
+        widths = [width * w / total for w in block.widths]
+        align = block.align or ["left"] * len(block.header)
+        grid = [[_p(text, styles["table_head"]) for text in block.header]]
+        for number, row in enumerate(block.rows):
+            bold = number in block.bold_rows
+            grid.append([_p(text, styles[f"table_{a}{'_bold' if bold else ''}"]) for text, a in zip(row, align)])
+        table = Table(grid, colWidths=widths, repeatRows=1)
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FAMILY), ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        flow += [Spacer(1, 4), table, Spacer(1, 8)]
+    return flow
+
+
+def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles, marks: dict | None = None,
+                    blocks: list[bd.Block] | None = None) -> list:
     left = []
     if head.parent_body:
         left.append(_p(head.parent_body, styles["body_top"]))
@@ -162,8 +208,13 @@ def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles
     top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FAMILY), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                              ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     flow = [top, _p("BÁO CÁO", styles["type"]), _p(head.subject, styles["subject"])]
-    flow.append(_p(f"{head.issuer} báo cáo số liệu công tác cải cách hành chính {head.period_label.lower()} "
-                   f"tại {len(annexes)} phụ lục kèm theo báo cáo này:", styles["body"]))
+    if blocks:
+        flow += body_flowables(blocks, width, styles)
+        if annexes:
+            flow.append(_p(f"Kèm theo báo cáo này có {len(annexes)} phụ lục:", styles["body"]))
+    else:
+        flow.append(_p(f"{head.issuer} báo cáo số liệu công tác cải cách hành chính {head.period_label.lower()} "
+                       f"tại {len(annexes)} phụ lục kèm theo báo cáo này:", styles["body"]))
     for annex in annexes:
         flow.append(_p(f"- {annex.printed_code}: {sentence_case(annex.title)}"
                        f"{' ' + annex.subtitle if annex.subtitle else ''}.", styles["body"]))
@@ -273,13 +324,31 @@ def _annex_table(annex: Annex, width: float, styles):
     return table
 
 
+def document_parts(data: ReportData) -> tuple[ReportHead, list[Annex], list[bd.Block]]:
+    """What the report's PDF and Word files hold: the head, the annexes and the body blocks.
+    A PAR scoring sheet's document is its analysis report; another report's body is its narrative."""
+    head = report_head(data)
+    if data.form_set.is_scoring:
+        from desktop.par.analysis import analysis_body
+
+        head.subject, blocks = analysis_body(data.store, data.catalog, data.id)
+        return head, [], blocks
+    from desktop.narrative import rendered_sections
+
+    blocks: list[bd.Block] = []
+    for section, text in rendered_sections(data):
+        if section.heading:
+            blocks.append(bd.para(section.heading, "heading"))
+        blocks += bd.text_blocks(text)
+    return head, build_annexes(data), blocks
+
+
 def render_pdf(data: ReportData, marks: dict | None = None) -> bytes:
     """The report (first page, then each annex) as PDF bytes. ``marks``, when given, receives
     ``"signature"``: (page index, x1, y1, x2, y2) of the signature space, in points."""
     register_fonts()
     styles = _styles()
-    annexes = build_annexes(data)
-    head = report_head(data)
+    head, annexes, blocks = document_parts(data)
     sizes = {"portrait": A4, "landscape": landscape(A4)}
 
     def frame(orientation: str) -> Frame:
@@ -304,7 +373,7 @@ def render_pdf(data: ReportData, marks: dict | None = None) -> bytes:
         invariant=True, lang="vi-VN", initialFontName=FAMILY,
     )
     story = [_PartStart()]
-    story += _head_flowables(head, annexes, frame("portrait")._width, styles, marks)
+    story += _head_flowables(head, annexes, frame("portrait")._width, styles, marks, blocks)
     for annex in annexes:
         width = frame(annex.orientation)._width
         story += [NextPageTemplate(annex.orientation), PageBreak(), _PartStart()]

@@ -107,6 +107,17 @@ SEED_FINDINGS = {
     ("TTH.QD.QN", "PL5", "5", "nam_2017", "boi_duong_trong_so_co_mat", 34, 24, "warning"),
     ("TTH.QD.QN", "PL5", "5", "nam_2018", "boi_duong_trong_so_co_mat", 37, 24, "warning"),
     ("TTH.QD.QN", "PL5", "5", "nam_2019", "boi_duong_trong_so_co_mat", 48, 24, "warning"),
+    # Seed 002, xã Đắk Ruồng: the printed total 78,15 (and its index 82,26) against the areas,
+    # which add up to 76,65 (index 80,68). Every other Kon Rẫy sheet adds up as printed.
+    ("KT.KR.05", "CHI_SO", "tong", "diem", "par_total", 78.15, 76.65, "error"),
+    ("KT.KR.05", "CHI_SO", "tong", "chi_so", "par_index", 82.26, 80.68, "error"),
+    # Seed 000's body, part II.4, against its own annexes: the communes' 9.088 received (Phụ lục VI
+    # adds to 9.124) and 9.000 resolved (9.042 with the refused); 164 and 39 refused where the
+    # annexes count 171 and 42 (the body leaves the late refusals out, counting them as late).
+    ("KH.KS", "NOI_DUNG", "II.2", "text", "nar_figure", 9088.0, 9124.0, "warning"),
+    ("KH.KS", "NOI_DUNG", "II.2", "text", "nar_figure", 9000.0, 9042.0, "warning"),
+    ("KH.KS", "NOI_DUNG", "II.2", "text", "nar_figure", 164.0, 171.0, "warning"),
+    ("KH.KS", "NOI_DUNG", "II.2", "text", "nar_figure", 39.0, 42.0, "warning"),
 }
 
 # Annexes the seeds print that add up: no error, and no warning either.
