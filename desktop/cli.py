@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_files.add_argument("--report", type=int, required=True)
     export_files.add_argument("--xlsx", type=Path, help="tệp Excel (.xlsx) cần ghi")
     export_files.add_argument("--pdf", type=Path, help="tệp PDF cần ghi")
+    export_files.add_argument("--docx", type=Path, help="tệp Word (.docx) cần ghi: phần lời của báo cáo")
     import_xlsx = commands.add_parser("import-xlsx", parents=[common],
                                       help="nhập số liệu từ tệp Excel đã xuất (sau khi sửa) vào báo cáo")
     import_xlsx.add_argument("--report", type=int, required=True)
@@ -248,7 +249,9 @@ def cmd_export(args) -> int:
     from desktop.export.pdf import write_pdf
     from desktop.export.xlsx import write_xlsx
 
-    if not args.xlsx and not args.pdf:
+    from desktop.export.docx import write_docx
+
+    if not args.xlsx and not args.pdf and not args.docx:
         raise CchcError("CLI008")
     written = []
     with _store(args) as store:
@@ -258,6 +261,8 @@ def cmd_export(args) -> int:
             written.append(str(write_xlsx(store, catalog, args.report, args.xlsx)))
         if args.pdf:
             written.append(str(write_pdf(store, catalog, args.report, args.pdf)))
+        if args.docx:
+            written.append(str(write_docx(store, catalog, args.report, args.docx)))
     _out(args, {"report": args.report, "files": written},
          msg("EXPORT002", report=args.report, files=", ".join(f"“{f}”" for f in written)))
     return EXIT_OK

@@ -29,6 +29,7 @@ MESSAGES: dict[str, str] = {
     "PAR016": "tỷ lệ {rate}% ({numerator}/{denominator}, báo cáo số {report})",
     "PAR017": "Không có tiêu chí “{code}” trong bộ tiêu chí.",
     "PAR018": "Báo cáo số {report} không phải bảng chấm điểm Chỉ số CCHC.",
+    "PAR020": "Bảng chấm điểm Chỉ số CCHC xuất ra PDF và Word (báo cáo đánh giá, phân tích), không xuất ra Excel.",
     "PAR019": "Chưa có bảng chấm điểm năm {year} của {unit} theo bộ tiêu chí này.",
     # --- the report's body text (narrative) ----------------------------------
     "NAR001": "Mục “{section}”: không có số liệu nào tên “{name}”; xem danh sách số liệu chèn được.",
@@ -204,7 +205,7 @@ MESSAGES: dict[str, str] = {
     "CLI004": "{errors} lỗi, {warnings} cảnh báo.",
     "CLI005": "Tất cả {sets} bộ biểu mẫu ({forms} biểu) đều hợp lệ.",
     "CLI006": "Đã xuất báo cáo số {report} ra “{file}”.",
-    "CLI008": "Hãy chọn ít nhất một tệp để xuất: --xlsx TỆP và/hoặc --pdf TỆP.",
+    "CLI008": "Hãy chọn ít nhất một tệp để xuất: --xlsx TỆP, --pdf TỆP và/hoặc --docx TỆP.",
     "CLI009": "Tùy chọn {option} là bắt buộc khi dùng {needs}.",
     "CLI010": "Hãy chọn cách ký: --p12 TỆP --passphrase-file TỆP, hoặc --pkcs11-lib THƯ_VIỆN --pin-file TỆP.",
     "CLI011": "Đã tạo chứng thư số tự ký cho {unit} trong “{file}” (không được CA xác thực).",

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop.export.annex import issuing_body, short_unit_name
+from desktop.export import body as bd
+from desktop.export.annex import Annex, build_annexes, issuing_body, short_unit_name
 from desktop.rules.engine import ReportData
 
 SIGNER_MODES = {  # the line above the signer's title: signing on behalf of the committee, or for its chair
@@ -91,3 +92,22 @@ def report_head(data: ReportData) -> ReportHead:
         recipients=[str(r) for r in recipients] if recipients else default_recipients(data),
         issuer=issuing_body(data.unit["name"]),
     )
+
+
+def document_parts(data: ReportData) -> tuple[ReportHead, list[Annex], list[bd.Block]]:
+    """What the report's PDF and Word files hold: the head, the annexes and the body blocks.
+    A PAR scoring sheet's document is its analysis report; another report's body is its narrative."""
+    head = report_head(data)
+    if data.form_set.is_scoring:
+        from desktop.par.analysis import analysis_body
+
+        head.subject, blocks = analysis_body(data.store, data.catalog, data.id)
+        return head, [], blocks
+    from desktop.narrative import rendered_sections
+
+    blocks: list[bd.Block] = []
+    for section, text in rendered_sections(data):
+        if section.heading:
+            blocks.append(bd.para(section.heading, "heading"))
+        blocks += bd.text_blocks(text)
+    return head, build_annexes(data), blocks

@@ -35,8 +35,8 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, NextPageTempla
 from desktop import __version__
 from desktop.export import report_data, write_atomically
 from desktop.export import body as bd
-from desktop.export.annex import Annex, build_annexes
-from desktop.export.document import ReportHead, report_head
+from desktop.export.annex import Annex
+from desktop.export.document import ReportHead, document_parts
 from desktop.paths import resources_dir
 from desktop.rules.engine import ReportData
 from desktop.schema.loader import Catalog
@@ -322,25 +322,6 @@ def _annex_table(annex: Annex, width: float, styles):
     table = Table(grid, colWidths=widths, repeatRows=repeat, splitByRow=1)
     table.setStyle(TableStyle(commands))
     return table
-
-
-def document_parts(data: ReportData) -> tuple[ReportHead, list[Annex], list[bd.Block]]:
-    """What the report's PDF and Word files hold: the head, the annexes and the body blocks.
-    A PAR scoring sheet's document is its analysis report; another report's body is its narrative."""
-    head = report_head(data)
-    if data.form_set.is_scoring:
-        from desktop.par.analysis import analysis_body
-
-        head.subject, blocks = analysis_body(data.store, data.catalog, data.id)
-        return head, [], blocks
-    from desktop.narrative import rendered_sections
-
-    blocks: list[bd.Block] = []
-    for section, text in rendered_sections(data):
-        if section.heading:
-            blocks.append(bd.para(section.heading, "heading"))
-        blocks += bd.text_blocks(text)
-    return head, build_annexes(data), blocks
 
 
 def render_pdf(data: ReportData, marks: dict | None = None) -> bytes:

@@ -174,6 +174,8 @@ def render_xlsx(data: ReportData) -> bytes:
 
 
 def build_workbook(data: ReportData) -> Workbook:
+    if data.form_set.is_scoring:
+        raise CchcError("PAR020")
     annexes = build_annexes(data)
     plans = {annex.form.code: SheetPlan(annex) for annex in annexes}
     book = Workbook()
