@@ -43,6 +43,8 @@ def export_report(store, catalog: Catalog, report_id: int) -> dict:
     if form_set is None:
         raise CchcError("JSON004", file=f"báo cáo {report_id}", form_set=report["form_set_id"],
                         version=report["form_set_version"])
+    if form_set.is_scoring:  # the interchange format carries annexes; a sheet's scores would be lost
+        raise CchcError("PAR021")
     unit = store.unit(report["unit_code"])
     parent = store.unit(unit["parent_code"]) if unit.get("parent_code") else None
     raw = store.cells(report_id)

@@ -30,7 +30,8 @@ MESSAGES: dict[str, str] = {
     "PAR017": "Không có tiêu chí “{code}” trong bộ tiêu chí.",
     "PAR018": "Báo cáo số {report} không phải bảng chấm điểm Chỉ số CCHC.",
     "PAR020": "Bảng chấm điểm Chỉ số CCHC xuất ra PDF và Word (báo cáo đánh giá, phân tích), không xuất ra Excel.",
-    "PAR019": "Chưa có bảng chấm điểm năm {year} của {unit} theo bộ tiêu chí này.",
+    "PAR021": "Bảng chấm điểm Chỉ số CCHC chưa xuất ra tệp JSON hay gói đã ký được; hãy xuất báo cáo đánh giá "
+    "ra PDF hoặc Word.",
     # --- the report's body text (narrative) ----------------------------------
     "NAR001": "Mục “{section}”: không có số liệu nào tên “{name}”; xem danh sách số liệu chèn được.",
     "NAR002": "Mục “{section}”: số liệu “{name}” ({label}) chưa có trong phụ lục nên đang in “…”.",

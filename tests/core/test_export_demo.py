@@ -29,7 +29,8 @@ def demo(tmp_path_factory):
     assert cli("--db", str(path), "demo")[0] == 0
     store = Store.open(path)
     catalog = load_catalog(forms_dir())
-    ids = {store.report(r["id"])["unit_code"]: r["id"] for r in store.reports()}
+    ids = {r["unit_code"]: r["id"] for r in store.reports()
+           if not catalog.get(r["form_set_id"], r["form_set_version"]).is_scoring}  # annex reports
     yield store, catalog, ids, folder
     store.close()
 
