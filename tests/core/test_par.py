@@ -1,0 +1,370 @@
+"""PAR index (Chỉ số CCHC): criteria sets, scoring, checks, the seed 002 results, the analysis report."""
+
+from __future__ import annotations
+
+import io
+import json
+import textwrap
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from desktop.demo import load_demo
+from desktop.messages import CchcError
+from desktop.par.analysis import analysis_body
+from desktop.par.scoring import enter, score_report, scorecard, shown
+from desktop.periods import Period
+from desktop.rules.engine import validate_report
+from desktop.schema.loader import load_catalog
+from tests.core.conftest import cli, write_set
+
+# A small set: area 1 (4 points) = 1.1 (1) + 1.2 (3 = 1.2.1 (1) + 1.2.2 (2)); area 2 (6 points),
+# whose 2.2 may not apply.
+CRITERIA = """
+title: BẢNG CHẤM ĐIỂM {year}
+basis: Quyết định thử
+areas:
+  - code: "1"
+    title: Chỉ đạo, điều hành
+    max: 4
+    children:
+      - {code: "1.1", title: Kế hoạch, max: 1}
+      - code: "1.2"
+        title: Báo cáo
+        max: 3
+        children:
+          - {code: "1.2.1", title: Báo cáo quý, max: 1}
+          - {code: "1.2.2", title: Báo cáo năm, max: 2}
+  - code: "2"
+    title: Thủ tục hành chính
+    max: 6
+    children:
+      - {code: "2.1", title: Công khai, max: 2}
+      - {code: "2.2", title: Bưu chính công ích, max: 4, optional: Không có thủ tục qua bưu chính}
+"""
+
+
+def criteria_set(tmp_path, text: str = CRITERIA, set_yaml_extra: str = "", set_id: str = "thu-chiso"):
+    root = tmp_path / "forms"
+    folder = root / set_id
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "set.yaml").write_text(
+        f"id: {set_id}\nkind: chi_so\nname: Bộ tiêu chí thử\nprovince: Thử\nyear: 2021\nversion: 1\nlevel: huyen\n"
+        f"criteria: tieu_chi.yaml\n{set_yaml_extra}", encoding="utf-8")
+    (folder / "tieu_chi.yaml").write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def loaded(tmp_path, text: str = CRITERIA):
+    catalog = load_catalog(criteria_set(tmp_path, text))
+    return catalog, catalog.get("thu-chiso", 1)
+
+
+def sheet(criteria, **cells):
+    """``cells`` as ``{"1.2.1": {"diem": "0.5"}}``-like keyword pairs: code__column=stored text."""
+    out: dict = {}
+    for key, value in cells.items():
+        code, column = key.rsplit("__", 1)
+        out.setdefault(code.replace("_", "."), {})[column] = value
+    return scorecard(criteria, out)
+
+
+def rules_of(card):
+    return sorted((f.rule, f.row_id) for f in card.findings)
+
+
+# --- the set as data -------------------------------------------------------------------
+
+
+def test_a_criteria_set_loads_with_its_maxima_and_default_bands(tmp_path):
+    catalog, form_set = loaded(tmp_path)
+    assert catalog.problems == []
+    assert form_set.is_scoring and form_set.forms == {}
+    assert form_set.criteria.maximum == 10
+    assert [label for label, _ in form_set.criteria.bands] == ["Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"]
+    assert form_set.criteria.by_code["1.2.2"].level_name == "Tiêu chí thành phần"
+
+
+@pytest.mark.parametrize("broken, code", [
+    (CRITERIA.replace("max: 4\n", "max: 5\n", 1), "FORM018"),  # children add up to 4, not 5
+    (CRITERIA.replace('code: "1.2.1"', 'code: "2.2.1"'), "FORM019"),  # not under its parent's code
+    (CRITERIA.replace('code: "1.1"', 'code: "1.2"'), "FORM006"),  # the same code twice
+    (CRITERIA.replace("max: 1}", "max: nhiều}", 1), "FORM004"),
+    (CRITERIA.replace("title: Kế hoạch, max: 1", "title: Kế hoạch, max: 1, colour: đỏ"), "FORM005"),
+    (CRITERIA + "bands: [[Tốt, 50], [Xuất sắc, 90], [Yếu, 0]]\n", "FORM020"),
+])
+def test_a_malformed_set_is_refused_with_a_message_naming_file_and_line(tmp_path, broken, code):
+    catalog, form_set = loaded(tmp_path, broken)
+    assert form_set is None
+    problem = next(p for p in catalog.problems if p.code == code)
+    assert "tieu_chi.yaml" in problem.text and "dòng" in problem.text
+
+
+# --- index, rating and applicability ---------------------------------------------------
+
+
+def test_index_is_achieved_over_applicable_maximum_to_two_decimals(tmp_path):
+    _, form_set = loaded(tmp_path)
+    card = sheet(form_set.criteria, **{"1_1__diem": "1", "1_2_1__diem": "0", "1_2_2__diem": "2", "2_1__diem": "1.5",
+                                       "2_2__diem": "4"})
+    assert (card.achieved, card.maximum, card.index, card.rating) == (Decimal("8.5"), 10, Decimal("85.00"), "Tốt")
+
+
+def test_a_criterion_that_does_not_apply_leaves_the_maximum(tmp_path):
+    _, form_set = loaded(tmp_path)
+    card = sheet(form_set.criteria, **{"1__diem": "3", "2_1__diem": "2", "2_2__ap_dung": "0"})
+    assert card.maximum == 6 and card.achieved == 5
+    assert card.index == Decimal("83.33") and card.findings == []
+
+
+def test_only_an_optional_criterion_can_be_marked_not_applicable(tmp_path, store):
+    _, form_set = loaded(tmp_path)
+    card = sheet(form_set.criteria, **{"1__diem": "4", "2__diem": "6", "1_1__ap_dung": "0"})
+    assert ("par_applies", "1.1") in rules_of(card)
+    store.add_unit("H", "Huyện Thử", "huyen")
+    report = store.create_report("H", Period("nam", 2021), "thu-chiso", 1)
+    with pytest.raises(CchcError) as refused:
+        enter(store, form_set.criteria, report, [("1.1", "ap_dung", "Không")])
+    assert refused.value.code == "PAR007" and store.cells(report) == {}
+
+
+# --- the arithmetic checks -------------------------------------------------------------
+
+
+def test_criteria_must_add_up_to_their_area(tmp_path):
+    _, form_set = loaded(tmp_path)
+    card = sheet(form_set.criteria, **{"1__diem": "3.5", "1_1__diem": "1", "1_2__diem": "2", "2__diem": "6"})
+    finding = next(f for f in card.findings if f.rule == "par_sum")
+    assert (finding.row_id, finding.actual, finding.expected) == ("1", 3.5, 3.0)
+    assert "Lĩnh vực 1 ghi 3,5 điểm nhưng các tiêu chí thành phần cộng lại 3 điểm." == finding.message
+
+
+def test_areas_must_add_up_to_the_typed_total_index_and_rating(tmp_path):
+    _, form_set = loaded(tmp_path)
+    card = sheet(form_set.criteria, **{"1__diem": "4", "2__diem": "4", "tong__diem": "9", "tong__chi_so": "90",
+                                       "tong__xep_loai": "Xuất sắc"})
+    assert rules_of(card) == [("par_index", "tong"), ("par_rating", "tong"), ("par_total", "tong")]
+    assert card.index == Decimal("80.00") and card.rating == "Tốt"
+
+
+def test_no_score_above_its_maximum(tmp_path, store):
+    _, form_set = loaded(tmp_path)
+    card = sheet(form_set.criteria, **{"1__diem": "4", "2_1__diem": "2.5", "2_2__diem": "4"})
+    assert ("par_max", "2.1") in rules_of(card)
+    store.add_unit("H", "Huyện Thử", "huyen")
+    report = store.create_report("H", Period("nam", 2021), "thu-chiso", 1)
+    with pytest.raises(CchcError) as refused:
+        enter(store, form_set.criteria, report, [("1.1", "diem", "1"), ("2.1", "diem", "2,5")])
+    assert refused.value.code == "PAR001" and "vượt điểm tối đa 2" in str(refused.value)
+    assert store.cells(report) == {}  # nothing of the batch was stored
+
+
+def test_an_unscored_criterion_and_lost_points_without_reason_are_reported(tmp_path):
+    _, form_set = loaded(tmp_path)
+    card = sheet(form_set.criteria, **{"1_1__diem": "0", "1_2__diem": "3", "2_1__diem": "2"})
+    assert ("par_missing", "2.2") in rules_of(card)
+    assert ("par_reason", "1.1") in rules_of(card)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.decimals(min_value=0, max_value=1, places=2), min_size=5, max_size=5))
+def test_the_index_never_leaves_0_to_100_and_agrees_with_its_parts(tmp_path_factory, fractions):
+    _, form_set = loaded(tmp_path_factory.mktemp("par"))
+    leaves = ["1.1", "1.2.1", "1.2.2", "2.1", "2.2"]
+    cells = {code: {"diem": str((form_set.criteria.by_code[code].maximum * f).quantize(Decimal("0.01")))}
+             for code, f in zip(leaves, fractions)}
+    card = scorecard(form_set.criteria, cells)
+    assert 0 <= card.index <= 100
+    assert card.achieved == sum(a.achieved for a in card.areas)
+    assert not [f for f in card.findings if f.severity == "error"]
+
+
+# --- scores computed from the unit's reports ---------------------------------------------
+
+
+ANNEX = """
+code: "06"
+printed_code: Biểu số 06
+title: KẾT QUẢ
+columns:
+  - {id: stt, label: STT, kind: row_code}
+  - {id: ten, label: Nội dung, kind: row_label}
+  - {id: da_tong, label: Đã giải quyết}
+  - {id: da_dung_han, label: Đúng hạn}
+rows:
+  - {id: tong, label: Tổng cộng}
+"""
+
+COMPUTED = """
+title: BẢNG CHẤM ĐIỂM
+areas:
+  - code: "1"
+    title: Báo cáo và kết quả
+    max: 3
+    children:
+      - {code: "1.1", title: Báo cáo đúng hạn, max: 1, compute: {kind: on_time, form_sets: [bc]}}
+      - code: "1.2"
+        title: Tỷ lệ đúng hạn
+        max: 2
+        compute: {kind: rate, form_set: bc, form: "06", row: tong, numerator: [da_dung_han], denominator: [da_tong], bands: [[100, 2], [95, 1], [0, 0]]}
+"""
+
+
+def test_late_reports_score_zero_and_rates_map_to_points_by_bands(tmp_path, store):
+    root = criteria_set(tmp_path, COMPUTED)
+    write_set(root, {"bc.yaml": ANNEX}, set_id="bc", folder="bc")
+    catalog = load_catalog(root)
+    criteria = catalog.get("thu-chiso", 1).criteria
+    store.add_unit("H", "Huyện Thử", "huyen")
+    sheet_id = store.create_report("H", Period("nam", 2021), "thu-chiso", 1)
+    card = score_report(store, criteria, sheet_id)
+    assert card.node("1.1").computed.points is None and "chưa tính được" in card.node("1.1").computed.explanation
+
+    year = store.create_report("H", Period("nam", 2021), "bc", 1, doc_date="2021-12-18", doc_number="5/BC-UBND")
+    store.set_cells(year, [("06", "tong", "da_tong", "200"), ("06", "tong", "da_dung_han", "192")])
+    card = score_report(store, criteria, sheet_id)
+    assert card.node("1.1").achieved == 1  # sent 18/12, due 20/12
+    assert card.node("1.2").achieved == 1  # 96%: below 100, at least 95
+    assert "tỷ lệ 96,00% (192/200" in card.node("1.2").computed.explanation
+    assert card.index == Decimal("66.67") and card.rating == "Khá"
+
+
+def test_a_typed_score_that_disagrees_with_the_data_is_a_warning(tmp_path, store):
+    root = criteria_set(tmp_path, COMPUTED)
+    write_set(root, {"bc.yaml": ANNEX}, set_id="bc", folder="bc")
+    catalog = load_catalog(root)
+    criteria = catalog.get("thu-chiso", 1).criteria
+    store.add_unit("H", "Huyện Thử", "huyen")
+    sheet_id = store.create_report("H", Period("nam", 2021), "thu-chiso", 1)
+    store.create_report("H", Period("quy", 2021, 3), "bc", 1, doc_date="2021-09-25", doc_number="9/BC-UBND")
+    enter(store, criteria, sheet_id, [("1.1", "diem", "1")])
+    card = score_report(store, criteria, sheet_id)
+    node = card.node("1.1")
+    assert node.achieved == 0  # the data wins: Quý III sent 25/09, due 20/09
+    assert "9/BC-UBND" in node.computed.explanation and "trễ hạn (hạn 20/09/2021)" in node.computed.explanation
+    warning = next(f for f in card.findings if f.rule == "par_computed")
+    assert warning.severity == "warning" and (warning.actual, warning.expected) == (1, 0)
+
+
+# --- seed 002: every unit's index and rating, as printed ------------------------------------
+
+# (unit, achieved, maximum, index, rating) as seed 002 prints them; Đắk Ruồng's printed
+# 78,15 and 82,26 do not follow from its areas, which add up to 76,65 (see below).
+SEED_002 = [
+    ("KT.KR", "81.45", "95", "85.74", "Tốt"),
+    ("KT.KR.01", "79.3", "97", "81.75", "Tốt"),
+    ("KT.KR.02", "81.4", "95.5", "85.24", "Tốt"),
+    ("KT.KR.03", "78.77", "94", "83.80", "Tốt"),
+    ("KT.KR.04", "77.9", "96", "81.15", "Tốt"),
+    ("KT.KR.05", "76.65", "95", "80.68", "Tốt"),
+    ("KT.KR.06", "62.12", "94", "66.09", "Khá"),
+    ("KT.KR.07", "77.5", "96", "80.73", "Tốt"),
+]
+
+
+@pytest.fixture
+def demo_sheets(store, real_catalog):
+    load_demo(store, real_catalog)
+    return {r["unit_code"]: r["id"] for r in store.reports() if r["unit_code"].startswith("KT.")}
+
+
+@pytest.mark.parametrize("unit, achieved, maximum, index, rating", SEED_002)
+def test_every_seed_unit_scores_as_printed(store, real_catalog, demo_sheets, unit, achieved, maximum, index, rating):
+    report = store.report(demo_sheets[unit])
+    criteria = real_catalog.get(report["form_set_id"], 1).criteria
+    card = score_report(store, criteria, report["id"])
+    assert (card.achieved, card.maximum, card.index, card.rating) == (
+        Decimal(achieved), Decimal(maximum), Decimal(index), rating)
+
+
+def test_the_district_areas_and_lost_points_are_seed_002s(store, real_catalog, demo_sheets):
+    card = score_report(store, real_catalog.get("kontum-huyen-chiso", 1).criteria, demo_sheets["KT.KR"])
+    assert [f"{shown(a.achieved)}/{shown(a.maximum)}" for a in card.areas] == [
+        "19,49/23", "9/9", "11,48/12", "7/8", "10,5/11", "6,5/10", "10,48/15", "7/7"]
+    lost = [n.code for a in card.areas for n in a.lost_leaves()]
+    assert lost == ["1.2.1", "1.2.4", "1.2.6", "1.2.8", "1.4.2", "1.6.1", "1.6.2", "3.2.4", "3.2.5", "3.4.1", "4.2.2",
+                    "5.6.2", "6.1.2", "6.1.3", "6.3.1", "7.1", "7.2", "7.3"]
+    assert card.findings == []
+
+
+def test_only_dak_ruong_contradicts_itself_and_validate_says_so(store, real_catalog, demo_sheets):
+    flagged = {unit for unit, report in demo_sheets.items() if validate_report(store, real_catalog, report)}
+    assert flagged == {"KT.KR.05"}
+    findings = validate_report(store, real_catalog, demo_sheets["KT.KR.05"])
+    assert [(f.rule, f.actual, f.expected) for f in findings] == [("par_total", 78.15, 76.65),
+                                                                  ("par_index", 82.26, 80.68)]
+    assert findings[0].message == "Tổng điểm ghi 78,15 nhưng các lĩnh vực cộng lại 76,65 điểm."
+
+
+def test_cli_score_json(tmp_path):
+    db = tmp_path / "demo.db"
+    assert cli("--db", str(db), "demo")[0] == 0
+    code, out = cli("--db", str(db), "reports", "--json")
+    sheet_id = next(r["id"] for r in json.loads(out) if r["unit_code"] == "KT.KR.05")
+    code, out = cli("--db", str(db), "score", "--report", str(sheet_id), "--json")
+    result = json.loads(out)
+    assert code == 1 and result["index"] == 80.68 and result["rating"] == "Tốt"
+    assert result["areas"][0] == {"code": "1", "title": "Công tác chỉ đạo, điều hành cải cách hành chính",
+                                  "achieved": 22.1, "maximum": 33.5, "applicable": True}
+    assert [f["rule"] for f in result["findings"]] == ["par_total", "par_index"]
+    district = next(r["id"] for r in json.loads(cli("--db", str(db), "reports", "--json")[1]) if r["unit_code"] == "KT.KR")
+    assert cli("--db", str(db), "score", "--report", str(district))[0] == 0
+
+
+# --- the analysis report ------------------------------------------------------------------
+
+
+def test_the_analysis_report_reads_like_seed_002(store, real_catalog, demo_sheets):
+    subject, blocks = analysis_body(store, real_catalog, demo_sheets["KT.KR"])
+    text = "\n".join(getattr(b, "text", "") for b in blocks)
+    assert subject.startswith("Đánh giá, phân tích và làm rõ nguyên nhân, trách nhiệm")
+    assert "đạt được là 81,45/95 điểm (Chỉ số cải cách hành chính của huyện: 85,74 điểm), xếp loại Tốt" in text
+    assert ("- Tiêu chí thành phần 1.2.1 về báo cáo CCHC quý, 6 tháng, năm: UBND huyện đạt 0/0,25 điểm, nguyên nhân: "
+            "Báo cáo năm 2021 số 496/BC-UBND ngày 20/12/2021 trễ hạn.") in text
+    assert "* Trách nhiệm thuộc về: Phòng Nội vụ huyện." in text
+    assert "2. Xây dựng và tổ chức thực hiện văn bản quy phạm pháp luật: UBND huyện đạt được 9/9 điểm." in text
+    assert "6. Đối với UBND thị trấn Đắk Rve: Tổng số điểm" in text and "66,09 điểm), xếp loại Khá" in text
+    table = next(b for b in blocks if hasattr(b, "rows"))
+    assert [row[1] for row in table.rows][:2] == ["Xã Đắk Tơ Re", "Xã Đắk Tờ Lung"]
+    assert [row[-1] for row in table.rows] == ["3", "1", "2", "4", "6", "7", "5"]  # rank by index
+
+
+def test_the_analysis_exports_to_pdf_and_word(store, real_catalog, demo_sheets, tmp_path):
+    from docx import Document
+    from pypdf import PdfReader
+
+    from desktop.export.docx import write_docx
+    from desktop.export.pdf import write_pdf
+
+    pdf = write_pdf(store, real_catalog, demo_sheets["KT.KR"], tmp_path / "phan-tich.pdf")
+    words = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "81,45/95" in " ".join(words.split()) and "BÁO CÁO" in words
+    docx = write_docx(store, real_catalog, demo_sheets["KT.KR"], tmp_path / "phan-tich.docx")
+    document = Document(io.BytesIO(docx.read_bytes()))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert any("81,45/95 điểm" in p for p in paragraphs)
+    assert document.tables[-2].rows[1].cells[1].text == "Xã Đắk Tơ Re"  # the summary, before the signer's table
+    assert document.sections[0].left_margin.mm == pytest.approx(30, abs=0.1)
+
+
+def test_a_scoring_sheet_refuses_excel_and_json_with_a_message(store, real_catalog, demo_sheets, tmp_path):
+    from desktop.export.xlsx import write_xlsx
+    from desktop.interchange import export_report
+
+    with pytest.raises(CchcError) as refused:
+        write_xlsx(store, real_catalog, demo_sheets["KT.KR"], tmp_path / "x.xlsx")
+    assert refused.value.code == "PAR020" and not (tmp_path / "x.xlsx").exists()
+    with pytest.raises(CchcError) as refused:
+        export_report(store, real_catalog, demo_sheets["KT.KR"])
+    assert refused.value.code == "PAR021"
+
+
+def test_a_signed_sheet_refuses_new_scores(store, real_catalog, demo_sheets):
+    criteria = real_catalog.get("kontum-huyen-chiso", 1).criteria
+    store.update_report(demo_sheets["KT.KR"], status="da_ky")
+    with pytest.raises(CchcError) as refused:
+        enter(store, criteria, demo_sheets["KT.KR"], [("1.1.1", "diem", "0")])
+    assert refused.value.code == "CELL003"
+
