@@ -231,6 +231,41 @@ class ReportSession:
             self._record(_Step("cells", code, changes))
         return self._changed(change)
 
+    # --- PAR scoring sheets and the report's body ------------------------------------
+
+    @property
+    def criteria(self):
+        """The criteria set when this report is a PAR scoring sheet, else None."""
+        return self.data.form_set.criteria if self.data.form_set is not None else None
+
+    def scorecard(self):
+        from desktop.par.scoring import score_report
+
+        return score_report(self.store, self.criteria, self.report_id, self.data.period_rules)
+
+    def enter_scores(self, entries: list[tuple[str, str, str]]) -> Change:
+        """Typed texts for a scoring sheet's cells ``(criterion, column, text)``, checked and stored together;
+        undone like any cells."""
+        from desktop.par.scoring import FORM_CODE, enter
+
+        self._check_unlocked()
+        olds = enter(self.store, self.criteria, self.report_id, entries)
+        stored = self.store.cells(self.report_id).get(FORM_CODE, {})
+        changes = [ops.CellChange(self.report_id, FORM_CODE, row, column, old, stored.get(row, {}).get(column))
+                   for (row, column, _), old in zip(entries, olds)]
+        changes = [c for c in changes if c.old != c.new]
+        if changes:
+            self._record(_Step("cells", FORM_CODE, changes))
+        first = entries[0] if entries else None
+        return self._changed(Change(changes, focus=(FORM_CODE, first[0], first[1]) if first else None))
+
+    def set_section(self, key: str, text: str) -> Change:
+        """One section of the report's body text, stored at once (the editor keeps its own undo)."""
+        self._check_unlocked()
+        self.store.set_narrative(self.report_id, key, text)
+        self._findings = None
+        return self._changed(Change())
+
     def enter_at(self, code: str, r: int, c: int, text: str) -> Change:
         grid = self.grid(code)
         return self.enter(code, [(grid.rows[r].id, grid.columns[c].id, text)])

@@ -215,9 +215,9 @@ def _check(card: Scorecard) -> list[Finding]:
                 found.append(_finding("error", "par_applies", node, APPLIES, "Không", "Có", "PAR007", what=what))
             return
         for value in (node.entered, node.computed.points if node.computed else None):
-            if value is not None and value > c.maximum:
-                found.append(_finding("error", "par_max", node, SCORE, value, c.maximum, "PAR001", what=what,
-                                      actual=shown(value), maximum=shown(c.maximum)))
+            if value is not None and value > node.maximum:  # the applicable maximum, for an area too
+                found.append(_finding("error", "par_max", node, SCORE, value, node.maximum, "PAR001", what=what,
+                                      actual=shown(value), maximum=shown(node.maximum)))
                 break
         if node.scored_below() and node.entered is not None and node.entered != node.achieved:
             found.append(_finding("error", "par_sum", node, SCORE, node.entered, node.achieved, "PAR002",
@@ -364,7 +364,22 @@ def enter(store, criteria: CriteriaSet, report_id: int, entries: list[tuple[str,
     """Store typed entries ``(row, column, text)`` of a sheet at once: all checked first, then one
     transaction. Returns the old stored values."""
     changes = [(FORM_CODE, row, column, parse_entry(criteria, row, column, text)) for row, column, text in entries]
+    after = {row: dict(values) for row, values in store.cells(report_id).get(FORM_CODE, {}).items()}
+    for _, row, column, value in changes:
+        if value is None:
+            after.get(row, {}).pop(column, None)
+        else:
+            after.setdefault(row, {})[column] = value
+    rows = {row for _, row, _, _ in changes}
+    over = next((f for f in scorecard(criteria, after).findings if f.rule == "par_max" and f.row_id in rows), None)
+    if over is not None:  # above what applies here (an area less its criteria that do not apply)
+        raise CchcError("PAR001", what=_what(criteria.by_code[over.row_id]),
+                        actual=shown(Decimal(str(over.actual))), maximum=shown(Decimal(str(over.expected))))
     return store.set_cells(report_id, changes)
+
+
+def _what(criterion: Criterion) -> str:
+    return f"{criterion.level_name} {criterion.code}"
 
 
 __all__ = ["Computed", "FORM_CODE", "NodeScore", "Scorecard", "computed_scores", "enter", "parse_entry",

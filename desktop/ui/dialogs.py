@@ -359,11 +359,12 @@ def _file_stem(window) -> str:
 
 
 def export_report(window, kind: str, path: str | None = None) -> Path | None:
-    """Excel or PDF of the open report, in the official layout."""
+    """Excel, PDF or Word (the report's text) of the open report, in the official layout."""
     if window.session is None:
         return None
     if path is None:
-        suffix, filter_ = (".xlsx", "Bảng tính Excel (*.xlsx)") if kind == "xlsx" else (".pdf", "Tệp PDF (*.pdf)")
+        suffix, filter_ = {"xlsx": (".xlsx", "Bảng tính Excel (*.xlsx)"), "pdf": (".pdf", "Tệp PDF (*.pdf)"),
+                           "docx": (".docx", "Văn bản Word (*.docx)")}[kind]
         path, _ = QFileDialog.getSaveFileName(window, "Xuất báo cáo", str(Path(_export_folder(window)) /
                                                                          (_file_stem(window) + suffix)), filter_)
         if not path:
@@ -376,6 +377,10 @@ def export_report(window, kind: str, path: str | None = None) -> Path | None:
             from desktop.export.xlsx import write_xlsx
 
             return write_xlsx(window.store, window.catalog, report_id, target)
+        if kind == "docx":
+            from desktop.export.docx import write_docx
+
+            return write_docx(window.store, window.catalog, report_id, target)
         from desktop.export.pdf import write_pdf
 
         return write_pdf(window.store, window.catalog, report_id, target)

@@ -137,6 +137,15 @@ class MainWindow(QMainWindow):
         self.center.addWidget(self.placeholder)
         self.center.addWidget(self.page)
         self.page.hide()
+        from desktop.ui.narrative import NarrativePage
+        from desktop.ui.scoring import ScoringPage
+
+        self.scoring_page = ScoringPage()
+        self.scoring_page.typed.connect(self._typed_total)
+        self.narrative_page = NarrativePage()
+        for page in (self.scoring_page, self.narrative_page):
+            self.center.addWidget(page)
+            page.hide()
         splitter.addWidget(self.center)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([430, 936])
@@ -181,6 +190,8 @@ class MainWindow(QMainWindow):
                                                None, file_menu)
         self.export_pdf_action = self._action("Xuất &PDF…", lambda: dialogs.export_report(self, "pdf"), None,
                                               file_menu)
+        self.export_docx_action = self._action("Xuất văn bản &Word…", lambda: dialogs.export_report(self, "docx"),
+                                               None, file_menu)
         self.import_xlsx_action = self._action("&Nhập số liệu từ Excel…", lambda: dialogs.import_workbook(self),
                                                None, file_menu)
         self.preview_action = self._action("Xem trước và &in…", lambda: dialogs.print_preview(self),
@@ -237,8 +248,8 @@ class MainWindow(QMainWindow):
         has_report = self.session is not None
         has_form = self.model is not None
         editable = has_form and not self.session.locked
-        for action in (self.export_xlsx_action, self.export_pdf_action, self.preview_action, self.check_action,
-                       self.import_xlsx_action):
+        for action in (self.export_xlsx_action, self.export_pdf_action, self.export_docx_action, self.preview_action,
+                       self.check_action, self.import_xlsx_action):
             action.setEnabled(has_report)
         for action in (self.copy_action,):
             action.setEnabled(has_form)
@@ -280,6 +291,18 @@ class MainWindow(QMainWindow):
     def apply(self, change: Change) -> None:
         """Refresh what ``change`` touched: the open form, findings, counts, the saved time."""
         if self.session is None:
+            return
+        if self.scoring_page.isVisible():
+            self.scoring_page.refresh()
+            if change.saved_at:
+                self.saved_label.setText(f"Đã lưu {change.saved_at:%H:%M:%S}")
+            self.refresh_findings()
+            self._update_actions()
+            return
+        if self.model is None or self.narrative_page.isVisible():
+            if change.saved_at:
+                self.saved_label.setText(f"Đã lưu {change.saved_at:%H:%M:%S}")
+            self.refresh_findings()
             return
         if change.focus and change.focus[0] != self.form_code and change.touched_forms:
             self.show_form(change.focus[0])  # an undo in another form shows where it happened
@@ -326,6 +349,11 @@ class MainWindow(QMainWindow):
                 node.setToolTip(0, f"Báo cáo {report.period.lower()}, số {report.id}: {report.form_set}")
                 node.setData(0, KIND_ROLE, ("report", report.id))
                 item.addChild(node)
+                if report.forms:  # a report with annexes has a body text too; a scoring sheet is one screen
+                    body = QTreeWidgetItem(["Nội dung báo cáo", "", ""])
+                    body.setToolTip(0, "Phần lời của báo cáo (I–V), với số liệu lấy từ phụ lục")
+                    body.setData(0, KIND_ROLE, ("narrative", report.id))
+                    node.addChild(body)
                 for form in report.forms:
                     leaf = QTreeWidgetItem([f"{form.printed_code}", "", counts_text(form.errors, form.warnings)])
                     leaf.setToolTip(0, form.title)
@@ -352,6 +380,8 @@ class MainWindow(QMainWindow):
             return
         if kind[0] == "form":
             self.open_report(kind[1], kind[2])
+        elif kind[0] == "narrative":
+            self.open_narrative(kind[1])
         elif kind[0] == "report":
             self.open_report(kind[1])
 
@@ -388,13 +418,53 @@ class MainWindow(QMainWindow):
             self.form_code = None
             self._show_deadline()
             self.refresh_findings()
+        if self.session.criteria is not None:
+            self._show_page(self.scoring_page)
+            self.scoring_page.show_sheet(self)
+            self._update_actions()
+            self.setWindowTitle(f"Bảng chấm điểm Chỉ số CCHC – {self.session.data.unit['name']}, "
+                                f"{self.session.data.period.label} – CCHC Desktop")
+            return
         forms = self.session.forms
         if not forms:
             self.say(msg("STORE014", report=report_id, form=form_code or ""), warning=True)
             return
         self.show_form(form_code or forms[0].code)
 
+    def _show_page(self, page) -> None:
+        """One of the centre's screens: a form, a scoring sheet, a report body."""
+        if page is not self.narrative_page:
+            self.narrative_page.save()
+        for other in (self.page, self.scoring_page, self.narrative_page):
+            other.setVisible(other is page)
+        self.placeholder.hide()
+
+    def open_narrative(self, report_id: int) -> None:
+        self.open_report(report_id)
+        if self.session is None or self.session.report_id != report_id or self.session.criteria is not None:
+            return
+        self._show_page(self.narrative_page)
+        self.narrative_page.show_report(self)
+        for item in self._tree_items():
+            if item.data(0, KIND_ROLE) == ("narrative", report_id):
+                self.navigator.blockSignals(True)
+                self.navigator.setCurrentItem(item)
+                self.navigator.blockSignals(False)
+        self.setWindowTitle(f"Nội dung báo cáo – {self.session.data.unit['name']}, "
+                            f"{self.session.data.period.label} – CCHC Desktop")
+
+    def _typed_total(self, column: str, text: str) -> None:
+        """What the printed sheet states about the whole (total, index, rating), typed beside the computed ones."""
+        from desktop.par.scoring import TOTAL_ROW
+
+        if self.session is None or self.session.criteria is None or self.session.locked:
+            return
+        outcome = self.perform(lambda: self.session.enter_scores([(TOTAL_ROW, column, text)]))
+        if isinstance(outcome, Exception):
+            self.scoring_page.refresh_summary()
+
     def show_form(self, code: str) -> None:
+        self._show_page(self.page)
         grid = self.session.grid(code)
         self.form_code = code
         if self.model is None:
@@ -404,8 +474,6 @@ class MainWindow(QMainWindow):
         else:
             self.model.set_grid(grid)
         self.page.show_form(grid, placeholders(self.session.data))
-        self.placeholder.hide()
-        self.page.show()
         if not self.view.currentIndex().isValid() or self.view.currentIndex().column() < grid.frozen:
             first = next((c for c in range(len(grid.columns)) if grid.columns[c].kind == "data"), 0)
             self.view.setCurrentIndex(self.model.index(0, first))
@@ -467,6 +535,16 @@ class MainWindow(QMainWindow):
     def _jump_to_finding(self, row: int, _column: int) -> None:
         finding = self.findings_panel.findings[row]
         if not finding.form_code:
+            return
+        if finding.form_code == "CHI_SO":
+            model = self.scoring_page.model
+            rows = [n.code for n in model.nodes] if model else []
+            if finding.row_id in rows:
+                self.scoring_page.table.setCurrentIndex(model.index(rows.index(finding.row_id), 4))
+            return
+        if finding.form_code == "NOI_DUNG":
+            self.open_narrative(self.session.report_id)
+            self.narrative_page.sections.setCurrentRow(self.narrative_page._row_of(finding.row_id))
             return
         if finding.form_code != self.form_code:
             self.show_form(finding.form_code)
