@@ -48,6 +48,17 @@ def render(folder: Path) -> list[Path]:
         target = folder / name
         window.grab().save(str(target))
         written.append(target)
+    # the PAR scoring sheet of xã Đắk Ruồng (its printed total contradicts its areas) and Khánh Sơn's body
+    sheet = next(r["id"] for r in window.store.reports() if r["unit_code"] == "KT.KR.05")
+    window.open_report(sheet)
+    _settle(app)
+    written.append(folder / "cham-diem.png")
+    window.grab().save(str(written[-1]))
+    window.open_narrative(1)
+    window.narrative_page.sections.setCurrentRow(window.narrative_page._row_of("II.2"))
+    _settle(app)
+    written.append(folder / "noi-dung.png")
+    window.grab().save(str(written[-1]))
     from desktop.ui import dialogs, submission
 
     for name, make in (("bao-cao-moi.png", dialogs.NewReportDialog), ("thiet-lap.png", dialogs.SettingsDialog),
