@@ -421,6 +421,12 @@ class MainWindow(QMainWindow):
         if self.session.criteria is not None:
             self._show_page(self.scoring_page)
             self.scoring_page.show_sheet(self)
+            self.form_code = None
+            for item in self._tree_items():
+                if item.data(0, KIND_ROLE) == ("report", report_id):
+                    self.navigator.blockSignals(True)
+                    self.navigator.setCurrentItem(item)
+                    self.navigator.blockSignals(False)
             self._update_actions()
             self.setWindowTitle(f"Bảng chấm điểm Chỉ số CCHC – {self.session.data.unit['name']}, "
                                 f"{self.session.data.period.label} – CCHC Desktop")
