@@ -1,0 +1,67 @@
+"""PAR index and report body benchmarks.
+
+    .venv/bin/python benchmarks/par.py [--rounds N]
+
+Prints a Markdown table (paste it into docs/BENCHMARKS.md) and exits 1 if a figure
+misses its target. Targets (issue 7, ours: a clerk should not wait after typing a score
+or a word):
+- scoring one sheet (the district's, 98 criteria) with its checks: < 50 ms
+- the district's analysis with its 7 communes, as PDF: < 1 s; as Word: < 1 s
+- resolving Khánh Sơn's body (its placeholders) and checking its figures: < 100 ms
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from core import print_table, timed  # benchmarks/core.py: one way of timing and reporting
+
+from desktop.demo import load_demo
+from desktop.export.docx import write_docx
+from desktop.export.pdf import write_pdf
+from desktop.narrative import check, rendered_sections
+from desktop.par.scoring import score_report
+from desktop.paths import forms_dir
+from desktop.rules.engine import ReportData
+from desktop.schema.loader import load_catalog
+from desktop.store.db import Store
+
+TARGETS = {"score": 0.050, "analysis_pdf": 1.0, "analysis_docx": 1.0, "narrative": 0.100}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=10)
+    rounds = parser.parse_args().rounds
+    folder = Path(tempfile.mkdtemp())
+    catalog = load_catalog(forms_dir())
+    with Store.open(folder / "demo.db", daily_backup=False) as store:
+        load_demo(store, catalog)
+        ids = {r["unit_code"]: r["id"] for r in store.reports()}
+        district = ids["KT.KR"]
+        criteria = catalog.get("kontum-huyen-chiso", 1).criteria
+
+        def body():
+            data = ReportData(store, catalog, ids["KH.KS"])
+            rendered_sections(data)
+            check(data)
+
+        rows = [
+            ("score", "Chấm điểm một bảng (huyện, 98 tiêu chí) và kiểm tra",
+             statistics.median(timed(lambda: score_report(store, criteria, district), rounds))),
+            ("analysis_pdf", "Báo cáo đánh giá, phân tích (huyện + 7 xã) ra PDF",
+             statistics.median(timed(lambda: write_pdf(store, catalog, district, folder / "a.pdf"), rounds))),
+            ("analysis_docx", "Báo cáo đánh giá, phân tích ra Word",
+             statistics.median(timed(lambda: write_docx(store, catalog, district, folder / "a.docx"), rounds))),
+            ("narrative", "Nội dung báo cáo Khánh Sơn: điền số liệu và kiểm tra số gõ tay",
+             statistics.median(timed(body, rounds))),
+        ]
+    return print_table(rows, TARGETS)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
