@@ -71,6 +71,12 @@ def sheet(criteria, **cells):
     return scorecard(criteria, out)
 
 
+def new_sheet(store) -> int:
+    """A district's 2021 scoring sheet on the inline set."""
+    store.add_unit("H", "Huyện Thử", "huyen")
+    return store.create_report("H", Period("nam", 2021), "thu-chiso", 1)
+
+
 def rules_of(card):
     return sorted((f.rule, f.row_id) for f in card.findings)
 
@@ -123,8 +129,7 @@ def test_only_an_optional_criterion_can_be_marked_not_applicable(tmp_path, store
     _, form_set = loaded(tmp_path)
     card = sheet(form_set.criteria, **{"1__diem": "4", "2__diem": "6", "1_1__ap_dung": "0"})
     assert ("par_applies", "1.1") in rules_of(card)
-    store.add_unit("H", "Huyện Thử", "huyen")
-    report = store.create_report("H", Period("nam", 2021), "thu-chiso", 1)
+    report = new_sheet(store)
     with pytest.raises(CchcError) as refused:
         enter(store, form_set.criteria, report, [("1.1", "ap_dung", "Không")])
     assert refused.value.code == "PAR007" and store.cells(report) == {}
@@ -153,8 +158,7 @@ def test_no_score_above_its_maximum(tmp_path, store):
     _, form_set = loaded(tmp_path)
     card = sheet(form_set.criteria, **{"1__diem": "4", "2_1__diem": "2.5", "2_2__diem": "4"})
     assert ("par_max", "2.1") in rules_of(card)
-    store.add_unit("H", "Huyện Thử", "huyen")
-    report = store.create_report("H", Period("nam", 2021), "thu-chiso", 1)
+    report = new_sheet(store)
     with pytest.raises(CchcError) as refused:
         enter(store, form_set.criteria, report, [("1.1", "diem", "1"), ("2.1", "diem", "2,5")])
     assert refused.value.code == "PAR001" and "vượt điểm tối đa 2" in str(refused.value)
@@ -217,8 +221,7 @@ def test_late_reports_score_zero_and_rates_map_to_points_by_bands(tmp_path, stor
     write_set(root, {"bc.yaml": ANNEX}, set_id="bc", folder="bc")
     catalog = load_catalog(root)
     criteria = catalog.get("thu-chiso", 1).criteria
-    store.add_unit("H", "Huyện Thử", "huyen")
-    sheet_id = store.create_report("H", Period("nam", 2021), "thu-chiso", 1)
+    sheet_id = new_sheet(store)
     card = score_report(store, criteria, sheet_id)
     assert card.node("1.1").computed.points is None and "chưa tính được" in card.node("1.1").computed.explanation
 
@@ -236,8 +239,7 @@ def test_a_typed_score_that_disagrees_with_the_data_is_a_warning(tmp_path, store
     write_set(root, {"bc.yaml": ANNEX}, set_id="bc", folder="bc")
     catalog = load_catalog(root)
     criteria = catalog.get("thu-chiso", 1).criteria
-    store.add_unit("H", "Huyện Thử", "huyen")
-    sheet_id = store.create_report("H", Period("nam", 2021), "thu-chiso", 1)
+    sheet_id = new_sheet(store)
     store.create_report("H", Period("quy", 2021, 3), "bc", 1, doc_date="2021-09-25", doc_number="9/BC-UBND")
     enter(store, criteria, sheet_id, [("1.1", "diem", "1")])
     card = score_report(store, criteria, sheet_id)
