@@ -13,15 +13,19 @@ Loading is idempotent: a report already present is left alone.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 from desktop import __version__
 from desktop.interchange import FORMAT, FORMAT_VERSION, import_report
 from desktop.messages import CchcError
+from desktop.narrative import section
+from desktop.par.scoring import APPLIES, INDEX, OFFICE, RATING, REASON, SCORE, TOTAL_ROW, enter
 from desktop.paths import resources_dir
+from desktop.periods import Period
 from desktop.schema.layout import UnitRef, resolve
 from desktop.schema.loader import Catalog, Problem, read_yaml
-from desktop.values import from_json, parse_input, to_json
+from desktop.values import format_number, from_json, parse_input, to_json
 
 UNITS_FILE = "units.yaml"
 
@@ -169,9 +173,6 @@ NARRATIVE_DIR = "noi-dung"
 def load_narrative(store, transcript: dict, file: str) -> None:
     """A report body transcript (see resources/demo/noi-dung/): its sections go into the report
     of that unit, period and form set, unless that report already has a body."""
-    from desktop.narrative import section
-    from desktop.periods import Period
-
     try:
         period = Period(transcript["period"]["type"], transcript["period"]["year"])
         report_id = store.find_report(transcript["unit"], period, transcript["form_set"])
@@ -192,19 +193,12 @@ SCORING_DIR = "chi-so"
 
 def _points_text(value) -> str:
     """A transcribed number as a clerk would type it (19,49), so it goes through the same input checks."""
-    from decimal import Decimal
-
-    from desktop.values import format_number
-
     return format_number(Decimal(str(value)))
 
 
 def load_scoring_sheets(store, catalog: Catalog, transcript: dict, file: str) -> list[int]:
     """Each sheet of a scoring transcript (see resources/demo/chi-so/), entered through the same
     checks as typing; sheets already in the store are left alone."""
-    from desktop.par.scoring import APPLIES, INDEX, OFFICE, RATING, REASON, SCORE, TOTAL_ROW, enter
-    from desktop.periods import Period
-
     created = []
     try:
         year = int(transcript["year"])

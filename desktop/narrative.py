@@ -22,6 +22,7 @@ from pathlib import Path
 
 from desktop.messages import msg
 from desktop.paths import resources_dir
+from desktop.rules.engine import Finding
 from desktop.schema.loader import LineDict, Problem, _Fields, _problem, read_yaml
 from desktop.values import format_number
 
@@ -267,8 +268,6 @@ def _figures_after_phrases(text: str, phrases: dict[str, list[Placeholder]]):
 def check(data) -> list:
     """Findings for the report's body: unknown placeholders, figures the annexes do not have,
     typed figures that contradict them."""
-    from desktop.rules.engine import Finding  # the engine calls this module only from validate()
-
     form_set = data.form_set
     if form_set is None:
         return []

@@ -239,9 +239,9 @@ class ReportSession:
         return self.data.form_set.criteria if self.data.form_set is not None else None
 
     def scorecard(self):
-        from desktop.par.scoring import score_report
+        from desktop.par.scoring import score_data
 
-        return score_report(self.store, self.criteria, self.report_id, self.data.period_rules)
+        return score_data(self.data)
 
     def enter_scores(self, entries: list[tuple[str, str, str]]) -> Change:
         """Typed texts for a scoring sheet's cells ``(criterion, column, text)``, checked and stored together;

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop.export.body import Block, Paragraph, Run, Table, para, text_blocks
+from desktop.messages import CchcError
 from desktop.par.scoring import Scorecard, score_report, shown, shown_index
 
 TASKS_PREFIX = "nv."  # narrative key of an area's "Nhiệm vụ cần thực hiện"
@@ -47,8 +48,6 @@ def _sentence_end(text: str) -> str:
 
 def sheets(store, catalog, report_id: int) -> tuple[UnitScore, list[UnitScore]]:
     """The sheet ``report_id`` and its child units' sheets of the same year, in the units' order."""
-    from desktop.messages import CchcError
-
     def scored(report: dict) -> UnitScore | None:
         form_set = catalog.get(report["form_set_id"], report["form_set_version"])
         if form_set is None or not form_set.is_scoring:

@@ -83,7 +83,6 @@ class CriteriaSet:
     areas: list[Criterion]
     bands: tuple[tuple[str, Decimal], ...] = DEFAULT_BANDS
     by_code: dict[str, Criterion] = field(default_factory=dict)
-    parents: dict[str, Criterion | None] = field(default_factory=dict)
 
     @property
     def maximum(self) -> Decimal:
@@ -270,12 +269,7 @@ def load_criteria(path: Path, shown: str, problems: list[Problem]) -> CriteriaSe
     if not _check(areas, bands, shown, problems):
         return None
     built = CriteriaSet(title=title, basis=basis, areas=areas, bands=bands)
-    for area in areas:
-        for node in area.walk():
-            built.by_code[node.code] = node
-            for child in node.children:
-                built.parents[child.code] = node
-        built.parents[area.code] = None
+    built.by_code = {node.code: node for node in built.walk()}
     return built
 
 

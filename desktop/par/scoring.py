@@ -23,6 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from desktop.messages import CchcError, msg
 from desktop.par.criteria import CriteriaSet, Criterion, OnTime, Rate
 from desktop.periods import Period
+from desktop.rules.engine import Finding
 from desktop.values import CellType, format_number, parse_input, to_storage
 
 FORM_CODE = "CHI_SO"
@@ -103,20 +104,6 @@ class NodeScore:
 
 
 @dataclass
-class Finding:
-    """The same shape as the rules engine's findings (engine converts them)."""
-
-    severity: str
-    rule: str
-    row_id: str
-    row: str
-    column_id: str
-    actual: object
-    expected: object
-    message: str
-
-
-@dataclass
 class Scorecard:
     criteria: CriteriaSet
     areas: list[NodeScore]
@@ -180,7 +167,7 @@ def _build(criterion: Criterion, cells: dict, computed: dict[str, Computed]) -> 
 
 
 def scorecard(criteria: CriteriaSet, cells: dict[str, dict[str, str]],
-              computed: dict[str, Computed] | None = None) -> Scorecard:
+              computed: dict[str, Computed] | None = None, report_id: int = 0) -> Scorecard:
     """Points, index, rating and findings of one sheet; ``cells`` is row -> column -> stored text."""
     computed = computed or {}
     areas = [_build(a, cells, computed) for a in criteria.areas]
@@ -190,65 +177,70 @@ def scorecard(criteria: CriteriaSet, cells: dict[str, dict[str, str]],
     total = cells.get(TOTAL_ROW, {})
     card = Scorecard(criteria, areas, achieved, maximum, index, criteria.rating(index),
                      _points(total.get(SCORE)), _points(total.get(INDEX)), total.get(RATING, ""), [])
-    card.findings = _check(card)
+    card.findings = _check(card, report_id)
     return card
 
 
-def _finding(severity: str, rule: str, node: NodeScore | None, column: str, actual_value, expected_value,
-             code: str, **params) -> Finding:
+def _finding(report_id: int, severity: str, rule: str, node: NodeScore | None, column: str, actual_value,
+             expected_value, code: str, **params) -> Finding:
     def plain(value):
         return float(value) if isinstance(value, Decimal) else value
 
-    return Finding(severity, rule, node.code if node else TOTAL_ROW,
-                   _row_title(node.criterion) if node else "Tổng cộng", column, plain(actual_value), plain(expected_value),
-                   msg(code, **params))
+    return Finding(report=report_id, form=SHEET_TITLE,
+                   row=_row_title(node.criterion) if node else "Tổng cộng", column=COLUMN_LABELS[column],
+                   severity=severity, rule=rule, actual=plain(actual_value), expected=plain(expected_value),
+                   message=msg(code, **params), form_code=FORM_CODE, row_id=node.code if node else TOTAL_ROW,
+                   column_id=column)
 
 
-def _check(card: Scorecard) -> list[Finding]:
+def _check(card: Scorecard, report_id: int) -> list[Finding]:
     found: list[Finding] = []
+
+    def add(*args, **params) -> None:
+        found.append(_finding(report_id, *args, **params))
 
     def visit(node: NodeScore, covered: bool) -> None:
         c = node.criterion
         what = f"{c.level_name} {c.code}"
         if not node.applicable:
             if not c.optional:
-                found.append(_finding("error", "par_applies", node, APPLIES, "Không", "Có", "PAR007", what=what))
+                add("error", "par_applies", node, APPLIES, "Không", "Có", "PAR007", what=what)
             return
         for value in (node.entered, node.computed.points if node.computed else None):
             if value is not None and value > node.maximum:  # the applicable maximum, for an area too
-                found.append(_finding("error", "par_max", node, SCORE, value, node.maximum, "PAR001", what=what,
-                                      actual=shown(value), maximum=shown(node.maximum)))
+                add("error", "par_max", node, SCORE, value, node.maximum, "PAR001", what=what,
+                                      actual=shown(value), maximum=shown(node.maximum))
                 break
         if node.scored_below() and node.entered is not None and node.entered != node.achieved:
-            found.append(_finding("error", "par_sum", node, SCORE, node.entered, node.achieved, "PAR002",
-                                  what=what, actual=shown(node.entered), expected=shown(node.achieved)))
+            add("error", "par_sum", node, SCORE, node.entered, node.achieved, "PAR002",
+                                  what=what, actual=shown(node.entered), expected=shown(node.achieved))
         if node.computed and node.computed.points is not None and node.entered is not None \
                 and node.entered != node.computed.points:
-            found.append(_finding("warning", "par_computed", node, SCORE, node.entered, node.computed.points,
+            add("warning", "par_computed", node, SCORE, node.entered, node.computed.points,
                                   "PAR008", what=what, actual=shown(node.entered),
-                                  expected=shown(node.computed.points), how=node.computed.explanation))
+                                  expected=shown(node.computed.points), how=node.computed.explanation)
         here = covered or node.entered is not None or (node.computed is not None and node.computed.points is not None)
         if c.is_leaf:
             if not here:
-                found.append(_finding("error", "par_missing", node, SCORE, None, c.maximum, "PAR006", what=what))
+                add("error", "par_missing", node, SCORE, None, c.maximum, "PAR006", what=what)
             elif node.lost > 0 and not node.reason.strip():
-                found.append(_finding("warning", "par_reason", node, REASON, None, None, "PAR009", what=what,
-                                      lost=shown(node.lost)))
+                add("warning", "par_reason", node, REASON, None, None, "PAR009", what=what,
+                                      lost=shown(node.lost))
         for child in node.children:
             visit(child, here)
 
     for area in card.areas:
         visit(area, False)
     if card.typed_total is not None and card.typed_total != card.achieved:
-        found.append(_finding("error", "par_total", None, SCORE, card.typed_total, card.achieved, "PAR003",
-                              actual=shown(card.typed_total), expected=shown(card.achieved)))
+        add("error", "par_total", None, SCORE, card.typed_total, card.achieved, "PAR003",
+                              actual=shown(card.typed_total), expected=shown(card.achieved))
     if card.typed_index is not None and card.index is not None and card.typed_index != card.index:
-        found.append(_finding("error", "par_index", None, INDEX, card.typed_index, card.index, "PAR004",
+        add("error", "par_index", None, INDEX, card.typed_index, card.index, "PAR004",
                               actual=shown_index(card.typed_index), expected=shown_index(card.index),
-                              achieved=shown(card.achieved), maximum=shown(card.maximum)))
+                              achieved=shown(card.achieved), maximum=shown(card.maximum))
     if card.typed_rating and card.rating and card.typed_rating.strip().casefold() != card.rating.casefold():
-        found.append(_finding("error", "par_rating", None, RATING, card.typed_rating, card.rating, "PAR005",
-                              actual=card.typed_rating, expected=card.rating, index=shown_index(card.index)))
+        add("error", "par_rating", None, RATING, card.typed_rating, card.rating, "PAR005",
+                              actual=card.typed_rating, expected=card.rating, index=shown_index(card.index))
     return found
 
 
@@ -324,7 +316,13 @@ def computed_scores(store, criteria: CriteriaSet, sheet: dict, rules: dict | Non
 def score_report(store, criteria: CriteriaSet, report_id: int, rules: dict | None = None) -> Scorecard:
     sheet = store.report(report_id)
     return scorecard(criteria, store.cells(report_id).get(FORM_CODE, {}),
-                     computed_scores(store, criteria, sheet, rules))
+                     computed_scores(store, criteria, sheet, rules), report_id)
+
+
+def score_data(data) -> Scorecard:
+    """The scorecard of a report already read (``rules.engine.ReportData``): no second read of its cells."""
+    return scorecard(data.form_set.criteria, data.raw.get(FORM_CODE, {}),
+                     computed_scores(data.store, data.form_set.criteria, data.report, data.period_rules), data.id)
 
 
 # --- entering scores ---------------------------------------------------------------
@@ -345,24 +343,21 @@ def parse_entry(criteria: CriteriaSet, row: str, column: str, text: str) -> str 
     if criterion is None:
         raise CchcError("PAR017", code=row)
     if column == SCORE:
-        value = parse_input(text, POINTS)
-        if value is not None and value > criterion.maximum:
-            raise CchcError("PAR001", what=f"{criterion.level_name} {criterion.code}", actual=shown(value),
-                            maximum=shown(criterion.maximum))
-        return to_storage(value, POINTS)
+        return to_storage(parse_input(text, POINTS), POINTS)
     if column == APPLIES:
-        value = parse_input(text, APPLIES_TYPE)
-        if value is False and not criterion.optional:
-            raise CchcError("PAR007", what=f"{criterion.level_name} {criterion.code}")
-        return "0" if value is False else None  # applies unless said otherwise
+        return "0" if parse_input(text, APPLIES_TYPE) is False else None  # applies unless said otherwise
     if column in (REASON, OFFICE):
         return parse_input(text, TEXT) or None
     raise CchcError("PAR010", column=column)
 
 
+REFUSED_ON_ENTRY = {"par_max": "PAR001", "par_applies": "PAR007"}  # errors no clerk means to type
+
+
 def enter(store, criteria: CriteriaSet, report_id: int, entries: list[tuple[str, str, str]]) -> list[str | None]:
     """Store typed entries ``(row, column, text)`` of a sheet at once: all checked first, then one
-    transaction. Returns the old stored values."""
+    transaction. An entry that would score above what applies, or mark a mandatory criterion not
+    applicable, is refused with that check's own message. Returns the old stored values."""
     changes = [(FORM_CODE, row, column, parse_entry(criteria, row, column, text)) for row, column, text in entries]
     after = {row: dict(values) for row, values in store.cells(report_id).get(FORM_CODE, {}).items()}
     for _, row, column, value in changes:
@@ -371,16 +366,15 @@ def enter(store, criteria: CriteriaSet, report_id: int, entries: list[tuple[str,
         else:
             after.setdefault(row, {})[column] = value
     rows = {row for _, row, _, _ in changes}
-    over = next((f for f in scorecard(criteria, after).findings if f.rule == "par_max" and f.row_id in rows), None)
-    if over is not None:  # above what applies here (an area less its criteria that do not apply)
-        raise CchcError("PAR001", what=_what(criteria.by_code[over.row_id]),
-                        actual=shown(Decimal(str(over.actual))), maximum=shown(Decimal(str(over.expected))))
+    for finding in scorecard(criteria, after, report_id=report_id).findings:
+        if finding.rule in REFUSED_ON_ENTRY and finding.row_id in rows:
+            criterion = criteria.by_code[finding.row_id]
+            what = f"{criterion.level_name} {criterion.code}"
+            limits = {} if finding.rule == "par_applies" else {
+                "actual": shown(Decimal(str(finding.actual))), "maximum": shown(Decimal(str(finding.expected)))}
+            raise CchcError(REFUSED_ON_ENTRY[finding.rule], what=what, **limits)
     return store.set_cells(report_id, changes)
 
 
-def _what(criterion: Criterion) -> str:
-    return f"{criterion.level_name} {criterion.code}"
-
-
 __all__ = ["Computed", "FORM_CODE", "NodeScore", "Scorecard", "computed_scores", "enter", "parse_entry",
-           "score_report", "scorecard"]
+           "score_data", "score_report", "scorecard"]

@@ -300,13 +300,9 @@ def validate(data: ReportData) -> list[Finding]:
                         f"phiên bản {data.report['form_set_version']} trong máy."),
         )]
     if data.form_set.is_scoring:
-        from desktop.par.scoring import COLUMN_LABELS, FORM_CODE, SHEET_TITLE, score_report  # builds on this module
+        from desktop.par.scoring import score_data  # par builds on this module
 
-        card = score_report(data.store, data.form_set.criteria, data.id, data.period_rules)
-        return [Finding(report=data.id, form=SHEET_TITLE, row=f.row,
-                        column=COLUMN_LABELS.get(f.column_id, f.column_id), severity=f.severity, rule=f.rule,
-                        actual=f.actual, expected=f.expected, message=f.message, form_code=FORM_CODE,
-                        row_id=f.row_id, column_id=f.column_id) for f in card.findings]
+        return score_data(data).findings
     findings: list[Finding] = []
     for code, form in data.form_set.forms.items():
         scope = data.scope(code)

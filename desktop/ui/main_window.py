@@ -21,6 +21,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHea
 from desktop import __version__
 from desktop.export.annex import fill, placeholders, short_unit_name
 from desktop.messages import CchcError, msg
+from desktop.narrative import FORM_CODE as BODY_FORM
+from desktop.par.scoring import FORM_CODE as SHEET_FORM
+from desktop.par.scoring import TOTAL_ROW
 from desktop.session import Change, ReportSession, report_tree
 from desktop.ui import errors
 from desktop.ui.form_view import FormModel, FormView
@@ -294,16 +297,14 @@ class MainWindow(QMainWindow):
             return
         if self.scoring_page.isVisible():
             self.scoring_page.refresh()
-            if change.saved_at:
-                self.saved_label.setText(f"Đã lưu {change.saved_at:%H:%M:%S}")
-            self.refresh_findings()
-            self._update_actions()
-            return
-        if self.model is None or self.narrative_page.isVisible():
-            if change.saved_at:
-                self.saved_label.setText(f"Đã lưu {change.saved_at:%H:%M:%S}")
-            self.refresh_findings()
-            return
+        elif self.page.isVisible() or change.touched_forms:  # an undo from the body editor shows its form
+            self._apply_to_form(change)
+        if change.saved_at:
+            self.saved_label.setText(f"Đã lưu {change.saved_at:%H:%M:%S}")
+        self.refresh_findings()
+        self._update_actions()
+
+    def _apply_to_form(self, change: Change) -> None:
         if change.focus and change.focus[0] != self.form_code and change.touched_forms:
             self.show_form(change.focus[0])  # an undo in another form shows where it happened
         elif self.form_code in change.forms:
@@ -314,10 +315,6 @@ class MainWindow(QMainWindow):
             position = self.session.grid(self.form_code).position(change.focus[1], change.focus[2])
             if position and (change.forms or change.focus != (self.form_code, *self._current_ids())):
                 self.view.go_to(*position)
-        if change.saved_at:
-            self.saved_label.setText(f"Đã lưu {change.saved_at:%H:%M:%S}")
-        self.refresh_findings()
-        self._update_actions()
 
     def _current_ids(self) -> tuple:
         index = self.view.currentIndex()
@@ -461,8 +458,6 @@ class MainWindow(QMainWindow):
 
     def _typed_total(self, column: str, text: str) -> None:
         """What the printed sheet states about the whole (total, index, rating), typed beside the computed ones."""
-        from desktop.par.scoring import TOTAL_ROW
-
         if self.session is None or self.session.criteria is None or self.session.locked:
             return
         outcome = self.perform(lambda: self.session.enter_scores([(TOTAL_ROW, column, text)]))
@@ -542,13 +537,13 @@ class MainWindow(QMainWindow):
         finding = self.findings_panel.findings[row]
         if not finding.form_code:
             return
-        if finding.form_code == "CHI_SO":
+        if finding.form_code == SHEET_FORM:
             model = self.scoring_page.model
             rows = [n.code for n in model.nodes] if model else []
             if finding.row_id in rows:
                 self.scoring_page.table.setCurrentIndex(model.index(rows.index(finding.row_id), 4))
             return
-        if finding.form_code == "NOI_DUNG":
+        if finding.form_code == BODY_FORM:
             self.open_narrative(self.session.report_id)
             self.narrative_page.sections.setCurrentRow(self.narrative_page._row_of(finding.row_id))
             return

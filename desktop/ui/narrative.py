@@ -119,8 +119,8 @@ class NarrativePage(QWidget):
         if self.window is None or self.key is None or self.window.session is None:
             return
         text = self.editor.toPlainText()
-        if text == self.window.store.narrative(self.window.session.report_id).get(self.key, "") or \
-                (not text.strip() and self.key not in self.window.store.narrative(self.window.session.report_id)):
+        stored = self.window.store.narrative(self.window.session.report_id).get(self.key, "")
+        if text == stored or (not text.strip() and not stored):
             return
         outcome = self.window.perform(lambda: self.window.session.set_section(self.key, text))
         if not isinstance(outcome, CchcError):

@@ -14,9 +14,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
                                QVBoxLayout, QWidget)
 
+from desktop.export.annex import fill, placeholders
 from desktop.messages import CchcError
-from desktop.par.scoring import (APPLIES, INDEX, OFFICE, RATING, REASON, SCORE, TOTAL_ROW, shown,
-                                 shown_index)
+from desktop.par.scoring import APPLIES, INDEX, OFFICE, RATING, REASON, SCORE, TOTAL_ROW, shown, shown_index
 from desktop.values import format_number
 
 COLUMNS = [("code", "Mã"), ("title", "Tiêu chí"), ("max", "Tối đa"), (APPLIES, "Áp dụng"), (SCORE, "Điểm chấm"),
@@ -179,8 +179,7 @@ class ScoringPage(QWidget):
                 self.table.setColumnWidth(column, width)
         else:
             self.model.reload()
-        data = window.session.data
-        self.title.setText(f"{window.session.criteria.title.format(year=data.period.year, unit_name=data.unit['name'].upper())}")
+        self.title.setText(fill(window.session.criteria.title, placeholders(window.session.data)))
         self.refresh_summary()
 
     def refresh_summary(self) -> None:
@@ -202,4 +201,4 @@ class ScoringPage(QWidget):
             self.refresh_summary()
 
 
-__all__ = ["ScoringModel", "ScoringPage", "TOTAL_ROW"]
+__all__ = ["ScoringModel", "ScoringPage"]
