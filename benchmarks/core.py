@@ -21,11 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from desktop.demo import load_demo
-from desktop.ops import enter_cell
-from desktop.paths import forms_dir
+from desktop.app.demo import load_demo
+from desktop.report.ops import enter_cell
+from desktop.foundation.paths import forms_dir
 from desktop.rules.engine import validate_all
-from desktop.schema.loader import load_catalog
+from desktop.registry import load_catalog
 from desktop.store.db import Store
 
 TARGETS = {"validate_all": 0.100, "commit": 0.005, "cli_validate": 0.8}

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from core import print_table, timed  # benchmarks/core.py: one way of timing and reporting
 
-from desktop.demo import load_demo
-from desktop.export.pdf import write_pdf
-from desktop.export.xlsx import import_xlsx, write_xlsx
-from desktop.paths import forms_dir
-from desktop.schema.loader import load_catalog
+from desktop.app.demo import load_demo
+from desktop.exchange.pdf import write_pdf
+from desktop.exchange.xlsx import import_xlsx, write_xlsx
+from desktop.foundation.paths import forms_dir
+from desktop.registry import load_catalog
 from desktop.store.db import Store
 
 TARGETS = {"xlsx": 1.0, "pdf": 1.0}

@@ -20,14 +20,14 @@ from pathlib import Path
 
 from core import print_table, timed  # benchmarks/core.py: one way of timing and reporting
 
-from desktop.demo import load_demo
-from desktop.export.docx import write_docx
-from desktop.export.pdf import write_pdf
-from desktop.narrative import check, rendered_sections
-from desktop.par.scoring import score_report
-from desktop.paths import forms_dir
-from desktop.rules.engine import ReportData
-from desktop.schema.loader import load_catalog
+from desktop.app.demo import load_demo
+from desktop.exchange.docx import write_docx
+from desktop.exchange.pdf import write_pdf
+from desktop.kinds.narrative import check, rendered_sections
+from desktop.kinds.par.scoring import score_report
+from desktop.foundation.paths import forms_dir
+from desktop.report.data import ReportData
+from desktop.registry import load_catalog
 from desktop.store.db import Store
 
 TARGETS = {"score": 0.050, "analysis_pdf": 1.0, "analysis_docx": 1.0, "narrative": 0.100}
@@ -43,7 +43,7 @@ def main() -> int:
         load_demo(store, catalog)
         ids = {r["unit_code"]: r["id"] for r in store.reports()}
         district = ids["KT.KR"]
-        criteria = catalog.get("kontum-huyen-chiso", 1).criteria
+        criteria = catalog.get("kontum-huyen-chiso", 1).definition
 
         def body():
             data = ReportData(store, catalog, ids["KH.KS"])

@@ -27,17 +27,17 @@ from pathlib import Path
 
 from core import print_table, timed  # benchmarks/core.py: one way of timing and reporting
 
-from desktop import ops
-from desktop.consolidate import consolidate
-from desktop.demo import DEMO_PASSPHRASE, load_demo
-from desktop.interchange import import_report
-from desktop.paths import forms_dir
-from desktop.periods import Period
-from desktop.schema.loader import load_catalog
-from desktop.signing.identity import create_self_signed, load_p12
-from desktop.signing.package import build_package, sign_report
+from desktop.report import ops
+from desktop.submission.consolidate import consolidate
+from desktop.app.demo import DEMO_PASSPHRASE, load_demo
+from desktop.exchange.interchange import import_report
+from desktop.foundation.paths import forms_dir
+from desktop.foundation.periods import Period
+from desktop.registry import load_catalog
+from desktop.submission.identity import create_self_signed, load_p12
+from desktop.submission.package import build_package, sign_report
 from desktop.store.db import Store
-from desktop.workflow import mark_checked
+from desktop.submission.workflow import mark_checked
 
 TARGETS = {"sign_large": 1.0, "sign_commune": 1.0, "consolidate": 60.0}
 VIETNAM_COMMUNES = 10_600

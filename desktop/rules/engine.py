@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from desktop.messages import msg
-from desktop.periods import Period
-from desktop.rules import expr as ex
-from desktop.schema.layout import Layout, child_units_of, resolve
+from desktop.foundation.messages import msg
+from desktop.schema import expr as ex
+from desktop.report.data import FormScope, ReportData
+from desktop.schema.layout import Layout
 from desktop.schema.loader import Catalog
-from desktop.schema.model import Column, Form, FormSet, Rule
-from desktop.values import CellType, format_number, format_value, from_storage, json_value
+from desktop.schema.model import Column, Form, Rule
+from desktop.foundation.values import CellType, format_number, format_value, from_storage, json_value
 
 
 @dataclass
@@ -37,133 +37,6 @@ class Finding:
 
     def to_json(self) -> dict:
         return asdict(self)
-
-
-def report_period(report: dict) -> Period:
-    return Period(report["period_type"], report["year"], report["period_number"], report["year_from"])
-
-
-class ReportData:
-    """A report with its form set, layouts and values, read from the store once."""
-
-    def __init__(self, store, catalog: Catalog, report_id: int, period_rules: dict | None = None) -> None:
-        self.store = store
-        self.catalog = catalog
-        self.report = store.report(report_id)
-        self.id = report_id
-        self.period = report_period(self.report)
-        self.period_rules = period_rules if period_rules is not None else store.get_setting("period_rules", {})
-        self.form_set: FormSet | None = catalog.get(self.report["form_set_id"], self.report["form_set_version"])
-        self.unit = store.unit(self.report["unit_code"])
-        self.child_units = child_units_of(store, self.unit["code"])
-        self.raw = store.cells(report_id)
-        self.repeats = store.repeat_rows(report_id)
-        self._layouts: dict[str, Layout] = {}
-        self._scopes: dict[str, FormScope] = {}
-        self._previous: ReportData | None | bool = False
-
-    def layout(self, form: Form) -> Layout:
-        if form.code not in self._layouts:
-            self._layouts[form.code] = resolve(form, self.form_set, self.child_units, self.repeats.get(form.code))
-        return self._layouts[form.code]
-
-    def scope(self, code: str) -> "FormScope | None":
-        if self.form_set is None or code not in self.form_set.forms:
-            return None
-        if code not in self._scopes:
-            self._scopes[code] = FormScope(self, self.form_set.forms[code])
-        return self._scopes[code]
-
-    def put(self, form: str, row: str, column: str, value: str | None) -> None:
-        """A change just stored, kept in this copy too (the open report) instead of reading the store again."""
-        values = self.raw.setdefault(form, {}).setdefault(row, {})
-        if value is None:
-            values.pop(column, None)
-        else:
-            values[column] = value
-        scope = self._scopes.get(form)
-        if scope is not None:
-            scope.raw = self.raw[form]
-
-    def previous(self) -> "ReportData | None":
-        if self._previous is False:
-            self._previous = None
-            before = self.period.previous()
-            if before is not None:
-                found = self.store.find_report(self.unit["code"], before, self.report["form_set_id"])
-                if found is not None:
-                    self._previous = ReportData(self.store, self.catalog, found, self.period_rules)
-        return self._previous
-
-
-class FormScope:
-    """The evaluator's view of one form of one report."""
-
-    def __init__(self, data: ReportData, form: Form) -> None:
-        self.data = data
-        self.form = form
-        self.layout = data.layout(form)
-        self.raw = data.raw.get(form.code, {})
-        self._computing: set[tuple[str, str]] = set()
-
-    def column(self, ref: ex.ColRef) -> Column | None:
-        if ref.number is not None:
-            return self.form.by_number.get(ref.number)
-        return self.form.by_id.get(ref.name)
-
-    def cell(self, row: str, column: Column):
-        """Typed value of a cell; a computed cell is evaluated from its expression."""
-        if column.ctype.kind == "computed":
-            key = (row, column.id)
-            if key in self._computing:  # a computed cell that refers to itself has no value
-                return None
-            self._computing.add(key)
-            try:
-                return ex.Evaluation(self, row).eval(column.expr)
-            finally:
-                self._computing.discard(key)
-        text = self.raw.get(row, {}).get(column.id)
-        try:
-            return from_storage(text, self.layout.cell_type(row, column))
-        except (ValueError, ArithmeticError):
-            return None  # a value the column's type no longer takes counts as empty
-
-    def value(self, row: str, ref: ex.ColRef):
-        column = self.column(ref)
-        if column is None or row not in self.layout.by_id:
-            return None
-        return self.cell(row, column)
-
-    def rows_children(self, row: str) -> list[str]:
-        found = self.layout.by_id.get(row)
-        return found.children if found else []
-
-    def rows_units(self) -> list[str]:
-        return self.layout.units
-
-    def rows_items(self) -> list[str]:
-        return self.layout.items
-
-    def rows_between(self, first: str, last: str) -> list[str]:
-        return self.layout.between(first, last)
-
-    def other_form(self, code: str):
-        return self.data.scope(code)
-
-    def previous(self):
-        before = self.data.previous()
-        return before.scope(self.form.code) if before else None
-
-    def period_bounds(self):
-        return self.data.period.bounds(self.data.period_rules)
-
-    def row_title(self, row_id: str) -> str:
-        row = self.layout.by_id[row_id]
-        if row.kind != "repeat":
-            return row.title
-        label_column = next(c for c in self.form.leaves if c.kind == "row_label")
-        label = self.raw.get(row_id, {}).get(label_column.id) or ""
-        return f"{row.code}. {label}".strip(". ") if label else row.code
 
 
 def _shown(value, ctype: CellType | None) -> str:
@@ -290,19 +163,8 @@ def check_rule(rule: Rule, scope: FormScope, report_id: int) -> list[Finding]:
     return findings
 
 
-def validate(data: ReportData) -> list[Finding]:
-    """Every finding of one report, in form order, then row order."""
-    if data.form_set is None:
-        return [Finding(
-            report=data.id, form="", row="", column="", severity="error", rule="form_set", actual=None,
-            expected=None,
-            message=msg("RULE005", rule="form_set", reason=f"không có bộ biểu mẫu “{data.report['form_set_id']}” "
-                        f"phiên bản {data.report['form_set_version']} trong máy."),
-        )]
-    if data.form_set.is_scoring:
-        from desktop.par.scoring import score_data  # par builds on this module
-
-        return score_data(data).findings
+def check_forms(data: ReportData) -> list[Finding]:
+    """Every failed rule of the report's forms, in form order, then row order."""
     findings: list[Finding] = []
     for code, form in data.form_set.forms.items():
         scope = data.scope(code)
@@ -312,9 +174,21 @@ def validate(data: ReportData) -> list[Finding]:
             found.extend(check_rule(rule, scope, data.id))
         found.sort(key=lambda f: order.get(f.row_id, len(order)))
         findings.extend(found)
-    from desktop.narrative import check as check_narrative  # the body's figures against these annexes
+    return findings
 
-    findings.extend(check_narrative(data))
+
+def validate(data: ReportData) -> list[Finding]:
+    """Every finding of one report: what its kind checks, then each part of the catalog."""
+    if data.form_set is None:
+        return [Finding(
+            report=data.id, form="", row="", column="", severity="error", rule="form_set", actual=None,
+            expected=None,
+            message=msg("RULE005", rule="form_set", reason=f"không có bộ biểu mẫu “{data.report['form_set_id']}” "
+                        f"phiên bản {data.report['form_set_version']} trong máy."),
+        )]
+    findings = list(data.form_set.kind.validate(data))
+    for part in data.catalog.parts:
+        findings.extend(part.validate(data))
     return findings
 
 

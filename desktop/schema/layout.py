@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from desktop.schema.model import Column, Form, FormSet, RowSpec
-from desktop.values import CellType
+from desktop.foundation.values import CellType
 
 
 @dataclass
@@ -30,6 +30,25 @@ class Row:
     total: object = None
     section: str | None = None
     ctype: CellType | None = None  # the row's own cell type, over its numeric columns
+    note: str = ""  # what a row_note column prints
+
+    def printed(self, column: Column) -> str | None:
+        """What a column printed from the definition shows on this row (None for a cell of data):
+        the code, the name (a clerk-added row's name is typed, so it is data) or the note."""
+        if column.kind == "row_code":
+            return self.code or ""
+        if column.kind == "row_label" and self.kind != "repeat":
+            return self.label or ""
+        if column.kind == "row_note":
+            return self.note
+        return None
+
+    def typed(self, column: Column) -> bool:
+        """Whether the clerk types this cell: a data column that is not computed, or the name
+        of a row the clerk added. Codes, names and notes printed from the definition and
+        formulas are not. (The one home of this rule: entry, paste, interchange, Excel import.)"""
+        return column.ctype.kind != "computed" and column.kind in ("data", "row_label") \
+            and self.printed(column) is None
 
     @property
     def title(self) -> str:
@@ -107,7 +126,7 @@ def resolve(
             parent_id = parent.id if parent else None
             if spec.kind == "fixed":
                 row = Row(spec.id, spec.code, spec.label, spec.style, depth, "fixed", parent_id, total=spec.total,
-                          ctype=spec.ctype)
+                          ctype=spec.ctype, note=spec.note)
                 add(row, parent)
                 visit(spec.children, row, depth + 1)
             elif spec.kind == "units":

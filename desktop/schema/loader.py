@@ -18,10 +18,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from desktop.messages import CchcError, msg
-from desktop.rules import expr as ex
+from desktop.foundation.messages import CchcError, msg
+from desktop.schema.reading import TOO_DEEP, Fields, LineDict, LoadFailed, Problem, problem, read_yaml
+from desktop.schema import expr as ex
 from desktop.schema.model import (
     COLUMN_KINDS,
     LEVELS,
@@ -36,172 +35,11 @@ from desktop.schema.model import (
     RowSpec,
     Rule,
 )
-from desktop.values import KINDS, CellType
+from desktop.foundation.values import KINDS, CellType
 
 SET_FILE = "set.yaml"
-SET_KINDS = ("bieu_mau", "chi_so")  # a set of forms, or a PAR-index criteria set
-MAX_FILE_BYTES = 2 * 1024 * 1024  # the largest real form is a few kB
-TOO_DEEP = "các mục lồng nhau quá sâu"
 _IDENT = re.compile(r"^[A-Za-z0-9_.\-:]+$")
 _COLUMN_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    code: str
-    text: str
-    file: str
-    line: int = 0
-
-
-class LoadFailed(Exception):
-    """Internal: stops normalising the current form after its problems are recorded."""
-
-
-# --- stage 1: read ---------------------------------------------------------
-
-
-class LineDict(dict):
-    line = 0
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: dict = {}
-
-
-class LineList(list):
-    line = 0
-
-
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    pass
-
-
-def _construct_mapping(loader, node):
-    loader.flatten_mapping(node)
-    mapping = LineDict()
-    mapping.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if not isinstance(key, (str, int)):
-            raise yaml.MarkedYAMLError(problem="khóa phải là chữ", problem_mark=key_node.start_mark)
-        key = str(key)
-        if key in mapping:
-            raise _DuplicateKey(key, line)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.lines[key] = line
-    return mapping
-
-
-def _construct_sequence(loader, node):
-    items = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    items.line = node.start_mark.line + 1
-    return items
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: str, line: int) -> None:
-        self.key, self.line = key, line
-
-
-def read_yaml(path: Path, shown: str, problems: list[Problem]):
-    """Stage 1. The file's data, or None with a problem recorded."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            problems.append(_problem("FORM001", shown, 0, reason=f"lớn hơn {MAX_FILE_BYTES // 1024 // 1024} MB"))
-            return None
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(_problem("FORM001", shown, 0, reason=_reason(error)))
-        return None
-    try:
-        return yaml.load(text, Loader=_Loader)
-    except RecursionError:
-        problems.append(_problem("FORM002", shown, 0, reason=TOO_DEEP))
-    except _DuplicateKey as dup:
-        problems.append(_problem("FORM006", shown, dup.line, ident=dup.key, where=""))
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 0
-        problems.append(_problem("FORM002", shown, line, reason=error.problem or str(error)))
-    except yaml.YAMLError as error:
-        problems.append(_problem("FORM002", shown, 0, reason=str(error)))
-    return None
-
-
-def _reason(error: Exception) -> str:
-    if isinstance(error, UnicodeDecodeError):
-        return "không phải văn bản UTF-8"
-    if isinstance(error, FileNotFoundError):
-        return "không tồn tại"
-    return getattr(error, "strerror", None) or str(error)
-
-
-def _problem(code: str, file: str, line: int, **params) -> Problem:
-    return Problem(code, msg(code, file=file, line=line, **params), file, line)
-
-
-# --- stage 2: normalise ----------------------------------------------------
-
-
-class _Fields:
-    """Reads one mapping's fields, recording problems with file and line."""
-
-    def __init__(self, data, file: str, problems: list[Problem], where: str = "", line: int = 0) -> None:
-        self.file = file
-        self.problems = problems
-        self.where = where
-        self.used: set[str] = set()
-        self.failed = False
-        if not isinstance(data, LineDict):
-            self.data: LineDict = LineDict()
-            self.line = getattr(data, "line", 0) or line
-            self.fail("FORM004", field=where.strip(" ()") or "mục", expected="một bảng khóa: giá trị")
-            return
-        self.data = data
-        self.line = data.line or line
-
-    def line_of(self, name: str) -> int:
-        return self.data.lines.get(name, self.line)
-
-    def fail(self, code: str, line: int | None = None, **params) -> None:
-        self.failed = True
-        params.setdefault("where", self.where)
-        self.problems.append(_problem(code, self.file, line or self.line, **params))
-
-    def get(self, name: str, kind=str, required: bool = False, default=None, choices=None):
-        self.used.add(name)
-        if name not in self.data or self.data[name] is None:
-            if required:
-                self.fail("FORM003", field=name)
-            return default
-        value = self.data[name]
-        expected = {str: "chữ", int: "số nguyên", bool: "true/false", list: "một danh sách", dict: "một bảng"}
-        if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-        if kind is dict:
-            ok = isinstance(value, LineDict)
-        if not ok:
-            self.fail("FORM004", self.line_of(name), field=name, expected=expected.get(kind, str(kind)))
-            return default
-        if choices is not None and value not in choices:
-            self.fail("FORM007", self.line_of(name), field=name, value=value, allowed=", ".join(map(str, choices)))
-            return default
-        return value
-
-    def done(self) -> None:
-        extra = [k for k in self.data if k not in self.used]
-        for key in extra:
-            self.fail("FORM005", self.line_of(key), field=key, allowed=", ".join(sorted(self.used)))
 
 
 def _normalise_column(data, file: str, problems: list[Problem], line: int) -> Column:
@@ -210,7 +48,7 @@ def _normalise_column(data, file: str, problems: list[Problem], line: int) -> Co
         where = f" (cột “{data['id']}”)"
     elif isinstance(data, LineDict) and isinstance(data.get("label"), str):
         where = f" (cột “{data['label']}”)"
-    f = _Fields(data, file, problems, where, line)
+    f = Fields(data, file, problems, where, line)
     column = Column(label=f.get("label", required=True, default=""), line=f.line)
     column.id = f.get("id")
     children = f.get("children", list, default=None)
@@ -252,7 +90,7 @@ def _normalise_column(data, file: str, problems: list[Problem], line: int) -> Co
     return column
 
 
-def _parse_expr(text: str, f: _Fields, field: str, identity: bool = False):
+def _parse_expr(text: str, f: Fields, field: str, identity: bool = False):
     try:
         return ex.parse_identity(text) if identity else ex.parse(text)
     except CchcError as error:
@@ -263,12 +101,12 @@ def _parse_expr(text: str, f: _Fields, field: str, identity: bool = False):
 _ROW_GENERATORS = ("units", "items", "repeat")
 
 
-def _normalise_from(f: "_Fields") -> Consolidation | None:
+def _normalise_from(f: "Fields") -> Consolidation | None:
     """``from:`` of a ``units`` row: which row of which form of the child units' reports fills it."""
     data = f.get("from", dict)
     if data is None:
         return None
-    g = _Fields(data, f.file, f.problems, f.where, f.line_of("from"))
+    g = Fields(data, f.file, f.problems, f.where, f.line_of("from"))
     source = Consolidation(form_set=g.get("form_set", required=True, default=""),
                            form=g.get("form", required=True, default=""),
                            row=g.get("row", required=True, default=""))
@@ -289,7 +127,7 @@ def _normalise_row(data, file: str, problems: list[Problem], line: int) -> RowSp
             if isinstance(data.get(key), str):
                 where = f" (dòng “{data[key]}”)"
                 break
-    f = _Fields(data, file, problems, where, line)
+    f = Fields(data, file, problems, where, line)
     generators = [g for g in _ROW_GENERATORS if g in f.data]
     if len(generators) > 1:
         f.fail("FORM005", field=generators[1], allowed=generators[0])
@@ -316,6 +154,7 @@ def _normalise_row(data, file: str, problems: list[Problem], line: int) -> RowSp
                    allowed="chữ, số và các dấu . _ - : (không dấu cách)")
         spec.code = f.get("code", default="")
         spec.label = f.get("label", required=True, default="")
+        spec.note = f.get("note", default="")
         spec.style = f.get("style", default="normal", choices=ROW_STYLES)
         row_type = f.get("type", choices=tuple(k for k in KINDS if k != "computed"))
         row_choices = f.get("choices", list, default=[])
@@ -347,7 +186,7 @@ def _normalise_row(data, file: str, problems: list[Problem], line: int) -> RowSp
 
 def _normalise_rule(data, file: str, problems: list[Problem], line: int) -> Rule:
     where = f" (quy tắc “{data.get('id')}”)" if isinstance(data, LineDict) and data.get("id") else ""
-    f = _Fields(data, file, problems, where, line)
+    f = Fields(data, file, problems, where, line)
     rule = Rule(
         id=f.get("id", required=True, default=""),
         severity=f.get("severity", default="error", choices=SEVERITIES),
@@ -388,7 +227,7 @@ def _is_comparison(node) -> bool:
 
 def normalise_form(data, file: str, problems: list[Problem]) -> Form | None:
     """Stage 2 for one form file."""
-    f = _Fields(data, file, problems, "")
+    f = Fields(data, file, problems, "")
     if f.failed:
         return None
     code = f.get("code", required=True, default="")
@@ -426,7 +265,7 @@ def normalise_form(data, file: str, problems: list[Problem]) -> Form | None:
         if not isinstance(text, str):
             f.fail("FORM004", line, field="identities", expected="chữ, ví dụ \"(3)=(7)+(11)\"")
             continue
-        tree = _parse_expr(text, _Fields(LineDict(), file, problems, line=line), "identities", identity=True)
+        tree = _parse_expr(text, Fields(LineDict(), file, problems, line=line), "identities", identity=True)
         if tree is None:
             f.failed = True
         elif not (_is_comparison(tree) and tree.op == "=="):
@@ -468,7 +307,7 @@ def check_form(form: Form, form_set_lists: dict, forms: dict[str, Form], problem
 
     def fail(code: str, line: int, **params) -> None:
         params.setdefault("where", "")
-        problems.append(_problem(code, file, line, **params))
+        problems.append(problem(code, file, line, **params))
 
     seen_columns: dict[str, int] = {}
     seen_numbers: dict[int, int] = {}
@@ -481,7 +320,7 @@ def check_form(form: Form, form_set_lists: dict, forms: dict[str, Form], problem
                 fail("FORM006", leaf.line, ident=f"({leaf.number})")
             seen_numbers[leaf.number] = leaf.line
     kinds = [leaf.kind for leaf in form.leaves]
-    if kinds.count("row_code") != 1 or kinds.count("row_label") != 1:
+    if kinds.count("row_code") != 1 or kinds.count("row_label") != 1 or kinds.count("row_note") > 1:
         fail("FORM014", form.columns[0].line if form.columns else 0)
 
     row_ids: dict[str, int] = {}
@@ -619,7 +458,7 @@ def build_form(form: Form) -> Form:
 # --- the whole set ------------------------------------------------------------
 
 
-def _normalise_lists(raw, f: _Fields) -> dict[str, list[tuple[str, str]]]:
+def _normalise_lists(raw, f: Fields) -> dict[str, list[tuple[str, str]]]:
     lists: dict[str, list[tuple[str, str]]] = {}
     if raw is None:
         return lists
@@ -646,8 +485,64 @@ def _normalise_lists(raw, f: _Fields) -> dict[str, list[tuple[str, str]]]:
     return lists
 
 
-def load_form_set(directory: Path, problems: list[Problem], root: Path | None = None) -> FormSet | None:
-    """One set folder: its set.yaml and the forms it lists, in order."""
+def load_forms(form_set: FormSet, f: Fields, directory: Path, shown, problems: list[Problem]) -> bool:
+    """The forms a set.yaml lists (``forms:``), each compiled in the four stages, into
+    ``form_set.forms`` in order. A kind of sets made of forms calls this as its loader."""
+    form_files = f.get("forms", list, required=True, default=[])
+    if f.failed:
+        return False
+    set_file = f.file
+    normalised: list[Form] = []
+    for ref in form_files:
+        if not isinstance(ref, str):
+            problems.append(problem("FORM004", set_file, form_files.line, field="forms",
+                                    expected="tên tệp biểu mẫu", where=""))
+            continue
+        path = directory / ref
+        if not path.is_file():
+            problems.append(Problem("FORM012", msg("FORM012", file=set_file, ref=ref), set_file))
+            continue
+        count = len(problems)
+        raw = read_yaml(path, shown(path), problems)
+        try:
+            form = normalise_form(raw, shown(path), problems) if raw is not None else None
+        except RecursionError:
+            problems.append(problem("FORM002", shown(path), 0, reason=TOO_DEEP))
+            form = None
+        if form is None:
+            if len(problems) == count:
+                problems.append(problem("FORM004", shown(path), 0, field="biểu mẫu", expected="một bảng", where=""))
+            problems.append(Problem("FORM017", msg("FORM017", file=shown(path)), shown(path)))
+            continue
+        normalised.append(form)
+    add_forms(form_set, normalised, problems)
+    return True
+
+
+def add_forms(form_set: FormSet, normalised: list[Form], problems: list[Problem]) -> None:
+    """Stages 3 and 4 for forms already normalised (from files, or generated by a kind)."""
+    by_code: dict[str, Form] = {}
+    for form in normalised:
+        if form.code in by_code:
+            problems.append(problem("FORM006", form.file, 0, ident=form.code, where=""))
+            continue
+        by_code[form.code] = form
+    for form in by_code.values():
+        try:
+            checked = check_form(form, form_set.lists, by_code, problems)
+            if checked:
+                form_set.forms[form.code] = build_form(form)
+        except RecursionError:
+            problems.append(problem("FORM002", form.file, 0, reason=TOO_DEEP))
+            checked = False
+        if not checked:
+            problems.append(Problem("FORM017", msg("FORM017", file=form.file), form.file))
+
+
+def load_form_set(directory: Path, problems: list[Problem], kinds: tuple, parts: tuple = (),
+                  root: Path | None = None) -> FormSet | None:
+    """One set folder: its set.yaml's common fields, then the kind it names (``kinds[0]``
+    when it names none) compiles the rest, then each part reads its own key."""
     root = root or directory.parent
 
     def shown(path: Path) -> str:
@@ -660,7 +555,7 @@ def load_form_set(directory: Path, problems: list[Problem], root: Path | None = 
     data = read_yaml(set_path, shown(set_path), problems)
     if data is None:
         return None
-    f = _Fields(data, shown(set_path), problems)
+    f = Fields(data, shown(set_path), problems)
     if f.failed:
         return None
     form_set = FormSet(
@@ -675,85 +570,42 @@ def load_form_set(directory: Path, problems: list[Problem], root: Path | None = 
         directory=str(directory),
     )
     form_set.lists = _normalise_lists(f.get("lists", dict), f)
-    kind = f.get("kind", default="bieu_mau", choices=SET_KINDS)
-    if kind == "chi_so":
-        criteria_file = f.get("criteria", required=True, default="")
+    by_name = {kind.name: kind for kind in kinds}
+    name = f.get("kind", default=kinds[0].name if kinds else "", choices=tuple(by_name))
+    raw_parts = {part.name: f.get(part.set_field, dict) for part in parts if part.set_field}
+    kind = by_name.get(name)
+    if kind is None:
         f.done()
-        if f.failed:
-            return None
-        from desktop.par.criteria import load_criteria  # par builds on this module's stages
-
-        path = directory / criteria_file
-        if not path.is_file():
-            problems.append(Problem("FORM012", msg("FORM012", file=shown(set_path), ref=criteria_file),
-                                    shown(set_path)))
-            return None
-        form_set.criteria = load_criteria(path, shown(path), problems)
-        return form_set if form_set.criteria is not None else None
-    form_files = f.get("forms", list, required=True, default=[])
-    raw_placeholders = f.get("placeholders", dict)
-    f.done()
-    if f.failed:
         return None
-    if raw_placeholders is not None:
-        from desktop.narrative import normalise_placeholders  # narrative builds on this module's stages
-
-        form_set.placeholders = normalise_placeholders(raw_placeholders, shown(set_path), problems)
-    normalised: list[Form] = []
-    for ref in form_files:
-        if not isinstance(ref, str):
-            problems.append(_problem("FORM004", shown(set_path), form_files.line, field="forms",
-                                     expected="tên tệp biểu mẫu", where=""))
-            continue
-        path = directory / ref
-        if not path.is_file():
-            problems.append(Problem("FORM012", msg("FORM012", file=shown(set_path), ref=ref), shown(set_path)))
-            continue
-        count = len(problems)
-        raw = read_yaml(path, shown(path), problems)
-        try:
-            form = normalise_form(raw, shown(path), problems) if raw is not None else None
-        except RecursionError:
-            problems.append(_problem("FORM002", shown(path), 0, reason=TOO_DEEP))
-            form = None
-        if form is None:
-            if len(problems) == count:
-                problems.append(_problem("FORM004", shown(path), 0, field="biểu mẫu", expected="một bảng", where=""))
-            problems.append(Problem("FORM017", msg("FORM017", file=shown(path)), shown(path)))
-            continue
-        normalised.append(form)
-    by_code: dict[str, Form] = {}
-    for form in normalised:
-        if form.code in by_code:
-            problems.append(_problem("FORM006", form.file, 0, ident=form.code, where=""))
-            continue
-        by_code[form.code] = form
-    for form in by_code.values():
-        try:
-            checked = check_form(form, form_set.lists, by_code, problems)
-            if checked:
-                form_set.forms[form.code] = build_form(form)
-        except RecursionError:
-            problems.append(_problem("FORM002", form.file, 0, reason=TOO_DEEP))
-            checked = False
-        if not checked:
-            problems.append(Problem("FORM017", msg("FORM017", file=form.file), form.file))
-    if form_set.placeholders:
-        from desktop.narrative import check_placeholders
-
-        check_placeholders(form_set, shown(set_path), problems)
+    form_set.kind = kind
+    for key in kind.set_fields:
+        f.used.add(key)
+    f.done()
+    if f.failed or not kind.load(form_set, f, directory, shown, problems) or f.failed:
+        return None
+    for part in parts:
+        raw = raw_parts.get(part.name)
+        if raw is not None:
+            form_set.parts[part.name] = part.load(raw, form_set, shown(set_path), problems)
     return form_set
 
 
 @dataclass
 class Catalog:
-    """Every form set found under a forms folder, with what went wrong."""
+    """Every form set found under a forms folder, with what went wrong, and the kinds and
+    parts it was loaded with (what the rest of the app asks for kind-specific behaviour)."""
 
     sets: dict[tuple[str, int], FormSet]
     problems: list[Problem]
+    kinds: tuple = ()
+    parts: tuple = ()
 
     def get(self, set_id: str, version: int) -> FormSet | None:
         return self.sets.get((set_id, version))
+
+    def form_set_of(self, report) -> FormSet | None:
+        """The form set a report was made on (None when this machine lacks it)."""
+        return self.sets.get((report["form_set_id"], report["form_set_version"]))
 
     def latest(self, set_id: str) -> FormSet | None:
         versions = [s for (i, _), s in self.sets.items() if i == set_id]
@@ -764,16 +616,17 @@ class Catalog:
         return sum(len(s.forms) for s in self.sets.values())
 
 
-def load_catalog(root: Path) -> Catalog:
-    """Every ``*/set.yaml`` under ``root``."""
+def load_catalog(root: Path, kinds: tuple, parts: tuple = ()) -> Catalog:
+    """Every ``*/set.yaml`` under ``root``, compiled by ``kinds`` (the first is the default)
+    with ``parts``. The application passes its registry's (``desktop.registry.load_catalog``)."""
     problems: list[Problem] = []
     sets: dict[tuple[str, int], FormSet] = {}
     if not root.is_dir():
         problems.append(Problem("FORM016", msg("FORM016", path=root), str(root)))
-        return Catalog(sets, problems)
+        return Catalog(sets, problems, tuple(kinds), tuple(parts))
     where: dict[tuple[str, int], str] = {}
     for set_path in sorted(root.glob(f"*/{SET_FILE}")):
-        form_set = load_form_set(set_path.parent, problems, root)
+        form_set = load_form_set(set_path.parent, problems, kinds, parts, root)
         if form_set is None:
             continue
         if form_set.key in sets:
@@ -783,7 +636,7 @@ def load_catalog(root: Path) -> Catalog:
             continue
         sets[form_set.key] = form_set
         where[form_set.key] = str(set_path.relative_to(root))
-    return Catalog(sets, problems)
+    return Catalog(sets, problems, tuple(kinds), tuple(parts))
 
 
-__all__ = ["Catalog", "Problem", "load_catalog", "load_form_set"]
+__all__ = ["Catalog", "add_forms", "load_catalog", "load_form_set", "load_forms"]

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from desktop.values import CellType
+from desktop.foundation.values import CellType
 
 ROW_STYLES = ("normal", "bold", "italic", "group", "total")
 ORIENTATIONS = ("portrait", "landscape")
 SEVERITIES = ("error", "warning")
 SCOPES = ("each_row", "row", "column")
-COLUMN_KINDS = ("row_code", "row_label", "data")
+COLUMN_KINDS = ("row_code", "row_label", "row_note", "data")
+PRINTED_KINDS = ("row_code", "row_label", "row_note")  # printed from the definition, never typed
 LEVELS = ("tinh", "huyen", "xa")
 
 
@@ -73,6 +74,7 @@ class RowSpec:
     code_format: str = "{n}"
     ctype: CellType | None = None  # a row of yes/no or text in numeric columns ("Có" in 3B, 13B)
     consolidate: Consolidation | None = None  # units rows filled from the child units' reports
+    note: str = ""  # what a ``row_note`` column prints on this row ("Đơn vị tính", a criterion's maximum)
     line: int = 0
 
 
@@ -163,12 +165,13 @@ class FormSet:
     lists: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     description: str = ""
     directory: str = ""
-    criteria: object = None  # a PAR-index set (kind: chi_so): desktop.par.criteria.CriteriaSet
-    placeholders: dict = field(default_factory=dict)  # name -> desktop.narrative.Placeholder
-
-    @property
-    def is_scoring(self) -> bool:
-        return self.criteria is not None
+    # The kind that compiled the set (set.yaml's ``kind:``, a ``desktop.schema.kinds.ReportKind``),
+    # what it compiled besides forms (a PAR criteria set), and what each part of the report
+    # declared in set.yaml (the body's placeholders), by the part's name. The schema reads none
+    # of them: the kinds and parts do.
+    kind: object = None
+    definition: object = None
+    parts: dict[str, object] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, int]:

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from desktop.messages import CchcError, msg
-from desktop.periods import Period
+from desktop.foundation.messages import CchcError, msg
+from desktop.foundation.periods import Period
 from desktop.store import migrations
 
 KEEP_DAILY = 7

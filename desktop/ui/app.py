@@ -16,8 +16,8 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
-from desktop.messages import CchcError, msg
-from desktop.paths import default_db_path, forms_dir, resources_dir
+from desktop.foundation.messages import CchcError, msg
+from desktop.foundation.paths import default_db_path, forms_dir, resources_dir
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -70,8 +70,8 @@ def open_store(path: Path, parent=None):
 
 def build_window(args: argparse.Namespace):
     """The main window over the database of ``args`` (demo data on first run); None if it cannot open."""
-    from desktop.demo import load_demo
-    from desktop.schema.loader import load_catalog
+    from desktop.app.demo import load_demo
+    from desktop.registry import load_catalog
     from desktop.ui.main_window import MainWindow
 
     path = args.db or default_db_path()

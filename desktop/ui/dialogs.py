@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialog
                                QSpinBox, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from desktop import __version__
-from desktop.messages import CchcError, msg
-from desktop.paths import resources_dir
-from desktop.periods import PERIOD_TYPES, Period, deadline_state
-from desktop.settings import SIGNER_MODES, load_settings, save_settings
+from desktop.foundation.messages import CchcError, msg
+from desktop.foundation.paths import resources_dir
+from desktop.foundation.periods import PERIOD_TYPES, Period, deadline_state
+from desktop.foundation.settings import SIGNER_MODES, load_settings, save_settings
 
 PERIOD_NAMES = {"quy": "Quý", "6thang": "6 tháng", "9thang": "9 tháng", "nam": "Năm", "giai_doan": "Giai đoạn"}
 
@@ -210,7 +210,7 @@ class NewReportDialog(QDialog):
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(key is not None and not bad_range)
 
     def accept(self) -> None:
-        from desktop.ops import create_report
+        from desktop.report.ops import create_report
 
         unit, key = self.unit.currentData(), _parse_set_key(self.form_set.currentData())
         period = self.period()
@@ -374,14 +374,14 @@ def export_report(window, kind: str, path: str | None = None) -> Path | None:
 
     def work():
         if kind == "xlsx":
-            from desktop.export.xlsx import write_xlsx
+            from desktop.exchange.xlsx import write_xlsx
 
             return write_xlsx(window.store, window.catalog, report_id, target)
         if kind == "docx":
-            from desktop.export.docx import write_docx
+            from desktop.exchange.docx import write_docx
 
             return write_docx(window.store, window.catalog, report_id, target)
-        from desktop.export.pdf import write_pdf
+        from desktop.exchange.pdf import write_pdf
 
         return write_pdf(window.store, window.catalog, report_id, target)
 
@@ -400,7 +400,7 @@ def import_workbook(window, path: str | None = None) -> None:
                                               "Bảng tính Excel (*.xlsx)")
         if not path:
             return
-    from desktop.export.xlsx import import_xlsx
+    from desktop.exchange.xlsx import import_xlsx
 
     report_id = window.session.report_id
     outcome = window.perform(lambda: import_xlsx(window.store, window.catalog, report_id, Path(path)))
@@ -413,8 +413,8 @@ def import_workbook(window, path: str | None = None) -> None:
 def print_preview(window) -> None:
     if window.session is None:
         return
-    from desktop.export import report_data
-    from desktop.export.pdf import render_pdf
+    from desktop.report.data import report_data
+    from desktop.exchange.pdf import render_pdf
     from desktop.ui.printing import preview_dialog
 
     report_id = window.session.report_id

@@ -12,8 +12,8 @@ import traceback
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop.messages import msg
-from desktop.paths import log_path
+from desktop.foundation.messages import msg
+from desktop.foundation.paths import log_path
 
 _log = logging.getLogger("cchc")
 

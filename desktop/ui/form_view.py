@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QPa
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QHeaderView, QStyle, QStyleOptionHeader,
                                QTableView)
 
-from desktop.session import FormGrid
+from desktop.app.session import FormGrid
 
 ERROR_BRUSH = QBrush(QColor("#f6c4c4"))
 WARNING_BRUSH = QBrush(QColor("#fbe3b0"))

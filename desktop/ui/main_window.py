@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHea
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from desktop import __version__
-from desktop.export.annex import fill, placeholders, short_unit_name
-from desktop.messages import CchcError, msg
-from desktop.narrative import FORM_CODE as BODY_FORM
-from desktop.par.scoring import FORM_CODE as SHEET_FORM
-from desktop.par.scoring import TOTAL_ROW
-from desktop.session import Change, ReportSession, report_tree
+from desktop.exchange.annex import fill, placeholders, short_unit_name
+from desktop.foundation.messages import CchcError, msg
+from desktop.kinds.narrative import FORM_CODE as BODY_FORM
+from desktop.kinds.par.scoring import FORM_CODE as SHEET_FORM
+from desktop.kinds.par.scoring import TOTAL_ROW
+from desktop.app.session import Change, ReportSession, report_tree
 from desktop.ui import errors
 from desktop.ui.form_view import FormModel, FormView
 
@@ -492,7 +492,7 @@ class MainWindow(QMainWindow):
                 return
 
     def _show_deadline(self) -> None:
-        from desktop.periods import deadline_state
+        from desktop.foundation.periods import deadline_state
 
         data = self.session.data
         state = deadline_state(data.period, data.period_rules)
@@ -626,7 +626,7 @@ class MainWindow(QMainWindow):
         if row is None:
             return
         if paths is None:
-            from desktop.settings import load_settings
+            from desktop.foundation.settings import load_settings
 
             start = load_settings(self.store)["folders"]["evidence"] or str(Path.home())
             paths, _ = QFileDialog.getOpenFileNames(self, "Chọn tệp minh chứng", start)

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
-from desktop.messages import CchcError
-from desktop.narrative import outline, render_text, shown_value, value_of
+from desktop.foundation.messages import CchcError
+from desktop.kinds.narrative import outline, placeholders_of, render_text, shown_value, value_of
 
 SAVE_AFTER_MS = 700
 
@@ -75,7 +75,7 @@ class NarrativePage(QWidget):
         self.sections.blockSignals(False)
         data = window.session.data
         self.figures.clear()
-        for name, placeholder in (data.form_set.placeholders or {}).items():
+        for name, placeholder in placeholders_of(data.form_set).items():
             self.figures.addItem(f"{placeholder.label}: {shown_value(placeholder, value_of(data, placeholder))}", name)
         self.editor.setReadOnly(window.session.locked)
         self.sections.setCurrentRow(0 if self.key is None else self._row_of(self.key))

@@ -14,10 +14,20 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
                                QVBoxLayout, QWidget)
 
-from desktop.export.annex import fill, placeholders
-from desktop.messages import CchcError
-from desktop.par.scoring import APPLIES, INDEX, OFFICE, RATING, REASON, SCORE, TOTAL_ROW, shown, shown_index
-from desktop.values import format_number
+from desktop.exchange.annex import fill, placeholders
+from desktop.foundation.messages import CchcError
+from desktop.kinds.par.scoring import (
+    APPLIES,
+    INDEX,
+    OFFICE,
+    RATING,
+    REASON,
+    SCORE,
+    TOTAL_ROW,
+    shown,
+    shown_index,
+)
+from desktop.foundation.values import format_number
 
 COLUMNS = [("code", "Mã"), ("title", "Tiêu chí"), ("max", "Tối đa"), (APPLIES, "Áp dụng"), (SCORE, "Điểm chấm"),
            ("achieved", "Điểm đạt"), (REASON, "Nguyên nhân mất điểm"), (OFFICE, "Trách nhiệm thuộc về")]

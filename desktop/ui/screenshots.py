@@ -71,7 +71,7 @@ def render(folder: Path) -> list[Path]:
         dialog.close()
         written.append(target)
     # the district receives its communes' signed packages (the demo communes of Khánh Sơn)
-    from desktop.demo import write_commune_packages
+    from desktop.app.demo import write_commune_packages
 
     packages, _ = write_commune_packages(window.catalog, db.parent / "goi")
     window.open_report(1, "PL6")

@@ -1,7 +1,7 @@
 """The way up: the report's status, signing, unlocking, and at the district, receiving packages.
 
-Every step calls one operation of the core (``desktop.workflow``, ``desktop.signing``,
-``desktop.consolidate``); signing and consolidating run on a worker thread behind a
+Every step calls one operation of the core (``desktop.submission.workflow``, ``desktop.signing``,
+``desktop.submission.consolidate``); signing and consolidating run on a worker thread behind a
 progress dialog.  Passphrases and PINs live only in the dialog's fields and are dropped
 with it.  Each function takes what a dialog would ask as optional arguments, so that the
 tests drive the same code without modal dialogs.
@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFileDia
                                QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QRadioButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from desktop.messages import CchcError, msg
-from desktop.settings import load_settings, save_settings
-from desktop.signing.identity import NOT_CA_VERIFIED
+from desktop.foundation.messages import CchcError, msg
+from desktop.foundation.settings import load_settings, save_settings
+from desktop.submission.identity import NOT_CA_VERIFIED
 from desktop.ui.dialogs import run_in_background, shown_outcome
 
 STATE_COLOURS = {"submitted": "#d8f0d8", "late": "#fde9c8", "missing": "#eeeeee", "rejected": "#f6d0d0"}
@@ -44,7 +44,7 @@ class SignChoice:
 
 def mark_checked(window) -> bool:
     """Nháp → Đã kiểm tra: refused with errors; warnings shown and acknowledged first."""
-    from desktop.workflow import mark_checked as check
+    from desktop.submission.workflow import mark_checked as check
 
     session = window.session
     if session is None:
@@ -68,7 +68,7 @@ def mark_checked(window) -> bool:
 
 
 def mark_submitted(window) -> bool:
-    from desktop.workflow import mark_submitted as submitted
+    from desktop.submission.workflow import mark_submitted as submitted
 
     if window.session is None:
         return False
@@ -81,7 +81,7 @@ def mark_submitted(window) -> bool:
 
 def unlock_report(window, reason: str | None = None) -> bool:
     """"Mở khóa để sửa": asks why; the reason goes to the audit log, the signature is void."""
-    from desktop.workflow import unlock
+    from desktop.submission.workflow import unlock
 
     if window.session is None:
         return False
@@ -181,8 +181,8 @@ class SignDialog(QDialog):
 
 
 def _open_identity(window, choice: SignChoice):
-    from desktop.export import write_atomically
-    from desktop.signing.identity import create_self_signed, load_p12, open_token, read_p12
+    from desktop.foundation.files import write_atomically
+    from desktop.submission.identity import create_self_signed, load_p12, open_token, read_p12
 
     if choice.mode == "token":
         return open_token(choice.library, choice.secret, token_label=choice.token_label or None)
@@ -210,7 +210,7 @@ def _remember(window, choice: SignChoice) -> None:
 
 def sign_report(window, choice: SignChoice | None = None) -> Path | None:
     """Check (when still Nháp), sign with the chosen certificate, write the package; the report locks."""
-    from desktop.signing.package import sign_report as sign
+    from desktop.submission.package import sign_report as sign
 
     session = window.session
     if session is None:
@@ -244,7 +244,7 @@ def sign_report(window, choice: SignChoice | None = None) -> Path | None:
 
 def verify_package(window, path: str | None = None):
     """Check one package and say what was found; the store is not touched."""
-    from desktop.signing.verify import load_trust_roots, verify_file
+    from desktop.submission.verify import load_trust_roots, verify_file
 
     if path is None:
         path, _ = QFileDialog.getOpenFileName(window, "Kiểm tra gói nộp", "", "Gói báo cáo CCHC (*.cchc)")
@@ -320,7 +320,7 @@ class ConsolidationDialog(QDialog):
 
 def consolidate_packages(window, paths: list[str] | None = None, *, show: bool = True):
     """Receive child units' packages into the open report, then show the matrix."""
-    from desktop.consolidate import consolidate
+    from desktop.submission.consolidate import consolidate
 
     session = window.session
     if session is None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.periods import Period
-from desktop.schema.loader import load_catalog
+from desktop.foundation.periods import Period
+from desktop.registry import load_catalog
 from desktop.store.db import Store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,7 +64,7 @@ def real_catalog():
 
 def cli(*argv) -> tuple[int, str]:
     """``cchc`` in-process: exit code and what it printed."""
-    from desktop.cli import main
+    from desktop.app.cli import main
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

@@ -4,9 +4,9 @@ from conftest import catalog_of, new_report
 
 import pytest
 
-from desktop.messages import CchcError
-from desktop.ops import enter_cell, enter_cells
-from desktop.periods import Period
+from desktop.foundation.messages import CchcError
+from desktop.report.ops import enter_cell, enter_cells
+from desktop.foundation.periods import Period
 from desktop.rules.engine import validate_report
 
 YES_NO_ROW = """

@@ -7,7 +7,7 @@ import sys
 import pytest
 from pytest_socket import disable_socket, enable_socket
 
-from desktop.cli import main
+from desktop.app.cli import main
 
 REQUIRED = {"report", "form", "row", "column", "severity", "rule", "actual", "expected", "message"}
 
@@ -122,7 +122,7 @@ def test_main_flows_need_no_network(capsys, tmp_path):
 
 
 def test_validate_as_a_process_does_not_import_qt(tmp_path, demo_db):
-    probe = ("import sys; from desktop.cli import main; code = main(['--db', sys.argv[1], 'validate', '--json']); "
+    probe = ("import sys; from desktop.app.cli import main; code = main(['--db', sys.argv[1], 'validate', '--json']); "
              "assert not [m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))]; sys.exit(code)")
     result = subprocess.run([sys.executable, "-c", probe, str(demo_db)], capture_output=True, text=True)
     assert result.returncode == 1, result.stderr

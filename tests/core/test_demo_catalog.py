@@ -11,12 +11,12 @@ import json
 import pytest
 from conftest import cli
 
-from desktop import ops
-from desktop.messages import CchcError
-from desktop.demo import demo_files, unit_tree
-from desktop.paths import forms_dir
+from desktop.report import ops
+from desktop.foundation.messages import CchcError
+from desktop.app.demo import demo_files, unit_tree
+from desktop.foundation.paths import forms_dir
 from desktop.rules.engine import validate_report
-from desktop.schema.loader import load_catalog
+from desktop.registry import load_catalog
 from desktop.store.db import Store
 
 
@@ -218,7 +218,7 @@ def test_the_reconstructed_online_annex_checks_against_phu_luc_vi(tmp_path, demo
 
 
 def test_a_broken_transcript_is_a_message_not_a_traceback(tmp_path):
-    from desktop.demo import transcript_document
+    from desktop.app.demo import transcript_document
 
     catalog = load_catalog(forms_dir())
     units = unit_tree()

@@ -3,10 +3,10 @@
 import pytest
 from conftest import catalog_of, new_report
 
-from desktop.messages import CchcError
+from desktop.foundation.messages import CchcError
 
-from desktop.ops import enter_cell, enter_cells
-from desktop.periods import Period
+from desktop.report.ops import enter_cell, enter_cells
+from desktop.foundation.periods import Period
 from desktop.rules.engine import validate_all, validate_report
 
 RECEIVED = """

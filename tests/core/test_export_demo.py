@@ -13,12 +13,12 @@ from conftest import cli
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from desktop.export.annex import build_annexes
-from desktop.export.pdf import render_pdf
-from desktop.export.xlsx import SheetPlan, import_xlsx, write_xlsx
-from desktop.paths import forms_dir
-from desktop.rules.engine import ReportData
-from desktop.schema.loader import load_catalog
+from desktop.exchange.annex import build_annexes
+from desktop.exchange.pdf import render_pdf
+from desktop.exchange.xlsx import SheetPlan, import_xlsx, write_xlsx
+from desktop.foundation.paths import forms_dir
+from desktop.report.data import ReportData
+from desktop.registry import load_catalog
 from desktop.store.db import Store
 
 
@@ -30,7 +30,7 @@ def demo(tmp_path_factory):
     store = Store.open(path)
     catalog = load_catalog(forms_dir())
     ids = {r["unit_code"]: r["id"] for r in store.reports()
-           if not catalog.get(r["form_set_id"], r["form_set_version"]).is_scoring}  # annex reports
+           if not catalog.get(r["form_set_id"], r["form_set_version"]).kind.name == "chi_so"}  # annex reports
     yield store, catalog, ids, folder
     store.close()
 

@@ -9,12 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from desktop.export.annex import build_annexes
-from desktop.export.xlsx import import_xlsx, read_value, write_xlsx
-from desktop.messages import CchcError
-from desktop.ops import enter_cells
-from desktop.rules.engine import ReportData
-from desktop.values import CellType
+from desktop.exchange.annex import build_annexes
+from desktop.exchange.xlsx import import_xlsx, read_value, write_xlsx
+from desktop.foundation.messages import CchcError
+from desktop.report.ops import enter_cells
+from desktop.report.data import ReportData
+from desktop.foundation.values import CellType
 
 FORM_5B = """
 code: 5B
@@ -188,7 +188,7 @@ def test_a_bad_cell_refuses_the_whole_import(tmp_path, store):
 def test_a_workbook_of_another_report_or_not_a_workbook_is_refused(tmp_path, store):
     catalog, report = _report(tmp_path, store)
     path = write_xlsx(store, catalog, report, tmp_path / "bc.xlsx")
-    other = store.create_report("H1", __import__("desktop.periods").periods.Period("nam", 2021), "test", 1)
+    other = store.create_report("H1", __import__("desktop.foundation.periods").foundation.periods.Period("nam", 2021), "test", 1)
     with pytest.raises(CchcError) as refused:
         import_xlsx(store, catalog, other, path)
     assert refused.value.code == "XLSX003" and "_cchc!" in str(refused.value)
@@ -281,8 +281,8 @@ def test_spreadsheet_doubles_come_back_as_the_decimals_the_clerk_sees():
 
 
 def test_the_issuing_body_is_the_peoples_committee_however_the_unit_is_named():
-    from desktop.export.annex import issuing_body, short_unit_name
-    from desktop.export.document import issuer_lines, written_date
+    from desktop.exchange.annex import issuing_body, short_unit_name
+    from desktop.exchange.document import issuer_lines, written_date
 
     assert issuing_body("Xã Quảng Ngạn") == "Ủy ban nhân dân xã Quảng Ngạn"
     assert issuing_body("Ủy ban nhân dân huyện Kế Sách") == "Ủy ban nhân dân huyện Kế Sách"

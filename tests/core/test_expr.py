@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.messages import CchcError
-from desktop.rules import expr as ex
+from desktop.foundation.messages import CchcError
+from desktop.schema import expr as ex
 
 
 class Table:

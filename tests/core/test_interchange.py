@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from conftest import catalog_of, new_report
 
-from desktop.interchange import export_report, import_report
-from desktop.messages import CchcError
-from desktop.ops import enter_cells
+from desktop.exchange.interchange import export_report, import_report
+from desktop.foundation.messages import CchcError
+from desktop.report.ops import enter_cells
 from desktop.store.db import Store
 
 FORM = """

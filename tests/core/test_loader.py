@@ -2,7 +2,7 @@
 
 from conftest import catalog_of, write_set
 
-from desktop.schema.loader import load_catalog
+from desktop.registry import load_catalog
 
 GOOD = """
 code: 5B

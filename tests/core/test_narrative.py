@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.demo import load_demo
-from desktop.messages import CchcError
-from desktop.narrative import read_number, render_text, rendered_sections
-from desktop.rules.engine import ReportData, validate_report
+from desktop.app.demo import load_demo
+from desktop.foundation.messages import CchcError
+from desktop.kinds.narrative import read_number, render_text, rendered_sections
+from desktop.report.data import ReportData
+from desktop.rules.engine import validate_report
 from tests.core.conftest import catalog_of, new_report
 
 FORM = """
@@ -95,7 +96,7 @@ def test_a_placeholder_naming_a_missing_column_is_a_form_problem(tmp_path):
     catalog = catalog_of(tmp_path, {"kq.yaml": FORM},
                          lists="placeholders:\n  sai: {label: Sai, sum: [KQ/tong/khong_co]}\n")
     assert any(p.code == "FORM009" and "KQ/tong/khong_co" in p.text for p in catalog.problems)
-    assert catalog.get("test", 1).placeholders == {}
+    assert catalog.get("test", 1).parts["noi_dung"] == {}
 
 
 @pytest.mark.parametrize("typed, value", [("1.562", 1562), ("101.666.000", 101666000), ("93,66", "93.66"),
@@ -109,7 +110,7 @@ def test_figures_in_running_text_read_as_clerks_write_them(typed, value):
 @settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=0, max_value=10**9))
 def test_a_formatted_count_reads_back_to_itself(number):
-    from desktop.values import format_number
+    from desktop.foundation.values import format_number
 
     assert read_number(format_number(number)) == number
 
@@ -143,8 +144,8 @@ def test_the_body_is_the_pdf_and_word_text(store, real_catalog, tmp_path):
     from docx import Document
     from pypdf import PdfReader
 
-    from desktop.export.docx import write_docx
-    from desktop.export.pdf import write_pdf
+    from desktop.exchange.docx import write_docx
+    from desktop.exchange.pdf import write_pdf
 
     load_demo(store, real_catalog)
     report_id = next(r["id"] for r in store.reports() if r["unit_code"] == "KH.KS")

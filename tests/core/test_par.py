@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.demo import load_demo
-from desktop.messages import CchcError
-from desktop.par.analysis import analysis_body
-from desktop.par.scoring import enter, score_report, scorecard, shown
-from desktop.periods import Period
+from desktop.app.demo import load_demo
+from desktop.foundation.messages import CchcError
+from desktop.kinds.par.analysis import analysis_body
+from desktop.kinds.par.scoring import enter, score_report, scorecard, shown
+from desktop.foundation.periods import Period
 from desktop.rules.engine import validate_report
-from desktop.schema.loader import load_catalog
+from desktop.registry import load_catalog
 from tests.core.conftest import cli, write_set
 
 # A small set: area 1 (4 points) = 1.1 (1) + 1.2 (3 = 1.2.1 (1) + 1.2.2 (2)); area 2 (6 points),
@@ -87,10 +87,10 @@ def rules_of(card):
 def test_a_criteria_set_loads_with_its_maxima_and_default_bands(tmp_path):
     catalog, form_set = loaded(tmp_path)
     assert catalog.problems == []
-    assert form_set.is_scoring and form_set.forms == {}
-    assert form_set.criteria.maximum == 10
-    assert [label for label, _ in form_set.criteria.bands] == ["Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"]
-    assert form_set.criteria.by_code["1.2.2"].level_name == "Tiêu chí thành phần"
+    assert form_set.kind.name == "chi_so" and list(form_set.forms) == ["CHI_SO"]
+    assert form_set.definition.maximum == 10
+    assert [label for label, _ in form_set.definition.bands] == ["Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"]
+    assert form_set.definition.by_code["1.2.2"].level_name == "Tiêu chí thành phần"
 
 
 @pytest.mark.parametrize("broken, code", [
@@ -113,25 +113,25 @@ def test_a_malformed_set_is_refused_with_a_message_naming_file_and_line(tmp_path
 
 def test_index_is_achieved_over_applicable_maximum_to_two_decimals(tmp_path):
     _, form_set = loaded(tmp_path)
-    card = sheet(form_set.criteria, **{"1_1__diem": "1", "1_2_1__diem": "0", "1_2_2__diem": "2", "2_1__diem": "1.5",
+    card = sheet(form_set.definition, **{"1_1__diem": "1", "1_2_1__diem": "0", "1_2_2__diem": "2", "2_1__diem": "1.5",
                                        "2_2__diem": "4"})
     assert (card.achieved, card.maximum, card.index, card.rating) == (Decimal("8.5"), 10, Decimal("85.00"), "Tốt")
 
 
 def test_a_criterion_that_does_not_apply_leaves_the_maximum(tmp_path):
     _, form_set = loaded(tmp_path)
-    card = sheet(form_set.criteria, **{"1__diem": "3", "2_1__diem": "2", "2_2__ap_dung": "0"})
+    card = sheet(form_set.definition, **{"1__diem": "3", "2_1__diem": "2", "2_2__ap_dung": "0"})
     assert card.maximum == 6 and card.achieved == 5
     assert card.index == Decimal("83.33") and card.findings == []
 
 
 def test_only_an_optional_criterion_can_be_marked_not_applicable(tmp_path, store):
     _, form_set = loaded(tmp_path)
-    card = sheet(form_set.criteria, **{"1__diem": "4", "2__diem": "6", "1_1__ap_dung": "0"})
+    card = sheet(form_set.definition, **{"1__diem": "4", "2__diem": "6", "1_1__ap_dung": "0"})
     assert ("par_applies", "1.1") in rules_of(card)
     report = new_sheet(store)
     with pytest.raises(CchcError) as refused:
-        enter(store, form_set.criteria, report, [("1.1", "ap_dung", "Không")])
+        enter(store, form_set.definition, report, [("1.1", "ap_dung", "Không")])
     assert refused.value.code == "PAR007" and store.cells(report) == {}
 
 
@@ -140,7 +140,7 @@ def test_only_an_optional_criterion_can_be_marked_not_applicable(tmp_path, store
 
 def test_criteria_must_add_up_to_their_area(tmp_path):
     _, form_set = loaded(tmp_path)
-    card = sheet(form_set.criteria, **{"1__diem": "3.5", "1_1__diem": "1", "1_2__diem": "2", "2__diem": "6"})
+    card = sheet(form_set.definition, **{"1__diem": "3.5", "1_1__diem": "1", "1_2__diem": "2", "2__diem": "6"})
     finding = next(f for f in card.findings if f.rule == "par_sum")
     assert (finding.row_id, finding.actual, finding.expected) == ("1", 3.5, 3.0)
     assert "Lĩnh vực 1 ghi 3,5 điểm nhưng các tiêu chí thành phần cộng lại 3 điểm." == finding.message
@@ -148,7 +148,7 @@ def test_criteria_must_add_up_to_their_area(tmp_path):
 
 def test_areas_must_add_up_to_the_typed_total_index_and_rating(tmp_path):
     _, form_set = loaded(tmp_path)
-    card = sheet(form_set.criteria, **{"1__diem": "4", "2__diem": "4", "tong__diem": "9", "tong__chi_so": "90",
+    card = sheet(form_set.definition, **{"1__diem": "4", "2__diem": "4", "tong__diem": "9", "tong__chi_so": "90",
                                        "tong__xep_loai": "Xuất sắc"})
     assert rules_of(card) == [("par_index", "tong"), ("par_rating", "tong"), ("par_total", "tong")]
     assert card.index == Decimal("80.00") and card.rating == "Tốt"
@@ -156,18 +156,18 @@ def test_areas_must_add_up_to_the_typed_total_index_and_rating(tmp_path):
 
 def test_no_score_above_its_maximum(tmp_path, store):
     _, form_set = loaded(tmp_path)
-    card = sheet(form_set.criteria, **{"1__diem": "4", "2_1__diem": "2.5", "2_2__diem": "4"})
+    card = sheet(form_set.definition, **{"1__diem": "4", "2_1__diem": "2.5", "2_2__diem": "4"})
     assert ("par_max", "2.1") in rules_of(card)
     report = new_sheet(store)
     with pytest.raises(CchcError) as refused:
-        enter(store, form_set.criteria, report, [("1.1", "diem", "1"), ("2.1", "diem", "2,5")])
+        enter(store, form_set.definition, report, [("1.1", "diem", "1"), ("2.1", "diem", "2,5")])
     assert refused.value.code == "PAR001" and "vượt điểm tối đa 2" in str(refused.value)
     assert store.cells(report) == {}  # nothing of the batch was stored
 
 
 def test_an_unscored_criterion_and_lost_points_without_reason_are_reported(tmp_path):
     _, form_set = loaded(tmp_path)
-    card = sheet(form_set.criteria, **{"1_1__diem": "0", "1_2__diem": "3", "2_1__diem": "2"})
+    card = sheet(form_set.definition, **{"1_1__diem": "0", "1_2__diem": "3", "2_1__diem": "2"})
     assert ("par_missing", "2.2") in rules_of(card)
     assert ("par_reason", "1.1") in rules_of(card)
 
@@ -177,9 +177,9 @@ def test_an_unscored_criterion_and_lost_points_without_reason_are_reported(tmp_p
 def test_the_index_never_leaves_0_to_100_and_agrees_with_its_parts(tmp_path_factory, fractions):
     _, form_set = loaded(tmp_path_factory.mktemp("par"))
     leaves = ["1.1", "1.2.1", "1.2.2", "2.1", "2.2"]
-    cells = {code: {"diem": str((form_set.criteria.by_code[code].maximum * f).quantize(Decimal("0.01")))}
+    cells = {code: {"diem": str((form_set.definition.by_code[code].maximum * f).quantize(Decimal("0.01")))}
              for code, f in zip(leaves, fractions)}
-    card = scorecard(form_set.criteria, cells)
+    card = scorecard(form_set.definition, cells)
     assert 0 <= card.index <= 100
     assert card.achieved == sum(a.achieved for a in card.areas)
     assert not [f for f in card.findings if f.severity == "error"]
@@ -220,7 +220,7 @@ def test_late_reports_score_zero_and_rates_map_to_points_by_bands(tmp_path, stor
     root = criteria_set(tmp_path, COMPUTED)
     write_set(root, {"bc.yaml": ANNEX}, set_id="bc", folder="bc")
     catalog = load_catalog(root)
-    criteria = catalog.get("thu-chiso", 1).criteria
+    criteria = catalog.get("thu-chiso", 1).definition
     sheet_id = new_sheet(store)
     card = score_report(store, criteria, sheet_id)
     assert card.node("1.1").computed.points is None and "chưa tính được" in card.node("1.1").computed.explanation
@@ -238,7 +238,7 @@ def test_a_typed_score_that_disagrees_with_the_data_is_a_warning(tmp_path, store
     root = criteria_set(tmp_path, COMPUTED)
     write_set(root, {"bc.yaml": ANNEX}, set_id="bc", folder="bc")
     catalog = load_catalog(root)
-    criteria = catalog.get("thu-chiso", 1).criteria
+    criteria = catalog.get("thu-chiso", 1).definition
     sheet_id = new_sheet(store)
     store.create_report("H", Period("quy", 2021, 3), "bc", 1, doc_date="2021-09-25", doc_number="9/BC-UBND")
     enter(store, criteria, sheet_id, [("1.1", "diem", "1")])
@@ -275,14 +275,14 @@ def demo_sheets(store, real_catalog):
 @pytest.mark.parametrize("unit, achieved, maximum, index, rating", SEED_002)
 def test_every_seed_unit_scores_as_printed(store, real_catalog, demo_sheets, unit, achieved, maximum, index, rating):
     report = store.report(demo_sheets[unit])
-    criteria = real_catalog.get(report["form_set_id"], 1).criteria
+    criteria = real_catalog.get(report["form_set_id"], 1).definition
     card = score_report(store, criteria, report["id"])
     assert (card.achieved, card.maximum, card.index, card.rating) == (
         Decimal(achieved), Decimal(maximum), Decimal(index), rating)
 
 
 def test_the_district_areas_and_lost_points_are_seed_002s(store, real_catalog, demo_sheets):
-    card = score_report(store, real_catalog.get("kontum-huyen-chiso", 1).criteria, demo_sheets["KT.KR"])
+    card = score_report(store, real_catalog.get("kontum-huyen-chiso", 1).definition, demo_sheets["KT.KR"])
     assert [f"{shown(a.achieved)}/{shown(a.maximum)}" for a in card.areas] == [
         "19,49/23", "9/9", "11,48/12", "7/8", "10,5/11", "6,5/10", "10,48/15", "7/7"]
     lost = [n.code for a in card.areas for n in a.lost_leaves()]
@@ -337,8 +337,8 @@ def test_the_analysis_exports_to_pdf_and_word(store, real_catalog, demo_sheets, 
     from docx import Document
     from pypdf import PdfReader
 
-    from desktop.export.docx import write_docx
-    from desktop.export.pdf import write_pdf
+    from desktop.exchange.docx import write_docx
+    from desktop.exchange.pdf import write_pdf
 
     pdf = write_pdf(store, real_catalog, demo_sheets["KT.KR"], tmp_path / "phan-tich.pdf")
     words = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
@@ -351,20 +351,8 @@ def test_the_analysis_exports_to_pdf_and_word(store, real_catalog, demo_sheets, 
     assert document.sections[0].left_margin.mm == pytest.approx(30, abs=0.1)
 
 
-def test_a_scoring_sheet_refuses_excel_and_json_with_a_message(store, real_catalog, demo_sheets, tmp_path):
-    from desktop.export.xlsx import write_xlsx
-    from desktop.interchange import export_report
-
-    with pytest.raises(CchcError) as refused:
-        write_xlsx(store, real_catalog, demo_sheets["KT.KR"], tmp_path / "x.xlsx")
-    assert refused.value.code == "PAR020" and not (tmp_path / "x.xlsx").exists()
-    with pytest.raises(CchcError) as refused:
-        export_report(store, real_catalog, demo_sheets["KT.KR"])
-    assert refused.value.code == "PAR021"
-
-
 def test_a_signed_sheet_refuses_new_scores(store, real_catalog, demo_sheets):
-    criteria = real_catalog.get("kontum-huyen-chiso", 1).criteria
+    criteria = real_catalog.get("kontum-huyen-chiso", 1).definition
     store.update_report(demo_sheets["KT.KR"], status="da_ky")
     with pytest.raises(CchcError) as refused:
         enter(store, criteria, demo_sheets["KT.KR"], [("1.1.1", "diem", "0")])

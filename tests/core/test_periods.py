@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from desktop.messages import CchcError
-from desktop.periods import Period
+from desktop.foundation.messages import CchcError
+from desktop.foundation.periods import Period
 
 D = dt.date
 

@@ -5,10 +5,10 @@ forms, repeating rows, evidence, locking, carry-over, the navigator."""
 import pytest
 from conftest import catalog_of, new_report
 
-from desktop.messages import CchcError
-from desktop.ops import create_report
-from desktop.periods import Period
-from desktop.session import ReportSession, report_tree
+from desktop.foundation.messages import CchcError
+from desktop.report.ops import create_report
+from desktop.foundation.periods import Period
+from desktop.app.session import ReportSession, report_tree
 
 RECEIVED = """
 code: 5B

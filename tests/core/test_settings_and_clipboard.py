@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.clipboard import parse_tsv, to_tsv
-from desktop.messages import CchcError
-from desktop.periods import Period, deadline_state
-from desktop.settings import DEFAULTS, load_settings, save_settings
+from desktop.app.clipboard import parse_tsv, to_tsv
+from desktop.foundation.messages import CchcError
+from desktop.foundation.periods import Period, deadline_state
+from desktop.foundation.settings import DEFAULTS, load_settings, save_settings
 
 
 def test_settings_start_from_the_defaults_and_round_trip(store):

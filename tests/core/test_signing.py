@@ -13,15 +13,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import cli, new_report
-from desktop import ops
-from desktop.consolidate import consolidate
-from desktop.messages import CchcError
-from desktop.periods import Period
-from desktop.signing.identity import NOT_CA_VERIFIED, create_self_signed, load_p12
-from desktop.signing.package import MANIFEST, archive_bytes, sign_report
-from desktop.signing.verify import verify_bytes
+from desktop.report import ops
+from desktop.submission.consolidate import consolidate
+from desktop.foundation.messages import CchcError
+from desktop.foundation.periods import Period
+from desktop.submission.identity import NOT_CA_VERIFIED, create_self_signed, load_p12
+from desktop.submission.package import MANIFEST, archive_bytes, sign_report
+from desktop.submission.verify import verify_bytes
 from desktop.store.db import Store
-from desktop.workflow import mark_checked, mark_submitted, unlock
+from desktop.submission.workflow import mark_checked, mark_submitted, unlock
 
 PASS = "mat-khau-thu"
 # A commune's form: received = carried over + new; resolved ≤ received (a warning).
@@ -66,7 +66,7 @@ def forms(tmp_path):
 
     write_set(root, {"kq.yaml": FORM}, set_id="xa", level="xa")
     write_set(root, {"th.yaml": DISTRICT}, set_id="huyen")
-    from desktop.schema.loader import load_catalog
+    from desktop.registry import load_catalog
 
     catalog = load_catalog(root)
     assert not catalog.problems, catalog.problems
@@ -238,7 +238,7 @@ def test_a_trusted_root_makes_the_signer_ca_verified(store, forms, identity, tmp
     _, package = signed_package(store, forms, identity, tmp_path)
     root = tmp_path / "goc.pem"
     root.write_bytes(identity.certificate.public_bytes(Encoding.PEM))
-    from desktop.signing.verify import load_trust_roots
+    from desktop.submission.verify import load_trust_roots
 
     verdict = verify_bytes(package, "goi.cchc", forms, load_trust_roots([root]))
     assert verdict.valid and verdict.signer["ca_verified"]
@@ -394,7 +394,7 @@ def test_a_package_of_another_unit_or_period_is_rejected(store, forms, identity,
 
 
 def test_consolidating_the_demo_communes_reproduces_the_districts_rows(real_catalog, tmp_path):
-    from desktop.demo import load_demo, unit_tree, write_commune_packages
+    from desktop.app.demo import load_demo, unit_tree, write_commune_packages
 
     written, refused = write_commune_packages(real_catalog, tmp_path / "goi")
     # Ba Cụm Nam and Sơn Bình print rows that do not add up: their reports cannot pass the check
@@ -450,7 +450,7 @@ def test_cli_sign_verify_and_exit_codes(tmp_path, forms, p12, monkeypatch):
 def test_any_member_names_are_refused_or_plain_relative_paths(names):
     """Whatever names an archive carries, reading it either refuses it or yields only names that
     stay inside a folder when written out: no absolute, drive, parent, backslash or duplicate."""
-    from desktop.signing.verify import Rejected, read_archive
+    from desktop.submission.verify import Rejected, read_archive
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive, __import__("warnings").catch_warnings():

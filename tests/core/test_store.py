@@ -12,8 +12,8 @@ import sqlite_utils
 
 from conftest import new_report
 
-from desktop.messages import CchcError
-from desktop.periods import Period
+from desktop.foundation.messages import CchcError
+from desktop.foundation.periods import Period
 from desktop.store import migrations
 from desktop.store.db import Store, StoreDamaged, list_backups, restore_latest
 

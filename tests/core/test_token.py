@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.messages import CchcError
-from desktop.signing.identity import create_self_signed, open_token
+from desktop.foundation.messages import CchcError
+from desktop.submission.identity import create_self_signed, open_token
 
 LIBRARY = Path("/usr/lib/softhsm/libsofthsm2.so")
 PIN = "246810"
@@ -53,11 +53,11 @@ def token(tmp_path, monkeypatch):
 
 
 def test_sign_with_a_token_then_verify(token, store, real_catalog, tmp_path):
-    from desktop.demo import COMMUNE_FORM_SET, commune_transcripts, transcript_document, unit_tree
-    from desktop.interchange import import_report
-    from desktop.signing.package import sign_report
-    from desktop.signing.verify import verify_bytes
-    from desktop.workflow import mark_checked
+    from desktop.app.demo import COMMUNE_FORM_SET, commune_transcripts, transcript_document, unit_tree
+    from desktop.exchange.interchange import import_report
+    from desktop.submission.package import sign_report
+    from desktop.submission.verify import verify_bytes
+    from desktop.submission.workflow import mark_checked
 
     transcript = next(t for t in commune_transcripts() if t["unit"] == "KH.KS.02")
     assert transcript["form_set"] == COMMUNE_FORM_SET

@@ -7,9 +7,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.messages import CchcError
-from desktop.values import (
-    CellType, format_number, format_value, from_json, from_storage, parse_input, to_json, to_storage,
+from desktop.foundation.messages import CchcError
+from desktop.foundation.values import (
+    CellType,
+    format_number,
+    format_value,
+    from_json,
+    from_storage,
+    parse_input,
+    to_json,
+    to_storage,
 )
 
 COUNT = CellType("count")

@@ -208,7 +208,7 @@ def test_new_report_dialog_shows_deadline_and_carries_over(qtbot, demo_window):
 
 
 def test_settings_dialog_saves_json_settings(qtbot, demo_window):
-    from desktop.settings import load_settings
+    from desktop.foundation.settings import load_settings
     from desktop.ui.dialogs import SettingsDialog
 
     window = demo_window
@@ -291,7 +291,7 @@ def test_the_vietnamese_qt_translation_is_built_from_its_source(tmp_path):
     import subprocess
     import sys
 
-    from desktop.paths import resources_dir
+    from desktop.foundation.paths import resources_dir
 
     folder = resources_dir() / "translations"
     lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).with_name("pyside6-lrelease"))

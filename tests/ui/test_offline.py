@@ -33,7 +33,7 @@ def test_main_flows_without_network(qtbot, tmp_path, no_network, no_dialogs):
     assert dialogs.export_report(window, "pdf", str(tmp_path / "bc.pdf")).read_bytes().startswith(b"%PDF")
     dialogs.import_workbook(window, str(tmp_path / "bc.xlsx"))
     # the way up: the communes' signed packages, received and consolidated by the district
-    from desktop.demo import write_commune_packages
+    from desktop.app.demo import write_commune_packages
     from desktop.ui import submission
 
     packages, _ = write_commune_packages(window.catalog, tmp_path / "goi")

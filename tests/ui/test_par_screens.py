@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from desktop.narrative import FORM_CODE as BODY
+from desktop.kinds.narrative import FORM_CODE as BODY
 
 
 def _report_of(window, unit: str) -> int:

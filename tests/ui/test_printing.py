@@ -5,11 +5,11 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewWidget
 
-from desktop.demo import load_demo
-from desktop.export.pdf import render_pdf
-from desktop.paths import forms_dir
-from desktop.rules.engine import ReportData
-from desktop.schema.loader import load_catalog
+from desktop.app.demo import load_demo
+from desktop.exchange.pdf import render_pdf
+from desktop.foundation.paths import forms_dir
+from desktop.report.data import ReportData
+from desktop.registry import load_catalog
 from desktop.store.db import Store
 from desktop.ui.printing import PdfPages, preview_dialog
 

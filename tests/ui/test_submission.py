@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from desktop.demo import commune_transcripts, transcript_document, unit_tree
-from desktop.interchange import import_report
+from desktop.app.demo import commune_transcripts, transcript_document, unit_tree
+from desktop.exchange.interchange import import_report
 from desktop.ui import submission
 
 
@@ -81,7 +81,7 @@ def test_a_wrong_passphrase_is_said_and_nothing_is_signed(demo_window, tmp_path,
 
 
 def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
-    from desktop.demo import write_commune_packages
+    from desktop.app.demo import write_commune_packages
 
     window = demo_window
     written, _ = write_commune_packages(window.catalog, tmp_path / "goi")

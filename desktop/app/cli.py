@@ -1,0 +1,482 @@
+"""``cchc``: the command line over the headless core.
+
+Exit codes: 0 no errors, 1 errors found (validation findings of severity
+"error", a refused import), 2 bad input or usage (unreadable file, damaged
+database, unknown report).  ``--json`` prints machine-readable output.
+Nothing here imports Qt: the window is started only when no command is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from desktop import __version__
+from desktop.foundation.messages import CchcError, msg
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own wording is English
+        self.print_usage(sys.stderr)
+        print(f"Lệnh không hợp lệ: {message}", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a subcommand's own default must not undo "--json" given before it.
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="in kết quả dạng JSON")
+    parser = _Parser(prog="cchc", description="CCHC Desktop: nhập, kiểm tra và nộp phụ lục báo cáo CCHC.",
+                     parents=[common])
+    parser.add_argument("--version", action="version", version=f"CCHC Desktop {__version__}")
+    parser.add_argument("--db", type=Path, help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
+    parser.add_argument("--forms", type=Path, help="thư mục bộ biểu mẫu (mặc định: forms/ của ứng dụng)")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    commands.add_parser("demo", parents=[common], help="tạo dữ liệu mẫu từ các báo cáo gốc")
+    commands.add_parser("reports", parents=[common], help="liệt kê các báo cáo")
+    validate = commands.add_parser("validate", parents=[common], help="kiểm tra số liệu")
+    validate.add_argument("--report", type=int, help="chỉ kiểm tra báo cáo này")
+    score = commands.add_parser("score", parents=[common],
+                                help="điểm, Chỉ số CCHC và xếp loại của một bảng chấm điểm")
+    score.add_argument("--report", type=int, required=True)
+    forms = commands.add_parser("forms", parents=[common], help="bộ biểu mẫu")
+    forms_commands = forms.add_subparsers(dest="forms_command", required=True, parser_class=_Parser)
+    check = forms_commands.add_parser("check", parents=[common], help="kiểm tra định nghĩa biểu mẫu")
+    check.add_argument("dir", nargs="?", type=Path)
+    export = commands.add_parser("export-json", parents=[common], help="xuất một báo cáo ra tệp JSON")
+    export.add_argument("--report", type=int, required=True)
+    export.add_argument("-o", "--output", type=Path, required=True)
+    imp = commands.add_parser("import", parents=[common], help="nhập một báo cáo từ tệp JSON")
+    imp.add_argument("file", type=Path)
+    export_files = commands.add_parser("export", parents=[common],
+                                       help="xuất một báo cáo ra Excel và/hoặc PDF theo mẫu in")
+    export_files.add_argument("--report", type=int, required=True)
+    export_files.add_argument("--xlsx", type=Path, help="tệp Excel (.xlsx) cần ghi")
+    export_files.add_argument("--pdf", type=Path, help="tệp PDF cần ghi")
+    export_files.add_argument("--docx", type=Path, help="tệp Word (.docx) cần ghi: phần lời của báo cáo")
+    import_xlsx = commands.add_parser("import-xlsx", parents=[common],
+                                      help="nhập số liệu từ tệp Excel đã xuất (sau khi sửa) vào báo cáo")
+    import_xlsx.add_argument("--report", type=int, required=True)
+    import_xlsx.add_argument("file", type=Path)
+    commands.add_parser("restore", parents=[common], help="khôi phục tệp dữ liệu từ bản sao lưu tốt gần nhất")
+    demo_packages = commands.add_parser("demo-packages", parents=[common],
+                                        help="ghi các gói đã ký của các xã mẫu (huyện Khánh Sơn) vào một thư mục")
+    demo_packages.add_argument("folder", type=Path)
+
+    check_report = commands.add_parser("check", parents=[common], help="chuyển báo cáo sang “Đã kiểm tra”")
+    check_report.add_argument("--report", type=int, required=True)
+    check_report.add_argument("--acknowledge-warnings", action="store_true", help="đã xem các cảnh báo")
+    sign = commands.add_parser("sign", parents=[common], help="ký báo cáo và tạo gói nộp")
+    sign.add_argument("--report", type=int, required=True)
+    sign.add_argument("-o", "--output", type=Path, required=True, help="tệp gói (.cchc) hoặc thư mục")
+    sign.add_argument("--p12", type=Path, help="chứng thư số dạng tệp .p12/.pfx")
+    sign.add_argument("--passphrase-file", type=Path, help="tệp chứa mật khẩu của tệp .p12 (dòng đầu)")
+    sign.add_argument("--pkcs11-lib", help="thư viện PKCS#11 của thiết bị ký số (USB token)")
+    sign.add_argument("--pin-file", type=Path, help="tệp chứa mã PIN của thiết bị ký số (dòng đầu)")
+    sign.add_argument("--token-label", help="nhãn thiết bị ký số (khi cắm nhiều thiết bị)")
+    sign.add_argument("--key-label", help="nhãn chứng thư trên thiết bị")
+    sign.add_argument("--acknowledge-warnings", action="store_true",
+                      help="đã xem các cảnh báo (khi báo cáo còn ở trạng thái Nháp)")
+    submitted = commands.add_parser("mark-submitted", parents=[common], help="chuyển báo cáo đã ký sang “Đã nộp”")
+    submitted.add_argument("--report", type=int, required=True)
+    unlock = commands.add_parser("unlock", parents=[common], help="mở khóa báo cáo đã ký để sửa (hủy chữ ký)")
+    unlock.add_argument("--report", type=int, required=True)
+    unlock.add_argument("--reason", required=True, help="lý do mở khóa (ghi vào nhật ký)")
+    identity = commands.add_parser("new-certificate", parents=[common],
+                                   help="tạo chứng thư số tự ký cho đơn vị chưa có chứng thư của CA")
+    identity.add_argument("--unit", required=True, help="mã đơn vị")
+    identity.add_argument("--passphrase-file", type=Path, required=True, help="tệp chứa mật khẩu bảo vệ khóa")
+    identity.add_argument("-o", "--output", type=Path, required=True, help="tệp .p12 cần ghi")
+    verify = commands.add_parser("verify", parents=[common], help="kiểm tra một gói đã ký")
+    verify.add_argument("package", type=Path)
+    verify.add_argument("--trust-root", action="append", default=[], type=Path,
+                        help="chứng thư gốc tin cậy (tệp hoặc thư mục; lặp lại được)")
+    verify.add_argument("--require-trust", action="store_true", help="từ chối gói không được CA xác thực")
+    consolidate = commands.add_parser("consolidate", parents=[common],
+                                      help="nhận gói của các đơn vị cấp dưới và tổng hợp vào báo cáo")
+    consolidate.add_argument("--report", type=int, required=True)
+    consolidate.add_argument("packages", nargs="+", type=Path, help="tệp gói hoặc thư mục chứa gói")
+    consolidate.add_argument("--trust-root", action="append", default=[], type=Path)
+    return parser
+
+
+def _out(args, data, text: str) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+    else:
+        print(text)
+
+
+def _catalog(args, folder: Path | None = None):
+    from desktop.foundation.paths import forms_dir
+    from desktop.registry import load_catalog
+
+    return load_catalog(folder or args.forms or forms_dir())
+
+
+def _store(args):
+    from desktop.foundation.paths import default_db_path
+    from desktop.store.db import Store
+
+    return Store.open(args.db or default_db_path())
+
+
+def cmd_forms_check(args) -> int:
+    catalog = _catalog(args, args.dir)
+    problems = [{"code": p.code, "file": p.file, "line": p.line, "message": p.text} for p in catalog.problems]
+    sets = [{"id": s.id, "version": s.version, "name": s.name, "forms": list(s.forms)} for s in catalog.sets.values()]
+    if args.json:
+        _out(args, {"sets": sets, "problems": problems}, "")
+    elif problems:
+        print("\n".join(p["message"] for p in problems))
+    else:
+        print(msg("CLI005", sets=len(sets), forms=catalog.form_count))
+    return EXIT_FINDINGS if problems else EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from desktop.app.demo import load_demo
+
+    with _store(args) as store:
+        load_demo(store, _catalog(args))
+        count = len(store.reports())
+        _out(args, {"db": str(store.path), "reports": count}, msg("CLI002", path=store.path, reports=count))
+    return EXIT_OK
+
+
+def _report_summary(store, report: dict) -> dict:
+    from desktop.report.data import report_period
+
+    unit = store.unit(report["unit_code"])
+    return {
+        "id": report["id"], "unit": unit["name"], "unit_code": unit["code"],
+        "period": report_period(report).label, "period_type": report["period_type"],
+        "period_number": report["period_number"], "year": report["year"], "form_set": report["form_set_id"],
+        "form_set_version": report["form_set_version"], "status": report["status"],
+        "doc_number": report["doc_number"],
+    }
+
+
+def cmd_reports(args) -> int:
+    from desktop.store.db import STATUS_LABELS
+
+    with _store(args) as store:
+        rows = [_report_summary(store, r) for r in store.reports()]
+    text = "\n".join(f"{r['id']:>4}  {r['unit']} – {r['period']} – {r['form_set']} – {STATUS_LABELS.get(r['status'], r['status'])}"
+                     for r in rows) or "Chưa có báo cáo nào."
+    _out(args, rows, text)
+    return EXIT_OK
+
+
+def cmd_validate(args) -> int:
+    from desktop.rules.engine import validate_all, validate_report
+
+    with _store(args) as store:
+        catalog = _catalog(args)
+        findings = validate_report(store, catalog, args.report) if args.report else validate_all(store, catalog)
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    if args.json:
+        print(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=1))
+    else:
+        for f in findings:
+            level = "LỖI" if f.severity == "error" else "CẢNH BÁO"
+            place = " · ".join(part for part in (f"Báo cáo {f.report}", f.form, f.row, f.column) if part)
+            print(f"[{level}] {place}: {f.message}")
+        print(msg("CLI004", errors=errors, warnings=warnings) if findings else msg("CLI003"))
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def cmd_score(args) -> int:
+    from desktop.kinds.par.criteria import criteria_of
+    from desktop.kinds.par.scoring import score_report, shown, shown_index
+
+    with _store(args) as store:
+        catalog = _catalog(args)
+        criteria = criteria_of(catalog.form_set_of(store.report(args.report)))
+        if criteria is None:
+            raise CchcError("PAR018", report=args.report)
+        card = score_report(store, criteria, args.report)
+    errors = sum(1 for f in card.findings if f.severity == "error")
+    if args.json:
+        print(json.dumps({"report": args.report, **card.to_json()}, ensure_ascii=False, indent=1))
+    else:
+        for area in card.areas:
+            print(f"{area.code}. {area.criterion.title}: {shown(area.achieved)}/{shown(area.maximum)}")
+        print(f"Tổng: {shown(card.achieved)}/{shown(card.maximum)} điểm; Chỉ số CCHC: {shown_index(card.index)}; "
+              f"xếp loại: {card.rating or '—'}")
+        for f in card.findings:
+            level = "LỖI" if f.severity == "error" else "CẢNH BÁO"
+            print(f"[{level}] {f.row}: {f.message}")
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def cmd_export_json(args) -> int:
+    from desktop.exchange.interchange import dumps, export_report
+
+    with _store(args) as store:
+        document = export_report(store, _catalog(args), args.report)
+        store.backup("truoc-xuat")
+    try:
+        args.output.write_text(dumps(document) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise CchcError("STORE011", reason=error.strerror or str(error)) from None
+    _out(args, {"report": args.report, "file": str(args.output)}, msg("CLI006", report=args.report, file=args.output))
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from desktop.exchange.interchange import import_report, read_document
+    from desktop.report.data import report_period
+
+    document = read_document(args.file)
+    with _store(args) as store:
+        report_id = import_report(store, _catalog(args), document, args.file.name)
+        report = store.report(report_id)
+        unit = store.unit(report["unit_code"])["name"]
+    _out(args, {"report": report_id}, msg("JSON008", report=report_id, unit=unit, period=report_period(report).label))
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from desktop.exchange.pdf import write_pdf
+    from desktop.exchange.xlsx import write_xlsx
+
+    from desktop.exchange.docx import write_docx
+
+    if not args.xlsx and not args.pdf and not args.docx:
+        raise CchcError("CLI008")
+    written = []
+    with _store(args) as store:
+        catalog = _catalog(args)
+        store.report(args.report)  # an unknown report is a message before any file is touched
+        if args.xlsx:
+            written.append(str(write_xlsx(store, catalog, args.report, args.xlsx)))
+        if args.pdf:
+            written.append(str(write_pdf(store, catalog, args.report, args.pdf)))
+        if args.docx:
+            written.append(str(write_docx(store, catalog, args.report, args.docx)))
+    _out(args, {"report": args.report, "files": written},
+         msg("EXPORT002", report=args.report, files=", ".join(f"“{f}”" for f in written)))
+    return EXIT_OK
+
+
+def cmd_import_xlsx(args) -> int:
+    from desktop.exchange.xlsx import import_xlsx
+
+    with _store(args) as store:
+        changed = import_xlsx(store, _catalog(args), args.report, args.file)
+    _out(args, {"report": args.report, "changed": changed},
+         msg("XLSX008", file=args.file.name, report=args.report, cells=changed))
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from desktop.foundation.paths import default_db_path
+    from desktop.store.db import restore_latest
+
+    path = args.db or default_db_path()
+    backup = restore_latest(path)
+    _out(args, {"db": str(path), "backup": str(backup)}, msg("STORE010", path=path, backup=backup.name))
+    return EXIT_OK
+
+
+def _secret(path: Path) -> str:
+    """The first line of a file holding a passphrase or PIN (which is never printed or kept)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise CchcError("SIGN003", file=path.name, reason=getattr(error, "strerror", None) or "không đọc được") from None
+    return lines[0] if lines else ""
+
+
+def _identity(args):
+    from desktop.submission.identity import open_token, read_p12
+
+    if args.p12:
+        if not args.passphrase_file:
+            raise CchcError("CLI009", option="--passphrase-file", needs="--p12")
+        return read_p12(args.p12, _secret(args.passphrase_file))
+    if args.pkcs11_lib:
+        if not args.pin_file:
+            raise CchcError("CLI009", option="--pin-file", needs="--pkcs11-lib")
+        return open_token(args.pkcs11_lib, _secret(args.pin_file), token_label=args.token_label,
+                          key_label=args.key_label)
+    raise CchcError("CLI010")
+
+
+def _trust_roots(args) -> list[str]:
+    roots = [str(p) for p in getattr(args, "trust_root", [])]
+    if args.db:
+        from desktop.foundation.settings import load_settings
+
+        with _store(args) as store:
+            roots += load_settings(store)["signing"]["trusted_roots"]
+    return roots
+
+
+def cmd_check(args) -> int:
+    from desktop.submission.workflow import mark_checked
+
+    with _store(args) as store:
+        mark_checked(store, _catalog(args), args.report, acknowledge_warnings=args.acknowledge_warnings)
+    _out(args, {"report": args.report, "status": "da_kiem_tra"}, msg("FLOW005", status="Đã kiểm tra"))
+    return EXIT_OK
+
+
+def cmd_sign(args) -> int:
+    from desktop.submission.package import sign_report
+    from desktop.submission.workflow import mark_checked
+
+    catalog = _catalog(args)
+    with _store(args) as store, _identity(args) as identity:
+        if store.report(args.report)["status"] == "nhap":
+            mark_checked(store, catalog, args.report, acknowledge_warnings=args.acknowledge_warnings)
+        signed = sign_report(store, catalog, args.report, identity, args.output)
+    size = len(signed.package)
+    _out(args, {"report": args.report, "package": signed.filename, "size": size, "manifest": signed.manifest},
+         msg("PKG001", file=signed.filename, size=max(1, size // 1024)))
+    return EXIT_OK
+
+
+def cmd_mark_submitted(args) -> int:
+    from desktop.submission.workflow import mark_submitted
+
+    with _store(args) as store:
+        mark_submitted(store, args.report)
+    _out(args, {"report": args.report, "status": "da_nop"}, msg("FLOW005", status="Đã nộp"))
+    return EXIT_OK
+
+
+def cmd_unlock(args) -> int:
+    from desktop.submission.workflow import unlock
+
+    with _store(args) as store:
+        version = unlock(store, args.report, args.reason)
+    _out(args, {"report": args.report, "status": "nhap", "version": version}, msg("FLOW006", version=version))
+    return EXIT_OK
+
+
+def cmd_new_certificate(args) -> int:
+    from desktop.foundation.files import write_atomically
+    from desktop.submission.identity import create_self_signed
+
+    with _store(args) as store:
+        unit = store.unit(args.unit)
+    data = create_self_signed(unit["code"], unit["name"], _secret(args.passphrase_file))
+    write_atomically(args.output, lambda temporary: temporary.write_bytes(data))
+    _out(args, {"file": str(args.output), "unit": unit["code"]}, msg("CLI011", file=args.output, unit=unit["name"]))
+    return EXIT_OK
+
+
+def cmd_verify(args) -> int:
+    from desktop.submission.verify import load_trust_roots, verify_file
+
+    verdict = verify_file(args.package, _catalog(args), load_trust_roots(_trust_roots(args)),
+                          require_trust=args.require_trust)
+    text = verdict.message
+    if verdict.valid:
+        if verdict.signer["note"]:
+            text += f" Chứng thư: {verdict.signer['note']}."
+        text += " " + verdict.findings["message"]
+    _out(args, verdict.to_json(), text)
+    return {"valid": EXIT_OK, "invalid": EXIT_FINDINGS}.get(verdict.status, EXIT_BAD_INPUT)
+
+
+def cmd_consolidate(args) -> int:
+    from desktop.submission.consolidate import consolidate
+
+    roots = _trust_roots(args)
+    with _store(args) as store:
+        result = consolidate(store, _catalog(args), args.report, args.packages, root_paths=roots)
+    data = result.to_json()
+    lines = [f"{r.file}: {r.message}" for r in result.received]
+    matrix = result.matrix
+    lines.append("")
+    lines.append("Đơn vị".ljust(28) + "".join(p.ljust(18) for p in matrix["periods"]))
+    for unit in matrix["units"]:
+        lines.append(unit["name"][:27].ljust(28) + "".join(unit["cells"][p]["label"].ljust(18) for p in matrix["periods"]))
+    lines.append("")
+    lines.append(msg("CONS004", units=sum(1 for r in result.received if r.status == "accepted"),
+                     report=args.report, filled=result.filled))
+    lines.append(msg("CLI004", errors=data["errors"], warnings=data["warnings"]))
+    _out(args, data, "\n".join(lines))
+    rejected = any(r.status == "rejected" for r in result.received)
+    return EXIT_FINDINGS if rejected or data["errors"] else EXIT_OK
+
+
+def cmd_demo_packages(args) -> int:
+    from desktop.app.demo import write_commune_packages
+
+    written, refused = write_commune_packages(_catalog(args), args.folder)
+    data = {"packages": [str(p) for p in written], "not_signed": refused}
+    text = "\n".join([msg("CLI012", count=len(written), folder=args.folder)]
+                     + [f"{code}: {reason}" for code, reason in refused.items()])
+    _out(args, data, text)
+    return EXIT_OK
+
+
+def cmd_open_app(args) -> int:
+    """No command: open the app on the user's database, with the demo on first run."""
+    from desktop.app.demo import load_demo
+    from desktop.foundation.paths import default_db_path
+
+    path = args.db or default_db_path()
+    first_run = not path.exists()
+    with _store(args) as store:
+        if first_run:
+            load_demo(store, _catalog(args))
+        count = len(store.reports())
+    print(msg("CLI001"))
+    print(f"Tệp dữ liệu: {path} ({count} báo cáo).")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "demo": cmd_demo, "reports": cmd_reports, "validate": cmd_validate, "score": cmd_score, "forms": cmd_forms_check,
+    "export-json": cmd_export_json, "import": cmd_import, "export": cmd_export, "import-xlsx": cmd_import_xlsx,
+    "restore": cmd_restore, "demo-packages": cmd_demo_packages, "check": cmd_check, "sign": cmd_sign,
+    "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate,
+    "verify": cmd_verify, "consolidate": cmd_consolidate, None: cmd_open_app,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.json = getattr(args, "json", False)
+    try:
+        return COMMANDS[args.command](args)
+    except CchcError as error:
+        if getattr(args, "json", False):
+            print(json.dumps({"error": error.code, "message": str(error)}, ensure_ascii=False), file=sys.stderr)
+        print(str(error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # "cchc validate | head": the reader has what it wanted
+        sys.stderr = open(os.devnull, "w")  # Python would otherwise complain at exit while flushing
+        return EXIT_OK
+    except Exception as error:  # never a traceback for the user: log it, say it briefly
+        log = _log_unexpected()
+        print(msg("CLI007", reason=type(error).__name__, log=log), file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _log_unexpected() -> Path:
+    from desktop.foundation.paths import log_path
+
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        logging.basicConfig(filename=path, level=logging.ERROR, format="%(asctime)s %(message)s")
+        logging.error("cchc %s\n%s", " ".join(sys.argv[1:]), traceback.format_exc())
+    except OSError:
+        sys.stderr.write(traceback.format_exc())
+    return path

@@ -1,0 +1,306 @@
+"""The demo database: the seed reports as printed, from ``resources/demo/``.
+
+``units.yaml`` holds the real hierarchy of every seed unit (province → district
+→ communes). Each other ``*.yaml`` is the transcript of one seed report, written
+the way the annex is printed: a row is a list of its cells in column order
+(``[5.697, 323, 5.374, …]``, blanks as ``null``, numbers as printed, "-" and
+"Có" as printed). A transcript becomes an interchange document (docs/interchange.md)
+and goes through the same import as any other, so the demo is checked like real
+data. Mistakes in the seeds are kept; names and contacts are placeholders.
+Loading is idempotent: a report already present is left alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from desktop import __version__
+from desktop.exchange.interchange import FORMAT, FORMAT_VERSION, import_report
+from desktop.foundation.messages import CchcError
+from desktop.kinds.narrative import section
+from desktop.kinds.par.criteria import criteria_of
+from desktop.kinds.par.scoring import APPLIES, INDEX, OFFICE, RATING, REASON, SCORE, TOTAL_ROW, enter
+from desktop.foundation.paths import resources_dir
+from desktop.foundation.periods import Period
+from desktop.schema.layout import UnitRef, resolve
+from desktop.schema.loader import Catalog
+from desktop.schema.reading import Problem, read_yaml
+from desktop.store.db import Store
+from desktop.foundation.values import format_number, from_json, parse_input, to_json
+
+UNITS_FILE = "units.yaml"
+
+
+def demo_dir() -> Path:
+    return resources_dir() / "demo"
+
+
+def demo_files() -> list[Path]:
+    return sorted(p for p in demo_dir().glob("*.yaml") if p.name != UNITS_FILE)
+
+
+def _read(path: Path) -> dict:
+    problems: list[Problem] = []
+    data = read_yaml(path, path.name, problems)
+    if problems or not isinstance(data, dict):
+        reason = problems[0].text if problems else "không phải một bảng YAML"
+        raise CchcError("DEMO001", file=path.name, reason=reason)
+    return data
+
+
+def unit_tree(directory: Path | None = None) -> dict[str, dict]:
+    """Every demo unit by code: code, name, level, parent code, position among siblings."""
+    units: dict[str, dict] = {}
+
+    def visit(entries, parent: str | None, child_level: str) -> None:
+        for position, entry in enumerate(entries or []):
+            level = entry.get("level", child_level)
+            units[entry["code"]] = {"code": entry["code"], "name": entry["name"], "level": level,
+                                    "parent": parent, "position": position}
+            visit(entry.get("children"), entry["code"], {"tinh": "huyen", "huyen": "xa"}.get(level, "xa"))
+
+    path = (directory or demo_dir()) / UNITS_FILE
+    try:
+        visit(_read(path).get("units"), None, "tinh")
+    except (KeyError, TypeError, AttributeError) as error:
+        raise CchcError("DEMO001", file=path.name, reason=f"{type(error).__name__}: {error}") from None
+    return units
+
+
+def _typed(value, ctype, file: str, form: str, row: str, column: str):
+    if value is None:
+        return None
+    try:
+        typed = parse_input(value, ctype) if isinstance(value, str) else from_json(value, ctype)
+    except CchcError as error:
+        raise CchcError("JSON005", file=file, form=form, row=row, column=column, reason=str(error)) from None
+    return to_json(typed, ctype)
+
+
+def transcript_document(transcript: dict, units: dict[str, dict], catalog: Catalog, file: str) -> dict:
+    """The interchange document of one transcript: positional rows become cells by column id."""
+    try:
+        return _document(transcript, units, catalog, file)
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        raise CchcError("DEMO001", file=file, reason=f"{type(error).__name__}: {error}") from None
+
+
+def _document(transcript: dict, units: dict[str, dict], catalog: Catalog, file: str) -> dict:
+    unit = units[transcript["unit"]]
+    parent = units.get(unit["parent"]) if unit["parent"] else None
+    children = sorted((u for u in units.values() if u["parent"] == unit["code"]), key=lambda u: u["position"])
+    set_info = transcript["form_set"]
+    form_set = catalog.get(set_info["id"], set_info["version"])
+    if form_set is None:
+        raise CchcError("JSON004", file=file, form_set=set_info["id"], version=set_info["version"])
+    refs = [UnitRef(u["code"], u["name"], u["level"]) for u in children]
+    forms = {}
+    for code, rows in (transcript.get("forms") or {}).items():
+        form = form_set.forms[code]
+        label_column = next(c for c in form.leaves if c.kind == "row_label")
+        data_columns = [c for c in form.data_columns if c.ctype.kind != "computed"]
+        sections = {}
+        entries = []
+        for row_key, values in rows.items():
+            if isinstance(values, list) and values and all(isinstance(v, list) for v in values):
+                # a repeating section: each entry is [label, cells…]
+                ids = [f"{row_key}-{n}" for n in range(1, len(values) + 1)]
+                sections[row_key] = ids
+                entries.extend((row_id, [label_column] + data_columns, v) for row_id, v in zip(ids, values))
+            else:
+                entries.append((str(row_key), data_columns, values))
+        layout = resolve(form, form_set, refs, sections)
+        cells: dict[str, dict] = {}
+        for row_id, columns, values in entries:
+            if isinstance(values, dict):
+                pairs = [(form.by_number[k] if isinstance(k, int) else form.by_id[k], v) for k, v in values.items()]
+            else:
+                if len(values) > len(columns):
+                    raise CchcError("JSON005", file=file, form=form.printed_code, row=row_id, column="",
+                                    reason=f"{len(values)} ô cho {len(columns)} cột.")
+                pairs = list(zip(columns, values))
+            row_cells = {}
+            for column, value in pairs:
+                typed = _typed(value, layout.cell_type(row_id, column), file, form.printed_code, row_id, column.id)
+                if typed is not None:
+                    row_cells[column.id] = typed
+            if row_cells:
+                cells[row_id] = row_cells
+        forms[code] = {"rows": sections, "cells": cells}
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "app_version": __version__,
+        "unit": {"code": unit["code"], "name": unit["name"], "level": unit["level"],
+                 **({"parent": {"code": parent["code"], "name": parent["name"], "level": parent["level"]}}
+                    if parent else {})},
+        "child_units": [{"code": u["code"], "name": u["name"], "level": u["level"]} for u in children],
+        "period": {"type": transcript["period"]["type"], "year": transcript["period"]["year"],
+                   "number": transcript["period"].get("number"), "year_from": transcript["period"].get("year_from")},
+        "form_set": {"id": set_info["id"], "version": set_info["version"]},
+        "report": transcript.get("report") or {},
+        "forms": forms,
+        "attachments": [],
+    }
+
+
+def load_demo(store, catalog: Catalog) -> list[int]:
+    """Add the demo units and import every demo report not yet in the store; the ids of the new ones."""
+    units = unit_tree()
+    known = {u["code"] for u in store.units()}
+    for unit in units.values():  # parents come before their children in the tree
+        if unit["code"] not in known:
+            store.add_unit(unit["code"], unit["name"], unit["level"], unit["parent"], unit["position"])
+    created = []
+    for path in demo_files():
+        document = transcript_document(_read(path), units, catalog, path.name)
+        try:
+            created.append(import_report(store, catalog, document, path.name))
+        except CchcError as error:
+            if error.code != "STORE012":  # already loaded
+                raise
+    for path in sorted((demo_dir() / SCORING_DIR).glob("*.yaml")):
+        created.extend(load_scoring_sheets(store, catalog, _read(path), path.name))
+    for path in sorted((demo_dir() / NARRATIVE_DIR).glob("*.yaml")):
+        load_narrative(store, _read(path), path.name)
+    return created
+
+
+# --- report bodies (narrative) ----------------------------------------------------------
+
+NARRATIVE_DIR = "noi-dung"
+
+
+def load_narrative(store, transcript: dict, file: str) -> None:
+    """A report body transcript (see resources/demo/noi-dung/): its sections go into the report
+    of that unit, period and form set, unless that report already has a body."""
+    try:
+        period = Period(transcript["period"]["type"], transcript["period"]["year"])
+        report_id = store.find_report(transcript["unit"], period, transcript["form_set"])
+        if report_id is None or store.narrative(report_id):
+            return
+        for key, text in transcript["sections"].items():
+            if section(str(key)) is None:
+                raise ValueError(f"mục “{key}” không có trong dàn ý")
+            store.set_narrative(report_id, str(key), text)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise CchcError("DEMO001", file=file, reason=f"{type(error).__name__}: {error}") from None
+
+
+# --- PAR-index scoring sheets (seed 002) ------------------------------------------------
+
+SCORING_DIR = "chi-so"
+
+
+def _points_text(value) -> str:
+    """A transcribed number as a clerk would type it (19,49), so it goes through the same input checks."""
+    return format_number(Decimal(str(value)))
+
+
+def load_scoring_sheets(store, catalog: Catalog, transcript: dict, file: str) -> list[int]:
+    """Each sheet of a scoring transcript (see resources/demo/chi-so/), entered through the same
+    checks as typing; sheets already in the store are left alone."""
+    created = []
+    try:
+        year = int(transcript["year"])
+        for sheet in transcript["sheets"]:
+            info = sheet["criteria_set"]
+            form_set = catalog.get(info["id"], info["version"])
+            criteria = criteria_of(form_set)
+            if criteria is None:
+                raise CchcError("JSON004", file=file, form_set=info["id"], version=info["version"])
+            if store.find_report(sheet["unit"], Period("nam", year), info["id"]) is not None:
+                continue
+            entries = []
+            for code, points in (sheet.get("areas") or {}).items():
+                entries.append((str(code), SCORE, _points_text(points)))
+            lost = {str(k): v for k, v in (sheet.get("lost") or {}).items()}
+            for code, reason in (sheet.get("not_applicable") or {}).items():
+                entries += [(str(code), APPLIES, "Không"), (str(code), REASON, reason)]
+            for node in criteria.walk():
+                if node.code in lost:
+                    points, reason, office = lost[node.code]
+                    entries += [(node.code, SCORE, _points_text(points)), (node.code, REASON, reason),
+                                (node.code, OFFICE, office)]
+                elif sheet.get("full_marks") and node.is_leaf:
+                    entries.append((node.code, SCORE, _points_text(node.maximum)))
+            printed = sheet.get("printed") or {}
+            for column, key in ((SCORE, "total"), (INDEX, "index")):
+                if printed.get(key) is not None:
+                    entries.append((TOTAL_ROW, column, _points_text(printed[key])))
+            if printed.get("rating"):
+                entries.append((TOTAL_ROW, RATING, printed["rating"]))
+            report_id = store.create_report(
+                sheet["unit"], Period("nam", year), info["id"], info["version"],
+                subject=f"Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {year}",
+                place=transcript.get("place", ""), signer_title="CHỦ TỊCH", signer_mode="TM",
+                signer_name="[Họ và tên người ký]")
+            enter(store, criteria, report_id, entries)
+            created.append(report_id)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise CchcError("DEMO001", file=file, reason=f"{type(error).__name__}: {error}") from None
+    return created
+
+
+# --- the communes' signed packages (for consolidation at the district) ----------------------
+
+COMMUNE_SOURCE = "khanhhoa-khanhson-2019.yaml"  # seed 000: Phụ lục VI prints one row per commune
+COMMUNE_FORM_SET = {"id": "khanhhoa-xa", "version": 1}
+DEMO_PASSPHRASE = "demo-khong-dung-that"  # the demo's own certificates; never a real unit's
+# When the demo communes sign: before the 2019 deadline (20/12/2019), but Thành Sơn a few days late.
+DEMO_SIGNED_AT = dt.datetime(2019, 12, 10, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+DEMO_LATE = {"KH.KS.08": dt.datetime(2019, 12, 23, 15, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))}
+
+
+def commune_transcripts() -> list[dict]:
+    """Each Khánh Sơn commune's own report (khanhhoa-xa): its row of the district's Phụ lục VI
+    as seed 000 prints it, which is what the commune sent up."""
+    district = _read(demo_dir() / COMMUNE_SOURCE)
+    transcripts = []
+    for row_id, values in district["forms"]["PL6"].items():
+        if not str(row_id).startswith("unit:"):
+            continue
+        transcripts.append({
+            "unit": row_id.removeprefix("unit:"),
+            "period": district["period"],
+            "form_set": COMMUNE_FORM_SET,
+            "report": {"status": "nhap", "place": district["report"]["place"], "version": 1,
+                       "signer_name": "[Họ và tên người ký]", "signer_title": "CHỦ TỊCH", "signer_mode": "TM",
+                       "subject": "Kết quả giải quyết hồ sơ thủ tục hành chính năm 2019"},
+            "forms": {"KQ": {"tong": values}},
+        })
+    return transcripts
+
+
+def write_commune_packages(catalog: Catalog, folder: Path) -> tuple[list[Path], dict[str, str]]:
+    """Each demo commune's report, checked and signed with a certificate of its own making,
+    as a package in ``folder``. Each commune works in its own scratch store, as it would on its
+    own machine. Returns the packages written and, by unit code, why a commune could not sign:
+    two rows of seed 000's Phụ lục VI do not add up (Ba Cụm Nam, Sơn Bình), and a report with
+    errors cannot pass "Đã kiểm tra", so those two communes have not submitted."""
+    # Signing loads pyHanko and its cryptography stack: only when packages are made.
+    from desktop.submission.identity import create_self_signed, load_p12
+    from desktop.submission.package import sign_report
+    from desktop.submission.workflow import mark_checked
+
+    units = unit_tree()
+    folder.mkdir(parents=True, exist_ok=True)
+    written, refused = [], {}
+    for transcript in commune_transcripts():
+        unit = units[transcript["unit"]]
+        document = transcript_document(transcript, units, catalog, COMMUNE_SOURCE)
+        with Store.open(":memory:", daily_backup=False, user="demo") as store:
+            report_id = import_report(store, catalog, document, COMMUNE_SOURCE)
+            try:
+                mark_checked(store, catalog, report_id, acknowledge_warnings=True)
+            except CchcError as error:
+                refused[unit["code"]] = str(error)
+                continue
+            now = DEMO_LATE.get(unit["code"], DEMO_SIGNED_AT)
+            p12 = create_self_signed(unit["code"], unit["name"], DEMO_PASSPHRASE, now=now)
+            with load_p12(p12, DEMO_PASSPHRASE) as identity:
+                signed = sign_report(store, catalog, report_id, identity, folder, now=now)
+        written.append(Path(signed.filename))
+    return written, refused

@@ -1,0 +1,488 @@
+"""One open report as the window sees it: a grid per form, the findings, undo across the report.
+
+The window holds a ``ReportSession`` and changes data only through its methods
+(which call ``desktop.report.ops`` and the store); each returns a ``Change`` that says
+which cells and which forms' rows changed, so every view refreshes just that.
+The store stays the one copy of the data: a grid reads the values from the
+session's ``ReportData`` and holds none of its own.  No Qt here; the table
+model in ``desktop/ui`` is a thin adapter over ``FormGrid``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop.kinds.par.criteria import criteria_of
+from desktop.kinds.par.scoring import enter, score_data
+from desktop.kinds.par.sheet import FORM_CODE as SHEET_FORM
+from desktop.report import ops
+from desktop.app.clipboard import parse_tsv, to_tsv
+from desktop.exchange.annex import HeaderCell, header_grid
+from desktop.foundation.messages import CchcError
+from desktop.rules.engine import Finding, count, validate
+from desktop.report.data import ReportData
+from desktop.schema.layout import Row
+from desktop.schema.model import Column, Form
+from desktop.store.db import STATUS_LABELS
+from desktop.foundation.values import format_value
+
+LOCKED_STATUSES = ("da_ky", "da_nop")
+MAX_EVIDENCE_MB = 50
+
+
+@dataclass
+class Change:
+    """What one action changed: the views refresh these and nothing else."""
+
+    cells: list[ops.CellChange] = field(default_factory=list)
+    forms: set[str] = field(default_factory=set)  # forms whose rows were added, removed or moved
+    focus: tuple[str, str, str | None] | None = None  # (form, row, column) the action happened at
+    saved_at: dt.datetime | None = None
+
+    @property
+    def touched_forms(self) -> set[str]:
+        return self.forms | {c.form for c in self.cells}
+
+
+@dataclass
+class _Step:
+    """One undoable action of the clerk."""
+
+    kind: str  # cells | add_row | delete_row | move_row
+    form: str
+    cells: list[ops.CellChange] = field(default_factory=list)
+    row: str | None = None
+    section: str | None = None
+    position: int | None = None  # add: where it went; delete: where it was; move: where it went
+    old_position: int | None = None  # move: where it came from
+
+
+class FormGrid:
+    """One form of the open report as a table: header cells, rows, and each cell's text and kind."""
+
+    def __init__(self, session: "ReportSession", form: Form) -> None:
+        self.session = session
+        self.form = form
+        self.scope = session.data.scope(form.code)
+        self.layout = self.scope.layout
+        self.rows: list[Row] = self.layout.rows
+        self.columns: list[Column] = form.leaves
+        self.header: list[HeaderCell]
+        self.header, self.header_rows = header_grid(form)
+        self.number_row = [c.number_label for c in self.columns]
+        self.frozen = sum(1 for c in self.columns[:2] if c.kind in ("row_code", "row_label"))
+        self._index = {row.id: i for i, row in enumerate(self.rows)}
+        self._column_index = {c.id: i for i, c in enumerate(self.columns) if c.id}
+
+    def position(self, row_id: str, column_id: str | None) -> tuple[int, int] | None:
+        if row_id not in self._index:
+            return None
+        column = self._column_index.get(column_id, self.frozen) if column_id else self.frozen
+        return self._index[row_id], min(column, len(self.columns) - 1)
+
+    def is_computed(self, r: int, c: int) -> bool:
+        return self.columns[c].ctype.kind == "computed"
+
+    def is_numeric(self, r: int, c: int) -> bool:
+        column = self.columns[c]
+        return column.kind == "data" and self.layout.cell_type(self.rows[r].id, column).numeric
+
+    def is_editable(self, r: int, c: int) -> bool:
+        return self.rows[r].typed(self.columns[c])
+
+    def text(self, r: int, c: int) -> str:
+        """The cell as the printed annex shows it: "1.562", "93,66%", "Có". F2 edits this
+        same text: it reads back as the same value."""
+        column, row = self.columns[c], self.rows[r]
+        printed = row.printed(column)
+        if printed is not None:
+            return printed
+        return format_value(self.scope.cell(row.id, column), self.layout.cell_type(row.id, column))
+
+    def findings(self, r: int, c: int) -> list[Finding]:
+        column = self.columns[c]
+        return self.session.findings_at(self.form.code, self.rows[r].id, column.id)
+
+    def row_findings(self, r: int) -> list[Finding]:
+        """Findings of a row that name no column (shown on the row's label)."""
+        return self.session.findings_at(self.form.code, self.rows[r].id, None)
+
+    def block(self, top: int, left: int, bottom: int, right: int) -> list[list[str]]:
+        return [[self.text(r, c) for c in range(left, right + 1)] for r in range(top, bottom + 1)]
+
+    def copy_tsv(self, top: int, left: int, bottom: int, right: int) -> str:
+        return to_tsv(self.block(top, left, bottom, right))
+
+    def section_of(self, r: int) -> str | None:
+        """The repeating section a new row at ``r`` would join: the row's own, or the
+        section just under a group row."""
+        row = self.rows[r]
+        if row.kind == "repeat":
+            return row.section
+        for section, parent in self.layout.sections.items():
+            if parent == row.id:
+                return section
+        return None
+
+    def attachments(self, r: int) -> list[dict]:
+        return self.session.attachments_of(self.form.code, self.rows[r].id)
+
+
+class ReportSession:
+    """The open report. Every change goes through here; undo and redo span all its forms."""
+
+    def __init__(self, store, catalog, report_id: int) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.report_id = report_id
+        self._undo: list[_Step] = []
+        self._redo: list[_Step] = []
+        self.reload()
+
+    # --- reading -----------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the report again from the store (after an import or another window's change)."""
+        self.data = ReportData(self.store, self.catalog, self.report_id)
+        self._grids: dict[str, FormGrid] = {}
+        self._findings: list[Finding] | None = None
+        self._by_cell: dict[tuple, list[Finding]] = {}
+        self._attachments: list[dict] | None = None
+
+    @property
+    def report(self) -> dict:
+        return self.data.report
+
+    @property
+    def forms(self) -> list[Form]:
+        return list(self.data.form_set.forms.values()) if self.data.form_set else []
+
+    @property
+    def locked(self) -> bool:
+        return self.report["status"] in LOCKED_STATUSES
+
+    @property
+    def consolidates(self) -> bool:
+        """Whether some form of this report is filled from child units' packages (``from:`` rows)."""
+        return any(form.consolidated_rows for form in self.forms)
+
+    def grid(self, code: str) -> FormGrid:
+        if code not in self._grids:
+            if self.data.form_set is None or code not in self.data.form_set.forms:
+                raise CchcError("STORE014", report=self.report_id, form=code)
+            self._grids[code] = FormGrid(self, self.data.form_set.forms[code])
+        return self._grids[code]
+
+    def findings(self) -> list[Finding]:
+        if self._findings is None:
+            self._findings = validate(self.data)
+            self._by_cell = {}
+            for finding in self._findings:
+                self._by_cell.setdefault((finding.form_code, finding.row_id, finding.column_id), []).append(finding)
+        return self._findings
+
+    def findings_at(self, form: str, row: str, column: str | None) -> list[Finding]:
+        self.findings()
+        return self._by_cell.get((form, row, column), [])
+
+    def counts(self, form: str | None = None) -> tuple[int, int]:
+        """(errors, warnings) of the report, or of one form."""
+        return count([f for f in self.findings() if form is None or f.form_code == form])
+
+    def attachments_of(self, form: str, row: str) -> list[dict]:
+        if self._attachments is None:
+            self._attachments = self.store.attachments(self.report_id)
+        return [a for a in self._attachments if a["form_code"] == form and a["row_id"] == row]
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    # --- changing ------------------------------------------------------------------
+
+    def _check_unlocked(self) -> None:
+        if self.locked:
+            raise CchcError("CELL003")
+
+    def _changed(self, change: Change, rows_changed: bool = False) -> Change:
+        """After a write: values are re-read from the store (one query), findings recomputed on demand."""
+        if rows_changed:
+            self.reload()
+        else:
+            for cell in change.cells:
+                self.data.put(cell.form, cell.row, cell.column, cell.new)
+            self._findings = None
+        change.saved_at = dt.datetime.now()
+        return change
+
+    def _record(self, step: _Step) -> None:
+        self._undo.append(step)
+        self._redo.clear()
+
+    def enter(self, code: str, entries: list[tuple[str, str, str]]) -> Change:
+        """Typed texts for cells of one form ("" clears), stored together or not at all."""
+        self._check_unlocked()
+        changes = [c for c in ops.enter_cells(self.store, self.catalog, self.report_id, code, entries)
+                   if c.old != c.new]
+        change = Change(changes, focus=(code, entries[0][0], entries[0][1]) if entries else None)
+        if changes:
+            self._record(_Step("cells", code, changes))
+        return self._changed(change)
+
+    # --- PAR scoring sheets and the report's body ------------------------------------
+
+    @property
+    def criteria(self):
+        """The criteria set when this report is a PAR scoring sheet, else None."""
+        return criteria_of(self.data.form_set)
+
+    def scorecard(self):
+        return score_data(self.data)
+
+    def enter_scores(self, entries: list[tuple[str, str, str]]) -> Change:
+        """Typed texts for a scoring sheet's cells ``(criterion, column, text)``, checked and stored together;
+        undone like any cells."""
+        self._check_unlocked()
+        olds = enter(self.store, self.criteria, self.report_id, entries)
+        stored = self.store.cells(self.report_id).get(SHEET_FORM, {})
+        changes = [ops.CellChange(self.report_id, SHEET_FORM, row, column, old, stored.get(row, {}).get(column))
+                   for (row, column, _), old in zip(entries, olds)]
+        changes = [c for c in changes if c.old != c.new]
+        if changes:
+            self._record(_Step("cells", SHEET_FORM, changes))
+        first = entries[0] if entries else None
+        return self._changed(Change(changes, focus=(SHEET_FORM, first[0], first[1]) if first else None))
+
+    def set_section(self, key: str, text: str) -> Change:
+        """One section of the report's body text, stored at once (the editor keeps its own undo)."""
+        self._check_unlocked()
+        self.store.set_narrative(self.report_id, key, text)
+        self._findings = None
+        return self._changed(Change())
+
+    def enter_at(self, code: str, r: int, c: int, text: str) -> Change:
+        grid = self.grid(code)
+        return self.enter(code, [(grid.rows[r].id, grid.columns[c].id, text)])
+
+    def clear(self, code: str, cells: list[tuple[int, int]]) -> Change:
+        """Delete on a selection: every editable cell in it is emptied; the rest is left."""
+        grid = self.grid(code)
+        entries = [(grid.rows[r].id, grid.columns[c].id, "") for r, c in cells
+                   if grid.is_editable(r, c) and grid.text(r, c) != ""]
+        return self.enter(code, entries) if entries else Change()
+
+    def paste(self, code: str, top: int, left: int, text: str,
+              selection: tuple[int, int, int, int] | None = None) -> Change:
+        """A block of tab-separated text from Excel or LibreOffice, its top-left cell at (top, left).
+
+        A single value pasted over a selection fills the selection, as in Excel.
+        Cells the clerk cannot type into (codes, names, computed columns) are skipped:
+        a block copied from the printed annex carries them too.  If one value is
+        refused, nothing is pasted and the message names its cell."""
+        grid = self.grid(code)
+        block = parse_tsv(text)
+        if not block:
+            return Change()
+        if selection and len(block) == 1 and len(block[0]) == 1:
+            s_top, s_left, s_bottom, s_right = selection
+            block = [[block[0][0]] * (s_right - s_left + 1) for _ in range(s_bottom - s_top + 1)]
+            top, left = s_top, s_left
+        entries = []
+        for dr, values in enumerate(block):
+            r = top + dr
+            if r >= len(grid.rows):
+                break
+            for dc, value in enumerate(values):
+                c = left + dc
+                if c >= len(grid.columns) or not grid.is_editable(r, c):
+                    continue
+                entries.append((grid.rows[r].id, grid.columns[c].id, value))
+        if not entries:
+            return Change()
+        try:
+            return self.enter(code, entries)
+        except CchcError as error:
+            where = getattr(error, "cell", None)
+            if where is None:
+                raise
+            position = grid.position(*where)
+            row_title = self.data.scope(code).row_title(where[0])
+            column = grid.columns[position[1]] if position else None
+            column_text = column.number_label or f"“{grid.form.short_label(column)}”" if column else where[1]
+            raise CchcError("CELL001", row=row_title, column=column_text, reason=str(error)) from None
+
+    def _apply(self, step: _Step, forward: bool) -> Change:
+        """Do (forward) or undo a recorded step, without recording it again."""
+        report, code = self.report_id, step.form
+        if step.kind == "cells":
+            values = [(c.form, c.row, c.column, c.new if forward else c.old) for c in step.cells]
+            self.store.set_cells(report, values, action="redo" if forward else "undo")
+            cells = [ops.CellChange(report, c.form, c.row, c.column, c.old if forward else c.new,
+                                    c.new if forward else c.old) for c in step.cells]
+            first = step.cells[0]
+            return self._changed(Change(cells, focus=(first.form, first.row, first.column)))
+        adding = (step.kind == "add_row") == forward
+        if step.kind == "move_row":
+            position = step.position if forward else step.old_position
+            self.store.move_row(report, code, step.row, position)
+        elif adding:
+            with self.store.transaction():
+                self.store.add_row(report, code, step.section, step.position, row_id=step.row)
+                if step.cells:
+                    self.store.set_cells(report, [(c.form, c.row, c.column, c.old) for c in step.cells],
+                                         action="undo")
+        else:
+            self.store.delete_row(report, code, step.row)
+        focus = (code, step.row, None) if adding or step.kind == "move_row" else None
+        return self._changed(Change(forms={code}, focus=focus), rows_changed=True)
+
+    def undo(self) -> Change | None:
+        if not self._undo:
+            return None
+        self._check_unlocked()
+        step = self._undo.pop()
+        change = self._apply(step, forward=False)
+        self._redo.append(step)
+        return change
+
+    def redo(self) -> Change | None:
+        if not self._redo:
+            return None
+        self._check_unlocked()
+        step = self._redo.pop()
+        change = self._apply(step, forward=True)
+        self._undo.append(step)
+        return change
+
+    # --- repeating rows -------------------------------------------------------------
+
+    def add_row(self, code: str, section: str, position: int | None = None) -> tuple[Change, str]:
+        self._check_unlocked()
+        row_id = self.store.add_row(self.report_id, code, section, position)
+        where = self.data.repeats.get(code, {}).get(section, [])
+        placed = len(where) if position is None else max(0, min(position, len(where)))
+        self._record(_Step("add_row", code, row=row_id, section=section, position=placed))
+        return self._changed(Change(forms={code}, focus=(code, row_id, None)), rows_changed=True), row_id
+
+    def _repeat_row(self, code: str, row_id: str) -> tuple[str, list[str]]:
+        row = self.grid(code).layout.by_id.get(row_id)
+        if row is None or row.kind != "repeat":
+            raise CchcError("CELL004", row=row.title if row else row_id)
+        return row.section, self.data.repeats.get(code, {}).get(row.section, [])
+
+    def delete_row(self, code: str, row_id: str) -> Change:
+        self._check_unlocked()
+        section, ids = self._repeat_row(code, row_id)
+        kept = [ops.CellChange(self.report_id, code, row_id, col, value, None)
+                for col, value in self.data.raw.get(code, {}).get(row_id, {}).items()]
+        self.store.delete_row(self.report_id, code, row_id)
+        self._record(_Step("delete_row", code, kept, row=row_id, section=section, position=ids.index(row_id)))
+        return self._changed(Change(forms={code}), rows_changed=True)
+
+    def move_row(self, code: str, row_id: str, offset: int) -> Change:
+        """Move a clerk-added row ``offset`` places up (negative) or down within its section."""
+        self._check_unlocked()
+        section, ids = self._repeat_row(code, row_id)
+        old = ids.index(row_id)
+        new = max(0, min(old + offset, len(ids) - 1))
+        if new == old:
+            return Change()
+        self.store.move_row(self.report_id, code, row_id, new)
+        self._record(_Step("move_row", code, row=row_id, section=section, position=new, old_position=old))
+        return self._changed(Change(forms={code}, focus=(code, row_id, None)), rows_changed=True)
+
+    # --- evidence (minh chứng) ---------------------------------------------------------
+
+    def attach(self, code: str, row_id: str, path) -> Change:
+        path = Path(path)
+        try:
+            size = path.stat().st_size
+            if size > MAX_EVIDENCE_MB * 1024 * 1024:
+                raise CchcError("CELL006", file=path.name, size=round(size / 1024 / 1024, 1), limit=MAX_EVIDENCE_MB)
+            data = path.read_bytes()
+        except OSError as error:
+            raise CchcError("CELL005", file=path.name, reason=error.strerror or str(error)) from None
+        self._check_unlocked()
+        self.store.add_attachment(self.report_id, code, row_id, path.name, data)
+        self._attachments = None
+        return self._changed(Change(focus=(code, row_id, None)))
+
+    def evidence_bytes(self, attachment: dict) -> bytes:
+        return self.store.blob(attachment["sha256"])
+
+
+
+# --- the navigator ----------------------------------------------------------------------
+
+
+@dataclass
+class FormEntry:
+    code: str
+    printed_code: str
+    title: str
+    errors: int
+    warnings: int
+
+
+@dataclass
+class ReportEntry:
+    id: int
+    period: str  # "Quý I năm 2020", "giai đoạn 2011–2020"
+    year: int
+    status: str
+    status_label: str
+    errors: int
+    warnings: int
+    forms: list[FormEntry]
+    form_set: str
+
+
+@dataclass
+class UnitEntry:
+    code: str
+    name: str
+    level: str
+    reports: list[ReportEntry] = field(default_factory=list)
+    children: list["UnitEntry"] = field(default_factory=list)
+
+
+def report_entry(data: ReportData, findings: list[Finding] | None = None) -> ReportEntry:
+    findings = validate(data) if findings is None else findings
+    forms = [FormEntry(form.code, form.printed_code, form.title,
+                       *count([f for f in findings if f.form_code == form.code]))
+             for form in (data.form_set.forms.values() if data.form_set else [])]
+    report = data.report
+    name = data.form_set.name if data.form_set else report["form_set_id"]
+    return ReportEntry(report["id"], data.period.label[:1].upper() + data.period.label[1:], report["year"],
+                       report["status"], STATUS_LABELS.get(report["status"], report["status"]),
+                       *count(findings), forms, name)
+
+
+def report_tree(store, catalog) -> list[UnitEntry]:
+    """Units (as a tree, province → district → commune) that have reports or children with
+    reports; each with its reports, newest period first, and their forms with finding counts."""
+    rules = store.get_setting("period_rules", {})
+    by_unit: dict[str, list[ReportEntry]] = {}
+    for report in store.reports():
+        entry = report_entry(ReportData(store, catalog, report["id"], rules))
+        by_unit.setdefault(report["unit_code"], []).append(entry)
+    units = store.units()
+    nodes = {u["code"]: UnitEntry(u["code"], u["name"], u["level"]) for u in units}
+    roots: list[UnitEntry] = []
+    for unit in units:
+        node = nodes[unit["code"]]
+        node.reports = sorted(by_unit.get(unit["code"], []), key=lambda r: (-r.year, r.period, r.id))
+        parent = nodes.get(unit["parent_code"])
+        (parent.children if parent else roots).append(node)
+
+    def keep(node: UnitEntry) -> bool:
+        node.children = [c for c in node.children if keep(c)]
+        return bool(node.reports or node.children)
+
+    return [r for r in roots if keep(r)]

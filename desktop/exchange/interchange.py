@@ -1,0 +1,289 @@
+"""One report <-> one JSON document (format "cchc-report", documented in docs/interchange.md).
+
+Export writes every stored cell as a JSON value of its column's type (numbers
+as numbers, dates as ISO text), the clerk-added rows in order, and the
+attachments with their content.  Import checks everything against the form
+set before it writes, then writes in one transaction: a bad document changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop import __version__
+from desktop.foundation.messages import CchcError
+from desktop.foundation.periods import PERIOD_TYPES, Period
+from desktop.schema.layout import UnitRef, child_units_of, resolve
+from desktop.schema.loader import Catalog
+from desktop.schema.model import LEVELS, FormSet
+from desktop.store.db import STATUSES
+from desktop.foundation.values import from_json, from_storage, to_json, to_storage
+
+FORMAT = "cchc-report"
+FORMAT_VERSION = 2  # 2: the report's parts (its body text) travel under "parts"
+READABLE_VERSIONS = (1, 2)
+REPORT_KEYS = ("status", "doc_number", "doc_date", "signer_name", "signer_title", "signer_mode", "place",
+               "subject", "version")
+MAX_CELLS = 200_000
+MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+
+
+def _unit_json(unit: dict) -> dict:
+    return {"code": unit["code"], "name": unit["name"], "level": unit["level"]}
+
+
+def export_report(store, catalog: Catalog, report_id: int) -> dict:
+    report = store.report(report_id)
+    form_set = catalog.get(report["form_set_id"], report["form_set_version"])
+    if form_set is None:
+        raise CchcError("JSON004", file=f"báo cáo {report_id}", form_set=report["form_set_id"],
+                        version=report["form_set_version"])
+    unit = store.unit(report["unit_code"])
+    parent = store.unit(unit["parent_code"]) if unit.get("parent_code") else None
+    raw = store.cells(report_id)
+    repeats = store.repeat_rows(report_id)
+    child_refs = child_units_of(store, unit["code"])
+    forms = {}
+    for code, form in form_set.forms.items():
+        layout = resolve(form, form_set, child_refs, repeats.get(code))
+        cells = {}
+        for row_id, columns in sorted(raw.get(code, {}).items()):
+            values = {}
+            for col_id, text in sorted(columns.items()):
+                column = form.by_id.get(col_id)
+                if column is not None:
+                    ctype = layout.cell_type(row_id, column)
+                    values[col_id] = to_json(from_storage(text, ctype), ctype)
+            if values:
+                cells[row_id] = values
+        sections = repeats.get(code, {})
+        if cells or sections:
+            forms[code] = {"rows": {s: list(ids) for s, ids in sections.items()}, "cells": cells}
+    attachments = [
+        {"form": a["form_code"], "row": a["row_id"], "filename": a["filename"], "sha256": a["sha256"],
+         "content": base64.b64encode(store.blob(a["sha256"])).decode("ascii")}
+        for a in store.attachments(report_id)
+    ]
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "app_version": __version__,
+        "unit": _unit_json(unit) | {"parent": _unit_json(parent) if parent else None},
+        "child_units": [_unit_json(u) for u in store.children(unit["code"])],
+        "period": {"type": report["period_type"], "year": report["year"], "number": report["period_number"],
+                   "year_from": report["year_from"]},
+        "form_set": {"id": report["form_set_id"], "version": report["form_set_version"]},
+        "report": {key: report.get(key) for key in REPORT_KEYS},
+        "forms": forms,
+        "parts": {part.name: value for part in catalog.parts
+                  if (value := part.export(store, report_id)) is not None},
+        "attachments": attachments,
+    }
+
+
+def dumps(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False)
+
+
+def read_document(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CchcError("JSON001", file=path.name, reason=getattr(error, "strerror", None) or str(error)) from None
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise CchcError("JSON001", file=path.name, reason=str(error)[:200]) from None
+
+
+def _need(document, key: str, kind, file: str, where: str = ""):
+    value = document.get(key) if isinstance(document, dict) else None
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise CchcError("JSON002", file=file, field=f"{where}{key}")
+    return value
+
+
+def _optional(document: dict, key: str, kind, file: str, where: str = ""):
+    value = document.get(key)
+    if value is not None and (not isinstance(value, kind) or (kind is int and isinstance(value, bool))):
+        raise CchcError("JSON002", file=file, field=f"{where}{key}")
+    return value
+
+
+def _unit(data, file: str, where: str) -> dict:
+    if not isinstance(data, dict):
+        raise CchcError("JSON002", file=file, field=where.rstrip("."))
+    unit = {"code": _need(data, "code", str, file, where), "name": _need(data, "name", str, file, where),
+            "level": _need(data, "level", str, file, where)}
+    if unit["level"] not in LEVELS or not unit["code"] or len(unit["code"]) > 64 or len(unit["name"]) > 300:
+        raise CchcError("JSON002", file=file, field=f"{where}level")
+    return unit
+
+
+@dataclass
+class CheckedReport:
+    """A document that passed every check, ready to be written."""
+
+    unit: dict
+    parent: dict | None
+    children: list[dict]
+    period: Period
+    form_set: FormSet
+    fields: dict
+    writes: list[tuple[str, str, str, str]]
+    row_writes: list[tuple[str, str, list[str]]]
+    attachments: list[tuple[str, str, str, bytes]]
+    parts: list[tuple[object, object]] = field(default_factory=list)  # (part, its checked value)
+
+
+def import_report(store, catalog: Catalog, document, file: str = "báo cáo",
+                  files: dict[str, bytes] | None = None) -> int:
+    """Check the whole document, then write it in one transaction; returns the new report id."""
+    checked = check_document(catalog, document, file, files)
+    store.backup("truoc-nhap")
+    return write_report(store, checked)
+
+
+def check_document(catalog: Catalog, document, file: str = "báo cáo",
+                   files: dict[str, bytes] | None = None) -> CheckedReport:
+    """Every check of ``import_report``, touching no store. An attachment carries its bytes in
+    ``content`` (base64), or, inside a signed package, names its member in ``file`` (``files``)."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise CchcError("JSON002", file=file, field="format")
+    version = document.get("format_version")
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
+        raise CchcError("JSON003", file=file, found=version, supported=FORMAT_VERSION)
+    unit = _unit(document.get("unit"), file, "unit.")
+    parent = document["unit"].get("parent")
+    parent = _unit(parent, file, "unit.parent.") if parent is not None else None
+    children = _need(document, "child_units", list, file)
+    children = [_unit(c, file, "child_units.") for c in children]
+    period_data = _need(document, "period", dict, file)
+    if period_data.get("type") not in PERIOD_TYPES:
+        raise CchcError("JSON002", file=file, field="period.type")
+    period = Period(period_data["type"], _need(period_data, "year", int, file, "period."),
+                    _optional(period_data, "number", int, file, "period."),
+                    _optional(period_data, "year_from", int, file, "period."))
+    set_data = _need(document, "form_set", dict, file)
+    set_id = _need(set_data, "id", str, file, "form_set.")
+    set_version = _need(set_data, "version", int, file, "form_set.")
+    form_set = catalog.get(set_id, set_version)
+    if form_set is None:
+        raise CchcError("JSON004", file=file, form_set=set_id, version=set_version)
+    report_fields = _need(document, "report", dict, file)
+    fields = {}
+    for key in REPORT_KEYS:
+        kind = int if key == "version" else str
+        value = _optional(report_fields, key, kind, file, "report.")
+        if value is not None:
+            fields[key] = value
+    if fields.get("status", "nhap") not in STATUSES:
+        raise CchcError("JSON002", file=file, field="report.status")
+    forms = _need(document, "forms", dict, file)
+    child_refs = [UnitRef(c["code"], c["name"], c["level"]) for c in children]
+    writes: list[tuple[str, str, str, str]] = []
+    row_writes: list[tuple[str, str, list[str]]] = []
+    for code, content in forms.items():
+        if code not in form_set.forms:
+            raise CchcError("JSON006", file=file, form=code)
+        form = form_set.forms[code]
+        if not isinstance(content, dict):
+            raise CchcError("JSON002", file=file, field=f"forms.{code}")
+        sections = _optional(content, "rows", dict, file, f"forms.{code}.") or {}
+        repeat_rows: dict[str, list[str]] = {}
+        for section, ids in sections.items():
+            if not isinstance(ids, list) or not all(isinstance(i, str) and 0 < len(i) <= 64 for i in ids) \
+                    or len(set(ids)) != len(ids):
+                raise CchcError("JSON002", file=file, field=f"forms.{code}.rows.{section}")
+            repeat_rows[section] = ids
+            row_writes.append((code, section, ids))
+        layout = resolve(form, form_set, child_refs, repeat_rows)
+        for section in repeat_rows:
+            if section not in layout.sections:
+                raise CchcError("JSON002", file=file, field=f"forms.{code}.rows.{section}")
+        cells = _optional(content, "cells", dict, file, f"forms.{code}.") or {}
+        for row_id, values in cells.items():
+            if row_id not in layout.by_id or not isinstance(values, dict):
+                raise CchcError("JSON005", file=file, form=form.printed_code, row=row_id, column="",
+                                reason="dòng không có trong biểu.")
+            for col_id, value in values.items():
+                column = form.by_id.get(col_id)
+                if column is None or not layout.by_id[row_id].typed(column):
+                    raise CchcError("JSON005", file=file, form=form.printed_code, row=row_id, column=col_id,
+                                    reason="cột không có trong biểu hoặc không nhập được.")
+                ctype = layout.cell_type(row_id, column)
+                try:
+                    typed = from_json(value, ctype)
+                except CchcError as error:
+                    raise CchcError("JSON005", file=file, form=form.printed_code, row=row_id, column=col_id,
+                                    reason=str(error)) from None
+                if typed is not None:
+                    writes.append((code, row_id, col_id, to_storage(typed, ctype)))
+                if len(writes) > MAX_CELLS:
+                    raise CchcError("JSON002", file=file, field="forms (quá nhiều ô)")
+    attachments = []
+    for item in _optional(document, "attachments", list, file) or []:
+        if not isinstance(item, dict):
+            raise CchcError("JSON002", file=file, field="attachments")
+        name = _need(item, "filename", str, file, "attachments.")
+        if files is not None and "content" not in item:
+            member = _need(item, "file", str, file, "attachments.")
+            if member not in files:
+                raise CchcError("JSON002", file=file, field="attachments.file")
+            content = files[member]
+        else:
+            try:
+                content = base64.b64decode(_need(item, "content", str, file, "attachments."), validate=True)
+            except (binascii.Error, ValueError):
+                raise CchcError("JSON002", file=file, field="attachments.content") from None
+        if len(content) > MAX_ATTACHMENT_BYTES or hashlib.sha256(content).hexdigest() != item.get("sha256"):
+            raise CchcError("JSON007", file=file, name=name)
+        attachments.append((_need(item, "form", str, file, "attachments."),
+                            _need(item, "row", str, file, "attachments."), name, content))
+
+    parts = []
+    by_name = {part.name: part for part in catalog.parts}
+    for name, value in (_optional(document, "parts", dict, file) or {}).items():
+        if name not in by_name:
+            raise CchcError("JSON002", file=file, field=f"parts.{name[:40]}")
+        parts.append((by_name[name], by_name[name].check(value)))
+    return CheckedReport(unit, parent, children, period, form_set, fields, writes, row_writes, attachments, parts)
+
+
+def write_report(store, checked: CheckedReport) -> int:
+    """A checked document into the store, in one transaction; returns the new report id."""
+    unit, parent, children, fields = checked.unit, checked.parent, checked.children, dict(checked.fields)
+    with store.transaction():
+        for position, record in enumerate([parent, unit] + children):
+            if record is None:
+                continue
+            try:
+                store.unit(record["code"])
+                continue  # a unit the store knows keeps its own name and place
+            except CchcError:
+                pass
+            parent_code = None
+            if record is unit and parent:
+                parent_code = parent["code"]
+            elif record is not parent and record is not unit:
+                parent_code = unit["code"]
+            store.add_unit(record["code"], record["name"], record["level"], parent_code, position)
+        status = fields.pop("status", "nhap")  # a signed report's figures are written before it locks
+        report_id = store.create_report(unit["code"], checked.period, checked.form_set.id, checked.form_set.version,
+                                        **fields)
+        for code, section, ids in checked.row_writes:
+            store.put_section_rows(report_id, code, section, ids)
+        if checked.writes:
+            store.set_cells(report_id, checked.writes, action="import")
+        for form_code, row_id, name, content in checked.attachments:
+            store.add_attachment(report_id, form_code, row_id, name, content)
+        for part, value in checked.parts:
+            part.write(store, report_id, value)
+        store.update_report(report_id, status=status)
+    return report_id

@@ -1,0 +1,360 @@
+"""The report as a PDF in the official layout (reportlab).
+
+First the report itself (Nghị định 30/2020/NĐ-CP, Phụ lục I): issuing body
+under its parent body, Quốc hiệu and tiêu ngữ, "Số: …", place and date,
+"BÁO CÁO" and the subject, the body (the narrative typed for the report, with
+its figures from the annexes, or else the list of annexes the report carries; for
+a PAR scoring sheet, the generated analysis), "Nơi nhận" and the signature block.  Then each
+annex from a new page, portrait or landscape as its form says, its table split
+across pages with the header rows repeated.  Page numbers are centred at the
+top from the second page of each part: the report and every annex number
+their own pages.
+
+The font is Liberation Serif (metric-compatible with Times New Roman, full
+Vietnamese coverage) from resources/fonts, embedded, so the file looks the same
+on every machine.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.fonts import addMapping
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate,
+                                Paragraph, Spacer, Table, TableStyle)
+
+from desktop import __version__
+from desktop.report.data import report_data
+from desktop.foundation.files import write_atomically
+from desktop.exchange import body as bd
+from desktop.exchange.annex import Annex, sentence_case
+from desktop.exchange.document import ReportHead, document_parts
+from desktop.foundation.paths import resources_dir
+from desktop.report.data import ReportData
+from desktop.schema.loader import Catalog
+
+FAMILY = "CCHCSerif"
+MM = 72 / 25.4
+MARGINS = {  # left, right, top, bottom in mm
+    "portrait": (30, 15, 20, 20),
+    "landscape": (20, 15, 20, 15),
+}
+_registered = False
+
+
+def register_fonts() -> None:
+    global _registered
+    if _registered:
+        return
+
+    folder = resources_dir() / "fonts"
+    faces = {"": "Regular", "-Bold": "Bold", "-Italic": "Italic", "-BoldItalic": "BoldItalic"}
+    for suffix, face in faces.items():
+        pdfmetrics.registerFont(TTFont(FAMILY + suffix, str(folder / f"LiberationSerif-{face}.ttf")))
+    for bold, italic, suffix in ((0, 0, ""), (1, 0, "-Bold"), (0, 1, "-Italic"), (1, 1, "-BoldItalic")):
+        addMapping(FAMILY, bold, italic, FAMILY + suffix)
+    _registered = True
+
+
+def _face(bold: bool = False, italic: bool = False) -> str:
+    return FAMILY + ("-BoldItalic" if bold and italic else "-Bold" if bold else "-Italic" if italic else "")
+
+
+def _styles():
+    def style(name, size, align=TA_LEFT, bold=False, italic=False, **extra):
+        font = _face(bold, italic)
+        extra.setdefault("leading", size * 1.2)
+        return ParagraphStyle(name, fontName=font, fontSize=size, alignment=align, **extra)
+
+    return {
+        "body_top": style("body_top", 12.5, TA_CENTER),
+        "issuer": style("issuer", 12.5, TA_CENTER, bold=True),
+        "number": style("number", 13, TA_CENTER),
+        "national": style("national", 12.5, TA_CENTER, bold=True),
+        "motto": style("motto", 13.5, TA_CENTER, bold=True),
+        "place_date": style("place_date", 13.5, TA_CENTER, italic=True),
+        "type": style("type", 14, TA_CENTER, bold=True, spaceBefore=18),
+        "subject": style("subject", 14, TA_CENTER, bold=True, spaceAfter=14),
+        "body": style("body", 14, TA_JUSTIFY, firstLineIndent=1.27 * 10 * MM, spaceAfter=6, leading=14 * 1.35),
+        "heading": style("heading", 14, TA_JUSTIFY, bold=True, firstLineIndent=1.27 * 10 * MM, spaceBefore=4,
+                         spaceAfter=6, leading=14 * 1.35),
+        "centred": style("centred", 14, TA_CENTER, spaceAfter=6),
+        # tables inside the body text (the PAR summary): 12 pt, smaller than the body, as seed 002 prints them
+        "table_head": style("table_head", 12, TA_CENTER, bold=True),
+        "table_left": style("table_left", 12), "table_left_bold": style("table_left_bold", 12, bold=True),
+        "table_centre": style("table_centre", 12, TA_CENTER),
+        "table_centre_bold": style("table_centre_bold", 12, TA_CENTER, bold=True),
+        "table_right": style("table_right", 12, TA_RIGHT),
+        "table_right_bold": style("table_right_bold", 12, TA_RIGHT, bold=True),
+        "recipients_title": style("recipients_title", 12, bold=True, italic=True),
+        "recipients": style("recipients", 11),
+        "signer": style("signer", 13.5, TA_CENTER, bold=True),
+        "annex_code": style("annex_code", 13, TA_CENTER, bold=True),
+        "annex_title": style("annex_title", 13, TA_CENTER, bold=True, spaceBefore=2),
+        "annex_attach": style("annex_attach", 12.5, TA_CENTER, italic=True, spaceAfter=10),
+        "cell_left": style("cell_left", 10),
+        "cell_centre": style("cell_centre", 10, TA_CENTER),
+        "cell_right": style("cell_right", 10, TA_RIGHT),
+    }
+
+
+def _p(text: str, style):
+    return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
+
+
+class _Rule(Flowable):
+    """A line under a heading, centred in its column, ``length`` points long."""
+
+    def __init__(self, length: float) -> None:
+        super().__init__()
+        self.length = length
+
+    def wrap(self, available_width, available_height):
+        self.available = available_width
+        return available_width, 5
+
+    def draw(self):
+        start = (self.available - self.length) / 2
+        self.canv.setLineWidth(0.6)
+        self.canv.line(start, 1, start + self.length, 1)
+
+
+class _SignatureSpot(Flowable):
+    """The space between the signer's title and name; records where it lands so that a
+    digital signature's visible stamp can be put there (``marks["signature"]``)."""
+
+    def __init__(self, height: float, marks: dict | None) -> None:
+        super().__init__()
+        self.height, self.marks = height, marks
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        return available_width, self.height
+
+    def draw(self):
+        if self.marks is not None:
+            x, y = self.canv.absolutePosition(0, 0)
+            self.marks["signature"] = (self.canv.getPageNumber() - 1, x, y, x + self.width, y + self.height)
+
+
+class _PartStart(Flowable):
+    """Marks the first page of a part (the report, an annex): page numbers restart there."""
+
+    def wrap(self, *args):
+        return 0, 0
+
+    def draw(self):
+        self.canv._doctemplate.part_start = self.canv.getPageNumber()
+
+
+def _runs(paragraph: bd.Paragraph) -> str:
+    out = []
+    for run in paragraph.runs:
+        text = escape(run.text)
+        if run.bold:
+            text = f"<b>{text}</b>"
+        if run.italic:
+            text = f"<i>{text}</i>"
+        out.append(text)
+    return "".join(out)
+
+
+def body_flowables(blocks: list[bd.Block], width: float, styles) -> list:
+    """The body blocks (narrative, analysis) as reportlab flowables."""
+    flow = []
+    for block in blocks:
+        if isinstance(block, bd.Paragraph):
+            flow.append(Paragraph(_runs(block), styles.get(block.kind, styles["body"])))
+            continue
+        total = sum(block.widths)
+        widths = [width * w / total for w in block.widths]
+        align = block.align or ["left"] * len(block.header)
+        grid = [[_p(text, styles["table_head"]) for text in block.header]]
+        for number, row in enumerate(block.rows):
+            bold = number in block.bold_rows
+            grid.append([_p(text, styles[f"table_{a}{'_bold' if bold else ''}"]) for text, a in zip(row, align)])
+        table = Table(grid, colWidths=widths, repeatRows=1)
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FAMILY), ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        flow += [Spacer(1, 4), table, Spacer(1, 8)]
+    return flow
+
+
+def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles, marks: dict | None = None,
+                    blocks: list[bd.Block] | None = None) -> list:
+    left = []
+    if head.parent_body:
+        left.append(_p(head.parent_body, styles["body_top"]))
+    left += [_p(line, styles["issuer"]) for line in head.issuer_lines]
+    left.append(_Rule(min(stringWidth(head.issuer_lines[-1], _face(bold=True), 12.5), 45 * MM) * 0.6))
+    left.append(_p(head.number, styles["number"]))
+    motto = "Độc lập - Tự do - Hạnh phúc"
+    right = [
+        _p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles["national"]),
+        _p(motto, styles["motto"]),
+        _Rule(stringWidth(motto, _face(bold=True), 13.5)),
+        Spacer(1, 4),
+        _p(head.place_date, styles["place_date"]),
+    ]
+    top = Table([[left, right]], colWidths=[width * 0.40, width * 0.60])
+    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FAMILY), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                             ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    flow = [top, _p("BÁO CÁO", styles["type"]), _p(head.subject, styles["subject"])]
+    if blocks:
+        flow += body_flowables(blocks, width, styles)
+        if annexes:
+            flow.append(_p(f"Kèm theo báo cáo này có {len(annexes)} phụ lục:", styles["body"]))
+    else:
+        flow.append(_p(f"{head.issuer} báo cáo số liệu công tác cải cách hành chính {head.period_label.lower()} "
+                       f"tại {len(annexes)} phụ lục kèm theo báo cáo này:", styles["body"]))
+    for annex in annexes:
+        flow.append(_p(f"- {annex.printed_code}: {sentence_case(annex.title)}"
+                       f"{' ' + annex.subtitle if annex.subtitle else ''}.", styles["body"]))
+    recipients = [_p("Nơi nhận:", styles["recipients_title"])]
+    for i, line in enumerate(head.recipients):
+        recipients.append(_p(f"- {line}{'.' if i == len(head.recipients) - 1 else ';'}", styles["recipients"]))
+    signer = [_p(line, styles["signer"]) for line in head.signer_lines]
+    signer += [_SignatureSpot(25 * MM, marks), _p(head.signer_name, styles["signer"])]
+    bottom = Table([[recipients, signer]], colWidths=[width * 0.45, width * 0.55])
+    bottom.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FAMILY), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return flow + [Spacer(1, 8), bottom]
+
+
+
+def _font_size(annex: Annex) -> float:
+    count = len(annex.columns)
+    wide = annex.orientation == "landscape"
+    if count <= (9 if wide else 6):
+        return 11
+    if count <= (13 if wide else 9):
+        return 10
+    return 9 if count <= 16 else 8
+
+
+def _column_widths(annex: Annex, width: float, size: float) -> list[float]:
+    """The form's relative widths over the frame; the STT column at least as wide as its
+    longest code ("3.2.10" must not wrap)."""
+
+    weights = annex.widths()
+    total = sum(weights)
+    widths = [width * w / total for w in weights]
+    codes = ["STT"] + [body.row.code for body in annex.rows]
+    least = max(stringWidth(code, _face(bold=True), size) for code in codes) + 7
+    short = [i for i, c in enumerate(annex.columns) if c.kind == "row_code" and widths[i] < least]
+    if short:
+        extra = sum(least - widths[i] for i in short)
+        others = sum(w for i, w in enumerate(widths) if i not in short)
+        widths = [least if i in short else w - extra * w / others for i, w in enumerate(widths)]
+    return widths
+
+
+def _annex_table(annex: Annex, width: float, styles):
+    size = _font_size(annex)
+
+    def sized(name: str, bold=False, italic=False):
+        return ParagraphStyle(f"{name}-{size}-{bold}-{italic}", parent=styles[name], fontName=_face(bold, italic),
+                              fontSize=size,
+                              leading=size * 1.18)
+
+    widths = _column_widths(annex, width, size)
+    depth = annex.header_rows
+    grid = [["" for _ in annex.columns] for _ in range(depth)]
+    # FONTNAME: a table's own default is Helvetica, which would not be embedded
+    commands = [("FONTNAME", (0, 0), (-1, -1), FAMILY), ("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+    for header in annex.header:
+        grid[header.row][header.col] = _p(header.text, sized("cell_centre", bold=True))
+        if header.rowspan > 1 or header.colspan > 1:
+            commands.append(("SPAN", (header.col, header.row),
+                             (header.col + header.colspan - 1, header.row + header.rowspan - 1)))
+    repeat = depth
+    if annex.number_row:
+        numbers = []
+        for text, column_width in zip(annex.number_row, widths):
+            if "=" in text and stringWidth(text, _face(italic=True), size) > column_width - 5:
+                text = text.replace("=", "=\n", 1)  # "(4)=" over "(5)+(6)" rather than a broken "(6)"
+            numbers.append(_p(text, sized("cell_centre", italic=True)))
+        grid.append(numbers)
+        repeat += 1
+    for body in annex.rows:
+        bold = body.style in ("group", "total", "bold")
+        italic = body.style == "italic"
+        line = []
+        for cell in body.cells:
+            kind = cell.column.kind
+            if kind in ("row_code", "row_note"):
+                name = "cell_centre"
+            elif kind == "row_label" or cell.ctype.value_kind in ("text", "choice"):
+                name = "cell_left"
+            elif cell.ctype.numeric:
+                name = "cell_right"
+            else:
+                name = "cell_centre"
+            line.append(_p(str(cell.text), sized(name, bold, italic)))
+        grid.append(line)
+    table = Table(grid, colWidths=widths, repeatRows=repeat, splitByRow=1)
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def render_pdf(data: ReportData, marks: dict | None = None) -> bytes:
+    """The report (first page, then each annex) as PDF bytes. ``marks``, when given, receives
+    ``"signature"``: (page index, x1, y1, x2, y2) of the signature space, in points."""
+    register_fonts()
+    styles = _styles()
+    head, annexes, blocks = document_parts(data)
+    sizes = {"portrait": A4, "landscape": landscape(A4)}
+
+    def frame(orientation: str) -> Frame:
+        page_width, page_height = sizes[orientation]
+        left, right, top, bottom = (m * MM for m in MARGINS[orientation])
+        return Frame(left, bottom, page_width - left - right, page_height - top - bottom, id=orientation,
+                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+    def number_page(canvas, doc) -> None:
+        page = canvas.getPageNumber() - getattr(doc, "part_start", 1) + 1
+        if page >= 2:
+            page_width, page_height = canvas._pagesize
+            canvas.setFont(FAMILY, 12)
+            canvas.drawCentredString(page_width / 2, page_height - 12 * MM, str(page))
+
+    templates = [PageTemplate(id=o, frames=[frame(o)], pagesize=sizes[o], onPageEnd=number_page)
+                 for o in ("portrait", "landscape")]
+    out = io.BytesIO()
+    doc = BaseDocTemplate(
+        out, pageTemplates=templates, title=head.subject, author=head.issuer,
+        subject=f"{head.number} – {head.period_label}", creator=f"CCHC Desktop {__version__}",
+        invariant=True, lang="vi-VN", initialFontName=FAMILY,
+    )
+    story = [_PartStart()]
+    story += _head_flowables(head, annexes, frame("portrait")._width, styles, marks, blocks)
+    for annex in annexes:
+        width = frame(annex.orientation)._width
+        story += [NextPageTemplate(annex.orientation), PageBreak(), _PartStart()]
+        story.append(_p(annex.printed_code, styles["annex_code"]))
+        story.append(_p(annex.title, styles["annex_title"]))
+        if annex.subtitle:
+            story.append(_p(annex.subtitle, styles["annex_title"]))
+        if annex.attachment_line:
+            story.append(_p(annex.attachment_line, styles["annex_attach"]))
+        else:
+            story.append(Spacer(1, 10))
+        story.append(_annex_table(annex, width, styles))
+    doc.build(story)
+    return out.getvalue()
+
+
+def write_pdf(store, catalog: Catalog, report_id: int, path: Path) -> Path:
+    content = render_pdf(report_data(store, catalog, report_id))
+    return write_atomically(path, lambda temporary: temporary.write_bytes(content))

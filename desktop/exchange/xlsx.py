@@ -1,0 +1,492 @@
+"""The report as an Excel workbook in the printed layout, and back (openpyxl).
+
+One sheet per annex, laid out as printed: annex number, title, the "(Kèm theo
+Báo cáo số …)" line, merged headers with column numbers, row codes and labels,
+borders, Vietnamese-looking number formats, frozen panes and an A4 print setup
+with the header rows repeated on every page.  Totals, header identities and
+computed columns are live formulas (see annex.py for when).
+
+A hidden sheet ``_cchc`` says which report the workbook belongs to, so an
+import can refuse a workbook of another unit, period or form set.  Import reads
+the workbook back all or nothing: any sheet, header, row code or label that
+differs from the exported layout is refused, naming the sheet and cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import zipfile
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.properties import CalcProperties
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from desktop import __version__
+from desktop.report.data import report_data
+from desktop.foundation.files import write_atomically
+from desktop.exchange.annex import Annex, Cell, Const, Ref, Round, Sum, build_annexes, evaluate, formula_refs
+from desktop.foundation.messages import CchcError
+from desktop.report.data import ReportData
+from desktop.schema.loader import Catalog
+from desktop.foundation.values import CellType, from_json, parse_input, to_storage
+
+META_SHEET = "_cchc"
+FORMAT = "cchc-xlsx"
+FORMAT_VERSION = 1
+FONT = "Times New Roman"  # NĐ 30/2020; LibreOffice shows it in the metric-compatible Liberation Serif
+MAX_BYTES = 30 * 1024 * 1024
+MM = 1 / 25.4  # openpyxl margins are in inches
+BODY_WIDTH = {"portrait": 100, "landscape": 150}  # characters across the printable width
+
+
+class SheetPlan:
+    """Where each part of one annex sits in its sheet (1-based rows and columns)."""
+
+    def __init__(self, annex: Annex) -> None:
+        self.annex = annex
+        self.width = len(annex.columns)
+        row = 1
+        self.title_rows: list[tuple[int, str, str]] = []  # (row, text, style)
+        for text, style in ((annex.printed_code, "code"), (annex.title, "title"), (annex.subtitle, "subtitle"),
+                            (annex.attachment_line, "attachment")):
+            if text:
+                self.title_rows.append((row, text, style))
+                row += 1
+        self.header_top = row + 1  # a blank row between the title block and the table
+        self.number_row = self.header_top + annex.header_rows if annex.number_row else None
+        self.body_top = self.header_top + annex.header_rows + (1 if annex.number_row else 0)
+        self.row_of = {body.row.id: self.body_top + i for i, body in enumerate(annex.rows)}
+        self.col_of = {column.id: i + 1 for i, column in enumerate(annex.columns) if column.id}
+        self.last_row = self.body_top + len(annex.rows) - 1
+
+    def address(self, row_id: str, column_id: str) -> str:
+        return f"{get_column_letter(self.col_of[column_id])}{self.row_of[row_id]}"
+
+
+def _quoted(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def formula_text(node, plans: dict[str, SheetPlan], here: str) -> str:
+    """Excel's spelling of a formula tree, ranges joined where rows are contiguous."""
+    def ref(r: Ref) -> str:
+        plan = plans[r.form]
+        address = plan.address(r.row, r.column)
+        return address if r.form == here else f"{_quoted(plan.annex.sheet_name)}!{address}"
+
+    def text(n, outer: str | None = None) -> str:
+        if isinstance(n, Const):
+            return format(n.value, "f")
+        if isinstance(n, Ref):
+            return ref(n)
+        if isinstance(n, Sum):
+            return f"SUM({','.join(_ranges(n.refs, plans, here, ref))})"
+        if isinstance(n, Round):
+            return f"ROUND({text(n.operand)},{n.places})"
+        inner = f"{text(n.left, n.op)}{n.op}{text(n.right, n.op + 'r')}"
+        # "a-(b+c)", "(a+b)*c": brackets only where Excel would read it otherwise
+        needs = outer is not None and (outer in ("*", "/", "*r", "/r") and n.op in ("+", "-")
+                                       or outer in ("-r", "/r"))
+        return f"({inner})" if needs else inner
+
+    return "=" + text(node)
+
+
+def _ranges(refs, plans, here, ref) -> list[str]:
+    parts: list[str] = []
+    run: list[Ref] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        if len(run) == 1:
+            parts.append(ref(run[0]))
+        else:
+            last = plans[run[-1].form].address(run[-1].row, run[-1].column)
+            parts.append(f"{ref(run[0])}:{last}")
+        run.clear()
+
+    for r in refs:
+        if run and (r.form != run[-1].form or r.column != run[-1].column
+                    or plans[r.form].row_of[r.row] != plans[r.form].row_of[run[-1].row] + 1):
+            flush()
+        run.append(r)
+    flush()
+    return parts
+
+
+def number_format(ctype: CellType) -> str:
+    kind = ctype.value_kind
+
+    def fixed(whole: str, places: int) -> str:
+        return whole + ("." + "0" * places if places else "")
+
+    if kind in ("count", "integer"):
+        return "#,##0"
+    if kind == "decimal":  # with no fixed places, "General" shows 93,66 and 5 alike
+        return "General" if ctype.decimals is None else fixed("#,##0", ctype.decimals)
+    if kind == "percent":
+        return fixed("0", 2 if ctype.decimals is None else ctype.decimals) + '"%"'
+    if kind == "date":
+        return "dd/mm/yyyy"
+    return "@"
+
+
+def _excel_value(cell: Cell):
+    value = cell.value
+    if value is None:
+        return None
+    kind = cell.ctype.value_kind
+    if kind in ("decimal", "percent"):
+        return float(value)  # a double holds every figure of a report (<= 15 digits)
+    if kind == "bool":
+        return cell.text
+    return value
+
+
+def _meta(data: ReportData) -> list[tuple[str, object]]:
+    report = data.report
+    return [
+        ("format", FORMAT), ("format_version", FORMAT_VERSION), ("app_version", __version__),
+        ("unit_code", data.unit["code"]), ("unit_name", data.unit["name"]),
+        ("period_type", report["period_type"]), ("year", report["year"]),
+        ("period_number", report["period_number"]), ("year_from", report["year_from"]),
+        ("form_set_id", report["form_set_id"]), ("form_set_version", report["form_set_version"]),
+    ]
+
+
+def write_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> Path:
+    book = build_workbook(report_data(store, catalog, report_id))
+    return write_atomically(path, book.save)
+
+
+def render_xlsx(data: ReportData) -> bytes:
+    """The workbook as bytes (for a signed package)."""
+    out = io.BytesIO()
+    build_workbook(data).save(out)
+    return out.getvalue()
+
+
+def build_workbook(data: ReportData) -> Workbook:
+    annexes = build_annexes(data)
+    plans = {annex.form.code: SheetPlan(annex) for annex in annexes}
+    book = Workbook()
+    book.remove(book.active)
+    for annex in annexes:
+        _write_sheet(book.create_sheet(annex.sheet_name), plans[annex.form.code], plans)
+    meta = book.create_sheet(META_SHEET)
+    for key, value in _meta(data):
+        meta.append([key, value])
+    meta.append(["sheets", None])
+    for annex in annexes:
+        meta.append([annex.form.code, annex.sheet_name])
+    meta.sheet_state = "hidden"
+    book.calculation = CalcProperties(fullCalcOnLoad=True)
+    book.properties.title = data.report.get("subject") or "Báo cáo CCHC"
+    book.properties.creator = f"CCHC Desktop {__version__}"
+    return book
+
+
+def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> None:
+    annex = plan.annex
+    width = plan.width
+    thin = Side(style="thin", color="000000")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    title_fonts = {"code": Font(name=FONT, size=12, bold=True), "title": Font(name=FONT, size=13, bold=True),
+                   "subtitle": Font(name=FONT, size=13, bold=True),
+                   "attachment": Font(name=FONT, size=12, italic=True)}
+    for row, text, style in plan.title_rows:
+        cell = sheet.cell(row=row, column=1, value=text)
+        cell.font, cell.alignment = title_fonts[style], centre
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        lines = max(1, len(text) // 110 + 1)
+        sheet.row_dimensions[row].height = 17 * lines
+
+    header_font = Font(name=FONT, size=11, bold=True)
+    for header in annex.header:
+        top, left = plan.header_top + header.row, header.col + 1
+        cell = sheet.cell(row=top, column=left, value=header.text)
+        cell.font, cell.alignment = header_font, centre
+        for r in range(top, top + header.rowspan):
+            for c in range(left, left + header.colspan):
+                sheet.cell(row=r, column=c).border = box
+        if header.rowspan > 1 or header.colspan > 1:
+            sheet.merge_cells(start_row=top, start_column=left, end_row=top + header.rowspan - 1,
+                              end_column=left + header.colspan - 1)
+    if annex.number_row:
+        number_font = Font(name=FONT, size=10, italic=True)
+        for i, text in enumerate(annex.number_row, 1):
+            cell = sheet.cell(row=plan.number_row, column=i, value=text or None)
+            cell.font, cell.alignment, cell.border = number_font, centre, box
+
+    fonts = {style: Font(name=FONT, size=11, bold=style in ("group", "total", "bold"),
+                         italic=style == "italic") for style in ("normal", "bold", "italic", "group", "total")}
+    for body in annex.rows:
+        row = plan.row_of[body.row.id]
+        for i, item in enumerate(body.cells, 1):
+            cell = sheet.cell(row=row, column=i)
+            kind = item.column.kind
+            if item.formula is not None:
+                cell.value = formula_text(item.formula, plans, annex.form.code)
+            elif body.row.printed(item.column) is None:
+                cell.value = _excel_value(item)
+            else:
+                cell.value = item.text or None
+            cell.font, cell.border = fonts.get(body.style, fonts["normal"]), box
+            if kind == "row_code":
+                cell.alignment = Alignment(horizontal="center", vertical="center")
+                cell.number_format = "@"
+            elif kind == "row_note":
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+                cell.number_format = "@"
+            elif kind == "row_label" or item.ctype.value_kind in ("text", "choice"):
+                cell.alignment = Alignment(vertical="center", wrap_text=True,
+                                           indent=body.row.depth if kind == "row_label" else 0)
+                cell.number_format = "@"
+            else:
+                horizontal = "right" if item.ctype.numeric else "center"
+                cell.alignment = Alignment(horizontal=horizontal, vertical="center")
+                cell.number_format = number_format(item.ctype)
+
+    weights = annex.widths()
+    total = sum(weights)
+    widths = [max(5.0, BODY_WIDTH[annex.orientation] * weight / total) for weight in weights]
+    for i, width_chars in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(i)].width = width_chars
+    _fit_heights(sheet, plan, widths)
+
+    first_data = next((i for i, c in enumerate(annex.columns, 1) if c.kind == "data"), 1)
+    sheet.freeze_panes = f"{get_column_letter(first_data)}{plan.body_top}"
+    setup = sheet.page_setup
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.orientation = annex.orientation
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    margins = sheet.page_margins
+    margins.left, margins.right = 30 * MM, 15 * MM
+    margins.top, margins.bottom = 20 * MM, 20 * MM
+    sheet.print_title_rows = f"{plan.header_top}:{plan.body_top - 1}"
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = "Trang &P / &N"
+
+
+def _lines(text: str, width: float, bold: bool = False) -> int:
+    """Lines a wrapped text takes in a column ``width`` characters wide (Times, 11 pt):
+    spreadsheets do not grow rows that a program wrote, so the export sizes them."""
+    per_line = max(1.0, width * (1.05 if bold else 1.2))
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in (text or "").split("\n"))
+
+
+def _fit_heights(sheet, plan: SheetPlan, widths: list[float]) -> None:
+    annex = plan.annex
+    line_height = 15.0
+    needed: dict[int, int] = {}
+    for header in annex.header:  # a tall header cell spreads its lines over the rows it spans
+        span_width = sum(widths[header.col: header.col + header.colspan])
+        lines = math.ceil(_lines(header.text, span_width, bold=True) / header.rowspan)
+        row = plan.header_top + header.row
+        for r in range(row, row + header.rowspan):
+            needed[r] = max(needed.get(r, 1), lines)
+    for body in annex.rows:
+        row = plan.row_of[body.row.id]
+        needed[row] = max(_lines(str(cell.text), widths[i], body.style in ("group", "total", "bold"))
+                          for i, cell in enumerate(body.cells))
+    for row, lines in needed.items():
+        if lines > 1:
+            sheet.row_dimensions[row].height = line_height * lines
+
+
+# --- import --------------------------------------------------------------------
+
+
+def _shown(value) -> str:
+    """A label or header cell as text, whatever type a spreadsheet gave it."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+def _open(path: Path):
+    """The workbook twice: with its formulas, and with the values a spreadsheet last calculated."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise CchcError("XLSX001", file=path.name, reason="tệp quá lớn")
+        with zipfile.ZipFile(path) as archive:  # a zip bomb is refused before openpyxl inflates it
+            if sum(info.file_size for info in archive.infolist()) > 20 * MAX_BYTES:
+                raise CchcError("XLSX001", file=path.name, reason="nội dung giải nén quá lớn")
+        return load_workbook(path), load_workbook(path, data_only=True)
+    except CchcError:
+        raise
+    except OSError as error:
+        raise CchcError("XLSX001", file=path.name, reason=error.strerror or str(error)) from None
+    except zipfile.BadZipFile:
+        raise CchcError("XLSX001", file=path.name, reason="không phải định dạng .xlsx") from None
+    except Exception:  # openpyxl raises many kinds on a damaged workbook; none is the clerk's to read
+        raise CchcError("XLSX001", file=path.name, reason="nội dung hỏng hoặc sai định dạng") from None
+
+
+def _number(value: float) -> Decimal:
+    """A spreadsheet double back to the decimal the clerk sees (0.1+0.2 is 0,3)."""
+    number = Decimal(repr(value))
+    rounded = round(number, 6)
+    return rounded.normalize() if abs(number - rounded) < Decimal("1e-9") else number
+
+
+def read_value(raw, ctype: CellType, where: str):
+    """A spreadsheet cell as a value of ``ctype``; CchcError naming ``where``."""
+    try:
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None
+        kind = ctype.value_kind
+        if isinstance(raw, bool):
+            if kind == "bool":
+                return raw
+            raise CchcError("NUM001", text=str(raw))
+        if isinstance(raw, (int, float)):
+            if kind == "bool":
+                return parse_input(str(int(raw)) if float(raw).is_integer() else str(raw), ctype)
+            if kind in ("text", "choice"):
+                return parse_input(_shown(raw), ctype)
+            number = _number(float(raw))
+            if number == number.to_integral_value():
+                number = number.quantize(Decimal(1))
+            return from_json(int(number) if kind in ("count", "integer") and number == int(number) else number,
+                             ctype)
+        if isinstance(raw, dt.datetime | dt.date):
+            if kind != "date":
+                raise CchcError("NUM001", text=str(raw)[:40])
+            return raw.date() if isinstance(raw, dt.datetime) else raw
+        return parse_input(str(raw), ctype)
+    except CchcError as error:
+        raise CchcError("XLSX006", where=where, reason=str(error)) from None
+    except (InvalidOperation, ValueError, OverflowError):
+        raise CchcError("XLSX006", where=where, reason=f"giá trị “{str(raw)[:40]}” không đọc được") from None
+
+
+def _check_meta(book, data: ReportData, path: Path) -> None:
+    if META_SHEET not in book.sheetnames:
+        raise CchcError("XLSX002", file=path.name)
+    sheet = book[META_SHEET]
+    found = {}
+    for row in sheet.iter_rows(min_row=1, max_row=40, max_col=2):
+        key = row[0].value
+        if isinstance(key, str):
+            found[key] = (row[1].value, f"{META_SHEET}!B{row[0].row}")
+    if found.get("format", (None,))[0] != FORMAT:
+        raise CchcError("XLSX002", file=path.name)
+    if found.get("format_version", (None,))[0] != FORMAT_VERSION:
+        raise CchcError("XLSX003", file=path.name, field="format_version",
+                        cell=found.get("format_version", (None, META_SHEET))[1],
+                        expected=FORMAT_VERSION, found=found.get("format_version", (None,))[0])
+    for key, expected in _meta(data):
+        if key in ("format", "format_version", "app_version", "unit_name"):
+            continue
+        value, cell = found.get(key, (None, META_SHEET))
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if value != expected and not (value in (None, "") and expected is None):
+            raise CchcError("XLSX003", file=path.name, field=key, cell=cell, expected=expected, found=value)
+
+
+def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> int:
+    """Read a workbook in the exported layout into the report; returns how many cells changed.
+    Everything is checked before anything is written, in one transaction."""
+    data = report_data(store, catalog, report_id)
+    formulas, cached = _open(path)
+    _check_meta(formulas, data, path)
+    annexes = build_annexes(data)
+    plans = {annex.form.code: SheetPlan(annex) for annex in annexes}
+    for annex in annexes:
+        if annex.sheet_name not in formulas.sheetnames:
+            raise CchcError("XLSX005", file=path.name, sheet=annex.sheet_name)
+        _check_layout(formulas[annex.sheet_name], plans[annex.form.code])
+
+    values: dict[Ref, object] = {}
+    types: dict[Ref, CellType] = {}
+    pending: dict[Ref, object] = {}  # our own formulas that no spreadsheet has calculated yet
+    for annex in annexes:
+        plan = plans[annex.form.code]
+        sheet, shown = formulas[annex.sheet_name], cached[annex.sheet_name]
+        for body in annex.rows:
+            row = plan.row_of[body.row.id]
+            for i, item in enumerate(body.cells, 1):
+                if not item.editable:  # codes, printed labels, computed columns
+                    continue
+                ref = Ref(annex.form.code, body.row.id, item.column.id)
+                types[ref] = item.ctype
+                where = f"{annex.sheet_name}!{get_column_letter(i)}{row}"
+                raw, result = sheet.cell(row=row, column=i).value, shown.cell(row=row, column=i).value
+                if isinstance(raw, str) and raw.startswith("="):
+                    if result is not None:
+                        values[ref] = read_value(result, item.ctype, where)
+                        continue
+                    candidates = {formula_text(f, plans, annex.form.code)
+                                  for f in (item.formula, item.implied) if f is not None}
+                    if raw not in candidates:
+                        raise CchcError("XLSX007", where=where)
+                    pending[ref] = (item.formula or item.implied, item.ctype, where)
+                    continue
+                values[ref] = read_value(raw, item.ctype, where)
+    _settle(pending, values)
+
+    writes = [(ref.form, ref.row, ref.column, to_storage(value, types[ref])) for ref, value in values.items()]
+    changed = [w for w in writes if data.raw.get(w[0], {}).get(w[1], {}).get(w[2]) != w[3]]
+    if changed:
+        store.backup("truoc-nhap-excel")
+        store.set_cells(report_id, changed, action="import-xlsx")
+    return len(changed)
+
+
+def _settle(pending: dict, values: dict) -> None:
+    """Uncalculated formulas of our own (a workbook saved by this app and never opened)
+    take the value the formula gives, parts first."""
+    while pending:
+        ready = [ref for ref, (formula, _, _) in pending.items()
+                 if not any(dep in pending for dep in formula_refs(formula))]
+        if not ready:  # only a cycle is left; its cells stay empty
+            for ref in pending:
+                values[ref] = None
+            return
+        for ref in ready:
+            formula, ctype, where = pending.pop(ref)
+            result = evaluate(formula, values.get)
+            values[ref] = read_value(float(result) if isinstance(result, Decimal) else None, ctype, where)
+
+
+def _check_layout(sheet, plan: SheetPlan) -> None:
+    annex = plan.annex
+
+    def expect(row: int, column: int, text: str) -> None:
+        found = _shown(sheet.cell(row=row, column=column).value)
+        if found != " ".join(text.split()):
+            raise CchcError("XLSX004", sheet=annex.sheet_name, cell=f"{get_column_letter(column)}{row}",
+                            expected=text or "(trống)", found=found or "(trống)")
+
+    for row, text, _ in plan.title_rows:
+        expect(row, 1, text)
+    for header in annex.header:
+        expect(plan.header_top + header.row, header.col + 1, header.text)
+    if annex.number_row:
+        for i, text in enumerate(annex.number_row, 1):
+            expect(plan.number_row, i, text)
+    for body in annex.rows:
+        row = plan.row_of[body.row.id]
+        for i, item in enumerate(body.cells, 1):
+            if body.row.printed(item.column) is not None:
+                expect(row, i, item.text)
+    # nothing added below the table or to its right
+    for row in sheet.iter_rows(min_row=plan.header_top, max_row=max(sheet.max_row, plan.last_row + 1)):
+        for cell in row:
+            outside = cell.row > plan.last_row or cell.column > plan.width
+            if outside and cell.value not in (None, ""):
+                raise CchcError("XLSX004", sheet=annex.sheet_name, cell=cell.coordinate, expected="(trống)",
+                                found=_shown(cell.value)[:40])

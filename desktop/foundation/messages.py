@@ -1,0 +1,233 @@
+"""Every user-facing message, in Vietnamese, under a stable code.
+
+Code prefixes: NUM (number/cell input), FORM (form definitions), EXPR (rule
+expressions), RULE (findings), STORE (database), JSON (interchange), EXPORT/XLSX/PDF (exports
+and Excel import), SIGN (certificates and tokens), FLOW (report status), PKG (signed
+packages), CONS (consolidation), CLI.
+Tests and other programs match on codes; people read the text.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # --- PAR index (Chỉ số CCHC) --------------------------------------------
+    "PAR001": "{what}: điểm {actual} vượt điểm tối đa {maximum}.",
+    "PAR002": "{what} ghi {actual} điểm nhưng các tiêu chí thành phần cộng lại {expected} điểm.",
+    "PAR003": "Tổng điểm ghi {actual} nhưng các lĩnh vực cộng lại {expected} điểm.",
+    "PAR004": "Chỉ số ghi {actual} nhưng {achieved}/{maximum} điểm cho chỉ số {expected}.",
+    "PAR005": "Xếp loại ghi “{actual}” nhưng chỉ số {index} thuộc mức “{expected}”.",
+    "PAR006": "{what} chưa được chấm điểm.",
+    "PAR007": "{what} là tiêu chí bắt buộc; không đánh dấu “không áp dụng” được.",
+    "PAR008": "{what}: điểm ghi {actual}, tính từ số liệu báo cáo được {expected} ({how}).",
+    "PAR009": "{what} bị mất {lost} điểm nhưng chưa ghi nguyên nhân.",
+    "PAR010": "Cột “{column}” không có trong bảng chấm điểm.",
+    "PAR022": "Dòng “{row}” không có ô “{column}” (Chỉ số và Xếp loại chỉ ghi ở dòng Tổng cộng; điểm, áp dụng, "
+    "nguyên nhân, trách nhiệm và giải trình ghi ở từng tiêu chí): ô này không được tính.",
+    "PAR011": "Báo cáo {period}{number} gửi ngày {sent}, trễ hạn (hạn {deadline})",
+    "PAR012": "{count} báo cáo gửi đúng hạn",
+    "PAR013": "chưa tính được: chưa có báo cáo nào có ngày gửi trong năm ({undated} báo cáo chưa có ngày)",
+    "PAR014": "chưa tính được: chưa có báo cáo năm {year} theo bộ “{form_set}”",
+    "PAR015": "chưa tính được: báo cáo số {report} chưa có số liệu để tính tỷ lệ",
+    "PAR016": "tỷ lệ {rate}% ({numerator}/{denominator}, báo cáo số {report})",
+    "PAR017": "Không có tiêu chí “{code}” trong bộ tiêu chí.",
+    "PAR018": "Báo cáo số {report} không phải bảng chấm điểm Chỉ số CCHC.",
+    # --- the report's body text (narrative) ----------------------------------
+    "NAR001": "Mục “{section}”: không có số liệu nào tên “{name}”; xem danh sách số liệu chèn được.",
+    "NAR002": "Mục “{section}”: số liệu “{name}” ({label}) chưa có trong phụ lục nên đang in “…”.",
+    "NAR003": "Mục “{section}”: “{excerpt}” khác số liệu phụ lục: {label} là {expected}. "
+    "Hãy sửa số, hoặc chèn số liệu “{name}” để luôn khớp phụ lục.",
+    "NAR004": "Phần nội dung báo cáo trong tệp không đọc được: {reason}.",
+    # --- cell input -------------------------------------------------------
+    "NUM001": "Ô này cần một số, không phải “{text}”.",
+    "NUM002": "“{text}” sai cách ghi số: dấu chấm (.) để phân cách hàng nghìn theo nhóm 3 chữ số "
+    "(ví dụ 1.562), dấu phẩy (,) để ghi phần thập phân (ví dụ 93,66).",
+    "NUM003": "Ô này chỉ nhận số nguyên, không có phần thập phân (“{text}”).",
+    "NUM004": "Ô này không nhận số âm (“{text}”); chỉ các cột tăng/giảm mới được ghi dấu trừ.",
+    "NUM005": "Giá trị {text} vượt quá giới hạn cho phép của ô ({limit}).",
+    "NUM006": "Quá nhiều chữ số thập phân (“{text}”): tối đa {places} chữ số sau dấu phẩy.",
+    "NUM007": "Ngày “{text}” không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/01/2020.",
+    "NUM008": "Ô này chỉ nhận Có hoặc Không (“{text}”).",
+    "NUM009": "“{text}” không nằm trong danh sách lựa chọn: {choices}.",
+    "NUM010": "Ô này được tính tự động, không nhập trực tiếp.",
+    "NUM011": "Nội dung quá dài ({length} ký tự; tối đa {limit}).",
+    # --- form definitions -------------------------------------------------
+    "FORM001": "{file}: không đọc được tệp ({reason}).",
+    "FORM002": "{file}, dòng {line}: cú pháp YAML sai: {reason}.",
+    "FORM003": "{file}, dòng {line}: thiếu trường bắt buộc “{field}”{where}.",
+    "FORM004": "{file}, dòng {line}: trường “{field}” phải là {expected}{where}.",
+    "FORM005": "{file}, dòng {line}: trường “{field}” không được hỗ trợ{where}; các trường hợp lệ: {allowed}.",
+    "FORM006": "{file}, dòng {line}: mã “{ident}” bị trùng{where}; mỗi mã chỉ được dùng một lần.",
+    "FORM007": "{file}, dòng {line}: giá trị “{value}” của trường “{field}” không hợp lệ{where}; chọn một trong: {allowed}.",
+    "FORM008": "{file}, dòng {line}: biểu thức “{expr}” sai: {reason}",
+    "FORM009": "{file}, dòng {line}: tham chiếu tới “{ident}” không tồn tại{where}.",
+    "FORM010": "{file}, dòng {line}: cột tính toán “{ident}” cần trường “expr”.",
+    "FORM011": "{file}, dòng {line}: “{ident}” có kiểu lựa chọn nên cần danh sách “choices”.",
+    "FORM012": "{file}: tệp biểu mẫu “{ref}” khai báo trong bộ biểu mẫu không tồn tại.",
+    "FORM013": "{file}: bộ biểu mẫu “{ident}” phiên bản {version} đã được khai báo ở {other}.",
+    "FORM014": "{file}, dòng {line}: biểu mẫu phải có đúng một cột mã dòng (kind: row_code) "
+    "và một cột tên dòng (kind: row_label).",
+    "FORM015": "{file}, dòng {line}: danh sách “{ident}” chưa được khai báo trong mục “lists” của bộ biểu mẫu.",
+    "FORM016": "Thư mục biểu mẫu “{path}” không tồn tại.",
+    "FORM017": "{file}: bị bỏ qua vì có lỗi; các biểu mẫu khác của bộ vẫn được nạp.",
+    "FORM018": "{file}, dòng {line}: tiêu chí “{ident}” có điểm tối đa {maximum} nhưng các tiêu chí con cộng lại {total}.",
+    "FORM019": "{file}, dòng {line}: mã “{ident}” phải bắt đầu bằng mã của mục cha “{parent}.”.",
+    "FORM020": "{file}, dòng {line}: các mức (xếp loại hoặc thang điểm) phải xếp từ cao xuống thấp, "
+    "không trùng nhau; thang xếp loại kết thúc ở mức từ 0 điểm.",
+    "FORM021": "{file}, dòng {line}: mức {points} điểm của tiêu chí “{ident}” vượt điểm tối đa {maximum}.",
+    # --- rule expressions -------------------------------------------------
+    "EXPR001": "ký tự không hợp lệ “{char}” ở vị trí {pos}.",
+    "EXPR002": "thiếu “{expected}” ở vị trí {pos}.",
+    "EXPR003": "không hiểu “{token}” ở vị trí {pos}.",
+    "EXPR004": "hàm “{name}” không tồn tại; các hàm có: {allowed}.",
+    "EXPR005": "hàm “{name}” cần {expected} tham số, đang có {actual}.",
+    "EXPR006": "“@” chỉ dùng được trong quy tắc áp dụng cho từng cột.",
+    "EXPR007": "biểu thức quá dài hoặc lồng quá sâu.",
+    "EXPR008": "phép chia cho 0.",
+    "EXPR009": "tham số thứ {index} của hàm “{name}” phải là {expected}.",
+    # --- findings ---------------------------------------------------------
+    "RULE001": "Cột {column} phải bằng {formula}: đang ghi {actual}, tính ra {expected}.",
+    "RULE002": "Dòng “{row}” phải bằng tổng {parts}: cột {column} đang ghi {actual}, tổng là {expected}.",
+    "RULE003": "Cột {column} đang để trống nhưng các ô thành phần có số liệu (tổng {expected}).",
+    "RULE004": "Quy tắc {rule}: cột {column} đang ghi {actual}, giá trị đúng là {expected}.",
+    "RULE005": "Quy tắc {rule} không tính được: {reason}",
+    # --- store ------------------------------------------------------------
+    "STORE001": "Tệp dữ liệu “{path}” bị hỏng hoặc không phải cơ sở dữ liệu của CCHC Desktop ({reason}).",
+    "STORE002": "Có bản sao lưu gần nhất còn tốt: “{backup}” ({when}). Chạy “cchc --db {path} restore” "
+    "để khôi phục từ bản này.",
+    "STORE003": "Không tìm thấy bản sao lưu nào còn tốt cho “{path}”.",
+    "STORE004": "Không ghi được dữ liệu: ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại; "
+    "chưa có gì bị thay đổi.",
+    "STORE005": "Không ghi được dữ liệu vào “{path}”: thư mục hoặc tệp chỉ cho phép đọc. "
+    "Hãy chọn thư mục khác hoặc cấp quyền ghi; chưa có gì bị thay đổi.",
+    "STORE006": "Không mở được tệp dữ liệu “{path}” ({reason}).",
+    "STORE007": "Tệp dữ liệu được tạo bởi phiên bản mới hơn (lược đồ {found}, phiên bản này hỗ trợ đến {supported}). "
+    "Hãy cập nhật CCHC Desktop.",
+    "STORE008": "Không tìm thấy báo cáo số {report}.",
+    "STORE009": "Không tìm thấy đơn vị “{unit}”.",
+    "STORE010": "Đã khôi phục “{path}” từ bản sao lưu “{backup}”.",
+    "STORE011": "Không ghi được dữ liệu ({reason}); chưa có gì bị thay đổi.",
+    "STORE012": "Báo cáo của {unit} kỳ {period} theo bộ biểu mẫu này đã có (số {report}).",
+    "STORE013": "Không tìm thấy dòng “{row}” trong biểu {form}.",
+    "STORE014": "Báo cáo số {report} không có biểu “{form}” (hoặc bộ biểu mẫu của báo cáo không có trong máy).",
+    "STORE016": "Dòng “{row}” đã có trong biểu {form}.",
+    "STORE017": "Bộ biểu mẫu “{form_set}” phiên bản {version} không có trong máy; hãy cài bộ biểu mẫu này trước.",
+    "STORE015": "Trạng thái “{status}” không hợp lệ; chọn một trong: {allowed}.",
+    # --- interchange ------------------------------------------------------
+    "JSON001": "Tệp “{file}” không phải JSON hợp lệ ({reason}).",
+    "JSON002": "Tệp “{file}” không phải báo cáo CCHC (thiếu hoặc sai trường “{field}”).",
+    "JSON003": "Tệp “{file}” dùng định dạng phiên bản {found}; phiên bản này đọc được: {supported}.",
+    "JSON004": "Tệp “{file}”: bộ biểu mẫu “{form_set}” phiên bản {version} không có trong máy.",
+    "JSON005": "Tệp “{file}”: biểu “{form}”, dòng “{row}”, cột “{column}”: {reason}",
+    "JSON006": "Tệp “{file}”: biểu “{form}” không thuộc bộ biểu mẫu của báo cáo.",
+    "JSON007": "Tệp “{file}”: tệp đính kèm “{name}” sai mã kiểm tra SHA-256.",
+    "JSON008": "Đã nhập báo cáo số {report}: {unit}, {period}.",
+    # --- export, Excel import, PDF -------------------------------------------
+    "EXPORT001": "Không ghi được tệp “{file}” ({reason}).",
+    "EXPORT002": "Đã xuất báo cáo số {report}: {files}.",
+    "XLSX001": "Tệp “{file}” không phải bảng tính Excel đọc được ({reason}).",
+    "XLSX002": "Tệp “{file}” không phải bảng tính xuất từ CCHC Desktop (không có trang “_cchc”); "
+    "hãy xuất báo cáo ra Excel, sửa số liệu trong tệp đó rồi nhập lại.",
+    "XLSX003": "Tệp “{file}” thuộc báo cáo khác: ô {cell} ({field}) ghi “{found}”, báo cáo này là “{expected}”.",
+    "XLSX004": "Bố cục biểu đã bị thay đổi: trang “{sheet}”, ô {cell} cần là “{expected}” nhưng đang là “{found}”. "
+    "Không nhập gì; hãy sửa lại đúng mẫu hoặc xuất lại tệp Excel.",
+    "XLSX005": "Tệp “{file}” thiếu trang “{sheet}” của báo cáo; không nhập gì.",
+    "XLSX006": "Ô {where}: {reason} Không nhập gì.",
+    "XLSX007": "Ô {where} có công thức chưa được tính; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi nhập.",
+    "XLSX008": "Đã nhập từ “{file}” vào báo cáo số {report}: {cells} ô thay đổi.",
+    "DEMO001": "Tệp dữ liệu mẫu “{file}” không đọc được ({reason}).",
+    # --- settings ---------------------------------------------------------
+    "SET001": "Thiết lập “{field}” sai kiểu dữ liệu; chưa lưu gì.",
+    "SET002": "Thiết lập “{field}” phải trong khoảng {low}–{high}; chưa lưu gì.",
+    "SET003": "Cách ký “{value}” không hợp lệ; chọn một trong: {allowed}.",
+    # --- periods and deadlines ----------------------------------------------
+    "PERIOD001": "Số liệu từ {start} đến {end}; hạn nộp {deadline} (còn {days} ngày).",
+    "PERIOD002": "Số liệu từ {start} đến {end}; hạn nộp {deadline}: sắp đến hạn, còn {days} ngày.",
+    "PERIOD003": "Số liệu từ {start} đến {end}; hạn nộp {deadline}: đã quá hạn {days} ngày.",
+    "PERIOD004": "Năm bắt đầu giai đoạn ({start}) phải trước năm kết thúc ({end}).",
+    # --- the open report: entry, paste, undo, rows, evidence -------------------
+    "CELL001": "Không dán được: ô dòng “{row}”, cột {column}: {reason} Chưa có ô nào thay đổi.",
+    "CELL002": "Khối dán vượt quá biểu ({rows} dòng × {columns} cột); chỉ dán phần nằm trong biểu.",
+    "CELL003": "Báo cáo đã ký hoặc đã nộp; không sửa được số liệu.",
+    "CELL004": "Dòng “{row}” không phải dòng thêm được; chỉ xóa hoặc di chuyển được các dòng do người dùng thêm.",
+    "CELL005": "Tệp minh chứng “{file}” không đọc được ({reason}).",
+    "CELL006": "Tệp minh chứng “{file}” quá lớn ({size} MB; tối đa {limit} MB).",
+    "CARRY001": "Đã chuyển từ báo cáo {period}: {rows} dòng, {cells} ô số liệu kỳ trước.",
+    "CARRY002": "Không có báo cáo kỳ trước ({period}) trong máy; báo cáo mới để trống.",
+    # --- the window ---------------------------------------------------------
+    "APP001": "Đã xảy ra lỗi không mong đợi ({reason}); dữ liệu đã nhập vẫn được giữ. "
+    "Chi tiết đã ghi vào “{log}”; hãy gửi tệp này cho bộ phận hỗ trợ.",
+    "APP002": "Tệp dữ liệu “{path}” bị hỏng. Khôi phục từ bản sao lưu “{backup}” ({when})? "
+    "Tệp hỏng được giữ lại bên cạnh với đuôi “.hong-…”.",
+    "APP003": "Tệp dữ liệu “{path}” bị hỏng và không có bản sao lưu nào còn tốt. "
+    "Hãy liên hệ bộ phận hỗ trợ; tệp chưa bị thay đổi.",
+    "APP004": "Đã tạo báo cáo số {report}: {unit}, {period}.",
+    "APP005": "Đã lưu thiết lập.",
+    # --- signing identity ---------------------------------------------------
+    "SIGN001": "Không mở được chứng thư số “{file}”: mật khẩu không đúng, hoặc tệp không phải tệp PKCS#12 (.p12, .pfx).",
+    "SIGN002": "Tệp “{file}” không chứa khóa bí mật kèm chứng thư số; không dùng để ký được.",
+    "SIGN003": "Không đọc được tệp “{file}” ({reason}).",
+    "SIGN004": "Mật khẩu bảo vệ khóa phải có ít nhất {minimum} ký tự.",
+    "SIGN005": "Không tìm thấy thư viện PKCS#11 của thiết bị ký số tại “{library}”. "
+    "Hãy kiểm tra đường dẫn trong Thiết lập (ví dụ C:\\vnpt-ca\\cryptoki.dll).",
+    "SIGN006": "Không làm việc được với thiết bị ký số qua “{library}” ({reason}). "
+    "Hãy cắm thiết bị (USB token) và thử lại.",
+    "SIGN007": "Mã PIN của thiết bị ký số không đúng.",
+    "SIGN008": "Thiết bị ký số đã bị khóa do nhập sai mã PIN nhiều lần; hãy liên hệ nhà cung cấp chứng thư số.",
+    "SIGN009": "Trên thiết bị ký số không có chứng thư “{label}” kèm khóa bí mật.",
+    "SIGN010": "Chứng thư số của “{subject}” đã hết hạn hoặc chưa có hiệu lực (hiệu lực từ {valid_from} đến {valid_to}).",
+    "SIGN011": "Không ký được báo cáo ({reason}); báo cáo chưa bị thay đổi.",
+    # --- workflow -------------------------------------------------------------
+    "FLOW001": "Báo cáo còn {errors} lỗi; hãy sửa hết lỗi trước khi chuyển sang “Đã kiểm tra”.",
+    "FLOW002": "Báo cáo có {warnings} cảnh báo; hãy xem và xác nhận đã xem các cảnh báo trước khi chuyển sang “Đã kiểm tra”.",
+    "FLOW003": "Báo cáo đang ở trạng thái “{status}”; thao tác này cần trạng thái “{needed}”.",
+    "FLOW004": "Hãy ghi lý do mở khóa (ít nhất {minimum} ký tự); lý do được lưu vào nhật ký.",
+    "FLOW005": "Báo cáo đã chuyển sang “{status}”.",
+    "FLOW006": "Đã mở khóa báo cáo; chữ ký cũ bị hủy, báo cáo sửa tiếp thành phiên bản {version}.",
+    # --- packages ---------------------------------------------------------------
+    "PKG001": "Đã ký báo cáo và tạo gói nộp “{file}” ({size} KB).",
+    "PKG002": "Không đọc được gói “{file}”: {reason}.",
+    "PKG003": "Gói “{file}” bị từ chối: {reason}.",
+    "PKG004": "Gói hợp lệ: {unit}, {period}, phiên bản {version}, ký bởi {signer} lúc {signed_at}.",
+    "PKG005": "Tệp “{member}” trong gói đã bị thay đổi sau khi ký (mã băm không khớp).",
+    "PKG006": "Chữ ký số trên “{member}” không hợp lệ ({reason}).",
+    "PKG007": "Chứng thư số của người ký không thuộc danh sách gốc tin cậy: {note}.",
+    "PKG008": "Chứng thư số không còn hiệu lực vào thời điểm ký ({signed_at}).",
+    "PKG009": "Dữ liệu “data.json” không hợp lệ: {reason}",
+    "PKG010": "Báo cáo trong gói có {errors} lỗi, {warnings} cảnh báo theo bộ biểu mẫu.",
+    # --- consolidation ------------------------------------------------------------
+    "CONS001": "Báo cáo số {report} không có biểu nào tổng hợp từ báo cáo của đơn vị cấp dưới.",
+    "CONS002": "Gói của {unit} không thuộc đơn vị trực thuộc {parent}.",
+    "CONS003": "Gói của {unit} là báo cáo {period}, không phải kỳ {expected}.",
+    "CONS004": "Đã tổng hợp {units} đơn vị vào báo cáo số {report}: {filled} ô được điền.",
+    # --- cli --------------------------------------------------------------
+    "CLI001": "Cửa sổ ứng dụng mở bằng lệnh “cchc-desktop”; “cchc --help” liệt kê các lệnh dòng lệnh.",
+    "CLI002": "Đã tạo dữ liệu mẫu trong “{path}”: {reports} báo cáo.",
+    "CLI003": "Không có lỗi.",
+    "CLI004": "{errors} lỗi, {warnings} cảnh báo.",
+    "CLI005": "Tất cả {sets} bộ biểu mẫu ({forms} biểu) đều hợp lệ.",
+    "CLI006": "Đã xuất báo cáo số {report} ra “{file}”.",
+    "CLI008": "Hãy chọn ít nhất một tệp để xuất: --xlsx TỆP, --pdf TỆP và/hoặc --docx TỆP.",
+    "CLI009": "Tùy chọn {option} là bắt buộc khi dùng {needs}.",
+    "CLI010": "Hãy chọn cách ký: --p12 TỆP --passphrase-file TỆP, hoặc --pkcs11-lib THƯ_VIỆN --pin-file TỆP.",
+    "CLI011": "Đã tạo chứng thư số tự ký cho {unit} trong “{file}” (không được CA xác thực).",
+    "CLI012": "Đã ghi {count} gói đã ký vào “{folder}”.",
+    "CLI007": "Lỗi không mong đợi: {reason}. Chi tiết đã ghi vào “{log}”.",
+}
+
+
+def msg(code: str, **params: object) -> str:
+    """The catalogue text for ``code`` with ``params`` filled in."""
+    return MESSAGES[code].format(**params)
+
+
+class CchcError(Exception):
+    """An expected failure with a catalogued Vietnamese message.
+
+    Raised by the core for bad input, damaged files and the like; callers
+    show ``str(error)`` and carry on: nothing has been changed.
+    """
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(msg(code, **params))

@@ -1,0 +1,41 @@
+"""The annex kind (``kind: bieu_mau``, the default): a set of forms (phụ lục, biểu mẫu).
+
+Its sets are the forms of the schema (``schema.loader.load_forms``), checked by the
+rules engine (``rules.engine.check_forms``); its printed document is the report's
+body (the parts, such as the narrative) followed by the annexes as printed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop.exchange.annex import build_annexes
+from desktop.exchange.document import part_blocks
+from desktop.rules.engine import check_forms
+from desktop.schema.kinds import Document
+from desktop.schema.loader import load_forms
+from desktop.schema.reading import Fields, Problem
+
+
+class AnnexKind:
+    name = "bieu_mau"
+    label = "Bộ biểu mẫu"
+    set_fields = ("forms",)
+
+    def load(self, form_set, fields: Fields, directory: Path, shown, problems: list[Problem]) -> bool:
+        return load_forms(form_set, fields, directory, shown, problems)
+
+    def validate(self, data) -> list:
+        return check_forms(data)
+
+    def document(self, data) -> Document:
+        return Document(annexes=build_annexes(data), blocks=part_blocks(data))
+
+    def receives(self, form_set) -> set[str]:
+        """The child units' form sets whose packages fill this set's ``from:`` rows."""
+        return {spec.consolidate.form_set for form in form_set.forms.values() for spec in form.consolidated_rows}
+
+
+KIND = AnnexKind()
+
+__all__ = ["KIND", "AnnexKind"]

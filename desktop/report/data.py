@@ -1,0 +1,153 @@
+"""One report read from the store once: its form set, layouts and typed values.
+
+``ReportData`` is what the rules, the kinds, the exports and the window read;
+``FormScope`` gives the expression evaluator one form of it (computed cells
+evaluated on demand, other forms, the previous period).
+"""
+
+from __future__ import annotations
+
+from desktop.foundation.messages import CchcError
+from desktop.foundation.periods import Period
+from desktop.foundation.values import from_storage
+from desktop.schema import expr as ex
+from desktop.schema.layout import Layout, child_units_of, resolve
+from desktop.schema.loader import Catalog
+from desktop.schema.model import Column, Form, FormSet
+
+
+def report_period(report: dict) -> Period:
+    return Period(report["period_type"], report["year"], report["period_number"], report["year_from"])
+
+
+class ReportData:
+    """A report with its form set, layouts and values, read from the store once."""
+
+    def __init__(self, store, catalog: Catalog, report_id: int, period_rules: dict | None = None) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.report = store.report(report_id)
+        self.id = report_id
+        self.period = report_period(self.report)
+        self.period_rules = period_rules if period_rules is not None else store.get_setting("period_rules", {})
+        self.form_set: FormSet | None = catalog.get(self.report["form_set_id"], self.report["form_set_version"])
+        self.unit = store.unit(self.report["unit_code"])
+        self.child_units = child_units_of(store, self.unit["code"])
+        self.raw = store.cells(report_id)
+        self.repeats = store.repeat_rows(report_id)
+        self._layouts: dict[str, Layout] = {}
+        self._scopes: dict[str, FormScope] = {}
+        self._previous: ReportData | None | bool = False
+
+    def layout(self, form: Form) -> Layout:
+        if form.code not in self._layouts:
+            self._layouts[form.code] = resolve(form, self.form_set, self.child_units, self.repeats.get(form.code))
+        return self._layouts[form.code]
+
+    def scope(self, code: str) -> "FormScope | None":
+        if self.form_set is None or code not in self.form_set.forms:
+            return None
+        if code not in self._scopes:
+            self._scopes[code] = FormScope(self, self.form_set.forms[code])
+        return self._scopes[code]
+
+    def put(self, form: str, row: str, column: str, value: str | None) -> None:
+        """A change just stored, kept in this copy too (the open report) instead of reading the store again."""
+        values = self.raw.setdefault(form, {}).setdefault(row, {})
+        if value is None:
+            values.pop(column, None)
+        else:
+            values[column] = value
+        scope = self._scopes.get(form)
+        if scope is not None:
+            scope.raw = self.raw[form]
+
+    def previous(self) -> "ReportData | None":
+        if self._previous is False:
+            self._previous = None
+            before = self.period.previous()
+            if before is not None:
+                found = self.store.find_report(self.unit["code"], before, self.report["form_set_id"])
+                if found is not None:
+                    self._previous = ReportData(self.store, self.catalog, found, self.period_rules)
+        return self._previous
+
+
+class FormScope:
+    """The evaluator's view of one form of one report."""
+
+    def __init__(self, data: ReportData, form: Form) -> None:
+        self.data = data
+        self.form = form
+        self.layout = data.layout(form)
+        self.raw = data.raw.get(form.code, {})
+        self._computing: set[tuple[str, str]] = set()
+
+    def column(self, ref: ex.ColRef) -> Column | None:
+        if ref.number is not None:
+            return self.form.by_number.get(ref.number)
+        return self.form.by_id.get(ref.name)
+
+    def cell(self, row: str, column: Column):
+        """Typed value of a cell; a computed cell is evaluated from its expression."""
+        if column.ctype.kind == "computed":
+            key = (row, column.id)
+            if key in self._computing:  # a computed cell that refers to itself has no value
+                return None
+            self._computing.add(key)
+            try:
+                return ex.Evaluation(self, row).eval(column.expr)
+            finally:
+                self._computing.discard(key)
+        text = self.raw.get(row, {}).get(column.id)
+        try:
+            return from_storage(text, self.layout.cell_type(row, column))
+        except (ValueError, ArithmeticError):
+            return None  # a value the column's type no longer takes counts as empty
+
+    def value(self, row: str, ref: ex.ColRef):
+        column = self.column(ref)
+        if column is None or row not in self.layout.by_id:
+            return None
+        return self.cell(row, column)
+
+    def rows_children(self, row: str) -> list[str]:
+        found = self.layout.by_id.get(row)
+        return found.children if found else []
+
+    def rows_units(self) -> list[str]:
+        return self.layout.units
+
+    def rows_items(self) -> list[str]:
+        return self.layout.items
+
+    def rows_between(self, first: str, last: str) -> list[str]:
+        return self.layout.between(first, last)
+
+    def other_form(self, code: str):
+        return self.data.scope(code)
+
+    def previous(self):
+        before = self.data.previous()
+        return before.scope(self.form.code) if before else None
+
+    def period_bounds(self):
+        return self.data.period.bounds(self.data.period_rules)
+
+    def row_title(self, row_id: str) -> str:
+        row = self.layout.by_id[row_id]
+        if row.kind != "repeat":
+            return row.title
+        label_column = next(c for c in self.form.leaves if c.kind == "row_label")
+        label = self.raw.get(row_id, {}).get(label_column.id) or ""
+        return f"{row.code}. {label}".strip(". ") if label else row.code
+
+
+
+def report_data(store, catalog, report_id: int) -> ReportData:
+    """The report with its form set; a form set this machine lacks is a message."""
+    data = ReportData(store, catalog, report_id)
+    if data.form_set is None:
+        raise CchcError("JSON004", file=f"báo cáo {report_id}", form_set=data.report["form_set_id"],
+                        version=data.report["form_set_version"])
+    return data

@@ -1,0 +1,160 @@
+"""Small operations that change a report: the only way the GUI and CLI write cells.
+
+Each takes what the clerk typed, checks it against the form (the cell exists,
+is editable, the text is a value of its type) and stores it durably, or raises
+``CchcError`` having changed nothing.  Each returns what changed, so a view
+can refresh just that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop.foundation.messages import CchcError
+from desktop.foundation.periods import Period
+from desktop.schema import expr as ex
+from desktop.report.data import ReportData
+from desktop.schema.layout import Layout, child_units_of, resolve
+from desktop.schema.loader import Catalog
+from desktop.schema.model import Column, Form
+from desktop.foundation.values import format_value, parse_input, to_storage
+
+
+@dataclass(frozen=True)
+class CellChange:
+    report_id: int
+    form: str
+    row: str
+    column: str
+    old: str | None
+    new: str | None
+
+
+def form_and_layout(store, catalog: Catalog, report_id: int, form_code: str) -> tuple[Form, Layout]:
+    report = store.report(report_id)
+    form_set = catalog.get(report["form_set_id"], report["form_set_version"])
+    if form_set is None or form_code not in form_set.forms:
+        raise CchcError("STORE014", report=report_id, form=form_code)
+    form = form_set.forms[form_code]
+    repeats = store.repeat_rows(report_id).get(form_code)
+    return form, resolve(form, form_set, child_units_of(store, report["unit_code"]), repeats)
+
+
+def editable_column(form: Form, layout: Layout, row_id: str, column_id: str) -> Column:
+    """The column if the clerk may type into (row, column); else CchcError."""
+    row = layout.by_id.get(row_id)
+    if row is None:
+        raise CchcError("STORE013", row=row_id, form=form.printed_code)
+    column = form.by_id.get(column_id)
+    if column is None:
+        raise CchcError("STORE013", row=f"{row_id}/{column_id}", form=form.printed_code)
+    if not row.typed(column):
+        raise CchcError("NUM010")
+    return column
+
+
+def enter_cells(store, catalog: Catalog, report_id: int, form_code: str,
+                entries: list[tuple[str, str, str]]) -> list[CellChange]:
+    """Typed texts for several cells of one form, stored together or not at all."""
+    form, layout = form_and_layout(store, catalog, report_id, form_code)
+    prepared = []
+    for row_id, column_id, text in entries:
+        try:
+            column = editable_column(form, layout, row_id, column_id)
+            ctype = layout.cell_type(row_id, column)
+            prepared.append((form_code, row_id, column_id, to_storage(parse_input(text, ctype), ctype)))
+        except CchcError as error:
+            error.cell = (row_id, column_id)  # which cell refused, for a paste to name it
+            raise
+    olds = store.set_cells(report_id, prepared)
+    return [CellChange(report_id, f, r, c, old, new) for (f, r, c, new), old in zip(prepared, olds)]
+
+
+def enter_cell(store, catalog: Catalog, report_id: int, form_code: str, row_id: str, column_id: str,
+               text: str) -> CellChange:
+    return enter_cells(store, catalog, report_id, form_code, [(row_id, column_id, text)])[0]
+
+
+# --- a new report --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CarriedOver:
+    previous_id: int
+    rows: int
+    cells: int
+
+
+def create_report(store, catalog: Catalog, unit_code: str, period: Period, form_set_id: str, form_set_version: int,
+                  *, carry_over: bool = True, **fields) -> tuple[int, CarriedOver | None]:
+    """A new report, with what carries over from the same unit's report of the previous period.
+
+    Both happen in one transaction: a clerk never finds half a carried-over report."""
+    if catalog.get(form_set_id, form_set_version) is None:
+        raise CchcError("STORE017", form_set=form_set_id, version=form_set_version)
+    with store.transaction():
+        report_id = store.create_report(unit_code, period, form_set_id, form_set_version, **fields)
+        carried = None
+        if carry_over:
+            before = period.previous()
+            previous_id = store.find_report(unit_code, before, form_set_id) if before else None
+            if previous_id is not None:
+                carried = carry_over_from(store, catalog, report_id, previous_id)
+    return report_id, carried
+
+
+def carry_over_from(store, catalog: Catalog, report_id: int, previous_id: int) -> CarriedOver:
+    """Into a new report: the previous report's repeating rows (with their names), and every
+    cell a form's rules tie to the previous period ("kỳ trước chuyển sang" == prev("đang giải quyết"))."""
+    previous = ReportData(store, catalog, previous_id)
+    report = store.report(report_id)
+    form_set = catalog.get(report["form_set_id"], report["form_set_version"])
+    if form_set is None:
+        return CarriedOver(previous_id, 0, 0)
+    rows = cells = 0
+    with store.transaction():
+        for code, form in form_set.forms.items():
+            label = next((c for c in form.leaves if c.kind == "row_label"), None)
+            for section, ids in previous.repeats.get(code, {}).items():
+                store.put_section_rows(report_id, code, section, ids)
+                rows += len(ids)
+                names = [(code, r, label.id, previous.raw.get(code, {}).get(r, {}).get(label.id)) for r in ids]
+                store.set_cells(report_id, [n for n in names if n[3] is not None], action="carry_over")
+        current = ReportData(store, catalog, report_id)  # with the rows just added
+        for code, form in current.form_set.forms.items():
+            before = previous.scope(code)
+            if before is None:
+                continue
+            scope = current.scope(code)
+            entries = []
+            for rule in form.rules:
+                tie = _tied_to_previous(rule)
+                target = scope.column(tie[0]) if tie else None
+                if target is None or target.kind != "data" or target.ctype.kind == "computed":
+                    continue
+                for row_id in scope.layout.rows_for(rule.rows):
+                    if row_id not in scope.layout.by_id or row_id not in before.layout.by_id:
+                        continue
+                    value = before.value(row_id, tie[1])
+                    if value is None:
+                        continue
+                    ctype = scope.layout.cell_type(row_id, target)
+                    try:  # shown and read back as typed: a value this column cannot take is left for the clerk
+                        entries.append((code, row_id, target.id,
+                                        to_storage(parse_input(format_value(value, ctype), ctype), ctype)))
+                    except CchcError:
+                        continue
+            if entries:
+                store.set_cells(report_id, entries, action="carry_over")
+                cells += len(entries)
+    return CarriedOver(previous_id, rows, cells)
+
+
+def _tied_to_previous(rule) -> tuple[ex.ColRef, ex.ColRef] | None:
+    """(this column, last period's column) of a rule ``X == prev(Y)``; None for any other rule."""
+    check = rule.check
+    if isinstance(check, ex.Binary) and check.op == "==" and isinstance(check.left, ex.ColRef) \
+            and isinstance(check.right, ex.Call) and check.right.name == "prev" and len(check.right.args) == 1 \
+            and isinstance(check.right.args[0], ex.ColRef):
+        return check.left, check.right.args[0]
+    return None

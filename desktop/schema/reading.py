@@ -1,0 +1,179 @@
+"""The YAML toolkit every kind of definition shares (forms, criteria sets, the body's outline).
+
+- ``read_yaml``: stage 1, YAML text to plain data that remembers each key's line
+  (``LineDict``, ``LineList``); a file too large, not UTF-8, malformed or with a
+  duplicate key is a ``Problem``, never an exception;
+- ``Fields``: stage 2, reads one mapping's fields by name, type and choices,
+  recording a ``Problem`` with file and line for each one missing, mistyped or unknown;
+- ``problem``: a ``Problem`` from a message code of the catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from desktop.foundation.messages import msg
+
+MAX_FILE_BYTES = 2 * 1024 * 1024  # the largest real form is a few kB
+TOO_DEEP = "các mục lồng nhau quá sâu"
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    text: str
+    file: str
+    line: int = 0
+
+
+class LoadFailed(Exception):
+    """Internal: stops normalising the current form after its problems are recorded."""
+
+
+# --- stage 1: read ---------------------------------------------------------
+
+
+class LineDict(dict):
+    line = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: dict = {}
+
+
+class LineList(list):
+    line = 0
+
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    pass
+
+
+def _construct_mapping(loader, node):
+    loader.flatten_mapping(node)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, (str, int)):
+            raise yaml.MarkedYAMLError(problem="khóa phải là chữ", problem_mark=key_node.start_mark)
+        key = str(key)
+        if key in mapping:
+            raise _DuplicateKey(key, line)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.lines[key] = line
+    return mapping
+
+
+def _construct_sequence(loader, node):
+    items = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    items.line = node.start_mark.line + 1
+    return items
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int) -> None:
+        self.key, self.line = key, line
+
+
+def read_yaml(path: Path, shown: str, problems: list[Problem]):
+    """Stage 1. The file's data, or None with a problem recorded."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            problems.append(problem("FORM001", shown, 0, reason=f"lớn hơn {MAX_FILE_BYTES // 1024 // 1024} MB"))
+            return None
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(problem("FORM001", shown, 0, reason=reason_of(error)))
+        return None
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except RecursionError:
+        problems.append(problem("FORM002", shown, 0, reason=TOO_DEEP))
+    except _DuplicateKey as dup:
+        problems.append(problem("FORM006", shown, dup.line, ident=dup.key, where=""))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 0
+        problems.append(problem("FORM002", shown, line, reason=error.problem or str(error)))
+    except yaml.YAMLError as error:
+        problems.append(problem("FORM002", shown, 0, reason=str(error)))
+    return None
+
+
+def reason_of(error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return "không phải văn bản UTF-8"
+    if isinstance(error, FileNotFoundError):
+        return "không tồn tại"
+    return getattr(error, "strerror", None) or str(error)
+
+
+def problem(code: str, file: str, line: int, **params) -> Problem:
+    return Problem(code, msg(code, file=file, line=line, **params), file, line)
+
+
+class Fields:
+    """Reads one mapping's fields, recording problems with file and line."""
+
+    def __init__(self, data, file: str, problems: list[Problem], where: str = "", line: int = 0) -> None:
+        self.file = file
+        self.problems = problems
+        self.where = where
+        self.used: set[str] = set()
+        self.failed = False
+        if not isinstance(data, LineDict):
+            self.data: LineDict = LineDict()
+            self.line = getattr(data, "line", 0) or line
+            self.fail("FORM004", field=where.strip(" ()") or "mục", expected="một bảng khóa: giá trị")
+            return
+        self.data = data
+        self.line = data.line or line
+
+    def line_of(self, name: str) -> int:
+        return self.data.lines.get(name, self.line)
+
+    def fail(self, code: str, line: int | None = None, **params) -> None:
+        self.failed = True
+        params.setdefault("where", self.where)
+        self.problems.append(problem(code, self.file, line or self.line, **params))
+
+    def get(self, name: str, kind=str, required: bool = False, default=None, choices=None):
+        self.used.add(name)
+        if name not in self.data or self.data[name] is None:
+            if required:
+                self.fail("FORM003", field=name)
+            return default
+        value = self.data[name]
+        expected = {str: "chữ", int: "số nguyên", bool: "true/false", list: "một danh sách", dict: "một bảng"}
+        if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if kind is dict:
+            ok = isinstance(value, LineDict)
+        if not ok:
+            self.fail("FORM004", self.line_of(name), field=name, expected=expected.get(kind, str(kind)))
+            return default
+        if choices is not None and value not in choices:
+            self.fail("FORM007", self.line_of(name), field=name, value=value, allowed=", ".join(map(str, choices)))
+            return default
+        return value
+
+    def done(self) -> None:
+        extra = [k for k in self.data if k not in self.used]
+        for key in extra:
+            self.fail("FORM005", self.line_of(key), field=key, allowed=", ".join(sorted(self.used)))
+
+
+__all__ = ["Fields", "LineDict", "LineList", "LoadFailed", "MAX_FILE_BYTES", "Problem", "TOO_DEEP", "problem", "read_yaml"]

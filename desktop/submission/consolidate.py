@@ -1,0 +1,278 @@
+"""Consolidation at the level above: the child units' signed packages into the parent's report.
+
+1. Each package is verified in memory (in worker processes when there are many), so a
+   hostile or altered package never reaches the store.
+2. A valid package of a child unit for the report's period is kept as a submission
+   (``submissions`` table); a newer report version supersedes the older one, which stays.
+3. Every ``units`` row that declares ``from:`` is filled from the current submission of
+   its unit, then the total rows from their parts, in one transaction; the report is
+   validated like any other.
+4. The completeness matrix: child units × periods, each submitted, late (signed after
+   the period's deadline), missing or rejected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from desktop.foundation.messages import CchcError, msg
+from desktop.foundation.periods import Period
+from desktop.schema import expr as ex
+from desktop.rules.engine import Finding, count, rule_evaluations, validate
+from desktop.report.data import ReportData, report_period
+from desktop.submission.package import EXTENSION
+from desktop.submission.verify import Verdict, load_trust_roots, read_package, shown_time, verify_bytes
+from desktop.foundation.values import from_json, to_storage
+
+STATES = {"submitted": "Đã nộp", "late": "Nộp trễ hạn", "missing": "Chưa nộp", "rejected": "Bị từ chối"}
+POOL_FROM = 8  # fewer packages than this are verified in this process: starting workers costs more
+
+
+@dataclass
+class Received:
+    file: str
+    unit: str | None
+    status: str  # accepted | superseded | rejected
+    message: str
+    version: int | None = None
+
+
+@dataclass
+class Consolidation:
+    report_id: int
+    received: list[Received]
+    matrix: dict  # {"periods": [...], "units": [{"code", "name", "cells": {period: {...}}}]}
+    filled: int
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        errors, warnings = count(self.findings)
+        return {"report": self.report_id, "received": [asdict(r) for r in self.received], "matrix": self.matrix,
+                "filled_cells": self.filled, "errors": errors, "warnings": warnings,
+                "findings": [f.to_json() for f in self.findings]}
+
+
+def package_files(paths: list[Path]) -> list[Path]:
+    """Files named, and the packages (``*.cchc``) in folders named, in a stable order."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == EXTENSION)
+        else:
+            found.append(path)
+    return found
+
+
+# --- verifying many packages ------------------------------------------------------------
+
+_worker_state: dict = {}
+
+
+def _start_worker(catalog, root_paths: list[str]) -> None:
+    _worker_state["catalog"] = catalog
+    _worker_state["roots"] = load_trust_roots(root_paths)
+
+
+def _verify_in_worker(item: tuple[str, bytes | Verdict]) -> Verdict:
+    name, data = item
+    if isinstance(data, Verdict):
+        return data
+    return verify_bytes(data, name, _worker_state["catalog"], _worker_state["roots"])
+
+
+def verify_many(files: list[Path], catalog, root_paths: list[str], *, workers: int | None = None,
+                progress: Callable[[int, int], None] | None = None):
+    """(package bytes or None, verdict) per file, in order. Bytes are read once, here, and the same
+    bytes are verified and kept: a file changed on disk in between cannot slip through."""
+    items = [(path.name, read_package(path)) for path in files]
+    total = len(items)
+    if total < POOL_FROM or workers == 1:
+        _start_worker(catalog, root_paths)
+        for done, item in enumerate(items, 1):
+            verdict = _verify_in_worker(item)
+            if progress:
+                progress(done, total)
+            yield (None if isinstance(item[1], Verdict) else item[1]), verdict
+        return
+    workers = workers or max(1, min(os.cpu_count() or 1, 8))
+    with ProcessPoolExecutor(workers, initializer=_start_worker,
+                             initargs=(catalog, list(map(str, root_paths)))) as pool:
+        for done, (item, verdict) in enumerate(zip(items, pool.map(_verify_in_worker, items, chunksize=4)), 1):
+            if progress:
+                progress(done, total)
+            yield (None if isinstance(item[1], Verdict) else item[1]), verdict
+
+
+# --- filling the parent's rows --------------------------------------------------------------
+
+
+def _targets(data: ReportData):
+    """(form, row spec) of every ``units`` row filled from child reports."""
+    return [(form, spec) for form in data.form_set.forms.values() for spec in form.consolidated_rows]
+
+
+def _same_period(document: dict, period: Period) -> bool:
+    p = document["period"]  # checked by the import's checks already
+    return Period(p["type"], p["year"], p.get("number"), p.get("year_from")) == period
+
+
+def _row_writes(form, spec, layout, unit_code: str, document: dict | None) -> list[tuple[str, str, str, str | None]]:
+    row_id = f"{spec.id}:unit:{unit_code}" if spec.id else f"unit:{unit_code}"
+    if row_id not in layout.by_id:
+        return []
+    source = spec.consolidate
+    values = {}
+    if document is not None:
+        values = document.get("forms", {}).get(source.form, {}).get("cells", {}).get(source.row, {})
+    writes = []
+    for column in form.data_columns:
+        if column.ctype.kind == "computed":
+            continue
+        child_column = source.columns.get(column.id, column.id)
+        value = values.get(child_column)
+        ctype = layout.cell_type(row_id, column)
+        text = None if value is None else to_storage(from_json(value, ctype), ctype)
+        writes.append((form.code, row_id, column.id, text))
+    return writes
+
+
+def _total_writes(data: ReportData, form) -> list[tuple[str, str, str, str | None]]:
+    """Total rows from their parts, as the form's total rules compute them (innermost first)."""
+    writes = []
+    scope = data.scope(form.code)
+    for _ in range(4):  # totals of totals (I + II of sums of communes) settle within a few passes
+        changed = False
+        for rule in form.rules:
+            if rule.kind != "total" or not isinstance(rule.check.left, ex.ColRef):
+                continue
+            for evaluation in rule_evaluations(rule, scope):
+                try:
+                    right = evaluation.eval(rule.check.right)
+                except ex.Unavailable:
+                    continue
+                column = scope.column(evaluation.column_of(rule.check.left))
+                if column is None or right is None:
+                    continue
+                row_id = evaluation.row
+                text = to_storage(right, scope.layout.cell_type(row_id, column))
+                if scope.raw.get(row_id, {}).get(column.id) != text:
+                    data.put(form.code, row_id, column.id, text)
+                    writes.append((form.code, row_id, column.id, text))
+                    changed = True
+        if not changed:
+            break
+    return writes
+
+
+# --- the whole run -------------------------------------------------------------------
+
+
+def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths: list[str] = (),
+                progress: Callable[[int, int], None] | None = None, workers: int | None = None) -> Consolidation:
+    data = ReportData(store, catalog, report_id)
+    if data.form_set is None:
+        raise CchcError("STORE017", form_set=data.report["form_set_id"], version=data.report["form_set_version"])
+    targets = _targets(data)
+    if not targets:
+        raise CchcError("CONS001", report=report_id)
+    parent = data.unit
+    children = {u["code"]: u for u in store.children(parent["code"])}
+    wanted_sets = {spec.consolidate.form_set for _, spec in targets}
+    period = data.period
+    received: list[Received] = []
+    rejected_units: dict[str, str] = {}
+    for package, verdict in verify_many(package_files(paths), catalog, list(root_paths), workers=workers,
+                                        progress=progress):
+        unit = (verdict.manifest or {}).get("unit", {}).get("code") if isinstance(verdict.manifest, dict) else None
+        unit = unit if isinstance(unit, str) else None
+        if not verdict.valid:
+            received.append(Received(verdict.file, unit, "rejected", verdict.message))
+            if unit in children:
+                rejected_units[unit] = verdict.message
+            continue
+        document = verdict.document
+        problem = None
+        if unit not in children:
+            problem = msg("CONS002", unit=verdict.manifest["unit"].get("name", unit), parent=parent["name"])
+        elif not _same_period(document, period):
+            problem = msg("CONS003", unit=children[unit]["name"], period=verdict.manifest["period"].get("label", ""),
+                          expected=period.label)
+        elif document["form_set"]["id"] not in wanted_sets:
+            problem = msg("PKG009", reason=f"bộ biểu mẫu “{document['form_set']['id']}” không dùng để tổng hợp "
+                                           f"báo cáo này.")
+        if problem:
+            received.append(Received(verdict.file, unit, "rejected", problem))
+            rejected_units[unit] = problem
+            continue
+        signer = verdict.signer
+        record = {
+            "unit_code": unit, "period_type": period.type, "period_number": period.number, "year": period.year,
+            "year_from": period.year_from, "form_set_id": document["form_set"]["id"],
+            "form_set_version": document["form_set"]["version"],
+            "report_version": verdict.manifest["report_version"], "signed_at": signer["signed_at"],
+            "signer": signer["subject"], "ca_verified": int(signer["ca_verified"]),
+            "document": json.dumps(document, ensure_ascii=False),
+        }
+        _, current = store.add_submission(record, package)
+        text = verdict.message + ("" if signer["ca_verified"] else f" ({signer['note']})")
+        received.append(Received(verdict.file, unit, "accepted" if current else "superseded", text,
+                                 verdict.manifest["report_version"]))
+
+    current = {s["unit_code"]: s for s in store.submissions(list(children), current_only=True)
+               if (s["period_type"], s["year"], s["period_number"], s["year_from"]) ==
+               (period.type, period.year, period.number, period.year_from)}
+    writes = []
+    for form, spec in targets:
+        layout = data.layout(form)
+        for code in children:
+            submission = current.get(code)
+            if submission is None or submission["form_set_id"] != spec.consolidate.form_set:
+                continue
+            writes += _row_writes(form, spec, layout, code, json.loads(submission["document"]))
+    for change in writes:
+        data.put(*change)
+    for form in {form.code: form for form, _ in targets}.values():
+        writes += _total_writes(data, form)
+    filled = 0
+    if writes:
+        store.backup("truoc-tong-hop")
+        with store.transaction():
+            olds = store.set_cells(report_id, writes, action="consolidate")
+        filled = sum(1 for old, new in zip(olds, writes) if old != new[3])
+    findings = validate(ReportData(store, catalog, report_id))
+    matrix = completeness(store, parent, list(children.values()), period, rejected_units)
+    return Consolidation(report_id, received, matrix, filled, findings)
+
+
+def completeness(store, parent: dict, children: list[dict], period: Period, rejected: dict[str, str]) -> dict:
+    """Child units × periods (the report's and every period packages were received for)."""
+    rules = store.get_setting("period_rules", {})
+    submissions = store.submissions([c["code"] for c in children], current_only=True)
+    periods = {(period.type, period.year, period.number, period.year_from): period}
+    for s in submissions:
+        key = (s["period_type"], s["year"], s["period_number"], s["year_from"])
+        periods.setdefault(key, report_period(s))
+    ordered = sorted(periods.values(), key=lambda p: (p.year, p.last_month, p.type))
+    units = []
+    for child in children:
+        cells = {}
+        for p in ordered:
+            found = [s for s in submissions if s["unit_code"] == child["code"] and report_period(s) == p]
+            if found:
+                s = found[-1]
+                signed = dt.datetime.fromisoformat(s["signed_at"]).date()
+                state = "late" if signed > p.deadline(rules) else "submitted"
+                cells[p.label] = {"state": state, "label": STATES[state], "version": s["report_version"],
+                                  "signed_at": shown_time(s["signed_at"]), "ca_verified": bool(s["ca_verified"])}
+            elif p == period and child["code"] in rejected:
+                cells[p.label] = {"state": "rejected", "label": STATES["rejected"], "reason": rejected[child["code"]]}
+            else:
+                cells[p.label] = {"state": "missing", "label": STATES["missing"]}
+        units.append({"code": child["code"], "name": child["name"], "cells": cells})
+    return {"parent": parent["code"], "periods": [p.label for p in ordered], "units": units}

@@ -1,0 +1,192 @@
+"""Who signs: a PKCS#12 file, a PKCS#11 token, or a certificate the unit makes itself.
+
+An ``Identity`` wraps a pyHanko ``Signer`` (used for both the PDF and the
+manifest) with the certificate it signs with.  Private keys stay where they
+are: inside the passphrase-protected PKCS#12 file, or on the token.  A key this
+module creates is written only inside a PKCS#12 file encrypted with the
+passphrase the clerk chose.  Passphrases and PINs are arguments, never stored,
+never part of a message or a log line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+from pyhanko.sign import signers
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from desktop.foundation.messages import CchcError
+
+# Printed wherever the certificate of a unit's own making is shown: no CA vouches for it.
+NOT_CA_VERIFIED = "không được CA xác thực"
+SELF_SIGNED_OU = f"Chứng thư tự tạo - {NOT_CA_VERIFIED}"
+MIN_PASSPHRASE = 8
+MAX_P12_BYTES = 1024 * 1024
+
+
+@dataclass
+class Identity:
+    signer: object  # pyhanko.sign.signers.Signer
+    certificate: x509.Certificate
+    chain: list[x509.Certificate]
+    source: str  # "p12" | "pkcs11"
+    _session: object = None
+
+    @property
+    def subject(self) -> str:
+        return common_name(self.certificate)
+
+    @property
+    def cert_sha256(self) -> str:
+        return hashlib.sha256(self.certificate.public_bytes(serialization.Encoding.DER)).hexdigest()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+    def __enter__(self) -> "Identity":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def common_name(certificate: x509.Certificate) -> str:
+    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else certificate.subject.rfc4514_string()
+
+
+def is_self_signed(certificate: x509.Certificate) -> bool:
+    return certificate.issuer == certificate.subject
+
+
+def _asn1_cert(certificate: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+
+
+def _secret(passphrase: str | bytes) -> bytes:
+    return passphrase.encode("utf-8") if isinstance(passphrase, str) else passphrase
+
+
+# --- PKCS#12 ------------------------------------------------------------------------
+
+
+def load_p12(data: bytes, passphrase: str | bytes, name: str = "chứng thư") -> Identity:
+    """A signer from the bytes of a .p12/.pfx file and its passphrase."""
+    if len(data) > MAX_P12_BYTES:
+        raise CchcError("SIGN001", file=name)
+    try:
+        key, certificate, others = pkcs12.load_key_and_certificates(data, _secret(passphrase))
+    except (ValueError, TypeError):
+        # cryptography says the same for a wrong passphrase and a file that is not PKCS#12
+        raise CchcError("SIGN001", file=name) from None
+    if key is None or certificate is None:
+        raise CchcError("SIGN002", file=name)
+    key_der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())  # in memory only, for pyHanko
+    chain = list(others or [])
+    signer = signers.SimpleSigner(
+        signing_cert=_asn1_cert(certificate),
+        signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
+        cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in chain]),
+    )
+    return Identity(signer, certificate, chain, "p12")
+
+
+def read_p12(path: Path, passphrase: str | bytes) -> Identity:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise CchcError("SIGN003", file=Path(path).name, reason=error.strerror or str(error)) from None
+    return load_p12(data, passphrase, Path(path).name)
+
+
+def create_self_signed(unit_code: str, unit_name: str, passphrase: str | bytes, *, years: int = 3,
+                       now: dt.datetime | None = None) -> bytes:
+    """A new key and self-signed certificate for a unit without a CA certificate, as the bytes of a
+    PKCS#12 file encrypted with ``passphrase`` (the key exists unencrypted nowhere else)."""
+    secret = _secret(passphrase)
+    if len(secret) < MIN_PASSPHRASE:
+        raise CchcError("SIGN004", minimum=MIN_PASSPHRASE)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, unit_name[:64]),
+        x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, SELF_SIGNED_OU[:64]),
+        x509.NameAttribute(NameOID.SERIAL_NUMBER, unit_code[:64]),
+        x509.NameAttribute(NameOID.COMMON_NAME, unit_name[:64]),
+    ])
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name).issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=365 * years))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return pkcs12.serialize_key_and_certificates(
+        unit_name.encode("utf-8"), key, certificate, None, serialization.BestAvailableEncryption(secret))
+
+
+# --- PKCS#11 tokens -------------------------------------------------------------------
+
+
+def open_token(library: str | Path, pin: str, *, token_label: str | None = None,
+               key_label: str | None = None) -> Identity:
+    """A signer on a USB token through its PKCS#11 library (``cryptoki.dll``, ``libsofthsm2.so`` …).
+
+    The first token, or the one labelled ``token_label``; the key labelled ``key_label``, or the
+    token's only key with a certificate."""
+    import pkcs11
+    from pkcs11 import Attribute, ObjectClass
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+
+    library = str(library)
+    if not Path(library).is_file():
+        raise CchcError("SIGN005", library=library)
+    try:
+        session = open_pkcs11_session(
+            library, token_criteria=TokenCriteria(label=token_label) if token_label else None,
+            slot_no=None if token_label else 0, user_pin=pin)
+    except pkcs11.exceptions.PinIncorrect:
+        raise CchcError("SIGN007") from None
+    except pkcs11.exceptions.PinLocked:
+        raise CchcError("SIGN008") from None
+    except Exception as error:  # python-pkcs11's and pyHanko's errors, a library that fails to load
+        raise CchcError("SIGN006", library=library, reason=str(error)[:160] or type(error).__name__) from None
+    try:
+        certificates = []
+        for obj in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}):
+            label = obj[Attribute.LABEL]
+            if key_label is None or label == key_label:
+                certificates.append((label, x509.load_der_x509_certificate(obj[Attribute.VALUE])))
+        if not certificates:
+            raise CchcError("SIGN009", label=key_label or "")
+        label, certificate = certificates[0]
+        signer = PKCS11Signer(session, cert_label=label, key_label=label)
+    except CchcError:
+        session.close()
+        raise
+    except pkcs11.PKCS11Error as error:
+        session.close()
+        raise CchcError("SIGN006", library=library, reason=type(error).__name__) from None
+    return Identity(signer, certificate, [], "pkcs11", session)

@@ -1,0 +1,258 @@
+"""The signed submission package: one ZIP file a unit sends to the level above.
+
+Members (format in docs/package.md):
+
+- ``manifest.json``: who, which period and form set, which report version, when, and
+  every other member with its size and SHA-256;
+- ``manifest.p7s``: a detached CMS signature over ``manifest.json`` (DER);
+- ``data.json``: the interchange document (docs/interchange.md), each attachment
+  naming its member in ``file`` instead of carrying its bytes;
+- ``report.xlsx``: the annexes as the Excel export;
+- ``report.pdf``: the report and annexes, signed PAdES with a visible signature in the
+  signature block;
+- ``attachments/NNN-name``: the evidence files.
+
+The manifest's signature covers every byte of every member through the hashes; the
+PDF carries its own signature too, so it stays verifiable once taken out of the package.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import functools
+import hashlib
+import io
+import json
+import re
+import stat
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyhanko import stamp
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+from desktop import __version__
+from desktop.report.data import report_data
+from desktop.foundation.files import write_atomically
+from desktop.exchange.pdf import render_pdf
+from desktop.exchange.xlsx import render_xlsx
+from desktop.exchange.interchange import dumps, export_report
+from desktop.foundation.messages import CchcError
+from desktop.foundation.paths import cache_dir, resources_dir
+from desktop.submission.identity import NOT_CA_VERIFIED, Identity, is_self_signed
+from desktop.store.db import STATUS_LABELS
+
+FORMAT = "cchc-package"
+FORMAT_VERSION = 1
+EXTENSION = ".cchc"
+MANIFEST = "manifest.json"
+MANIFEST_SIGNATURE = "manifest.p7s"
+DATA = "data.json"
+WORKBOOK = "report.xlsx"
+PDF = "report.pdf"
+ATTACHMENTS = "attachments/"
+SIGNATURE_FIELD = "ChuKySo"
+# A ZIP entry's time: fixed, so that the same members always give the same archive bytes.
+_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+@dataclass
+class Signed:
+    package: bytes
+    manifest: dict
+    filename: str
+
+
+def _safe_name(name: str) -> str:
+    """An attachment's name as a member name: no folders, no control or reserved characters."""
+    name = unicodedata.normalize("NFC", Path(name.replace("\\", "/")).name)
+    name = re.sub(r'[\x00-\x1f<>:"/\\|?*]', "_", name).strip(" .")
+    return name[:120] or "tep"
+
+
+def package_filename(manifest: dict) -> str:
+    period = manifest["period"]
+    parts = [manifest["unit"]["code"], str(period["year"]), period["type"]]
+    if period.get("number"):
+        parts.append(str(period["number"]))
+    return "_".join(parts) + f"_v{manifest['report_version']}{EXTENSION}"
+
+
+@functools.cache
+def _font_1000_upem(path: Path) -> bytes:
+    """The font scaled to 1000 units per em; scaling takes half a second, so the result is kept in
+    the user's cache folder (keyed by the font's hash) and made again if that copy is missing."""
+    source = path.read_bytes()
+    cached = cache_dir() / f"stamp-font-v2-{hashlib.sha256(source).hexdigest()[:16]}.ttf"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    font = TTFont(io.BytesIO(source))
+    scale_upem(font, 1000)
+    if "FFTM" in font:  # FontForge's timestamps; pyHanko's subsetter warns about it on every stamp
+        del font["FFTM"]
+    out = io.BytesIO()
+    font.save(out)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(cached, lambda temporary: temporary.write_bytes(out.getvalue()))
+    except CchcError:
+        pass  # a read-only profile: scale again next time
+    return out.getvalue()
+
+
+class _StampFont(GlyphAccumulatorFactory):
+    """pyHanko (0.38) writes a TrueType font's glyph widths in the font's own units, where PDF
+    wants thousandths of an em: with Liberation Serif (2048 units) the stamp's letters came out
+    twice as far apart. The font scaled to 1000 units per em gives the widths PDF expects."""
+
+    def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
+        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+            obj_stream = writer.prepare_object_stream()
+        return GlyphAccumulator(writer=writer, font_handle=io.BytesIO(_font_1000_upem(Path(self.font_file))),
+                                font_size=self.font_size, bcp47_lang_code="vi", obj_stream=obj_stream)
+
+
+def _stamp_style(certificate) -> stamp.TextStampStyle:
+    font = resources_dir() / "fonts" / "LiberationSerif-Regular.ttf"
+    lines = ["Ký bởi: %(signer)s", "Thời gian ký: %(ts)s"]
+    if is_self_signed(certificate):
+        lines.append(f"({NOT_CA_VERIFIED})")
+    return stamp.TextStampStyle(
+        stamp_text="\n".join(lines),
+        text_box_style=TextBoxStyle(font=_StampFont(str(font), font_size=9), font_size=9),
+        timestamp_format="%d/%m/%Y %H:%M:%S",
+        border_width=1,
+    )
+
+
+def sign_pdf(pdf: bytes, identity: Identity, box: tuple | None, reason: str, location: str) -> bytes:
+    """PAdES signature with its visible stamp at ``box`` (page index, x1, y1, x2, y2)."""
+    page, *rect = box if box else (0, 350, 80, 560, 150)
+    meta = signers.PdfSignatureMetadata(
+        field_name=SIGNATURE_FIELD, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
+        reason=reason, location=location or None, name=identity.subject,
+    )
+    pdf_signer = signers.PdfSigner(
+        meta, signer=identity.signer, stamp_style=_stamp_style(identity.certificate),
+        new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=page, box=tuple(round(v) for v in rect)),
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    return pdf_signer.sign_pdf(writer).getvalue()
+
+
+def sign_detached(content: bytes, identity: Identity, signing_time: dt.datetime) -> bytes:
+    """A detached CMS (PKCS#7) signature over ``content``, as DER."""
+    signed = asyncio.run(identity.signer.async_sign_general_data(
+        content, "sha256", detached=True,
+        signed_attr_settings=PdfCMSSignedAttributes(signing_time=signing_time)))
+    return signed.dump()
+
+
+def build_package(store, catalog, report_id: int, identity: Identity, *,
+                  now: dt.datetime | None = None) -> Signed:
+    """The package of a report's current version, signed by ``identity``. Touches no store."""
+    now = (now or dt.datetime.now().astimezone()).replace(microsecond=0)
+    cert = identity.certificate
+    if not cert.not_valid_before_utc <= now.astimezone(dt.timezone.utc) <= cert.not_valid_after_utc:
+        raise CchcError("SIGN010", subject=identity.subject,
+                        valid_from=f"{cert.not_valid_before_utc:%d/%m/%Y}", valid_to=f"{cert.not_valid_after_utc:%d/%m/%Y}")
+    data = report_data(store, catalog, report_id)
+    document = export_report(store, catalog, report_id)
+    document["report"]["status"] = "da_ky"
+    members: dict[str, bytes] = {}
+    for number, attachment in enumerate(document["attachments"], 1):
+        member = f"{ATTACHMENTS}{number:03d}-{_safe_name(attachment['filename'])}"
+        members[member] = base64.b64decode(attachment.pop("content"))
+        attachment["file"] = member
+    members[DATA] = dumps(document).encode("utf-8")
+    members[WORKBOOK] = render_xlsx(data)
+    marks: dict = {}
+    pdf = render_pdf(data, marks)
+    report = data.report
+    try:
+        members[PDF] = sign_pdf(pdf, identity, marks.get("signature"),
+                                reason=f"Báo cáo {data.period.label}, phiên bản {report['version']}",
+                                location=report.get("place") or "")
+    except CchcError:
+        raise
+    except Exception as error:  # a token pulled out mid-way, a key the library refuses
+        raise CchcError("SIGN011", reason=type(error).__name__) from None
+    unit = data.unit
+    parent = store.unit(unit["parent_code"]) if unit.get("parent_code") else None
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "unit": {"code": unit["code"], "name": unit["name"], "level": unit["level"]},
+        "parent_unit": {"code": parent["code"], "name": parent["name"]} if parent else None,
+        "period": document["period"] | {"label": data.period.label},
+        "form_set": document["form_set"],
+        "report_version": report["version"],
+        "doc_number": report.get("doc_number"),
+        "status": STATUS_LABELS["da_ky"],
+        "created_at": now.isoformat(),
+        "app_version": __version__,
+        "signer": {"subject": identity.subject, "certificate_sha256": identity.cert_sha256,
+                   "self_signed": is_self_signed(cert)},
+        "files": [{"path": name, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+                  for name, content in members.items()],
+    }
+    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+    try:
+        signature = sign_detached(manifest_bytes, identity, now)
+    except Exception as error:
+        raise CchcError("SIGN011", reason=type(error).__name__) from None
+    package = archive_bytes([(MANIFEST, manifest_bytes), (MANIFEST_SIGNATURE, signature), *members.items()])
+    return Signed(package, manifest, package_filename(manifest))
+
+
+def archive_bytes(entries: list[tuple[str, bytes]]) -> bytes:
+    """The package's ZIP in its one canonical layout: members stored uncompressed in manifest order,
+    fixed times and permissions, no comments or extra fields. The same members always give the
+    same bytes on any machine (no compressor version in play), so a verifier can rebuild the
+    archive and catch a changed byte even where no hash reaches (a header's time, a comment).
+    Storing costs little: the PDF and the workbook are compressed already."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, content in entries:
+            info = zipfile.ZipInfo(name, _ZIP_TIME)
+            info.compress_type = zipfile.ZIP_STORED
+            info.external_attr = (stat.S_IFREG | 0o644) << 16
+            info.create_system = 3  # Unix, whatever machine writes it
+            archive.writestr(info, content)
+    return out.getvalue()
+
+
+def sign_report(store, catalog, report_id: int, identity: Identity, out: Path, *,
+                now: dt.datetime | None = None) -> Signed:
+    """Sign a checked report: the package is written to ``out`` (a file or a folder) and kept in
+    the store with the signature; the report becomes Đã ký and refuses changes."""
+    report = store.report(report_id)
+    if report["status"] != "da_kiem_tra":
+        raise CchcError("FLOW003", status=STATUS_LABELS[report["status"]], needed=STATUS_LABELS["da_kiem_tra"])
+    signed = build_package(store, catalog, report_id, identity, now=now)
+    out = Path(out)
+    if not out.exists() and out.suffix.lower() != EXTENSION:  # a folder still to be made
+        try:
+            out.mkdir(parents=True)
+        except OSError as error:
+            raise CchcError("EXPORT001", file=out, reason=error.strerror or str(error)) from None
+    target = out / signed.filename if out.is_dir() else out
+    write_atomically(target, lambda temporary: temporary.write_bytes(signed.package))
+    store.add_signature(report_id, signed_at=signed.manifest["created_at"], signer=identity.subject,
+                        cert_sha256=identity.cert_sha256, ca_verified=not is_self_signed(identity.certificate),
+                        package=signed.package, filename=target.name)
+    signed.filename = str(target)
+    return signed

@@ -1,0 +1,414 @@
+"""Verifying a received package, in memory, before anything of it reaches a store.
+
+Order matters: the archive's structure is checked from the ZIP directory alone
+(names, links, sizes, compression ratios) before any member is decompressed; then
+the manifest, its CMS signature and every member's hash; only members whose bytes
+the signer vouched for are handed to the PDF and JSON parsers.
+
+A package is *valid* when it is intact and signed, whoever signed it; whether a
+CA vouches for the signer (a trusted root in the configured list) is reported as
+``ca_verified`` and only makes the package invalid when trust is required.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import io
+import json
+import logging
+import stat
+import unicodedata
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from asn1crypto import cms
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from desktop.exchange.interchange import check_document, write_report
+from desktop.foundation.messages import CchcError, msg
+from desktop.rules.engine import count, validate_report
+from desktop.store.db import Store
+from desktop.submission.identity import NOT_CA_VERIFIED, common_name, is_self_signed
+from desktop.submission.package import (
+    ATTACHMENTS,
+    DATA,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    MANIFEST_SIGNATURE,
+    PDF,
+    WORKBOOK,
+    archive_bytes,
+)
+
+MAX_PACKAGE_BYTES = 256 * 1024 * 1024
+MAX_MEMBERS = 500
+MAX_MEMBER_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_RATIO = 100  # uncompressed ÷ compressed, beyond which a member is a ZIP bomb
+RATIO_FLOOR = 1024 * 1024  # small members may compress well without being suspicious
+REQUIRED = (DATA, WORKBOOK, PDF)
+
+# pyHanko logs a certificate no CA vouches for as an error with a traceback; here that is an
+# expected outcome, reported in the verdict, so their loggers keep quiet below CRITICAL.
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+
+class Rejected(Exception):
+    """The package is refused: ``reason`` in Vietnamese, naming ``member`` where one is at fault."""
+
+    def __init__(self, reason: str, member: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.member = reason, member
+
+
+@dataclass
+class Verdict:
+    file: str
+    status: str  # valid | invalid | unreadable
+    problems: list[dict] = field(default_factory=list)
+    manifest: dict | None = None
+    signer: dict | None = None
+    pdf: dict | None = None
+    findings: dict | None = None
+    document: dict | None = None  # data.json, when valid
+    attachments: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return self.status == "valid"
+
+    @property
+    def message(self) -> str:
+        if self.valid:
+            period = self.manifest["period"].get("label", "")
+            return msg("PKG004", unit=self.manifest["unit"]["name"], period=period,
+                       version=self.manifest["report_version"], signer=self.signer["subject"],
+                       signed_at=shown_time(self.signer["signed_at"]))
+        return "; ".join(p["message"] for p in self.problems)
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "status": self.status, "valid": self.valid, "message": self.message,
+                "problems": self.problems, "manifest": self.manifest, "signer": self.signer, "pdf": self.pdf,
+                "findings": self.findings}
+
+
+# --- the archive ---------------------------------------------------------------------
+
+
+def _member_name_problem(name: str) -> str | None:
+    if not name or "\x00" in name or "\\" in name:
+        return "tên tệp không hợp lệ"
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        return "đường dẫn tuyệt đối"
+    parts = name.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return "đường dẫn ra ngoài gói"
+    if unicodedata.normalize("NFC", name) != name or any(ord(c) < 32 for c in name):
+        return "tên tệp không hợp lệ"
+    return None
+
+
+def read_archive(data: bytes) -> dict[str, bytes]:
+    """The members of a package, after checking the ZIP directory for anything hostile.
+    Raises ``Rejected`` (a refused package) or ``zipfile.BadZipFile`` (not a ZIP at all)."""
+    if len(data) > MAX_PACKAGE_BYTES:
+        raise Rejected(f"gói quá lớn ({len(data) // (1024 * 1024)} MB)")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise Rejected(f"gói có quá nhiều tệp ({len(infos)})")
+        seen: set[str] = set()
+        total = 0
+        for info in infos:
+            name = info.filename
+            problem = _member_name_problem(name)
+            if problem:
+                raise Rejected(problem, name)
+            folded = name.casefold()
+            if folded in seen:
+                raise Rejected("tên tệp bị trùng trong gói", name)
+            seen.add(folded)
+            mode = info.external_attr >> 16
+            if info.is_dir() or stat.S_IFMT(mode) not in (0, stat.S_IFREG):
+                raise Rejected("liên kết hoặc thư mục không được phép trong gói", name)
+            if info.flag_bits & 0x1:
+                raise Rejected("tệp được mã hóa", name)
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise Rejected("cách nén không được hỗ trợ", name)
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise Rejected(f"tệp quá lớn ({info.file_size // (1024 * 1024)} MB)", name)
+            if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise Rejected("tỷ lệ nén bất thường (có thể là bom nén)", name)
+            total += info.file_size
+            if total > MAX_TOTAL_BYTES:
+                raise Rejected("tổng dung lượng giải nén quá lớn")
+        members = {}
+        for info in infos:
+            try:
+                with archive.open(info) as stream:
+                    content = stream.read(info.file_size + 1)
+            except (zipfile.BadZipFile, zlib.error, EOFError, ValueError):  # CRC, header, stream damaged
+                raise Rejected("nội dung tệp đã bị thay đổi hoặc hỏng", info.filename) from None
+            if len(content) != info.file_size:  # a directory that lies about sizes
+                raise Rejected("kích thước tệp không khớp với mục lục của gói", info.filename)
+            members[info.filename] = content
+    return members
+
+
+def _manifest(members: dict[str, bytes]) -> tuple[bytes, dict]:
+    for required in (MANIFEST, MANIFEST_SIGNATURE):
+        if required not in members:
+            raise Rejected("thiếu tệp bắt buộc", required)
+    raw = members[MANIFEST]
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise Rejected("không đọc được nội dung", MANIFEST) from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise Rejected("không phải gói báo cáo CCHC", MANIFEST)
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise Rejected(f"phiên bản định dạng gói {manifest.get('format_version')!r} không được hỗ trợ "
+                       f"(phiên bản này đọc được {FORMAT_VERSION})", MANIFEST)
+    files = manifest.get("files")
+    if not isinstance(files, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("path"), str) and isinstance(f.get("sha256"), str)
+            for f in files):
+        raise Rejected("danh sách tệp không hợp lệ", MANIFEST)
+    for key in ("unit", "period", "form_set"):
+        if not isinstance(manifest.get(key), dict):
+            raise Rejected(f"thiếu thông tin “{key}”", MANIFEST)
+    if not isinstance(manifest.get("report_version"), int):
+        raise Rejected("thiếu phiên bản báo cáo", MANIFEST)
+    listed = [f["path"] for f in files]
+    if len(set(listed)) != len(listed):
+        raise Rejected("danh sách tệp có tên trùng", MANIFEST)
+    for path in listed:
+        if path in (MANIFEST, MANIFEST_SIGNATURE) or (path not in REQUIRED and not path.startswith(ATTACHMENTS)):
+            raise Rejected("tệp không thuộc định dạng gói", path)
+    for path in REQUIRED:
+        if path not in listed:
+            raise Rejected("thiếu tệp bắt buộc", path)
+    for path in listed:
+        if path not in members:
+            raise Rejected("thiếu tệp có trong bản kê", path)
+    for path in members:
+        if path not in listed and path not in (MANIFEST, MANIFEST_SIGNATURE):
+            raise Rejected("tệp thừa, không có trong bản kê", path)
+    return raw, manifest
+
+
+# --- signatures ----------------------------------------------------------------------
+
+
+def load_trust_roots(paths: list[str | Path]) -> list[asn1_x509.Certificate]:
+    """Root certificates (PEM or DER files, or folders of them) a district trusts."""
+    roots = []
+    for path in paths:
+        path = Path(path)
+        files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            try:
+                data = file.read_bytes()
+                certs = x509.load_pem_x509_certificates(data) if b"-----BEGIN" in data \
+                    else [x509.load_der_x509_certificate(data)]
+            except (OSError, ValueError) as error:
+                raise CchcError("SIGN003", file=file.name, reason=getattr(error, "strerror", None) or
+                                "không phải chứng thư số") from None
+            roots += [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in certs]
+    return roots
+
+
+def _context(roots, moment: dt.datetime | None):
+    from pyhanko_certvalidator import ValidationContext
+
+    return ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail", moment=moment)
+
+
+def _signing_time(signed_data) -> dt.datetime | None:
+    for attribute in signed_data["signer_infos"][0]["signed_attrs"]:
+        if attribute["type"].native == "signing_time":
+            return attribute["values"][0].native
+    return None
+
+
+def _check_manifest_signature(raw: bytes, p7s: bytes, roots) -> dict:
+    from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
+
+    try:
+        info = cms.ContentInfo.load(p7s)
+        signed_data = info["content"]
+        if info["content_type"].native != "signed_data" or len(signed_data["signer_infos"]) != 1:
+            raise ValueError("not one signer")
+        signed_at = _signing_time(signed_data)
+        status = asyncio.run(async_validate_detached_cms(raw, signed_data,
+                                                         signer_validation_context=_context(roots, signed_at)))
+    except Exception:  # anything a damaged or forged signature makes asn1crypto/pyHanko raise
+        raise Rejected(msg("PKG006", member=MANIFEST_SIGNATURE, reason="không đọc được chữ ký"),
+                       MANIFEST_SIGNATURE) from None
+    if not status.intact or not status.valid:
+        raise Rejected(msg("PKG006", member=MANIFEST, reason="chữ ký không khớp nội dung"), MANIFEST)
+    certificate = x509.load_der_x509_certificate(status.signing_cert.dump())
+    if signed_at is None:
+        raise Rejected(msg("PKG006", member=MANIFEST_SIGNATURE, reason="thiếu thời điểm ký"), MANIFEST_SIGNATURE)
+    in_force = certificate.not_valid_before_utc <= signed_at <= certificate.not_valid_after_utc
+    return {
+        "subject": common_name(certificate),
+        "certificate_sha256": status.signing_cert.sha256.hex(),
+        "self_signed": is_self_signed(certificate),
+        "ca_verified": bool(status.trusted),
+        "in_force_when_signed": in_force,
+        "signed_at": signed_at.astimezone().isoformat(),
+        "valid_from": certificate.not_valid_before_utc.isoformat(),
+        "valid_to": certificate.not_valid_after_utc.isoformat(),
+        "note": "" if status.trusted else NOT_CA_VERIFIED,
+    }
+
+
+def _check_pdf(pdf: bytes, signer: dict, roots) -> dict:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+        if len(signatures) != 1:
+            raise Rejected(msg("PKG006", member=PDF, reason=f"cần đúng một chữ ký, có {len(signatures)}"), PDF)
+        status = validate_pdf_signature(signatures[0], signer_validation_context=_context(roots, None))
+    except Rejected:
+        raise
+    except Exception:  # whatever a malformed PDF makes the parser raise
+        raise Rejected(msg("PKG006", member=PDF, reason="không đọc được chữ ký"), PDF) from None
+    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    if not status.intact or not status.valid:
+        raise Rejected(msg("PKG006", member=PDF, reason="chữ ký không khớp nội dung"), PDF)
+    if not whole:
+        raise Rejected(msg("PKG006", member=PDF, reason="chữ ký không phủ toàn bộ tệp"), PDF)
+    if status.signing_cert.sha256.hex() != signer["certificate_sha256"]:
+        raise Rejected(msg("PKG006", member=PDF, reason="ký bằng chứng thư khác với bản kê"), PDF)
+    return {"intact": True, "covers_whole_file": whole, "field": signatures[0].field_name,
+            "signed_at": status.signer_reported_dt.astimezone().isoformat() if status.signer_reported_dt else None}
+
+
+def _check_layout(data: bytes, raw: bytes, members: dict[str, bytes], manifest: dict) -> None:
+    """Every byte outside the members' contents (headers, directory, comments) must be the
+    canonical layout's: the hashes cover the contents, this covers the rest."""
+    order = [MANIFEST, MANIFEST_SIGNATURE] + [entry["path"] for entry in manifest["files"]]
+    expected = archive_bytes([(name, members[name]) for name in order])
+    if expected == data:
+        return
+    at = next((i for i, (a, b) in enumerate(zip(expected, data)) if a != b), min(len(expected), len(data)))
+    with zipfile.ZipFile(io.BytesIO(expected)) as archive:
+        starts = sorted((info.header_offset, info.filename) for info in archive.infolist())
+    member = next((name for offset, name in reversed(starts) if offset <= at), None)
+    if at >= archive_directory_start(expected):
+        member = None
+    raise Rejected("cấu trúc gói đã bị thay đổi sau khi ký" + ("" if member else " (mục lục của gói)"), member)
+
+
+def archive_directory_start(archive: bytes) -> int:
+    """Where a ZIP's central directory begins (from its end record)."""
+    end = archive.rfind(b"PK\x05\x06")
+    return int.from_bytes(archive[end + 16:end + 20], "little") if end >= 0 else len(archive)
+
+
+# --- the whole check -------------------------------------------------------------------
+
+
+def _check_data(members: dict[str, bytes], manifest: dict, catalog) -> tuple[dict, dict, dict[str, bytes]]:
+    try:
+        document = json.loads(members[DATA].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise Rejected(msg("PKG009", reason="không đọc được JSON."), DATA) from None
+    attachments = {name: content for name, content in members.items() if name.startswith(ATTACHMENTS)}
+    try:
+        checked = check_document(catalog, document, DATA, files=attachments)
+    except CchcError as error:
+        raise Rejected(msg("PKG009", reason=str(error)), DATA) from None
+    same = (checked.unit["code"] == manifest["unit"].get("code")
+            and document["period"] == {k: v for k, v in manifest["period"].items() if k != "label"}
+            and document["form_set"] == manifest["form_set"])
+    if not same:
+        raise Rejected(msg("PKG009", reason="đơn vị, kỳ hoặc bộ biểu mẫu khác với bản kê."), DATA)
+    scratch = Store.open(":memory:", daily_backup=False, user="verify")
+    try:
+        report_id = write_report(scratch, checked)
+        findings = validate_report(scratch, catalog, report_id)
+    finally:
+        scratch.close()
+    errors, warnings = count(findings)
+    summary = {"errors": errors, "warnings": warnings,
+               "message": msg("PKG010", errors=errors, warnings=warnings),
+               "items": [f.to_json() for f in findings]}
+    return document, summary, attachments
+
+
+def verify_bytes(data: bytes, name: str, catalog, roots=(), *, require_trust: bool = False) -> Verdict:
+    """Everything about one package; never raises for what the package contains."""
+    verdict = Verdict(name, "invalid")
+    try:
+        members = read_archive(data)
+        raw, manifest = _manifest(members)
+        verdict.manifest = manifest
+        verdict.signer = _check_manifest_signature(raw, members[MANIFEST_SIGNATURE], list(roots))
+        for entry in manifest["files"]:
+            content = members[entry["path"]]
+            if hashlib.sha256(content).hexdigest() != entry["sha256"] or entry.get("size", len(content)) != len(content):
+                raise Rejected(msg("PKG005", member=entry["path"]), entry["path"])
+        _check_layout(data, raw, members, manifest)
+        if not verdict.signer["in_force_when_signed"]:
+            raise Rejected(msg("PKG008", signed_at=shown_time(verdict.signer["signed_at"])), MANIFEST_SIGNATURE)
+        if require_trust and not verdict.signer["ca_verified"]:
+            raise Rejected(msg("PKG007", note=NOT_CA_VERIFIED), MANIFEST_SIGNATURE)
+        verdict.pdf = _check_pdf(members[PDF], verdict.signer, list(roots))
+        verdict.document, verdict.findings, verdict.attachments = _check_data(members, manifest, catalog)
+    except zipfile.BadZipFile:
+        verdict.status = "unreadable"
+        verdict.problems.append({"member": None, "message": msg("PKG002", file=name, reason="không phải tệp gói (ZIP)")})
+        return verdict
+    except Rejected as rejected:
+        verdict.problems.append({"member": rejected.member,
+                                 "message": msg("PKG003", file=name, reason=_named(rejected))})
+        return verdict
+    verdict.status = "valid"
+    return verdict
+
+
+def shown_time(iso: str) -> str:
+    """"21/11/2026 09:05" from an ISO time, in this machine's time zone."""
+    return dt.datetime.fromisoformat(iso).astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+def _named(rejected: Rejected) -> str:
+    if rejected.member and rejected.member not in rejected.reason:
+        return f"“{rejected.member}”: {rejected.reason}"
+    return rejected.reason
+
+
+def read_package(path: Path) -> bytes | Verdict:
+    """A package file's bytes, or the verdict that refuses it unread (too large, unreadable)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_PACKAGE_BYTES:
+            return Verdict(path.name, "invalid", [{"member": None, "message": msg(
+                "PKG003", file=path.name, reason=f"gói quá lớn ({size // (1024 * 1024)} MB)")}])
+        return path.read_bytes()
+    except OSError as error:
+        return Verdict(path.name, "unreadable", [{"member": None, "message": msg(
+            "PKG002", file=path.name, reason=error.strerror or str(error))}])
+
+
+def verify_file(path: Path, catalog, roots=(), *, require_trust: bool = False) -> Verdict:
+    data = read_package(path)
+    if isinstance(data, Verdict):
+        return data
+    return verify_bytes(data, Path(path).name, catalog, roots, require_trust=require_trust)

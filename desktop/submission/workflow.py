@@ -1,0 +1,56 @@
+"""A report's way to the level above: Nháp → Đã kiểm tra → Đã ký → Đã nộp.
+
+- Đã kiểm tra: no errors, and the clerk has seen the warnings.  Any later edit
+  sends the report back to Nháp (the store does it in the edit's transaction).
+- Đã ký: set by signing (``desktop.submission.package.sign_report``); the store
+  then refuses every change to the figures.
+- Đã nộp: the package was sent.
+- "Mở khóa để sửa": a reason, written to the audit log; the signature is void
+  and the report goes on as version n+1.
+"""
+
+from __future__ import annotations
+
+from desktop.foundation.messages import CchcError
+from desktop.rules.engine import Finding, count, validate_report
+from desktop.store.db import LOCKED_STATUSES, STATUS_LABELS
+
+MIN_REASON = 10
+
+
+def _need(store, report_id: int, *statuses: str) -> dict:
+    report = store.report(report_id)
+    if report["status"] not in statuses:
+        raise CchcError("FLOW003", status=STATUS_LABELS[report["status"]],
+                        needed=" hoặc ".join(STATUS_LABELS[s] for s in statuses))
+    return report
+
+
+def mark_checked(store, catalog, report_id: int, *, acknowledge_warnings: bool = False) -> list[Finding]:
+    """Nháp → Đã kiểm tra when the report has no errors and its warnings are acknowledged.
+    Returns the findings (warnings only) the clerk acknowledged."""
+    report = _need(store, report_id, "nhap", "da_kiem_tra")
+    findings = validate_report(store, catalog, report_id)
+    errors, warnings = count(findings)
+    if errors:
+        raise CchcError("FLOW001", errors=errors)
+    if warnings and not acknowledge_warnings:
+        raise CchcError("FLOW002", warnings=warnings)
+    if report["status"] != "da_kiem_tra":
+        store.update_report(report_id, status="da_kiem_tra")
+    return findings
+
+
+def mark_submitted(store, report_id: int) -> None:
+    """Đã ký → Đã nộp: the signed package has gone to the level above."""
+    _need(store, report_id, "da_ky")
+    store.update_report(report_id, status="da_nop")
+
+
+def unlock(store, report_id: int, reason: str) -> int:
+    """"Mở khóa để sửa" a signed or submitted report; returns the new version number."""
+    _need(store, report_id, *LOCKED_STATUSES)
+    reason = " ".join((reason or "").split())
+    if len(reason) < MIN_REASON:
+        raise CchcError("FLOW004", minimum=MIN_REASON)
+    return store.unlock(report_id, reason)
