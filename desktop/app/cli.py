@@ -104,6 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
     consolidate.add_argument("--report", type=int, required=True)
     consolidate.add_argument("packages", nargs="+", type=Path, help="tệp gói hoặc thư mục chứa gói")
     consolidate.add_argument("--trust-root", action="append", default=[], type=Path)
+    appraise = commands.add_parser("appraise", parents=[common],
+                                   help="thẩm định bảng tự chấm điểm Chỉ số CCHC của một đơn vị cấp dưới")
+    appraise.add_argument("--report", type=int, required=True, help="bảng chấm điểm của đơn vị thẩm định")
+    appraise.add_argument("--unit", required=True, help="mã đơn vị được thẩm định")
+    appraise.add_argument("--criterion", required=True, help="mã tiêu chí, ví dụ 1.2")
+    appraise.add_argument("--score", help="điểm thẩm định (để trống: bỏ điểm đã ghi)")
+    appraise.add_argument("--comment", help="nhận xét thẩm định")
+    appraisal = commands.add_parser("appraisal", parents=[common],
+                                    help="kết quả tự đánh giá và thẩm định của các đơn vị cấp dưới, xếp hạng")
+    appraisal.add_argument("--report", type=int, required=True, help="bảng chấm điểm của đơn vị thẩm định")
     return parser
 
 
@@ -412,6 +422,26 @@ def cmd_consolidate(args) -> int:
     return EXIT_FINDINGS if rejected or data["errors"] else EXIT_OK
 
 
+def cmd_appraise(args) -> int:
+    from desktop.kinds.par.appraisal import appraise
+
+    with _store(args) as store:
+        changes = appraise(store, _catalog(args), args.report, args.unit, [(args.criterion, args.score, args.comment)])
+    _out(args, {"report": args.report, "unit": args.unit, "changed": [
+        {"criterion": c.criterion, "score": c.new[0], "comment": c.new[1]} for c in changes]},
+        msg("PAR026", unit=args.unit, criterion=args.criterion) if changes else msg("PAR027"))
+    return EXIT_OK
+
+
+def cmd_appraisal(args) -> int:
+    from desktop.kinds.par.appraisal import appraisal, ranking_lines
+
+    with _store(args) as store:
+        units = appraisal(store, _catalog(args), args.report)
+    _out(args, {"report": args.report, "units": [u.to_json() for u in units]}, "\n".join(ranking_lines(units)))
+    return EXIT_OK
+
+
 def cmd_demo_packages(args) -> int:
     from desktop.app.demo import write_commune_packages
 
@@ -440,6 +470,7 @@ def cmd_open_app(args) -> int:
 
 
 COMMANDS = {
+    "appraise": cmd_appraise, "appraisal": cmd_appraisal,
     "demo": cmd_demo, "reports": cmd_reports, "validate": cmd_validate, "score": cmd_score, "forms": cmd_forms_check,
     "export-json": cmd_export_json, "import": cmd_import, "export": cmd_export, "import-xlsx": cmd_import_xlsx,
     "restore": cmd_restore, "demo-packages": cmd_demo_packages, "check": cmd_check, "sign": cmd_sign,

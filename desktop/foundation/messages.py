@@ -21,6 +21,12 @@ MESSAGES: dict[str, str] = {
     "PAR008": "{what}: điểm ghi {actual}, tính từ số liệu báo cáo được {expected} ({how}).",
     "PAR009": "{what} bị mất {lost} điểm nhưng chưa ghi nguyên nhân.",
     "PAR010": "Cột “{column}” không có trong bảng chấm điểm.",
+    "PAR023": "Bảng chấm điểm số {report} không thẩm định bảng của đơn vị cấp dưới (bộ tiêu chí không khai báo "
+    "“appraises:”).",
+    "PAR024": "Chưa nhận bảng tự chấm điểm của đơn vị “{unit}” cho kỳ này: hãy tổng hợp gói đã ký của đơn vị trước.",
+    "PAR025": "Nhận xét thẩm định dài quá {limit} ký tự.",
+    "PAR026": "Đã ghi kết quả thẩm định tiêu chí {criterion} của đơn vị {unit}.",
+    "PAR027": "Kết quả thẩm định không thay đổi.",
     "PAR022": "Dòng “{row}” không có ô “{column}” (Chỉ số và Xếp loại chỉ ghi ở dòng Tổng cộng; điểm, áp dụng, "
     "nguyên nhân, trách nhiệm và giải trình ghi ở từng tiêu chí): ô này không được tính.",
     "PAR011": "Báo cáo {period}{number} gửi ngày {sent}, trễ hạn (hạn {deadline})",
@@ -29,7 +35,7 @@ MESSAGES: dict[str, str] = {
     "PAR014": "chưa tính được: chưa có báo cáo năm {year} theo bộ “{form_set}”",
     "PAR015": "chưa tính được: báo cáo số {report} chưa có số liệu để tính tỷ lệ",
     "PAR016": "tỷ lệ {rate}% ({numerator}/{denominator}, báo cáo số {report})",
-    "PAR017": "Không có tiêu chí “{code}” trong bộ tiêu chí.",
+    "PAR017": "Không có tiêu chí “{criterion}” trong bộ tiêu chí.",
     "PAR018": "Báo cáo số {report} không phải bảng chấm điểm Chỉ số CCHC.",
     # --- the report's body text (narrative) ----------------------------------
     "NAR001": "Mục “{section}”: không có số liệu nào tên “{name}”; xem danh sách số liệu chèn được.",

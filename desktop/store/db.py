@@ -416,6 +416,42 @@ class Store:
             conn.execute("UPDATE reports SET updated_at = ? WHERE id = ?", (_now(), report_id))
         return old
 
+    def set_appraisal(self, report_id: int, unit_code: str, criterion: str, score: str | None,
+                      comment: str | None) -> tuple[str | None, str | None]:
+        """The appraised score and comment of one criterion of a child unit's sheet, kept with the
+        receiving report ``report_id`` (None for both clears it); durable on return, audited.
+        Returns the old (score, comment)."""
+        comment = comment if comment and comment.strip() else None
+        with self._write() as conn:
+            self._editable(conn, report_id)
+            found = conn.execute("SELECT score, comment FROM appraisals WHERE report_id = ? AND unit_code = ? "
+                                 "AND criterion = ?", (report_id, unit_code, criterion)).fetchone()
+            old = (found[0], found[1]) if found else (None, None)
+            if old == (score, comment):
+                return old
+            if score is None and comment is None:
+                conn.execute("DELETE FROM appraisals WHERE report_id = ? AND unit_code = ? AND criterion = ?",
+                             (report_id, unit_code, criterion))
+            else:
+                conn.execute(
+                    "INSERT INTO appraisals (report_id, unit_code, criterion, score, comment, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(report_id, unit_code, criterion) DO UPDATE SET "
+                    "score = excluded.score, comment = excluded.comment, updated_at = excluded.updated_at",
+                    (report_id, unit_code, criterion, score, comment, _now()))
+            self._audit(conn, "appraisal", report_id, form=unit_code, row=criterion,
+                        old=json.dumps(old, ensure_ascii=False), new=json.dumps([score, comment], ensure_ascii=False))
+            conn.execute("UPDATE reports SET updated_at = ? WHERE id = ?", (_now(), report_id))
+        return old
+
+    def appraisals(self, report_id: int) -> dict[str, dict[str, tuple[str | None, str | None]]]:
+        """The appraisal kept with ``report_id``: unit code -> criterion -> (score, comment)."""
+        out: dict[str, dict[str, tuple[str | None, str | None]]] = {}
+        rows = self.conn.execute("SELECT unit_code, criterion, score, comment FROM appraisals WHERE report_id = ?",
+                                 (report_id,))
+        for unit, criterion, score, comment in rows:
+            out.setdefault(unit, {})[criterion] = (score, comment)
+        return out
+
     def narrative(self, report_id: int) -> dict[str, str]:
         """The report's body text by section key."""
         rows = self.conn.execute("SELECT section, text FROM narrative WHERE report_id = ?", (report_id,))

@@ -88,7 +88,18 @@ def _v4(db: sqlite_utils.Database) -> None:
     )
 
 
-STEPS = [_v1, _v2, _v3, _v4]
+def _v5(db: sqlite_utils.Database) -> None:
+    """The receiving unit's appraisal (thẩm định) of its child units' PAR sheets: per criterion,
+    the appraised score and the reviewer's comment, kept with the receiving unit's report
+    (the child's signed sheet is never changed)."""
+    db["appraisals"].create(
+        {"report_id": int, "unit_code": str, "criterion": str, "score": str, "comment": str, "updated_at": str},
+        pk=("report_id", "unit_code", "criterion"),
+        foreign_keys=[("report_id", "reports", "id")],
+    )
+
+
+STEPS = [_v1, _v2, _v3, _v4, _v5]
 LATEST = len(STEPS)
 
 

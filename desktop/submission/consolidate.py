@@ -179,11 +179,11 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
     if data.form_set is None:
         raise CchcError("STORE017", form_set=data.report["form_set_id"], version=data.report["form_set_version"])
     targets = _targets(data)
-    if not targets:
+    wanted_sets = data.form_set.kind.receives(data.form_set)  # what this report's kind takes from its children
+    if not wanted_sets:
         raise CchcError("CONS001", report=report_id)
     parent = data.unit
     children = {u["code"]: u for u in store.children(parent["code"])}
-    wanted_sets = {spec.consolidate.form_set for _, spec in targets}
     period = data.period
     received: list[Received] = []
     rejected_units: dict[str, str] = {}

@@ -261,7 +261,7 @@ def stray_cells(criteria: CriteriaSet, cells: dict[str, dict[str, str]], report_
         allowed = TOTAL_COLUMNS if row == TOTAL_ROW else CRITERION_COLUMNS
         for column in values:
             if node is None and row != TOTAL_ROW:
-                message = msg("PAR017", code=row)
+                message = msg("PAR017", criterion=row)
             elif column not in allowed:
                 message = msg("PAR022", row=_row_title(node) if node else "Tổng cộng",
                               column=COLUMN_LABELS.get(column, column))
@@ -372,7 +372,7 @@ def parse_entry(criteria: CriteriaSet, row: str, column: str, text: str) -> str 
         return to_storage(value, POINTS)
     criterion = criteria.by_code.get(row)
     if criterion is None:
-        raise CchcError("PAR017", code=row)
+        raise CchcError("PAR017", criterion=row)
     if column == SCORE:
         return to_storage(parse_input(text, POINTS), POINTS)
     if column == APPLIES:
