@@ -18,6 +18,7 @@ from pathlib import Path
 
 from desktop import __version__
 from desktop.foundation.messages import CchcError, msg
+from desktop.foundation.values import format_points
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -206,7 +207,7 @@ def cmd_validate(args) -> int:
 
 def cmd_score(args) -> int:
     from desktop.kinds.par.criteria import criteria_of
-    from desktop.kinds.par.scoring import score_report, shown, shown_index
+    from desktop.kinds.par.scoring import score_report
 
     with _store(args) as store:
         catalog = _catalog(args)
@@ -219,8 +220,8 @@ def cmd_score(args) -> int:
         print(json.dumps({"report": args.report, **card.to_json()}, ensure_ascii=False, indent=1))
     else:
         for area in card.areas:
-            print(f"{area.code}. {area.criterion.title}: {shown(area.achieved)}/{shown(area.maximum)}")
-        print(f"Tổng: {shown(card.achieved)}/{shown(card.maximum)} điểm; Chỉ số CCHC: {shown_index(card.index)}; "
+            print(f"{area.code}. {area.criterion.title}: {format_points(area.achieved)}/{format_points(area.maximum)}")
+        print(f"Tổng: {format_points(card.achieved)}/{format_points(card.maximum)} điểm; Chỉ số CCHC: {format_points(card.index, 2)}; "
               f"xếp loại: {card.rating or '—'}")
         for f in card.findings:
             level = "LỖI" if f.severity == "error" else "CẢNH BÁO"
@@ -282,7 +283,7 @@ def cmd_import_xlsx(args) -> int:
     from desktop.exchange.xlsx import import_xlsx
 
     with _store(args) as store:
-        changed = import_xlsx(store, _catalog(args), args.report, args.file)
+        changed = len(import_xlsx(store, _catalog(args), args.report, args.file))
     _out(args, {"report": args.report, "changed": changed},
          msg("XLSX008", file=args.file.name, report=args.report, cells=changed))
     return EXIT_OK

@@ -21,7 +21,8 @@ from desktop.exchange.interchange import FORMAT, FORMAT_VERSION, import_report
 from desktop.foundation.messages import CchcError
 from desktop.kinds.narrative import section
 from desktop.kinds.par.criteria import criteria_of
-from desktop.kinds.par.scoring import APPLIES, INDEX, OFFICE, RATING, REASON, SCORE, TOTAL_ROW, enter
+from desktop.kinds.par.scoring import enter
+from desktop.kinds.par.sheet import APPLIES, INDEX, OFFICE, RATING, REASON, SCORE, TOTAL_ROW
 from desktop.foundation.paths import resources_dir
 from desktop.foundation.periods import Period
 from desktop.schema.layout import UnitRef, resolve

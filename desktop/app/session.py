@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.kinds.narrative import FORM_CODE as BODY_FORM
 from desktop.kinds.par.criteria import criteria_of
 from desktop.kinds.par.scoring import enter, score_data
 from desktop.kinds.par.sheet import FORM_CODE as SHEET_FORM
@@ -25,10 +26,9 @@ from desktop.rules.engine import Finding, count, validate
 from desktop.report.data import ReportData
 from desktop.schema.layout import Row
 from desktop.schema.model import Column, Form
-from desktop.store.db import STATUS_LABELS
+from desktop.store.db import LOCKED_STATUSES, STATUS_LABELS
 from desktop.foundation.values import format_value
 
-LOCKED_STATUSES = ("da_ky", "da_nop")
 MAX_EVIDENCE_MB = 50
 
 
@@ -38,6 +38,7 @@ class Change:
 
     cells: list[ops.CellChange] = field(default_factory=list)
     forms: set[str] = field(default_factory=set)  # forms whose rows were added, removed or moved
+    sections: set[str] = field(default_factory=set)  # body text sections changed elsewhere (an undo)
     focus: tuple[str, str, str | None] | None = None  # (form, row, column) the action happened at
     saved_at: dt.datetime | None = None
 
@@ -50,13 +51,14 @@ class Change:
 class _Step:
     """One undoable action of the clerk."""
 
-    kind: str  # cells | add_row | delete_row | move_row
+    kind: str  # cells | section | add_row | delete_row | move_row
     form: str
     cells: list[ops.CellChange] = field(default_factory=list)
     row: str | None = None
     section: str | None = None
     position: int | None = None  # add: where it went; delete: where it was; move: where it went
     old_position: int | None = None  # move: where it came from
+    section_change: ops.SectionChange | None = None  # section: the body text before and after
 
 
 class FormGrid:
@@ -249,22 +251,30 @@ class ReportSession:
         """Typed texts for a scoring sheet's cells ``(criterion, column, text)``, checked and stored together;
         undone like any cells."""
         self._check_unlocked()
-        olds = enter(self.store, self.criteria, self.report_id, entries)
-        stored = self.store.cells(self.report_id).get(SHEET_FORM, {})
-        changes = [ops.CellChange(self.report_id, SHEET_FORM, row, column, old, stored.get(row, {}).get(column))
-                   for (row, column, _), old in zip(entries, olds)]
-        changes = [c for c in changes if c.old != c.new]
+        changes = [c for c in enter(self.store, self.criteria, self.report_id, entries) if c.old != c.new]
         if changes:
             self._record(_Step("cells", SHEET_FORM, changes))
         first = entries[0] if entries else None
         return self._changed(Change(changes, focus=(SHEET_FORM, first[0], first[1]) if first else None))
 
     def set_section(self, key: str, text: str) -> Change:
-        """One section of the report's body text, stored at once (the editor keeps its own undo)."""
+        """One section of the report's body text, stored at once; undone as a whole by the
+        report's undo (the editor keeps its own undo of keystrokes)."""
         self._check_unlocked()
-        self.store.set_narrative(self.report_id, key, text)
+        change = ops.write_section(self.store, self.report_id, key, text)
+        if change.old != change.new:
+            self._record(_Step("section", BODY_FORM, row=key, section_change=change))
         self._findings = None
-        return self._changed(Change())
+        return self._changed(Change())  # the editor that typed it shows it already
+
+    def external(self, cells: list[ops.CellChange]) -> Change:
+        """Cells another operation wrote into this report (an Excel import): recorded so that
+        one undo takes them all back, and the views refresh just them."""
+        changes = [c for c in cells if c.old != c.new]
+        if changes:
+            self._record(_Step("cells", changes[0].form, changes))
+        first = changes[0] if changes else None
+        return self._changed(Change(changes, focus=(first.form, first.row, first.column) if first else None))
 
     def enter_at(self, code: str, r: int, c: int, text: str) -> Change:
         grid = self.grid(code)
@@ -322,23 +332,22 @@ class ReportSession:
         report, code = self.report_id, step.form
         if step.kind == "cells":
             values = [(c.form, c.row, c.column, c.new if forward else c.old) for c in step.cells]
-            self.store.set_cells(report, values, action="redo" if forward else "undo")
-            cells = [ops.CellChange(report, c.form, c.row, c.column, c.old if forward else c.new,
-                                    c.new if forward else c.old) for c in step.cells]
+            cells = ops.write_cells(self.store, report, values, action="redo" if forward else "undo")
             first = step.cells[0]
             return self._changed(Change(cells, focus=(first.form, first.row, first.column)))
+        if step.kind == "section":
+            text = step.section_change.new if forward else step.section_change.old
+            ops.write_section(self.store, report, step.row, text)
+            self._findings = None
+            return self._changed(Change(sections={step.row}, focus=(code, step.row, None)))
         adding = (step.kind == "add_row") == forward
         if step.kind == "move_row":
             position = step.position if forward else step.old_position
-            self.store.move_row(report, code, step.row, position)
+            ops.move_row(self.store, report, code, step.row, position)
         elif adding:
-            with self.store.transaction():
-                self.store.add_row(report, code, step.section, step.position, row_id=step.row)
-                if step.cells:
-                    self.store.set_cells(report, [(c.form, c.row, c.column, c.old) for c in step.cells],
-                                         action="undo")
+            ops.add_row(self.store, report, code, step.section, step.position, row_id=step.row, cells=step.cells)
         else:
-            self.store.delete_row(report, code, step.row)
+            ops.delete_row(self.store, report, code, step.row)
         focus = (code, step.row, None) if adding or step.kind == "move_row" else None
         return self._changed(Change(forms={code}, focus=focus), rows_changed=True)
 
@@ -364,10 +373,9 @@ class ReportSession:
 
     def add_row(self, code: str, section: str, position: int | None = None) -> tuple[Change, str]:
         self._check_unlocked()
-        row_id = self.store.add_row(self.report_id, code, section, position)
-        where = self.data.repeats.get(code, {}).get(section, [])
-        placed = len(where) if position is None else max(0, min(position, len(where)))
-        self._record(_Step("add_row", code, row=row_id, section=section, position=placed))
+        added = ops.add_row(self.store, self.report_id, code, section, position)
+        row_id = added.row
+        self._record(_Step("add_row", code, row=row_id, section=section, position=added.position))
         return self._changed(Change(forms={code}, focus=(code, row_id, None)), rows_changed=True), row_id
 
     def _repeat_row(self, code: str, row_id: str) -> tuple[str, list[str]]:
@@ -378,11 +386,10 @@ class ReportSession:
 
     def delete_row(self, code: str, row_id: str) -> Change:
         self._check_unlocked()
-        section, ids = self._repeat_row(code, row_id)
-        kept = [ops.CellChange(self.report_id, code, row_id, col, value, None)
-                for col, value in self.data.raw.get(code, {}).get(row_id, {}).items()]
-        self.store.delete_row(self.report_id, code, row_id)
-        self._record(_Step("delete_row", code, kept, row=row_id, section=section, position=ids.index(row_id)))
+        self._repeat_row(code, row_id)
+        deleted = ops.delete_row(self.store, self.report_id, code, row_id)
+        self._record(_Step("delete_row", code, list(deleted.cells), row=row_id, section=deleted.section,
+                           position=deleted.position))
         return self._changed(Change(forms={code}), rows_changed=True)
 
     def move_row(self, code: str, row_id: str, offset: int) -> Change:
@@ -393,7 +400,7 @@ class ReportSession:
         new = max(0, min(old + offset, len(ids) - 1))
         if new == old:
             return Change()
-        self.store.move_row(self.report_id, code, row_id, new)
+        ops.move_row(self.store, self.report_id, code, row_id, new)
         self._record(_Step("move_row", code, row=row_id, section=section, position=new, old_position=old))
         return self._changed(Change(forms={code}, focus=(code, row_id, None)), rows_changed=True)
 
@@ -409,7 +416,7 @@ class ReportSession:
         except OSError as error:
             raise CchcError("CELL005", file=path.name, reason=error.strerror or str(error)) from None
         self._check_unlocked()
-        self.store.add_attachment(self.report_id, code, row_id, path.name, data)
+        ops.attach(self.store, self.report_id, code, row_id, path.name, data)
         self._attachments = None
         return self._changed(Change(focus=(code, row_id, None)))
 

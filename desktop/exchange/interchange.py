@@ -19,6 +19,7 @@ from pathlib import Path
 from desktop import __version__
 from desktop.foundation.messages import CchcError
 from desktop.foundation.periods import PERIOD_TYPES, Period
+from desktop.report.ops import attach, write_cells
 from desktop.schema.layout import UnitRef, child_units_of, resolve
 from desktop.schema.loader import Catalog
 from desktop.schema.model import LEVELS, FormSet
@@ -280,9 +281,9 @@ def write_report(store, checked: CheckedReport) -> int:
         for code, section, ids in checked.row_writes:
             store.put_section_rows(report_id, code, section, ids)
         if checked.writes:
-            store.set_cells(report_id, checked.writes, action="import")
+            write_cells(store, report_id, checked.writes, action="import")
         for form_code, row_id, name, content in checked.attachments:
-            store.add_attachment(report_id, form_code, row_id, name, content)
+            attach(store, report_id, form_code, row_id, name, content)
         for part, value in checked.parts:
             part.write(store, report_id, value)
         store.update_report(report_id, status=status)

@@ -18,7 +18,6 @@ on every machine.
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 

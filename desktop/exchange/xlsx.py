@@ -29,6 +29,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from desktop import __version__
 from desktop.report.data import report_data
+from desktop.report.ops import CellChange, write_cells
 from desktop.foundation.files import write_atomically
 from desktop.exchange.annex import Annex, Cell, Const, Ref, Round, Sum, build_annexes, evaluate, formula_refs
 from desktop.foundation.messages import CchcError
@@ -306,7 +307,7 @@ def _fit_heights(sheet, plan: SheetPlan, widths: list[float]) -> None:
 # --- import --------------------------------------------------------------------
 
 
-def _shown(value) -> str:
+def _cell_text(value) -> str:
     """A label or header cell as text, whatever type a spreadsheet gave it."""
     if value is None:
         return ""
@@ -355,7 +356,7 @@ def read_value(raw, ctype: CellType, where: str):
             if kind == "bool":
                 return parse_input(str(int(raw)) if float(raw).is_integer() else str(raw), ctype)
             if kind in ("text", "choice"):
-                return parse_input(_shown(raw), ctype)
+                return parse_input(_cell_text(raw), ctype)
             number = _number(float(raw))
             if number == number.to_integral_value():
                 number = number.quantize(Decimal(1))
@@ -397,8 +398,8 @@ def _check_meta(book, data: ReportData, path: Path) -> None:
             raise CchcError("XLSX003", file=path.name, field=key, cell=cell, expected=expected, found=value)
 
 
-def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> int:
-    """Read a workbook in the exported layout into the report; returns how many cells changed.
+def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> list[CellChange]:
+    """Read a workbook in the exported layout into the report; returns the cells that changed.
     Everything is checked before anything is written, in one transaction."""
     data = report_data(store, catalog, report_id)
     formulas, cached = _open(path)
@@ -440,10 +441,10 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> int:
 
     writes = [(ref.form, ref.row, ref.column, to_storage(value, types[ref])) for ref, value in values.items()]
     changed = [w for w in writes if data.raw.get(w[0], {}).get(w[1], {}).get(w[2]) != w[3]]
-    if changed:
-        store.backup("truoc-nhap-excel")
-        store.set_cells(report_id, changed, action="import-xlsx")
-    return len(changed)
+    if not changed:
+        return []
+    store.backup("truoc-nhap-excel")
+    return write_cells(store, report_id, changed, action="import-xlsx")
 
 
 def _settle(pending: dict, values: dict) -> None:
@@ -466,7 +467,7 @@ def _check_layout(sheet, plan: SheetPlan) -> None:
     annex = plan.annex
 
     def expect(row: int, column: int, text: str) -> None:
-        found = _shown(sheet.cell(row=row, column=column).value)
+        found = _cell_text(sheet.cell(row=row, column=column).value)
         if found != " ".join(text.split()):
             raise CchcError("XLSX004", sheet=annex.sheet_name, cell=f"{get_column_letter(column)}{row}",
                             expected=text or "(trống)", found=found or "(trống)")
@@ -489,4 +490,4 @@ def _check_layout(sheet, plan: SheetPlan) -> None:
             outside = cell.row > plan.last_row or cell.column > plan.width
             if outside and cell.value not in (None, ""):
                 raise CchcError("XLSX004", sheet=annex.sheet_name, cell=cell.coordinate, expected="(trống)",
-                                found=_shown(cell.value)[:40])
+                                found=_cell_text(cell.value)[:40])

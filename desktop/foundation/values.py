@@ -190,6 +190,16 @@ def format_number(number: int | Decimal, decimals: int | None = None) -> str:
     return out
 
 
+def format_points(number: Decimal | None, decimals: int | None = None, empty: str = "—") -> str:
+    """A score, a maximum or an index as a reader expects it: 19,49; 7; 0,25 (no zeros the
+    storage adds), or with ``decimals`` places (an index: 85,74); ``empty`` when there is none."""
+    if number is None:
+        return empty
+    if decimals is not None:
+        return format_number(number, decimals)
+    return format_number(number.normalize() if number == number.to_integral_value() else number)
+
+
 def format_value(value, ctype: CellType) -> str:
     """How a value is shown in the form screen and in printouts."""
     if value is None:

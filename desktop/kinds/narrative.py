@@ -23,9 +23,10 @@ from pathlib import Path
 from desktop.exchange.body import para, text_blocks
 from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.paths import resources_dir
+from desktop.report.ops import write_section
 from desktop.rules.engine import Finding
 from desktop.schema.reading import LineDict, Problem, Fields, problem, read_yaml
-from desktop.foundation.values import format_number
+from desktop.foundation.values import CellType, format_value
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}\n]{1,80}?)\s*\}\}")
 FORM_CODE = "NOI_DUNG"  # how findings name the body text (it is not an annex)
@@ -196,12 +197,13 @@ def value_of(data, placeholder: Placeholder) -> Decimal | None:
     return (total / base * HUNDRED).quantize(CENT, ROUND_HALF_UP)
 
 
+PERCENT = CellType("percent", decimals=2)
+NUMBER = CellType("decimal")
+
+
 def shown_value(placeholder: Placeholder, value: Decimal | None) -> str:
-    if value is None:
-        return "…"
-    if placeholder.is_percent:
-        return format_number(value, 2) + "%"
-    return format_number(value)
+    """A placeholder's figure as the annexes print it (1.562, 93,66%); "…" while it has none."""
+    return format_value(value, PERCENT if placeholder.is_percent else NUMBER) if value is not None else "…"
 
 
 def _resolve(data, name: str) -> tuple[Placeholder | None, Decimal | None]:
@@ -369,7 +371,7 @@ class NarrativePart:
 
     def write(self, store, report_id: int, checked: dict[str, str]) -> None:
         for key, text in checked.items():
-            store.set_narrative(report_id, key, text)
+            write_section(store, report_id, key, text)
 
 
 PART = NarrativePart()

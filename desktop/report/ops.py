@@ -1,9 +1,11 @@
-"""Small operations that change a report: the only way the GUI and CLI write cells.
+"""Small operations that change a report: the one way anything writes a report's data.
 
-Each takes what the clerk typed, checks it against the form (the cell exists,
-is editable, the text is a value of its type) and stores it durably, or raises
-``CchcError`` having changed nothing.  Each returns what changed, so a view
-can refresh just that.
+Typing, pasting, undo, a kind's own entries (a PAR sheet's scores), the body text,
+clerk-added rows, evidence, an Excel or JSON import, consolidation and carry-over
+all write through these. Each checks what it is given or trusts a caller that
+checked it (an import checks the whole document first), stores it durably, and
+returns what changed (``CellChange``, ``SectionChange``, ``RowChange``), so a view
+refreshes just that and the session can undo it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,83 @@ class CellChange:
     column: str
     old: str | None
     new: str | None
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    """One section of the report's body text (``kinds.narrative``): before and after."""
+
+    report_id: int
+    section: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """A clerk-added row added, deleted (with the values it held) or moved within its section."""
+
+    report_id: int
+    form: str
+    row: str
+    kind: str  # add | delete | move
+    section: str
+    position: int  # add: where it went; delete: where it was; move: where it went
+    old_position: int | None = None  # move: where it came from
+    cells: tuple[CellChange, ...] = ()  # delete: the values that went with the row
+
+
+def write_cells(store, report_id: int, writes: list[tuple[str, str, str, str | None]],
+                action: str = "edit") -> list[CellChange]:
+    """Checked values ``(form, row, column, stored text or None)`` in one transaction, audited
+    under ``action``; returns each cell's change (unchanged cells included, old == new)."""
+    olds = store.set_cells(report_id, writes, action=action)
+    return [CellChange(report_id, f, r, c, old, new) for (f, r, c, new), old in zip(writes, olds)]
+
+
+def write_section(store, report_id: int, section: str, text: str | None) -> SectionChange:
+    """One section of the body text (None or blank clears it)."""
+    new = text if text and text.strip() else None
+    return SectionChange(report_id, section, store.set_narrative(report_id, section, new), new)
+
+
+def add_row(store, report_id: int, form: str, section: str, position: int | None = None,
+            row_id: str | None = None, cells: tuple[CellChange, ...] = ()) -> RowChange:
+    """A clerk-added row in ``section`` (at the end when ``position`` is None), with the values
+    ``cells`` put back (undoing a deletion), in one transaction."""
+    with store.transaction():
+        row = store.add_row(report_id, form, section, position, row_id=row_id)
+        if cells:
+            write_cells(store, report_id, [(c.form, c.row, c.column, c.old) for c in cells], action="undo")
+        ids = store.repeat_rows(report_id).get(form, {}).get(section, [])
+    return RowChange(report_id, form, row, "add", section, ids.index(row), cells=cells)
+
+
+def delete_row(store, report_id: int, form: str, row_id: str) -> RowChange:
+    sections = store.repeat_rows(report_id).get(form, {})
+    section = next((s for s, ids in sections.items() if row_id in ids), None)
+    if section is None:
+        raise CchcError("CELL004", row=row_id)
+    kept = tuple(CellChange(report_id, form, row_id, column, value, None)
+                 for column, value in store.cells(report_id).get(form, {}).get(row_id, {}).items())
+    position = sections[section].index(row_id)
+    store.delete_row(report_id, form, row_id)
+    return RowChange(report_id, form, row_id, "delete", section, position, cells=kept)
+
+
+def move_row(store, report_id: int, form: str, row_id: str, position: int) -> RowChange:
+    sections = store.repeat_rows(report_id).get(form, {})
+    section = next((s for s, ids in sections.items() if row_id in ids), None)
+    if section is None:
+        raise CchcError("CELL004", row=row_id)
+    old = sections[section].index(row_id)
+    store.move_row(report_id, form, row_id, position)
+    return RowChange(report_id, form, row_id, "move", section, position, old_position=old)
+
+
+def attach(store, report_id: int, form: str, row: str, filename: str, data: bytes) -> str:
+    """An evidence file on a row (a criterion of a PAR sheet, a task of an annex); its SHA-256."""
+    return store.add_attachment(report_id, form, row, filename, data)
 
 
 def form_and_layout(store, catalog: Catalog, report_id: int, form_code: str) -> tuple[Form, Layout]:
@@ -66,8 +145,7 @@ def enter_cells(store, catalog: Catalog, report_id: int, form_code: str,
         except CchcError as error:
             error.cell = (row_id, column_id)  # which cell refused, for a paste to name it
             raise
-    olds = store.set_cells(report_id, prepared)
-    return [CellChange(report_id, f, r, c, old, new) for (f, r, c, new), old in zip(prepared, olds)]
+    return write_cells(store, report_id, prepared)
 
 
 def enter_cell(store, catalog: Catalog, report_id: int, form_code: str, row_id: str, column_id: str,
@@ -119,7 +197,7 @@ def carry_over_from(store, catalog: Catalog, report_id: int, previous_id: int) -
                 store.put_section_rows(report_id, code, section, ids)
                 rows += len(ids)
                 names = [(code, r, label.id, previous.raw.get(code, {}).get(r, {}).get(label.id)) for r in ids]
-                store.set_cells(report_id, [n for n in names if n[3] is not None], action="carry_over")
+                write_cells(store, report_id, [n for n in names if n[3] is not None], action="carry_over")
         current = ReportData(store, catalog, report_id)  # with the rows just added
         for code, form in current.form_set.forms.items():
             before = previous.scope(code)
@@ -145,7 +223,7 @@ def carry_over_from(store, catalog: Catalog, report_id: int, previous_id: int) -
                     except CchcError:
                         continue
             if entries:
-                store.set_cells(report_id, entries, action="carry_over")
+                write_cells(store, report_id, entries, action="carry_over")
                 cells += len(entries)
     return CarriedOver(previous_id, rows, cells)
 

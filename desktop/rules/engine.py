@@ -17,7 +17,7 @@ from desktop.report.data import FormScope, ReportData
 from desktop.schema.layout import Layout
 from desktop.schema.loader import Catalog
 from desktop.schema.model import Column, Form, Rule
-from desktop.foundation.values import CellType, format_number, format_value, from_storage, json_value
+from desktop.foundation.values import CellType, format_number, format_value, json_value
 
 
 @dataclass

@@ -26,6 +26,7 @@ from desktop.foundation.periods import Period
 from desktop.schema import expr as ex
 from desktop.rules.engine import Finding, count, rule_evaluations, validate
 from desktop.report.data import ReportData, report_period
+from desktop.report.ops import CellChange, write_cells
 from desktop.submission.package import EXTENSION
 from desktop.submission.verify import Verdict, load_trust_roots, read_package, shown_time, verify_bytes
 from desktop.foundation.values import from_json, to_storage
@@ -50,6 +51,7 @@ class Consolidation:
     matrix: dict  # {"periods": [...], "units": [{"code", "name", "cells": {period: {...}}}]}
     filled: int
     findings: list[Finding] = field(default_factory=list)
+    changes: list[CellChange] = field(default_factory=list)  # the parent's cells that changed
 
     def to_json(self) -> dict:
         errors, warnings = count(self.findings)
@@ -239,15 +241,15 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
         data.put(*change)
     for form in {form.code: form for form, _ in targets}.values():
         writes += _total_writes(data, form)
-    filled = 0
+    filled, changes = 0, []
     if writes:
         store.backup("truoc-tong-hop")
         with store.transaction():
-            olds = store.set_cells(report_id, writes, action="consolidate")
-        filled = sum(1 for old, new in zip(olds, writes) if old != new[3])
+            changes = [c for c in write_cells(store, report_id, writes, action="consolidate") if c.old != c.new]
+        filled = len(changes)
     findings = validate(ReportData(store, catalog, report_id))
     matrix = completeness(store, parent, list(children.values()), period, rejected_units)
-    return Consolidation(report_id, received, matrix, filled, findings)
+    return Consolidation(report_id, received, matrix, filled, findings, changes)
 
 
 def completeness(store, parent: dict, children: list[dict], period: Period, rejected: dict[str, str]) -> dict:

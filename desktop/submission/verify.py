@@ -62,11 +62,12 @@ for _name in ("pyhanko", "pyhanko_certvalidator"):
 
 
 class Rejected(Exception):
-    """The package is refused: ``reason`` in Vietnamese, naming ``member`` where one is at fault."""
+    """The package is refused: the catalogue's message ``code``, naming ``member`` where one is at fault."""
 
-    def __init__(self, reason: str, member: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason, self.member = reason, member
+    def __init__(self, code: str, at: str | None = None, **params) -> None:
+        self.code, self.member = code, at
+        self.reason = msg(code, **params)
+        super().__init__(self.reason)
 
 
 @dataclass
@@ -103,16 +104,24 @@ class Verdict:
 # --- the archive ---------------------------------------------------------------------
 
 
+_WINDOWS_DEVICES = {"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)}
+
+
 def _member_name_problem(name: str) -> str | None:
+    """Why a member name could not be written safely on the clerks' Windows PCs (or anywhere), or None."""
     if not name or "\x00" in name or "\\" in name:
-        return "tên tệp không hợp lệ"
+        return "ARC001"
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        return "đường dẫn tuyệt đối"
+        return "ARC002"
     parts = name.split("/")
     if any(part in ("", ".", "..") for part in parts):
-        return "đường dẫn ra ngoài gói"
+        return "ARC003"
     if unicodedata.normalize("NFC", name) != name or any(ord(c) < 32 for c in name):
-        return "tên tệp không hợp lệ"
+        return "ARC001"
+    # ":" names a drive or an alternate data stream on Windows; "CON", "nul.txt" are devices there;
+    # a trailing dot or space is dropped by Windows, so two names could become one.
+    if ":" in name or any(part.split(".")[0].lower() in _WINDOWS_DEVICES or part[-1] in ". " for part in parts):
+        return "ARC001"
     return None
 
 
@@ -120,11 +129,11 @@ def read_archive(data: bytes) -> dict[str, bytes]:
     """The members of a package, after checking the ZIP directory for anything hostile.
     Raises ``Rejected`` (a refused package) or ``zipfile.BadZipFile`` (not a ZIP at all)."""
     if len(data) > MAX_PACKAGE_BYTES:
-        raise Rejected(f"gói quá lớn ({len(data) // (1024 * 1024)} MB)")
+        raise Rejected("ARC004", size=len(data) // (1024 * 1024))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
         if len(infos) > MAX_MEMBERS:
-            raise Rejected(f"gói có quá nhiều tệp ({len(infos)})")
+            raise Rejected("ARC005", count=len(infos))
         seen: set[str] = set()
         total = 0
         for info in infos:
@@ -134,31 +143,31 @@ def read_archive(data: bytes) -> dict[str, bytes]:
                 raise Rejected(problem, name)
             folded = name.casefold()
             if folded in seen:
-                raise Rejected("tên tệp bị trùng trong gói", name)
+                raise Rejected("ARC006", name)
             seen.add(folded)
             mode = info.external_attr >> 16
             if info.is_dir() or stat.S_IFMT(mode) not in (0, stat.S_IFREG):
-                raise Rejected("liên kết hoặc thư mục không được phép trong gói", name)
+                raise Rejected("ARC007", name)
             if info.flag_bits & 0x1:
-                raise Rejected("tệp được mã hóa", name)
+                raise Rejected("ARC008", name)
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise Rejected("cách nén không được hỗ trợ", name)
+                raise Rejected("ARC009", name)
             if info.file_size > MAX_MEMBER_BYTES:
-                raise Rejected(f"tệp quá lớn ({info.file_size // (1024 * 1024)} MB)", name)
+                raise Rejected("ARC010", name, size=info.file_size // (1024 * 1024))
             if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                raise Rejected("tỷ lệ nén bất thường (có thể là bom nén)", name)
+                raise Rejected("ARC011", name)
             total += info.file_size
             if total > MAX_TOTAL_BYTES:
-                raise Rejected("tổng dung lượng giải nén quá lớn")
+                raise Rejected("ARC012")
         members = {}
         for info in infos:
             try:
                 with archive.open(info) as stream:
                     content = stream.read(info.file_size + 1)
             except (zipfile.BadZipFile, zlib.error, EOFError, ValueError):  # CRC, header, stream damaged
-                raise Rejected("nội dung tệp đã bị thay đổi hoặc hỏng", info.filename) from None
+                raise Rejected("ARC013", info.filename) from None
             if len(content) != info.file_size:  # a directory that lies about sizes
-                raise Rejected("kích thước tệp không khớp với mục lục của gói", info.filename)
+                raise Rejected("ARC014", info.filename)
             members[info.filename] = content
     return members
 
@@ -166,42 +175,41 @@ def read_archive(data: bytes) -> dict[str, bytes]:
 def _manifest(members: dict[str, bytes]) -> tuple[bytes, dict]:
     for required in (MANIFEST, MANIFEST_SIGNATURE):
         if required not in members:
-            raise Rejected("thiếu tệp bắt buộc", required)
+            raise Rejected("ARC015", required)
     raw = members[MANIFEST]
     try:
         manifest = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise Rejected("không đọc được nội dung", MANIFEST) from None
+        raise Rejected("ARC016", MANIFEST) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise Rejected("không phải gói báo cáo CCHC", MANIFEST)
+        raise Rejected("ARC017", MANIFEST)
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise Rejected(f"phiên bản định dạng gói {manifest.get('format_version')!r} không được hỗ trợ "
-                       f"(phiên bản này đọc được {FORMAT_VERSION})", MANIFEST)
+        raise Rejected("ARC018", MANIFEST, found=repr(manifest.get("format_version")), supported=FORMAT_VERSION)
     files = manifest.get("files")
     if not isinstance(files, list) or not all(
             isinstance(f, dict) and isinstance(f.get("path"), str) and isinstance(f.get("sha256"), str)
             for f in files):
-        raise Rejected("danh sách tệp không hợp lệ", MANIFEST)
+        raise Rejected("ARC019", MANIFEST)
     for key in ("unit", "period", "form_set"):
         if not isinstance(manifest.get(key), dict):
-            raise Rejected(f"thiếu thông tin “{key}”", MANIFEST)
+            raise Rejected("ARC020", MANIFEST, key=key)
     if not isinstance(manifest.get("report_version"), int):
-        raise Rejected("thiếu phiên bản báo cáo", MANIFEST)
+        raise Rejected("ARC021", MANIFEST)
     listed = [f["path"] for f in files]
     if len(set(listed)) != len(listed):
-        raise Rejected("danh sách tệp có tên trùng", MANIFEST)
+        raise Rejected("ARC022", MANIFEST)
     for path in listed:
         if path in (MANIFEST, MANIFEST_SIGNATURE) or (path not in REQUIRED and not path.startswith(ATTACHMENTS)):
-            raise Rejected("tệp không thuộc định dạng gói", path)
+            raise Rejected("ARC023", path)
     for path in REQUIRED:
         if path not in listed:
-            raise Rejected("thiếu tệp bắt buộc", path)
+            raise Rejected("ARC015", path)
     for path in listed:
         if path not in members:
-            raise Rejected("thiếu tệp có trong bản kê", path)
+            raise Rejected("ARC024", path)
     for path in members:
         if path not in listed and path not in (MANIFEST, MANIFEST_SIGNATURE):
-            raise Rejected("tệp thừa, không có trong bản kê", path)
+            raise Rejected("ARC025", path)
     return raw, manifest
 
 
@@ -251,13 +259,12 @@ def _check_manifest_signature(raw: bytes, p7s: bytes, roots) -> dict:
         status = asyncio.run(async_validate_detached_cms(raw, signed_data,
                                                          signer_validation_context=_context(roots, signed_at)))
     except Exception:  # anything a damaged or forged signature makes asn1crypto/pyHanko raise
-        raise Rejected(msg("PKG006", member=MANIFEST_SIGNATURE, reason="không đọc được chữ ký"),
-                       MANIFEST_SIGNATURE) from None
+        raise Rejected("PKG006", MANIFEST_SIGNATURE, member=MANIFEST_SIGNATURE, reason=msg("SIG101")) from None
     if not status.intact or not status.valid:
-        raise Rejected(msg("PKG006", member=MANIFEST, reason="chữ ký không khớp nội dung"), MANIFEST)
+        raise Rejected("PKG006", MANIFEST, member=MANIFEST, reason=msg("SIG102"))
     certificate = x509.load_der_x509_certificate(status.signing_cert.dump())
     if signed_at is None:
-        raise Rejected(msg("PKG006", member=MANIFEST_SIGNATURE, reason="thiếu thời điểm ký"), MANIFEST_SIGNATURE)
+        raise Rejected("PKG006", MANIFEST_SIGNATURE, member=MANIFEST_SIGNATURE, reason=msg("SIG103"))
     in_force = certificate.not_valid_before_utc <= signed_at <= certificate.not_valid_after_utc
     return {
         "subject": common_name(certificate),
@@ -281,19 +288,19 @@ def _check_pdf(pdf: bytes, signer: dict, roots) -> dict:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
         if len(signatures) != 1:
-            raise Rejected(msg("PKG006", member=PDF, reason=f"cần đúng một chữ ký, có {len(signatures)}"), PDF)
+            raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG104", count=len(signatures)))
         status = validate_pdf_signature(signatures[0], signer_validation_context=_context(roots, None))
     except Rejected:
         raise
     except Exception:  # whatever a malformed PDF makes the parser raise
-        raise Rejected(msg("PKG006", member=PDF, reason="không đọc được chữ ký"), PDF) from None
+        raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG101")) from None
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     if not status.intact or not status.valid:
-        raise Rejected(msg("PKG006", member=PDF, reason="chữ ký không khớp nội dung"), PDF)
+        raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG102"))
     if not whole:
-        raise Rejected(msg("PKG006", member=PDF, reason="chữ ký không phủ toàn bộ tệp"), PDF)
+        raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG105"))
     if status.signing_cert.sha256.hex() != signer["certificate_sha256"]:
-        raise Rejected(msg("PKG006", member=PDF, reason="ký bằng chứng thư khác với bản kê"), PDF)
+        raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG106"))
     return {"intact": True, "covers_whole_file": whole, "field": signatures[0].field_name,
             "signed_at": status.signer_reported_dt.astimezone().isoformat() if status.signer_reported_dt else None}
 
@@ -311,7 +318,7 @@ def _check_layout(data: bytes, raw: bytes, members: dict[str, bytes], manifest: 
     member = next((name for offset, name in reversed(starts) if offset <= at), None)
     if at >= archive_directory_start(expected):
         member = None
-    raise Rejected("cấu trúc gói đã bị thay đổi sau khi ký" + ("" if member else " (mục lục của gói)"), member)
+    raise Rejected("ARC026" if member else "ARC027", member)
 
 
 def archive_directory_start(archive: bytes) -> int:
@@ -327,17 +334,17 @@ def _check_data(members: dict[str, bytes], manifest: dict, catalog) -> tuple[dic
     try:
         document = json.loads(members[DATA].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise Rejected(msg("PKG009", reason="không đọc được JSON."), DATA) from None
+        raise Rejected("PKG009", DATA, reason=msg("DAT001")) from None
     attachments = {name: content for name, content in members.items() if name.startswith(ATTACHMENTS)}
     try:
         checked = check_document(catalog, document, DATA, files=attachments)
     except CchcError as error:
-        raise Rejected(msg("PKG009", reason=str(error)), DATA) from None
+        raise Rejected("PKG009", DATA, reason=str(error)) from None
     same = (checked.unit["code"] == manifest["unit"].get("code")
             and document["period"] == {k: v for k, v in manifest["period"].items() if k != "label"}
             and document["form_set"] == manifest["form_set"])
     if not same:
-        raise Rejected(msg("PKG009", reason="đơn vị, kỳ hoặc bộ biểu mẫu khác với bản kê."), DATA)
+        raise Rejected("PKG009", DATA, reason=msg("DAT002"))
     scratch = Store.open(":memory:", daily_backup=False, user="verify")
     try:
         report_id = write_report(scratch, checked)
@@ -362,17 +369,17 @@ def verify_bytes(data: bytes, name: str, catalog, roots=(), *, require_trust: bo
         for entry in manifest["files"]:
             content = members[entry["path"]]
             if hashlib.sha256(content).hexdigest() != entry["sha256"] or entry.get("size", len(content)) != len(content):
-                raise Rejected(msg("PKG005", member=entry["path"]), entry["path"])
+                raise Rejected("PKG005", entry["path"], member=entry["path"])
         _check_layout(data, raw, members, manifest)
         if not verdict.signer["in_force_when_signed"]:
-            raise Rejected(msg("PKG008", signed_at=shown_time(verdict.signer["signed_at"])), MANIFEST_SIGNATURE)
+            raise Rejected("PKG008", MANIFEST_SIGNATURE, signed_at=shown_time(verdict.signer["signed_at"]))
         if require_trust and not verdict.signer["ca_verified"]:
-            raise Rejected(msg("PKG007", note=NOT_CA_VERIFIED), MANIFEST_SIGNATURE)
+            raise Rejected("PKG007", MANIFEST_SIGNATURE, note=NOT_CA_VERIFIED)
         verdict.pdf = _check_pdf(members[PDF], verdict.signer, list(roots))
         verdict.document, verdict.findings, verdict.attachments = _check_data(members, manifest, catalog)
     except zipfile.BadZipFile:
         verdict.status = "unreadable"
-        verdict.problems.append({"member": None, "message": msg("PKG002", file=name, reason="không phải tệp gói (ZIP)")})
+        verdict.problems.append({"member": None, "message": msg("PKG002", file=name, reason=msg("DAT003"))})
         return verdict
     except Rejected as rejected:
         verdict.problems.append({"member": rejected.member,
@@ -400,7 +407,7 @@ def read_package(path: Path) -> bytes | Verdict:
         size = path.stat().st_size
         if size > MAX_PACKAGE_BYTES:
             return Verdict(path.name, "invalid", [{"member": None, "message": msg(
-                "PKG003", file=path.name, reason=f"gói quá lớn ({size // (1024 * 1024)} MB)")}])
+                "PKG003", file=path.name, reason=msg("ARC004", size=size // (1024 * 1024)))}])
         return path.read_bytes()
     except OSError as error:
         return Verdict(path.name, "unreadable", [{"member": None, "message": msg(

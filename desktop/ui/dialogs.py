@@ -406,8 +406,8 @@ def import_workbook(window, path: str | None = None) -> None:
     outcome = window.perform(lambda: import_xlsx(window.store, window.catalog, report_id, Path(path)))
     if isinstance(outcome, Exception):
         return
-    window.report_changed_elsewhere()
-    window.say(msg("XLSX008", file=Path(path).name, report=report_id, cells=outcome))
+    window.apply(window.session.external(outcome))  # one undo takes the whole import back
+    window.say(msg("XLSX008", file=Path(path).name, report=report_id, cells=len(outcome)))
 
 
 def print_preview(window) -> None:

@@ -22,9 +22,10 @@ from desktop import __version__
 from desktop.exchange.annex import fill, placeholders, short_unit_name
 from desktop.foundation.messages import CchcError, msg
 from desktop.kinds.narrative import FORM_CODE as BODY_FORM
-from desktop.kinds.par.scoring import FORM_CODE as SHEET_FORM
-from desktop.kinds.par.scoring import TOTAL_ROW
+from desktop.kinds.par.sheet import FORM_CODE as SHEET_FORM
+from desktop.kinds.par.sheet import TOTAL_ROW
 from desktop.app.session import Change, ReportSession, report_tree
+from desktop.store.db import LOCKED_STATUSES
 from desktop.ui import errors
 from desktop.ui.form_view import FormModel, FormView
 
@@ -263,7 +264,7 @@ class MainWindow(QMainWindow):
         self.checked_action.setEnabled(status == "nhap")
         self.sign_action.setEnabled(status in ("nhap", "da_kiem_tra"))
         self.submitted_action.setEnabled(status == "da_ky")
-        self.unlock_action.setEnabled(status in ("da_ky", "da_nop"))
+        self.unlock_action.setEnabled(status in LOCKED_STATUSES)
         self.consolidate_action.setEnabled(has_report and self.session.consolidates)
         self.undo_action.setEnabled(has_report and self.session.can_undo)
         self.redo_action.setEnabled(has_report and self.session.can_redo)
@@ -295,7 +296,11 @@ class MainWindow(QMainWindow):
         """Refresh what ``change`` touched: the open form, findings, counts, the saved time."""
         if self.session is None:
             return
-        if self.scoring_page.isVisible():
+        if change.sections:  # an undo of the body's text shows the section it changed
+            if not self.narrative_page.isVisible():
+                self.open_narrative(self.session.report_id)
+            self.narrative_page.reload(self, next(iter(change.sections)))
+        elif self.scoring_page.isVisible():
             self.scoring_page.refresh()
         elif self.page.isVisible() or change.touched_forms:  # an undo from the body editor shows its form
             self._apply_to_form(change)

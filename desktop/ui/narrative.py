@@ -80,6 +80,14 @@ class NarrativePage(QWidget):
         self.editor.setReadOnly(window.session.locked)
         self.sections.setCurrentRow(0 if self.key is None else self._row_of(self.key))
 
+    def reload(self, window, key: str) -> None:
+        """After the text changed elsewhere (an undo of the report): show section ``key`` as stored,
+        saving nothing of what the editor held."""
+        self.timer.stop()
+        self.key = None  # nothing open: nothing to save
+        self.show_report(window)
+        self.sections.setCurrentRow(self._row_of(key))
+
     def _row_of(self, key: str) -> int:
         for row in range(self.sections.count()):
             if self.sections.item(row).data(Qt.UserRole) == key:

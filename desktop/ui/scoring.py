@@ -16,18 +16,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from desktop.exchange.annex import fill, placeholders
 from desktop.foundation.messages import CchcError
-from desktop.kinds.par.scoring import (
-    APPLIES,
-    INDEX,
-    OFFICE,
-    RATING,
-    REASON,
-    SCORE,
-    TOTAL_ROW,
-    shown,
-    shown_index,
-)
-from desktop.foundation.values import format_number
+from desktop.kinds.par.sheet import APPLIES, INDEX, OFFICE, RATING, REASON, SCORE, TOTAL_ROW
+from desktop.foundation.values import format_number, format_points
 
 COLUMNS = [("code", "Mã"), ("title", "Tiêu chí"), ("max", "Tối đa"), (APPLIES, "Áp dụng"), (SCORE, "Điểm chấm"),
            ("achieved", "Điểm đạt"), (REASON, "Nguyên nhân mất điểm"), (OFFICE, "Trách nhiệm thuộc về")]
@@ -72,13 +62,13 @@ class ScoringModel(QAbstractTableModel):
         if key == "title":
             return ("    " * c.depth) + c.title
         if key == "max":
-            return shown(c.maximum)
+            return format_points(c.maximum)
         if key == APPLIES:
             return "" if node.applicable else "Không"
         if key == SCORE:
             return "" if node.entered is None else format_number(node.entered)
         if key == "achieved":
-            return "" if not node.applicable else shown(node.achieved) if node.achieved is not None else ""
+            return "" if not node.applicable else format_points(node.achieved) if node.achieved is not None else ""
         return node.reason if key == REASON else node.office
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
@@ -194,8 +184,8 @@ class ScoringPage(QWidget):
 
     def refresh_summary(self) -> None:
         card = self.model.card
-        self.summary.setText(f"Đạt {shown(card.achieved)}/{shown(card.maximum)} điểm · Chỉ số CCHC "
-                             f"<b>{shown_index(card.index)}</b> · Xếp loại <b>{card.rating or '—'}</b>")
+        self.summary.setText(f"Đạt {format_points(card.achieved)}/{format_points(card.maximum)} điểm · Chỉ số CCHC "
+                             f"<b>{format_points(card.index, 2)}</b> · Xếp loại <b>{card.rating or '—'}</b>")
         values = {SCORE: card.typed_total, INDEX: card.typed_index}
         wrong = {f.column_id: f.message for f in card.findings if f.row_id == TOTAL_ROW}
         for column, field in self.fields.items():

@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 from desktop.app.demo import load_demo
 from desktop.foundation.messages import CchcError
 from desktop.kinds.par.analysis import analysis_body
-from desktop.kinds.par.scoring import enter, score_report, scorecard, shown
+from desktop.kinds.par.scoring import enter, score_report, scorecard
 from desktop.foundation.periods import Period
 from desktop.rules.engine import validate_report
 from desktop.registry import load_catalog
 from tests.core.conftest import cli, write_set
+from desktop.foundation.values import format_points
 
 # A small set: area 1 (4 points) = 1.1 (1) + 1.2 (3 = 1.2.1 (1) + 1.2.2 (2)); area 2 (6 points),
 # whose 2.2 may not apply.
@@ -283,7 +284,7 @@ def test_every_seed_unit_scores_as_printed(store, real_catalog, demo_sheets, uni
 
 def test_the_district_areas_and_lost_points_are_seed_002s(store, real_catalog, demo_sheets):
     card = score_report(store, real_catalog.get("kontum-huyen-chiso", 1).definition, demo_sheets["KT.KR"])
-    assert [f"{shown(a.achieved)}/{shown(a.maximum)}" for a in card.areas] == [
+    assert [f"{format_points(a.achieved)}/{format_points(a.maximum)}" for a in card.areas] == [
         "19,49/23", "9/9", "11,48/12", "7/8", "10,5/11", "6,5/10", "10,48/15", "7/7"]
     lost = [n.code for a in card.areas for n in a.lost_leaves()]
     assert lost == ["1.2.1", "1.2.4", "1.2.6", "1.2.8", "1.4.2", "1.6.1", "1.6.2", "3.2.4", "3.2.5", "3.4.1", "4.2.2",

@@ -338,3 +338,26 @@ def test_rows_are_as_tall_as_their_wrapped_texts(qtbot, demo_window):
     short_row = next(r for r, row in enumerate(grid.rows) if len(grid.text(r, 1)) < 30 and r != text_row)
     assert view.rowHeight(text_row) > view.rowHeight(short_row)  # "Khẩu hiệu, niêm yết công khai" wraps
     assert view.frozen.rowHeight(text_row) == view.rowHeight(text_row)
+
+
+def test_an_excel_import_shows_in_the_grid_and_one_undo_takes_it_back(qtbot, demo_window, tmp_path):
+    import openpyxl
+
+    from desktop.ui import dialogs
+
+    window = demo_window
+    window.open_report(KE_SACH, "5B")
+    path = dialogs.export_report(window, "xlsx", str(tmp_path / "bc.xlsx"))
+    book = openpyxl.load_workbook(path)
+    sheet = book[next(name for name in book.sheetnames if "5B" in name)]
+    rows = {sheet.cell(r, 1).value: r for r in range(1, sheet.max_row + 1)}
+    before = stored(window, KE_SACH, "5B", "I", "ky_truoc")
+    r, c = window.model.grid.position("I", "ky_truoc")
+    sheet.cell(rows["I"], c + 1).value = 400
+    book.save(path)
+    dialogs.import_workbook(window, str(path))
+    assert stored(window, KE_SACH, "5B", "I", "ky_truoc") == "400"
+    assert window.model.data(cell(window, "I", "ky_truoc")) == "400"
+    window.undo()
+    assert stored(window, KE_SACH, "5B", "I", "ky_truoc") == before
+    assert window.model.data(cell(window, "I", "ky_truoc")) == window.model.grid.text(r, c)

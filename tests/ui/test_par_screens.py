@@ -91,3 +91,21 @@ def test_the_body_editor_stores_text_and_previews_the_annex_figures(demo_window,
     page.sections.setCurrentRow(0)
     window._jump_to_finding(row, 0)
     assert page.sections.currentItem().data(Qt.UserRole) == "IV"
+
+
+def test_the_reports_undo_takes_back_a_body_edit_and_shows_its_section(demo_window, qtbot, no_dialogs):
+    window = demo_window
+    report = _report_of(window, "KH.KS")
+    window.open_narrative(report)
+    page = window.narrative_page
+    page.sections.setCurrentRow(page._row_of("V"))
+    before = window.store.narrative(report).get("V", "")
+    page.editor.setPlainText("Kiến nghị bổ sung biên chế cho bộ phận một cửa.")
+    page.save()
+    page.sections.setCurrentRow(page._row_of("I"))  # the clerk has moved on
+    window.undo()
+    assert window.store.narrative(report).get("V", "") == before
+    assert page.isVisible() and page.key == "V" and page.editor.toPlainText() == before
+    window.redo()
+    assert window.store.narrative(report)["V"] == "Kiến nghị bổ sung biên chế cho bộ phận một cửa."
+    assert page.editor.toPlainText() == "Kiến nghị bổ sung biên chế cho bộ phận một cửa."

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from desktop.exchange.body import Block, Paragraph, Run, Table, para, text_blocks
 from desktop.foundation.messages import CchcError
 from desktop.kinds.par.criteria import criteria_of
-from desktop.kinds.par.scoring import Scorecard, score_report, shown, shown_index
+from desktop.kinds.par.scoring import Scorecard, score_report
+from desktop.foundation.values import format_points
 
 TASKS_PREFIX = "nv."  # narrative key of an area's "Nhiệm vụ cần thực hiện"
 ORGANISATION = "to_chuc"  # narrative key of part IV
@@ -89,18 +90,18 @@ def _lost_lines(own: UnitScore, who: str) -> list[Block]:
         lost = area.lost_leaves()
         if not lost or lost == [area]:
             tail = "." if not lost else "; bị mất điểm, nguyên nhân: " + _sentence_end(area.reason or "(chưa ghi)")
-            blocks.append(para(f"{number}. {title}: {who} đạt được {shown(area.achieved)}/{shown(area.maximum)} "
+            blocks.append(para(f"{number}. {title}: {who} đạt được {format_points(area.achieved)}/{format_points(area.maximum)} "
                                f"điểm{tail}"))
             if lost and area.office:
                 blocks.append(para(f"* Trách nhiệm thuộc về: {area.office}", italic=True))
             continue
-        blocks.append(para(f"{number}. {title}: {who} đạt {shown(area.achieved)}/{shown(area.maximum)} điểm; "
+        blocks.append(para(f"{number}. {title}: {who} đạt {format_points(area.achieved)}/{format_points(area.maximum)} điểm; "
                            f"tiêu chí, tiêu chí thành phần bị mất điểm, cụ thể:"))
         for node in lost:
             c = node.criterion
             reason = _sentence_end(node.reason) if node.reason.strip() else "(chưa ghi nguyên nhân)."
             blocks.append(para(f"- {c.level_name} {c.code} về {_lower_first(c.title)}: {who} đạt "
-                               f"{shown(node.achieved)}/{shown(node.maximum)} điểm, nguyên nhân: {reason}"))
+                               f"{format_points(node.achieved)}/{format_points(node.maximum)} điểm, nguyên nhân: {reason}"))
             office = node.office.strip() or "(chưa ghi)"
             blocks.append(para(f"* Trách nhiệm thuộc về: {office}", italic=True))
     return blocks
@@ -113,14 +114,14 @@ def _child_lines(children: list[UnitScore]) -> list[Block]:
         blocks.append(Paragraph([
             Run(f"{number}. Đối với {committee(child.unit['name'])}: Tổng số điểm các tiêu chí, tiêu chí thành phần "
                 f"đạt được là "),
-            Run(f"{shown(card.achieved)}/{shown(card.maximum)} điểm", bold=True),
-            Run(f" (Chỉ số cải cách hành chính của đơn vị: {shown_index(card.index)} điểm), xếp loại "
+            Run(f"{format_points(card.achieved)}/{format_points(card.maximum)} điểm", bold=True),
+            Run(f" (Chỉ số cải cách hành chính của đơn vị: {format_points(card.index, 2)} điểm), xếp loại "
                 f"{card.rating}, cụ thể:"),
         ]))
         for area in card.areas:
             if area.applicable:
                 blocks.append(para(f"- Tiêu chí về {_lower_first(area.criterion.title)} đạt "
-                                   f"{shown(area.achieved)}/{shown(area.maximum)} điểm."))
+                                   f"{format_points(area.achieved)}/{format_points(area.maximum)} điểm."))
         errors = [f.message for f in card.findings if f.severity == "error"]
         if errors:
             blocks.append(para("* Lưu ý khi kiểm tra bảng chấm điểm: " + " ".join(errors), italic=True))
@@ -138,8 +139,8 @@ def summary_table(children: list[UnitScore]) -> Table:
     rows = []
     for number, child in enumerate(children, 1):
         card = child.card
-        rows.append([str(number), child.unit["name"], shown(card.achieved), shown(card.maximum),
-                     shown_index(card.index), card.rating, str(rank.get(child.unit["code"], ""))])
+        rows.append([str(number), child.unit["name"], format_points(card.achieved), format_points(card.maximum),
+                     format_points(card.index, 2), card.rating, str(rank.get(child.unit["code"], ""))])
     return Table(["STT", "Đơn vị", "Điểm đạt", "Điểm tối đa", "Chỉ số CCHC", "Xếp loại", "Thứ hạng"], rows,
                  [0.8, 3.2, 1.1, 1.1, 1.1, 1.1, 1.0],
                  ["centre", "left", "right", "right", "right", "centre", "centre"])
@@ -193,8 +194,8 @@ def analysis_body(store, catalog, report_id: int) -> tuple[str, list[Block]]:
     card = own.card
     blocks.append(Paragraph([
         Run(f"Tổng số điểm các tiêu chí, tiêu chí thành phần {who} đạt được là "),
-        Run(f"{shown(card.achieved)}/{shown(card.maximum)} điểm", bold=True),
-        Run(f" (Chỉ số cải cách hành chính của {level}: {shown_index(card.index)} điểm), xếp loại {card.rating}. "
+        Run(f"{format_points(card.achieved)}/{format_points(card.maximum)} điểm", bold=True),
+        Run(f" (Chỉ số cải cách hành chính của {level}: {format_points(card.index, 2)} điểm), xếp loại {card.rating}. "
             f"Kết quả chấm điểm các tiêu chí, tiêu chí thành phần cụ thể như sau:"),
     ]))
     blocks += _lost_lines(own, who)

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from desktop.foundation.messages import CchcError
-from desktop.foundation.values import format_number, from_json, parse_input, to_storage
+from desktop.foundation.values import format_number, format_points, from_json, parse_input, to_storage
 from desktop.kinds.par.criteria import CriteriaSet, criteria_of
-from desktop.kinds.par.scoring import Scorecard, scorecard, shown, shown_index
+from desktop.kinds.par.scoring import Scorecard, scorecard
 from desktop.kinds.par.sheet import COLUMN_TYPES, EXPLANATION, FORM_CODE, POINTS, SCORE, TEXT, TOTAL_ROW
 from desktop.report.data import report_period
 
@@ -185,8 +185,8 @@ def appraise(store, catalog, report_id: int, unit_code: str,
         old = current.get(code, (None, None))
         score = old[0] if score_text is None else to_storage(parse_input(score_text, POINTS), POINTS)
         if score is not None and not Decimal(0) <= Decimal(score) <= criterion.maximum:
-            raise CchcError("PAR001", what=f"{criterion.level_name} {code}", actual=shown(Decimal(score)),
-                            maximum=shown(criterion.maximum))
+            raise CchcError("PAR001", what=f"{criterion.level_name} {code}", actual=format_points(Decimal(score)),
+                            maximum=format_points(criterion.maximum))
         note = old[1] if comment is None else (comment.strip() or None)
         if note is not None and len(note) > MAX_COMMENT:
             raise CchcError("PAR025", limit=format_number(MAX_COMMENT))
@@ -208,10 +208,10 @@ def ranking_lines(units: list[UnitAppraisal]) -> list[str]:
             lines.append(f"  –  {unit.name}: chưa nhận bảng tự chấm điểm")
             continue
         own, appraised = unit.own, unit.appraised
-        lines.append(f"{unit.rank:>3}. {unit.name}: tự đánh giá {shown(own.achieved)}/{shown(own.maximum)} "
-                     f"({shown_index(own.index)}, {own.rating or '—'}); thẩm định "
-                     f"{shown(appraised.achieved)}/{shown(appraised.maximum)} "
-                     f"({shown_index(appraised.index)}, {appraised.rating or '—'})")
+        lines.append(f"{unit.rank:>3}. {unit.name}: tự đánh giá {format_points(own.achieved)}/{format_points(own.maximum)} "
+                     f"({format_points(own.index, 2)}, {own.rating or '—'}); thẩm định "
+                     f"{format_points(appraised.achieved)}/{format_points(appraised.maximum)} "
+                     f"({format_points(appraised.index, 2)}, {appraised.rating or '—'})")
     return lines
 
 

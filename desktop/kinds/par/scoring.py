@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from desktop.foundation.messages import CchcError, msg
+from desktop.report.ops import CellChange, write_cells
 from desktop.kinds.par.criteria import CriteriaSet, Criterion, OnTime, Rate
 from desktop.kinds.par.sheet import (
     APPLIES,
@@ -42,7 +43,7 @@ from desktop.kinds.par.sheet import (
 )
 from desktop.foundation.periods import Period
 from desktop.rules.engine import Finding
-from desktop.foundation.values import CellType, format_number, parse_input, to_storage
+from desktop.foundation.values import format_number, format_points, parse_input, to_storage
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -50,17 +51,6 @@ CENT = Decimal("0.01")
 
 def _points(text: str | None) -> Decimal | None:
     return Decimal(text) if text not in (None, "") else None
-
-
-def shown(number: Decimal | None) -> str:
-    """Points as a Vietnamese reader expects them: 19,49; 7; 0,25."""
-    if number is None:
-        return "—"
-    return format_number(number.normalize() if number == number.to_integral_value() else number)
-
-
-def shown_index(index: Decimal | None) -> str:
-    return "—" if index is None else format_number(index, 2)
 
 
 @dataclass
@@ -217,23 +207,23 @@ def _check(card: Scorecard, report_id: int) -> list[Finding]:
         for value in (node.entered, node.computed.points if node.computed else None):
             if value is not None and value > node.maximum:  # the applicable maximum, for an area too
                 add("error", "par_max", node, SCORE, value, node.maximum, "PAR001", what=what,
-                                      actual=shown(value), maximum=shown(node.maximum))
+                                      actual=format_points(value), maximum=format_points(node.maximum))
                 break
         if node.scored_below() and node.entered is not None and node.entered != node.achieved:
             add("error", "par_sum", node, SCORE, node.entered, node.achieved, "PAR002",
-                                  what=what, actual=shown(node.entered), expected=shown(node.achieved))
+                                  what=what, actual=format_points(node.entered), expected=format_points(node.achieved))
         if node.computed and node.computed.points is not None and node.entered is not None \
                 and node.entered != node.computed.points:
             add("warning", "par_computed", node, SCORE, node.entered, node.computed.points,
-                                  "PAR008", what=what, actual=shown(node.entered),
-                                  expected=shown(node.computed.points), how=node.computed.explanation)
+                                  "PAR008", what=what, actual=format_points(node.entered),
+                                  expected=format_points(node.computed.points), how=node.computed.explanation)
         here = covered or node.entered is not None or (node.computed is not None and node.computed.points is not None)
         if c.is_leaf:
             if not here:
                 add("error", "par_missing", node, SCORE, None, c.maximum, "PAR006", what=what)
             elif node.lost > 0 and not node.reason.strip():
                 add("warning", "par_reason", node, REASON, None, None, "PAR009", what=what,
-                                      lost=shown(node.lost))
+                                      lost=format_points(node.lost))
         for child in node.children:
             visit(child, here)
 
@@ -241,14 +231,14 @@ def _check(card: Scorecard, report_id: int) -> list[Finding]:
         visit(area, False)
     if card.typed_total is not None and card.typed_total != card.achieved:
         add("error", "par_total", None, SCORE, card.typed_total, card.achieved, "PAR003",
-                              actual=shown(card.typed_total), expected=shown(card.achieved))
+                              actual=format_points(card.typed_total), expected=format_points(card.achieved))
     if card.typed_index is not None and card.index is not None and card.typed_index != card.index:
         add("error", "par_index", None, INDEX, card.typed_index, card.index, "PAR004",
-                              actual=shown_index(card.typed_index), expected=shown_index(card.index),
-                              achieved=shown(card.achieved), maximum=shown(card.maximum))
+                              actual=format_points(card.typed_index, 2), expected=format_points(card.index, 2),
+                              achieved=format_points(card.achieved), maximum=format_points(card.maximum))
     if card.typed_rating and card.rating and card.typed_rating.strip().casefold() != card.rating.casefold():
         add("error", "par_rating", None, RATING, card.typed_rating, card.rating, "PAR005",
-                              actual=card.typed_rating, expected=card.rating, index=shown_index(card.index))
+                              actual=card.typed_rating, expected=card.rating, index=format_points(card.index, 2))
     return found
 
 
@@ -385,10 +375,10 @@ def parse_entry(criteria: CriteriaSet, row: str, column: str, text: str) -> str 
 REFUSED_ON_ENTRY = {"par_max": "PAR001", "par_applies": "PAR007"}  # errors no clerk means to type
 
 
-def enter(store, criteria: CriteriaSet, report_id: int, entries: list[tuple[str, str, str]]) -> list[str | None]:
+def enter(store, criteria: CriteriaSet, report_id: int, entries: list[tuple[str, str, str]]) -> list[CellChange]:
     """Store typed entries ``(row, column, text)`` of a sheet at once: all checked first, then one
     transaction. An entry that would score above what applies, or mark a mandatory criterion not
-    applicable, is refused with that check's own message. Returns the old stored values."""
+    applicable, is refused with that check's own message. Returns what changed."""
     changes = [(FORM_CODE, row, column, parse_entry(criteria, row, column, text)) for row, column, text in entries]
     after = {row: dict(values) for row, values in store.cells(report_id).get(FORM_CODE, {}).items()}
     for _, row, column, value in changes:
@@ -402,9 +392,9 @@ def enter(store, criteria: CriteriaSet, report_id: int, entries: list[tuple[str,
             criterion = criteria.by_code[finding.row_id]
             what = f"{criterion.level_name} {criterion.code}"
             limits = {} if finding.rule == "par_applies" else {
-                "actual": shown(Decimal(str(finding.actual))), "maximum": shown(Decimal(str(finding.expected)))}
+                "actual": format_points(Decimal(str(finding.actual))), "maximum": format_points(Decimal(str(finding.expected)))}
             raise CchcError(REFUSED_ON_ENTRY[finding.rule], what=what, **limits)
-    return store.set_cells(report_id, changes)
+    return write_cells(store, report_id, changes)
 
 
 __all__ = ["Computed", "FORM_CODE", "NodeScore", "Scorecard", "computed_scores", "enter", "parse_entry",

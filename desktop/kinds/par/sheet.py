@@ -11,7 +11,7 @@ not in rules here: the kind checks it (``scoring.scorecard``).
 
 from __future__ import annotations
 
-from desktop.foundation.values import CellType
+from desktop.foundation.values import CellType, format_points
 from desktop.kinds.par.criteria import CriteriaSet, Criterion
 from desktop.schema.model import Column, Form, RowSpec
 
@@ -32,16 +32,10 @@ COLUMN_TYPES = {SCORE: POINTS, APPLIES: APPLIES_TYPE, REASON: TEXT, OFFICE: TEXT
                 INDEX: POINTS, RATING: TEXT}
 
 
-def points_text(number) -> str:
-    """A maximum as the sheet prints it: 2; 0,5; 19,49."""
-    text = format(number.normalize(), "f") if number == number.to_integral_value() else format(number, "f")
-    return text.replace(".", ",")
-
-
 def _row(criterion: Criterion) -> RowSpec:
     return RowSpec(kind="fixed", id=criterion.code, code=criterion.code, label=criterion.title,
                    style="bold" if criterion.depth == 0 else ("italic" if criterion.depth > 1 else "normal"),
-                   note=points_text(criterion.maximum), line=criterion.line,
+                   note=format_points(criterion.maximum), line=criterion.line,
                    children=[_row(child) for child in criterion.children])
 
 
@@ -62,7 +56,7 @@ def sheet_form(criteria: CriteriaSet, file: str) -> Form:
         leaf.number = number
     rows = [_row(area) for area in criteria.areas]
     rows.append(RowSpec(kind="fixed", id=TOTAL_ROW, code="", label="Tổng cộng", style="total",
-                        note=points_text(criteria.maximum)))
+                        note=format_points(criteria.maximum)))
     return Form(code=FORM_CODE, printed_code=SHEET_TITLE, title=criteria.title, columns=columns, rows=rows,
                 rules=[], orientation="landscape", file=file)
 
