@@ -4,6 +4,8 @@ Exit codes: 0 no errors, 1 errors found (validation findings of severity
 "error", a refused import), 2 bad input or usage (unreadable file, damaged
 database, unknown report).  ``--json`` prints machine-readable output.
 Nothing here imports Qt: the window is started only when no command is given.
+Each command imports what it uses when it runs, so that ``cchc validate`` never
+loads the signing (pyHanko), PDF (reportlab) or Excel (openpyxl) stacks.
 """
 
 from __future__ import annotations
@@ -444,11 +446,15 @@ def cmd_appraisal(args) -> int:
 
 
 def cmd_demo_packages(args) -> int:
-    from desktop.app.demo import write_commune_packages
+    from desktop.app.demo import SHEETS_FOLDER, write_commune_packages, write_commune_sheet_packages
 
-    written, refused = write_commune_packages(_catalog(args), args.folder)
-    data = {"packages": [str(p) for p in written], "not_signed": refused}
-    text = "\n".join([msg("CLI012", count=len(written), folder=args.folder)]
+    catalog = _catalog(args)
+    written, refused = write_commune_packages(catalog, args.folder)
+    sheets, sheets_refused = write_commune_sheet_packages(catalog, args.folder / SHEETS_FOLDER)
+    refused.update(sheets_refused)
+    data = {"packages": [str(p) for p in written], "sheets": [str(p) for p in sheets], "not_signed": refused}
+    text = "\n".join([msg("CLI012", count=len(written), folder=args.folder),
+                      msg("CLI012", count=len(sheets), folder=args.folder / SHEETS_FOLDER)]
                      + [f"{code}: {reason}" for code, reason in refused.items()])
     _out(args, data, text)
     return EXIT_OK

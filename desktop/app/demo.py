@@ -305,3 +305,41 @@ def write_commune_packages(catalog: Catalog, folder: Path) -> tuple[list[Path], 
                 signed = sign_report(store, catalog, report_id, identity, folder, now=now)
         written.append(Path(signed.filename))
     return written, refused
+
+
+SHEETS_FOLDER = "chi-so"  # beside the annex packages: a district consolidates each kind into its own report
+
+
+def write_commune_sheet_packages(catalog: Catalog, folder: Path) -> tuple[list[Path], dict[str, str]]:
+    """Each Kon Rẫy commune's PAR self-assessment (seed 002), checked and signed like its annexes
+    would be, as a package in ``folder``: what the district receives, appraises and ranks.
+    A sheet that contradicts itself cannot be checked, so its commune has not submitted
+    (Đắk Ruồng: its printed total and index do not follow from its areas)."""
+    from desktop.submission.identity import create_self_signed, load_p12  # pyHanko: see above
+    from desktop.submission.package import sign_report
+    from desktop.submission.workflow import mark_checked
+
+    units = unit_tree()
+    folder.mkdir(parents=True, exist_ok=True)
+    written, refused = [], {}
+    for path in sorted((demo_dir() / SCORING_DIR).glob("*.yaml")):
+        transcript = _read(path)
+        for sheet in transcript["sheets"]:
+            unit = units.get(sheet["unit"])
+            if unit is None or unit["level"] != "xa":
+                continue
+            with Store.open(":memory:", daily_backup=False, user="demo") as store:
+                for code in (unit["parent"], unit["code"]):
+                    known = units[code]
+                    store.add_unit(known["code"], known["name"], known["level"], known["parent"], known["position"])
+                [report_id] = load_scoring_sheets(store, catalog, {**transcript, "sheets": [sheet]}, path.name)
+                try:
+                    mark_checked(store, catalog, report_id, acknowledge_warnings=True)
+                except CchcError as error:
+                    refused[unit["code"]] = str(error)
+                    continue
+                p12 = create_self_signed(unit["code"], unit["name"], DEMO_PASSPHRASE, now=DEMO_SIGNED_AT)
+                with load_p12(p12, DEMO_PASSPHRASE) as identity:
+                    signed = sign_report(store, catalog, report_id, identity, folder, now=DEMO_SIGNED_AT)
+            written.append(Path(signed.filename))
+    return written, refused

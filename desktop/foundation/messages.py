@@ -27,6 +27,8 @@ MESSAGES: dict[str, str] = {
     "PAR025": "Nhận xét thẩm định dài quá {limit} ký tự.",
     "PAR026": "Đã ghi kết quả thẩm định tiêu chí {criterion} của đơn vị {unit}.",
     "PAR027": "Kết quả thẩm định không thay đổi.",
+    "PAR028": "{what} không áp dụng theo bảng tự chấm điểm của đơn vị: chỉ ghi nhận xét, không chấm điểm thẩm định.",
+    "PAR029": "Bảng của đơn vị chấm chung cả {whole}, không chấm riêng {what}: hãy thẩm định điểm của {whole}.",
     "PAR022": "Dòng “{row}” không có ô “{column}” (Chỉ số và Xếp loại chỉ ghi ở dòng Tổng cộng; điểm, áp dụng, "
     "nguyên nhân, trách nhiệm và giải trình ghi ở từng tiêu chí): ô này không được tính.",
     "PAR011": "Báo cáo {period}{number} gửi ngày {sent}, trễ hạn (hạn {deadline})",

@@ -230,3 +230,31 @@ def test_cli_appraise_and_appraisal(received, catalog, store, tmp_path):
     assert next(c for c in h1["criteria"] if c["code"] == "2.1")["comment"] == "Niêm yết chưa đủ"
     code, out = cli("--db", db, "--forms", forms, "appraisal", "--report", str(received))
     assert "thẩm định 7/10" in out and "chưa nhận" in out
+
+
+def test_an_area_scored_as_a_whole_is_appraised_as_a_whole(tmp_path, catalog, store):
+    """Seed 002 publishes communes' areas only: a criterion under such an area has no score of its
+    own, so appraising it alone would guess; the area's appraisal stands for everything under it."""
+    units(store, 1)
+    district = store.create_report("H", Period("nam", 2021), "thu-huyen-chiso", 1)
+    p12 = create_self_signed("H.X1", "Ủy ban nhân dân xã Thử 1", PASS)
+    with Store.open(tmp_path / "xa.db") as commune, load_p12(p12, PASS) as identity:
+        units(commune, 1)
+        sheet = commune.create_report("H.X1", Period("nam", 2021), "thu-xa-chiso", 1)
+        enter(commune, catalog.get("thu-xa-chiso", 1).definition, sheet, [("1", "diem", "4"), ("2", "diem", "5"),
+                                                                           ("2", "ly_do", "Thiếu")])
+        mark_checked(commune, catalog, sheet, acknowledge_warnings=True)
+        sign_report(commune, catalog, sheet, identity, tmp_path / "goi")
+    consolidate(store, catalog, district, [tmp_path / "goi"])
+    with pytest.raises(CchcError) as refused:
+        appraise(store, catalog, district, "H.X1", [("2.1", "1", None)])
+    assert refused.value.code == "PAR029" and "Lĩnh vực 2" in str(refused.value)
+    appraise(store, catalog, district, "H.X1", [("2", "4", None), ("2.1", None, "Công khai chưa đủ")])
+    [unit] = appraisal(store, catalog, district)
+    assert (unit.own.achieved, unit.appraised.achieved, unit.appraised.index) == (9, 8, Decimal(80))
+
+
+def test_an_appraised_area_stands_for_what_was_appraised_under_it(received, catalog, store):
+    appraise(store, catalog, received, "H.X1", [("2.1", "1", None), ("2", "3", None)])  # own: 2.1 = 2, area 2 = 5
+    h1 = next(u for u in appraisal(store, catalog, received) if u.code == "H.X1")
+    assert (h1.own.achieved, h1.appraised.achieved) == (8, 6)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from desktop.foundation.messages import CchcError
 from desktop.foundation.values import format_number, format_points, from_json, parse_input, to_storage
 from desktop.kinds.par.criteria import CriteriaSet, criteria_of
-from desktop.kinds.par.scoring import Scorecard, scorecard
-from desktop.kinds.par.sheet import COLUMN_TYPES, EXPLANATION, FORM_CODE, POINTS, SCORE, TEXT, TOTAL_ROW
+from desktop.kinds.par.scoring import CENT, HUNDRED, Scorecard, scorecard
+from desktop.kinds.par.sheet import COLUMN_TYPES, EXPLANATION, FORM_CODE, POINTS, TEXT
 from desktop.report.data import report_period
 
 MAX_COMMENT = 4000
@@ -47,6 +47,16 @@ class CriterionLine:
     evidence: list[str] = field(default_factory=list)  # names of the files attached to the criterion
 
 
+@dataclass(frozen=True)
+class Result:
+    """Points, index and rating of one sheet as appraised."""
+
+    achieved: Decimal
+    maximum: Decimal
+    index: Decimal | None
+    rating: str
+
+
 @dataclass
 class UnitAppraisal:
     code: str
@@ -54,7 +64,7 @@ class UnitAppraisal:
     version: int | None = None  # the report version of the sheet received (None: not received)
     signed_at: str | None = None
     own: Scorecard | None = None
-    appraised: Scorecard | None = None
+    appraised: Result | None = None
     lines: list[CriterionLine] = field(default_factory=list)
     rank: int | None = None
 
@@ -67,7 +77,7 @@ class UnitAppraisal:
         return self.appraised.index if self.appraised is not None else None
 
     def to_json(self) -> dict:
-        def result(card: Scorecard | None) -> dict | None:
+        def result(card: Scorecard | Result | None) -> dict | None:
             if card is None:
                 return None
             return {"achieved": float(card.achieved), "maximum": float(card.maximum),
@@ -129,6 +139,37 @@ def _lines(criteria: CriteriaSet, own: Scorecard, appraised: dict, cells: dict, 
     return lines
 
 
+def appraised_result(criteria: CriteriaSet, own: Scorecard, given: dict[str, tuple[str | None, str | None]]) -> Result:
+    """The unit's result after appraisal. An appraised score replaces what the unit's own sheet
+    gives that criterion, and with it everything under it: an appraisal of an area stands for
+    the whole area, whatever was appraised below it. The maximum stays the sheet's own
+    (what applies is the unit's statement; the reviewer's word on it is the comment)."""
+    achieved = own.achieved
+    appraised = {code: Decimal(score) for code, (score, _) in given.items() if score is not None}
+    for node in (n for area in own.areas for n in area.walk()):
+        if node.code not in appraised or not node.applicable:
+            continue
+        parents = _ancestors(criteria, node.code)
+        if any(code in appraised for code in parents):
+            continue  # an appraisal above this one stands for it
+        achieved += appraised[node.code] - (node.achieved or Decimal(0))
+    index = (achieved / own.maximum * HUNDRED).quantize(CENT, ROUND_HALF_UP) if own.maximum else None
+    return Result(achieved, own.maximum, index, criteria.rating(index))
+
+
+def _ancestors(criteria: CriteriaSet, code: str) -> list[str]:
+    """The codes above ``code`` in the criteria tree, nearest first."""
+    parents: dict[str, str] = {}
+    for node in criteria.walk():
+        for child in node.children:
+            parents[child.code] = node.code
+    out = []
+    while code in parents:
+        code = parents[code]
+        out.append(code)
+    return out
+
+
 def appraisal(store, catalog, report_id: int) -> list[UnitAppraisal]:
     """Every child unit of the receiving report's unit, its sheet's own and appraised results,
     ranked (units whose sheet was not received come last, unranked)."""
@@ -146,11 +187,7 @@ def appraisal(store, catalog, report_id: int) -> list[UnitAppraisal]:
             entry.version, entry.signed_at = submission["report_version"], submission["signed_at"]
             entry.own = scorecard(criteria, cells)
             mine = given.get(child["code"], {})
-            adjusted = {row: dict(values) for row, values in cells.items() if row != TOTAL_ROW}
-            for code, (score, _) in mine.items():
-                if score is not None:
-                    adjusted.setdefault(code, {})[SCORE] = score
-            entry.appraised = scorecard(criteria, adjusted)
+            entry.appraised = appraised_result(criteria, entry.own, mine)
             evidence: dict[str, list[str]] = {}
             for item in document.get("attachments", []):
                 if item.get("form") == FORM_CODE:
@@ -177,6 +214,7 @@ def appraise(store, catalog, report_id: int, unit_code: str,
         raise CchcError("JSON004", file=f"bảng chấm điểm của {unit_code}", form_set=submission["form_set_id"],
                         version=submission["form_set_version"])
     current = store.appraisals(report_id).get(unit_code, {})
+    own = scorecard(criteria, _sheet_cells(json.loads(submission["document"])))
     prepared = []
     for code, score_text, comment in entries:
         criterion = criteria.by_code.get(code)
@@ -184,9 +222,17 @@ def appraise(store, catalog, report_id: int, unit_code: str,
             raise CchcError("PAR017", criterion=code)
         old = current.get(code, (None, None))
         score = old[0] if score_text is None else to_storage(parse_input(score_text, POINTS), POINTS)
+        what = f"{criterion.level_name} {code}"
         if score is not None and not Decimal(0) <= Decimal(score) <= criterion.maximum:
-            raise CchcError("PAR001", what=f"{criterion.level_name} {code}", actual=format_points(Decimal(score)),
+            raise CchcError("PAR001", what=what, actual=format_points(Decimal(score)),
                             maximum=format_points(criterion.maximum))
+        node = own.node(code)
+        if score is not None and not node.applicable:
+            raise CchcError("PAR028", what=what)
+        if score is not None and node.achieved is None:
+            # scored as part of a whole above it: its own share is unknown, so appraise that whole
+            whole = next((c for c in _ancestors(criteria, code) if own.node(c).achieved is not None), code)
+            raise CchcError("PAR029", what=what, whole=f"{criteria.by_code[whole].level_name} {whole}")
         note = old[1] if comment is None else (comment.strip() or None)
         if note is not None and len(note) > MAX_COMMENT:
             raise CchcError("PAR025", limit=format_number(MAX_COMMENT))
@@ -215,4 +261,4 @@ def ranking_lines(units: list[UnitAppraisal]) -> list[str]:
     return lines
 
 
-__all__ = ["AppraisalChange", "CriterionLine", "UnitAppraisal", "appraisal", "appraise", "ranking_lines"]
+__all__ = ["AppraisalChange", "CriterionLine", "Result", "UnitAppraisal", "appraised_result", "appraisal", "appraise", "ranking_lines"]

@@ -3,7 +3,7 @@
 A set folder names its ``criteria:`` file; the kind compiles it (criteria.py) and the
 sheet form it is typed into (sheet.py), so that a sheet travels like an annex. A
 sheet is checked by its scorecard (scoring.py), and its printed document is the
-analysis report (analysis.py) followed by the sheet itself. ``appraises:`` names the
+analysis report (analysis.py); the sheet itself prints from Excel. ``appraises:`` names the
 criteria set of the child units whose sheets a report of this set receives and
 appraises (thẩm định, appraisal.py).
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.exchange.annex import build_annexes
 from desktop.foundation.messages import msg
 from desktop.kinds.par.analysis import analysis_body
 from desktop.kinds.par.criteria import load_criteria
@@ -51,8 +50,10 @@ class ParKind:
         return card.findings + stray_cells(data.form_set.definition, data.raw.get(FORM_CODE, {}), data.id)
 
     def document(self, data) -> Document:
+        """The analysis report as seed 002 prints it, without the sheet: the sheet itself is
+        printed from its Excel file and travels in the package as data and workbook."""
         subject, blocks = analysis_body(data.store, data.catalog, data.id)
-        return Document(annexes=build_annexes(data), blocks=blocks, subject=subject)
+        return Document(blocks=blocks, subject=subject)
 
     def receives(self, form_set) -> set[str]:
         appraises = getattr(form_set.definition, "appraises", None)
