@@ -83,7 +83,7 @@ def main() -> int:
                          statistics.median(samples)))
             samples = timed(lambda: load_catalog(forms_dir()), 10)
             rows.append(("catalog", "Nạp toàn bộ bộ biểu mẫu (forms/)", statistics.median(samples)))
-            report = next(r["id"] for r in store.reports() if r["form_set_id"] == "soctrang-huyen")
+            report = next(r.id for r in store.reports() if r.form_set_id == "soctrang-huyen")
             counter = iter(range(10**9))
             samples = timed(lambda: enter_cell(store, catalog, report, "5B", "I", "ky_truoc", str(next(counter))),
                             args.rounds * 5)

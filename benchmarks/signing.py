@@ -94,12 +94,12 @@ def main() -> int:
         p12 = create_self_signed("KS", "Ủy ban nhân dân huyện Thử", DEMO_PASSPHRASE)
         with Store.open(folder / "demo.db") as store, load_p12(p12, DEMO_PASSPHRASE) as identity:
             load_demo(store, catalog)
-            sizes = {r["id"]: sum(len(c) for rows_ in store.cells(r["id"]).values() for c in rows_.values())
+            sizes = {r.id: sum(len(c) for rows_ in store.cells(r.id).values() for c in rows_.values())
                      for r in store.reports()}
             largest = max(sizes, key=sizes.get)
             build_package(store, catalog, largest, identity)  # fonts registered, stamp font cached: as in the app
             samples = timed(lambda: build_package(store, catalog, largest, identity), args.rounds)
-            unit = store.unit(store.report(largest)["unit_code"])["name"]
+            unit = store.unit(store.report(largest).unit_code).name
             rows.append(("sign_large", f"Ký báo cáo lớn nhất ({unit}, {sizes[largest]} ô) thành gói",
                          statistics.median(samples)))
             commune = import_report(store, catalog, _commune_document(1))

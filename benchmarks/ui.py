@@ -39,7 +39,7 @@ app = QApplication([])
 window = build_window(parse_args(["--db", sys.argv[1]]))
 window.show()
 for entry in window.store.reports():
-    window.open_report(entry["id"])
+    window.open_report(entry.id)
     for form in window.session.forms:
         window.show_form(form.code)
         app.processEvents()

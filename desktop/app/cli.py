@@ -164,16 +164,15 @@ def cmd_demo(args) -> int:
     return EXIT_OK
 
 
-def _report_summary(store, report: dict) -> dict:
-    from desktop.report.data import report_period
-
-    unit = store.unit(report["unit_code"])
+def _report_summary(store, report) -> dict:
+    
+    unit = store.unit(report.unit_code)
     return {
-        "id": report["id"], "unit": unit["name"], "unit_code": unit["code"],
-        "period": report_period(report).label, "period_type": report["period_type"],
-        "period_number": report["period_number"], "year": report["year"], "form_set": report["form_set_id"],
-        "form_set_version": report["form_set_version"], "status": report["status"],
-        "doc_number": report["doc_number"],
+        "id": report.id, "unit": unit.name, "unit_code": unit.code,
+        "period": report.period.label, "period_type": report.period_type,
+        "period_number": report.period_number, "year": report.year, "form_set": report.form_set_id,
+        "form_set_version": report.form_set_version, "status": report.status,
+        "doc_number": report.doc_number,
     }
 
 
@@ -247,14 +246,13 @@ def cmd_export_json(args) -> int:
 
 def cmd_import(args) -> int:
     from desktop.exchange.interchange import import_report, read_document
-    from desktop.report.data import report_period
-
+    
     document = read_document(args.file)
     with _store(args) as store:
         report_id = import_report(store, _catalog(args), document, args.file.name)
         report = store.report(report_id)
-        unit = store.unit(report["unit_code"])["name"]
-    _out(args, {"report": report_id}, msg("JSON008", report=report_id, unit=unit, period=report_period(report).label))
+        unit = store.unit(report.unit_code).name
+    _out(args, {"report": report_id}, msg("JSON008", report=report_id, unit=unit, period=report.period.label))
     return EXIT_OK
 
 
@@ -350,7 +348,7 @@ def cmd_sign(args) -> int:
 
     catalog = _catalog(args)
     with _store(args) as store, _identity(args) as identity:
-        if store.report(args.report)["status"] == "nhap":
+        if store.report(args.report).status == "nhap":
             mark_checked(store, catalog, args.report, acknowledge_warnings=args.acknowledge_warnings)
         signed = sign_report(store, catalog, args.report, identity, args.output)
     size = len(signed.package)
@@ -383,9 +381,9 @@ def cmd_new_certificate(args) -> int:
 
     with _store(args) as store:
         unit = store.unit(args.unit)
-    data = create_self_signed(unit["code"], unit["name"], _secret(args.passphrase_file))
+    data = create_self_signed(unit.code, unit.name, _secret(args.passphrase_file))
     write_atomically(args.output, lambda temporary: temporary.write_bytes(data))
-    _out(args, {"file": str(args.output), "unit": unit["code"]}, msg("CLI011", file=args.output, unit=unit["name"]))
+    _out(args, {"file": str(args.output), "unit": unit.code}, msg("CLI011", file=args.output, unit=unit.name))
     return EXIT_OK
 
 

@@ -150,7 +150,7 @@ def _document(transcript: dict, units: dict[str, dict], catalog: Catalog, file: 
 def load_demo(store, catalog: Catalog) -> list[int]:
     """Add the demo units and import every demo report not yet in the store; the ids of the new ones."""
     units = unit_tree()
-    known = {u["code"] for u in store.units()}
+    known = {u.code for u in store.units()}
     for unit in units.values():  # parents come before their children in the tree
         if unit["code"] not in known:
             store.add_unit(unit["code"], unit["name"], unit["level"], unit["parent"], unit["position"])

@@ -28,6 +28,7 @@ from desktop.schema.layout import Row
 from desktop.schema.model import Column, Form
 from desktop.store.db import LOCKED_STATUSES, STATUS_LABELS
 from desktop.foundation.values import format_value
+from desktop.store.records import Attachment, Report
 
 MAX_EVIDENCE_MB = 50
 
@@ -154,7 +155,7 @@ class ReportSession:
         self._attachments: list[dict] | None = None
 
     @property
-    def report(self) -> dict:
+    def report(self) -> Report:
         return self.data.report
 
     @property
@@ -163,7 +164,7 @@ class ReportSession:
 
     @property
     def locked(self) -> bool:
-        return self.report["status"] in LOCKED_STATUSES
+        return self.report.status in LOCKED_STATUSES
 
     @property
     def consolidates(self) -> bool:
@@ -196,7 +197,7 @@ class ReportSession:
     def attachments_of(self, form: str, row: str) -> list[dict]:
         if self._attachments is None:
             self._attachments = self.store.attachments(self.report_id)
-        return [a for a in self._attachments if a["form_code"] == form and a["row_id"] == row]
+        return [a for a in self._attachments if a.form_code == form and a.row_id == row]
 
     @property
     def can_undo(self) -> bool:
@@ -420,8 +421,8 @@ class ReportSession:
         self._attachments = None
         return self._changed(Change(focus=(code, row_id, None)))
 
-    def evidence_bytes(self, attachment: dict) -> bytes:
-        return self.store.blob(attachment["sha256"])
+    def evidence_bytes(self, attachment: Attachment) -> bytes:
+        return self.store.blob(attachment.sha256)
 
 
 
@@ -465,9 +466,9 @@ def report_entry(data: ReportData, findings: list[Finding] | None = None) -> Rep
                        *count([f for f in findings if f.form_code == form.code]))
              for form in (data.form_set.forms.values() if data.form_set else [])]
     report = data.report
-    name = data.form_set.name if data.form_set else report["form_set_id"]
-    return ReportEntry(report["id"], data.period.label[:1].upper() + data.period.label[1:], report["year"],
-                       report["status"], STATUS_LABELS.get(report["status"], report["status"]),
+    name = data.form_set.name if data.form_set else report.form_set_id
+    return ReportEntry(report.id, data.period.label[:1].upper() + data.period.label[1:], report.year,
+                       report.status, STATUS_LABELS.get(report.status, report.status),
                        *count(findings), forms, name)
 
 
@@ -477,15 +478,15 @@ def report_tree(store, catalog) -> list[UnitEntry]:
     rules = store.get_setting("period_rules", {})
     by_unit: dict[str, list[ReportEntry]] = {}
     for report in store.reports():
-        entry = report_entry(ReportData(store, catalog, report["id"], rules))
-        by_unit.setdefault(report["unit_code"], []).append(entry)
+        entry = report_entry(ReportData(store, catalog, report.id, rules))
+        by_unit.setdefault(report.unit_code, []).append(entry)
     units = store.units()
-    nodes = {u["code"]: UnitEntry(u["code"], u["name"], u["level"]) for u in units}
+    nodes = {u.code: UnitEntry(u.code, u.name, u.level) for u in units}
     roots: list[UnitEntry] = []
     for unit in units:
-        node = nodes[unit["code"]]
-        node.reports = sorted(by_unit.get(unit["code"], []), key=lambda r: (-r.year, r.period, r.id))
-        parent = nodes.get(unit["parent_code"])
+        node = nodes[unit.code]
+        node.reports = sorted(by_unit.get(unit.code, []), key=lambda r: (-r.year, r.period, r.id))
+        parent = nodes.get(unit.parent_code)
         (parent.children if parent else roots).append(node)
 
     def keep(node: UnitEntry) -> bool:

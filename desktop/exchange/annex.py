@@ -241,11 +241,11 @@ def _date(text: str | None) -> dt.date | None:
 def placeholders(data: ReportData) -> dict[str, str]:
     report, unit = data.report, data.unit
     start, end = data.period.bounds(data.period_rules)
-    doc_date = _date(report.get("doc_date"))
+    doc_date = _date(report.doc_date)
     return {
-        "unit_name": short_unit_name(unit["name"]),
-        "issuer": issuing_body(unit["name"]),
-        "doc_number": report.get("doc_number") or "…",
+        "unit_name": short_unit_name(unit.name),
+        "issuer": issuing_body(unit.name),
+        "doc_number": report.doc_number or "…",
         "doc_date": doc_date.strftime("%d/%m/%Y") if doc_date else "…",
         "year": str(data.period.year),
         "period_start": start.strftime("%d/%m/%Y"),

@@ -53,17 +53,17 @@ def issuer_lines(name: str) -> list[str]:
 
 
 def default_recipients(data: ReportData) -> list[str]:
-    parent_code = data.unit.get("parent_code")
+    parent_code = data.unit.parent_code
     lines = []
     if parent_code:
         parent = data.store.unit(parent_code)
-        area = short_unit_name(parent["name"])
-        if parent["level"] == "tinh":
+        area = short_unit_name(parent.name)
+        if parent.level == "tinh":
             lines.append(f"Sở Nội vụ {area} (b/c)")
-        elif parent["level"] == "huyen":
+        elif parent.level == "huyen":
             lines.append(f"Phòng Nội vụ {area} (b/c)")
         else:
-            lines.append(f"{parent['name']} (b/c)")
+            lines.append(f"{parent.name} (b/c)")
     return lines + ["Lưu: VT"]
 
 
@@ -71,26 +71,26 @@ def report_head(data: ReportData) -> ReportHead:
     report = data.report
     settings = data.store.get_setting("document", {}) or {}
     try:
-        date = dt.date.fromisoformat(report["doc_date"]) if report.get("doc_date") else None
+        date = dt.date.fromisoformat(report.doc_date) if report.doc_date else None
     except ValueError:
         date = None
-    mode = (report.get("signer_mode") or "TM").upper()
-    title = (report.get("signer_title") or ("CHỦ TỊCH" if mode == "TM" else "PHÓ CHỦ TỊCH")).upper()
+    mode = (report.signer_mode or "TM").upper()
+    title = (report.signer_title or ("CHỦ TỊCH" if mode == "TM" else "PHÓ CHỦ TỊCH")).upper()
     first = SIGNER_MODES.get(mode)
     signer_lines = [first, title] if first else [title]
     recipients = settings.get("recipients") if isinstance(settings.get("recipients"), list) else None
     label = data.period.label
     return ReportHead(
         parent_body=str(settings.get("parent_body") or "").upper(),
-        issuer_lines=issuer_lines(issuing_body(data.unit["name"])),
-        number=f"Số: {report.get('doc_number') or '…/BC-UBND'}",
-        place_date=written_date(report.get("place") or "", date),
-        subject=report.get("subject") or f"Tình hình, kết quả thực hiện công tác cải cách hành chính {label}",
+        issuer_lines=issuer_lines(issuing_body(data.unit.name)),
+        number=f"Số: {report.doc_number or '…/BC-UBND'}",
+        place_date=written_date(report.place or "", date),
+        subject=report.subject or f"Tình hình, kết quả thực hiện công tác cải cách hành chính {label}",
         period_label=label,
         signer_lines=signer_lines,
-        signer_name=report.get("signer_name") or "",
+        signer_name=report.signer_name or "",
         recipients=[str(r) for r in recipients] if recipients else default_recipients(data),
-        issuer=issuing_body(data.unit["name"]),
+        issuer=issuing_body(data.unit.name),
     )
 
 

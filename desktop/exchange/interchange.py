@@ -24,6 +24,7 @@ from desktop.schema.layout import UnitRef, child_units_of, resolve
 from desktop.schema.loader import Catalog
 from desktop.schema.model import LEVELS, FormSet
 from desktop.store.db import STATUSES
+from desktop.store.records import Unit
 from desktop.foundation.values import from_json, from_storage, to_json, to_storage
 
 FORMAT = "cchc-report"
@@ -35,21 +36,21 @@ MAX_CELLS = 200_000
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
 
-def _unit_json(unit: dict) -> dict:
-    return {"code": unit["code"], "name": unit["name"], "level": unit["level"]}
+def _unit_json(unit: Unit) -> dict:
+    return {"code": unit.code, "name": unit.name, "level": unit.level}
 
 
 def export_report(store, catalog: Catalog, report_id: int) -> dict:
     report = store.report(report_id)
-    form_set = catalog.get(report["form_set_id"], report["form_set_version"])
+    form_set = catalog.form_set_of(report)
     if form_set is None:
-        raise CchcError("JSON004", file=f"báo cáo {report_id}", form_set=report["form_set_id"],
-                        version=report["form_set_version"])
-    unit = store.unit(report["unit_code"])
-    parent = store.unit(unit["parent_code"]) if unit.get("parent_code") else None
+        raise CchcError("JSON004", file=f"báo cáo {report_id}", form_set=report.form_set_id,
+                        version=report.form_set_version)
+    unit = store.unit(report.unit_code)
+    parent = store.unit(unit.parent_code) if unit.parent_code else None
     raw = store.cells(report_id)
     repeats = store.repeat_rows(report_id)
-    child_refs = child_units_of(store, unit["code"])
+    child_refs = child_units_of(store, unit.code)
     forms = {}
     for code, form in form_set.forms.items():
         layout = resolve(form, form_set, child_refs, repeats.get(code))
@@ -67,8 +68,8 @@ def export_report(store, catalog: Catalog, report_id: int) -> dict:
         if cells or sections:
             forms[code] = {"rows": {s: list(ids) for s, ids in sections.items()}, "cells": cells}
     attachments = [
-        {"form": a["form_code"], "row": a["row_id"], "filename": a["filename"], "sha256": a["sha256"],
-         "content": base64.b64encode(store.blob(a["sha256"])).decode("ascii")}
+        {"form": a.form_code, "row": a.row_id, "filename": a.filename, "sha256": a.sha256,
+         "content": base64.b64encode(store.blob(a.sha256)).decode("ascii")}
         for a in store.attachments(report_id)
     ]
     return {
@@ -76,11 +77,11 @@ def export_report(store, catalog: Catalog, report_id: int) -> dict:
         "format_version": FORMAT_VERSION,
         "app_version": __version__,
         "unit": _unit_json(unit) | {"parent": _unit_json(parent) if parent else None},
-        "child_units": [_unit_json(u) for u in store.children(unit["code"])],
-        "period": {"type": report["period_type"], "year": report["year"], "number": report["period_number"],
-                   "year_from": report["year_from"]},
-        "form_set": {"id": report["form_set_id"], "version": report["form_set_version"]},
-        "report": {key: report.get(key) for key in REPORT_KEYS},
+        "child_units": [_unit_json(u) for u in store.children(unit.code)],
+        "period": {"type": report.period_type, "year": report.year, "number": report.period_number,
+                   "year_from": report.year_from},
+        "form_set": {"id": report.form_set_id, "version": report.form_set_version},
+        "report": {key: getattr(report, key) for key in REPORT_KEYS},
         "forms": forms,
         "parts": {part.name: value for part in catalog.parts
                   if (value := part.export(store, report_id)) is not None},

@@ -155,10 +155,10 @@ def _meta(data: ReportData) -> list[tuple[str, object]]:
     report = data.report
     return [
         ("format", FORMAT), ("format_version", FORMAT_VERSION), ("app_version", __version__),
-        ("unit_code", data.unit["code"]), ("unit_name", data.unit["name"]),
-        ("period_type", report["period_type"]), ("year", report["year"]),
-        ("period_number", report["period_number"]), ("year_from", report["year_from"]),
-        ("form_set_id", report["form_set_id"]), ("form_set_version", report["form_set_version"]),
+        ("unit_code", data.unit.code), ("unit_name", data.unit.name),
+        ("period_type", report.period_type), ("year", report.year),
+        ("period_number", report.period_number), ("year_from", report.year_from),
+        ("form_set_id", report.form_set_id), ("form_set_version", report.form_set_version),
     ]
 
 
@@ -189,7 +189,7 @@ def build_workbook(data: ReportData) -> Workbook:
         meta.append([annex.form.code, annex.sheet_name])
     meta.sheet_state = "hidden"
     book.calculation = CalcProperties(fullCalcOnLoad=True)
-    book.properties.title = data.report.get("subject") or "Báo cáo CCHC"
+    book.properties.title = data.report.subject or "Báo cáo CCHC"
     book.properties.creator = f"CCHC Desktop {__version__}"
     return book
 

@@ -8,16 +8,11 @@ evaluated on demand, other forms, the previous period).
 from __future__ import annotations
 
 from desktop.foundation.messages import CchcError
-from desktop.foundation.periods import Period
 from desktop.foundation.values import from_storage
 from desktop.schema import expr as ex
 from desktop.schema.layout import Layout, child_units_of, resolve
 from desktop.schema.loader import Catalog
 from desktop.schema.model import Column, Form, FormSet
-
-
-def report_period(report: dict) -> Period:
-    return Period(report["period_type"], report["year"], report["period_number"], report["year_from"])
 
 
 class ReportData:
@@ -28,11 +23,11 @@ class ReportData:
         self.catalog = catalog
         self.report = store.report(report_id)
         self.id = report_id
-        self.period = report_period(self.report)
+        self.period = self.report.period
         self.period_rules = period_rules if period_rules is not None else store.get_setting("period_rules", {})
-        self.form_set: FormSet | None = catalog.get(self.report["form_set_id"], self.report["form_set_version"])
-        self.unit = store.unit(self.report["unit_code"])
-        self.child_units = child_units_of(store, self.unit["code"])
+        self.form_set: FormSet | None = catalog.get(self.report.form_set_id, self.report.form_set_version)
+        self.unit = store.unit(self.report.unit_code)
+        self.child_units = child_units_of(store, self.unit.code)
         self.raw = store.cells(report_id)
         self.repeats = store.repeat_rows(report_id)
         self._layouts: dict[str, Layout] = {}
@@ -67,7 +62,7 @@ class ReportData:
             self._previous = None
             before = self.period.previous()
             if before is not None:
-                found = self.store.find_report(self.unit["code"], before, self.report["form_set_id"])
+                found = self.store.find_report(self.unit.code, before, self.report.form_set_id)
                 if found is not None:
                     self._previous = ReportData(self.store, self.catalog, found, self.period_rules)
         return self._previous
@@ -148,6 +143,6 @@ def report_data(store, catalog, report_id: int) -> ReportData:
     """The report with its form set; a form set this machine lacks is a message."""
     data = ReportData(store, catalog, report_id)
     if data.form_set is None:
-        raise CchcError("JSON004", file=f"báo cáo {report_id}", form_set=data.report["form_set_id"],
-                        version=data.report["form_set_version"])
+        raise CchcError("JSON004", file=f"báo cáo {report_id}", form_set=data.report.form_set_id,
+                        version=data.report.form_set_version)
     return data

@@ -111,12 +111,12 @@ def attach(store, report_id: int, form: str, row: str, filename: str, data: byte
 
 def form_and_layout(store, catalog: Catalog, report_id: int, form_code: str) -> tuple[Form, Layout]:
     report = store.report(report_id)
-    form_set = catalog.get(report["form_set_id"], report["form_set_version"])
+    form_set = catalog.get(report.form_set_id, report.form_set_version)
     if form_set is None or form_code not in form_set.forms:
         raise CchcError("STORE014", report=report_id, form=form_code)
     form = form_set.forms[form_code]
     repeats = store.repeat_rows(report_id).get(form_code)
-    return form, resolve(form, form_set, child_units_of(store, report["unit_code"]), repeats)
+    return form, resolve(form, form_set, child_units_of(store, report.unit_code), repeats)
 
 
 def editable_column(form: Form, layout: Layout, row_id: str, column_id: str) -> Column:
@@ -186,7 +186,7 @@ def carry_over_from(store, catalog: Catalog, report_id: int, previous_id: int) -
     cell a form's rules tie to the previous period ("kỳ trước chuyển sang" == prev("đang giải quyết"))."""
     previous = ReportData(store, catalog, previous_id)
     report = store.report(report_id)
-    form_set = catalog.get(report["form_set_id"], report["form_set_version"])
+    form_set = catalog.get(report.form_set_id, report.form_set_version)
     if form_set is None:
         return CarriedOver(previous_id, 0, 0)
     rows = cells = 0

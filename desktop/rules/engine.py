@@ -183,8 +183,8 @@ def validate(data: ReportData) -> list[Finding]:
         return [Finding(
             report=data.id, form="", row="", column="", severity="error", rule="form_set", actual=None,
             expected=None,
-            message=msg("RULE005", rule="form_set", reason=f"không có bộ biểu mẫu “{data.report['form_set_id']}” "
-                        f"phiên bản {data.report['form_set_version']} trong máy."),
+            message=msg("RULE005", rule="form_set", reason=f"không có bộ biểu mẫu “{data.report.form_set_id}” "
+                        f"phiên bản {data.report.form_set_version} trong máy."),
         )]
     findings = list(data.form_set.kind.validate(data))
     for part in data.catalog.parts:
@@ -206,5 +206,5 @@ def validate_all(store, catalog: Catalog) -> list[Finding]:
     rules = store.get_setting("period_rules", {})
     findings: list[Finding] = []
     for report in store.reports():
-        findings.extend(validate(ReportData(store, catalog, report["id"], rules)))
+        findings.extend(validate(ReportData(store, catalog, report.id, rules)))
     return findings

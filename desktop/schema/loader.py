@@ -605,7 +605,7 @@ class Catalog:
 
     def form_set_of(self, report) -> FormSet | None:
         """The form set a report was made on (None when this machine lacks it)."""
-        return self.sets.get((report["form_set_id"], report["form_set_version"]))
+        return self.sets.get((report.form_set_id, report.form_set_version))
 
     def latest(self, set_id: str) -> FormSet | None:
         versions = [s for (i, _), s in self.sets.items() if i == set_id]

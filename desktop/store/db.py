@@ -30,6 +30,7 @@ import sqlite_utils
 from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.periods import Period
 from desktop.store import migrations
+from desktop.store.records import Attachment, AuditEntry, Report, Signature, Submission, Unit
 
 KEEP_DAILY = 7
 KEEP_EVENT = 10
@@ -282,17 +283,17 @@ class Store:
             )
             self._audit(conn, "unit", new=json.dumps([code, name, level, parent], ensure_ascii=False))
 
-    def unit(self, code: str) -> dict:
+    def unit(self, code: str) -> Unit:
         rows = list(self.db["units"].rows_where("code = ?", [code]))
         if not rows:
             raise CchcError("STORE009", unit=code)
-        return rows[0]
+        return Unit.of(rows[0])
 
-    def children(self, code: str) -> list[dict]:
-        return list(self.db["units"].rows_where("parent_code = ?", [code], order_by="position, code"))
+    def children(self, code: str) -> list[Unit]:
+        return [Unit.of(r) for r in self.db["units"].rows_where("parent_code = ?", [code], order_by="position, code")]
 
-    def units(self) -> list[dict]:
-        return list(self.db["units"].rows_where(order_by="position, code"))
+    def units(self) -> list[Unit]:
+        return [Unit.of(r) for r in self.db["units"].rows_where(order_by="position, code")]
 
     # --- reports ---------------------------------------------------------------
 
@@ -321,7 +322,7 @@ class Store:
 
     def update_report(self, report_id: int, **fields) -> None:
         old = self.report(report_id)
-        changes = {k: v for k, v in fields.items() if k in REPORT_FIELDS and old.get(k) != v}
+        changes = {k: v for k, v in fields.items() if k in REPORT_FIELDS and getattr(old, k) != v}
         if not changes:
             return
         if "status" in changes:
@@ -331,16 +332,17 @@ class Store:
             conn.execute(f"UPDATE reports SET {assignments}, updated_at = ? WHERE id = ?",
                          [*changes.values(), _now(), report_id])
             for key, value in changes.items():
-                self._audit(conn, "report_field", report_id, col=key, old=_text(old.get(key)), new=_text(value))
+                self._audit(conn, "report_field", report_id, col=key, old=_text(getattr(old, key)), new=_text(value))
 
-    def report(self, report_id: int) -> dict:
+    def report(self, report_id: int) -> Report:
         rows = list(self.db["reports"].rows_where("id = ?", [report_id]))
         if not rows:
             raise CchcError("STORE008", report=report_id)
-        return rows[0]
+        return Report.of(rows[0])
 
-    def reports(self) -> list[dict]:
-        return list(self.db["reports"].rows_where(order_by="year, period_type, period_number, unit_code, id"))
+    def reports(self) -> list[Report]:
+        return [Report.of(r) for r in
+                self.db["reports"].rows_where(order_by="year, period_type, period_number, unit_code, id")]
 
     def _editable(self, conn, report_id: int) -> None:
         """A signed report refuses changes; a checked one goes back to Nháp (its check is stale)."""
@@ -572,8 +574,8 @@ class Store:
             self._audit(conn, "attach", report_id, form, row, new=f"{filename} {digest}")
         return digest
 
-    def attachments(self, report_id: int) -> list[dict]:
-        return list(self.db["attachments"].rows_where("report_id = ?", [report_id], order_by="id"))
+    def attachments(self, report_id: int) -> list[Attachment]:
+        return [Attachment.of(r) for r in self.db["attachments"].rows_where("report_id = ?", [report_id], order_by="id")]
 
     def blob(self, digest: str) -> bytes:
         row = self.conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (digest,)).fetchone()
@@ -604,8 +606,8 @@ class Store:
             self._audit(conn, "sign", report_id, old=report[0], new=f"phiên bản {report[1]}; {signer}; {digest}")
         return cursor.lastrowid
 
-    def signatures(self, report_id: int) -> list[dict]:
-        return list(self.db["signatures"].rows_where("report_id = ?", [report_id], order_by="id"))
+    def signatures(self, report_id: int) -> list[Signature]:
+        return [Signature.of(r) for r in self.db["signatures"].rows_where("report_id = ?", [report_id], order_by="id")]
 
     def unlock(self, report_id: int, reason: str) -> int:
         """"Mở khóa để sửa": voids the signature, back to Nháp as version n+1; returns the new version."""
@@ -652,15 +654,15 @@ class Store:
             self._audit(conn, "receive", new=f"{record['unit_code']} phiên bản {record['report_version']} {digest}")
         return new_id, current
 
-    def submissions(self, unit_codes: list[str] | None = None, *, current_only: bool = False) -> list[dict]:
+    def submissions(self, unit_codes: list[str] | None = None, *, current_only: bool = False) -> list[Submission]:
         where, args = [], []
         if unit_codes is not None:
             where.append(f"unit_code IN ({', '.join('?' for _ in unit_codes)})")
             args += unit_codes
         if current_only:
             where.append("superseded_by IS NULL")
-        return list(self.db["submissions"].rows_where(" AND ".join(where) or None, args,
-                                                       order_by="unit_code, year, id"))
+        return [Submission.of(r) for r in self.db["submissions"].rows_where(" AND ".join(where) or None, args,
+                                                                           order_by="unit_code, year, id")]
 
     # --- settings and audit ----------------------------------------------------
 
@@ -676,10 +678,10 @@ class Store:
                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, text))
             self._audit(conn, "setting", col=key, old=old[0] if old else None, new=text)
 
-    def audit(self, report_id: int | None = None) -> list[dict]:
+    def audit(self, report_id: int | None = None) -> list[AuditEntry]:
         if report_id is None:
-            return list(self.db["audit"].rows_where(order_by="id"))
-        return list(self.db["audit"].rows_where("report_id = ?", [report_id], order_by="id"))
+            return [AuditEntry.of(r) for r in self.db["audit"].rows_where(order_by="id")]
+        return [AuditEntry.of(r) for r in self.db["audit"].rows_where("report_id = ?", [report_id], order_by="id")]
 
 
 REPORT_FIELDS = (

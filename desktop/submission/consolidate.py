@@ -25,7 +25,7 @@ from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.periods import Period
 from desktop.schema import expr as ex
 from desktop.rules.engine import Finding, count, rule_evaluations, validate
-from desktop.report.data import ReportData, report_period
+from desktop.report.data import ReportData
 from desktop.report.ops import CellChange, write_cells
 from desktop.submission.package import EXTENSION
 from desktop.submission.verify import Verdict, load_trust_roots, read_package, shown_time, verify_bytes
@@ -179,13 +179,13 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
                 progress: Callable[[int, int], None] | None = None, workers: int | None = None) -> Consolidation:
     data = ReportData(store, catalog, report_id)
     if data.form_set is None:
-        raise CchcError("STORE017", form_set=data.report["form_set_id"], version=data.report["form_set_version"])
+        raise CchcError("STORE017", form_set=data.report.form_set_id, version=data.report.form_set_version)
     targets = _targets(data)
     wanted_sets = data.form_set.kind.receives(data.form_set)  # what this report's kind takes from its children
     if not wanted_sets:
         raise CchcError("CONS001", report=report_id)
     parent = data.unit
-    children = {u["code"]: u for u in store.children(parent["code"])}
+    children = {u.code: u for u in store.children(parent.code)}
     period = data.period
     received: list[Received] = []
     rejected_units: dict[str, str] = {}
@@ -201,9 +201,9 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
         document = verdict.document
         problem = None
         if unit not in children:
-            problem = msg("CONS002", unit=verdict.manifest["unit"].get("name", unit), parent=parent["name"])
+            problem = msg("CONS002", unit=verdict.manifest["unit"].get("name", unit), parent=parent.name)
         elif not _same_period(document, period):
-            problem = msg("CONS003", unit=children[unit]["name"], period=verdict.manifest["period"].get("label", ""),
+            problem = msg("CONS003", unit=children[unit].name, period=verdict.manifest["period"].get("label", ""),
                           expected=period.label)
         elif document["form_set"]["id"] not in wanted_sets:
             problem = msg("PKG009", reason=f"bộ biểu mẫu “{document['form_set']['id']}” không dùng để tổng hợp "
@@ -226,17 +226,17 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
         received.append(Received(verdict.file, unit, "accepted" if current else "superseded", text,
                                  verdict.manifest["report_version"]))
 
-    current = {s["unit_code"]: s for s in store.submissions(list(children), current_only=True)
-               if (s["period_type"], s["year"], s["period_number"], s["year_from"]) ==
+    current = {s.unit_code: s for s in store.submissions(list(children), current_only=True)
+               if (s.period_type, s.year, s.period_number, s.year_from) ==
                (period.type, period.year, period.number, period.year_from)}
     writes = []
     for form, spec in targets:
         layout = data.layout(form)
         for code in children:
             submission = current.get(code)
-            if submission is None or submission["form_set_id"] != spec.consolidate.form_set:
+            if submission is None or submission.form_set_id != spec.consolidate.form_set:
                 continue
-            writes += _row_writes(form, spec, layout, code, json.loads(submission["document"]))
+            writes += _row_writes(form, spec, layout, code, json.loads(submission.document))
     for change in writes:
         data.put(*change)
     for form in {form.code: form for form, _ in targets}.values():
@@ -255,26 +255,26 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
 def completeness(store, parent: dict, children: list[dict], period: Period, rejected: dict[str, str]) -> dict:
     """Child units × periods (the report's and every period packages were received for)."""
     rules = store.get_setting("period_rules", {})
-    submissions = store.submissions([c["code"] for c in children], current_only=True)
+    submissions = store.submissions([c.code for c in children], current_only=True)
     periods = {(period.type, period.year, period.number, period.year_from): period}
     for s in submissions:
-        key = (s["period_type"], s["year"], s["period_number"], s["year_from"])
-        periods.setdefault(key, report_period(s))
+        key = (s.period_type, s.year, s.period_number, s.year_from)
+        periods.setdefault(key, s.period)
     ordered = sorted(periods.values(), key=lambda p: (p.year, p.last_month, p.type))
     units = []
     for child in children:
         cells = {}
         for p in ordered:
-            found = [s for s in submissions if s["unit_code"] == child["code"] and report_period(s) == p]
+            found = [s for s in submissions if s.unit_code == child.code and s.period == p]
             if found:
                 s = found[-1]
-                signed = dt.datetime.fromisoformat(s["signed_at"]).date()
+                signed = dt.datetime.fromisoformat(s.signed_at).date()
                 state = "late" if signed > p.deadline(rules) else "submitted"
-                cells[p.label] = {"state": state, "label": STATES[state], "version": s["report_version"],
-                                  "signed_at": shown_time(s["signed_at"]), "ca_verified": bool(s["ca_verified"])}
-            elif p == period and child["code"] in rejected:
-                cells[p.label] = {"state": "rejected", "label": STATES["rejected"], "reason": rejected[child["code"]]}
+                cells[p.label] = {"state": state, "label": STATES[state], "version": s.report_version,
+                                  "signed_at": shown_time(s.signed_at), "ca_verified": bool(s.ca_verified)}
+            elif p == period and child.code in rejected:
+                cells[p.label] = {"state": "rejected", "label": STATES["rejected"], "reason": rejected[child.code]}
             else:
                 cells[p.label] = {"state": "missing", "label": STATES["missing"]}
-        units.append({"code": child["code"], "name": child["name"], "cells": cells})
-    return {"parent": parent["code"], "periods": [p.label for p in ordered], "units": units}
+        units.append({"code": child.code, "name": child.name, "cells": cells})
+    return {"parent": parent.code, "periods": [p.label for p in ordered], "units": units}

@@ -184,23 +184,23 @@ def build_package(store, catalog, report_id: int, identity: Identity, *,
     report = data.report
     try:
         members[PDF] = sign_pdf(pdf, identity, marks.get("signature"),
-                                reason=f"Báo cáo {data.period.label}, phiên bản {report['version']}",
-                                location=report.get("place") or "")
+                                reason=f"Báo cáo {data.period.label}, phiên bản {report.version}",
+                                location=report.place or "")
     except CchcError:
         raise
     except Exception as error:  # a token pulled out mid-way, a key the library refuses
         raise CchcError("SIGN011", reason=type(error).__name__) from None
     unit = data.unit
-    parent = store.unit(unit["parent_code"]) if unit.get("parent_code") else None
+    parent = store.unit(unit.parent_code) if unit.parent_code else None
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "unit": {"code": unit["code"], "name": unit["name"], "level": unit["level"]},
-        "parent_unit": {"code": parent["code"], "name": parent["name"]} if parent else None,
+        "unit": {"code": unit.code, "name": unit.name, "level": unit.level},
+        "parent_unit": {"code": parent.code, "name": parent.name} if parent else None,
         "period": document["period"] | {"label": data.period.label},
         "form_set": document["form_set"],
-        "report_version": report["version"],
-        "doc_number": report.get("doc_number"),
+        "report_version": report.version,
+        "doc_number": report.doc_number,
         "status": STATUS_LABELS["da_ky"],
         "created_at": now.isoformat(),
         "app_version": __version__,
@@ -240,8 +240,8 @@ def sign_report(store, catalog, report_id: int, identity: Identity, out: Path, *
     """Sign a checked report: the package is written to ``out`` (a file or a folder) and kept in
     the store with the signature; the report becomes Đã ký and refuses changes."""
     report = store.report(report_id)
-    if report["status"] != "da_kiem_tra":
-        raise CchcError("FLOW003", status=STATUS_LABELS[report["status"]], needed=STATUS_LABELS["da_kiem_tra"])
+    if report.status != "da_kiem_tra":
+        raise CchcError("FLOW003", status=STATUS_LABELS[report.status], needed=STATUS_LABELS["da_kiem_tra"])
     signed = build_package(store, catalog, report_id, identity, now=now)
     out = Path(out)
     if not out.exists() and out.suffix.lower() != EXTENSION:  # a folder still to be made

@@ -20,8 +20,8 @@ MIN_REASON = 10
 
 def _need(store, report_id: int, *statuses: str) -> dict:
     report = store.report(report_id)
-    if report["status"] not in statuses:
-        raise CchcError("FLOW003", status=STATUS_LABELS[report["status"]],
+    if report.status not in statuses:
+        raise CchcError("FLOW003", status=STATUS_LABELS[report.status],
                         needed=" hoặc ".join(STATUS_LABELS[s] for s in statuses))
     return report
 
@@ -36,7 +36,7 @@ def mark_checked(store, catalog, report_id: int, *, acknowledge_warnings: bool =
         raise CchcError("FLOW001", errors=errors)
     if warnings and not acknowledge_warnings:
         raise CchcError("FLOW002", warnings=warnings)
-    if report["status"] != "da_kiem_tra":
+    if report.status != "da_kiem_tra":
         store.update_report(report_id, status="da_kiem_tra")
     return findings
 

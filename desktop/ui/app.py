@@ -90,7 +90,7 @@ def build_window(args: argparse.Namespace):
     report = args.report
     if report is None:
         reports = store.reports()
-        report = reports[0]["id"] if reports else None
+        report = reports[0].id if reports else None
     if report is not None:
         window.open_report(report, args.form)
     return window

@@ -120,11 +120,11 @@ class NewReportDialog(QDialog):
         form = QFormLayout(self)
         self.unit = QComboBox()
         for unit in self.store.units():
-            self.unit.addItem(unit["name"], unit)
+            self.unit.addItem(unit.name, unit)
         # the clerk's own unit (settings), else the unit of the report on screen
-        chosen = self.settings["unit"] or (window.session.report["unit_code"] if window.session else "")
+        chosen = self.settings["unit"] or (window.session.report.unit_code if window.session else "")
         for i in range(self.unit.count()):
-            if self.unit.itemData(i)["code"] == chosen:
+            if self.unit.itemData(i).code == chosen:
                 self.unit.setCurrentIndex(i)
         self.period_type = QComboBox()
         for code in PERIOD_TYPES:
@@ -171,13 +171,13 @@ class NewReportDialog(QDialog):
         self.form_set.blockSignals(True)
         self.form_set.clear()
         for form_set in self.catalog.sets.values():
-            if unit is None or form_set.level == unit["level"]:
+            if unit is None or form_set.level == unit.level:
                 self.form_set.addItem(f"{form_set.name} (phiên bản {form_set.version})", _set_key(*form_set.key))
         if unit is not None:  # the set of the unit's latest report, as the clerk used last time
-            used = [r for r in self.store.reports() if r["unit_code"] == unit["code"]]
+            used = [r for r in self.store.reports() if r.unit_code == unit.code]
             if used:
-                latest = max(used, key=lambda r: (r["year"], r["id"]))
-                found = self.form_set.findData(_set_key(latest["form_set_id"], latest["form_set_version"]))
+                latest = max(used, key=lambda r: (r.year, r.id))
+                found = self.form_set.findData(_set_key(latest.form_set_id, latest.form_set_version))
                 self.form_set.setCurrentIndex(max(found, 0))
         self.form_set.blockSignals(False)
         self._update()
@@ -202,7 +202,7 @@ class NewReportDialog(QDialog):
         self.deadline.setStyleSheet({"open": "", "near": "color: #a06000;", "late": "color: #b00020;"}[state.state])
         unit, key = self.unit.currentData(), _parse_set_key(self.form_set.currentData())
         before = period.previous()
-        found = self.store.find_report(unit["code"], before, key[0]) if unit and key and before else None
+        found = self.store.find_report(unit.code, before, key[0]) if unit and key and before else None
         self.carry.setEnabled(found is not None)
         self.carry_note.setText(f"Báo cáo kỳ trước: số {found} ({before.label})." if found else
                                 msg("CARRY002", period=before.label if before else "—"))
@@ -220,12 +220,12 @@ class NewReportDialog(QDialog):
                   "signer_name": signer["name"] or None, "signer_title": signer["title"] or None,
                   "signer_mode": signer["mode"]}
         outcome = self.window_.perform(lambda: create_report(
-            self.store, self.catalog, unit["code"], period, key[0], key[1],
+            self.store, self.catalog, unit.code, period, key[0], key[1],
             carry_over=self.carry.isEnabled() and self.carry.isChecked(), **fields))
         if isinstance(outcome, Exception):
             return
         self.created, carried = outcome
-        note = msg("APP004", report=self.created, unit=unit["name"], period=period.label)
+        note = msg("APP004", report=self.created, unit=unit.name, period=period.label)
         if carried is not None:
             note += " " + msg("CARRY001", period=period.previous().label, rows=carried.rows, cells=carried.cells)
         self.window_.say(note)
@@ -263,7 +263,7 @@ class SettingsDialog(QDialog):
         self.unit = QComboBox()
         self.unit.addItem("(chưa chọn)", "")
         for unit in self.store.units():
-            self.unit.addItem(unit["name"], unit["code"])
+            self.unit.addItem(unit.name, unit.code)
         self.unit.setCurrentIndex(max(self.unit.findData(settings["unit"]), 0))
         document = settings["document"]
         self.parent_body = QLineEdit(document["parent_body"])
@@ -355,7 +355,7 @@ def _export_folder(window) -> str:
 
 def _file_stem(window) -> str:
     data = window.session.data
-    return f"bao-cao-{data.unit['code']}-{data.period.year}-so-{window.session.report_id}"
+    return f"bao-cao-{data.unit.code}-{data.period.year}-so-{window.session.report_id}"
 
 
 def export_report(window, kind: str, path: str | None = None) -> Path | None:

@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
         for action in (self.paste_action, self.clear_action, self.add_row_action, self.delete_row_action,
                        self.row_up_action, self.row_down_action, self.attach_action):
             action.setEnabled(editable)
-        status = self.store.report(self.session.report_id)["status"] if has_report else None
+        status = self.store.report(self.session.report_id).status if has_report else None
         self.checked_action.setEnabled(status == "nhap")
         self.sign_action.setEnabled(status in ("nhap", "da_kiem_tra"))
         self.submitted_action.setEnabled(status == "da_ky")
@@ -430,7 +430,7 @@ class MainWindow(QMainWindow):
                     self.navigator.setCurrentItem(item)
                     self.navigator.blockSignals(False)
             self._update_actions()
-            self.setWindowTitle(f"Bảng chấm điểm Chỉ số CCHC – {self.session.data.unit['name']}, "
+            self.setWindowTitle(f"Bảng chấm điểm Chỉ số CCHC – {self.session.data.unit.name}, "
                                 f"{self.session.data.period.label} – CCHC Desktop")
             return
         forms = self.session.forms
@@ -458,7 +458,7 @@ class MainWindow(QMainWindow):
                 self.navigator.blockSignals(True)
                 self.navigator.setCurrentItem(item)
                 self.navigator.blockSignals(False)
-        self.setWindowTitle(f"Nội dung báo cáo – {self.session.data.unit['name']}, "
+        self.setWindowTitle(f"Nội dung báo cáo – {self.session.data.unit.name}, "
                             f"{self.session.data.period.label} – CCHC Desktop")
 
     def _typed_total(self, column: str, text: str) -> None:
@@ -485,7 +485,7 @@ class MainWindow(QMainWindow):
             self.view.setCurrentIndex(self.model.index(0, first))
         self._select_in_navigator()
         self._update_actions()
-        self.setWindowTitle(f"{grid.form.printed_code} – {self.session.data.unit['name']}, "
+        self.setWindowTitle(f"{grid.form.printed_code} – {self.session.data.unit.name}, "
                             f"{self.session.data.period.label} – CCHC Desktop")
 
     def _select_in_navigator(self) -> None:
@@ -501,7 +501,7 @@ class MainWindow(QMainWindow):
 
         data = self.session.data
         state = deadline_state(data.period, data.period_rules)
-        if self.session.report["status"] == "da_nop":
+        if self.session.report.status == "da_nop":
             text, color = "Đã nộp", "green"
         elif state.state == "late":
             overdue = f"{-state.days_left} ngày " if state.days_left >= -60 else ""
@@ -650,7 +650,7 @@ class MainWindow(QMainWindow):
         for attached in files:
             data = self.session.evidence_bytes(attached)
             folder = Path(tempfile.mkdtemp(prefix="cchc-minh-chung-"))
-            target = folder / Path(attached["filename"]).name
+            target = folder / Path(attached.filename).name
             target.write_bytes(data)
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 

@@ -49,7 +49,7 @@ def render(folder: Path) -> list[Path]:
         window.grab().save(str(target))
         written.append(target)
     # the PAR scoring sheet of xã Đắk Ruồng (its printed total contradicts its areas) and Khánh Sơn's body
-    sheet = next(r["id"] for r in window.store.reports() if r["unit_code"] == "KT.KR.05")
+    sheet = next(r.id for r in window.store.reports() if r.unit_code == "KT.KR.05")
     window.open_report(sheet)
     _settle(app)
     written.append(folder / "cham-diem.png")

@@ -187,8 +187,8 @@ def _open_identity(window, choice: SignChoice):
     if choice.mode == "token":
         return open_token(choice.library, choice.secret, token_label=choice.token_label or None)
     if choice.mode == "new":
-        unit = window.store.unit(window.store.report(window.session.report_id)["unit_code"])
-        data = create_self_signed(unit["code"], unit["name"], choice.secret)
+        unit = window.store.unit(window.store.report(window.session.report_id).unit_code)
+        data = create_self_signed(unit.code, unit.name, choice.secret)
         write_atomically(Path(choice.new_file), lambda temporary: temporary.write_bytes(data))
         return load_p12(data, choice.secret, Path(choice.new_file).name)
     return read_p12(Path(choice.p12_file), choice.secret)
@@ -215,7 +215,7 @@ def sign_report(window, choice: SignChoice | None = None) -> Path | None:
     session = window.session
     if session is None:
         return None
-    if window.store.report(session.report_id)["status"] == "nhap" and not mark_checked(window):
+    if window.store.report(session.report_id).status == "nhap" and not mark_checked(window):
         return None
     if choice is None:
         dialog = SignDialog(window)

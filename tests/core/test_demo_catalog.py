@@ -160,24 +160,24 @@ def test_every_seed_unit_in_its_real_hierarchy(demo_db):
     assert sum(u["parent"] == "KT.KR" for u in units.values()) == 7
     assert units["TTH.QD.QN"]["level"] == "xa" and units["TTH.QD"]["level"] == "huyen"
     with Store.open(demo_db) as store:
-        assert [u["code"] for u in store.children("KH.KS")] == [f"KH.KS.0{n}" for n in range(1, 9)]
-        assert store.unit("KT.KR.06")["name"] == "Thị trấn Đắk Rve"  # units without a report yet
+        assert [u.code for u in store.children("KH.KS")] == [f"KH.KS.0{n}" for n in range(1, 9)]
+        assert store.unit("KT.KR.06").name == "Thị trấn Đắk Rve"  # units without a report yet
 
 
 def test_every_printed_annex_has_its_demo_data(demo_db):
     catalog = load_catalog(forms_dir())
     with Store.open(demo_db) as store:
         for report in store.reports():
-            form_set = catalog.get(report["form_set_id"], report["form_set_version"])
-            filled = set(store.cells(report["id"]))
+            form_set = catalog.form_set_of(report)
+            filled = set(store.cells(report.id))
             # Phụ lục VII is referenced by seed 000 but not printed: nothing to enter.
-            assert set(form_set.forms) - filled <= {"PL7"}, report["form_set_id"]
+            assert set(form_set.forms) - filled <= {"PL7"}, report.form_set_id
     assert len(demo_files()) == 3
 
 
 def test_printed_figures_land_in_their_cells(demo_db):
     with Store.open(demo_db) as store:
-        by_unit = {r["unit_code"]: store.cells(r["id"]) for r in store.reports()}
+        by_unit = {r.unit_code: store.cells(r.id) for r in store.reports()}
     assert by_unit["KH.KS"]["PL5"]["tong"]["tong_so"] == "1562"
     assert by_unit["KH.KS"]["PL5"]["tong"]["dong_y_dung"] == "0"  # printed "-"
     assert by_unit["KH.KS"]["TD"]["the_che-1"]["tien_do"] == "Đã hoàn thành"
@@ -189,7 +189,7 @@ def test_printed_figures_land_in_their_cells(demo_db):
 
 
 def _report_of(store, unit):
-    return next(r["id"] for r in store.reports() if r["unit_code"] == unit)
+    return next(r.id for r in store.reports() if r.unit_code == unit)
 
 
 def test_a_cross_form_rule_catches_a_changed_figure(tmp_path, demo_db):

@@ -29,8 +29,8 @@ def demo(tmp_path_factory):
     assert cli("--db", str(path), "demo")[0] == 0
     store = Store.open(path)
     catalog = load_catalog(forms_dir())
-    ids = {r["unit_code"]: r["id"] for r in store.reports()
-           if not catalog.get(r["form_set_id"], r["form_set_version"]).kind.name == "chi_so"}  # annex reports
+    ids = {r.unit_code: r.id for r in store.reports()
+           if not catalog.form_set_of(r).kind.name == "chi_so"}  # annex reports
     yield store, catalog, ids, folder
     store.close()
 

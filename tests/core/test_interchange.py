@@ -62,8 +62,8 @@ def test_export_then_import_reproduces_the_report(tmp_path, store, filled):
         again = export_report(other, catalog, new_id)
         assert again == document
         assert other.cells(new_id) == store.cells(report)
-        assert other.report(new_id)["doc_number"] == "12/BC-UBND"
-        assert [u["code"] for u in other.children("H1")] == ["H1.X1", "H1.X2"]
+        assert other.report(new_id).doc_number == "12/BC-UBND"
+        assert [u.code for u in other.children("H1")] == ["H1.X1", "H1.X2"]
 
 
 @pytest.mark.parametrize("mutate, code", [

@@ -119,7 +119,7 @@ def test_the_body_is_stored_durably_audited_and_locked_with_the_report(store, re
     catalog, report_id = report
     store.set_narrative(report_id, "III", "Đánh giá chung.")
     assert store.narrative(report_id) == {"III": "Đánh giá chung."}
-    assert any(a["action"] == "narrative" and a["row_id"] == "III" for a in store.audit(report_id))
+    assert any(a.action == "narrative" and a.row_id == "III" for a in store.audit(report_id))
     store.set_narrative(report_id, "III", "   ")
     assert store.narrative(report_id) == {}
     store.update_report(report_id, status="da_ky")
@@ -130,7 +130,7 @@ def test_the_body_is_stored_durably_audited_and_locked_with_the_report(store, re
 
 def test_khanh_son_body_quotes_phu_luc_v_and_flags_the_seeds_own_contradictions(store, real_catalog):
     load_demo(store, real_catalog)
-    report_id = next(r["id"] for r in store.reports() if r["unit_code"] == "KH.KS")
+    report_id = next(r.id for r in store.reports() if r.unit_code == "KH.KS")
     sections = dict((s.key, t) for s, t in rendered_sections(ReportData(store, real_catalog, report_id)))
     assert "Tổng số hồ sơ đã tiếp nhận: 1.562 hồ sơ" in sections["II.2"]
     assert "đã giải quyết: 1.463 hồ sơ, chiếm tỷ lệ 93,66%" in sections["II.2"]
@@ -148,7 +148,7 @@ def test_the_body_is_the_pdf_and_word_text(store, real_catalog, tmp_path):
     from desktop.exchange.pdf import write_pdf
 
     load_demo(store, real_catalog)
-    report_id = next(r["id"] for r in store.reports() if r["unit_code"] == "KH.KS")
+    report_id = next(r.id for r in store.reports() if r.unit_code == "KH.KS")
     pdf = write_pdf(store, real_catalog, report_id, tmp_path / "bc.pdf")
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
     assert "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH" in text

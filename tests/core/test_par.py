@@ -270,14 +270,14 @@ SEED_002 = [
 @pytest.fixture
 def demo_sheets(store, real_catalog):
     load_demo(store, real_catalog)
-    return {r["unit_code"]: r["id"] for r in store.reports() if r["unit_code"].startswith("KT.")}
+    return {r.unit_code: r.id for r in store.reports() if r.unit_code.startswith("KT.")}
 
 
 @pytest.mark.parametrize("unit, achieved, maximum, index, rating", SEED_002)
 def test_every_seed_unit_scores_as_printed(store, real_catalog, demo_sheets, unit, achieved, maximum, index, rating):
     report = store.report(demo_sheets[unit])
-    criteria = real_catalog.get(report["form_set_id"], 1).definition
-    card = score_report(store, criteria, report["id"])
+    criteria = real_catalog.get(report.form_set_id, 1).definition
+    card = score_report(store, criteria, report.id)
     assert (card.achieved, card.maximum, card.index, card.rating) == (
         Decimal(achieved), Decimal(maximum), Decimal(index), rating)
 

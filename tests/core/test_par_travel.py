@@ -100,7 +100,7 @@ def test_a_sheet_round_trips_through_json_with_its_body_and_evidence(tmp_path, c
         copy = import_report(other, catalog, document)
         assert other.cells(copy) == store.cells(report)
         assert other.narrative(copy) == store.narrative(report)
-        assert [(a["form_code"], a["row_id"], a["filename"]) for a in other.attachments(copy)] == \
+        assert [(a.form_code, a.row_id, a.filename) for a in other.attachments(copy)] == \
             [("CHI_SO", "1.2", "cong-van-bao-cao.pdf")]
         criteria = catalog.get("thu-xa-chiso", 1).definition
         assert score_report(other, criteria, copy).index == score_report(store, criteria, report).index == Decimal(80)
@@ -189,8 +189,8 @@ def test_an_appraised_score_with_a_comment_changes_the_index_rating_and_ranking(
     line = next(line for line in h2.lines if line.code == "2.2")
     assert (line.own, line.appraised, line.comment) == (4, Decimal("1.5"), "Chưa có hồ sơ qua bưu chính công ích")
     # the commune's signed sheet, as received, is unchanged
-    assert json.loads(store.submissions(["H.X2"])[0]["document"])["forms"]["CHI_SO"]["cells"]["2.2"] == {"diem": 4}
-    audit = [a for a in store.audit(received) if a["action"] == "appraisal"]
+    assert json.loads(store.submissions(["H.X2"])[0].document)["forms"]["CHI_SO"]["cells"]["2.2"] == {"diem": 4}
+    audit = [a for a in store.audit(received) if a.action == "appraisal"]
     assert len(audit) == 2
 
 

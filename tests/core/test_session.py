@@ -209,7 +209,7 @@ def test_evidence_files_attach_to_a_row(opened, tmp_path):
     session.attach("KH", row, evidence)
     grid = session.grid("KH")
     [attached] = grid.attachments(grid.position(row, None)[0])
-    assert attached["filename"] == "ke-hoach.pdf"
+    assert attached.filename == "ke-hoach.pdf"
     assert session.evidence_bytes(attached) == b"%PDF-1.4 ke hoach"
     with pytest.raises(CchcError) as missing:
         session.attach("KH", row, tmp_path / "khong-co.pdf")
@@ -237,7 +237,7 @@ def test_a_new_report_carries_over_rows_and_pending_files(tmp_path, store):
     cells = store.cells(report)
     assert cells["5B"]["I"] == {"ky_truoc": "12"} and cells["5B"]["unit:H1.X1"] == {"ky_truoc": "0"}
     assert cells["KH"] == {task: {"ten": "Rà soát"}}  # the task, not last quarter's figures
-    assert store.report(report)["doc_number"] == "5/BC-UBND"
+    assert store.report(report).doc_number == "5/BC-UBND"
     assert ReportSession(store, catalog, report).counts()[1] == 0  # "kỳ trước" agrees with last quarter
     none_before, carried = create_report(store, catalog, "H1", Period("nam", 2021), "test", 1)
     assert carried is None and store.cells(none_before) == {}

@@ -114,7 +114,7 @@ def test_a_report_with_errors_cannot_be_checked(store, forms):
     with pytest.raises(CchcError) as refused:
         mark_checked(store, forms, report)
     assert refused.value.code == "FLOW001"
-    assert store.report(report)["status"] == "nhap"
+    assert store.report(report).status == "nhap"
 
 
 def test_warnings_must_be_acknowledged(store, forms):
@@ -123,14 +123,14 @@ def test_warnings_must_be_acknowledged(store, forms):
         mark_checked(store, forms, report)
     assert refused.value.code == "FLOW002"
     mark_checked(store, forms, report, acknowledge_warnings=True)
-    assert store.report(report)["status"] == "da_kiem_tra"
+    assert store.report(report).status == "da_kiem_tra"
 
 
 def test_an_edit_sends_a_checked_report_back_to_draft(store, forms):
     report = commune_report(store, forms)
     mark_checked(store, forms, report)
     ops.enter_cell(store, forms, report, "KQ", "r", "da_giai_quyet", "8")
-    assert store.report(report)["status"] == "nhap"
+    assert store.report(report).status == "nhap"
 
 
 def test_signing_needs_a_checked_report(store, forms, identity, tmp_path):
@@ -143,7 +143,7 @@ def test_signing_needs_a_checked_report(store, forms, identity, tmp_path):
 
 def test_a_signed_report_refuses_every_change_in_the_store(store, forms, identity, tmp_path):
     report, _ = signed_package(store, forms, identity, tmp_path)
-    assert store.report(report)["status"] == "da_ky"
+    assert store.report(report).status == "da_ky"
     for change in (lambda: store.set_cell(report, "KQ", "r", "moi", "9"),
                    lambda: store.add_attachment(report, "KQ", "r", "a.pdf", b"x")):
         with pytest.raises(CchcError) as refused:
@@ -159,11 +159,11 @@ def test_unlock_takes_a_reason_voids_the_signature_and_starts_the_next_version(s
     assert refused.value.code == "FLOW004"
     assert unlock(store, report, "Sai số hồ sơ mới nhận, xã báo lại") == 2
     after = store.report(report)
-    assert (after["status"], after["version"]) == ("nhap", 2)
+    assert (after.status, after.version) == ("nhap", 2)
     signature = store.signatures(report)[0]
-    assert signature["voided_at"] and signature["void_reason"] == "Sai số hồ sơ mới nhận, xã báo lại"
-    audit = [a for a in store.audit(report) if a["action"] == "unlock"]
-    assert audit and audit[0]["new"] == "Sai số hồ sơ mới nhận, xã báo lại" and audit[0]["user"] == "kiemthu"
+    assert signature.voided_at and signature.void_reason == "Sai số hồ sơ mới nhận, xã báo lại"
+    audit = [a for a in store.audit(report) if a.action == "unlock"]
+    assert audit and audit[0].new == "Sai số hồ sơ mới nhận, xã báo lại" and audit[0].user == "kiemthu"
     ops.enter_cell(store, forms, report, "KQ", "r", "moi", "9")  # editable again
 
 
@@ -174,7 +174,7 @@ def test_submitted_only_after_signing(store, forms, identity, tmp_path):
     mark_checked(store, forms, report)
     sign_report(store, forms, report, identity, tmp_path)
     mark_submitted(store, report)
-    assert store.report(report)["status"] == "da_nop"
+    assert store.report(report).status == "da_nop"
 
 
 # --- identities -------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def test_sign_then_verify(store, forms, identity, tmp_path):
     assert names == ["manifest.json", "manifest.p7s", "data.json", "report.xlsx", "report.pdf"]
     manifest = json.loads(zipfile.ZipFile(io.BytesIO(package)).read(MANIFEST))
     assert manifest["unit"]["code"] == "H1.X1" and manifest["report_version"] == 1
-    assert store.signatures(report)[0]["package_sha256"] == __import__("hashlib").sha256(package).hexdigest()
+    assert store.signatures(report)[0].package_sha256 == __import__("hashlib").sha256(package).hexdigest()
 
 
 def test_the_pdf_signature_is_visible_in_the_signature_block(store, forms, identity, tmp_path):
@@ -381,7 +381,7 @@ def test_a_newer_version_replaces_the_older_and_the_history_stays(store, forms, 
     assert [r.status for r in result.received] == ["accepted", "superseded"]
     assert store.cells(district)["TH"]["unit:H1.X1"]["moi"] == "9"
     history = store.submissions(["H1.X1"])
-    assert sorted((s["report_version"], s["superseded_by"] is None) for s in history) == [(1, False), (2, True)]
+    assert sorted((s.report_version, s.superseded_by is None) for s in history) == [(1, False), (2, True)]
 
 
 def test_a_package_of_another_unit_or_period_is_rejected(store, forms, identity, tmp_path):
@@ -401,7 +401,7 @@ def test_consolidating_the_demo_communes_reproduces_the_districts_rows(real_cata
     assert sorted(refused) == ["KH.KS.01", "KH.KS.06"] and len(written) == 6
     with Store.open(tmp_path / "demo.db") as printed:
         load_demo(printed, real_catalog)
-        printed_id = next(r["id"] for r in printed.reports() if r["unit_code"] == "KH.KS")
+        printed_id = next(r.id for r in printed.reports() if r.unit_code == "KH.KS")
         printed_rows = printed.cells(printed_id)["PL6"]
     with Store.open(tmp_path / "huyen.db") as store:
         for unit in unit_tree().values():

@@ -25,14 +25,14 @@ def test_cells_are_stored_and_every_change_is_audited(store):
     store.set_cell(report, "5B", "I", "tong", None)
     store.set_cell(report, "5B", "I", "moi", "3")
     assert store.cells(report) == {"5B": {"I": {"moi": "3"}}}
-    changes = [(a["old"], a["new"], a["user"]) for a in store.audit(report) if a["action"] == "cell"]
+    changes = [(a.old, a.new, a.user) for a in store.audit(report) if a.action == "cell"]
     assert changes == [(None, "10", "kiemthu"), ("10", "12", "kiemthu"), ("12", None, "kiemthu"), (None, "3", "kiemthu")]
-    assert all(a["at"] for a in store.audit(report))
+    assert all(a.at for a in store.audit(report))
 
 
 def test_reports_units_settings(store):
     report = new_report(store, communes=3)
-    assert [u["name"] for u in store.children("H1")] == ["Xã 1", "Xã 2", "Xã 3"]
+    assert [u.name for u in store.children("H1")] == ["Xã 1", "Xã 2", "Xã 3"]
     with pytest.raises(CchcError) as raised:
         store.create_report("H1", Period("nam", 2020), "test", 1)
     assert raised.value.code == "STORE012"
@@ -40,7 +40,7 @@ def test_reports_units_settings(store):
     with pytest.raises(CchcError) as raised:
         store.update_report(report, status="xong")
     assert raised.value.code == "STORE015" and "Đã kiểm tra" in str(raised.value)
-    assert store.report(report)["doc_number"] == "542/BC-UBND"
+    assert store.report(report).doc_number == "542/BC-UBND"
     assert store.find_report("H1", Period("nam", 2020), "test") == report
     store.set_setting("signer", {"name": "[Họ tên]", "deadline_day": 20})
     assert store.get_setting("signer") == {"name": "[Họ tên]", "deadline_day": 20}
@@ -69,7 +69,7 @@ def test_attachments_are_kept_once_by_sha256(store):
     digest = store.add_attachment(report, "T", "tasks#1", "kh.pdf", b"%PDF-1.4 minh chung")
     store.add_attachment(report, "T", "tasks#2", "ban-sao.pdf", b"%PDF-1.4 minh chung")
     assert store.conn.execute("SELECT count(*) FROM blobs").fetchone()[0] == 1
-    assert [a["filename"] for a in store.attachments(report)] == ["kh.pdf", "ban-sao.pdf"]
+    assert [a.filename for a in store.attachments(report)] == ["kh.pdf", "ban-sao.pdf"]
     assert store.blob(digest) == b"%PDF-1.4 minh chung"
 
 
@@ -197,7 +197,7 @@ def test_migration_from_the_first_schema_keeps_the_data(tmp_path):
     conn.close()
     with Store.open(path) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
-        assert store.report(7)["version"] == 1
+        assert store.report(7).version == 1
         assert store.cells(7) == {"5B": {"I": {"tong": "5697"}}}
         store.add_attachment(7, "5B", "I", "a.pdf", b"x")  # a table the first schema did not have
     assert any("truoc-nang-cap" in p.name for p in list_backups(path))

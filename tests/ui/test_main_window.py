@@ -183,7 +183,7 @@ def test_evidence_attached_to_a_row(qtbot, demo_window, tmp_path):
     window.view.setCurrentIndex(cell(window, "I", "ky_truoc"))
     window.attach_evidence([str(evidence)])
     [attached] = window.store.attachments(KE_SACH)
-    assert (attached["row_id"], attached["filename"]) == ("I", "quyet-dinh.pdf")
+    assert (attached.row_id, attached.filename) == ("I", "quyet-dinh.pdf")
     label = window.model.index(cell(window, "I", "ky_truoc").row(), window.model.grid.frozen - 1)
     assert "1 tệp minh chứng" in window.model.data(label, Qt.ToolTipRole)
 
@@ -195,14 +195,14 @@ def test_new_report_dialog_shows_deadline_and_carries_over(qtbot, demo_window):
     dialog = NewReportDialog(window)
     qtbot.addWidget(dialog)
     dialog.unit.setCurrentIndex(next(i for i in range(dialog.unit.count())
-                                     if dialog.unit.itemData(i)["code"] == "ST.KS"))
+                                     if dialog.unit.itemData(i).code == "ST.KS"))
     dialog.year.setValue(2020)
     assert "hạn nộp 20/12/2020" in dialog.deadline.text() and "đã quá hạn" in dialog.deadline.text()
     assert dialog.carry.isEnabled() and "số 2" in dialog.carry_note.text()
     dialog.doc_number.setText("12/BC-UBND")
     dialog.accept()
     report = dialog.created
-    assert window.store.report(report)["doc_number"] == "12/BC-UBND"
+    assert window.store.report(report).doc_number == "12/BC-UBND"
     ky_truoc = window.store.cells(report)["5B"]["I"]["ky_truoc"]
     assert ky_truoc == window.store.cells(KE_SACH)["5B"]["I"]["dang_giai_quyet"]  # 2019's pending, carried into 2020
 
@@ -256,7 +256,7 @@ def test_damaged_database_offers_the_latest_good_backup(qtbot, tmp_path, no_dial
     assert window is not None
     qtbot.addWidget(window)
     assert no_dialogs[0][0] == "question" and "bản sao lưu" in no_dialogs[0][1]
-    assert [u["code"] for u in window.store.units()] == ["H1"]
+    assert [u.code for u in window.store.units()] == ["H1"]
     assert list(tmp_path.glob("demo.db.hong-*"))  # the damaged file kept aside
     window.store.close()
 
@@ -314,7 +314,7 @@ def test_evidence_dropped_on_a_row(qtbot, demo_window, tmp_path):
     drop = QDropEvent(point, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     window.view.dropEvent(drop)
     [attached] = window.store.attachments(KE_SACH)
-    assert (attached["row_id"], attached["filename"]) == ("II", "bien-ban.docx")
+    assert (attached.row_id, attached.filename) == ("II", "bien-ban.docx")
 
 
 def test_moving_down_the_frozen_name_column_scrolls_the_rows(qtbot, demo_window):

@@ -8,7 +8,7 @@ from desktop.kinds.narrative import FORM_CODE as BODY
 
 
 def _report_of(window, unit: str) -> int:
-    return next(r["id"] for r in window.store.reports() if r["unit_code"] == unit)
+    return next(r.id for r in window.store.reports() if r.unit_code == unit)
 
 
 def _row(model, code: str) -> int:

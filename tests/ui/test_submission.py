@@ -25,14 +25,14 @@ def test_check_sign_lock_and_unlock(demo_window, qtbot, tmp_path, no_dialogs):
     report = _commune_report(window)
     assert window.checked_action.isEnabled() and not window.unlock_action.isEnabled()
     assert submission.mark_checked(window)
-    assert window.store.report(report)["status"] == "da_kiem_tra"
+    assert window.store.report(report).status == "da_kiem_tra"
 
     choice = submission.SignChoice("new", tmp_path / "goi", secret="mat-khau-cua-xa",
                                    new_file=str(tmp_path / "xa.p12"))
     package = submission.sign_report(window, choice)
     assert package is not None and package.exists() and package.suffix == ".cchc"
     assert choice.secret == ""  # dropped once used
-    assert window.store.report(report)["status"] == "da_ky"
+    assert window.store.report(report).status == "da_ky"
     assert window.session.locked and not window.paste_action.isEnabled()
     assert window.unlock_action.isEnabled() and window.submitted_action.isEnabled()
     # typing into a signed report is refused with the message, and nothing changes
@@ -56,10 +56,10 @@ def test_check_sign_lock_and_unlock(demo_window, qtbot, tmp_path, no_dialogs):
     assert window.store.get_setting("signing")["trusted_roots"] == [str(tmp_path / "goc.pem")]
 
     assert not submission.unlock_report(window, reason="sửa")  # too short: refused
-    assert window.store.report(report)["status"] == "da_ky"
+    assert window.store.report(report).status == "da_ky"
     assert submission.unlock_report(window, reason="Sửa số hồ sơ mới nhận theo sổ theo dõi")
     after = window.store.report(report)
-    assert (after["status"], after["version"]) == ("nhap", 2)
+    assert (after.status, after.version) == ("nhap", 2)
     assert not window.session.locked and window.paste_action.isEnabled()
 
 
@@ -76,7 +76,7 @@ def test_a_wrong_passphrase_is_said_and_nothing_is_signed(demo_window, tmp_path,
                                                                 p12_file=str(tmp_path / "xa.p12"),
                                                                 secret="sai-mat-khau")) is None
     assert no_dialogs and "mật khẩu không đúng" in no_dialogs[-1][1]
-    assert window.store.report(report)["status"] == "da_kiem_tra"
+    assert window.store.report(report).status == "da_kiem_tra"
     assert not (tmp_path / "goi2").exists() or not list((tmp_path / "goi2").iterdir())
 
 
@@ -85,7 +85,7 @@ def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
 
     window = demo_window
     written, _ = write_commune_packages(window.catalog, tmp_path / "goi")
-    district = next(r["id"] for r in window.store.reports() if r["unit_code"] == "KH.KS")
+    district = next(r.id for r in window.store.reports() if r.unit_code == "KH.KS")
     window.open_report(district, "PL6")
     assert window.consolidate_action.isEnabled()
     (tmp_path / "goi" / "rac.cchc").write_bytes(b"khong phai goi")

@@ -18,6 +18,7 @@ from desktop.foundation.messages import CchcError
 from desktop.kinds.par.criteria import criteria_of
 from desktop.kinds.par.scoring import Scorecard, score_report
 from desktop.foundation.values import format_points
+from desktop.store.records import Report, Unit
 
 TASKS_PREFIX = "nv."  # narrative key of an area's "Nhiệm vụ cần thực hiện"
 ORGANISATION = "to_chuc"  # narrative key of part IV
@@ -26,8 +27,8 @@ LEVEL_WORDS = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã"}
 
 @dataclass
 class UnitScore:
-    unit: dict
-    report: dict
+    unit: Unit
+    report: Report
     card: Scorecard
 
 
@@ -50,11 +51,11 @@ def _sentence_end(text: str) -> str:
 
 def sheets(store, catalog, report_id: int) -> tuple[UnitScore, list[UnitScore]]:
     """The sheet ``report_id`` and its child units' sheets of the same year, in the units' order."""
-    def scored(report: dict) -> UnitScore | None:
+    def scored(report: Report) -> UnitScore | None:
         criteria = criteria_of(catalog.form_set_of(report))
         if criteria is None:
             return None
-        return UnitScore(store.unit(report["unit_code"]), report, score_report(store, criteria, report["id"]))
+        return UnitScore(store.unit(report.unit_code), report, score_report(store, criteria, report.id))
 
     own = scored(store.report(report_id))
     if own is None:
@@ -62,10 +63,10 @@ def sheets(store, catalog, report_id: int) -> tuple[UnitScore, list[UnitScore]]:
     children = []
     by_unit = {}
     for report in store.reports():
-        if report["year"] == own.report["year"] and report["period_type"] == "nam":
-            by_unit.setdefault(report["unit_code"], []).append(report)
-    for child in store.children(own.unit["code"]):
-        for report in by_unit.get(child["code"], []):
+        if report.year == own.report.year and report.period_type == "nam":
+            by_unit.setdefault(report.unit_code, []).append(report)
+    for child in store.children(own.unit.code):
+        for report in by_unit.get(child.code, []):
             found = scored(report)
             if found is not None:
                 children.append(found)
@@ -74,9 +75,9 @@ def sheets(store, catalog, report_id: int) -> tuple[UnitScore, list[UnitScore]]:
 
 
 def subject(own: UnitScore) -> str:
-    level = LEVEL_WORDS.get(own.unit["level"], "đơn vị")
+    level = LEVEL_WORDS.get(own.unit.level, "đơn vị")
     return (f"Đánh giá, phân tích và làm rõ nguyên nhân, trách nhiệm của các cơ quan, đơn vị làm ảnh hưởng "
-            f"đến Chỉ số cải cách hành chính năm {own.report['year']} của {level}; nhiệm vụ, giải pháp chủ yếu "
+            f"đến Chỉ số cải cách hành chính năm {own.report.year} của {level}; nhiệm vụ, giải pháp chủ yếu "
             f"cần thực hiện")
 
 
@@ -112,7 +113,7 @@ def _child_lines(children: list[UnitScore]) -> list[Block]:
     for number, child in enumerate(children, 1):
         card = child.card
         blocks.append(Paragraph([
-            Run(f"{number}. Đối với {committee(child.unit['name'])}: Tổng số điểm các tiêu chí, tiêu chí thành phần "
+            Run(f"{number}. Đối với {committee(child.unit.name)}: Tổng số điểm các tiêu chí, tiêu chí thành phần "
                 f"đạt được là "),
             Run(f"{format_points(card.achieved)}/{format_points(card.maximum)} điểm", bold=True),
             Run(f" (Chỉ số cải cách hành chính của đơn vị: {format_points(card.index, 2)} điểm), xếp loại "
@@ -135,12 +136,12 @@ def summary_table(children: list[UnitScore]) -> Table:
     for position, child in enumerate(ordered, 1):
         before = ordered[position - 2] if position > 1 else None
         tied = before is not None and before.card.index == child.card.index
-        rank[child.unit["code"]] = rank[before.unit["code"]] if tied else position
+        rank[child.unit.code] = rank[before.unit.code] if tied else position
     rows = []
     for number, child in enumerate(children, 1):
         card = child.card
-        rows.append([str(number), child.unit["name"], format_points(card.achieved), format_points(card.maximum),
-                     format_points(card.index, 2), card.rating, str(rank.get(child.unit["code"], ""))])
+        rows.append([str(number), child.unit.name, format_points(card.achieved), format_points(card.maximum),
+                     format_points(card.index, 2), card.rating, str(rank.get(child.unit.code, ""))])
     return Table(["STT", "Đơn vị", "Điểm đạt", "Điểm tối đa", "Chỉ số CCHC", "Xếp loại", "Thứ hạng"], rows,
                  [0.8, 3.2, 1.1, 1.1, 1.1, 1.1, 1.0],
                  ["centre", "left", "right", "right", "right", "centre", "centre"])
@@ -161,7 +162,7 @@ def _tasks(own: UnitScore, notes: dict[str, str]) -> list[Block]:
             continue
         codes = ", ".join(n.code for n in lost)
         blocks.append(para(f"- Nhiệm vụ cần thực hiện: khắc phục các tồn tại làm mất điểm ở tiêu chí {codes}, "
-                           f"bảo đảm đạt điểm tối đa trong năm {own.report['year'] + 1}."))
+                           f"bảo đảm đạt điểm tối đa trong năm {own.report.year + 1}."))
         offices = []
         for node in lost:
             if node.office.strip() and node.office.strip().rstrip(".") not in offices:
@@ -174,18 +175,18 @@ def _tasks(own: UnitScore, notes: dict[str, str]) -> list[Block]:
 def analysis_body(store, catalog, report_id: int) -> tuple[str, list[Block]]:
     """The subject line and the body blocks of the analysis report of sheet ``report_id``."""
     own, children = sheets(store, catalog, report_id)
-    year = own.report["year"]
-    level = LEVEL_WORDS.get(own.unit["level"], "đơn vị")
+    year = own.report.year
+    level = LEVEL_WORDS.get(own.unit.level, "đơn vị")
     who = f"UBND {level}"
     notes = store.narrative(report_id)
     bases = [own.card.criteria.basis] + [c.card.criteria.basis for c in children]
     blocks: list[Block] = []
     for basis in dict.fromkeys(b for b in bases if b):
         blocks.append(para(f"Căn cứ {basis};"))
-    members = "các xã, thị trấn" if own.unit["level"] == "huyen" else "các đơn vị trực thuộc"
+    members = "các xã, thị trấn" if own.unit.level == "huyen" else "các đơn vị trực thuộc"
     scope = f"của {level} và {members}" if children else f"của {level}"
     blocks.append(para(f"Trên cơ sở kết quả đánh giá, chấm điểm và xếp loại công tác cải cách hành chính năm {year} "
-                       f"{scope}; {committee(own.unit['name'])} báo cáo đánh giá, phân tích và làm rõ nguyên nhân, "
+                       f"{scope}; {committee(own.unit.name)} báo cáo đánh giá, phân tích và làm rõ nguyên nhân, "
                        f"trách nhiệm của các cơ quan, đơn vị làm ảnh hưởng đến Chỉ số cải cách hành chính năm {year} "
                        f"của {level}; đồng thời đề ra những nhiệm vụ, giải pháp cần thực hiện, cụ thể như sau:"))
     part = iter(("I", "II", "III", "IV", "V"))
@@ -201,7 +202,7 @@ def analysis_body(store, catalog, report_id: int) -> tuple[str, list[Block]]:
     blocks += _lost_lines(own, who)
     if children:
         blocks.append(para(f"{next(part)}. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CÔNG TÁC CẢI CÁCH HÀNH CHÍNH NĂM {year} CỦA "
-                           f"{('UBND ' + members) if own.unit['level'] == 'huyen' else members}".upper(), "heading"))
+                           f"{('UBND ' + members) if own.unit.level == 'huyen' else members}".upper(), "heading"))
         blocks += _child_lines(children)
         blocks.append(para(f"Bảng tổng hợp kết quả Chỉ số cải cách hành chính năm {year} của các đơn vị:", "body"))
         blocks.append(summary_table(children))

@@ -20,7 +20,7 @@ from desktop.foundation.values import format_number, format_points, from_json, p
 from desktop.kinds.par.criteria import CriteriaSet, criteria_of
 from desktop.kinds.par.scoring import CENT, HUNDRED, Scorecard, scorecard
 from desktop.kinds.par.sheet import COLUMN_TYPES, EXPLANATION, FORM_CODE, POINTS, TEXT
-from desktop.report.data import report_period
+from desktop.store.records import Report, Submission
 
 MAX_COMMENT = 4000
 
@@ -94,7 +94,7 @@ class UnitAppraisal:
                               "evidence": line.evidence} for line in self.lines]}
 
 
-def _receiving(store, catalog, report_id: int) -> tuple[dict, str]:
+def _receiving(store, catalog, report_id: int) -> tuple[Report, str]:
     """The receiving report and the child criteria set id it appraises; else CchcError."""
     report = store.report(report_id)
     criteria = criteria_of(catalog.form_set_of(report))
@@ -118,12 +118,12 @@ def _sheet_cells(document: dict) -> dict[str, dict[str, str]]:
     return cells
 
 
-def _current_sheets(store, report: dict, child_set: str) -> dict[str, dict]:
+def _current_sheets(store, report: Report, child_set: str) -> dict[str, Submission]:
     """The current submission of each child unit on ``child_set`` for the report's period."""
-    period = report_period(report)
-    return {s["unit_code"]: s for s in store.submissions([c["code"] for c in store.children(report["unit_code"])],
+    period = report.period
+    return {s.unit_code: s for s in store.submissions([c.code for c in store.children(report.unit_code)],
                                                         current_only=True)
-            if s["form_set_id"] == child_set and report_period(s) == period}
+            if s.form_set_id == child_set and s.period == period}
 
 
 def _lines(criteria: CriteriaSet, own: Scorecard, appraised: dict, cells: dict, evidence: dict) -> list[CriterionLine]:
@@ -177,16 +177,16 @@ def appraisal(store, catalog, report_id: int) -> list[UnitAppraisal]:
     sheets = _current_sheets(store, report, child_set)
     given = store.appraisals(report_id)
     units = []
-    for child in store.children(report["unit_code"]):
-        entry = UnitAppraisal(child["code"], child["name"])
-        submission = sheets.get(child["code"])
+    for child in store.children(report.unit_code):
+        entry = UnitAppraisal(child.code, child.name)
+        submission = sheets.get(child.code)
         criteria = criteria_of(catalog.form_set_of(submission)) if submission else None
         if submission is not None and criteria is not None:
-            document = json.loads(submission["document"])
+            document = json.loads(submission.document)
             cells = _sheet_cells(document)
-            entry.version, entry.signed_at = submission["report_version"], submission["signed_at"]
+            entry.version, entry.signed_at = submission.report_version, submission.signed_at
             entry.own = scorecard(criteria, cells)
-            mine = given.get(child["code"], {})
+            mine = given.get(child.code, {})
             entry.appraised = appraised_result(criteria, entry.own, mine)
             evidence: dict[str, list[str]] = {}
             for item in document.get("attachments", []):
@@ -211,10 +211,10 @@ def appraise(store, catalog, report_id: int, unit_code: str,
         raise CchcError("PAR024", unit=unit_code)
     criteria = criteria_of(catalog.form_set_of(submission))
     if criteria is None:
-        raise CchcError("JSON004", file=f"bảng chấm điểm của {unit_code}", form_set=submission["form_set_id"],
-                        version=submission["form_set_version"])
+        raise CchcError("JSON004", file=f"bảng chấm điểm của {unit_code}", form_set=submission.form_set_id,
+                        version=submission.form_set_version)
     current = store.appraisals(report_id).get(unit_code, {})
-    own = scorecard(criteria, _sheet_cells(json.loads(submission["document"])))
+    own = scorecard(criteria, _sheet_cells(json.loads(submission.document)))
     prepared = []
     for code, score_text, comment in entries:
         criterion = criteria.by_code.get(code)

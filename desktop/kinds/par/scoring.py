@@ -44,6 +44,7 @@ from desktop.kinds.par.sheet import (
 from desktop.foundation.periods import Period
 from desktop.rules.engine import Finding
 from desktop.foundation.values import format_number, format_points, parse_input, to_storage
+from desktop.store.records import Report
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -267,28 +268,28 @@ def stray_cells(criteria: CriteriaSet, cells: dict[str, dict[str, str]], report_
 # --- computed criteria ------------------------------------------------------------
 
 
-def sent_date(store, report: dict) -> dt.date | None:
+def sent_date(store, report: Report) -> dt.date | None:
     """When a report went out: its signing time when it was signed here, else the date it bears."""
-    signatures = [s for s in store.signatures(report["id"]) if not s.get("voided_at")]
+    signatures = [s for s in store.signatures(report.id) if not s.voided_at]
     if signatures:
-        return dt.datetime.fromisoformat(signatures[-1]["signed_at"]).date()
-    return dt.date.fromisoformat(report["doc_date"]) if report.get("doc_date") else None
+        return dt.datetime.fromisoformat(signatures[-1].signed_at).date()
+    return dt.date.fromisoformat(report.doc_date) if report.doc_date else None
 
 
-def _on_time(store, spec: OnTime, criterion: Criterion, sheet: dict, rules: dict) -> Computed:
+def _on_time(store, spec: OnTime, criterion: Criterion, sheet: Report, rules: dict) -> Computed:
     late, on_time, undated = [], 0, 0
     for report in store.reports():
-        if (report["unit_code"] != sheet["unit_code"] or report["year"] != sheet["year"]
-                or report["form_set_id"] not in spec.form_sets):
+        if (report.unit_code != sheet.unit_code or report.year != sheet.year
+                or report.form_set_id not in spec.form_sets):
             continue
         sent = sent_date(store, report)
         if sent is None:
             undated += 1
             continue
-        period = Period(report["period_type"], report["year"], report["period_number"], report["year_from"])
+        period = Period(report.period_type, report.year, report.period_number, report.year_from)
         deadline = period.deadline(rules)
         if sent > deadline:
-            number = f" số {report['doc_number']}" if report.get("doc_number") else ""
+            number = f" số {report.doc_number}" if report.doc_number else ""
             late.append(msg("PAR011", period=period.label, number=number, sent=sent.strftime("%d/%m/%Y"),
                             deadline=deadline.strftime("%d/%m/%Y")))
         else:
@@ -300,10 +301,10 @@ def _on_time(store, spec: OnTime, criterion: Criterion, sheet: dict, rules: dict
     return Computed(None, msg("PAR013", undated=undated))
 
 
-def _rate(store, spec: Rate, criterion: Criterion, sheet: dict) -> Computed:
-    found = store.find_report(sheet["unit_code"], Period("nam", sheet["year"]), spec.form_set)
+def _rate(store, spec: Rate, criterion: Criterion, sheet: Report) -> Computed:
+    found = store.find_report(sheet.unit_code, Period("nam", sheet.year), spec.form_set)
     if found is None:
-        return Computed(None, msg("PAR014", form_set=spec.form_set, year=sheet["year"]))
+        return Computed(None, msg("PAR014", form_set=spec.form_set, year=sheet.year))
     row = store.cells(found).get(spec.form, {}).get(spec.row, {})
 
     def total(columns) -> Decimal:
@@ -322,7 +323,7 @@ def _rate(store, spec: Rate, criterion: Criterion, sheet: dict) -> Computed:
     return Computed(points, how)
 
 
-def computed_scores(store, criteria: CriteriaSet, sheet: dict, rules: dict | None = None) -> dict[str, Computed]:
+def computed_scores(store, criteria: CriteriaSet, sheet: Report, rules: dict | None = None) -> dict[str, Computed]:
     rules = rules if rules is not None else store.get_setting("period_rules", {})
     out: dict[str, Computed] = {}
     for node in criteria.walk():
