@@ -100,7 +100,7 @@ def _document(transcript: dict, units: dict[str, dict], catalog: Catalog, file: 
     forms = {}
     for code, rows in (transcript.get("forms") or {}).items():
         form = form_set.forms[code]
-        label_column = next(c for c in form.leaves if c.kind == "row_label")
+        label_column = form.label_column
         data_columns = [c for c in form.data_columns if c.ctype.kind != "computed"]
         sections = {}
         entries = []

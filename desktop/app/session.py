@@ -168,8 +168,14 @@ class ReportSession:
 
     @property
     def consolidates(self) -> bool:
-        """Whether some form of this report is filled from child units' packages (``from:`` rows)."""
-        return any(form.consolidated_rows for form in self.forms)
+        """Whether this report takes child units' packages (``from:`` rows, a PAR sheet that appraises)."""
+        form_set = self.data.form_set
+        return form_set is not None and bool(form_set.kind.receives(form_set))
+
+    @property
+    def appraises(self) -> bool:
+        """Whether this is a PAR sheet of the level above, which appraises its units' sheets."""
+        return self.criteria is not None and bool(self.criteria.appraises)
 
     def grid(self, code: str) -> FormGrid:
         if code not in self._grids:
@@ -194,7 +200,7 @@ class ReportSession:
         """(errors, warnings) of the report, or of one form."""
         return count([f for f in self.findings() if form is None or f.form_code == form])
 
-    def attachments_of(self, form: str, row: str) -> list[dict]:
+    def attachments_of(self, form: str, row: str) -> list[Attachment]:
         if self._attachments is None:
             self._attachments = self.store.attachments(self.report_id)
         return [a for a in self._attachments if a.form_code == form and a.row_id == row]
@@ -447,8 +453,9 @@ class ReportEntry:
     status_label: str
     errors: int
     warnings: int
-    forms: list[FormEntry]
+    forms: list[FormEntry]  # the annexes a clerk opens one by one (a PAR sheet is one screen: none)
     form_set: str
+    appraises: bool = False  # a PAR sheet that appraises its units' sheets
 
 
 @dataclass
@@ -462,14 +469,15 @@ class UnitEntry:
 
 def report_entry(data: ReportData, findings: list[Finding] | None = None) -> ReportEntry:
     findings = validate(data) if findings is None else findings
+    criteria = criteria_of(data.form_set)
     forms = [FormEntry(form.code, form.printed_code, form.title,
                        *count([f for f in findings if f.form_code == form.code]))
-             for form in (data.form_set.forms.values() if data.form_set else [])]
+             for form in (data.form_set.forms.values() if data.form_set and criteria is None else [])]
     report = data.report
     name = data.form_set.name if data.form_set else report.form_set_id
     return ReportEntry(report.id, data.period.label[:1].upper() + data.period.label[1:], report.year,
                        report.status, STATUS_LABELS.get(report.status, report.status),
-                       *count(findings), forms, name)
+                       *count(findings), forms, name, appraises=bool(criteria and criteria.appraises))
 
 
 def report_tree(store, catalog) -> list[UnitEntry]:

@@ -133,7 +133,7 @@ class FormScope:
         row = self.layout.by_id[row_id]
         if row.kind != "repeat":
             return row.title
-        label_column = next(c for c in self.form.leaves if c.kind == "row_label")
+        label_column = self.form.label_column
         label = self.raw.get(row_id, {}).get(label_column.id) or ""
         return f"{row.code}. {label}".strip(". ") if label else row.code
 

@@ -192,7 +192,7 @@ def carry_over_from(store, catalog: Catalog, report_id: int, previous_id: int) -
     rows = cells = 0
     with store.transaction():
         for code, form in form_set.forms.items():
-            label = next((c for c in form.leaves if c.kind == "row_label"), None)
+            label = form.label_column
             for section, ids in previous.repeats.get(code, {}).items():
                 store.put_section_rows(report_id, code, section, ids)
                 rows += len(ids)

@@ -126,6 +126,11 @@ class Form:
         return list(walk(self.rows))
 
     @property
+    def label_column(self) -> Column | None:
+        """The column of the rows' names (kind ``row_label``: exactly one in a checked form)."""
+        return next((c for c in self.leaves if c.kind == "row_label"), None)
+
+    @property
     def data_columns(self) -> list[Column]:
         return [c for c in self.leaves if c.kind == "data"]
 

@@ -141,13 +141,15 @@ class MainWindow(QMainWindow):
         self.center.addWidget(self.placeholder)
         self.center.addWidget(self.page)
         self.page.hide()
+        from desktop.ui.appraisal import AppraisalPage
         from desktop.ui.narrative import NarrativePage
         from desktop.ui.scoring import ScoringPage
 
         self.scoring_page = ScoringPage()
         self.scoring_page.typed.connect(self._typed_total)
         self.narrative_page = NarrativePage()
-        for page in (self.scoring_page, self.narrative_page):
+        self.appraisal_page = AppraisalPage()
+        for page in (self.scoring_page, self.narrative_page, self.appraisal_page):
             self.center.addWidget(page)
             page.hide()
         splitter.addWidget(self.center)
@@ -260,6 +262,8 @@ class MainWindow(QMainWindow):
         for action in (self.paste_action, self.clear_action, self.add_row_action, self.delete_row_action,
                        self.row_up_action, self.row_down_action, self.attach_action):
             action.setEnabled(editable)
+        if has_report and self.session.criteria is not None:  # a scoring sheet: evidence per criterion
+            self.attach_action.setEnabled(not self.session.locked)
         status = self.store.report(self.session.report_id).status if has_report else None
         self.checked_action.setEnabled(status == "nhap")
         self.sign_action.setEnabled(status in ("nhap", "da_kiem_tra"))
@@ -351,6 +355,12 @@ class MainWindow(QMainWindow):
                 node.setToolTip(0, f"Báo cáo {report.period.lower()}, số {report.id}: {report.form_set}")
                 node.setData(0, KIND_ROLE, ("report", report.id))
                 item.addChild(node)
+                if report.appraises:  # the level above's sheet: its units' sheets, appraised and ranked
+                    appraised = QTreeWidgetItem(["Thẩm định các đơn vị", "", ""])
+                    appraised.setToolTip(0, "Bảng tự chấm điểm của các đơn vị cấp dưới: điểm thẩm định, nhận xét, "
+                                            "xếp hạng")
+                    appraised.setData(0, KIND_ROLE, ("appraisal", report.id))
+                    node.addChild(appraised)
                 if report.forms:  # a report with annexes has a body text too; a scoring sheet is one screen
                     body = QTreeWidgetItem(["Nội dung báo cáo", "", ""])
                     body.setToolTip(0, "Phần lời của báo cáo (I–V), với số liệu lấy từ phụ lục")
@@ -384,6 +394,8 @@ class MainWindow(QMainWindow):
             self.open_report(kind[1], kind[2])
         elif kind[0] == "narrative":
             self.open_narrative(kind[1])
+        elif kind[0] == "appraisal":
+            self.open_appraisal(kind[1])
         elif kind[0] == "report":
             self.open_report(kind[1])
 
@@ -413,6 +425,7 @@ class MainWindow(QMainWindow):
 
     def open_report(self, report_id: int, form_code: str | None = None) -> None:
         if self.session is None or self.session.report_id != report_id:
+            self.narrative_page.leave()  # its text is this report's: stored before the report changes
             session = self.perform(lambda: ReportSession(self.store, self.catalog, report_id))
             if isinstance(session, Exception):
                 return
@@ -442,8 +455,8 @@ class MainWindow(QMainWindow):
     def _show_page(self, page) -> None:
         """One of the centre's screens: a form, a scoring sheet, a report body."""
         if page is not self.narrative_page:
-            self.narrative_page.save()
-        for other in (self.page, self.scoring_page, self.narrative_page):
+            self.narrative_page.leave()
+        for other in (self.page, self.scoring_page, self.narrative_page, self.appraisal_page):
             other.setVisible(other is page)
         self.placeholder.hide()
 
@@ -459,6 +472,21 @@ class MainWindow(QMainWindow):
                 self.navigator.setCurrentItem(item)
                 self.navigator.blockSignals(False)
         self.setWindowTitle(f"Nội dung báo cáo – {self.session.data.unit.name}, "
+                            f"{self.session.data.period.label} – CCHC Desktop")
+
+    def open_appraisal(self, report_id: int) -> None:
+        """The units' sheets received by this PAR sheet's unit: appraised and ranked."""
+        self.open_report(report_id)
+        if self.session is None or self.session.report_id != report_id or not self.session.appraises:
+            return
+        self._show_page(self.appraisal_page)
+        self.appraisal_page.show_report(self)
+        for item in self._tree_items():
+            if item.data(0, KIND_ROLE) == ("appraisal", report_id):
+                self.navigator.blockSignals(True)
+                self.navigator.setCurrentItem(item)
+                self.navigator.blockSignals(False)
+        self.setWindowTitle(f"Thẩm định Chỉ số CCHC – {self.session.data.unit.name}, "
                             f"{self.session.data.period.label} – CCHC Desktop")
 
     def _typed_total(self, column: str, text: str) -> None:
@@ -627,8 +655,12 @@ class MainWindow(QMainWindow):
             self.perform(lambda: self.session.move_row(self.form_code, row.id, offset))
 
     def attach_evidence(self, paths: list[str] | None = None) -> None:
-        _, row = self._current_row()
-        if row is None:
+        if self.scoring_page.isVisible():  # a PAR sheet: the evidence of the selected criterion
+            form_code, row_id = SHEET_FORM, self.scoring_page.current_code()
+        else:
+            _, row = self._current_row()
+            form_code, row_id = self.form_code, row.id if row is not None else None
+        if row_id is None:
             return
         if paths is None:
             from desktop.foundation.settings import load_settings
@@ -636,8 +668,11 @@ class MainWindow(QMainWindow):
             start = load_settings(self.store)["folders"]["evidence"] or str(Path.home())
             paths, _ = QFileDialog.getOpenFileNames(self, "Chọn tệp minh chứng", start)
         for path in paths:
-            self.perform(lambda path=path: self.session.attach(self.form_code, row.id, path))
-        self.model.refresh()
+            self.perform(lambda path=path: self.session.attach(form_code, row_id, path))
+        if self.scoring_page.isVisible():
+            self.scoring_page.refresh()
+        else:
+            self.model.refresh()
 
     def open_evidence(self) -> None:
         r, row = self._current_row()
@@ -672,5 +707,7 @@ class MainWindow(QMainWindow):
             self.session = ReportSession(self.store, self.catalog, self.session.report_id)
             if self.form_code:
                 self.show_form(self.form_code)
+            elif self.appraisal_page.isVisible():
+                self.appraisal_page.show_report(self)
             self.refresh_findings()
         self.refresh_navigator()

@@ -23,6 +23,7 @@ class NarrativePage(QWidget):
         super().__init__(parent)
         self.window = None
         self.key: str | None = None
+        self.report_id: int | None = None  # the report whose text the editor holds
         self.sections = QListWidget()
         self.sections.setObjectName("sections")
         self.sections.setMaximumWidth(300)
@@ -60,9 +61,16 @@ class NarrativePage(QWidget):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.save)
 
+    def leave(self) -> None:
+        """The clerk goes elsewhere: what was typed is stored, and the editor holds nothing any
+        more, so nothing of this report can later be saved into another."""
+        self.save()
+        self.key = self.report_id = None
+
     def show_report(self, window) -> None:
         self.save()
         self.window = window
+        self.report_id = window.session.report_id
         texts = window.store.narrative(window.session.report_id)
         self.sections.blockSignals(True)
         self.sections.clear()
@@ -124,7 +132,8 @@ class NarrativePage(QWidget):
     def save(self) -> None:
         """Store the open section's text if it changed; a refusal (a signed report) is said, not lost silently."""
         self.timer.stop()
-        if self.window is None or self.key is None or self.window.session is None:
+        if self.window is None or self.key is None or self.window.session is None \
+                or self.window.session.report_id != self.report_id:
             return
         text = self.editor.toPlainText()
         stored = self.window.store.narrative(self.window.session.report_id).get(self.key, "")

@@ -16,12 +16,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from desktop.exchange.annex import fill, placeholders
 from desktop.foundation.messages import CchcError
-from desktop.kinds.par.sheet import APPLIES, INDEX, OFFICE, RATING, REASON, SCORE, TOTAL_ROW
+from desktop.kinds.par.sheet import APPLIES, EXPLANATION, INDEX, OFFICE, RATING, REASON, SCORE, TOTAL_ROW
+from desktop.kinds.par.sheet import FORM_CODE as SHEET_FORM
 from desktop.foundation.values import format_number, format_points
 
 COLUMNS = [("code", "Mã"), ("title", "Tiêu chí"), ("max", "Tối đa"), (APPLIES, "Áp dụng"), (SCORE, "Điểm chấm"),
-           ("achieved", "Điểm đạt"), (REASON, "Nguyên nhân mất điểm"), (OFFICE, "Trách nhiệm thuộc về")]
-EDITABLE = {APPLIES, SCORE, REASON, OFFICE}
+           ("achieved", "Điểm đạt"), (REASON, "Nguyên nhân mất điểm"), (OFFICE, "Trách nhiệm thuộc về"),
+           (EXPLANATION, "Giải trình"), ("evidence", "Minh chứng")]
+EDITABLE = {APPLIES, SCORE, REASON, OFFICE, EXPLANATION}
 ERROR, WARNING = QColor("#f8d7da"), QColor("#fff3cd")
 
 
@@ -69,6 +71,11 @@ class ScoringModel(QAbstractTableModel):
             return "" if node.entered is None else format_number(node.entered)
         if key == "achieved":
             return "" if not node.applicable else format_points(node.achieved) if node.achieved is not None else ""
+        if key == EXPLANATION:
+            return node.explanation
+        if key == "evidence":
+            files = self.window.session.attachments_of(SHEET_FORM, node.code)
+            return f"{len(files)} tệp" if files else ""
         return node.reason if key == REASON else node.office
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
@@ -102,6 +109,11 @@ class ScoringModel(QAbstractTableModel):
                 return f"Tính từ số liệu báo cáo: {node.computed.explanation}"
             if key == "title":
                 return node.criterion.title
+            if key == "evidence":
+                return "\n".join(a.filename for a in self.window.session.attachments_of(SHEET_FORM, node.code)) \
+                    or "Kéo thả tệp vào đây hoặc Sửa → Đính kèm minh chứng"
+            if key == EXPLANATION and node.explanation:
+                return node.explanation
         return None
 
     def flags(self, index: QModelIndex):
@@ -175,12 +187,17 @@ class ScoringPage(QWidget):
             self.table.setModel(self.model)
             header = self.table.horizontalHeader()
             header.setSectionResizeMode(QHeaderView.Interactive)
-            for column, width in enumerate((52, 420, 56, 64, 80, 72, 300, 240)):
+            for column, width in enumerate((52, 380, 56, 64, 80, 72, 240, 200, 240, 80)):
                 self.table.setColumnWidth(column, width)
         else:
             self.model.reload()
         self.title.setText(fill(window.session.criteria.title, placeholders(window.session.data)))
         self.refresh_summary()
+
+    def current_code(self) -> str | None:
+        """The criterion selected in the table."""
+        index = self.table.currentIndex()
+        return self.model.nodes[index.row()].code if self.model is not None and index.isValid() else None
 
     def refresh_summary(self) -> None:
         card = self.model.card

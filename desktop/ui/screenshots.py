@@ -83,6 +83,25 @@ def render(folder: Path) -> list[Path]:
     dialog.grab().save(str(target))
     dialog.close()
     written.append(target)
+    # Kon Rẫy receives its communes' PAR self-assessments, appraises Tân Lập's area 2 and ranks them,
+    # on a 1366 and a 1024 wide screen
+    from desktop.app.demo import write_commune_sheet_packages
+    from desktop.kinds.par.appraisal import appraise
+
+    sheets, _ = write_commune_sheet_packages(window.catalog, db.parent / "chi-so")
+    district = next(r.id for r in window.store.reports() if r.unit_code == "KT.KR")
+    window.open_report(district)
+    submission.consolidate_packages(window, [str(p) for p in sheets], show=False)
+    appraise(window.store, window.catalog, district, "KT.KR.03", [("2", "5", "Chưa công khai đủ thủ tục hành chính")])
+    window.open_appraisal(district)
+    page = window.appraisal_page
+    page.ranking.setCurrentCell([page.ranking.item(r, 1).text() for r in range(page.ranking.rowCount())]
+                                .index("Xã Tân Lập"), 1)
+    for width, name in ((1366, "tham-dinh.png"), (1024, "tham-dinh-1024.png")):
+        window.resize(width, 768)
+        _settle(app)
+        written.append(folder / name)
+        window.grab().save(str(written[-1]))
     window.store.close()
     window.close()
     window.deleteLater()

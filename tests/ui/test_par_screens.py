@@ -109,3 +109,82 @@ def test_the_reports_undo_takes_back_a_body_edit_and_shows_its_section(demo_wind
     window.redo()
     assert window.store.narrative(report)["V"] == "Kiến nghị bổ sung biên chế cho bộ phận một cửa."
     assert page.editor.toPlainText() == "Kiến nghị bổ sung biên chế cho bộ phận một cửa."
+
+
+def test_the_district_receives_appraises_and_ranks_its_communes_sheets(demo_window, qtbot, no_dialogs, tmp_path):
+    from desktop.app.demo import write_commune_sheet_packages
+    from desktop.ui import submission
+    from desktop.ui.appraisal import COMMENT_COLUMN as COMMENT
+    from desktop.ui.appraisal import SCORE_COLUMN as SCORE
+
+    window = demo_window
+    district = _report_of(window, "KT.KR")
+    packages, refused = write_commune_sheet_packages(window.catalog, tmp_path / "chi-so")
+    assert len(packages) == 6 and list(refused) == ["KT.KR.05"]  # Đắk Ruồng's sheet contradicts itself
+    window.open_report(district)
+    assert window.consolidate_action.isEnabled()
+    result = submission.consolidate_packages(window, [str(p) for p in packages], show=False)
+    assert [r.status for r in result.received] == ["accepted"] * 6
+    window.open_appraisal(district)
+    page = window.appraisal_page
+    assert page.isVisible()
+
+    def ranked() -> list[str]:
+        return [page.ranking.item(r, 1).text() for r in range(page.ranking.rowCount())]
+
+    assert ranked()[0] == "Xã Đắk Tờ Lung" and page.ranking.item(0, 3).text() == "85,24"
+    assert ranked()[-1] == "Xã Đắk Ruồng" and page.ranking.item(6, 2).text() == "chưa nhận"
+
+    def area_2_of(name: str) -> int:
+        page.ranking.setCurrentCell(ranked().index(name), 1)
+        return next(r for r in range(page.detail.rowCount()) if page.detail.item(r, 0).text() == "2")
+
+    assert ranked().index("Xã Tân Lập") == 1
+    row = area_2_of("Xã Tân Lập")
+    own = page.detail.item(row, 3).text()
+    page.detail.item(row, SCORE).setText("99")  # above the area's maximum: refused, nothing stored
+    assert no_dialogs[-1][0] == "warning" and "vượt điểm tối đa" in no_dialogs[-1][1]
+    assert window.store.appraisals(district) == {}
+    row = area_2_of("Xã Tân Lập")
+    assert page.detail.item(row, SCORE).text() == ""
+    page.detail.item(row, SCORE).setText("1")
+    row = area_2_of("Xã Tân Lập")
+    page.detail.item(row, COMMENT).setText("Thủ tục chưa công khai đủ")
+    assert window.store.appraisals(district)["KT.KR.03"]["2"] == ("1", "Thủ tục chưa công khai đủ")
+    assert own == "6,93" and ranked().index("Xã Tân Lập") == 4  # 72,84/94: below Đắk Pne, above Đắk Rve
+
+
+def test_the_body_of_one_report_is_never_saved_into_another(demo_window, qtbot, no_dialogs):
+    """Found looking at a screenshot: after the body editor of Khánh Sơn, opening another report
+    and changing screens wrote Khánh Sơn's section into it."""
+    window = demo_window
+    khanh_son, kon_ray = _report_of(window, "KH.KS"), _report_of(window, "KT.KR")
+    window.open_narrative(khanh_son)
+    page = window.narrative_page
+    page.sections.setCurrentRow(page._row_of("II.2"))
+    assert page.editor.toPlainText()  # seed 000's text of that section
+    window.open_report(khanh_son, "PL6")
+    window.open_report(kon_ray)
+    window.open_report(_report_of(window, "ST.KS"), "5B")
+    assert window.store.narrative(kon_ray) == {} and "II.2" not in window.store.narrative(_report_of(window, "ST.KS"))
+
+
+def test_a_commune_explains_a_score_and_attaches_its_evidence_on_the_criterion(demo_window, qtbot, tmp_path):
+    window = demo_window
+    sheet = _report_of(window, "KT.KR.01")
+    window.open_report(sheet)
+    model = window.scoring_page.model
+    column = [key for key, _ in __import__("desktop.ui.scoring", fromlist=["COLUMNS"]).COLUMNS].index("giai_trinh")
+    row = _row(model, "2")
+    assert model.setData(model.index(row, column), "Đã niêm yết đủ 127 thủ tục, xem biên bản kiểm tra")
+    assert window.store.cells(sheet)["CHI_SO"]["2"]["giai_trinh"].startswith("Đã niêm yết đủ 127")
+    evidence = tmp_path / "bien-ban-kiem-tra.pdf"
+    evidence.write_bytes(b"%PDF-1.4 bien ban")
+    window.scoring_page.table.setCurrentIndex(model.index(row, 0))
+    assert window.attach_action.isEnabled()
+    window.attach_evidence([str(evidence)])
+    assert [(a.form_code, a.row_id, a.filename) for a in window.store.attachments(sheet)] == \
+        [("CHI_SO", "2", "bien-ban-kiem-tra.pdf")]
+    assert model.data(model.index(row, column + 1)) == "1 tệp"
+    window.undo()
+    assert "giai_trinh" not in window.store.cells(sheet)["CHI_SO"].get("2", {})

@@ -74,6 +74,7 @@ class NodeScore:
     reason: str
     office: str
     children: list["NodeScore"] = field(default_factory=list)
+    explanation: str = ""  # the unit's giải trình for its score (and its evidence files)
 
     @property
     def code(self) -> str:
@@ -162,7 +163,7 @@ def _build(criterion: Criterion, cells: dict, computed: dict[str, Computed]) -> 
         else:
             achieved = entered
     return NodeScore(criterion, applicable, maximum, achieved, entered, found,
-                     values.get(REASON, ""), values.get(OFFICE, ""), children)
+                     values.get(REASON, ""), values.get(OFFICE, ""), children, values.get(EXPLANATION, ""))
 
 
 def scorecard(criteria: CriteriaSet, cells: dict[str, dict[str, str]],
