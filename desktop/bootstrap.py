@@ -70,12 +70,15 @@ def run_tests(args: list[str]) -> int:
     if others:
         steps.append(("Kiểm thử giao diện và tích hợp",
                       [str(_bin(full, "python")), "-m", "pytest", *map(str, others), *args]))
-    failed = 0
-    for title, command in steps:
+    results = []
+    for title, command in steps:  # every step runs, whatever an earlier one said
         print(f"\n=== {title} ===", flush=True)
+        results.append((title, subprocess.call(command)))
+    print("\n=== Tóm tắt ===")
+    for title, code in results:
         # Every step must pass; pytest's 5 (no test collected) is a failure too.
-        failed = failed or subprocess.call(command)
-    return failed
+        print(f"{'đạt' if code == 0 else f'KHÔNG ĐẠT (mã {code})'}: {title}")
+    return next((code for _, code in results if code), 0)
 
 
 def main(argv: list[str]) -> int:

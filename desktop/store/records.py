@@ -30,8 +30,9 @@ class Unit(_Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Report(_Record):
-    id: int
+class _UnitPeriodSet(_Record):
+    """A row about one unit's report for one period on one form set: a report, or a package received."""
+
     unit_code: str
     period_type: str
     period_number: int | None
@@ -39,6 +40,15 @@ class Report(_Record):
     year_from: int | None
     form_set_id: str
     form_set_version: int
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_type, self.year, self.period_number, self.year_from)
+
+
+@dataclass(frozen=True, slots=True)
+class Report(_UnitPeriodSet):
+    id: int
     status: str
     doc_number: str | None = None
     doc_date: str | None = None
@@ -50,10 +60,6 @@ class Report(_Record):
     version: int = 1
     signer_mode: str | None = None
     subject: str | None = None
-
-    @property
-    def period(self) -> Period:
-        return Period(self.period_type, self.year, self.period_number, self.year_from)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,17 +89,10 @@ class Signature(_Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Submission(_Record):
+class Submission(_UnitPeriodSet):
     """A child unit's signed package, kept as received (``document`` is its data.json)."""
 
     id: int
-    unit_code: str
-    period_type: str
-    period_number: int | None
-    year: int
-    year_from: int | None
-    form_set_id: str
-    form_set_version: int
     report_version: int
     signed_at: str
     signer: str
@@ -102,10 +101,6 @@ class Submission(_Record):
     received_at: str
     document: str
     superseded_by: int | None = None
-
-    @property
-    def period(self) -> Period:
-        return Period(self.period_type, self.year, self.period_number, self.year_from)
 
 
 @dataclass(frozen=True, slots=True)

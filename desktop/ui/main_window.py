@@ -464,30 +464,25 @@ class MainWindow(QMainWindow):
         self.open_report(report_id)
         if self.session is None or self.session.report_id != report_id or self.session.criteria is not None:
             return
-        self._show_page(self.narrative_page)
-        self.narrative_page.show_report(self)
-        for item in self._tree_items():
-            if item.data(0, KIND_ROLE) == ("narrative", report_id):
-                self.navigator.blockSignals(True)
-                self.navigator.setCurrentItem(item)
-                self.navigator.blockSignals(False)
-        self.setWindowTitle(f"Nội dung báo cáo – {self.session.data.unit.name}, "
-                            f"{self.session.data.period.label} – CCHC Desktop")
+        self._show_screen(self.narrative_page, ("narrative", report_id), "Nội dung báo cáo")
 
     def open_appraisal(self, report_id: int) -> None:
         """The units' sheets received by this PAR sheet's unit: appraised and ranked."""
         self.open_report(report_id)
         if self.session is None or self.session.report_id != report_id or not self.session.appraises:
             return
-        self._show_page(self.appraisal_page)
-        self.appraisal_page.show_report(self)
+        self._show_screen(self.appraisal_page, ("appraisal", report_id), "Thẩm định Chỉ số CCHC")
+
+    def _show_screen(self, page, item_kind: tuple, title: str) -> None:
+        """One of the open report's screens other than a form: shown, selected in the navigator, named."""
+        self._show_page(page)
+        page.show_report(self)
         for item in self._tree_items():
-            if item.data(0, KIND_ROLE) == ("appraisal", report_id):
+            if item.data(0, KIND_ROLE) == item_kind:
                 self.navigator.blockSignals(True)
                 self.navigator.setCurrentItem(item)
                 self.navigator.blockSignals(False)
-        self.setWindowTitle(f"Thẩm định Chỉ số CCHC – {self.session.data.unit.name}, "
-                            f"{self.session.data.period.label} – CCHC Desktop")
+        self.setWindowTitle(f"{title} – {self.session.data.unit.name}, {self.session.data.period.label} – CCHC Desktop")
 
     def _typed_total(self, column: str, text: str) -> None:
         """What the printed sheet states about the whole (total, index, rating), typed beside the computed ones."""

@@ -33,6 +33,17 @@ def write_set(root: Path, forms: dict[str, str], *, set_id: str = "test", versio
     return directory
 
 
+def write_criteria_set(root: Path, text: str, *, set_id: str, level: str = "huyen", extra: str = "") -> Path:
+    """A PAR criteria set folder (``kind: chi_so``) under ``root`` with its criteria file (YAML text)."""
+    folder = root / set_id
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "set.yaml").write_text(
+        f"id: {set_id}\nkind: chi_so\nname: Bộ tiêu chí {set_id}\nprovince: Thử\nyear: 2021\nversion: 1\n"
+        f"level: {level}\ncriteria: tieu_chi.yaml\n{extra}", encoding="utf-8")
+    (folder / "tieu_chi.yaml").write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
 def catalog_of(tmp_path: Path, forms: dict[str, str], **kwargs):
     root = tmp_path / "forms"
     write_set(root, forms, **kwargs)

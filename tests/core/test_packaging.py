@@ -43,3 +43,18 @@ def test_the_import_contract_covers_every_core_module():
     modules |= {f"desktop.{p.name}" for p in (REPO / "desktop").iterdir() if (p / "__init__.py").exists()}
     modules -= {"desktop.ui", "desktop.bootstrap", "desktop._data"}
     assert modules <= listed, modules - listed
+
+
+def test_the_test_command_runs_every_step_and_fails_if_any_failed(monkeypatch, capsys):
+    """A failing first step (the import contracts) must not hide the test results after it."""
+    from desktop import bootstrap
+
+    monkeypatch.setattr(bootstrap, "ensure_env", lambda env, extras: env)
+    ran = []
+    codes = iter([1, 0, 0, 0])
+    monkeypatch.setattr(bootstrap.subprocess, "call", lambda command: ran.append(command) or next(codes))
+    monkeypatch.chdir(REPO)
+    assert bootstrap.run_tests([]) == 1
+    assert len(ran) == 4
+    out = capsys.readouterr().out
+    assert "KHÔNG ĐẠT (mã 1): Kiểm tra ranh giới" in out and out.count("đạt: ") == 3

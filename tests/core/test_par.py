@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import textwrap
 from decimal import Decimal
 
 import pytest
@@ -18,7 +17,7 @@ from desktop.kinds.par.scoring import enter, score_report, scorecard
 from desktop.foundation.periods import Period
 from desktop.rules.engine import validate_report
 from desktop.registry import load_catalog
-from tests.core.conftest import cli, write_set
+from tests.core.conftest import cli, write_criteria_set, write_set
 from desktop.foundation.values import format_points
 
 # A small set: area 1 (4 points) = 1.1 (1) + 1.2 (3 = 1.2.1 (1) + 1.2.2 (2)); area 2 (6 points),
@@ -48,14 +47,7 @@ areas:
 
 
 def criteria_set(tmp_path, text: str = CRITERIA, set_yaml_extra: str = "", set_id: str = "thu-chiso"):
-    root = tmp_path / "forms"
-    folder = root / set_id
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "set.yaml").write_text(
-        f"id: {set_id}\nkind: chi_so\nname: Bộ tiêu chí thử\nprovince: Thử\nyear: 2021\nversion: 1\nlevel: huyen\n"
-        f"criteria: tieu_chi.yaml\n{set_yaml_extra}", encoding="utf-8")
-    (folder / "tieu_chi.yaml").write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root
+    return write_criteria_set(tmp_path / "forms", text, set_id=set_id, extra=set_yaml_extra)
 
 
 def loaded(tmp_path, text: str = CRITERIA):

@@ -4,14 +4,13 @@ verifies and consolidates its units' sheets, appraises them (thẩm định) and
 from __future__ import annotations
 
 import json
-import textwrap
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tests.core.conftest import cli
+from tests.core.conftest import cli, write_criteria_set
 from desktop.exchange.interchange import FORMAT, dumps, export_report, import_report
 from desktop.exchange.xlsx import import_xlsx, write_xlsx
 from desktop.foundation.messages import CchcError
@@ -47,20 +46,11 @@ areas:
 """
 
 
-def write_criteria_set(root: Path, set_id: str, level: str, extra: str = "") -> None:
-    folder = root / set_id
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "set.yaml").write_text(
-        f"id: {set_id}\nkind: chi_so\nname: Bộ tiêu chí {set_id}\nprovince: Thử\nyear: 2021\nversion: 1\n"
-        f"level: {level}\ncriteria: tieu_chi.yaml\n{extra}", encoding="utf-8")
-    (folder / "tieu_chi.yaml").write_text(textwrap.dedent(CRITERIA).lstrip("\n"), encoding="utf-8")
-
-
 @pytest.fixture
 def catalog(tmp_path):
     root = tmp_path / "forms"
-    write_criteria_set(root, "thu-xa-chiso", "xa")
-    write_criteria_set(root, "thu-huyen-chiso", "huyen", "appraises: thu-xa-chiso\n")
+    write_criteria_set(root, CRITERIA, set_id="thu-xa-chiso", level="xa")
+    write_criteria_set(root, CRITERIA, set_id="thu-huyen-chiso", extra="appraises: thu-xa-chiso\n")
     loaded = load_catalog(root)
     assert not loaded.problems, loaded.problems
     return loaded
