@@ -382,7 +382,7 @@ def cmd_new_certificate(args) -> int:
     with _store(args) as store:
         unit = store.unit(args.unit)
     data = create_self_signed(unit.code, unit.name, _secret(args.passphrase_file))
-    write_atomically(args.output, lambda temporary: temporary.write_bytes(data))
+    write_atomically(args.output, lambda temporary: temporary.write_bytes(data), private=True)
     _out(args, {"file": str(args.output), "unit": unit.code}, msg("CLI011", file=args.output, unit=unit.name))
     return EXIT_OK
 

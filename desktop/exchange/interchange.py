@@ -23,7 +23,7 @@ from desktop.report.ops import attach, write_cells
 from desktop.schema.layout import UnitRef, child_units_of, resolve
 from desktop.schema.loader import Catalog
 from desktop.schema.model import LEVELS, FormSet
-from desktop.store.db import STATUSES
+from desktop.store.db import LOCKED_STATUSES, STATUS_LABELS, STATUSES, UNIT_CODE
 from desktop.store.records import Unit
 from desktop.foundation.values import from_json, from_storage, to_json, to_storage
 
@@ -32,6 +32,12 @@ FORMAT_VERSION = 2  # 2: the report's parts (its body text) travel under "parts"
 READABLE_VERSIONS = (1, 2)
 REPORT_KEYS = ("status", "doc_number", "doc_date", "signer_name", "signer_title", "signer_mode", "place",
                "subject", "version")
+# The longest each field of a report needs (a subject of two printed lines is ~300 characters);
+# what is longer is refused, not printed for minutes (a 10 MB subject was once accepted).
+TEXT_LIMITS = {"doc_number": 100, "doc_date": 10, "signer_name": 200, "signer_title": 200, "signer_mode": 10,
+               "place": 200, "subject": 2000, "status": 20}
+YEARS = range(1900, 2201)
+VERSIONS = range(1, 100_001)
 MAX_CELLS = 200_000
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
@@ -95,7 +101,7 @@ def dumps(document: dict) -> str:
 
 def read_document(path: Path) -> dict:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark (Notepad's UTF-8) is not the clerk's fault
     except (OSError, UnicodeDecodeError) as error:
         raise CchcError("JSON001", file=path.name, reason=getattr(error, "strerror", None) or str(error)) from None
     try:
@@ -123,9 +129,18 @@ def _unit(data, file: str, where: str) -> dict:
         raise CchcError("JSON002", file=file, field=where.rstrip("."))
     unit = {"code": _need(data, "code", str, file, where), "name": _need(data, "name", str, file, where),
             "level": _need(data, "level", str, file, where)}
-    if unit["level"] not in LEVELS or not unit["code"] or len(unit["code"]) > 64 or len(unit["name"]) > 300:
+    if not UNIT_CODE.fullmatch(unit["code"]):  # it names files and folders: no path in it
+        raise CchcError("JSON002", file=file, field=f"{where}code")
+    if unit["level"] not in LEVELS or not unit["name"].strip() or len(unit["name"]) > 300:
         raise CchcError("JSON002", file=file, field=f"{where}level")
     return unit
+
+
+def _in(value, allowed: range, file: str, field: str):
+    """An integer field within what any report can have (not 2^70, which SQLite cannot store)."""
+    if value is not None and value not in allowed:
+        raise CchcError("JSON002", file=file, field=field)
+    return value
 
 
 @dataclass
@@ -148,6 +163,9 @@ def import_report(store, catalog: Catalog, document, file: str = "báo cáo",
                   files: dict[str, bytes] | None = None) -> int:
     """Check the whole document, then write it in one transaction; returns the new report id."""
     checked = check_document(catalog, document, file, files)
+    status = checked.fields.get("status")
+    if status in LOCKED_STATUSES:  # only a verified signature makes a report signed: a package, not a JSON file
+        raise CchcError("JSON009", file=file, status=STATUS_LABELS[status])
     store.backup("truoc-nhap")
     return write_report(store, checked)
 
@@ -166,12 +184,18 @@ def check_document(catalog: Catalog, document, file: str = "báo cáo",
     parent = _unit(parent, file, "unit.parent.") if parent is not None else None
     children = _need(document, "child_units", list, file)
     children = [_unit(c, file, "child_units.") for c in children]
+    if parent is not None and parent["code"] == unit["code"]:  # a unit is not its own parent
+        raise CchcError("JSON002", file=file, field="unit.parent.code")
+    codes = [c["code"] for c in children]
+    if unit["code"] in codes or (parent and parent["code"] in codes) or len(set(codes)) != len(codes):
+        raise CchcError("JSON002", file=file, field="child_units.code")
     period_data = _need(document, "period", dict, file)
     if period_data.get("type") not in PERIOD_TYPES:
         raise CchcError("JSON002", file=file, field="period.type")
-    period = Period(period_data["type"], _need(period_data, "year", int, file, "period."),
-                    _optional(period_data, "number", int, file, "period."),
-                    _optional(period_data, "year_from", int, file, "period."))
+    period = Period(period_data["type"], _in(_need(period_data, "year", int, file, "period."), YEARS, file,
+                                             "period.year"),
+                    _in(_optional(period_data, "number", int, file, "period."), range(1, 5), file, "period.number"),
+                    _in(_optional(period_data, "year_from", int, file, "period."), YEARS, file, "period.year_from"))
     set_data = _need(document, "form_set", dict, file)
     set_id = _need(set_data, "id", str, file, "form_set.")
     set_version = _need(set_data, "version", int, file, "form_set.")
@@ -183,10 +207,15 @@ def check_document(catalog: Catalog, document, file: str = "báo cáo",
     for key in REPORT_KEYS:
         kind = int if key == "version" else str
         value = _optional(report_fields, key, kind, file, "report.")
+        if key == "version":
+            _in(value, VERSIONS, file, "report.version")
+        elif value is not None and len(value) > TEXT_LIMITS[key]:
+            raise CchcError("JSON002", file=file, field=f"report.{key} (dài quá {TEXT_LIMITS[key]} ký tự)")
         if value is not None:
             fields[key] = value
     if fields.get("status", "nhap") not in STATUSES:
         raise CchcError("JSON002", file=file, field="report.status")
+
     forms = _need(document, "forms", dict, file)
     child_refs = [UnitRef(c["code"], c["name"], c["level"]) for c in children]
     writes: list[tuple[str, str, str, str]] = []

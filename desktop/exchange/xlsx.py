@@ -179,8 +179,9 @@ def build_workbook(data: ReportData) -> Workbook:
     plans = {annex.form.code: SheetPlan(annex) for annex in annexes}
     book = Workbook()
     book.remove(book.active)
+    own_formulas: set[tuple[str, str]] = set()
     for annex in annexes:
-        _write_sheet(book.create_sheet(annex.sheet_name), plans[annex.form.code], plans)
+        own_formulas |= _write_sheet(book.create_sheet(annex.sheet_name), plans[annex.form.code], plans)
     meta = book.create_sheet(META_SHEET)
     for key, value in _meta(data):
         meta.append([key, value])
@@ -188,13 +189,26 @@ def build_workbook(data: ReportData) -> Workbook:
     for annex in annexes:
         meta.append([annex.form.code, annex.sheet_name])
     meta.sheet_state = "hidden"
+    _text_stays_text(book, own_formulas)
     book.calculation = CalcProperties(fullCalcOnLoad=True)
     book.properties.title = data.report.subject or "Báo cáo CCHC"
     book.properties.creator = f"CCHC Desktop {__version__}"
     return book
 
 
-def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> None:
+def _text_stays_text(book: Workbook, own_formulas: set[tuple[str, str]]) -> None:
+    """Every text the workbook carries (a clerk's note, a unit name, a title) is written as text:
+    openpyxl takes any string beginning with "=" for a formula, and a hostile "=HYPERLINK(…)",
+    "=WEBSERVICE(…)" or DDE call must never become a live one. Only our own formulas stay."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and (sheet.title, cell.coordinate) not in own_formulas:
+                    cell.data_type = "s"
+
+
+def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> set[tuple[str, str]]:
+    """The annex as printed on ``sheet``; returns the cells (sheet, coordinate) given our formulas."""
     annex = plan.annex
     width = plan.width
     thin = Side(style="thin", color="000000")
@@ -229,6 +243,7 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> None:
 
     fonts = {style: Font(name=FONT, size=11, bold=style in ("group", "total", "bold"),
                          italic=style == "italic") for style in ("normal", "bold", "italic", "group", "total")}
+    own: set[tuple[str, str]] = set()
     for body in annex.rows:
         row = plan.row_of[body.row.id]
         for i, item in enumerate(body.cells, 1):
@@ -236,6 +251,7 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> None:
             kind = item.column.kind
             if item.formula is not None:
                 cell.value = formula_text(item.formula, plans, annex.form.code)
+                own.add((sheet.title, cell.coordinate))
             elif body.row.printed(item.column) is None:
                 cell.value = _excel_value(item)
             else:
@@ -276,6 +292,7 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> None:
     sheet.print_title_rows = f"{plan.header_top}:{plan.body_top - 1}"
     sheet.print_options.horizontalCentered = True
     sheet.oddFooter.center.text = "Trang &P / &N"
+    return own
 
 
 def _lines(text: str, width: float, bold: bool = False) -> int:
@@ -317,14 +334,14 @@ def _cell_text(value) -> str:
 
 
 def _open(path: Path):
-    """The workbook twice: with its formulas, and with the values a spreadsheet last calculated."""
+    """The workbook with its formulas (the values a spreadsheet cached for them are not trusted)."""
     try:
         if path.stat().st_size > MAX_BYTES:
             raise CchcError("XLSX001", file=path.name, reason="tệp quá lớn")
         with zipfile.ZipFile(path) as archive:  # a zip bomb is refused before openpyxl inflates it
             if sum(info.file_size for info in archive.infolist()) > 20 * MAX_BYTES:
                 raise CchcError("XLSX001", file=path.name, reason="nội dung giải nén quá lớn")
-        return load_workbook(path), load_workbook(path, data_only=True)
+        return load_workbook(path)
     except CchcError:
         raise
     except OSError as error:
@@ -402,7 +419,7 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> list[Cel
     """Read a workbook in the exported layout into the report; returns the cells that changed.
     Everything is checked before anything is written, in one transaction."""
     data = report_data(store, catalog, report_id)
-    formulas, cached = _open(path)
+    formulas = _open(path)
     _check_meta(formulas, data, path)
     annexes = build_annexes(data)
     plans = {annex.form.code: SheetPlan(annex) for annex in annexes}
@@ -416,7 +433,7 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> list[Cel
     pending: dict[Ref, object] = {}  # our own formulas that no spreadsheet has calculated yet
     for annex in annexes:
         plan = plans[annex.form.code]
-        sheet, shown = formulas[annex.sheet_name], cached[annex.sheet_name]
+        sheet = formulas[annex.sheet_name]
         for body in annex.rows:
             row = plan.row_of[body.row.id]
             for i, item in enumerate(body.cells, 1):
@@ -425,15 +442,16 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> list[Cel
                 ref = Ref(annex.form.code, body.row.id, item.column.id)
                 types[ref] = item.ctype
                 where = f"{annex.sheet_name}!{get_column_letter(i)}{row}"
-                raw, result = sheet.cell(row=row, column=i).value, shown.cell(row=row, column=i).value
-                if isinstance(raw, str) and raw.startswith("="):
-                    if result is not None:
-                        values[ref] = read_value(result, item.ctype, where)
-                        continue
+                found = sheet.cell(row=row, column=i)
+                raw = found.value
+                if found.data_type == "f":
+                    # Only the form's own formulas are taken, and computed here from the cells they
+                    # name: a cached result can say anything ("=1+1" cached as 5000), and a foreign
+                    # formula (an external reference, WEBSERVICE) cannot be computed offline.
                     candidates = {formula_text(f, plans, annex.form.code)
                                   for f in (item.formula, item.implied) if f is not None}
                     if raw not in candidates:
-                        raise CchcError("XLSX007", where=where)
+                        raise CchcError("XLSX009", where=where, formula=str(raw)[:60])
                     pending[ref] = (item.formula or item.implied, item.ctype, where)
                     continue
                 values[ref] = read_value(raw, item.ctype, where)
@@ -448,8 +466,8 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> list[Cel
 
 
 def _settle(pending: dict, values: dict) -> None:
-    """Uncalculated formulas of our own (a workbook saved by this app and never opened)
-    take the value the formula gives, parts first."""
+    """The form's own formulas take the value they give from the cells they name, parts first,
+    whatever a spreadsheet cached for them."""
     while pending:
         ready = [ref for ref, (formula, _, _) in pending.items()
                  if not any(dep in pending for dep in formula_refs(formula))]

@@ -118,6 +118,8 @@ MESSAGES: dict[str, str] = {
     "STORE013": "Không tìm thấy dòng “{row}” trong biểu {form}.",
     "STORE014": "Báo cáo số {report} không có biểu “{form}” (hoặc bộ biểu mẫu của báo cáo không có trong máy).",
     "STORE016": "Dòng “{row}” đã có trong biểu {form}.",
+    "STORE018": "Mã đơn vị “{unit}” không hợp lệ: chỉ gồm chữ cái không dấu, chữ số và các dấu . _ - "
+    "(tối đa 64 ký tự), và một đơn vị không thể là cấp trên của chính nó.",
     "STORE017": "Bộ biểu mẫu “{form_set}” phiên bản {version} không có trong máy; hãy cài bộ biểu mẫu này trước.",
     "STORE015": "Trạng thái “{status}” không hợp lệ; chọn một trong: {allowed}.",
     # --- interchange ------------------------------------------------------
@@ -129,6 +131,8 @@ MESSAGES: dict[str, str] = {
     "JSON006": "Tệp “{file}”: biểu “{form}” không thuộc bộ biểu mẫu của báo cáo.",
     "JSON007": "Tệp “{file}”: tệp đính kèm “{name}” sai mã kiểm tra SHA-256.",
     "JSON008": "Đã nhập báo cáo số {report}: {unit}, {period}.",
+    "JSON009": "Tệp “{file}” ghi trạng thái “{status}” nhưng một tệp JSON không mang chữ ký số: báo cáo đã ký "
+    "được nhận qua gói đã ký (.cchc, Nộp báo cáo → Tổng hợp). Hãy nhập tệp đã bỏ trạng thái đó.",
     # --- export, Excel import, PDF -------------------------------------------
     "EXPORT001": "Không ghi được tệp “{file}” ({reason}).",
     "EXPORT002": "Đã xuất báo cáo số {report}: {files}.",
@@ -140,7 +144,8 @@ MESSAGES: dict[str, str] = {
     "Không nhập gì; hãy sửa lại đúng mẫu hoặc xuất lại tệp Excel.",
     "XLSX005": "Tệp “{file}” thiếu trang “{sheet}” của báo cáo; không nhập gì.",
     "XLSX006": "Ô {where}: {reason} Không nhập gì.",
-    "XLSX007": "Ô {where} có công thức chưa được tính; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi nhập.",
+    "XLSX009": "Ô {where} có công thức “{formula}” không phải của biểu mẫu; chương trình không tính được "
+    "công thức lạ nên không nhận: hãy thay bằng giá trị (Dán đặc biệt → Chỉ giá trị) rồi nhập lại.",
     "XLSX008": "Đã nhập từ “{file}” vào báo cáo số {report}: {cells} ô thay đổi.",
     "DEMO001": "Tệp dữ liệu mẫu “{file}” không đọc được ({reason}).",
     # --- settings ---------------------------------------------------------

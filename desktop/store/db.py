@@ -20,6 +20,7 @@ import getpass
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from desktop.foundation.files import owner_only
 from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.periods import Period
 from desktop.store import migrations
@@ -37,7 +39,10 @@ KEEP_EVENT = 10
 BACKUP_SUFFIX = ".db"
 STATUSES = ("nhap", "da_kiem_tra", "da_ky", "da_nop")
 STATUS_LABELS = {"nhap": "Nháp", "da_kiem_tra": "Đã kiểm tra", "da_ky": "Đã ký", "da_nop": "Đã nộp"}
-LOCKED_STATUSES = ("da_ky", "da_nop")  # signed: figures change only after "Mở khóa để sửa"
+LOCKED_STATUSES = ("da_ky", "da_nop")
+# A unit code names files and folders (packages, exports): letters, digits and . _ - only, so that
+# no code can be a path ("../../x", "C:\\x"); the first character is a letter or a digit.
+UNIT_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,63}")  # signed: figures change only after "Mở khóa để sửa"
 
 
 class StoreDamaged(CchcError):
@@ -63,6 +68,10 @@ def _now() -> str:
 
 def backup_time(path: Path) -> str:
     return dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%H:%M %d/%m/%Y")
+
+
+def _in_memory(path: Path) -> bool:
+    return str(path) == ":memory:"
 
 
 def backup_dir(db_path: Path) -> Path:
@@ -168,6 +177,8 @@ class Store:
         if found > migrations.LATEST:
             conn.close()
             raise CchcError("STORE007", found=found, supported=migrations.LATEST)
+        if is_new and not read_only and not _in_memory(path):
+            owner_only(path)  # SQLite gives the -wal and -shm files the database's own mode
         store = cls(conn, path, user)
         if found < migrations.LATEST and not read_only:
             if not is_new and found > 0:
@@ -234,8 +245,11 @@ class Store:
 
     # --- backups ---------------------------------------------------------------
 
-    def backup(self, reason: str) -> Path:
-        """A consistent copy through SQLite's backup API, then rotation."""
+    def backup(self, reason: str) -> Path | None:
+        """A consistent copy through SQLite's backup API, then rotation. A scratch store in memory
+        (verifying a package, the demo communes) has nothing to keep: no folder is made for it."""
+        if _in_memory(self.path):
+            return None
         folder = backup_dir(self.path)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         target = folder / f"{self.path.stem}-{stamp}-{reason}{BACKUP_SUFFIX}"
@@ -243,6 +257,7 @@ class Store:
             folder.mkdir(parents=True, exist_ok=True)
             destination = sqlite3.connect(target)
             try:
+                owner_only(target)
                 self.conn.backup(destination)
             finally:
                 destination.close()
@@ -274,6 +289,8 @@ class Store:
     # --- units -----------------------------------------------------------------
 
     def add_unit(self, code: str, name: str, level: str, parent: str | None = None, position: int = 0) -> None:
+        if not isinstance(code, str) or not UNIT_CODE.fullmatch(code) or parent == code:
+            raise CchcError("STORE018", unit=code)
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO units (code, name, level, parent_code, position) VALUES (?, ?, ?, ?, ?) "

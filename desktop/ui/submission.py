@@ -189,7 +189,7 @@ def _open_identity(window, choice: SignChoice):
     if choice.mode == "new":
         unit = window.store.unit(window.store.report(window.session.report_id).unit_code)
         data = create_self_signed(unit.code, unit.name, choice.secret)
-        write_atomically(Path(choice.new_file), lambda temporary: temporary.write_bytes(data))
+        write_atomically(Path(choice.new_file), lambda temporary: temporary.write_bytes(data), private=True)
         return load_p12(data, choice.secret, Path(choice.new_file).name)
     return read_p12(Path(choice.p12_file), choice.secret)
 
