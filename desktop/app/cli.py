@@ -68,7 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
                                       help="nhập số liệu từ tệp Excel đã xuất (sau khi sửa) vào báo cáo")
     import_xlsx.add_argument("--report", type=int, required=True)
     import_xlsx.add_argument("file", type=Path)
-    commands.add_parser("restore", parents=[common], help="khôi phục tệp dữ liệu từ bản sao lưu tốt gần nhất")
+    restore = commands.add_parser("restore", parents=[common],
+                                  help="khôi phục tệp dữ liệu bị hỏng từ bản sao lưu tốt gần nhất")
+    restore.add_argument("--force", action="store_true",
+                         help="khôi phục cả khi tệp không hỏng (bỏ các thay đổi sau bản sao lưu; tệp cũ được cất riêng)")
     demo_packages = commands.add_parser("demo-packages", parents=[common],
                                         help="ghi các gói đã ký của các xã mẫu (huyện Khánh Sơn) vào một thư mục")
     demo_packages.add_argument("folder", type=Path)
@@ -294,7 +297,7 @@ def cmd_restore(args) -> int:
     from desktop.store.db import restore_latest
 
     path = args.db or default_db_path()
-    backup = restore_latest(path)
+    backup = restore_latest(path, force=args.force)
     _out(args, {"db": str(path), "backup": str(backup)}, msg("STORE010", path=path, backup=backup.name))
     return EXIT_OK
 

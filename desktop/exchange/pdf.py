@@ -257,7 +257,19 @@ def _column_widths(annex: Annex, width: float, size: float) -> list[float]:
     return widths
 
 
-def _annex_table(annex: Annex, width: float, styles):
+def _fitting(text: str, column_width: float, size: float, page_height: float) -> str:
+    """A cell's text cut to what fits in half a page at its column's width, marked "[…]".
+    A table row cannot continue on the next page, and a row taller than the page would stop
+    the whole export; the full text stays in the Excel file and the data (a note of thousands
+    of characters in one cell is not what an annex prints)."""
+    per_line = max(8, int((column_width - 5) / (size * 0.5)))
+    limit = per_line * max(4, int(page_height * 0.5 / (size * 1.18)))
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " […]"
+
+
+def _annex_table(annex: Annex, width: float, styles, height: float):
     size = _font_size(annex)
 
     def sized(name: str, bold=False, italic=False):
@@ -290,7 +302,7 @@ def _annex_table(annex: Annex, width: float, styles):
         bold = body.style in ("group", "total", "bold")
         italic = body.style == "italic"
         line = []
-        for cell in body.cells:
+        for cell, column_width in zip(body.cells, widths):
             kind = cell.column.kind
             if kind in ("row_code", "row_note"):
                 name = "cell_centre"
@@ -300,7 +312,7 @@ def _annex_table(annex: Annex, width: float, styles):
                 name = "cell_right"
             else:
                 name = "cell_centre"
-            line.append(_p(str(cell.text), sized(name, bold, italic)))
+            line.append(_p(_fitting(str(cell.text), column_width, size, height), sized(name, bold, italic)))
         grid.append(line)
     table = Table(grid, colWidths=widths, repeatRows=repeat, splitByRow=1)
     table.setStyle(TableStyle(commands))
@@ -339,7 +351,7 @@ def render_pdf(data: ReportData, marks: dict | None = None) -> bytes:
     story = [_PartStart()]
     story += _head_flowables(head, annexes, frame("portrait")._width, styles, marks, blocks)
     for annex in annexes:
-        width = frame(annex.orientation)._width
+        width, height = frame(annex.orientation)._width, frame(annex.orientation)._height
         story += [NextPageTemplate(annex.orientation), PageBreak(), _PartStart()]
         story.append(_p(annex.printed_code, styles["annex_code"]))
         story.append(_p(annex.title, styles["annex_title"]))
@@ -349,7 +361,7 @@ def render_pdf(data: ReportData, marks: dict | None = None) -> bytes:
             story.append(_p(annex.attachment_line, styles["annex_attach"]))
         else:
             story.append(Spacer(1, 10))
-        story.append(_annex_table(annex, width, styles))
+        story.append(_annex_table(annex, width, styles, height))
     doc.build(story)
     return out.getvalue()
 

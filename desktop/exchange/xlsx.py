@@ -14,6 +14,8 @@ differs from the exported layout is refused, naming the sheet and cell.
 
 from __future__ import annotations
 
+import json
+import hashlib
 import datetime as dt
 import io
 import math
@@ -159,6 +161,7 @@ def _meta(data: ReportData) -> list[tuple[str, object]]:
         ("period_type", report.period_type), ("year", report.year),
         ("period_number", report.period_number), ("year_from", report.year_from),
         ("form_set_id", report.form_set_id), ("form_set_version", report.form_set_version),
+        ("made_from", cells_digest(data.raw)),  # the figures as they were when the workbook was made
     ]
 
 
@@ -390,7 +393,13 @@ def read_value(raw, ctype: CellType, where: str):
         raise CchcError("XLSX006", where=where, reason=f"giá trị “{str(raw)[:40]}” không đọc được") from None
 
 
-def _check_meta(book, data: ReportData, path: Path) -> None:
+def cells_digest(cells: dict) -> str:
+    """A fingerprint of a report's stored figures (form -> row -> column -> text)."""
+    return hashlib.sha256(json.dumps(cells, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
+
+
+def _check_meta(book, data: ReportData, path: Path) -> str | None:
+    """The workbook is this report's, in our format; returns when the report was as exported."""
     if META_SHEET not in book.sheetnames:
         raise CchcError("XLSX002", file=path.name)
     sheet = book[META_SHEET]
@@ -406,13 +415,15 @@ def _check_meta(book, data: ReportData, path: Path) -> None:
                         cell=found.get("format_version", (None, META_SHEET))[1],
                         expected=FORMAT_VERSION, found=found.get("format_version", (None,))[0])
     for key, expected in _meta(data):
-        if key in ("format", "format_version", "app_version", "unit_name"):
+        if key in ("format", "format_version", "app_version", "unit_name", "made_from"):
             continue
         value, cell = found.get(key, (None, META_SHEET))
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if value != expected and not (value in (None, "") and expected is None):
             raise CchcError("XLSX003", file=path.name, field=key, cell=cell, expected=expected, found=value)
+    made_from = found.get("made_from", (None,))[0]
+    return made_from if isinstance(made_from, str) else None  # workbooks made before this check carry none
 
 
 def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> list[CellChange]:
@@ -420,7 +431,7 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> list[Cel
     Everything is checked before anything is written, in one transaction."""
     data = report_data(store, catalog, report_id)
     formulas = _open(path)
-    _check_meta(formulas, data, path)
+    made_from = _check_meta(formulas, data, path)
     annexes = build_annexes(data)
     plans = {annex.form.code: SheetPlan(annex) for annex in annexes}
     for annex in annexes:
@@ -458,11 +469,17 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> list[Cel
     _settle(pending, values)
 
     writes = [(ref.form, ref.row, ref.column, to_storage(value, types[ref])) for ref, value in values.items()]
-    changed = [w for w in writes if data.raw.get(w[0], {}).get(w[1], {}).get(w[2]) != w[3]]
-    if not changed:
+    if not any(data.raw.get(f, {}).get(r, {}).get(c) != v for f, r, c, v in writes):
         return []
     store.backup("truoc-nhap-excel")
-    return write_cells(store, report_id, changed, action="import-xlsx")
+    # Read, compare and write in one transaction, on the report as the workbook knew it: a change
+    # made since (typing, another import at the same moment) is never overwritten by older figures.
+    with store.transaction():
+        stored = store.cells(report_id)
+        if made_from is not None and cells_digest(stored) != made_from:
+            raise CchcError("XLSX010", file=path.name)
+        changed = [w for w in writes if stored.get(w[0], {}).get(w[1], {}).get(w[2]) != w[3]]
+        return write_cells(store, report_id, changed, action="import-xlsx")
 
 
 def _settle(pending: dict, values: dict) -> None:

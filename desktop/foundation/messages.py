@@ -120,6 +120,8 @@ MESSAGES: dict[str, str] = {
     "STORE016": "Dòng “{row}” đã có trong biểu {form}.",
     "STORE018": "Mã đơn vị “{unit}” không hợp lệ: chỉ gồm chữ cái không dấu, chữ số và các dấu . _ - "
     "(tối đa 64 ký tự), và một đơn vị không thể là cấp trên của chính nó.",
+    "STORE019": "Tệp dữ liệu “{path}” không hỏng: khôi phục bản sao lưu “{backup}” sẽ bỏ mọi thay đổi từ đó "
+    "đến nay. Nếu thật sự muốn, chạy lại với --force (tệp hiện tại được cất riêng, không bị xóa).",
     "STORE017": "Bộ biểu mẫu “{form_set}” phiên bản {version} không có trong máy; hãy cài bộ biểu mẫu này trước.",
     "STORE015": "Trạng thái “{status}” không hợp lệ; chọn một trong: {allowed}.",
     # --- interchange ------------------------------------------------------
@@ -144,6 +146,8 @@ MESSAGES: dict[str, str] = {
     "Không nhập gì; hãy sửa lại đúng mẫu hoặc xuất lại tệp Excel.",
     "XLSX005": "Tệp “{file}” thiếu trang “{sheet}” của báo cáo; không nhập gì.",
     "XLSX006": "Ô {where}: {reason} Không nhập gì.",
+    "XLSX010": "Báo cáo đã thay đổi từ khi xuất tệp “{file}” (có người nhập hoặc sửa số liệu sau đó); nhập tệp "
+    "này sẽ ghi đè số liệu mới bằng số cũ nên không nhập. Hãy xuất lại tệp Excel rồi sửa trên tệp mới.",
     "XLSX009": "Ô {where} có công thức “{formula}” không phải của biểu mẫu; chương trình không tính được "
     "công thức lạ nên không nhận: hãy thay bằng giá trị (Dán đặc biệt → Chỉ giá trị) rồi nhập lại.",
     "XLSX008": "Đã nhập từ “{file}” vào báo cáo số {report}: {cells} ô thay đổi.",

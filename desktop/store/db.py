@@ -105,18 +105,22 @@ def latest_good_backup(db_path: Path) -> Path | None:
     return None
 
 
-def restore_latest(db_path: Path) -> Path:
-    """Replace a damaged database by its latest good backup; the damaged file is kept aside."""
+def restore_latest(db_path: Path, *, force: bool = False) -> Path:
+    """Replace a damaged database by its latest good backup. A healthy one is replaced only
+    when ``force`` says the clerk confirmed it (what was typed after the backup goes with it).
+    The file replaced is set aside with its -wal and -shm, which may hold committed data:
+    never deleted, and opening the set-aside file reads them."""
     backup = latest_good_backup(db_path)
     if backup is None:
         raise CchcError("STORE003", path=db_path)
-    if db_path.exists():
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        db_path.replace(db_path.with_name(f"{db_path.name}.hong-{stamp}"))
-    for suffix in ("-wal", "-shm"):
+    if db_path.exists() and _is_good(db_path) and not force:
+        raise CchcError("STORE019", path=db_path, backup=backup.name)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = db_path.with_name(f"{db_path.name}.{'hong' if not force else 'thay'}-{stamp}")
+    for suffix in ("-wal", "-shm", ""):  # the -wal first: nothing may open the database without it
         side = db_path.with_name(db_path.name + suffix)
         if side.exists():
-            side.unlink()
+            side.replace(aside.with_name(aside.name + suffix))
     temporary = db_path.with_name(db_path.name + ".restoring")
     shutil.copyfile(backup, temporary)
     os.replace(temporary, db_path)

@@ -175,6 +175,24 @@ def _total_writes(data: ReportData, form) -> list[tuple[str, str, str, str | Non
 # --- the whole run -------------------------------------------------------------------
 
 
+def _writes(store, data: ReportData, targets, children: dict, period: Period) -> list[tuple]:
+    """The parent's cells from its children's current submissions: the ``from:`` rows, then the totals."""
+    current = {s.unit_code: s for s in store.submissions(list(children), current_only=True) if s.period == period}
+    writes = []
+    for form, spec in targets:
+        layout = data.layout(form)
+        for code in children:
+            submission = current.get(code)
+            if submission is None or submission.form_set_id != spec.consolidate.form_set:
+                continue
+            writes += _row_writes(form, spec, layout, code, json.loads(submission.document))
+    for change in writes:
+        data.put(*change)
+    for form in {form.code: form for form, _ in targets}.values():
+        writes += _total_writes(data, form)
+    return writes
+
+
 def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths: list[str] = (),
                 progress: Callable[[int, int], None] | None = None, workers: int | None = None) -> Consolidation:
     data = ReportData(store, catalog, report_id)
@@ -189,6 +207,7 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
     period = data.period
     received: list[Received] = []
     rejected_units: dict[str, str] = {}
+    accepted: list[tuple] = []  # (place in received, submission record, package bytes, message, verdict)
     for package, verdict in verify_many(package_files(paths), catalog, list(root_paths), workers=workers,
                                         progress=progress):
         unit = (verdict.manifest or {}).get("unit", {}).get("code") if isinstance(verdict.manifest, dict) else None
@@ -221,32 +240,23 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
             "signer": signer["subject"], "ca_verified": int(signer["ca_verified"]),
             "document": json.dumps(document, ensure_ascii=False),
         }
-        _, current = store.add_submission(record, package)
         text = verdict.message + ("" if signer["ca_verified"] else f" ({signer['note']})")
-        received.append(Received(verdict.file, unit, "accepted" if current else "superseded", text,
-                                 verdict.manifest["report_version"]))
+        accepted.append((len(received), record, package, text, verdict))
+        received.append(None)  # its place in the files' order, filled when it is kept
 
-    current = {s.unit_code: s for s in store.submissions(list(children), current_only=True)
-               if (s.period_type, s.year, s.period_number, s.year_from) ==
-               (period.type, period.year, period.number, period.year_from)}
-    writes = []
-    for form, spec in targets:
-        layout = data.layout(form)
-        for code in children:
-            submission = current.get(code)
-            if submission is None or submission.form_set_id != spec.consolidate.form_set:
-                continue
-            writes += _row_writes(form, spec, layout, code, json.loads(submission.document))
-    for change in writes:
-        data.put(*change)
-    for form in {form.code: form for form, _ in targets}.values():
-        writes += _total_writes(data, form)
-    filled, changes = 0, []
-    if writes:
+    # Keeping the packages and filling the rows is one transaction: a consolidation stopped midway
+    # (killed, a full disk) leaves neither submissions without their figures nor figures without them.
+    if accepted:
         store.backup("truoc-tong-hop")
-        with store.transaction():
-            changes = [c for c in write_cells(store, report_id, writes, action="consolidate") if c.old != c.new]
-        filled = len(changes)
+    with store.transaction():
+        for place, record, package, text, verdict in accepted:
+            _, current = store.add_submission(record, package)
+            received[place] = Received(verdict.file, record["unit_code"], "accepted" if current else "superseded",
+                                       text, verdict.manifest["report_version"])
+        writes = _writes(store, data, targets, children, period)
+        changes = [c for c in write_cells(store, report_id, writes, action="consolidate") if c.old != c.new] \
+            if writes else []
+    filled = len(changes)
     findings = validate(ReportData(store, catalog, report_id))
     matrix = completeness(store, parent, list(children.values()), period, rejected_units)
     return Consolidation(report_id, received, matrix, filled, findings, changes)

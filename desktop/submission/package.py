@@ -83,7 +83,8 @@ def package_filename(manifest: dict) -> str:
     parts = [manifest["unit"]["code"], str(period["year"]), period["type"]]
     if period.get("number"):
         parts.append(str(period["number"]))
-    return "_".join(parts) + f"_v{manifest['report_version']}{EXTENSION}"
+    # the store refuses unit codes that are paths; a name made of anything else stays one plain file name
+    return re.sub(r"[^A-Za-z0-9._-]", "_", "_".join(parts)).lstrip(".") + f"_v{manifest['report_version']}{EXTENSION}"
 
 
 @functools.cache

