@@ -16,9 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from desktop.foundation.messages import CchcError, msg
@@ -81,34 +83,46 @@ def _start_worker(catalog, root_paths: list[str]) -> None:
     _worker_state["roots"] = load_trust_roots(root_paths)
 
 
-def _verify_in_worker(item: tuple[str, bytes | Verdict]) -> Verdict:
-    name, data = item
+def _read_and_verify(path: Path) -> tuple[bytes | None, Verdict]:
+    """One package: read once (its size checked before reading), and those same bytes verified
+    and returned, so that a file changed on disk in between cannot slip through."""
+    data = read_package(path)
     if isinstance(data, Verdict):
-        return data
-    return verify_bytes(data, name, _worker_state["catalog"], _worker_state["roots"])
+        return None, data
+    verdict = verify_bytes(data, path.name, _worker_state["catalog"], _worker_state["roots"])
+    return (data if verdict.valid else None), verdict  # a refused package's bytes are not kept
 
 
 def verify_many(files: list[Path], catalog, root_paths: list[str], *, workers: int | None = None,
                 progress: Callable[[int, int], None] | None = None):
-    """(package bytes or None, verdict) per file, in order. Bytes are read once, here, and the same
-    bytes are verified and kept: a file changed on disk in between cannot slip through."""
-    items = [(path.name, read_package(path)) for path in files]
-    total = len(items)
+    """(package bytes or None, verdict) per file, in order, one file at a time: a package is read
+    only when its turn comes, and at most a few are in flight, so memory does not grow with the
+    number of files (twelve junk files of 250 MB once took 5 GB)."""
+    total = len(files)
     if total < POOL_FROM or workers == 1:
         _start_worker(catalog, root_paths)
-        for done, item in enumerate(items, 1):
-            verdict = _verify_in_worker(item)
+        for done, path in enumerate(files, 1):
+            result = _read_and_verify(path)
             if progress:
                 progress(done, total)
-            yield (None if isinstance(item[1], Verdict) else item[1]), verdict
+            yield result
         return
     workers = workers or max(1, min(os.cpu_count() or 1, 8))
     with ProcessPoolExecutor(workers, initializer=_start_worker,
                              initargs=(catalog, list(map(str, root_paths)))) as pool:
-        for done, (item, verdict) in enumerate(zip(items, pool.map(_verify_in_worker, items, chunksize=4)), 1):
+        waiting: deque = deque()
+        queued = iter(files)
+        for path in islice(queued, 2 * workers):
+            waiting.append(pool.submit(_read_and_verify, path))
+        done = 0
+        while waiting:
+            result = waiting.popleft().result()
+            for path in islice(queued, 1):
+                waiting.append(pool.submit(_read_and_verify, path))
+            done += 1
             if progress:
                 progress(done, total)
-            yield (None if isinstance(item[1], Verdict) else item[1]), verdict
+            yield result
 
 
 # --- filling the parent's rows --------------------------------------------------------------
@@ -193,6 +207,32 @@ def _writes(store, data: ReportData, targets, children: dict, period: Period) ->
     return writes
 
 
+def _problem_with(verdict: Verdict, unit: str | None, children: dict, parent, period: Period,
+                  wanted_sets: set[str]) -> str | None:
+    """Why a valid package cannot be taken into this report, or None."""
+    document = verdict.document
+    if unit not in children:
+        return msg("CONS002", unit=verdict.manifest["unit"].get("name", unit), parent=parent.name)
+    if not _same_period(document, period):
+        return msg("CONS003", unit=children[unit].name, period=verdict.manifest["period"].get("label", ""),
+                   expected=period.label)
+    if document["form_set"]["id"] not in wanted_sets:
+        return msg("PKG009", reason=f"bộ biểu mẫu “{document['form_set']['id']}” không dùng để tổng hợp báo cáo này.")
+    return None
+
+
+def _submission_record(verdict: Verdict, unit: str, period: Period) -> dict:
+    document, signer = verdict.document, verdict.signer
+    return {
+        "unit_code": unit, "period_type": period.type, "period_number": period.number, "year": period.year,
+        "year_from": period.year_from, "form_set_id": document["form_set"]["id"],
+        "form_set_version": document["form_set"]["version"],
+        "report_version": verdict.manifest["report_version"], "signed_at": signer["signed_at"],
+        "signer": signer["subject"], "ca_verified": int(signer["ca_verified"]),
+        "document": json.dumps(document, ensure_ascii=False),
+    }
+
+
 def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths: list[str] = (),
                 progress: Callable[[int, int], None] | None = None, workers: int | None = None) -> Consolidation:
     data = ReportData(store, catalog, report_id)
@@ -207,52 +247,32 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
     period = data.period
     received: list[Received] = []
     rejected_units: dict[str, str] = {}
-    accepted: list[tuple] = []  # (place in received, submission record, package bytes, message, verdict)
-    for package, verdict in verify_many(package_files(paths), catalog, list(root_paths), workers=workers,
-                                        progress=progress):
-        unit = (verdict.manifest or {}).get("unit", {}).get("code") if isinstance(verdict.manifest, dict) else None
-        unit = unit if isinstance(unit, str) else None
-        if not verdict.valid:
-            received.append(Received(verdict.file, unit, "rejected", verdict.message))
-            if unit in children:
-                rejected_units[unit] = verdict.message
-            continue
-        document = verdict.document
-        problem = None
-        if unit not in children:
-            problem = msg("CONS002", unit=verdict.manifest["unit"].get("name", unit), parent=parent.name)
-        elif not _same_period(document, period):
-            problem = msg("CONS003", unit=children[unit].name, period=verdict.manifest["period"].get("label", ""),
-                          expected=period.label)
-        elif document["form_set"]["id"] not in wanted_sets:
-            problem = msg("PKG009", reason=f"bộ biểu mẫu “{document['form_set']['id']}” không dùng để tổng hợp "
-                                           f"báo cáo này.")
-        if problem:
-            received.append(Received(verdict.file, unit, "rejected", problem))
-            rejected_units[unit] = problem
-            continue
-        signer = verdict.signer
-        record = {
-            "unit_code": unit, "period_type": period.type, "period_number": period.number, "year": period.year,
-            "year_from": period.year_from, "form_set_id": document["form_set"]["id"],
-            "form_set_version": document["form_set"]["version"],
-            "report_version": verdict.manifest["report_version"], "signed_at": signer["signed_at"],
-            "signer": signer["subject"], "ca_verified": int(signer["ca_verified"]),
-            "document": json.dumps(document, ensure_ascii=False),
-        }
-        text = verdict.message + ("" if signer["ca_verified"] else f" ({signer['note']})")
-        accepted.append((len(received), record, package, text, verdict))
-        received.append(None)  # its place in the files' order, filled when it is kept
-
-    # Keeping the packages and filling the rows is one transaction: a consolidation stopped midway
-    # (killed, a full disk) leaves neither submissions without their figures nor figures without them.
-    if accepted:
+    files = package_files(paths)
+    if files:
         store.backup("truoc-tong-hop")
+    # One transaction from the first package kept to the last row filled: a consolidation stopped
+    # midway (killed, a full disk) leaves neither submissions without their figures nor figures
+    # without them; and each package accepted goes to the store at once instead of waiting in memory.
     with store.transaction():
-        for place, record, package, text, verdict in accepted:
-            _, current = store.add_submission(record, package)
-            received[place] = Received(verdict.file, record["unit_code"], "accepted" if current else "superseded",
-                                       text, verdict.manifest["report_version"])
+        for package, verdict in verify_many(files, catalog, list(root_paths), workers=workers, progress=progress):
+            unit = (verdict.manifest or {}).get("unit", {}).get("code") if isinstance(verdict.manifest, dict) \
+                else None
+            unit = unit if isinstance(unit, str) else None
+            if not verdict.valid:
+                received.append(Received(verdict.file, unit, "rejected", verdict.message))
+                if unit in children:
+                    rejected_units[unit] = verdict.message
+                continue
+            problem = _problem_with(verdict, unit, children, parent, period, wanted_sets)
+            if problem:
+                received.append(Received(verdict.file, unit, "rejected", problem))
+                rejected_units[unit] = problem
+                continue
+            signer = verdict.signer
+            _, current = store.add_submission(_submission_record(verdict, unit, period), package)
+            text = verdict.message + ("" if signer["ca_verified"] else f" ({signer['note']})")
+            received.append(Received(verdict.file, unit, "accepted" if current else "superseded", text,
+                                     verdict.manifest["report_version"]))
         writes = _writes(store, data, targets, children, period)
         changes = [c for c in write_cells(store, report_id, writes, action="consolidate") if c.old != c.new] \
             if writes else []

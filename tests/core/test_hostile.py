@@ -349,3 +349,34 @@ def test_the_longest_texts_a_report_takes_still_print(tmp_path, store):
     path = write_pdf(store, catalog, report, tmp_path / "bc.pdf")
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages)
     assert "[…]" in text and "Xã 2" in text
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_consolidating_many_large_junk_files_reads_one_at_a_time(tmp_path, workers):
+    """Twelve junk files of 250 MB once took 5 GB: every file was read before the first was checked.
+    Here twelve of 16 MB: the memory a consolidation holds stays near one or two files', not twelve."""
+    import tracemalloc
+
+    from test_signing import DISTRICT, FORM
+
+    from conftest import write_set
+    from desktop.registry import load_catalog
+    from desktop.submission.consolidate import consolidate
+
+    root = tmp_path / "forms"
+    write_set(root, {"kq.yaml": FORM}, set_id="xa", level="xa")
+    write_set(root, {"th.yaml": DISTRICT}, set_id="huyen")
+    catalog = load_catalog(root)
+    folder = tmp_path / "goi"
+    folder.mkdir()
+    size = 16 * 1024 * 1024
+    for n in range(12):
+        (folder / f"rac-{n:02d}.cchc").write_bytes(bytes([n]) * size)
+    with Store.open(tmp_path / "huyen.db") as store:
+        district = new_report(store, "huyen", communes=1)
+        tracemalloc.start()
+        result = consolidate(store, catalog, district, [folder], workers=workers)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert [r.status for r in result.received] == ["rejected"] * 12
+    assert peak < 5 * size, f"{peak // 1024 // 1024} MB held"
