@@ -16,7 +16,6 @@ all ~10,600 communes of Vietnam (linear: each package is verified on its own).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import random
 import statistics
 import sys
@@ -72,13 +71,12 @@ def _make_package(job: tuple[int, str]) -> None:
     n, folder = job
     catalog = _make_package.catalog if hasattr(_make_package, "catalog") else load_catalog(forms_dir())
     _make_package.catalog = catalog
-    signed_at = dt.datetime(2019, 12, 10, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
     with Store.open(":memory:", daily_backup=False, user="bench") as store:
         report = import_report(store, catalog, _commune_document(n))
         mark_checked(store, catalog, report)
-        p12 = create_self_signed(f"{DISTRICT}.{n:04d}", f"Xã Thử {n}", DEMO_PASSPHRASE, now=signed_at)
+        p12 = create_self_signed(f"{DISTRICT}.{n:04d}", f"Xã Thử {n}", DEMO_PASSPHRASE)
         with load_p12(p12, DEMO_PASSPHRASE) as identity:
-            sign_report(store, catalog, report, identity, Path(folder), now=signed_at)
+            sign_report(store, catalog, report, identity, Path(folder))
 
 
 def main() -> int:

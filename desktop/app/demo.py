@@ -12,7 +12,6 @@ Loading is idempotent: a report already present is left alone.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -250,9 +249,8 @@ def load_scoring_sheets(store, catalog: Catalog, transcript: dict, file: str) ->
 COMMUNE_SOURCE = "khanhhoa-khanhson-2019.yaml"  # seed 000: Phụ lục VI prints one row per commune
 COMMUNE_FORM_SET = {"id": "khanhhoa-xa", "version": 1}
 DEMO_PASSPHRASE = "demo-khong-dung-that"  # the demo's own certificates; never a real unit's
-# When the demo communes sign: before the 2019 deadline (20/12/2019), but Thành Sơn a few days late.
-DEMO_SIGNED_AT = dt.datetime(2019, 12, 10, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
-DEMO_LATE = {"KH.KS.08": dt.datetime(2019, 12, 23, 15, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))}
+# The demo communes sign when the packages are made (a package's signing time is the machine's
+# clock): received today for 2019 and 2021, they show as "Nộp trễ hạn", judged on receipt.
 
 
 def commune_transcripts() -> list[dict]:
@@ -299,10 +297,9 @@ def write_commune_packages(catalog: Catalog, folder: Path) -> tuple[list[Path], 
             except CchcError as error:
                 refused[unit["code"]] = str(error)
                 continue
-            now = DEMO_LATE.get(unit["code"], DEMO_SIGNED_AT)
-            p12 = create_self_signed(unit["code"], unit["name"], DEMO_PASSPHRASE, now=now)
+            p12 = create_self_signed(unit["code"], unit["name"], DEMO_PASSPHRASE)
             with load_p12(p12, DEMO_PASSPHRASE) as identity:
-                signed = sign_report(store, catalog, report_id, identity, folder, now=now)
+                signed = sign_report(store, catalog, report_id, identity, folder)
         written.append(Path(signed.filename))
     return written, refused
 
@@ -338,8 +335,8 @@ def write_commune_sheet_packages(catalog: Catalog, folder: Path) -> tuple[list[P
                 except CchcError as error:
                     refused[unit["code"]] = str(error)
                     continue
-                p12 = create_self_signed(unit["code"], unit["name"], DEMO_PASSPHRASE, now=DEMO_SIGNED_AT)
+                p12 = create_self_signed(unit["code"], unit["name"], DEMO_PASSPHRASE)
                 with load_p12(p12, DEMO_PASSPHRASE) as identity:
-                    signed = sign_report(store, catalog, report_id, identity, folder, now=DEMO_SIGNED_AT)
+                    signed = sign_report(store, catalog, report_id, identity, folder)
             written.append(Path(signed.filename))
     return written, refused

@@ -247,6 +247,11 @@ MESSAGES: dict[str, str] = {
     "PKG007": "Chứng thư số của người ký không thuộc danh sách gốc tin cậy: {note}.",
     "PKG008": "Chứng thư số không còn hiệu lực vào thời điểm ký ({signed_at}).",
     "PKG009": "Dữ liệu “data.json” không hợp lệ: {reason}",
+    "PKG011": "Thời điểm ký {signed_at} ở sau đồng hồ của máy nhận: không có thật (đồng hồ máy ký sai, hoặc ghi "
+    "giờ ký giả).",
+    "PKG012": "Thời điểm ký {signed_at} ở trước khi kỳ báo cáo bắt đầu ({start}): không thể ký báo cáo của một kỳ "
+    "chưa bắt đầu (ghi lùi ngày ký?).",
+    "PKG013": "Thời điểm ký trên PDF ({pdf}) khác thời điểm ký bản kê ({manifest}).",
     "PKG010": "Báo cáo trong gói có {errors} lỗi, {warnings} cảnh báo theo bộ biểu mẫu.",
     # --- consolidation ------------------------------------------------------------
     "CONS001": "Báo cáo số {report} không có biểu nào tổng hợp từ báo cáo của đơn vị cấp dưới.",

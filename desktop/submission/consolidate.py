@@ -78,9 +78,10 @@ def package_files(paths: list[Path]) -> list[Path]:
 _worker_state: dict = {}
 
 
-def _start_worker(catalog, root_paths: list[str]) -> None:
+def _start_worker(catalog, root_paths: list[str], rules: dict | None = None) -> None:
     _worker_state["catalog"] = catalog
     _worker_state["roots"] = load_trust_roots(root_paths)
+    _worker_state["rules"] = rules
 
 
 def _read_and_verify(path: Path) -> tuple[bytes | None, Verdict]:
@@ -89,18 +90,19 @@ def _read_and_verify(path: Path) -> tuple[bytes | None, Verdict]:
     data = read_package(path)
     if isinstance(data, Verdict):
         return None, data
-    verdict = verify_bytes(data, path.name, _worker_state["catalog"], _worker_state["roots"])
+    verdict = verify_bytes(data, path.name, _worker_state["catalog"], _worker_state["roots"],
+                           rules=_worker_state.get("rules"))
     return (data if verdict.valid else None), verdict  # a refused package's bytes are not kept
 
 
 def verify_many(files: list[Path], catalog, root_paths: list[str], *, workers: int | None = None,
-                progress: Callable[[int, int], None] | None = None):
+                progress: Callable[[int, int], None] | None = None, rules: dict | None = None):
     """(package bytes or None, verdict) per file, in order, one file at a time: a package is read
     only when its turn comes, and at most a few are in flight, so memory does not grow with the
     number of files (twelve junk files of 250 MB once took 5 GB)."""
     total = len(files)
     if total < POOL_FROM or workers == 1:
-        _start_worker(catalog, root_paths)
+        _start_worker(catalog, root_paths, rules)
         for done, path in enumerate(files, 1):
             result = _read_and_verify(path)
             if progress:
@@ -109,7 +111,7 @@ def verify_many(files: list[Path], catalog, root_paths: list[str], *, workers: i
         return
     workers = workers or max(1, min(os.cpu_count() or 1, 8))
     with ProcessPoolExecutor(workers, initializer=_start_worker,
-                             initargs=(catalog, list(map(str, root_paths)))) as pool:
+                             initargs=(catalog, list(map(str, root_paths)), rules)) as pool:
         waiting: deque = deque()
         queued = iter(files)
         for path in islice(queued, 2 * workers):
@@ -254,7 +256,8 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
     # midway (killed, a full disk) leaves neither submissions without their figures nor figures
     # without them; and each package accepted goes to the store at once instead of waiting in memory.
     with store.transaction():
-        for package, verdict in verify_many(files, catalog, list(root_paths), workers=workers, progress=progress):
+        for package, verdict in verify_many(files, catalog, list(root_paths), workers=workers, progress=progress,
+                                            rules=store.get_setting("period_rules", {})):
             unit = (verdict.manifest or {}).get("unit", {}).get("code") if isinstance(verdict.manifest, dict) \
                 else None
             unit = unit if isinstance(unit, str) else None
@@ -298,10 +301,13 @@ def completeness(store, parent: dict, children: list[dict], period: Period, reje
             found = [s for s in submissions if s.unit_code == child.code and s.period == p]
             if found:
                 s = found[-1]
-                signed = dt.datetime.fromisoformat(s.signed_at).date()
-                state = "late" if signed > p.deadline(rules) else "submitted"
+                # Late or not is judged on when the package was received here: the signing time is
+                # what the signer's machine wrote, and a backdated one must not avoid "Nộp trễ hạn".
+                received = dt.datetime.fromisoformat(s.received_at).date()
+                state = "late" if received > p.deadline(rules) else "submitted"
                 cells[p.label] = {"state": state, "label": STATES[state], "version": s.report_version,
-                                  "signed_at": shown_time(s.signed_at), "ca_verified": bool(s.ca_verified)}
+                                  "received_at": shown_time(s.received_at), "signed_at": shown_time(s.signed_at),
+                                  "ca_verified": bool(s.ca_verified)}
             elif p == period and child.code in rejected:
                 cells[p.label] = {"state": "rejected", "label": STATES["rejected"], "reason": rejected[child.code]}
             else:

@@ -162,10 +162,11 @@ def sign_detached(content: bytes, identity: Identity, signing_time: dt.datetime)
     return signed.dump()
 
 
-def build_package(store, catalog, report_id: int, identity: Identity, *,
-                  now: dt.datetime | None = None) -> Signed:
-    """The package of a report's current version, signed by ``identity``. Touches no store."""
-    now = (now or dt.datetime.now().astimezone()).replace(microsecond=0)
+def build_package(store, catalog, report_id: int, identity: Identity) -> Signed:
+    """The package of a report's current version, signed by ``identity`` now. Touches no store.
+    The signing time is this machine's clock, in the manifest's signature as in the PDF's: there is
+    no way to sign at another time (a receiver refuses a package whose two times disagree)."""
+    now = dt.datetime.now().astimezone().replace(microsecond=0)
     cert = identity.certificate
     if not cert.not_valid_before_utc <= now.astimezone(dt.timezone.utc) <= cert.not_valid_after_utc:
         raise CchcError("SIGN010", subject=identity.subject,
@@ -236,14 +237,13 @@ def archive_bytes(entries: list[tuple[str, bytes]]) -> bytes:
     return out.getvalue()
 
 
-def sign_report(store, catalog, report_id: int, identity: Identity, out: Path, *,
-                now: dt.datetime | None = None) -> Signed:
+def sign_report(store, catalog, report_id: int, identity: Identity, out: Path) -> Signed:
     """Sign a checked report: the package is written to ``out`` (a file or a folder) and kept in
     the store with the signature; the report becomes Đã ký and refuses changes."""
     report = store.report(report_id)
     if report.status != "da_kiem_tra":
         raise CchcError("FLOW003", status=STATUS_LABELS[report.status], needed=STATUS_LABELS["da_kiem_tra"])
-    signed = build_package(store, catalog, report_id, identity, now=now)
+    signed = build_package(store, catalog, report_id, identity)
     out = Path(out)
     if not out.exists() and out.suffix.lower() != EXTENSION:  # a folder still to be made
         try:

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives import serialization
 
 from desktop.exchange.interchange import check_document, write_report
 from desktop.foundation.messages import CchcError, msg
+from desktop.foundation.periods import Period
 from desktop.rules.engine import count, validate_report
 from desktop.store.db import Store
 from desktop.submission.identity import NOT_CA_VERIFIED, common_name, is_self_signed
@@ -358,8 +359,34 @@ def _check_data(members: dict[str, bytes], manifest: dict, catalog) -> tuple[dic
     return document, summary, attachments
 
 
-def verify_bytes(data: bytes, name: str, catalog, roots=(), *, require_trust: bool = False) -> Verdict:
-    """Everything about one package; never raises for what the package contains."""
+CLOCK_SLACK = dt.timedelta(minutes=10)  # how far two clocks (the signer's, the receiver's) may disagree
+
+
+def _check_times(signer: dict, pdf: dict, manifest: dict, rules: dict | None, now: dt.datetime) -> None:
+    """The signing time is what the signer's machine said: it must be possible. Not in the future
+    of the receiver's clock, not before the period it reports on began, and the same in the
+    PDF's signature as in the manifest's. (Lateness is judged on receipt, not on this time.)"""
+    signed = dt.datetime.fromisoformat(signer["signed_at"])
+    if signed > now + CLOCK_SLACK:
+        raise Rejected("PKG011", MANIFEST_SIGNATURE, signed_at=shown_time(signer["signed_at"]))
+    period = manifest["period"]
+    try:
+        start, _ = Period(period["type"], period["year"], period.get("number"), period.get("year_from")).bounds(rules)
+    except (KeyError, TypeError, ValueError, CchcError):
+        raise Rejected("ARC020", MANIFEST, key="period") from None
+    if signed.date() < start:
+        raise Rejected("PKG012", MANIFEST_SIGNATURE, signed_at=shown_time(signer["signed_at"]),
+                       start=start.strftime("%d/%m/%Y"))
+    in_pdf = pdf.get("signed_at")
+    if in_pdf is None or abs(dt.datetime.fromisoformat(in_pdf) - signed) > CLOCK_SLACK:
+        raise Rejected("PKG013", PDF, pdf=shown_time(in_pdf) if in_pdf else "(không có)",
+                       manifest=shown_time(signer["signed_at"]))
+
+
+def verify_bytes(data: bytes, name: str, catalog, roots=(), *, require_trust: bool = False,
+                 rules: dict | None = None, now: dt.datetime | None = None) -> Verdict:
+    """Everything about one package; never raises for what the package contains. ``rules``: the
+    receiver's period rules (data cut-off days); ``now``: the receiver's clock."""
     verdict = Verdict(name, "invalid")
     try:
         members = read_archive(data)
@@ -376,6 +403,7 @@ def verify_bytes(data: bytes, name: str, catalog, roots=(), *, require_trust: bo
         if require_trust and not verdict.signer["ca_verified"]:
             raise Rejected("PKG007", MANIFEST_SIGNATURE, note=NOT_CA_VERIFIED)
         verdict.pdf = _check_pdf(members[PDF], verdict.signer, list(roots))
+        _check_times(verdict.signer, verdict.pdf, manifest, rules, now or dt.datetime.now().astimezone())
         verdict.document, verdict.findings, verdict.attachments = _check_data(members, manifest, catalog)
     except zipfile.BadZipFile:
         verdict.status = "unreadable"

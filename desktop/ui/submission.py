@@ -284,7 +284,7 @@ class ConsolidationDialog(QDialog):
                 cell = unit["cells"][period]
                 text = cell["label"]
                 if cell.get("version"):
-                    text += f" (phiên bản {cell['version']}, ký {cell['signed_at']})"
+                    text += f" (phiên bản {cell['version']}, nhận {cell['received_at']}, ghi ký {cell['signed_at']})"
                     if not cell["ca_verified"]:
                         text += f" – {NOT_CA_VERIFIED}"
                 item = QTableWidgetItem(text)

@@ -380,3 +380,94 @@ def test_consolidating_many_large_junk_files_reads_one_at_a_time(tmp_path, worke
         tracemalloc.stop()
     assert [r.status for r in result.received] == ["rejected"] * 12
     assert peak < 5 * size, f"{peak // 1024 // 1024} MB held"
+
+
+# --- time ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def commune_package(tmp_path):
+    """A commune's signed package, with what made it: (catalog, commune store, identity)."""
+    from test_signing import DISTRICT, FORM, PASS, commune_report
+
+    from conftest import write_set
+    from desktop.registry import load_catalog
+    from desktop.submission.identity import create_self_signed, load_p12
+
+    root = tmp_path / "forms"
+    write_set(root, {"kq.yaml": FORM}, set_id="xa", level="xa")
+    write_set(root, {"th.yaml": DISTRICT}, set_id="huyen")
+    catalog = load_catalog(root)
+    store = Store.open(tmp_path / "xa.db")
+    identity = load_p12(create_self_signed("H1.X1", "Ủy ban nhân dân xã Thử", PASS), PASS)
+    with identity:
+        yield catalog, store, identity, commune_report
+    store.close()
+
+
+def _sign(catalog, store, identity, make, tmp_path, **kwargs) -> bytes:
+    from desktop.submission.package import sign_report
+    from desktop.submission.workflow import mark_checked
+
+    report = make(store, catalog, **kwargs)
+    mark_checked(store, catalog, report, acknowledge_warnings=True)
+    return Path(sign_report(store, catalog, report, identity, tmp_path / "goi").filename).read_bytes()
+
+
+def test_a_signing_time_in_the_receivers_future_is_refused(tmp_path, commune_package):
+    import datetime as dt
+
+    from desktop.submission.verify import verify_bytes
+
+    catalog, store, identity, make = commune_package
+    package = _sign(catalog, store, identity, make, tmp_path)
+    assert verify_bytes(package, "goi.cchc", catalog).valid
+    yesterday = dt.datetime.now().astimezone() - dt.timedelta(days=1)  # the receiver's clock
+    verdict = verify_bytes(package, "goi.cchc", catalog, now=yesterday)
+    assert not verdict.valid and "sau đồng hồ của máy nhận" in verdict.message
+
+
+def test_a_report_signed_before_its_period_began_is_refused(tmp_path, commune_package):
+    """A package for 2030 signed in 2026: a backdated (or forward-dated) report."""
+    from desktop.foundation.periods import Period
+    from desktop.submission.verify import verify_bytes
+
+    catalog, store, identity, make = commune_package
+    report = make(store, catalog)
+    store.conn.execute("UPDATE reports SET year = 2030 WHERE id = ?", (report,))  # a report of 2030
+    assert store.report(report).period == Period("nam", 2030)
+    from desktop.submission.package import sign_report
+    from desktop.submission.workflow import mark_checked
+
+    mark_checked(store, catalog, report, acknowledge_warnings=True)
+    package = Path(sign_report(store, catalog, report, identity, tmp_path / "goi").filename).read_bytes()
+    verdict = verify_bytes(package, "goi.cchc", catalog)
+    assert not verdict.valid and "trước khi kỳ báo cáo bắt đầu (15/12/2029)" in verdict.message
+
+
+def test_the_pdf_and_the_manifest_must_say_the_same_signing_time(tmp_path, commune_package, monkeypatch):
+    """A manifest signed an hour before its PDF: the two signatures were not made together."""
+    import datetime as dt
+    import types
+
+    from desktop.submission import package as packaging
+    from desktop.submission.verify import verify_bytes
+
+    class EarlierClock(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime.now(tz) - dt.timedelta(hours=1)
+
+    monkeypatch.setattr(packaging, "dt", types.SimpleNamespace(datetime=EarlierClock, timezone=dt.timezone,
+                                                               timedelta=dt.timedelta, date=dt.date))
+    from test_signing import PASS
+
+    from desktop.submission.identity import create_self_signed, load_p12
+
+    catalog, store, _, make = commune_package
+    older = create_self_signed("H1.X1", "Ủy ban nhân dân xã Thử", PASS,
+                               now=dt.datetime.now().astimezone() - dt.timedelta(hours=3))
+    with load_p12(older, PASS) as identity:
+        package = _sign(catalog, store, identity, make, tmp_path)
+    verdict = verify_bytes(package, "goi.cchc", catalog)
+    assert not verdict.valid and "Thời điểm ký trên PDF" in verdict.message
