@@ -319,9 +319,14 @@ def _annex_table(annex: Annex, width: float, styles, height: float):
     return table
 
 
-def render_pdf(data: ReportData, marks: dict | None = None) -> bytes:
+BOUND_TO = "cchc-data-sha256:"  # in a package's PDF: the data.json it was made from
+
+
+def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None = None) -> bytes:
     """The report (first page, then each annex) as PDF bytes. ``marks``, when given, receives
-    ``"signature"``: (page index, x1, y1, x2, y2) of the signature space, in points."""
+    ``"signature"``: (page index, x1, y1, x2, y2) of the signature space, in points.
+    ``bound_to``: the SHA-256 of the package's data.json, written into the PDF's keywords so
+    that the signed PDF says which data it shows."""
     register_fonts()
     styles = _styles()
     head, annexes, blocks = document_parts(data)
@@ -347,6 +352,7 @@ def render_pdf(data: ReportData, marks: dict | None = None) -> bytes:
         out, pageTemplates=templates, title=head.subject, author=head.issuer,
         subject=f"{head.number} – {head.period_label}", creator=f"CCHC Desktop {__version__}",
         invariant=True, lang="vi-VN", initialFontName=FAMILY,
+        keywords=f"{BOUND_TO}{bound_to}" if bound_to else "",
     )
     story = [_PartStart()]
     story += _head_flowables(head, annexes, frame("portrait")._width, styles, marks, blocks)

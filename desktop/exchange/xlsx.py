@@ -42,6 +42,7 @@ from desktop.foundation.values import CellType, from_json, parse_input, to_stora
 META_SHEET = "_cchc"
 FORMAT = "cchc-xlsx"
 FORMAT_VERSION = 1
+BOUND_TO = "data_sha256"  # in a package's workbook: the data.json it was made from
 FONT = "Times New Roman"  # NĐ 30/2020; LibreOffice shows it in the metric-compatible Liberation Serif
 MAX_BYTES = 30 * 1024 * 1024
 MM = 1 / 25.4  # openpyxl margins are in inches
@@ -170,14 +171,15 @@ def write_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> Path:
     return write_atomically(path, book.save)
 
 
-def render_xlsx(data: ReportData) -> bytes:
-    """The workbook as bytes (for a signed package)."""
+def render_xlsx(data: ReportData, bound_to: str | None = None) -> bytes:
+    """The workbook as bytes (for a signed package). ``bound_to``: the SHA-256 of the package's
+    data.json, written into the hidden sheet so that the workbook says which data it shows."""
     out = io.BytesIO()
-    build_workbook(data).save(out)
+    build_workbook(data, bound_to).save(out)
     return out.getvalue()
 
 
-def build_workbook(data: ReportData) -> Workbook:
+def build_workbook(data: ReportData, bound_to: str | None = None) -> Workbook:
     annexes = build_annexes(data)
     plans = {annex.form.code: SheetPlan(annex) for annex in annexes}
     book = Workbook()
@@ -188,6 +190,8 @@ def build_workbook(data: ReportData) -> Workbook:
     meta = book.create_sheet(META_SHEET)
     for key, value in _meta(data):
         meta.append([key, value])
+    if bound_to:
+        meta.append([BOUND_TO, bound_to])
     meta.append(["sheets", None])
     for annex in annexes:
         meta.append([annex.form.code, annex.sheet_name])

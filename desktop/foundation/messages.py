@@ -238,6 +238,9 @@ MESSAGES: dict[str, str] = {
     "DAT001": "không đọc được JSON.",
     "DAT002": "đơn vị, kỳ hoặc bộ biểu mẫu khác với bản kê.",
     "DAT003": "không phải tệp gói (ZIP)",
+    "DAT004": "bảng tính (report.xlsx) không được tạo từ dữ liệu (data.json) của gói",
+    "DAT005": "bản PDF (report.pdf) không được tạo từ dữ liệu (data.json) của gói",
+    "DAT006": "dữ liệu ghi phiên bản báo cáo {data}, bản kê ghi {manifest}",
     "PKG001": "Đã ký báo cáo và tạo gói nộp “{file}” ({size} KB).",
     "PKG002": "Không đọc được gói “{file}”: {reason}.",
     "PKG003": "Gói “{file}” bị từ chối: {reason}.",
@@ -252,6 +255,7 @@ MESSAGES: dict[str, str] = {
     "PKG012": "Thời điểm ký {signed_at} ở trước khi kỳ báo cáo bắt đầu ({start}): không thể ký báo cáo của một kỳ "
     "chưa bắt đầu (ghi lùi ngày ký?).",
     "PKG013": "Thời điểm ký trên PDF ({pdf}) khác thời điểm ký bản kê ({manifest}).",
+    "PKG014": "Các phần của gói không được tạo cùng nhau: {reason}.",
     "PKG010": "Báo cáo trong gói có {errors} lỗi, {warnings} cảnh báo theo bộ biểu mẫu.",
     # --- consolidation ------------------------------------------------------------
     "CONS001": "Báo cáo số {report} không có biểu nào tổng hợp từ báo cáo của đơn vị cấp dưới.",

@@ -51,7 +51,7 @@ from desktop.submission.identity import NOT_CA_VERIFIED, Identity, is_self_signe
 from desktop.store.db import STATUS_LABELS
 
 FORMAT = "cchc-package"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the workbook and the PDF name the data.json they were made from
 EXTENSION = ".cchc"
 MANIFEST = "manifest.json"
 MANIFEST_SIGNATURE = "manifest.p7s"
@@ -180,9 +180,12 @@ def build_package(store, catalog, report_id: int, identity: Identity) -> Signed:
         members[member] = base64.b64decode(attachment.pop("content"))
         attachment["file"] = member
     members[DATA] = dumps(document).encode("utf-8")
-    members[WORKBOOK] = render_xlsx(data)
+    # The workbook and the PDF each say, inside their signed bytes, which data.json they were made
+    # from: a receiver refuses a package whose parts were not made together (docs/package.md).
+    bound_to = hashlib.sha256(members[DATA]).hexdigest()
+    members[WORKBOOK] = render_xlsx(data, bound_to)
     marks: dict = {}
-    pdf = render_pdf(data, marks)
+    pdf = render_pdf(data, marks, bound_to)
     report = data.report
     try:
         members[PDF] = sign_pdf(pdf, identity, marks.get("signature"),

@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 import stat
 import unicodedata
 import zipfile
@@ -359,6 +360,38 @@ def _check_data(members: dict[str, bytes], manifest: dict, catalog) -> tuple[dic
     return document, summary, attachments
 
 
+MAX_WORKBOOK_INFLATED = 128 * 1024 * 1024
+
+
+def _check_parts(members: dict[str, bytes], manifest: dict, document: dict) -> None:
+    """The parts of a package were made together: the report version the manifest signs is the
+    data's, and the workbook and the PDF each name, inside their signed bytes, the data.json of
+    this package (a PDF showing 1.177 beside a data.json saying 4177 is refused)."""
+    if document.get("report", {}).get("version") != manifest.get("report_version"):
+        raise Rejected("PKG014", DATA, reason=msg("DAT006", data=document.get("report", {}).get("version"),
+                                                   manifest=manifest.get("report_version")))
+    digest = hashlib.sha256(members[DATA]).hexdigest()
+    claims = set(re.findall(rb"cchc-data-sha256:([0-9a-f]{64})", members[PDF]))
+    if claims != {digest.encode()}:
+        raise Rejected("PKG014", PDF, reason=msg("DAT005"))
+    if set(_workbook_claims(members[WORKBOOK])) != {digest}:
+        raise Rejected("PKG014", WORKBOOK, reason=msg("DAT004"))
+
+
+def _workbook_claims(workbook: bytes) -> list[str]:
+    """The data.json digests a workbook's hidden sheet names (row "data_sha256")."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(workbook)) as book:
+            infos = [i for i in book.infolist() if i.filename.startswith("xl/worksheets/")]
+            if sum(i.file_size for i in infos) > MAX_WORKBOOK_INFLATED:  # a bomb inside the package
+                return []
+            xml = b"".join(book.read(i) for i in infos)
+    except (zipfile.BadZipFile, OSError, ValueError, zlib.error):
+        return []
+    return [m.group(1).decode() for row in re.findall(rb"<row[^>]*>(.*?)</row>", xml, re.S)
+            if b">data_sha256<" in row for m in [re.search(rb">([0-9a-f]{64})<", row)] if m]
+
+
 CLOCK_SLACK = dt.timedelta(minutes=10)  # how far two clocks (the signer's, the receiver's) may disagree
 
 
@@ -405,6 +438,7 @@ def verify_bytes(data: bytes, name: str, catalog, roots=(), *, require_trust: bo
         verdict.pdf = _check_pdf(members[PDF], verdict.signer, list(roots))
         _check_times(verdict.signer, verdict.pdf, manifest, rules, now or dt.datetime.now().astimezone())
         verdict.document, verdict.findings, verdict.attachments = _check_data(members, manifest, catalog)
+        _check_parts(members, manifest, verdict.document)
     except zipfile.BadZipFile:
         verdict.status = "unreadable"
         verdict.problems.append({"member": None, "message": msg("PKG002", file=name, reason=msg("DAT003"))})

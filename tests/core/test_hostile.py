@@ -471,3 +471,35 @@ def test_the_pdf_and_the_manifest_must_say_the_same_signing_time(tmp_path, commu
         package = _sign(catalog, store, identity, make, tmp_path)
     verdict = verify_bytes(package, "goi.cchc", catalog)
     assert not verdict.valid and "Thời điểm ký trên PDF" in verdict.message
+
+
+# --- the parts of a package --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("part, message", [("pdf", "bản PDF"), ("xlsx", "bảng tính"), ("version", "phiên bản")])
+def test_the_parts_of_a_package_must_have_been_made_together(tmp_path, commune_package, monkeypatch, part, message):
+    """A PDF showing one figure beside a data.json saying another verified as valid: now each
+    rendered member names, inside its signed bytes, the data.json it was made from."""
+    from desktop.submission import package as packaging
+    from desktop.submission.verify import verify_bytes
+
+    catalog, store, identity, make = commune_package
+    if part == "pdf":
+        real = packaging.render_pdf
+        monkeypatch.setattr(packaging, "render_pdf", lambda data, marks, bound_to: real(data, marks, "0" * 64))
+    elif part == "xlsx":
+        real = packaging.render_xlsx
+        monkeypatch.setattr(packaging, "render_xlsx", lambda data, bound_to: real(data, "f" * 64))
+    else:
+        real = packaging.export_report
+
+        def another_version(*args):
+            document = real(*args)
+            document["report"]["version"] = 7
+            return document
+
+        monkeypatch.setattr(packaging, "export_report", another_version)
+    package = _sign(catalog, store, identity, make, tmp_path)
+    verdict = verify_bytes(package, "goi.cchc", catalog)
+    assert not verdict.valid and "không được tạo cùng nhau" in verdict.message and message in verdict.message
+    monkeypatch.undo()
