@@ -399,6 +399,8 @@ def cmd_verify(args) -> int:
     if verdict.valid:
         if verdict.signer["note"]:
             text += f" Chứng thư: {verdict.signer['note']}."
+        if not verdict.signer["in_force_at_receipt"]:
+            text += " " + msg("PKG015")
         text += " " + verdict.findings["message"]
     _out(args, verdict.to_json(), text)
     return {"valid": EXIT_OK, "invalid": EXIT_FINDINGS}.get(verdict.status, EXIT_BAD_INPUT)

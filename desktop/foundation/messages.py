@@ -256,6 +256,8 @@ MESSAGES: dict[str, str] = {
     "chưa bắt đầu (ghi lùi ngày ký?).",
     "PKG013": "Thời điểm ký trên PDF ({pdf}) khác thời điểm ký bản kê ({manifest}).",
     "PKG014": "Các phần của gói không được tạo cùng nhau: {reason}.",
+    "PKG015": "Chứng thư đã hết hiệu lực tính đến hôm nay, nhưng còn hiệu lực lúc ký: chữ ký vẫn hợp lệ (openssl, "
+    "pdfsig kiểm tra theo ngày hôm nay nên báo “hết hạn”).",
     "PKG010": "Báo cáo trong gói có {errors} lỗi, {warnings} cảnh báo theo bộ biểu mẫu.",
     # --- consolidation ------------------------------------------------------------
     "CONS001": "Báo cáo số {report} không có biểu nào tổng hợp từ báo cáo của đơn vị cấp dưới.",

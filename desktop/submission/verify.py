@@ -436,7 +436,11 @@ def verify_bytes(data: bytes, name: str, catalog, roots=(), *, require_trust: bo
         if require_trust and not verdict.signer["ca_verified"]:
             raise Rejected("PKG007", MANIFEST_SIGNATURE, note=NOT_CA_VERIFIED)
         verdict.pdf = _check_pdf(members[PDF], verdict.signer, list(roots))
-        _check_times(verdict.signer, verdict.pdf, manifest, rules, now or dt.datetime.now().astimezone())
+        received = now or dt.datetime.now().astimezone()
+        _check_times(verdict.signer, verdict.pdf, manifest, rules, received)
+        # what openssl and pdfsig say (validity today), beside what decides (validity when signed)
+        verdict.signer["in_force_at_receipt"] = (dt.datetime.fromisoformat(verdict.signer["valid_from"]) <= received
+                                                 <= dt.datetime.fromisoformat(verdict.signer["valid_to"]))
         verdict.document, verdict.findings, verdict.attachments = _check_data(members, manifest, catalog)
         _check_parts(members, manifest, verdict.document)
     except zipfile.BadZipFile:

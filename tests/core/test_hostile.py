@@ -503,3 +503,18 @@ def test_the_parts_of_a_package_must_have_been_made_together(tmp_path, commune_p
     verdict = verify_bytes(package, "goi.cchc", catalog)
     assert not verdict.valid and "không được tạo cùng nhau" in verdict.message and message in verdict.message
     monkeypatch.undo()
+
+
+def test_a_certificate_expired_since_signing_is_reported_and_the_package_stays_valid(tmp_path, commune_package):
+    """openssl and pdfsig call such a certificate expired (they check today); verify checks it at the
+    signing time, and now says both."""
+    import datetime as dt
+
+    from desktop.submission.verify import verify_bytes
+
+    catalog, store, identity, make = commune_package
+    package = _sign(catalog, store, identity, make, tmp_path)
+    assert verify_bytes(package, "goi.cchc", catalog).signer["in_force_at_receipt"]
+    in_ten_years = dt.datetime.now().astimezone() + dt.timedelta(days=3660)
+    verdict = verify_bytes(package, "goi.cchc", catalog, now=in_ten_years)
+    assert verdict.valid and verdict.signer["in_force_when_signed"] and not verdict.signer["in_force_at_receipt"]
