@@ -22,6 +22,7 @@ from desktop import __version__
 from desktop.exchange.annex import fill, placeholders, short_unit_name
 from desktop.foundation.messages import CchcError, msg
 from desktop.kinds.narrative import FORM_CODE as BODY_FORM
+from desktop.kinds.par.kind import KIND as PAR_KIND
 from desktop.kinds.par.sheet import FORM_CODE as SHEET_FORM
 from desktop.kinds.par.sheet import TOTAL_ROW
 from desktop.app.session import Change, ReportSession, report_tree
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
         self.scoring_page.typed.connect(self._typed_total)
         self.narrative_page = NarrativePage()
         self.appraisal_page = AppraisalPage()
+        self.kind_screens = {PAR_KIND.name: (self.scoring_page, "Bảng chấm điểm Chỉ số CCHC")}
         for page in (self.scoring_page, self.narrative_page, self.appraisal_page):
             self.center.addWidget(page)
             page.hide()
@@ -433,18 +435,11 @@ class MainWindow(QMainWindow):
             self.form_code = None
             self._show_deadline()
             self.refresh_findings()
-        if self.session.criteria is not None:
-            self._show_page(self.scoring_page)
-            self.scoring_page.show_sheet(self)
+        screen = self._kind_screen()
+        if screen is not None:  # a kind with a screen of its own (a PAR sheet), not form tabs
             self.form_code = None
-            for item in self._tree_items():
-                if item.data(0, KIND_ROLE) == ("report", report_id):
-                    self.navigator.blockSignals(True)
-                    self.navigator.setCurrentItem(item)
-                    self.navigator.blockSignals(False)
+            self._show_screen(*screen, item_kind=("report", report_id))
             self._update_actions()
-            self.setWindowTitle(f"Bảng chấm điểm Chỉ số CCHC – {self.session.data.unit.name}, "
-                                f"{self.session.data.period.label} – CCHC Desktop")
             return
         forms = self.session.forms
         if not forms:
@@ -462,18 +457,24 @@ class MainWindow(QMainWindow):
 
     def open_narrative(self, report_id: int) -> None:
         self.open_report(report_id)
-        if self.session is None or self.session.report_id != report_id or self.session.criteria is not None:
+        if self.session is None or self.session.report_id != report_id or self._kind_screen() is not None:
             return
-        self._show_screen(self.narrative_page, ("narrative", report_id), "Nội dung báo cáo")
+        self._show_screen(self.narrative_page, "Nội dung báo cáo", item_kind=("narrative", report_id))
 
     def open_appraisal(self, report_id: int) -> None:
         """The units' sheets received by this PAR sheet's unit: appraised and ranked."""
         self.open_report(report_id)
         if self.session is None or self.session.report_id != report_id or not self.session.appraises:
             return
-        self._show_screen(self.appraisal_page, ("appraisal", report_id), "Thẩm định Chỉ số CCHC")
+        self._show_screen(self.appraisal_page, "Thẩm định Chỉ số CCHC", item_kind=("appraisal", report_id))
 
-    def _show_screen(self, page, item_kind: tuple, title: str) -> None:
+    def _kind_screen(self) -> tuple | None:
+        """(page, title) of the open report's kind when the kind has a screen of its own; the
+        screens by kind name are the window's registry of them (forms need none: form tabs)."""
+        form_set = self.session.data.form_set if self.session is not None else None
+        return self.kind_screens.get(form_set.kind.name) if form_set is not None else None
+
+    def _show_screen(self, page, title: str, *, item_kind: tuple) -> None:
         """One of the open report's screens other than a form: shown, selected in the navigator, named."""
         self._show_page(page)
         page.show_report(self)

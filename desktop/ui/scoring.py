@@ -180,7 +180,7 @@ class ScoringPage(QWidget):
         layout.addWidget(self.table, 1)
         self.model: ScoringModel | None = None
 
-    def show_sheet(self, window) -> None:
+    def show_report(self, window) -> None:
         if self.model is None or self.model.window is not window:
             self.model = ScoringModel(window)
             self.model.refused.connect(lambda _index, text: window.say(text, warning=True))
