@@ -26,9 +26,8 @@ from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from desktop.foundation.messages import CchcError
+from desktop.submission import NOT_CA_VERIFIED
 
-# Printed wherever the certificate of a unit's own making is shown: no CA vouches for it.
-NOT_CA_VERIFIED = "không được CA xác thực"
 SELF_SIGNED_OU = f"Chứng thư tự tạo - {NOT_CA_VERIFIED}"
 MIN_PASSPHRASE = 8
 MAX_P12_BYTES = 1024 * 1024

@@ -47,7 +47,8 @@ from desktop.exchange.xlsx import render_xlsx
 from desktop.exchange.interchange import dumps, export_report
 from desktop.foundation.messages import CchcError
 from desktop.foundation.paths import cache_dir, resources_dir
-from desktop.submission.identity import NOT_CA_VERIFIED, Identity, is_self_signed
+from desktop.submission import NOT_CA_VERIFIED
+from desktop.submission.identity import Identity, is_self_signed
 from desktop.store.db import STATUS_LABELS
 
 FORMAT = "cchc-package"

@@ -36,7 +36,8 @@ from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.periods import Period
 from desktop.rules.engine import count, validate_report
 from desktop.store.db import Store
-from desktop.submission.identity import NOT_CA_VERIFIED, common_name, is_self_signed
+from desktop.submission import NOT_CA_VERIFIED
+from desktop.submission.identity import common_name, is_self_signed
 from desktop.submission.package import (
     ATTACHMENTS,
     DATA,

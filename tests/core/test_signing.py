@@ -17,7 +17,8 @@ from desktop.report import ops
 from desktop.submission.consolidate import consolidate
 from desktop.foundation.messages import CchcError
 from desktop.foundation.periods import Period
-from desktop.submission.identity import NOT_CA_VERIFIED, create_self_signed, load_p12
+from desktop.submission import NOT_CA_VERIFIED
+from desktop.submission.identity import create_self_signed, load_p12
 from desktop.submission.package import MANIFEST, archive_bytes, sign_report
 from desktop.submission.verify import verify_bytes
 from desktop.store.db import Store

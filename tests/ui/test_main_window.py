@@ -361,3 +361,25 @@ def test_an_excel_import_shows_in_the_grid_and_one_undo_takes_it_back(qtbot, dem
     window.undo()
     assert stored(window, KE_SACH, "5B", "I", "ky_truoc") == before
     assert window.model.data(cell(window, "I", "ky_truoc")) == window.model.grid.text(r, c)
+
+
+def test_the_window_starts_without_what_its_first_screen_does_not_need(tmp_path):
+    """Signing (pyHanko, aiohttp, cryptography), Word, Excel, PDF making and rendering load when first
+    used: a window that imported a constant from the signing module once paid a second of start."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from desktop.ui.app import build_window, parse_args\n"
+        f"window = build_window(parse_args(['--db', r'{tmp_path / 'demo.db'}']))\n"
+        "window.show(); app.processEvents()\n"
+        "heavy = ('pyhanko', 'aiohttp', 'cryptography', 'docx', 'openpyxl', 'reportlab', 'pypdfium2', 'pypdf')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                            env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "[]"
