@@ -56,8 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-json", parents=[common], help="xuất một báo cáo ra tệp JSON")
     export.add_argument("--report", type=int, required=True)
     export.add_argument("-o", "--output", type=Path, required=True)
-    imp = commands.add_parser("import", parents=[common], help="nhập một báo cáo từ tệp JSON")
-    imp.add_argument("file", type=Path)
+    imp = commands.add_parser("import", parents=[common],
+                              help="nhập các báo cáo từ tệp JSON (cả loạt hoặc không tệp nào)")
+    imp.add_argument("files", nargs="+", type=Path, metavar="file", help="tệp JSON của báo cáo")
     export_files = commands.add_parser("export", parents=[common],
                                        help="xuất một báo cáo ra Excel và/hoặc PDF theo mẫu in")
     export_files.add_argument("--report", type=int, required=True)
@@ -248,14 +249,18 @@ def cmd_export_json(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from desktop.exchange.interchange import import_report, read_document
-    
-    document = read_document(args.file)
+    from desktop.exchange.interchange import import_reports, read_document
+
+    documents = [(read_document(path), path.name) for path in args.files]  # all read before any is written
     with _store(args) as store:
-        report_id = import_report(store, _catalog(args), document, args.file.name)
-        report = store.report(report_id)
-        unit = store.unit(report.unit_code).name
-    _out(args, {"report": report_id}, msg("JSON008", report=report_id, unit=unit, period=report.period.label))
+        report_ids = import_reports(store, _catalog(args), documents)
+        lines = []
+        for report_id in report_ids:
+            report = store.report(report_id)
+            lines.append(msg("JSON008", report=report_id, unit=store.unit(report.unit_code).name,
+                             period=report.period.label))
+    data = {"report": report_ids[0]} if len(report_ids) == 1 else {"reports": report_ids}
+    _out(args, data, "\n".join(lines))
     return EXIT_OK
 
 

@@ -162,12 +162,25 @@ class CheckedReport:
 def import_report(store, catalog: Catalog, document, file: str = "báo cáo",
                   files: dict[str, bytes] | None = None) -> int:
     """Check the whole document, then write it in one transaction; returns the new report id."""
-    checked = check_document(catalog, document, file, files)
-    status = checked.fields.get("status")
-    if status in LOCKED_STATUSES:  # only a verified signature makes a report signed: a package, not a JSON file
-        raise CchcError("JSON009", file=file, status=STATUS_LABELS[status])
-    store.backup("truoc-nhap")
-    return write_report(store, checked)
+    return import_reports(store, catalog, [(document, file)], files)[0]
+
+
+def import_reports(store, catalog: Catalog, documents: list[tuple[object, str]],
+                   files: dict[str, bytes] | None = None) -> list[int]:
+    """Many documents ``(document, file name)``: every one checked before anything is written,
+    then all written in one transaction after one backup (the last one, if it is recent: see
+    ``Store.recent_backup``). One refused document, or two for the same report, and nothing is
+    imported. Returns the new report ids, in order."""
+    checked = []
+    for document, file in documents:
+        one = check_document(catalog, document, file, files)
+        status = one.fields.get("status")
+        if status in LOCKED_STATUSES:  # only a verified signature makes a report signed: a package, not JSON
+            raise CchcError("JSON009", file=file, status=STATUS_LABELS[status])
+        checked.append(one)
+    store.recent_backup("truoc-nhap")
+    with store.transaction():
+        return [write_report(store, one) for one in checked]
 
 
 def check_document(catalog: Catalog, document, file: str = "báo cáo",

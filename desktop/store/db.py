@@ -36,6 +36,9 @@ from desktop.store.records import Attachment, AuditEntry, Report, Signature, Sub
 
 KEEP_DAILY = 7
 KEEP_EVENT = 10
+MIN_BACKUP_BYTES = 256 * 1024 * 1024  # backups together may take this much, or
+BACKUP_SIZE_FACTOR = 3  # three times the database, whichever is more
+RECENT = dt.timedelta(minutes=10)  # a backup this young serves the next import too
 BACKUP_SUFFIX = ".db"
 STATUSES = ("nhap", "da_kiem_tra", "da_ky", "da_nop")
 STATUS_LABELS = {"nhap": "Nháp", "da_kiem_tra": "Đã kiểm tra", "da_ky": "Đã ký", "da_nop": "Đã nộp"}
@@ -68,6 +71,13 @@ def _now() -> str:
 
 def backup_time(path: Path) -> str:
     return dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%H:%M %d/%m/%Y")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _in_memory(path: Path) -> bool:
@@ -274,10 +284,29 @@ class Store:
         self._rotate()
         return target
 
+    def recent_backup(self, reason: str, within: dt.timedelta = RECENT) -> Path | None:
+        """A backup before an import, unless one was made moments ago: importing documents one by
+        one copied the whole database before each (quadratic, and 295 MB of copies of a 103 MB
+        file after three imports). What was committed since that backup is in the database."""
+        newest = next(iter(list_backups(self.path)), None)
+        if newest is not None and dt.datetime.now().timestamp() - newest.stat().st_mtime < within.total_seconds():
+            return None
+        return self.backup(reason)
+
     def _rotate(self) -> None:
         daily = [p for p in list_backups(self.path) if p.stem.endswith("-hang-ngay")]
         events = [p for p in list_backups(self.path) if not p.stem.endswith("-hang-ngay")]
         for old in daily[KEEP_DAILY:] + events[KEEP_EVENT:]:
+            old.unlink(missing_ok=True)
+        # Bounded by size too: the oldest go first (events before dailies), the newest always stays.
+        kept = [p for p in list_backups(self.path) if p.exists()]
+        limit = max(MIN_BACKUP_BYTES, BACKUP_SIZE_FACTOR * _size(self.path))
+        total = sum(_size(p) for p in kept)
+        oldest_first = sorted(kept[1:], key=lambda p: (p.stem.endswith("-hang-ngay"), p.name))
+        for old in oldest_first:
+            if total <= limit:
+                break
+            total -= _size(old)
             old.unlink(missing_ok=True)
 
     def daily_backup(self) -> Path | None:

@@ -11,6 +11,7 @@ from conftest import catalog_of, new_report
 
 from desktop.exchange.interchange import export_report, import_report
 from desktop.foundation.messages import CchcError
+from desktop.foundation.periods import Period
 from desktop.report.ops import enter_cells
 from desktop.store.db import Store
 
@@ -116,3 +117,32 @@ def test_any_garbage_in_any_field_is_refused_cleanly(tmp_path_factory, path, val
         except CchcError as error:
             assert error.code.startswith(("JSON", "NUM", "STORE"))
             assert other.reports() == []
+
+
+def test_many_documents_import_in_one_run_all_or_nothing_after_one_backup(tmp_path, store):
+    """`cchc import a.json b.json …`: one backup, one transaction; a refused document (or two for
+    the same report) and nothing of the batch is imported."""
+    from conftest import catalog_of, cli
+
+    from desktop.exchange.interchange import dumps, export_report
+    from desktop.store.db import Store, list_backups
+
+    catalog = catalog_of(tmp_path, {"t.yaml": FORM})
+    paths = []
+    for year in (2019, 2020, 2021):
+        report = new_report(store, period=Period("nam", year))
+        enter_cells(store, catalog, report, "T", [("A", "so", str(year))])
+        path = tmp_path / f"bc-{year}.json"
+        path.write_text(dumps(export_report(store, catalog, report)), encoding="utf-8")
+        paths.append(path)
+    target = tmp_path / "huyen.db"
+    forms = str(tmp_path / "forms")
+    code, _ = cli("--db", str(target), "--forms", forms, "import", str(paths[0]), str(paths[1]), str(paths[0]))
+    assert code == 2  # the same report twice: nothing of the batch
+    with Store.open(target, daily_backup=False) as other:
+        assert other.reports() == []
+    code, out = cli("--db", str(target), "--forms", forms, "--json", "import", *map(str, paths))
+    assert code == 0 and len(__import__("json").loads(out)["reports"]) == 3
+    with Store.open(target, daily_backup=False) as other:
+        assert sorted(r.year for r in other.reports()) == [2019, 2020, 2021]
+    assert len([p for p in list_backups(target) if "truoc-nhap" in p.name]) == 1

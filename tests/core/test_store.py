@@ -213,3 +213,30 @@ def test_a_database_from_a_newer_version_is_refused(tmp_path):
     with pytest.raises(CchcError) as raised:
         Store.open(path)
     assert raised.value.code == "STORE007"
+
+
+def test_backups_are_bounded_by_size_too_and_the_newest_stays(tmp_path, monkeypatch):
+    """Three imports into a 103 MB file once left 295 MB of copies: the backups together stay
+    within a bound (here made small), the oldest going first and the newest always kept."""
+    from desktop.store import db as store_module
+
+    path = tmp_path / "data.db"
+    with Store.open(path) as store:
+        new_report(store)
+        store.set_setting("ballast", "x" * 200_000)  # a database of a few hundred kB
+        size = path.stat().st_size + 200_000
+        monkeypatch.setattr(store_module, "MIN_BACKUP_BYTES", 0)
+        monkeypatch.setattr(store_module, "BACKUP_SIZE_FACTOR", 3)
+        made = [store.backup(f"lan-{n}") for n in range(8)]
+    kept = list_backups(path)
+    assert made[-1] in kept and len(kept) < 8
+    assert sum(p.stat().st_size for p in kept) <= 3 * max(size, path.stat().st_size) + kept[0].stat().st_size
+
+
+def test_an_import_right_after_a_backup_does_not_copy_the_database_again(tmp_path):
+    path = tmp_path / "data.db"
+    with Store.open(path, daily_backup=False) as store:
+        new_report(store)
+        first = store.recent_backup("truoc-nhap")
+        assert first is not None and store.recent_backup("truoc-nhap") is None
+    assert len(list_backups(path)) == 1
