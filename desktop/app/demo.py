@@ -273,35 +273,53 @@ def commune_transcripts() -> list[dict]:
     return transcripts
 
 
-def write_commune_packages(catalog: Catalog, folder: Path) -> tuple[list[Path], dict[str, str]]:
-    """Each demo commune's report, checked and signed with a certificate of its own making,
-    as a package in ``folder``. Each commune works in its own scratch store, as it would on its
-    own machine. Returns the packages written and, by unit code, why a commune could not sign:
-    two rows of seed 000's Phụ lục VI do not add up (Ba Cụm Nam, Sơn Bình), and a report with
-    errors cannot pass "Đã kiểm tra", so those two communes have not submitted."""
+def _sign_as_commune(catalog: Catalog, unit: dict, fill, folder: Path) -> Path | str:
+    """One demo commune on its own machine: a scratch store that ``fill(store)`` gives its report
+    (returning its id), checked and signed with a certificate of the commune's own making into
+    ``folder``. Returns the package, or why the commune could not sign (a report with errors
+    cannot pass "Đã kiểm tra")."""
     # Signing loads pyHanko and its cryptography stack: only when packages are made.
     from desktop.submission.identity import create_self_signed, load_p12
     from desktop.submission.package import sign_report
     from desktop.submission.workflow import mark_checked
 
-    units = unit_tree()
+    with Store.open(":memory:", daily_backup=False, user="demo") as store:
+        report_id = fill(store)
+        try:
+            mark_checked(store, catalog, report_id, acknowledge_warnings=True)
+        except CchcError as error:
+            return str(error)
+        with load_p12(create_self_signed(unit["code"], unit["name"], DEMO_PASSPHRASE), DEMO_PASSPHRASE) as identity:
+            return Path(sign_report(store, catalog, report_id, identity, folder).filename)
+
+
+def _sign_all(catalog: Catalog, folder: Path, communes) -> tuple[list[Path], dict[str, str]]:
+    """``communes``: (unit, fill) pairs. Returns the packages written and, by unit code, why a
+    commune could not sign."""
     folder.mkdir(parents=True, exist_ok=True)
     written, refused = [], {}
-    for transcript in commune_transcripts():
-        unit = units[transcript["unit"]]
-        document = transcript_document(transcript, units, catalog, COMMUNE_SOURCE)
-        with Store.open(":memory:", daily_backup=False, user="demo") as store:
-            report_id = import_report(store, catalog, document, COMMUNE_SOURCE)
-            try:
-                mark_checked(store, catalog, report_id, acknowledge_warnings=True)
-            except CchcError as error:
-                refused[unit["code"]] = str(error)
-                continue
-            p12 = create_self_signed(unit["code"], unit["name"], DEMO_PASSPHRASE)
-            with load_p12(p12, DEMO_PASSPHRASE) as identity:
-                signed = sign_report(store, catalog, report_id, identity, folder)
-        written.append(Path(signed.filename))
+    for unit, fill in communes:
+        outcome = _sign_as_commune(catalog, unit, fill, folder)
+        if isinstance(outcome, Path):
+            written.append(outcome)
+        else:
+            refused[unit["code"]] = outcome
     return written, refused
+
+
+def write_commune_packages(catalog: Catalog, folder: Path) -> tuple[list[Path], dict[str, str]]:
+    """Each demo commune's report, checked and signed, as a package in ``folder``. Two rows of
+    seed 000's Phụ lục VI do not add up (Ba Cụm Nam, Sơn Bình): those two communes have not
+    submitted."""
+    units = unit_tree()
+
+    def communes():
+        for transcript in commune_transcripts():
+            document = transcript_document(transcript, units, catalog, COMMUNE_SOURCE)
+            yield units[transcript["unit"]], lambda store, document=document: import_report(
+                store, catalog, document, COMMUNE_SOURCE)
+
+    return _sign_all(catalog, folder, communes())
 
 
 SHEETS_FOLDER = "chi-so"  # beside the annex packages: a district consolidates each kind into its own report
@@ -312,31 +330,23 @@ def write_commune_sheet_packages(catalog: Catalog, folder: Path) -> tuple[list[P
     would be, as a package in ``folder``: what the district receives, appraises and ranks.
     A sheet that contradicts itself cannot be checked, so its commune has not submitted
     (Đắk Ruồng: its printed total and index do not follow from its areas)."""
-    from desktop.submission.identity import create_self_signed, load_p12  # pyHanko: see above
-    from desktop.submission.package import sign_report
-    from desktop.submission.workflow import mark_checked
-
     units = unit_tree()
-    folder.mkdir(parents=True, exist_ok=True)
-    written, refused = [], {}
-    for path in sorted((demo_dir() / SCORING_DIR).glob("*.yaml")):
-        transcript = _read(path)
-        for sheet in transcript["sheets"]:
-            unit = units.get(sheet["unit"])
-            if unit is None or unit["level"] != "xa":
-                continue
-            with Store.open(":memory:", daily_backup=False, user="demo") as store:
-                for code in (unit["parent"], unit["code"]):
-                    known = units[code]
-                    store.add_unit(known["code"], known["name"], known["level"], known["parent"], known["position"])
-                [report_id] = load_scoring_sheets(store, catalog, {**transcript, "sheets": [sheet]}, path.name)
-                try:
-                    mark_checked(store, catalog, report_id, acknowledge_warnings=True)
-                except CchcError as error:
-                    refused[unit["code"]] = str(error)
+
+    def communes():
+        for path in sorted((demo_dir() / SCORING_DIR).glob("*.yaml")):
+            transcript = _read(path)
+            for sheet in transcript["sheets"]:
+                unit = units.get(sheet["unit"])
+                if unit is None or unit["level"] != "xa":
                     continue
-                p12 = create_self_signed(unit["code"], unit["name"], DEMO_PASSPHRASE)
-                with load_p12(p12, DEMO_PASSPHRASE) as identity:
-                    signed = sign_report(store, catalog, report_id, identity, folder)
-            written.append(Path(signed.filename))
-    return written, refused
+
+                def fill(store, unit=unit, one={**transcript, "sheets": [sheet]}, name=path.name):
+                    for code in (unit["parent"], unit["code"]):
+                        known = units[code]
+                        store.add_unit(known["code"], known["name"], known["level"], known["parent"],
+                                       known["position"])
+                    return load_scoring_sheets(store, catalog, one, name)[0]
+
+                yield unit, fill
+
+    return _sign_all(catalog, folder, communes())

@@ -23,13 +23,15 @@ from desktop.foundation.messages import CchcError
 from desktop.report.ops import enter_cells
 from desktop.store.db import Store
 from test_export_xlsx import FORM_5B, _fill, _report
+from test_signing import forms  # noqa: F401  (the fixture: a commune set and its district set)
 
-def _import_in_a_process(db: str, forms: str, report: int, workbook: str, outcome) -> None:
+
+def _import_in_a_process(db: str, forms_folder: str, report: int, workbook: str, outcome) -> None:
     from desktop.registry import load_catalog
 
     try:
         with Store.open(db, daily_backup=False) as store:
-            import_xlsx(store, load_catalog(Path(forms)), report, Path(workbook))
+            import_xlsx(store, load_catalog(Path(forms_folder)), report, Path(workbook))
         outcome.put("ok")
     except CchcError as error:
         outcome.put(error.code)
@@ -290,20 +292,15 @@ def test_two_imports_of_the_same_report_at_once_never_mix(tmp_path):
     assert int(cells["II"]["moi"]) == moi and int(cells["tong_cong"]["tong"]) == 100 + 10 + moi
 
 
-def test_a_consolidation_stopped_midway_keeps_no_submission_without_its_figures(tmp_path, monkeypatch):
-    from test_signing import DISTRICT, FORM, PASS, commune_report
+def test_a_consolidation_stopped_midway_keeps_no_submission_without_its_figures(tmp_path, monkeypatch, forms):
+    from test_signing import PASS, commune_report
 
-    from conftest import write_set
-    from desktop.registry import load_catalog
     from desktop.submission import consolidate as consolidation
     from desktop.submission.identity import create_self_signed, load_p12
     from desktop.submission.package import sign_report
     from desktop.submission.workflow import mark_checked
 
-    root = tmp_path / "forms"
-    write_set(root, {"kq.yaml": FORM}, set_id="xa", level="xa")
-    write_set(root, {"th.yaml": DISTRICT}, set_id="huyen")
-    catalog = load_catalog(root)
+    catalog = forms  # test_signing's commune and district sets
     packages = tmp_path / "goi"
     with Store.open(tmp_path / "xa.db") as commune, load_p12(create_self_signed("H1.X1", "Xã", PASS), PASS) as me:
         report = commune_report(commune, catalog)
@@ -352,21 +349,15 @@ def test_the_longest_texts_a_report_takes_still_print(tmp_path, store):
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_consolidating_many_large_junk_files_reads_one_at_a_time(tmp_path, workers):
+def test_consolidating_many_large_junk_files_reads_one_at_a_time(tmp_path, workers, forms):
     """Twelve junk files of 250 MB once took 5 GB: every file was read before the first was checked.
     Here twelve of 16 MB: the memory a consolidation holds stays near one or two files', not twelve."""
     import tracemalloc
 
-    from test_signing import DISTRICT, FORM
 
-    from conftest import write_set
-    from desktop.registry import load_catalog
     from desktop.submission.consolidate import consolidate
 
-    root = tmp_path / "forms"
-    write_set(root, {"kq.yaml": FORM}, set_id="xa", level="xa")
-    write_set(root, {"th.yaml": DISTRICT}, set_id="huyen")
-    catalog = load_catalog(root)
+    catalog = forms  # test_signing's commune and district sets
     folder = tmp_path / "goi"
     folder.mkdir()
     size = 16 * 1024 * 1024
@@ -386,18 +377,13 @@ def test_consolidating_many_large_junk_files_reads_one_at_a_time(tmp_path, worke
 
 
 @pytest.fixture
-def commune_package(tmp_path):
+def commune_package(tmp_path, forms):
     """A commune's signed package, with what made it: (catalog, commune store, identity)."""
-    from test_signing import DISTRICT, FORM, PASS, commune_report
+    from test_signing import PASS, commune_report
 
-    from conftest import write_set
-    from desktop.registry import load_catalog
     from desktop.submission.identity import create_self_signed, load_p12
 
-    root = tmp_path / "forms"
-    write_set(root, {"kq.yaml": FORM}, set_id="xa", level="xa")
-    write_set(root, {"th.yaml": DISTRICT}, set_id="huyen")
-    catalog = load_catalog(root)
+    catalog = forms  # test_signing's commune and district sets
     store = Store.open(tmp_path / "xa.db")
     identity = load_p12(create_self_signed("H1.X1", "Ủy ban nhân dân xã Thử", PASS), PASS)
     with identity:
