@@ -74,8 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--force", action="store_true",
                          help="khôi phục cả khi tệp không hỏng (bỏ các thay đổi sau bản sao lưu; tệp cũ được cất riêng)")
     demo_packages = commands.add_parser("demo-packages", parents=[common],
-                                        help="ghi các gói đã ký của các xã mẫu (huyện Khánh Sơn) vào một thư mục")
-    demo_packages.add_argument("folder", type=Path)
+                                        help="ghi các gói đã ký của các xã mẫu (huyện Khánh Sơn) vào một thư mục; "
+                                             "với --db: đăng ký chứng thư của các xã mẫu vào tệp dữ liệu đó")
+    demo_packages.add_argument("folder", type=Path, help="thư mục ghi gói (chứng thư trong chung-thu/)")
 
     check_report = commands.add_parser("check", parents=[common], help="chuyển báo cáo sang “Đã kiểm tra”")
     check_report.add_argument("--report", type=int, required=True)
@@ -110,7 +111,32 @@ def build_parser() -> argparse.ArgumentParser:
                                       help="nhận gói của các đơn vị cấp dưới và tổng hợp vào báo cáo")
     consolidate.add_argument("--report", type=int, required=True)
     consolidate.add_argument("packages", nargs="+", type=Path, help="tệp gói hoặc thư mục chứa gói")
-    consolidate.add_argument("--trust-root", action="append", default=[], type=Path)
+    consolidate.add_argument("--trust-root", action="append", default=[], type=Path,
+                             help="chứng thư gốc tin cậy (tệp hoặc thư mục; lặp lại được)")
+    consolidate.add_argument("--accept-untrusted", action="store_true",
+                             help="nhận cả gói không được CA xác thực khi đã cấu hình gốc tin cậy (lần này)")
+    certificates = commands.add_parser("certificates", parents=[common],
+                                       help="sổ chứng thư số của các đơn vị cấp dưới (ai được ký cho đơn vị nào)")
+    certificates.add_argument("--unit", help="chỉ chứng thư của đơn vị này")
+    certificates.add_argument("--withdrawn", action="store_true", help="kể cả chứng thư đã thu hồi")
+    enrol = commands.add_parser("enrol-certificate", parents=[common],
+                                help="đăng ký chứng thư (tệp .cer/.pem) đơn vị cấp dưới đã gửi")
+    enrol.add_argument("--unit", required=True, help="mã đơn vị cấp dưới")
+    enrol.add_argument("file", type=Path, help="tệp chứng thư .cer, .crt hoặc .pem")
+    withdraw = commands.add_parser("withdraw-certificate", parents=[common],
+                                   help="thu hồi một chứng thư khỏi sổ (mất thiết bị ký, đổi người ký)")
+    withdraw.add_argument("--fingerprint", required=True, help="dấu vân tay SHA-256 (đủ 64 chữ số)")
+    withdraw.add_argument("--reason", required=True, help="lý do (ghi vào nhật ký)")
+    commands.add_parser("held", parents=[common], help="các gói đang chờ xác nhận chứng thư")
+    confirm = commands.add_parser("confirm", parents=[common],
+                                  help="xác nhận người ký của một gói đang chờ (sau khi đối chiếu dấu vân tay)")
+    confirm.add_argument("--submission", type=int, required=True, help="số của gói đang chờ (lệnh held)")
+    confirm.add_argument("--fingerprint", required=True,
+                         help="dấu vân tay đơn vị đọc cho (ít nhất 8 chữ số đầu)")
+    confirm.add_argument("--report", type=int, help="báo cáo tổng hợp cần điền lại sau khi nhận")
+    refuse = commands.add_parser("refuse", parents=[common], help="từ chối một gói đang chờ xác nhận chứng thư")
+    refuse.add_argument("--submission", type=int, required=True, help="số của gói đang chờ (lệnh held)")
+    refuse.add_argument("--reason", required=True, help="lý do (ghi vào nhật ký)")
     appraise = commands.add_parser("appraise", parents=[common],
                                    help="thẩm định bảng tự chấm điểm Chỉ số CCHC của một đơn vị cấp dưới")
     appraise.add_argument("--report", type=int, required=True, help="bảng chấm điểm của đơn vị thẩm định")
@@ -416,7 +442,8 @@ def cmd_consolidate(args) -> int:
 
     roots = _trust_roots(args)
     with _store(args) as store:
-        result = consolidate(store, _catalog(args), args.report, args.packages, root_paths=roots)
+        result = consolidate(store, _catalog(args), args.report, args.packages, root_paths=roots,
+                             require_trust=False if args.accept_untrusted else None)
     data = result.to_json()
     lines = [f"{r.file}: {r.message}" for r in result.received]
     matrix = result.matrix
@@ -429,7 +456,7 @@ def cmd_consolidate(args) -> int:
                      report=args.report, filled=result.filled))
     lines.append(msg("CLI004", errors=data["errors"], warnings=data["warnings"]))
     _out(args, data, "\n".join(lines))
-    rejected = any(r.status == "rejected" for r in result.received)
+    rejected = any(r.status in ("rejected", "held") for r in result.received)
     return EXIT_FINDINGS if rejected or data["errors"] else EXIT_OK
 
 
@@ -454,16 +481,27 @@ def cmd_appraisal(args) -> int:
 
 
 def cmd_demo_packages(args) -> int:
-    from desktop.app.demo import SHEETS_FOLDER, write_commune_packages, write_commune_sheet_packages
+    from desktop.app.demo import (
+        SHEETS_FOLDER,
+        enrol_demo_certificates,
+        write_commune_packages,
+        write_commune_sheet_packages,
+    )
 
     catalog = _catalog(args)
     written, refused = write_commune_packages(catalog, args.folder)
     sheets, sheets_refused = write_commune_sheet_packages(catalog, args.folder / SHEETS_FOLDER)
     refused.update(sheets_refused)
-    data = {"packages": [str(p) for p in written], "sheets": [str(p) for p in sheets], "not_signed": refused}
+    enrolled = []
+    if args.db:
+        with _store(args) as store:
+            enrolled = enrol_demo_certificates(store, args.folder)
+    data = {"packages": [str(p) for p in written], "sheets": [str(p) for p in sheets], "not_signed": refused,
+            "enrolled": enrolled}
     text = "\n".join([msg("CLI012", count=len(written), folder=args.folder),
                       msg("CLI012", count=len(sheets), folder=args.folder / SHEETS_FOLDER)]
-                     + [f"{code}: {reason}" for code, reason in refused.items()])
+                     + [f"{code}: {reason}" for code, reason in refused.items()]
+                     + ([msg("CLI014", count=len(enrolled), db=args.db)] if args.db else []))
     _out(args, data, text)
     return EXIT_OK
 
@@ -484,7 +522,90 @@ def cmd_open_app(args) -> int:
     return EXIT_OK
 
 
+def _certificate_json(c) -> dict:
+    from desktop.submission.register import fingerprint
+
+    return {"unit": c.unit_code, "sha256": c.sha256, "fingerprint": fingerprint(c.sha256), "subject": c.subject,
+            "issuer": c.issuer, "identifiers": json.loads(c.identifiers or "[]"), "valid_from": c.valid_from,
+            "valid_to": c.valid_to, "bound_by": c.bound_by, "added_at": c.added_at, "added_by": c.added_by,
+            "withdrawn_at": c.withdrawn_at, "withdraw_reason": c.withdraw_reason}
+
+
+def cmd_certificates(args) -> int:
+    with _store(args) as store:
+        found = [_certificate_json(c) for c in store.certificates(args.unit, withdrawn=args.withdrawn)]
+    bound = {"ca": "CA cấp, ghi mã đơn vị", "enrolled": "đã nhập tệp chứng thư", "confirmed": "xác nhận khi nhận gói"}
+    _out(args, found, "\n".join(f"{c['unit']}: “{c['subject']}” {c['fingerprint']} ({bound[c['bound_by']]}"
+                                + (f"; thu hồi {c['withdrawn_at'][:10]}" if c["withdrawn_at"] else "") + ")"
+                                for c in found) or msg("CLI015"))
+    return EXIT_OK
+
+
+def cmd_enrol_certificate(args) -> int:
+    from desktop.submission.register import enrol, fingerprint, read_certificate_file
+
+    with _store(args) as store:
+        certificate = enrol(store, args.unit, read_certificate_file(args.file))
+        unit = store.unit(args.unit)
+    _out(args, _certificate_json(certificate), msg("CERT016", subject=certificate.subject, unit=unit.name,
+                                                    fingerprint=fingerprint(certificate.sha256)))
+    return EXIT_OK
+
+
+def cmd_withdraw_certificate(args) -> int:
+    with _store(args) as store:
+        store.withdraw_certificate(args.fingerprint.replace(" ", "").replace(":", "").lower(), args.reason)
+    _out(args, {"withdrawn": args.fingerprint}, msg("CLI016"))
+    return EXIT_OK
+
+
+def _held_json(s, store) -> dict:
+    from desktop.submission.register import fingerprint
+
+    return {"submission": s.id, "unit": s.unit_code, "unit_name": store.unit(s.unit_code).name,
+            "period": s.period.label, "report_version": s.report_version, "signer": s.signer,
+            "fingerprint": fingerprint(s.certificate_sha256 or ""), "received_at": s.received_at,
+            "reason": s.held_reason}
+
+
+def cmd_held(args) -> int:
+    with _store(args) as store:
+        found = [_held_json(s, store) for s in store.submissions(state="held")]
+    _out(args, found, "\n".join(f"số {h['submission']}: {h['reason']}" for h in found) or msg("CLI017"))
+    return EXIT_OK
+
+
+def cmd_confirm(args) -> int:
+    from desktop.submission.consolidate import consolidate
+    from desktop.submission.register import confirm
+
+    with _store(args) as store:
+        state = confirm(store, args.submission, args.fingerprint)
+        submission = store.submission(args.submission)
+        text = msg("CERT017", submission=args.submission, unit=store.unit(submission.unit_code).name)
+        data = {"submission": args.submission, "state": state}
+        if args.report:
+            result = consolidate(store, _catalog(args), args.report, [])
+            data["filled_cells"] = result.filled
+            text += " " + msg("CONS004", units=1, report=args.report, filled=result.filled)
+    _out(args, data, text)
+    return EXIT_OK
+
+
+def cmd_refuse(args) -> int:
+    from desktop.submission.register import refuse
+
+    with _store(args) as store:
+        state = refuse(store, args.submission, args.reason)
+        unit = store.unit(store.submission(args.submission).unit_code)
+    _out(args, {"submission": args.submission, "state": state},
+         msg("CERT018", submission=args.submission, unit=unit.name))
+    return EXIT_OK
+
+
 COMMANDS = {
+    "certificates": cmd_certificates, "enrol-certificate": cmd_enrol_certificate,
+    "withdraw-certificate": cmd_withdraw_certificate, "held": cmd_held, "confirm": cmd_confirm, "refuse": cmd_refuse,
     "appraise": cmd_appraise, "appraisal": cmd_appraisal,
     "demo": cmd_demo, "reports": cmd_reports, "validate": cmd_validate, "score": cmd_score, "forms": cmd_forms_check,
     "export-json": cmd_export_json, "import": cmd_import, "export": cmd_export, "import-xlsx": cmd_import_xlsx,

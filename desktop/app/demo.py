@@ -279,6 +279,8 @@ def _sign_as_commune(catalog: Catalog, unit: dict, fill, folder: Path) -> Path |
     ``folder``. Returns the package, or why the commune could not sign (a report with errors
     cannot pass "Đã kiểm tra")."""
     # Signing loads pyHanko and its cryptography stack: only when packages are made.
+    from cryptography.hazmat.primitives.serialization import Encoding
+
     from desktop.submission.identity import create_self_signed, load_p12
     from desktop.submission.package import sign_report
     from desktop.submission.workflow import mark_checked
@@ -290,7 +292,26 @@ def _sign_as_commune(catalog: Catalog, unit: dict, fill, folder: Path) -> Path |
         except CchcError as error:
             return str(error)
         with load_p12(create_self_signed(unit["code"], unit["name"], DEMO_PASSPHRASE), DEMO_PASSPHRASE) as identity:
-            return Path(sign_report(store, catalog, report_id, identity, folder).filename)
+            package = Path(sign_report(store, catalog, report_id, identity, folder).filename)
+            # what the commune hands the district with its first package: its certificate, no key
+            certificates = folder / CERTIFICATES_FOLDER
+            certificates.mkdir(exist_ok=True)
+            (certificates / f"{unit['code']}.cer").write_bytes(identity.certificate.public_bytes(Encoding.PEM))
+            return package
+
+
+def enrol_demo_certificates(store, folder: Path) -> list[str]:
+    """The receiving clerk's side of the demo: register the certificates the demo communes handed
+    over (``folder``'s chung-thu/, and that of its chi-so/), each for the unit its file is named
+    after, when the store has that unit. Returns the units enrolled."""
+    from desktop.submission.register import enrol, read_certificate_file
+
+    known, enrolled = {u.code for u in store.units()}, []
+    for path in sorted(folder.glob(f"**/{CERTIFICATES_FOLDER}/*.cer")):
+        if path.stem in known:
+            enrol(store, path.stem, read_certificate_file(path))
+            enrolled.append(path.stem)
+    return enrolled
 
 
 def _sign_all(catalog: Catalog, folder: Path, communes) -> tuple[list[Path], dict[str, str]]:
@@ -322,7 +343,8 @@ def write_commune_packages(catalog: Catalog, folder: Path) -> tuple[list[Path], 
     return _sign_all(catalog, folder, communes())
 
 
-SHEETS_FOLDER = "chi-so"  # beside the annex packages: a district consolidates each kind into its own report
+SHEETS_FOLDER = "chi-so"
+CERTIFICATES_FOLDER = "chung-thu"  # beside the packages: each demo commune's certificate (.cer, no key)  # beside the annex packages: a district consolidates each kind into its own report
 
 
 def write_commune_sheet_packages(catalog: Catalog, folder: Path) -> tuple[list[Path], dict[str, str]]:

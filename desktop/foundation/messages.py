@@ -264,6 +264,27 @@ MESSAGES: dict[str, str] = {
     "CONS002": "Gói của {unit} không thuộc đơn vị trực thuộc {parent}.",
     "CONS003": "Gói của {unit} là báo cáo {period}, không phải kỳ {expected}.",
     "CONS004": "Đã tổng hợp {units} đơn vị vào báo cáo số {report}: {filled} ô được điền.",
+    "CONS005": "Phiên bản {version} không được CA xác thực nên không thay thế phiên bản {current} đã được CA "
+    "xác thực; gói vẫn được lưu.",
+    # --- who may sign for a unit (the register of child units' certificates) ------------------
+    "CERT001": "Chờ xác nhận chứng thư: đây là lần đầu nhận gói của {unit} ký bằng chứng thư “{subject}”. Hãy gọi "
+    "cho đơn vị, đối chiếu dấu vân tay {fingerprint} rồi xác nhận (hoặc nhập tệp chứng thư đơn vị gửi).",
+    "CERT002": "Chờ xác nhận chứng thư: người ký đã thay đổi. Gói của {unit} ký bằng “{subject}” (dấu vân tay "
+    "{fingerprint}), khác chứng thư đã đăng ký của đơn vị ({registered}). Hãy hỏi đơn vị trước khi xác nhận.",
+    "CERT003": "Chờ xác nhận chứng thư: chứng thư “{subject}” đã đăng ký cho {other}, nay ký gói xưng là của "
+    "{unit}. Một đơn vị không được ký thay đơn vị khác.",
+    "CERT004": "Chờ xác nhận chứng thư: chứng thư do CA cấp cho “{subject}” ({identifiers}) không ghi mã của {unit}. "
+    "Hãy đối chiếu dấu vân tay {fingerprint} với đơn vị rồi xác nhận.",
+    "CERT010": "Không tìm thấy gói đã nhận số {submission}.",
+    "CERT011": "Gói đã nhận số {submission} không ở trạng thái chờ xác nhận chứng thư.",
+    "CERT012": "Chứng thư này đã đăng ký cho đơn vị {unit}; một chứng thư chỉ ký cho một đơn vị ({wanted}).",
+    "CERT013": "Không có chứng thư đang đăng ký với dấu vân tay {fingerprint}.",
+    "CERT014": "Dấu vân tay đã nhập ({typed}) không khớp chứng thư của gói ({fingerprint}); chưa xác nhận.",
+    "CERT015": "Không đọc được tệp chứng thư “{file}”: cần tệp .cer, .crt, .pem (chứng thư, không có khóa bí mật).",
+    "CERT016": "Đã đăng ký chứng thư “{subject}” (dấu vân tay {fingerprint}) cho {unit}.",
+    "CERT017": "Đã xác nhận người ký và nhận gói số {submission} của {unit}.",
+    "CERT018": "Đã từ chối gói số {submission} của {unit}; gói vẫn được lưu, không được tổng hợp.",
+    "CERT019": "Hãy nhập ít nhất {digits} chữ số đầu của dấu vân tay để xác nhận đã đối chiếu với đơn vị.",
     # --- cli --------------------------------------------------------------
     "CLI001": "Cửa sổ ứng dụng mở bằng lệnh “cchc-desktop”; “cchc --help” liệt kê các lệnh dòng lệnh.",
     "CLI002": "Đã tạo dữ liệu mẫu trong “{path}”: {reports} báo cáo.",
@@ -276,6 +297,10 @@ MESSAGES: dict[str, str] = {
     "CLI010": "Hãy chọn cách ký: --p12 TỆP --passphrase-file TỆP, hoặc --pkcs11-lib THƯ_VIỆN --pin-file TỆP.",
     "CLI011": "Đã tạo chứng thư số tự ký cho {unit} trong “{file}” (không được CA xác thực).",
     "CLI012": "Đã ghi {count} gói đã ký vào “{folder}”.",
+    "CLI014": "Đã đăng ký {count} chứng thư của các xã mẫu vào “{db}” (như văn thư nhận tệp chứng thư từ xã).",
+    "CLI015": "Chưa đăng ký chứng thư nào.",
+    "CLI016": "Đã thu hồi chứng thư; các gói đã nhận vẫn được giữ.",
+    "CLI017": "Không có gói nào chờ xác nhận chứng thư.",
     "CLI007": "Lỗi không mong đợi: {reason}. Chi tiết đã ghi vào “{log}”.",
 }
 

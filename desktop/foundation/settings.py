@@ -28,7 +28,9 @@ DEFAULTS: dict = {
     "folders": {"export": "", "evidence": ""},
     # digital signatures: the .p12 file or the USB token's PKCS#11 library (never a passphrase or PIN),
     # and the root certificates a district trusts when it verifies packages (files or folders)
-    "signing": {"p12_file": "", "pkcs11_library": "", "token_label": "", "key_label": "", "trusted_roots": []},
+    "signing": {"p12_file": "", "pkcs11_library": "", "token_label": "", "key_label": "", "trusted_roots": [],
+                # with trusted roots configured, packages no CA vouches for are refused unless this says otherwise
+                "accept_untrusted": False},
 }
 
 
@@ -67,7 +69,11 @@ def check_settings(settings: dict) -> dict:
 
 
 def _checked(name: str, value, default):
-    if isinstance(default, bool) or isinstance(default, int):
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise CchcError("SET001", field=name)
+        return value
+    if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
             raise CchcError("SET001", field=name)
         return value

@@ -32,7 +32,7 @@ from desktop.foundation.files import owner_only
 from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.periods import Period
 from desktop.store import migrations
-from desktop.store.records import Attachment, AuditEntry, Report, Signature, Submission, Unit
+from desktop.store.records import Attachment, AuditEntry, Certificate, Report, Signature, Submission, Unit
 
 KEEP_DAILY = 7
 KEEP_EVENT = 10
@@ -675,44 +675,141 @@ class Store:
 
     # --- submissions (packages received from child units) ------------------------
 
-    def add_submission(self, record: dict, package: bytes) -> tuple[int, bool]:
-        """Keep a verified package of a child unit. Returns (id, current): a package of a newer report
-        version supersedes the older ones of the same unit and period, which stay as history;
-        the same package twice is kept once."""
+    def add_submission(self, record: dict, package: bytes, *, held_reason: str | None = None) -> tuple[int, str]:
+        """Keep a verified package of a child unit. Returns (id, state): ``accepted`` when it is now
+        the current one of its unit, period and form set, ``superseded`` when another stays current,
+        ``held`` when ``held_reason`` says its signer awaits the clerk's confirmation (a held package
+        is kept but counts for nothing). The same package twice is kept once; a held package
+        received again without a reason (its signer since registered) is accepted then."""
         with self._write() as conn:
             digest = self._put_blob(conn, package)
-            known = conn.execute("SELECT id, superseded_by FROM submissions WHERE package_sha256 = ?",
-                                 (digest,)).fetchone()
+            known = conn.execute("SELECT id, state FROM submissions WHERE package_sha256 = ?", (digest,)).fetchone()
+            if known and not (known[1] == "held" and held_reason is None):
+                return known[0], self._state_of(conn, known[0])
             if known:
-                return known[0], known[1] is None
-            fields = dict(record, package_sha256=digest, received_at=_now())
+                conn.execute("UPDATE submissions SET state = 'accepted', held_reason = NULL WHERE id = ?", (known[0],))
+                self._audit(conn, "accept-held", new=f"{record['unit_code']} {digest}")
+                return known[0], self._elect(conn, known[0])
+            fields = dict(record, package_sha256=digest, received_at=_now(),
+                          state="held" if held_reason else "accepted", held_reason=held_reason)
             columns = ", ".join(fields)
             cursor = conn.execute(f"INSERT INTO submissions ({columns}) VALUES ({', '.join('?' for _ in fields)})",
                                   list(fields.values()))
             new_id = cursor.lastrowid
-            rivals = conn.execute(
-                "SELECT id, report_version, signed_at FROM submissions WHERE unit_code = ? AND period_type = ? "
-                "AND year = ? AND period_number IS ? AND year_from IS ? AND form_set_id = ? "
-                "AND superseded_by IS NULL",
-                (record["unit_code"], record["period_type"], record["year"], record["period_number"],
-                 record["year_from"], record["form_set_id"])).fetchall()
-            newest = max(rivals, key=lambda r: (r[1], r[2] or "", r[0]))[0]
-            for rival in rivals:
-                if rival[0] != newest:
-                    conn.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (newest, rival[0]))
-            current = newest == new_id
-            self._audit(conn, "receive", new=f"{record['unit_code']} phiên bản {record['report_version']} {digest}")
-        return new_id, current
+            self._audit(conn, "receive", new=f"{record['unit_code']} phiên bản {record['report_version']} {digest}"
+                        + (f" (giữ lại: {held_reason})" if held_reason else ""))
+            if held_reason:
+                return new_id, "held"
+            return new_id, self._elect(conn, new_id)
 
-    def submissions(self, unit_codes: list[str] | None = None, *, current_only: bool = False) -> list[Submission]:
+    def _elect(self, conn, submission_id: int) -> str:
+        """Among the accepted packages of this one's unit, period and form set, the current one:
+        a CA-verified package before any other (an untrusted package never replaces a trusted
+        one), then the highest report version, then the latest signed. Returns this one's state."""
+        key = conn.execute("SELECT unit_code, period_type, year, period_number, year_from, form_set_id "
+                           "FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+        rivals = conn.execute(
+            "SELECT id, ca_verified, report_version, signed_at FROM submissions WHERE unit_code = ? "
+            "AND period_type = ? AND year = ? AND period_number IS ? AND year_from IS ? AND form_set_id = ? "
+            "AND state = 'accepted'", key).fetchall()
+        newest = max(rivals, key=lambda r: (r[1] or 0, r[2], r[3] or "", r[0]))[0]
+        for rival in rivals:
+            conn.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?",
+                         (None if rival[0] == newest else newest, rival[0]))
+        return self._state_of(conn, submission_id)
+
+    @staticmethod
+    def _state_of(conn, submission_id: int) -> str:
+        state, superseded_by = conn.execute("SELECT state, superseded_by FROM submissions WHERE id = ?",
+                                            (submission_id,)).fetchone()
+        return "superseded" if state == "accepted" and superseded_by is not None else state
+
+    def submissions(self, unit_codes: list[str] | None = None, *, current_only: bool = False,
+                    state: str | None = "accepted") -> list[Submission]:
+        """Received packages (by default the accepted ones; ``state=None``: all, held and refused too)."""
         where, args = [], []
         if unit_codes is not None:
             where.append(f"unit_code IN ({', '.join('?' for _ in unit_codes)})")
             args += unit_codes
+        if state is not None:
+            where.append("state = ?")
+            args.append(state)
         if current_only:
             where.append("superseded_by IS NULL")
         return [Submission.of(r) for r in self.db["submissions"].rows_where(" AND ".join(where) or None, args,
                                                                            order_by="unit_code, year, id")]
+
+    def submission(self, submission_id: int) -> Submission:
+        row = self.conn.execute("SELECT * FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+        if row is None:
+            raise CchcError("CERT010", submission=submission_id)
+        columns = [c[0] for c in self.conn.execute("SELECT * FROM submissions LIMIT 0").description]
+        return Submission.of(dict(zip(columns, row)))
+
+    def decide_held(self, submission_id: int, accept: bool, reason: str = "") -> str:
+        """The clerk's decision on a held package: accepted (then elected like any other) or refused
+        (kept, as everything received is, but never counted). Returns its state after."""
+        with self._write() as conn:
+            row = conn.execute("SELECT state, unit_code FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+            if row is None:
+                raise CchcError("CERT010", submission=submission_id)
+            if row[0] != "held":
+                raise CchcError("CERT011", submission=submission_id)
+            if accept:
+                conn.execute("UPDATE submissions SET state = 'accepted' WHERE id = ?", (submission_id,))
+                state = self._elect(conn, submission_id)
+            else:
+                conn.execute("UPDATE submissions SET state = 'refused', held_reason = ? WHERE id = ?",
+                             (reason or row[0], submission_id))
+                state = "refused"
+            self._audit(conn, "accept-held" if accept else "refuse-held", col=row[1], new=f"{submission_id} {reason}")
+        return state
+
+    # --- the register of child units' signing certificates -------------------------------
+
+    def add_certificate(self, record: dict) -> Certificate:
+        """Register a child unit's certificate (``record``: the ``certificates`` fields but the dates
+        of adding). A certificate is one unit's: registered for another unit, it is refused;
+        registered before and withdrawn, it is registered again."""
+        with self._write() as conn:
+            unit = conn.execute("SELECT code FROM units WHERE code = ?", (record["unit_code"],)).fetchone()
+            if unit is None:
+                raise CchcError("STORE009", unit=record["unit_code"])
+            known = conn.execute("SELECT unit_code, withdrawn_at FROM certificates WHERE sha256 = ?",
+                                 (record["sha256"],)).fetchone()
+            if known and known[0] != record["unit_code"] and known[1] is None:
+                raise CchcError("CERT012", unit=known[0], wanted=record["unit_code"])
+            fields = dict(record, added_at=_now(), added_by=self.user, withdrawn_at=None, withdraw_reason=None)
+            conn.execute(f"INSERT OR REPLACE INTO certificates ({', '.join(fields)}) "
+                         f"VALUES ({', '.join('?' for _ in fields)})", list(fields.values()))
+            self._audit(conn, "certificate", col=record["unit_code"], new=f"{record['bound_by']} {record['sha256']}")
+        return self.certificate(record["sha256"])
+
+    def certificate(self, sha256: str) -> Certificate | None:
+        row = self.db["certificates"].rows_where("sha256 = ?", [sha256])
+        found = next(iter(row), None)
+        return Certificate.of(found) if found else None
+
+    def certificates(self, unit_code: str | None = None, *, withdrawn: bool = False) -> list[Certificate]:
+        where, args = [], []
+        if unit_code is not None:
+            where.append("unit_code = ?")
+            args.append(unit_code)
+        if not withdrawn:
+            where.append("withdrawn_at IS NULL")
+        return [Certificate.of(r) for r in self.db["certificates"].rows_where(" AND ".join(where) or None, args,
+                                                                             order_by="unit_code, added_at")]
+
+    def withdraw_certificate(self, sha256: str, reason: str) -> None:
+        """A certificate no longer signs for its unit (lost token, the clerk left); kept, dated."""
+        with self._write() as conn:
+            found = conn.execute("SELECT unit_code FROM certificates WHERE sha256 = ? AND withdrawn_at IS NULL",
+                                 (sha256,)).fetchone()
+            if found is None:
+                raise CchcError("CERT013", fingerprint=sha256[:16])
+            conn.execute("UPDATE certificates SET withdrawn_at = ?, withdraw_reason = ? WHERE sha256 = ?",
+                         (_now(), reason, sha256))
+            self._audit(conn, "withdraw-certificate", col=found[0], new=f"{sha256} {reason}")
 
     # --- settings and audit ----------------------------------------------------
 

@@ -99,7 +99,24 @@ def _v5(db: sqlite_utils.Database) -> None:
     )
 
 
-STEPS = [_v1, _v2, _v3, _v4, _v5]
+def _v6(db: sqlite_utils.Database) -> None:
+    """Who may sign for a child unit: the receiving unit's register of its children's signing
+    certificates (``bound_by``: ca | enrolled | confirmed; withdrawn ones stay, dated), and the
+    state of each received package: accepted, or held until the clerk confirms its signer, or
+    refused by the clerk. Packages received before this version were accepted."""
+    db["certificates"].create(
+        {"sha256": str, "unit_code": str, "subject": str, "issuer": str, "identifiers": str, "valid_from": str,
+         "valid_to": str, "der": bytes, "bound_by": str, "added_at": str, "added_by": str, "withdrawn_at": str,
+         "withdraw_reason": str},
+        pk="sha256",
+    )
+    db["certificates"].create_index(["unit_code"])
+    db["submissions"].add_column("state", str, not_null_default="accepted")
+    db["submissions"].add_column("certificate_sha256", str)
+    db["submissions"].add_column("held_reason", str)
+
+
+STEPS = [_v1, _v2, _v3, _v4, _v5, _v6]
 LATEST = len(STEPS)
 
 

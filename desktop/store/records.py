@@ -100,8 +100,30 @@ class Submission(NamedTuple):
     received_at: str
     document: str
     superseded_by: int | None = None
+    state: str = "accepted"  # accepted | held (its signer awaits the clerk's confirmation) | refused
+    certificate_sha256: str | None = None
+    held_reason: str | None = None
     of = classmethod(_of)
     period = property(_period)
+
+
+class Certificate(NamedTuple):
+    """A child unit's signing certificate in the receiving unit's register."""
+
+    sha256: str
+    unit_code: str
+    subject: str
+    issuer: str
+    identifiers: str  # JSON list of the subject's identifier values (serial number, UID)
+    valid_from: str
+    valid_to: str
+    der: bytes
+    bound_by: str  # ca (a trusted CA names the unit) | enrolled (imported by the clerk) | confirmed (on receipt)
+    added_at: str
+    added_by: str
+    withdrawn_at: str | None = None
+    withdraw_reason: str | None = None
+    of = classmethod(_of)
 
 
 class AuditEntry(NamedTuple):

@@ -29,11 +29,14 @@ from desktop.schema import expr as ex
 from desktop.rules.engine import Finding, count, rule_evaluations, validate
 from desktop.report.data import ReportData
 from desktop.report.ops import CellChange, write_cells
+from desktop.foundation.settings import load_settings
 from desktop.submission.package import EXTENSION
+from desktop.submission.register import hold_reason
 from desktop.submission.verify import Verdict, load_trust_roots, read_package, shown_time, verify_bytes
 from desktop.foundation.values import from_json, to_storage
 
-STATES = {"submitted": "Đã nộp", "late": "Nộp trễ hạn", "missing": "Chưa nộp", "rejected": "Bị từ chối"}
+STATES = {"submitted": "Đã nộp", "late": "Nộp trễ hạn", "missing": "Chưa nộp", "rejected": "Bị từ chối",
+          "held": "Chờ xác nhận chứng thư"}
 POOL_FROM = 8  # fewer packages than this are verified in this process: starting workers costs more
 
 
@@ -41,7 +44,7 @@ POOL_FROM = 8  # fewer packages than this are verified in this process: starting
 class Received:
     file: str
     unit: str | None
-    status: str  # accepted | superseded | rejected
+    status: str  # accepted | superseded | held (its signer awaits the clerk) | rejected
     message: str
     version: int | None = None
 
@@ -78,10 +81,11 @@ def package_files(paths: list[Path]) -> list[Path]:
 _worker_state: dict = {}
 
 
-def _start_worker(catalog, root_paths: list[str], rules: dict | None = None) -> None:
+def _start_worker(catalog, root_paths: list[str], rules: dict | None = None, require_trust: bool = False) -> None:
     _worker_state["catalog"] = catalog
     _worker_state["roots"] = load_trust_roots(root_paths)
     _worker_state["rules"] = rules
+    _worker_state["require_trust"] = require_trust
 
 
 def _read_and_verify(path: Path) -> tuple[bytes | None, Verdict]:
@@ -91,18 +95,19 @@ def _read_and_verify(path: Path) -> tuple[bytes | None, Verdict]:
     if isinstance(data, Verdict):
         return None, data
     verdict = verify_bytes(data, path.name, _worker_state["catalog"], _worker_state["roots"],
-                           rules=_worker_state.get("rules"))
+                           rules=_worker_state.get("rules"), require_trust=_worker_state.get("require_trust", False))
     return (data if verdict.valid else None), verdict  # a refused package's bytes are not kept
 
 
 def verify_many(files: list[Path], catalog, root_paths: list[str], *, workers: int | None = None,
-                progress: Callable[[int, int], None] | None = None, rules: dict | None = None):
+                progress: Callable[[int, int], None] | None = None, rules: dict | None = None,
+                require_trust: bool = False):
     """(package bytes or None, verdict) per file, in order, one file at a time: a package is read
     only when its turn comes, and at most a few are in flight, so memory does not grow with the
     number of files (twelve junk files of 250 MB once took 5 GB)."""
     total = len(files)
     if total < POOL_FROM or workers == 1:
-        _start_worker(catalog, root_paths, rules)
+        _start_worker(catalog, root_paths, rules, require_trust)
         for done, path in enumerate(files, 1):
             result = _read_and_verify(path)
             if progress:
@@ -111,7 +116,7 @@ def verify_many(files: list[Path], catalog, root_paths: list[str], *, workers: i
         return
     workers = workers or max(1, min(os.cpu_count() or 1, 8))
     with ProcessPoolExecutor(workers, initializer=_start_worker,
-                             initargs=(catalog, list(map(str, root_paths)), rules)) as pool:
+                             initargs=(catalog, list(map(str, root_paths)), rules, require_trust)) as pool:
         waiting: deque = deque()
         queued = iter(files)
         for path in islice(queued, 2 * workers):
@@ -231,12 +236,20 @@ def _submission_record(verdict: Verdict, unit: str, period: Period) -> dict:
         "form_set_version": document["form_set"]["version"],
         "report_version": verdict.manifest["report_version"], "signed_at": signer["signed_at"],
         "signer": signer["subject"], "ca_verified": int(signer["ca_verified"]),
-        "document": json.dumps(document, ensure_ascii=False),
+        "certificate_sha256": signer["certificate_sha256"], "document": json.dumps(document, ensure_ascii=False),
     }
 
 
+def requires_trust(store, root_paths) -> bool:
+    """The database's trust policy: once trusted roots are configured, only packages a CA vouches
+    for are accepted, unless the receiving unit chose to accept others too (Thiết lập)."""
+    return bool(root_paths) and not load_settings(store)["signing"]["accept_untrusted"]
+
+
 def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths: list[str] = (),
-                progress: Callable[[int, int], None] | None = None, workers: int | None = None) -> Consolidation:
+                progress: Callable[[int, int], None] | None = None, workers: int | None = None,
+                require_trust: bool | None = None) -> Consolidation:
+    """``require_trust``: refuse packages no trusted CA vouches for (default: the database's policy)."""
     data = ReportData(store, catalog, report_id)
     if data.form_set is None:
         raise CchcError("STORE017", form_set=data.report.form_set_id, version=data.report.form_set_version)
@@ -256,8 +269,9 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
     # midway (killed, a full disk) leaves neither submissions without their figures nor figures
     # without them; and each package accepted goes to the store at once instead of waiting in memory.
     with store.transaction():
+        strict = requires_trust(store, root_paths) if require_trust is None else require_trust
         for package, verdict in verify_many(files, catalog, list(root_paths), workers=workers, progress=progress,
-                                            rules=store.get_setting("period_rules", {})):
+                                            rules=store.get_setting("period_rules", {}), require_trust=strict):
             unit = (verdict.manifest or {}).get("unit", {}).get("code") if isinstance(verdict.manifest, dict) \
                 else None
             unit = unit if isinstance(unit, str) else None
@@ -272,10 +286,17 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
                 rejected_units[unit] = problem
                 continue
             signer = verdict.signer
-            _, current = store.add_submission(_submission_record(verdict, unit, period), package)
-            text = verdict.message + ("" if signer["ca_verified"] else f" ({signer['note']})")
-            received.append(Received(verdict.file, unit, "accepted" if current else "superseded", text,
-                                     verdict.manifest["report_version"]))
+            held = hold_reason(store, children[unit], signer, verdict.certificate)
+            _, state = store.add_submission(_submission_record(verdict, unit, period), package, held_reason=held)
+            text = held or verdict.message + ("" if signer["ca_verified"] else f" ({signer['note']})")
+            if state == "superseded" and not signer["ca_verified"]:
+                trusted = [s for s in store.submissions([unit], current_only=True)
+                           if s.period == period and s.ca_verified
+                           and s.report_version < verdict.manifest["report_version"]]
+                if trusted:
+                    text += " " + msg("CONS005", version=verdict.manifest["report_version"],
+                                      current=trusted[0].report_version)
+            received.append(Received(verdict.file, unit, state, text, verdict.manifest["report_version"]))
         writes = _writes(store, data, targets, children, period)
         changes = [c for c in write_cells(store, report_id, writes, action="consolidate") if c.old != c.new] \
             if writes else []
@@ -289,6 +310,7 @@ def completeness(store, parent: dict, children: list[dict], period: Period, reje
     """Child units × periods (the report's and every period packages were received for)."""
     rules = store.get_setting("period_rules", {})
     submissions = store.submissions([c.code for c in children], current_only=True)
+    held = {s.unit_code: s for s in store.submissions([c.code for c in children], state="held") if s.period == period}
     periods = {(period.type, period.year, period.number, period.year_from): period}
     for s in submissions:
         key = (s.period_type, s.year, s.period_number, s.year_from)
@@ -308,6 +330,10 @@ def completeness(store, parent: dict, children: list[dict], period: Period, reje
                 cells[p.label] = {"state": state, "label": STATES[state], "version": s.report_version,
                                   "received_at": shown_time(s.received_at), "signed_at": shown_time(s.signed_at),
                                   "ca_verified": bool(s.ca_verified)}
+            elif p == period and child.code in held:
+                s = held[child.code]
+                cells[p.label] = {"state": "held", "label": STATES["held"], "submission": s.id,
+                                  "reason": s.held_reason, "received_at": shown_time(s.received_at)}
             elif p == period and child.code in rejected:
                 cells[p.label] = {"state": "rejected", "label": STATES["rejected"], "reason": rejected[child.code]}
             else:

@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from asn1crypto import cms
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -64,6 +65,34 @@ class Identity:
 def common_name(certificate: x509.Certificate) -> str:
     names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(names[0].value) if names else certificate.subject.rfc4514_string()
+
+
+def issuer_name(certificate: x509.Certificate) -> str:
+    names = certificate.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else certificate.issuer.rfc4514_string()
+
+
+# The subject fields that carry an identifier rather than a name. Vietnamese CAs write the
+# holder's identifiers in UID as "MST:…" (tax code), "CMND:…"/"CCCD:…" (a person), "MNS:…" (budget
+# unit code); the certificates this app makes, and a unit's CA certificate that names its unit
+# code, use SERIAL_NUMBER. Names (CN, O) are not identifiers: two communes may share a name.
+IDENTIFIER_FIELDS = {NameOID.SERIAL_NUMBER: "SERIALNUMBER", NameOID.USER_ID: "UID"}
+
+
+def subject_identifiers(certificate: x509.Certificate) -> list[str]:
+    """"SERIALNUMBER=KH.KS.02", "UID=MST:0101234567": each identifier of the subject, as written."""
+    found = []
+    for oid, label in IDENTIFIER_FIELDS.items():
+        found += [f"{label}={attribute.value}" for attribute in certificate.subject.get_attributes_for_oid(oid)]
+    return found
+
+
+def signer_certificate(p7s: bytes, sha256: str) -> bytes | None:
+    """The DER of the certificate with this SHA-256 among those a CMS signature carries."""
+    for choice in cms.ContentInfo.load(p7s)["content"]["certificates"] or []:
+        if choice.name == "certificate" and choice.chosen.sha256.hex() == sha256:
+            return choice.chosen.dump()
+    return None
 
 
 def is_self_signed(certificate: x509.Certificate) -> bool:

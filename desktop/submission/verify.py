@@ -37,7 +37,13 @@ from desktop.foundation.periods import Period
 from desktop.rules.engine import count, validate_report
 from desktop.store.db import Store
 from desktop.submission import NOT_CA_VERIFIED
-from desktop.submission.identity import common_name, is_self_signed
+from desktop.submission.identity import (
+    common_name,
+    is_self_signed,
+    issuer_name,
+    signer_certificate,
+    subject_identifiers,
+)
 from desktop.submission.package import (
     ATTACHMENTS,
     DATA,
@@ -84,6 +90,7 @@ class Verdict:
     findings: dict | None = None
     document: dict | None = None  # data.json, when valid
     attachments: dict[str, bytes] = field(default_factory=dict)
+    certificate: bytes | None = None  # the signer's certificate (DER), for the receiver's register
 
     @property
     def valid(self) -> bool:
@@ -271,6 +278,8 @@ def _check_manifest_signature(raw: bytes, p7s: bytes, roots) -> dict:
     in_force = certificate.not_valid_before_utc <= signed_at <= certificate.not_valid_after_utc
     return {
         "subject": common_name(certificate),
+        "issuer": issuer_name(certificate),
+        "identifiers": subject_identifiers(certificate),
         "certificate_sha256": status.signing_cert.sha256.hex(),
         "self_signed": is_self_signed(certificate),
         "ca_verified": bool(status.trusted),
@@ -427,6 +436,7 @@ def verify_bytes(data: bytes, name: str, catalog, roots=(), *, require_trust: bo
         raw, manifest = _manifest(members)
         verdict.manifest = manifest
         verdict.signer = _check_manifest_signature(raw, members[MANIFEST_SIGNATURE], list(roots))
+        verdict.certificate = signer_certificate(members[MANIFEST_SIGNATURE], verdict.signer["certificate_sha256"])
         for entry in manifest["files"]:
             content = members[entry["path"]]
             if hashlib.sha256(content).hexdigest() != entry["sha256"] or entry.get("size", len(content)) != len(content):

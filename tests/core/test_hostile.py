@@ -293,7 +293,7 @@ def test_two_imports_of_the_same_report_at_once_never_mix(tmp_path):
 
 
 def test_a_consolidation_stopped_midway_keeps_no_submission_without_its_figures(tmp_path, monkeypatch, forms):
-    from test_signing import PASS, commune_report
+    from test_signing import PASS, commune_report, enrol_signer
 
     from desktop.submission import consolidate as consolidation
     from desktop.submission.identity import create_self_signed, load_p12
@@ -308,6 +308,7 @@ def test_a_consolidation_stopped_midway_keeps_no_submission_without_its_figures(
         sign_report(commune, catalog, report, me, packages)
     with Store.open(tmp_path / "huyen.db") as store:
         district = new_report(store, "huyen", communes=1)
+        enrol_signer(store, "H1.X1", me)
 
         def power_cut(*args, **kwargs):
             raise OSError("mất điện")

@@ -25,6 +25,7 @@ from desktop.submission.identity import create_self_signed, load_p12
 from desktop.submission.package import sign_report
 from desktop.submission.verify import verify_bytes
 from desktop.submission.workflow import mark_checked
+from test_signing import enrol_signer
 
 PASS = "mat-khau-thu"
 # Area 1 (4) = 1.1 (1) + 1.2 (3); area 2 (6) = 2.1 (2) + 2.2 (4, may not apply).
@@ -149,6 +150,7 @@ def received(tmp_path, catalog, store):
             verdict = verify_bytes(Path(signed.filename).read_bytes(), Path(signed.filename).name, catalog)
             assert verdict.valid, verdict.message
             assert verdict.document["forms"]["CHI_SO"]["cells"]["1.2"]["giai_trinh"].startswith("Đã gửi")
+            enrol_signer(store, unit, identity)
     result = consolidate(store, catalog, district, [packages])
     assert [r.status for r in result.received] == ["accepted", "accepted"]
     return district
@@ -235,6 +237,7 @@ def test_an_area_scored_as_a_whole_is_appraised_as_a_whole(tmp_path, catalog, st
                                                                            ("2", "ly_do", "Thiếu")])
         mark_checked(commune, catalog, sheet, acknowledge_warnings=True)
         sign_report(commune, catalog, sheet, identity, tmp_path / "goi")
+        enrol_signer(store, "H.X1", identity)
     consolidate(store, catalog, district, [tmp_path / "goi"])
     with pytest.raises(CchcError) as refused:
         appraise(store, catalog, district, "H.X1", [("2.1", "1", None)])

@@ -100,6 +100,30 @@ def identity(p12):
         yield opened
 
 
+_keys: dict[str, bytes] = {}
+
+
+def p12_of(unit: str) -> bytes:
+    """A self-signed certificate of ``unit`` (made once per test run: a key takes a while)."""
+    if unit not in _keys:
+        _keys[unit] = create_self_signed(unit, f"Ủy ban nhân dân xã {unit}", PASS)
+    return _keys[unit]
+
+
+def enrol_signer(store: Store, unit: str, certificate) -> None:
+    """The receiving clerk registers the certificate ``unit`` handed over (an Identity's or a p12's)."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from desktop.submission.register import enrol
+
+    if isinstance(certificate, bytes):
+        with load_p12(certificate, PASS) as opened:
+            certificate = opened.certificate
+    elif hasattr(certificate, "certificate"):
+        certificate = certificate.certificate
+    enrol(store, unit, certificate.public_bytes(Encoding.DER))
+
+
 def signed_package(store, catalog, identity, tmp_path, **kwargs) -> tuple[int, bytes]:
     report = commune_report(store, catalog, **kwargs)
     mark_checked(store, catalog, report, acknowledge_warnings=True)
@@ -351,11 +375,12 @@ def test_hostile_archives_are_rejected_and_the_store_is_untouched(store, forms, 
 def test_consolidation_fills_the_communes_rows_and_the_total(store, forms, p12, tmp_path):
     district = new_report(store, "huyen", communes=3)
     packages = tmp_path / "goi"
-    with Store.open(tmp_path / "xa.db") as commune_store, load_p12(p12, PASS) as identity:
-        for n, figures in ((1, (10, 2, 8, 9)), (2, (5, 0, 5, 5))):
+    for n, figures in ((1, (10, 2, 8, 9)), (2, (5, 0, 5, 5))):
+        with Store.open(tmp_path / f"xa{n}.db") as commune_store, load_p12(p12_of(f"H1.X{n}"), PASS) as identity:
             report = commune_report(commune_store, forms, code=f"H1.X{n}", figures=figures)
             mark_checked(commune_store, forms, report)
             sign_report(commune_store, forms, report, identity, packages)
+        enrol_signer(store, f"H1.X{n}", p12_of(f"H1.X{n}"))
     result = consolidate(store, forms, district, [packages])
     assert [r.status for r in result.received] == ["accepted", "accepted"]
     cells = store.cells(district)["TH"]
@@ -377,6 +402,7 @@ def test_a_newer_version_replaces_the_older_and_the_history_stays(store, forms, 
         ops.enter_cells(commune_store, forms, report, "KQ", [("r", "moi", "9"), ("r", "tong", "11")])
         mark_checked(commune_store, forms, report)
         second = sign_report(commune_store, forms, report, identity, tmp_path / "v2").filename
+    enrol_signer(store, "H1.X1", p12)
     # the newer arrives first, then the older: the newer stays current either way
     result = consolidate(store, forms, district, [Path(second), Path(first)])
     assert [r.status for r in result.received] == ["accepted", "superseded"]
@@ -395,7 +421,7 @@ def test_a_package_of_another_unit_or_period_is_rejected(store, forms, identity,
 
 
 def test_consolidating_the_demo_communes_reproduces_the_districts_rows(real_catalog, tmp_path):
-    from desktop.app.demo import load_demo, unit_tree, write_commune_packages
+    from desktop.app.demo import enrol_demo_certificates, load_demo, unit_tree, write_commune_packages
 
     written, refused = write_commune_packages(real_catalog, tmp_path / "goi")
     # Ba Cụm Nam and Sơn Bình print rows that do not add up: their reports cannot pass the check
@@ -408,6 +434,7 @@ def test_consolidating_the_demo_communes_reproduces_the_districts_rows(real_cata
         for unit in unit_tree().values():
             store.add_unit(unit["code"], unit["name"], unit["level"], unit["parent"], unit["position"])
         report, _ = ops.create_report(store, real_catalog, "KH.KS", Period("nam", 2019), "khanhhoa-huyen", 1)
+        assert enrol_demo_certificates(store, tmp_path / "goi") == [f"KH.KS.0{n}" for n in (2, 3, 4, 5, 7, 8)]
         result = consolidate(store, real_catalog, report, [tmp_path / "goi"])
         rows = store.cells(report)["PL6"]
     for code in ("02", "03", "04", "05", "07", "08"):

@@ -1,0 +1,158 @@
+"""Who may sign for a child unit: the receiving unit's register of its children's certificates.
+
+A package proves who signed it, not that the signer may speak for the unit it names. A
+certificate is bound to a child unit in one of three ways, and only then is its package
+accepted:
+
+- ``ca``: a trusted CA (a configured root) issued it and its subject carries an identifier of
+  that unit: the unit's code, or an identifier (UID, SERIALNUMBER) of a CA certificate the clerk
+  confirmed for the unit before, so that the unit's renewed certificate binds by itself;
+- ``enrolled``: the receiving clerk imported the certificate the unit handed over (.cer/.pem);
+- ``confirmed``: the clerk confirmed it on first receipt, after comparing its fingerprint with
+  the unit (by telephone, say).
+
+Any other package is kept but *held* (“chờ xác nhận chứng thư”): it counts for nothing until the
+clerk confirms or refuses it, and never supersedes an accepted one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from desktop.foundation.messages import CchcError, msg
+from desktop.store.records import Certificate
+from desktop.submission.identity import (
+    common_name,
+    is_self_signed,
+    issuer_name,
+    signer_certificate,
+    subject_identifiers,
+)
+from desktop.submission.package import MANIFEST_SIGNATURE
+from desktop.submission.verify import read_archive
+
+MAX_CERTIFICATE_BYTES = 64 * 1024
+CONFIRM_DIGITS = 8  # the clerk types at least this many of the fingerprint's first hex digits
+
+
+def fingerprint(sha256: str) -> str:
+    """"3F2A 91BC …": the SHA-256 in groups of four, easy to read out over the telephone."""
+    text = sha256.upper()
+    return " ".join(text[i:i + 4] for i in range(0, len(text), 4))
+
+
+def names_unit(identifiers: list[str], unit_code: str) -> bool:
+    """Whether the subject's SERIALNUMBER is the unit's code (as in the certificates this app makes)."""
+    return f"SERIALNUMBER={unit_code}" in identifiers
+
+
+def certificate_record(der: bytes, unit_code: str, bound_by: str) -> dict:
+    certificate = x509.load_der_x509_certificate(der)
+    return {"sha256": hashlib.sha256(der).hexdigest(), "unit_code": unit_code, "subject": common_name(certificate),
+            "issuer": issuer_name(certificate),
+            "identifiers": json.dumps(subject_identifiers(certificate), ensure_ascii=False),
+            "valid_from": certificate.not_valid_before_utc.isoformat(),
+            "valid_to": certificate.not_valid_after_utc.isoformat(), "der": der, "bound_by": bound_by}
+
+
+def read_certificate_file(path: Path) -> bytes:
+    """The DER of a certificate file (.cer/.crt in DER or PEM); anything else is refused."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_CERTIFICATE_BYTES:
+            raise CchcError("CERT015", file=path.name)
+        data = path.read_bytes()
+    except OSError:
+        raise CchcError("CERT015", file=path.name) from None
+    try:
+        certificate = (x509.load_pem_x509_certificate(data) if data.lstrip().startswith(b"-----BEGIN")
+                       else x509.load_der_x509_certificate(data))
+        return certificate.public_bytes(Encoding.DER)
+    except ValueError:
+        raise CchcError("CERT015", file=path.name) from None
+
+
+def enrol(store, unit_code: str, der: bytes) -> Certificate:
+    """The clerk registers a certificate the unit handed over."""
+    store.unit(unit_code)
+    return store.add_certificate(certificate_record(der, unit_code, "enrolled"))
+
+
+def _vouched_identifiers(store, unit_code: str | None = None) -> dict[str, str]:
+    """Identifier → unit, of the registered certificates a CA issued (a self-signed certificate's
+    identifiers are only its maker's claim): a renewed CA certificate carrying one binds too."""
+    return {i: c.unit_code for c in store.certificates(unit_code)
+            if not is_self_signed(x509.load_der_x509_certificate(c.der)) for i in json.loads(c.identifiers or "[]")}
+
+
+def hold_reason(store, unit, signer: dict, der: bytes | None) -> str | None:
+    """Why a verified package of ``unit`` must wait for the clerk, or None when its certificate is
+    bound to the unit (a trusted CA's certificate naming the unit is registered as it comes)."""
+    sha = signer["certificate_sha256"]
+    shown = {"unit": unit.name, "subject": signer["subject"], "fingerprint": fingerprint(sha)}
+    registered = store.certificate(sha)
+    if registered is not None and registered.withdrawn_at is None:
+        if registered.unit_code == unit.code:
+            return None
+        return msg("CERT003", other=store.unit(registered.unit_code).name, **shown)
+    identifiers = signer.get("identifiers") or []
+    current = store.certificates(unit.code)
+    if signer.get("ca_verified") and der is not None:
+        vouched = _vouched_identifiers(store)
+        ours = names_unit(identifiers, unit.code) or any(vouched.get(i) == unit.code for i in identifiers)
+        theirs = any(vouched.get(i, unit.code) != unit.code for i in identifiers)
+        if ours and not theirs:
+            store.add_certificate(certificate_record(der, unit.code, "ca"))
+            return None
+        if not current:
+            return msg("CERT004", identifiers=", ".join(identifiers) or "không có mã", **shown)
+    if current:
+        return msg("CERT002", registered=", ".join(f"“{c.subject}” {fingerprint(c.sha256)[:19]}…" for c in current),
+                   **shown)
+    return msg("CERT001", **shown)
+
+
+def _held(store, submission_id: int):
+    submission = store.submission(submission_id)
+    if submission.state != "held":
+        raise CchcError("CERT011", submission=submission_id)
+    return submission
+
+
+def held_certificate(store, submission_id: int) -> bytes:
+    """The certificate that signed a held package, read back from the package kept."""
+    submission = _held(store, submission_id)
+    members = read_archive(store.blob(submission.package_sha256))
+    der = signer_certificate(members[MANIFEST_SIGNATURE], submission.certificate_sha256)
+    if der is None:
+        raise CchcError("CERT010", submission=submission_id)
+    return der
+
+
+def confirm(store, submission_id: int, typed: str) -> str:
+    """The clerk confirms a held package's signer, having compared its fingerprint with the unit
+    (``typed``: at least its first digits). The certificate is registered for the unit and the
+    package accepted like any other. Returns the package's state after."""
+    submission = _held(store, submission_id)
+    wanted = re.sub(r"[^0-9a-f]", "", typed.lower())
+    if len(wanted) < CONFIRM_DIGITS:
+        raise CchcError("CERT019", digits=CONFIRM_DIGITS)
+    if not submission.certificate_sha256.startswith(wanted):
+        raise CchcError("CERT014", typed=typed, fingerprint=fingerprint(submission.certificate_sha256)[:19] + "…")
+    der = held_certificate(store, submission_id)
+    with store.transaction():
+        registered = store.certificate(submission.certificate_sha256)
+        if registered is None or registered.withdrawn_at or registered.unit_code != submission.unit_code:
+            store.add_certificate(certificate_record(der, submission.unit_code, "confirmed"))
+        return store.decide_held(submission_id, True)
+
+
+def refuse(store, submission_id: int, reason: str) -> str:
+    _held(store, submission_id)
+    return store.decide_held(submission_id, False, reason)
