@@ -305,10 +305,16 @@ class SettingsDialog(QDialog):
         self.key_label = QLineEdit(signing["key_label"])
         self.trusted_roots = QPlainTextEdit("\n".join(signing["trusted_roots"]))
         self.trusted_roots.setPlaceholderText("Mỗi dòng một tệp hoặc thư mục chứng thư gốc (.cer, .crt, .pem)")
+        self.accept_untrusted = QCheckBox("Vẫn nhận gói ký bằng chứng thư không do CA tin cậy cấp")
+        self.accept_untrusted.setChecked(signing["accept_untrusted"])
+        self.accept_untrusted.setToolTip("Khi đã khai báo chứng thư gốc tin cậy, mặc định chỉ nhận gói được CA "
+                                         "xác thực; gói không được CA xác thực không bao giờ thay thế gói đã được "
+                                         "CA xác thực.")
         _tab(tabs, "Chữ ký số", [("Tệp chứng thư số (.p12, .pfx)", self.p12_file),
                                  ("Thư viện PKCS#11 của thiết bị ký số", self.pkcs11_library),
                                  ("Nhãn thiết bị", self.token_label), ("Nhãn chứng thư trên thiết bị", self.key_label),
-                                 ("Chứng thư gốc tin cậy (khi kiểm tra gói)", self.trusted_roots)])
+                                 ("Chứng thư gốc tin cậy (khi kiểm tra gói)", self.trusted_roots),
+                                 ("", self.accept_untrusted)])
 
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
@@ -330,7 +336,8 @@ class SettingsDialog(QDialog):
             "folders": {"export": self.export_folder.text(), "evidence": self.evidence_folder.text()},
             "signing": {"p12_file": self.p12_file.text(), "pkcs11_library": self.pkcs11_library.text(),
                         "token_label": self.token_label.text(), "key_label": self.key_label.text(),
-                        "trusted_roots": self.trusted_roots.toPlainText().splitlines()},
+                        "trusted_roots": self.trusted_roots.toPlainText().splitlines(),
+                        "accept_untrusted": self.accept_untrusted.isChecked()},
         }
 
     def accept(self) -> None:

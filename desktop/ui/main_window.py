@@ -242,6 +242,8 @@ class MainWindow(QMainWindow):
         self.consolidate_action = self._action("&Tổng hợp từ gói của đơn vị cấp dưới…",
                                                lambda: submission.consolidate_packages(self), None, submit)
         self._action("Kiểm tra &một gói nộp…", lambda: submission.verify_package(self), None, submit)
+        self.certificates_action = self._action("&Chứng thư số của đơn vị cấp dưới…",
+                                                lambda: submission.show_certificates(self), None, submit)
 
         tools = bar.addMenu("&Công cụ")
         self.settings_action = self._action("&Thiết lập…", lambda: dialogs.edit_settings(self), None, tools)

@@ -61,34 +61,34 @@ def render(folder: Path) -> list[Path]:
     window.grab().save(str(written[-1]))
     from desktop.ui import dialogs, submission
 
-    for name, make in (("bao-cao-moi.png", dialogs.NewReportDialog), ("thiet-lap.png", dialogs.SettingsDialog),
-                       ("ky-so.png", submission.SignDialog)):
-        dialog = make(window)
+    def shoot(dialog, name: str) -> None:
         dialog.show()
         _settle(app)
-        target = folder / name
-        dialog.grab().save(str(target))
+        written.append(folder / name)
+        dialog.grab().save(str(written[-1]))
         dialog.close()
-        written.append(target)
+
+    for name, make in (("bao-cao-moi.png", dialogs.NewReportDialog), ("thiet-lap.png", dialogs.SettingsDialog),
+                       ("ky-so.png", submission.SignDialog)):
+        shoot(make(window), name)
     # the district receives its communes' signed packages (the demo communes of Khánh Sơn)
-    from desktop.app.demo import write_commune_packages
+    from desktop.app.demo import enrol_demo_certificates, write_commune_packages
 
     packages, _ = write_commune_packages(window.catalog, db.parent / "goi")
+    # one commune sends its first package before its certificate: held until the clerk confirms it
+    (db.parent / "goi" / "chung-thu" / "KH.KS.02.cer").unlink()
+    enrol_demo_certificates(window.store, db.parent / "goi")
     window.open_report(1, "PL6")
     submission.consolidate_packages(window, [str(p) for p in packages], show=False)
-    dialog = window.consolidation_dialog
-    dialog.show()
-    _settle(app)
-    target = folder / "tong-hop-goi.png"
-    dialog.grab().save(str(target))
-    dialog.close()
-    written.append(target)
+    shoot(window.consolidation_dialog, "tong-hop-goi.png")
+    shoot(submission.CertificatesDialog(window), "chung-thu.png")
     # Kon Rẫy receives its communes' PAR self-assessments, appraises Tân Lập's area 2 and ranks them,
     # on a 1366 and a 1024 wide screen
     from desktop.app.demo import write_commune_sheet_packages
     from desktop.kinds.par.appraisal import appraise
 
     sheets, _ = write_commune_sheet_packages(window.catalog, db.parent / "chi-so")
+    enrol_demo_certificates(window.store, db.parent / "chi-so")
     district = next(r.id for r in window.store.reports() if r.unit_code == "KT.KR")
     window.open_report(district)
     submission.consolidate_packages(window, [str(p) for p in sheets], show=False)

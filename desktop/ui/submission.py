@@ -23,7 +23,11 @@ from desktop.foundation.settings import load_settings, save_settings
 from desktop.submission import NOT_CA_VERIFIED  # the window starts without the signing stack
 from desktop.ui.dialogs import run_in_background, shown_outcome
 
-STATE_COLOURS = {"submitted": "#d8f0d8", "late": "#fde9c8", "missing": "#eeeeee", "rejected": "#f6d0d0"}
+STATE_COLOURS = {"submitted": "#d8f0d8", "late": "#fde9c8", "missing": "#eeeeee", "rejected": "#f6d0d0",
+                 "held": "#fff3a8"}
+RECEIVED_LABELS = {"accepted": "Đã nhận", "superseded": "Đã nhận (không phải phiên bản dùng để tổng hợp)",
+                   "held": "Chờ xác nhận chứng thư", "rejected": "Từ chối"}
+BOUND_BY = {"ca": "CA cấp, ghi mã đơn vị", "enrolled": "Nhập từ tệp chứng thư", "confirmed": "Xác nhận khi nhận gói"}
 
 
 @dataclass
@@ -298,17 +302,27 @@ class ConsolidationDialog(QDialog):
         self.received = QTableWidget(len(result.received), 2)
         self.received.setHorizontalHeaderLabels(["Tệp", "Kết quả"])
         self.received.verticalHeader().hide()
-        labels = {"accepted": "Đã nhận", "superseded": "Đã nhận (có phiên bản mới hơn)", "rejected": "Từ chối"}
         for r, item in enumerate(result.received):
             self.received.setItem(r, 0, QTableWidgetItem(item.file))
-            cell = QTableWidgetItem(f"{labels[item.status]}: {item.message}")
+            label = RECEIVED_LABELS[item.status]
+            cell = QTableWidgetItem(item.message if item.message.startswith(label) else f"{label}: {item.message}")
             cell.setToolTip(item.message)
-            if item.status == "rejected":
+            if item.status in ("rejected", "held"):
                 cell.setForeground(Qt.darkRed)
             self.received.setItem(r, 1, cell)
         self.received.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
         self.received.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.received, 1)
+        self.held = [(unit, cell["submission"]) for unit in matrix["units"] for cell in unit["cells"].values()
+                     if cell["state"] == "held"]
+        if self.held:
+            row = QHBoxLayout()
+            row.addWidget(QLabel(f"<b>{len(self.held)} gói chờ xác nhận chứng thư</b>: gọi cho đơn vị, đối chiếu "
+                                 "dấu vân tay, rồi xác nhận hoặc từ chối."))
+            review = QPushButton("Xác nhận người ký…")
+            review.clicked.connect(lambda: self._review(window))
+            row.addWidget(review)
+            layout.addLayout(row)
         errors = sum(1 for f in result.findings if f.severity == "error")
         accepted = sum(1 for r in result.received if r.status == "accepted")
         layout.addWidget(QLabel(msg("CONS004", units=accepted, report=result.report_id, filled=result.filled)
@@ -316,6 +330,190 @@ class ConsolidationDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _review(self, window) -> None:
+        self.accept()
+        CertificatesDialog(window).exec()
+
+
+def confirm_signer(window, submission_id: int, typed: str | None = None) -> bool:
+    """The clerk confirms a held package's signer, after comparing the fingerprint with the unit;
+    the open report is refilled from what is now accepted."""
+    from desktop.submission.consolidate import consolidate
+    from desktop.submission.register import confirm, fingerprint
+
+    held = window.store.submission(submission_id)
+    if typed is None:
+        unit = window.store.unit(held.unit_code).name
+        typed, ok = QInputDialog.getText(
+            window, "Xác nhận người ký",
+            f"Gói của {unit}, ký bởi “{held.signer}”.\nDấu vân tay chứng thư:\n"
+            f"{fingerprint(held.certificate_sha256)}\n\nGọi cho {unit}, nhờ đọc dấu vân tay chứng thư của đơn vị,\n"
+            "rồi gõ ít nhất 8 chữ số đầu đơn vị đọc cho:")
+        if not ok:
+            return False
+    report_id = window.session.report_id if window.session is not None else None
+
+    def work():
+        confirm(window.store, submission_id, typed)
+        if report_id is not None and window.session.data.form_set.kind.receives(window.session.data.form_set):
+            consolidate(window.store, window.catalog, report_id, [])
+    outcome = window.perform(work)
+    if isinstance(outcome, Exception):
+        return False
+    window.report_changed_elsewhere()
+    window.say(msg("CERT017", submission=submission_id, unit=window.store.unit(held.unit_code).name))
+    return True
+
+
+def refuse_package(window, submission_id: int, reason: str | None = None) -> bool:
+    from desktop.submission.register import refuse
+
+    held = window.store.submission(submission_id)
+    if reason is None:
+        reason, ok = QInputDialog.getText(window, "Từ chối gói", "Lý do từ chối (ghi vào nhật ký):")
+        if not ok or not reason.strip():
+            return False
+    if isinstance(window.perform(lambda: refuse(window.store, submission_id, reason.strip())), Exception):
+        return False
+    window.say(msg("CERT018", submission=submission_id, unit=window.store.unit(held.unit_code).name))
+    return True
+
+
+def enrol_certificate(window, unit_code: str | None = None, path: str | None = None) -> bool:
+    """Register the certificate file a child unit handed over."""
+    from desktop.submission.register import enrol, fingerprint, read_certificate_file
+
+    if unit_code is None:
+        children = [u for u in window.store.units() if u.parent_code]
+        names = [f"{u.name} ({u.code})" for u in children]
+        chosen, ok = QInputDialog.getItem(window, "Nhập chứng thư của đơn vị", "Đơn vị cấp dưới:", names, 0, False)
+        if not ok:
+            return False
+        unit_code = children[names.index(chosen)].code
+    if path is None:
+        path, _ = QFileDialog.getOpenFileName(window, "Tệp chứng thư đơn vị gửi", "",
+                                              "Chứng thư số (*.cer *.crt *.pem)")
+        if not path:
+            return False
+    outcome = window.perform(lambda: enrol(window.store, unit_code, read_certificate_file(Path(path))))
+    if isinstance(outcome, Exception):
+        return False
+    window.say(msg("CERT016", subject=outcome.subject, fingerprint=fingerprint(outcome.sha256),
+                   unit=window.store.unit(unit_code).name))
+    return True
+
+
+class CertificatesDialog(QDialog):
+    """Who may sign for each child unit (the register), and the packages held until the clerk
+    confirms their signer."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.setWindowTitle("Chứng thư số của các đơn vị cấp dưới")
+        self.resize(900, 520)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<b>Gói chờ xác nhận chứng thư</b> (chưa được tổng hợp)"))
+        self.held = QTableWidget(0, 4)
+        self.held.setHorizontalHeaderLabels(["Đơn vị", "Kỳ, phiên bản", "Người ký", "Dấu vân tay (SHA-256)"])
+        layout.addWidget(self.held, 1)
+        self.reason = QLabel()
+        self.reason.setWordWrap(True)
+        self.held.currentCellChanged.connect(lambda row, *_: self._show_reason(row))
+        layout.addWidget(self.reason)
+        row = QHBoxLayout()
+        self.confirm_button = QPushButton("Xác nhận người ký…")
+        self.confirm_button.clicked.connect(lambda: self._on_held(confirm_signer))
+        self.refuse_button = QPushButton("Từ chối gói…")
+        self.refuse_button.clicked.connect(lambda: self._on_held(refuse_package))
+        row.addWidget(self.confirm_button)
+        row.addWidget(self.refuse_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addWidget(QLabel("<b>Sổ chứng thư</b>: chứng thư được ký cho từng đơn vị"))
+        self.register = QTableWidget(0, 4)
+        self.register.setHorizontalHeaderLabels(["Đơn vị", "Chứng thư (cấp bởi)", "Dấu vân tay (SHA-256)", "Đăng ký"])
+        layout.addWidget(self.register, 1)
+        row = QHBoxLayout()
+        enrol_button = QPushButton("Nhập tệp chứng thư của đơn vị…")
+        enrol_button.clicked.connect(lambda: enrol_certificate(window) and self.refresh())
+        row.addWidget(enrol_button)
+        self.withdraw_button = QPushButton("Thu hồi chứng thư…")
+        self.withdraw_button.clicked.connect(self._withdraw)
+        row.addWidget(self.withdraw_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        for table in (self.held, self.register):
+            table.verticalHeader().hide()
+            table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+            table.setSelectionBehavior(QTableWidget.SelectRows)
+            table.setSelectionMode(QTableWidget.SingleSelection)
+            table.setEditTriggers(QTableWidget.NoEditTriggers)
+            table.horizontalHeader().setStretchLastSection(True)
+        self.refresh()
+
+    @staticmethod
+    def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
+        table.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                table.setItem(r, c, item)
+        table.resizeColumnsToContents()
+        table.resizeRowsToContents()
+
+    def refresh(self) -> None:
+        from desktop.submission.register import fingerprint
+
+        def two_lines(sha: str) -> str:  # sixteen groups of four: two lines of eight, read out by telephone
+            groups = fingerprint(sha).split()
+            return " ".join(groups[:8]) + "\n" + " ".join(groups[8:])
+
+        store = self.window_.store
+        names = {u.code: u.name for u in store.units()}
+        held = store.submissions(state="held")
+        self.held_ids = [s.id for s in held]
+        self.held_reasons = [s.held_reason or "" for s in held]
+        self._fill(self.held, [(names.get(s.unit_code, s.unit_code), f"{s.period.label}, phiên bản {s.report_version}",
+                                s.signer, two_lines(s.certificate_sha256)) for s in held])
+        self.certificates = store.certificates()
+        self._fill(self.register, [(names.get(c.unit_code, c.unit_code), f"{c.subject}\n({c.issuer})",
+                                    two_lines(c.sha256), f"{BOUND_BY[c.bound_by]}\n{c.added_at[:10]}, {c.added_by}")
+                                   for c in self.certificates])
+        if held:
+            self.held.selectRow(0)
+        self._show_reason(0 if held else -1)
+        self.confirm_button.setEnabled(bool(held))
+        self.refuse_button.setEnabled(bool(held))
+        self.withdraw_button.setEnabled(bool(self.certificates))
+
+    def _show_reason(self, row: int) -> None:
+        self.reason.setText(self.held_reasons[row] if 0 <= row < len(self.held_reasons) else "")
+
+    def _on_held(self, action) -> None:
+        row = self.held.currentRow()
+        if 0 <= row < len(self.held_ids) and action(self.window_, self.held_ids[row]):
+            self.refresh()
+
+    def _withdraw(self) -> None:
+        row = self.register.currentRow()
+        if not 0 <= row < len(self.certificates):
+            return
+        reason, ok = QInputDialog.getText(self, "Thu hồi chứng thư", "Lý do (mất thiết bị ký, đổi người ký…):")
+        if ok and reason.strip():
+            sha = self.certificates[row].sha256
+            if not isinstance(self.window_.perform(lambda: self.window_.store.withdraw_certificate(sha, reason)),
+                              Exception):
+                self.refresh()
+
+
+def show_certificates(window) -> None:
+    CertificatesDialog(window).exec()
 
 
 def consolidate_packages(window, paths: list[str] | None = None, *, show: bool = True):

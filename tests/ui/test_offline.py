@@ -33,10 +33,11 @@ def test_main_flows_without_network(qtbot, tmp_path, no_network, no_dialogs):
     assert dialogs.export_report(window, "pdf", str(tmp_path / "bc.pdf")).read_bytes().startswith(b"%PDF")
     dialogs.import_workbook(window, str(tmp_path / "bc.xlsx"))
     # the way up: the communes' signed packages, received and consolidated by the district
-    from desktop.app.demo import write_commune_packages
+    from desktop.app.demo import enrol_demo_certificates, write_commune_packages
     from desktop.ui import submission
 
     packages, _ = write_commune_packages(window.catalog, tmp_path / "goi")
+    enrol_demo_certificates(window.store, tmp_path / "goi")
     window.open_report(1, "PL6")
     result = submission.consolidate_packages(window, [str(p) for p in packages], show=False)
     assert [r.status for r in result.received] == ["accepted"] * 6

@@ -112,7 +112,7 @@ def test_the_reports_undo_takes_back_a_body_edit_and_shows_its_section(demo_wind
 
 
 def test_the_district_receives_appraises_and_ranks_its_communes_sheets(demo_window, qtbot, no_dialogs, tmp_path):
-    from desktop.app.demo import write_commune_sheet_packages
+    from desktop.app.demo import enrol_demo_certificates, write_commune_sheet_packages
     from desktop.ui import submission
     from desktop.ui.appraisal import COMMENT_COLUMN as COMMENT
     from desktop.ui.appraisal import SCORE_COLUMN as SCORE
@@ -121,6 +121,7 @@ def test_the_district_receives_appraises_and_ranks_its_communes_sheets(demo_wind
     district = _report_of(window, "KT.KR")
     packages, refused = write_commune_sheet_packages(window.catalog, tmp_path / "chi-so")
     assert len(packages) == 6 and list(refused) == ["KT.KR.05"]  # Đắk Ruồng's sheet contradicts itself
+    enrol_demo_certificates(window.store, tmp_path / "chi-so")
     window.open_report(district)
     assert window.consolidate_action.isEnabled()
     result = submission.consolidate_packages(window, [str(p) for p in packages], show=False)

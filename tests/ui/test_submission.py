@@ -81,10 +81,14 @@ def test_a_wrong_passphrase_is_said_and_nothing_is_signed(demo_window, tmp_path,
 
 
 def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
-    from desktop.app.demo import write_commune_packages
+    from desktop.app.demo import enrol_demo_certificates, write_commune_packages
+    from desktop.submission.register import fingerprint
 
     window = demo_window
     written, _ = write_commune_packages(window.catalog, tmp_path / "goi")
+    # five communes handed over their certificates; Ba Cụm Bắc (KH.KS.02) sends its first package unannounced
+    (tmp_path / "goi" / "chung-thu" / "KH.KS.02.cer").unlink()
+    assert len(enrol_demo_certificates(window.store, tmp_path / "goi")) == 5
     district = next(r.id for r in window.store.reports() if r.unit_code == "KH.KS")
     window.open_report(district, "PL6")
     assert window.consolidate_action.isEnabled()
@@ -94,13 +98,31 @@ def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
     dialog = window.consolidation_dialog
     states = [dialog.matrix.item(r, 1).text() for r in range(dialog.matrix.rowCount())]
     # received today for 2019: late on receipt, whatever time each package says it was signed
-    assert states.count("Chưa nộp") == 2 and sum(s.startswith("Nộp trễ hạn") for s in states) == 6
+    assert states.count("Chưa nộp") == 2 and sum(s.startswith("Nộp trễ hạn") for s in states) == 5
+    assert states.count("Chờ xác nhận chứng thư") == 1
     assert all("nhận " in s and "ghi ký " in s for s in states if s.startswith("Nộp trễ hạn"))
     assert dialog.received.rowCount() == 7
     assert "Từ chối" in dialog.received.item(6, 1).text()
+    assert len(dialog.held) == 1
+    dialog.show()
+    dialog.grab().save(str(Path(tmp_path) / "tong-hop.png"))
+    dialog.close()
+    # the held package counts for nothing until the clerk has compared the fingerprint with the commune
+    assert window.store.submissions(["KH.KS.02"]) == []
+    register = submission.CertificatesDialog(window)
+    assert register.held.rowCount() == 1 and register.register.rowCount() == 5
+    assert "Xã Ba Cụm Bắc" in register.held.item(0, 0).text()
+    [held] = window.store.submissions(state="held")
+    assert register.held.item(0, 3).text().replace("\n", " ") == fingerprint(held.certificate_sha256)
+    assert "lần đầu nhận gói của Xã Ba Cụm Bắc" in register.reason.text()
+    assert not submission.confirm_signer(window, held.id, "0000 1111")
+    assert "không khớp" in no_dialogs[-1][1]
+    assert submission.confirm_signer(window, held.id, held.certificate_sha256[:8])
+    register.refresh()
+    assert register.held.rowCount() == 0 and register.register.rowCount() == 6
     # the six rows hold what was printed already; the total row is now the sum of its communes,
     # where seed 000 printed 7.814 files received for the communes' 8.990
     assert result.filled == 3
     assert window.store.cells(district)["PL6"]["tong"]["nhan_trong_ky"] == "8990"
-    dialog.show()
-    dialog.grab().save(str(Path(tmp_path) / "tong-hop.png"))
+    assert [s.state for s in window.store.submissions(["KH.KS.02"], current_only=True)] == ["accepted"]
+
