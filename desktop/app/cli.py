@@ -115,6 +115,34 @@ def build_parser() -> argparse.ArgumentParser:
                              help="chứng thư gốc tin cậy (tệp hoặc thư mục; lặp lại được)")
     consolidate.add_argument("--accept-untrusted", action="store_true",
                              help="nhận cả gói không được CA xác thực khi đã cấu hình gốc tin cậy (lần này)")
+    units = commands.add_parser("units", parents=[common],
+                                help="danh mục đơn vị hành chính (34 tỉnh, 3.321 xã từ 01/7/2025 và các đơn vị cũ)")
+    units.add_argument("--search", help="tên (có dấu hay không, bỏ “xã”, “phường”…) hoặc mã")
+    units.add_argument("--on", help="chỉ đơn vị còn hiệu lực ngày này (NĂM-THÁNG-NGÀY; mặc định: hôm nay)")
+    units.add_argument("--level", choices=["tinh", "huyen", "xa"], help="chỉ đơn vị cấp này")
+    lineage = commands.add_parser("lineage", parents=[common], help="đơn vị cũ hợp thành và đơn vị mới kế thừa")
+    lineage.add_argument("unit", help="mã định danh đơn vị (cột id của lệnh units), ví dụ 22732.2025")
+    setup = commands.add_parser("setup", parents=[common], help="đặt đơn vị của tệp dữ liệu (từ danh mục)")
+    setup.add_argument("--unit", required=True, help="mã định danh đơn vị (cột id của lệnh units)")
+    setup.add_argument("--place", help="địa danh ghi ở dòng “…, ngày … tháng … năm …”")
+    setup.add_argument("--parent-body", help="cơ quan cấp trên (dòng trên tên đơn vị), nếu có")
+    new_report = commands.add_parser("new-report", parents=[common], help="tạo báo cáo mới")
+    new_report.add_argument("--unit", required=True, help="mã đơn vị (như trong lệnh reports)")
+    new_report.add_argument("--period", required=True, choices=["quy", "6thang", "9thang", "nam"],
+                            help="kỳ báo cáo: quý, 6 tháng, 9 tháng, năm")
+    new_report.add_argument("--number", type=int, choices=[1, 2, 3, 4], help="số quý (với --period quy)")
+    new_report.add_argument("--year", type=int, required=True, help="năm báo cáo")
+    new_report.add_argument("--form-set", required=True, help="mã bộ biểu mẫu (cchc forms check --json)")
+    new_report.add_argument("--carry-over", action="store_true",
+                            help="chuyển số “kỳ trước chuyển sang” từ báo cáo kỳ trước (hoặc từ các đơn vị cũ)")
+    set_cells = commands.add_parser("set", parents=[common], help="nhập số liệu vào ô, như gõ trên bảng")
+    set_cells.add_argument("--report", type=int, required=True)
+    set_cells.add_argument("--form", required=True, help="mã biểu, ví dụ 06")
+    set_cells.add_argument("cells", nargs="+", metavar="DÒNG.CỘT=GIÁ_TRỊ",
+                           help="ví dụ ho_tich.nhan_truc_tuyen=1.562 (số viết kiểu Việt Nam); để trống để xóa")
+    delete = commands.add_parser("delete-report", parents=[common], help="xóa một báo cáo (sau khi sao lưu)")
+    delete.add_argument("--report", type=int, required=True)
+    delete.add_argument("--yes", action="store_true", help="xác nhận xóa")
     certificates = commands.add_parser("certificates", parents=[common],
                                        help="sổ chứng thư số của các đơn vị cấp dưới (ai được ký cho đơn vị nào)")
     certificates.add_argument("--unit", help="chỉ chứng thư của đơn vị này")
@@ -522,6 +550,126 @@ def cmd_open_app(args) -> int:
     return EXIT_OK
 
 
+def _day(text: str | None):
+    import datetime as dt
+
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CchcError("DIR002", text=text) from None
+
+
+def cmd_units(args) -> int:
+    from desktop.foundation.directory import load_directory
+
+    directory = load_directory()
+    found = directory.search(args.search or "", on=_day(args.on), level=args.level, limit=None)
+    _out(args, [u.to_json() for u in found], "\n".join(f"{u.id:<12} {directory.label(u)}" for u in found))
+    return EXIT_OK
+
+
+def cmd_lineage(args) -> int:
+    from desktop.foundation.directory import load_directory
+
+    directory = load_directory()
+    unit = directory.get(args.unit)
+    if unit is None:
+        raise CchcError("DIR001", unit=args.unit)
+
+    def links(found):
+        return [{"id": link.unit.id, "code": link.unit.code, "name": link.unit.name, "type": link.type}
+                for link in found]
+    data = {"unit": unit.to_json(), "predecessors": links(directory.predecessors(unit.id)),
+            "successors": links(directory.successors(unit.id))}
+    kinds = {"full": "toàn bộ", "partial": "một phần"}
+    lines = [directory.label(unit)]
+    lines += [f"  ← {p['name']} ({p['id']}, {kinds[p['type']]})" for p in data["predecessors"]]
+    lines += [f"  → {s['name']} ({s['id']}, {kinds[s['type']]})" for s in data["successors"]]
+    _out(args, data, "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_setup(args) -> int:
+    from desktop.app.units import setup_unit
+
+    with _store(args) as store:
+        unit = setup_unit(store, args.unit, place=args.place, parent_body=args.parent_body)
+        count = len(store.units())
+    _out(args, {"unit": unit.to_json(), "units": count}, msg("DIR003", unit=unit.name, units=count))
+    return EXIT_OK
+
+
+def cmd_new_report(args) -> int:
+    from desktop.foundation.periods import Period
+    from desktop.report.ops import create_report, form_sets_for
+
+    catalog = _catalog(args)
+    with _store(args) as store:
+        usable = form_sets_for(store, catalog, args.unit)
+        chosen = [s for s in usable if s.id == args.form_set]
+        if not chosen:
+            unit = store.unit(args.unit)
+            raise CchcError("DIR004", form_set=args.form_set, unit=unit.name, level=unit.level,
+                            usable=", ".join(dict.fromkeys(s.id for s in usable)) or "không có")
+        form_set = max(chosen, key=lambda s: s.version)
+        period = Period(args.period, args.year, args.number if args.period == "quy" else None)
+        report_id, carried = create_report(store, catalog, args.unit, period, form_set.id, form_set.version,
+                                           carry_over=args.carry_over)
+        unit = store.unit(args.unit)
+    data = {"id": report_id, "unit": args.unit, "period": period.label, "form_set": form_set.id,
+            "version": form_set.version,
+            "carry_over": None if carried is None else {"from_report": carried.previous_id, "rows": carried.rows,
+                                                        "cells": carried.cells, "notes": list(carried.notes)}}
+    lines = [msg("DIR005", report=report_id, unit=unit.name, period=period.label, form_set=form_set.name)]
+    if carried is not None:
+        lines += list(carried.notes) or [msg("CARRY015", cells=carried.cells, units="các đơn vị cũ")
+                                         if carried.previous_id is None else
+                                         msg("CARRY001", period=period.previous().label, rows=carried.rows,
+                                             cells=carried.cells)]
+    _out(args, data, "\n".join(lines))
+    return EXIT_OK
+
+
+def _cell_entries(texts: list[str]) -> list[tuple[str, str, str]]:
+    entries = []
+    for text in texts:
+        cell, equals, value = text.partition("=")
+        row, dot, column = cell.rpartition(".")
+        if not equals or not dot or not row or not column:
+            raise CchcError("DIR008", cell=text)
+        entries.append((row.strip(), column.strip(), value.strip()))
+    return entries
+
+
+def cmd_set(args) -> int:
+    from desktop.report.ops import enter_cells
+
+    with _store(args) as store:
+        changes = enter_cells(store, _catalog(args), args.report, args.form, _cell_entries(args.cells))
+    written = [c for c in changes if c.old != c.new]
+    _out(args, {"report": args.report, "form": args.form,
+                "cells": [{"row": c.row, "column": c.column, "old": c.old, "new": c.new} for c in written]},
+         msg("DIR009", cells=len(written), report=args.report))
+    return EXIT_OK
+
+
+def cmd_delete_report(args) -> int:
+    with _store(args) as store:
+        report = store.report(args.report)
+        if not args.yes:
+            raise CchcError("DIR007", report=args.report, unit=store.unit(report.unit_code).name,
+                            period=report.period.label)
+        store.delete_report(args.report)
+        from desktop.store.db import list_backups
+
+        backups = list_backups(store.path)
+    backup = backups[0].name if backups else "—"
+    _out(args, {"deleted": args.report, "backup": backup}, msg("DIR006", report=args.report, backup=backup))
+    return EXIT_OK
+
+
 def _certificate_json(c) -> dict:
     from desktop.submission.register import fingerprint
 
@@ -604,6 +752,8 @@ def cmd_refuse(args) -> int:
 
 
 COMMANDS = {
+    "units": cmd_units, "lineage": cmd_lineage, "setup": cmd_setup, "new-report": cmd_new_report, "set": cmd_set,
+    "delete-report": cmd_delete_report,
     "certificates": cmd_certificates, "enrol-certificate": cmd_enrol_certificate,
     "withdraw-certificate": cmd_withdraw_certificate, "held": cmd_held, "confirm": cmd_confirm, "refuse": cmd_refuse,
     "appraise": cmd_appraise, "appraisal": cmd_appraisal,

@@ -123,6 +123,8 @@ MESSAGES: dict[str, str] = {
     "STORE019": "Tệp dữ liệu “{path}” không hỏng: khôi phục bản sao lưu “{backup}” sẽ bỏ mọi thay đổi từ đó "
     "đến nay. Nếu thật sự muốn, chạy lại với --force (tệp hiện tại được cất riêng, không bị xóa).",
     "STORE017": "Bộ biểu mẫu “{form_set}” phiên bản {version} không có trong máy; hãy cài bộ biểu mẫu này trước.",
+    "STORE020": "Báo cáo số {report} đang ở trạng thái “{status}”: không xóa được. Hãy mở khóa để sửa trước "
+    "(chữ ký bị hủy, lý do ghi vào nhật ký).",
     "STORE015": "Trạng thái “{status}” không hợp lệ; chọn một trong: {allowed}.",
     # --- interchange ------------------------------------------------------
     "JSON001": "Tệp “{file}” không phải JSON hợp lệ ({reason}).",
@@ -285,6 +287,23 @@ MESSAGES: dict[str, str] = {
     "CERT017": "Đã xác nhận người ký và nhận gói số {submission} của {unit}.",
     "CERT018": "Đã từ chối gói số {submission} của {unit}; gói vẫn được lưu, không được tổng hợp.",
     "CERT019": "Hãy nhập ít nhất {digits} chữ số đầu của dấu vân tay để xác nhận đã đối chiếu với đơn vị.",
+    # --- the directory of administrative units -------------------------------------
+    "DIR001": "Không có đơn vị “{unit}” trong danh mục đơn vị hành chính; tìm mã bằng “cchc units --search TÊN”.",
+    "DIR002": "Ngày “{text}” không hợp lệ; viết theo dạng NĂM-THÁNG-NGÀY, ví dụ 2025-07-01.",
+    "DIR003": "Đã đặt đơn vị của tệp dữ liệu: {unit}; {units} đơn vị có trong tệp.",
+    "DIR004": "Bộ biểu mẫu “{form_set}” không dùng cho {unit} (cấp {level}); các bộ dùng được: {usable}.",
+    "DIR005": "Đã tạo báo cáo số {report}: {unit}, {period}, {form_set}.",
+    "DIR006": "Đã xóa báo cáo số {report} (bản sao lưu trước khi xóa: {backup}).",
+    "DIR007": "Hãy thêm --yes để xác nhận xóa báo cáo số {report} ({unit}, {period}).",
+    "DIR008": "Ô “{cell}” không hợp lệ; viết DÒNG.CỘT=GIÁ_TRỊ, ví dụ ho_tich.nhan_truc_tuyen=12.",
+    "DIR009": "Đã ghi {cells} ô vào báo cáo số {report}.",
+    # --- carry-over into the first report of a merged unit -----------------------------
+    "CARRY011": "Không tự chuyển số “kỳ trước chuyển sang” cho {unit} từ các đơn vị cũ ({period}): {reasons}. "
+    "Hãy nhập các ô này theo biên bản bàn giao.",
+    "CARRY012": "sáp nhập một phần: {units} (không biết phần nào thuộc đơn vị mới)",
+    "CARRY013": "chưa có báo cáo kỳ trước trong máy: {units}",
+    "CARRY014": "{form}, dòng “{row}”, cột “{column}”: {figures}.",
+    "CARRY015": "Đã chuyển {cells} ô “kỳ trước chuyển sang” = tổng số đang giải quyết cuối kỳ trước của {units}.",
     # --- cli --------------------------------------------------------------
     "CLI001": "Cửa sổ ứng dụng mở bằng lệnh “cchc-desktop”; “cchc --help” liệt kê các lệnh dòng lệnh.",
     "CLI002": "Đã tạo dữ liệu mẫu trong “{path}”: {reports} báo cáo.",

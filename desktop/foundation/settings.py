@@ -19,7 +19,7 @@ DEFAULTS: dict = {
     # the clerk's own unit: new reports start with it
     "unit": "",
     # the document head and foot of the printed report (docs/export.md)
-    "document": {"parent_body": "", "recipients": [], "number_symbol": "BC-UBND"},
+    "document": {"parent_body": "", "recipients": [], "number_symbol": "BC-UBND", "place": ""},
     # who signs: a new report starts with these
     "signer": {"name": "", "title": "", "mode": "TM"},
     # data cut-off, deadline and warning days (domain.md: national defaults)

@@ -10,16 +10,18 @@ refreshes just that and the session can undo it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 
-from desktop.foundation.messages import CchcError
+from desktop.foundation.directory import Link, predecessors_of
+from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.periods import Period
 from desktop.schema import expr as ex
 from desktop.report.data import ReportData
 from desktop.schema.layout import Layout, child_units_of, resolve
 from desktop.schema.loader import Catalog
 from desktop.schema.model import Column, Form
-from desktop.foundation.values import format_value, parse_input, to_storage
+from desktop.foundation.values import format_number, format_value, from_json, parse_input, to_storage
 
 
 @dataclass(frozen=True)
@@ -134,10 +136,15 @@ def editable_column(form: Form, layout: Layout, row_id: str, column_id: str) -> 
 
 def enter_cells(store, catalog: Catalog, report_id: int, form_code: str,
                 entries: list[tuple[str, str, str]]) -> list[CellChange]:
-    """Typed texts for several cells of one form, stored together or not at all."""
+    """Typed texts for several cells of one form, stored together or not at all. A row may be
+    named by its id or, for a row of a list or of a unit, by its key alone ("ho_tich" for
+    "item:ho_tich")."""
     form, layout = form_and_layout(store, catalog, report_id, form_code)
     prepared = []
     for row_id, column_id, text in entries:
+        if row_id not in layout.by_id:
+            row_id = next((f"{kind}:{row_id}" for kind in ("item", "unit") if f"{kind}:{row_id}" in layout.by_id),
+                          row_id)
         try:
             column = editable_column(form, layout, row_id, column_id)
             ctype = layout.cell_type(row_id, column)
@@ -158,9 +165,29 @@ def enter_cell(store, catalog: Catalog, report_id: int, form_code: str, row_id: 
 
 @dataclass(frozen=True)
 class CarriedOver:
-    previous_id: int
+    previous_id: int | None  # None: carried over from the units this one was formed from
     rows: int
     cells: int
+    notes: tuple[str, ...] = field(default_factory=tuple)  # what was not carried over, and why
+
+
+def form_sets_for(store, catalog: Catalog, unit_code: str) -> list:
+    """The form sets a unit can report on: those of its level and those for any level; the sets
+    of the unit's own province first, then the national ones, newest first."""
+    unit = store.unit(unit_code)
+    names = []
+    code = unit_code
+    while code:  # the unit's name and its parents' ("Tỉnh Khánh Hòa" matches a set of province "Khánh Hòa")
+        known = store.unit(code)
+        names.append(known.name.lower())
+        code = known.parent_code
+    usable = [s for s in catalog.sets.values() if s.level in (unit.level, "any")]
+
+    def order(form_set):
+        province = (form_set.province or "").lower()
+        own = bool(province) and any(name.endswith(province) for name in names)
+        return (not own, form_set.level == "any" and not own, -(form_set.year or 0), form_set.id, -form_set.version)
+    return sorted(usable, key=order)
 
 
 def create_report(store, catalog: Catalog, unit_code: str, period: Period, form_set_id: str, form_set_version: int,
@@ -170,6 +197,10 @@ def create_report(store, catalog: Catalog, unit_code: str, period: Period, form_
     Both happen in one transaction: a clerk never finds half a carried-over report."""
     if catalog.get(form_set_id, form_set_version) is None:
         raise CchcError("STORE017", form_set=form_set_id, version=form_set_version)
+    if not fields.get("place"):  # "…, ngày … tháng … năm …": the place the database was set up with
+        place = (store.get_setting("document", {}) or {}).get("place")
+        if isinstance(place, str) and place:
+            fields["place"] = place
     with store.transaction():
         report_id = store.create_report(unit_code, period, form_set_id, form_set_version, **fields)
         carried = None
@@ -178,6 +209,8 @@ def create_report(store, catalog: Catalog, unit_code: str, period: Period, form_
             previous_id = store.find_report(unit_code, before, form_set_id) if before else None
             if previous_id is not None:
                 carried = carry_over_from(store, catalog, report_id, previous_id)
+            elif before is not None and predecessors_of(unit_code):
+                carried = carry_over_from_predecessors(store, catalog, report_id, predecessors_of(unit_code))
     return report_id, carried
 
 
@@ -226,6 +259,90 @@ def carry_over_from(store, catalog: Catalog, report_id: int, previous_id: int) -
                 write_cells(store, report_id, entries, action="carry_over")
                 cells += len(entries)
     return CarriedOver(previous_id, rows, cells)
+
+
+def _previous_of(store, catalog: Catalog, unit_code: str, period: Period, form_set_id: str):
+    """A reader (form, row, column, ctype) → value of ``unit_code``'s report of ``period``: its own
+    report in this database, else the package it sent here; None when neither is here."""
+    try:
+        store.unit(unit_code)
+    except CchcError:
+        return None
+    own = store.find_report(unit_code, period, form_set_id)
+    if own is not None:
+        data = ReportData(store, catalog, own)
+
+        def read_own(form, row, column, ctype):
+            scope = data.scope(form)
+            found = scope.form.by_id.get(column) if scope is not None else None
+            return scope.cell(row, found) if found is not None and row in scope.layout.by_id else None
+        return read_own
+    received = [s for s in store.submissions([unit_code], current_only=True)
+                if s.period == period and s.form_set_id == form_set_id]
+    if not received:
+        return None
+    forms = json.loads(received[-1].document).get("forms", {})
+
+    def read_received(form, row, column, ctype):
+        value = forms.get(form, {}).get("cells", {}).get(row, {}).get(column)
+        return None if value is None else from_json(value, ctype)
+    return read_received
+
+
+def carry_over_from_predecessors(store, catalog: Catalog, report_id: int, links: list[Link]) -> CarriedOver:
+    """The first report of a unit formed by merging old ones: each cell tied to the previous period
+    ("kỳ trước chuyển sang" == prev("đang giải quyết")) is the sum of the old units' figures of the
+    previous period, row by row, when every old unit merged whole ("full") and its report of that
+    period (its own, or the package it sent) is in this database. Otherwise nothing is guessed:
+    the cells stay for the clerk, and the notes name each old unit and its figure."""
+    report = store.report(report_id)
+    before = report.period.previous()
+    current = ReportData(store, catalog, report_id)
+    readers = [(link, _previous_of(store, catalog, link.unit.id, before, report.form_set_id)) for link in links]
+    whole = all(link.type == "full" and read is not None for link, read in readers)
+    cells, notes = 0, []
+    if not whole:
+        missing = [link.unit.name for link, read in readers if read is None]
+        partial = [link.unit.name for link in links if link.type != "full"]
+        notes.append(msg("CARRY011", unit=current.unit.name, period=before.label,
+                         reasons="; ".join(filter(None, [
+                             msg("CARRY012", units=", ".join(partial)) if partial else "",
+                             msg("CARRY013", units=", ".join(missing)) if missing else ""]))))
+    for code, form in current.form_set.forms.items():
+        scope = current.scope(code)
+        entries = []
+        for rule in form.rules:
+            tie = _tied_to_previous(rule)
+            target = scope.column(tie[0]) if tie else None
+            source = scope.column(tie[1]) if tie else None
+            if target is None or source is None or target.kind != "data" or target.ctype.kind == "computed":
+                continue
+            for row_id in scope.layout.rows_for(rule.rows):
+                if row_id not in scope.layout.by_id:
+                    continue
+                ctype = scope.layout.cell_type(row_id, target)
+                figures = [(link, read(code, row_id, source.id, scope.layout.cell_type(row_id, source))
+                            if read else None) for link, read in readers]
+                if all(value is None for _, value in figures):
+                    continue
+                if not whole:
+                    notes.append(msg("CARRY014", form=form.printed_code or code, row=scope.layout.by_id[row_id].label,
+                                     column=target.label, figures="; ".join(
+                                         f"{link.unit.name}{' (một phần)' if link.type != 'full' else ''}: "
+                                         + ("chưa có báo cáo" if read is None else
+                                            "trống" if value is None else format_number(value))
+                                         for (link, value), (_, read) in zip(figures, readers))))
+                    continue
+                total = sum(value for _, value in figures if value is not None)
+                try:
+                    entries.append((code, row_id, target.id,
+                                    to_storage(parse_input(format_value(total, ctype), ctype), ctype)))
+                except CchcError:
+                    continue
+        if entries:
+            write_cells(store, report_id, entries, action="carry_over")
+            cells += len(entries)
+    return CarriedOver(None, 0, cells, tuple(notes))
 
 
 def _tied_to_previous(rule) -> tuple[ex.ColRef, ex.ColRef] | None:

@@ -765,6 +765,26 @@ class Store:
             self._audit(conn, "accept-held" if accept else "refuse-held", col=row[1], new=f"{submission_id} {reason}")
         return state
 
+    # --- deleting a report -----------------------------------------------------------------
+
+    REPORT_TABLES = ("cells", "repeat_rows", "attachments", "signatures", "narrative", "appraisals")
+
+    def delete_report(self, report_id: int) -> None:
+        """Delete a report and everything kept with it, after a backup; audited. A signed or
+        submitted report is refused until unlocked (its signature is a record of what was sent).
+        Evidence files stay among the blobs: another report may share them."""
+        report = self.report(report_id)
+        if report.status in LOCKED_STATUSES:
+            raise CchcError("STORE020", report=report_id, status=STATUS_LABELS[report.status])
+        self.backup("truoc-xoa-bao-cao")
+        with self._write() as conn:
+            counts = {t: conn.execute(f"DELETE FROM {t} WHERE report_id = ?", (report_id,)).rowcount
+                      for t in self.REPORT_TABLES}
+            conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))
+            self._audit(conn, "delete-report", report_id, old=json.dumps(
+                {"unit": report.unit_code, "period": report.period.label, "form_set": report.form_set_id,
+                 "version": report.version, **counts}, ensure_ascii=False))
+
     # --- the register of child units' signing certificates -------------------------------
 
     def add_certificate(self, record: dict) -> Certificate:

@@ -1,0 +1,236 @@
+"""A real commune of today: the official unit directory, setting up one's own unit, creating,
+typing and deleting reports from the command line, and the first report of a merged commune."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from conftest import cli
+from desktop.foundation.directory import fold, load_directory, without_kind
+from desktop.foundation.periods import Period
+from desktop.report import ops
+from desktop.store.db import Store
+
+BEFORE, AFTER = dt.date(2025, 6, 30), dt.date(2025, 7, 1)
+
+
+@pytest.fixture(scope="module")
+def directory():
+    return load_directory()
+
+
+def test_the_directory_holds_the_official_lists(directory):
+    today = directory.in_force(AFTER)
+    assert sum(u.level == "tinh" for u in today) == 34 and sum(u.level == "xa" for u in today) == 3321
+    assert not any(u.level == "huyen" for u in today)  # two tiers
+    old = directory.in_force(BEFORE)
+    assert sum(u.level == "tinh" for u in old) == 63 and sum(u.level == "xa" for u in old) == 10047
+    assert len(directory.children("79.2025")) == 168  # Thành phố Hồ Chí Minh
+
+
+@pytest.mark.parametrize("typed", ["dong khanh son", "Đông Khánh Sơn", "xa dong khanh son", "XÃ ĐÔNG KHÁNH SƠN",
+                                   "đông khánh"])
+def test_search_ignores_diacritics_case_and_the_kind_word(directory, typed):
+    found = directory.search(typed, on=AFTER)
+    assert found[0].id == "22732.2025" and found[0].name == "Xã Đông Khánh Sơn"
+
+
+def test_a_reused_code_names_two_units_told_apart_by_their_era(directory):
+    new, old = directory.get("22732.2025"), directory.get("22732.cu")
+    assert (new.name, new.valid_from, new.valid_to) == ("Xã Đông Khánh Sơn", "2025-07-01", None)
+    assert (old.name, old.valid_from, old.valid_to) == ("Xã Ba Cụm Bắc", None, "2025-06-30")
+    assert [u.id for u in directory.search("22732", on=AFTER)] == ["22732.2025"]
+    assert [u.id for u in directory.search("22732", on=BEFORE)] == ["22732.cu"]
+    assert {u.id for u in directory.search("22732")} == {"22732.2025", "22732.cu"}
+    assert directory.label(old) == "Xã Ba Cụm Bắc, Tỉnh Khánh Hòa (22732, đến 30/06/2025)"
+
+
+def test_lineage_names_the_old_units_and_how_they_merged(directory):
+    assert [(link.unit.id, link.type) for link in directory.predecessors("22732.2025")] == [
+        ("22729.cu", "full"), ("22732.cu", "full"), ("22735.cu", "full")]
+    assert [link.unit.id for link in directory.successors("22714.cu")] == ["22714.2025"]  # Tô Hạp → Khánh Sơn
+    ba_dinh = directory.predecessors("00004.2025")
+    assert {link.type for link in ba_dinh} == {"full", "partial"}
+    partial = next(link.unit.id for link in ba_dinh if link.type == "partial")
+    assert len(directory.successors(partial)) > 1  # a partly merged ward went to several new ones
+
+
+def test_folding_is_what_a_clerk_types():
+    assert fold("Phường Văn Miếu - Quốc Tử Giám") == "phuong van mieu quoc tu giam"
+    assert without_kind(fold("Thành phố Hồ Chí Minh")) == "ho chi minh"
+    assert without_kind(fold("Đặc khu Côn Đảo")) == "con dao"
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+def _json(*argv):
+    code, out = cli(*argv, "--json")
+    assert code == 0, out
+    return json.loads(out)
+
+
+def test_cli_units_and_lineage():
+    found = _json("units", "--search", "xa dong khanh son")
+    assert found == [{"id": "22732.2025", "code": "22732", "name": "Xã Đông Khánh Sơn", "level": "xa",
+                      "parent": "56.2025", "valid_from": "2025-07-01", "valid_to": None}]
+    assert [u["id"] for u in _json("units", "--search", "ba cum bac", "--on", "2025-06-30")] == ["22732.cu"]
+    assert _json("units", "--search", "ba cum bac") == []  # not in force today
+    lineage = _json("lineage", "22732.2025")
+    assert [(p["id"], p["code"], p["name"], p["type"]) for p in lineage["predecessors"]] == [
+        ("22729.cu", "22729", "Xã Sơn Trung", "full"), ("22732.cu", "22732", "Xã Ba Cụm Bắc", "full"),
+        ("22735.cu", "22735", "Xã Ba Cụm Nam", "full")]
+    assert _json("lineage", "22732.cu")["successors"][0]["id"] == "22732.2025"
+    code, _ = cli("lineage", "99999.2025")
+    assert code != 0
+
+
+def test_setup_makes_the_unit_its_province_and_its_predecessors(tmp_path):
+    db = str(tmp_path / "xa.db")
+    _json("--db", db, "setup", "--unit", "22732.2025")
+    with Store.open(db) as store:
+        units = {u.code: u for u in store.units()}
+        assert units["22732.2025"].parent_code == "56.2025" and units["56.2025"].level == "tinh"
+        assert {"22729.cu", "22732.cu", "22735.cu"} <= set(units)
+        settings = store.get_setting("unit"), store.get_setting("document")["place"]
+    assert settings == ("22732.2025", "Đông Khánh Sơn")
+
+
+def test_a_province_set_up_receives_all_its_communes(tmp_path):
+    db = str(tmp_path / "tinh.db")
+    _json("--db", db, "setup", "--unit", "79.2025", "--place", "Thành phố Hồ Chí Minh")
+    with Store.open(db) as store:
+        assert len(store.children("79.2025")) == 168
+        assert store.get_setting("document")["place"] == "Thành phố Hồ Chí Minh"
+
+
+def test_new_report_offers_the_national_set_and_refuses_what_does_not_fit(tmp_path):
+    db = str(tmp_path / "xa.db")
+    _json("--db", db, "setup", "--unit", "22732.2025")
+    made = _json("--db", db, "new-report", "--unit", "22732.2025", "--period", "quy", "--number", "3",
+                 "--year", "2025", "--form-set", "toanquoc-06")
+    with Store.open(db) as store:
+        report = store.report(made["id"])
+        assert (report.unit_code, report.period.label, report.place) == ("22732.2025", "Quý III năm 2025",
+                                                                        "Đông Khánh Sơn")
+    code, _ = cli("--db", db, "new-report", "--unit", "22732.2025", "--period", "quy", "--number", "3",
+                  "--year", "2025", "--form-set", "toanquoc-06")
+    assert code != 0  # the same unit, period and set twice
+    code, _ = cli("--db", db, "new-report", "--unit", "22732.2025", "--period", "nam", "--year", "2025",
+                  "--form-set", "khanhhoa-huyen")
+    assert code != 0  # a district's set for a commune
+
+
+def test_form_sets_for_a_unit_put_its_province_first(tmp_path, real_catalog):
+    with Store.open(tmp_path / "x.db") as store:
+        store.add_unit("56.cu", "Tỉnh Khánh Hòa", "tinh")
+        store.add_unit("22732.cu", "Xã Ba Cụm Bắc", "xa", "56.cu")
+        ids = [s.id for s in ops.form_sets_for(store, real_catalog, "22732.cu")]
+    assert ids[0] == "khanhhoa-xa" and "toanquoc-06" in ids and "khanhhoa-huyen" not in ids
+
+
+def test_set_types_cells_as_the_grid_does(tmp_path, capsys):
+    db = str(tmp_path / "xa.db")
+    _json("--db", db, "setup", "--unit", "22732.2025")
+    report = _json("--db", db, "new-report", "--unit", "22732.2025", "--period", "quy", "--number", "3",
+                   "--year", "2025", "--form-set", "toanquoc-06")["id"]
+    done = _json("--db", db, "set", "--report", str(report), "--form", "06", "ho_tich.nhan_truc_tuyen=1.562",
+                 "item:ho_tich.nhan_truc_tiep=38")
+    assert [(c["row"], c["column"], c["new"]) for c in done["cells"]] == [
+        ("item:ho_tich", "nhan_truc_tuyen", "1562"), ("item:ho_tich", "nhan_truc_tiep", "38")]
+    code, _ = cli("--db", db, "set", "--report", str(report), "--form", "06", "ho_tich.nhan_truc_tuyen=1562",
+                  "ho_tich.nhan_truc_tiep=abc")
+    assert code != 0 and "không phải “abc”" in capsys.readouterr().err
+    code, _ = cli("--db", db, "set", "--report", str(report), "--form", "06", "ho_tich=5")
+    assert code != 0
+    with Store.open(db) as store:
+        assert store.cells(report)["06"]["item:ho_tich"] == {"nhan_truc_tuyen": "1562", "nhan_truc_tiep": "38"}
+        edits = [(e.row_id, e.col_id, e.new) for e in store.audit(report) if e.action == "edit"]
+    assert edits == [("item:ho_tich", "nhan_truc_tuyen", "1562"), ("item:ho_tich", "nhan_truc_tiep", "38")]
+
+
+def test_delete_report_asks_backs_up_refuses_a_signed_one_and_is_audited(tmp_path, capsys):
+    db = str(tmp_path / "xa.db")
+    _json("--db", db, "setup", "--unit", "22732.2025")
+    report = _json("--db", db, "new-report", "--unit", "22732.2025", "--period", "quy", "--number", "3",
+                   "--year", "2025", "--form-set", "toanquoc-06")["id"]
+    code, _ = cli("--db", db, "delete-report", "--report", str(report))
+    assert code != 0 and "--yes" in capsys.readouterr().err
+    with Store.open(db) as store:  # as if signed: its signature records what was sent
+        store.conn.execute("UPDATE reports SET status = 'da_ky' WHERE id = ?", (report,))
+    code, _ = cli("--db", db, "delete-report", "--report", str(report), "--yes")
+    assert code != 0 and "mở khóa để sửa" in capsys.readouterr().err
+    with Store.open(db) as store:
+        store.conn.execute("UPDATE reports SET status = 'nhap' WHERE id = ?", (report,))
+    gone = _json("--db", db, "delete-report", "--report", str(report), "--yes")
+    assert gone["backup"].endswith("truoc-xoa-bao-cao.db")
+    with Store.open(db) as store:
+        assert store.reports() == []
+        assert [e.action for e in store.audit(report)][-1] == "delete-report"
+
+
+# --- the first report of a merged commune ------------------------------------------------------
+
+
+def _old_reports(store, catalog, figures: dict[str, int | None], *, received: set[str] = frozenset()):
+    """Quý II/2025 Biểu 06 of Xã Sơn Trung, Ba Cụm Bắc, Ba Cụm Nam: "đang giải quyết" of Hộ tịch.
+    A unit in ``received`` sent a package here instead of having its report in this database."""
+    for unit, figure in figures.items():
+        if figure is None:
+            continue
+        if unit in received:
+            document = {"forms": {"06": {"cells": {"item:ho_tich": {"dang_tong": figure}}}}}
+            store.add_submission({"unit_code": unit, "period_type": "quy", "period_number": 2, "year": 2025,
+                                  "year_from": None, "form_set_id": "toanquoc-06", "form_set_version": 1,
+                                  "report_version": 1, "signed_at": "2025-07-05T08:00:00+07:00", "signer": unit,
+                                  "ca_verified": 0, "document": json.dumps(document)}, unit.encode())
+            continue
+        report = store.create_report(unit, Period("quy", 2025, 2), "toanquoc-06", 1)
+        ops.enter_cells(store, catalog, report, "06", [("item:ho_tich", "dang_tong", str(figure)),
+                                                      ("item:ho_tich", "dang_trong_han", str(figure))])
+
+
+@pytest.fixture
+def commune(tmp_path, real_catalog):
+    from desktop.app.units import setup_unit
+
+    with Store.open(tmp_path / "xa.db") as store:
+        setup_unit(store, "22732.2025")
+        yield store
+
+
+def _new(store, catalog):
+    report, carried = ops.create_report(store, catalog, "22732.2025", Period("quy", 2025, 3), "toanquoc-06", 1)
+    return store.cells(report).get("06", {}).get("item:ho_tich", {}).get("ky_truoc"), carried
+
+
+def test_a_merged_commune_carries_over_the_sum_of_its_predecessors(commune, real_catalog):
+    _old_reports(commune, real_catalog, {"22729.cu": 3, "22732.cu": 6, "22735.cu": 1562}, received={"22735.cu"})
+    carried_value, carried = _new(commune, real_catalog)
+    assert carried_value == "1571" and carried.cells == 1 and carried.notes == ()
+
+
+def test_a_missing_predecessor_report_leaves_the_cell_to_the_clerk_and_says_why(commune, real_catalog):
+    _old_reports(commune, real_catalog, {"22729.cu": 3, "22732.cu": 6, "22735.cu": None})
+    carried_value, carried = _new(commune, real_catalog)
+    assert carried_value is None and carried.cells == 0
+    assert "chưa có báo cáo kỳ trước trong máy: Xã Ba Cụm Nam" in carried.notes[0]
+    assert "Xã Sơn Trung: 3; Xã Ba Cụm Bắc: 6; Xã Ba Cụm Nam: chưa có báo cáo" in carried.notes[1]
+
+
+def test_a_partial_predecessor_is_never_guessed(tmp_path, real_catalog, directory):
+    """Phường Ba Đình (Hà Nội) took parts of several old wards: nothing is carried over."""
+    from desktop.app.units import setup_unit
+
+    with Store.open(tmp_path / "p.db") as store:
+        setup_unit(store, "00004.2025")
+        links = directory.predecessors("00004.2025")
+        _old_reports(store, real_catalog, {link.unit.id: 10 for link in links})
+        report, carried = ops.create_report(store, real_catalog, "00004.2025", Period("quy", 2025, 3),
+                                            "toanquoc-06", 1)
+        assert "ky_truoc" not in store.cells(report).get("06", {}).get("item:ho_tich", {})
+    assert carried.cells == 0 and "sáp nhập một phần" in carried.notes[0]
+    assert "(một phần): 10" in carried.notes[1]
