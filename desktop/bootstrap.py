@@ -1,6 +1,6 @@
 """The README's two commands, with nothing but Python 3.11 installed.
 
-    python3 -m desktop.bootstrap app    # set up .venv, open the app (demo data on first run)
+    python3 -m desktop.bootstrap app    # set up .venv, open the app on the demo data (--own: your own)
     python3 -m desktop.bootstrap test   # set up, then run the whole test suite
 
 Standard library only: this runs before any dependency exists.  A virtual
@@ -52,7 +52,13 @@ def ensure_env(env: Path, extras: str) -> Path:
 
 
 def run_app(args: list[str]) -> int:
+    """The window; a newcomer's first look is the demo data (a database of its own), unless a
+    database is named (``--db FILE``; ``--own`` opens the user's own, with its setup dialog)."""
     env = ensure_env(FULL, _extras("test", "ui", "build"))
+    if "--own" in args:
+        args = [a for a in args if a != "--own"]
+    elif "--db" not in args and "--demo" not in args:
+        args = ["--demo", *args]
     return subprocess.call([str(_bin(env, "python")), "-m", "desktop.ui", *args])
 
 

@@ -1,6 +1,8 @@
-"""Starting the window: ``cchc-desktop [--db PATH] [--forms DIR] [--version]``.
+"""Starting the window: ``cchc-desktop [--db PATH | --demo] [--forms DIR] [--version]``.
 
-Opens the user's database (the demo reports on first run), offers the latest
+Opens the user's database; on its first run, the dialog that sets up the clerk's own unit
+from the official directory (the demo is offered there, in a database of its own). ``--demo``
+opens the demo database (made on first use). Offers the latest
 good backup when the file is damaged, installs Qt's Vietnamese strings for its
 standard dialogs and the handler that logs unexpected errors instead of showing
 a traceback.
@@ -24,6 +26,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="cchc-desktop", description="CCHC Desktop: cửa sổ nhập liệu.")
     parser.add_argument("--version", action="version", version=f"CCHC Desktop {__version__}")
     parser.add_argument("--db", type=Path, help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
+    parser.add_argument("--demo", action="store_true",
+                        help="mở dữ liệu mẫu (tệp riêng, không trộn với dữ liệu của bạn)")
     parser.add_argument("--forms", type=Path, help="thư mục bộ biểu mẫu")
     parser.add_argument("--report", type=int, help="mở báo cáo này khi khởi động")
     parser.add_argument("--form", help="mở biểu này của báo cáo")
@@ -69,24 +73,27 @@ def open_store(path: Path, parent=None):
 
 
 def build_window(args: argparse.Namespace):
-    """The main window over the database of ``args`` (demo data on first run); None if it cannot open."""
+    """The main window over the database of ``args``; None if it cannot open. A new demo database
+    gets the demo reports; a new database of the clerk's is marked ``first_run`` (the setup dialog)."""
     from desktop.app.demo import load_demo
     from desktop.registry import load_catalog
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.setup import demo_db_path
 
-    path = args.db or default_db_path()
+    path = args.db or (demo_db_path() if getattr(args, "demo", False) else default_db_path())
     first_run = not path.exists()
     catalog = load_catalog(args.forms or forms_dir())
     try:
         store = open_store(path)
         if store is None:
             return None
-        if first_run:
+        if first_run and getattr(args, "demo", False):
             load_demo(store, catalog)
     except CchcError as error:
         QMessageBox.critical(None, "CCHC Desktop", str(error))
         return None
     window = MainWindow(store, catalog, db_path=path)
+    window.first_run = first_run and not getattr(args, "demo", False)
     report = args.report
     if report is None:
         reports = store.reports()
@@ -114,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"CCHC Desktop {__version__}: {window.windowTitle()}")
         window.store.close()
         return 0
+    if window.first_run:
+        from desktop.ui.setup import setup_unit_dialog
+
+        setup_unit_dialog(window, first_run=True)
     code = app.exec()
     window.store.close()
     return code

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QEventLoop, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressDialog,
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressDialog, QPushButton,
                                QSpinBox, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from desktop import __version__
+from desktop.foundation.directory import predecessors_of
 from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.paths import resources_dir
 from desktop.foundation.periods import PERIOD_TYPES, Period, deadline_state
@@ -167,12 +168,15 @@ class NewReportDialog(QDialog):
         self.created: int | None = None
 
     def _fill_form_sets(self) -> None:
+        from desktop.report.ops import form_sets_for
+
         unit = self.unit.currentData()
         self.form_set.blockSignals(True)
         self.form_set.clear()
-        for form_set in self.catalog.sets.values():
-            if unit is None or form_set.level == unit.level:
-                self.form_set.addItem(f"{form_set.name} (phiên bản {form_set.version})", _set_key(*form_set.key))
+        # the sets of the unit's level and those for any level, its own province's first
+        usable = form_sets_for(self.store, self.catalog, unit.code) if unit is not None else []
+        for form_set in usable:
+            self.form_set.addItem(f"{form_set.name} (phiên bản {form_set.version})", _set_key(*form_set.key))
         if unit is not None:  # the set of the unit's latest report, as the clerk used last time
             used = [r for r in self.store.reports() if r.unit_code == unit.code]
             if used:
@@ -203,9 +207,15 @@ class NewReportDialog(QDialog):
         unit, key = self.unit.currentData(), _parse_set_key(self.form_set.currentData())
         before = period.previous()
         found = self.store.find_report(unit.code, before, key[0]) if unit and key and before else None
-        self.carry.setEnabled(found is not None)
-        self.carry_note.setText(f"Báo cáo kỳ trước: số {found} ({before.label})." if found else
-                                msg("CARRY002", period=before.label if before else "—"))
+        merged = predecessors_of(unit.code) if unit is not None and found is None and before else []
+        self.carry.setEnabled(found is not None or bool(merged))
+        if found:
+            self.carry_note.setText(f"Báo cáo kỳ trước: số {found} ({before.label}).")
+        elif merged:
+            self.carry_note.setText(f"Đơn vị thành lập từ {', '.join(link.unit.name for link in merged)}: "
+                                    f"số “kỳ trước chuyển sang” lấy từ báo cáo {before.label} của các đơn vị này.")
+        else:
+            self.carry_note.setText(msg("CARRY002", period=before.label if before else "—"))
         bad_range = kind == "giai_doan" and self.year_from.value() >= self.year.value()
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(key is not None and not bad_range)
 
@@ -226,10 +236,38 @@ class NewReportDialog(QDialog):
             return
         self.created, carried = outcome
         note = msg("APP004", report=self.created, unit=unit.name, period=period.label)
-        if carried is not None:
+        if carried is not None and carried.previous_id is not None:
             note += " " + msg("CARRY001", period=period.previous().label, rows=carried.rows, cells=carried.cells)
+        elif carried is not None and not carried.notes:
+            note += " " + msg("CARRY015", cells=carried.cells,
+                              units=", ".join(link.unit.name for link in predecessors_of(unit.code)))
         self.window_.say(note)
+        self.carried_notes = list(carried.notes) if carried is not None else []
+        if self.carried_notes:
+            QMessageBox.information(self, "Số kỳ trước chuyển sang", "\n\n".join(self.carried_notes))
         super().accept()
+
+
+def delete_report(window, confirmed: bool | None = None) -> bool:
+    """Tệp → Xóa báo cáo…: the open report, after the clerk confirms; a backup is made first and
+    a signed or submitted report is refused until unlocked."""
+    session = window.session
+    if session is None:
+        return False
+    report = session.report
+    if confirmed is None:
+        confirmed = QMessageBox.question(
+            window, "Xóa báo cáo",
+            f"Xóa báo cáo số {report.id} ({session.data.unit.name}, {report.period.label}) cùng mọi số liệu, "
+            "phần lời và minh chứng của nó? Một bản sao lưu được tạo trước khi xóa.") == QMessageBox.Yes
+    if not confirmed:
+        return False
+    if isinstance(window.perform(lambda: window.store.delete_report(report.id)), Exception):
+        return False
+    window.close_report()
+    window.refresh_navigator()
+    window.say(f"Đã xóa báo cáo số {report.id}.")
+    return True
 
 
 def new_report(window) -> int | None:
@@ -252,6 +290,15 @@ def _tab(tabs: QTabWidget, title: str, rows: list[tuple[str, QWidget]]) -> None:
     tabs.addTab(page, title)
 
 
+def signer_mode_box(mode: str) -> QComboBox:
+    """How the report is signed (Nghị định 30): on behalf of the committee, or for its chair."""
+    box = QComboBox()
+    box.addItem("TM. Ủy ban nhân dân (thay mặt)", "TM")
+    box.addItem("KT. Chủ tịch (ký thay)", "KT")
+    box.setCurrentIndex(SIGNER_MODES.index(mode) if mode in SIGNER_MODES else 0)
+    return box
+
+
 class SettingsDialog(QDialog):
     def __init__(self, window) -> None:
         super().__init__(window)
@@ -271,17 +318,25 @@ class SettingsDialog(QDialog):
         self.recipients.setPlaceholderText("Mỗi dòng một nơi nhận; để trống để dùng mặc định "
                                            "(cơ quan Nội vụ cấp trên, Lưu: VT).")
         self.number_symbol = QLineEdit(document["number_symbol"])
-        _tab(tabs, "Đơn vị và văn bản", [("Đơn vị của tôi", self.unit),
+        self.place = QLineEdit(document["place"])
+        self.place.setPlaceholderText("Địa danh ở dòng “…, ngày … tháng … năm …”")
+        from_directory = QPushButton("Chọn đơn vị từ danh mục…")
+        from_directory.clicked.connect(self._from_directory)
+        unit_row = QHBoxLayout()
+        unit_row.addWidget(self.unit, 1)
+        unit_row.addWidget(from_directory)
+        unit_box = QWidget()
+        unit_box.setLayout(unit_row)
+        unit_row.setContentsMargins(0, 0, 0, 0)
+        _tab(tabs, "Đơn vị và văn bản", [("Đơn vị của tôi", unit_box),
                                           ("Cơ quan cấp trên (dòng trên tên đơn vị)", self.parent_body),
+                                          ("Địa danh", self.place),
                                           ("Ký hiệu số báo cáo", self.number_symbol), ("Nơi nhận", self.recipients)])
         signer = settings["signer"]
         self.signer_name = QLineEdit(signer["name"])
         self.signer_title = QLineEdit(signer["title"])
         self.signer_title.setPlaceholderText("CHỦ TỊCH / PHÓ CHỦ TỊCH")
-        self.signer_mode = QComboBox()
-        self.signer_mode.addItem("TM. Ủy ban nhân dân (thay mặt)", "TM")
-        self.signer_mode.addItem("KT. Chủ tịch (ký thay)", "KT")
-        self.signer_mode.setCurrentIndex(SIGNER_MODES.index(signer["mode"]))
+        self.signer_mode = signer_mode_box(signer["mode"])
         _tab(tabs, "Người ký", [("Họ tên người ký", self.signer_name), ("Chức vụ", self.signer_title),
                                 ("Hình thức ký", self.signer_mode)])
         rules = settings["period_rules"]
@@ -328,7 +383,7 @@ class SettingsDialog(QDialog):
             "unit": self.unit.currentData() or "",
             "document": {"parent_body": self.parent_body.text(),
                          "recipients": self.recipients.toPlainText().splitlines(),
-                         "number_symbol": self.number_symbol.text()},
+                         "number_symbol": self.number_symbol.text(), "place": self.place.text()},
             "signer": {"name": self.signer_name.text(), "title": self.signer_title.text(),
                        "mode": self.signer_mode.currentData()},
             "period_rules": {"start_day": self.start_day.value(), "cutoff_day": self.cutoff_day.value(),
@@ -339,6 +394,22 @@ class SettingsDialog(QDialog):
                         "trusted_roots": self.trusted_roots.toPlainText().splitlines(),
                         "accept_untrusted": self.accept_untrusted.isChecked()},
         }
+
+    def _from_directory(self) -> None:
+        """The official directory's dialog; what it saved is shown here again."""
+        from desktop.ui.setup import setup_unit_dialog
+
+        if setup_unit_dialog(self.window_):
+            saved = load_settings(self.store)
+            self.unit.clear()
+            self.unit.addItem("(chưa chọn)", "")
+            for unit in self.store.units():
+                self.unit.addItem(unit.name, unit.code)
+            self.unit.setCurrentIndex(max(self.unit.findData(saved["unit"]), 0))
+            self.place.setText(saved["document"]["place"])
+            self.recipients.setPlainText("\n".join(saved["document"]["recipients"]))
+            self.signer_name.setText(saved["signer"]["name"])
+            self.signer_title.setText(saved["signer"]["title"])
 
     def accept(self) -> None:
         outcome = self.window_.perform(lambda: save_settings(self.store, self.values()))

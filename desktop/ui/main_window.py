@@ -112,6 +112,7 @@ class FindingsPanel(QTableWidget):
 
 class MainWindow(QMainWindow):
     def __init__(self, store, catalog, *, db_path: Path | None = None) -> None:
+        self.first_run = False  # a new database of the clerk's: app.py shows the setup dialog
         super().__init__()
         self.store = store
         self.catalog = catalog
@@ -193,6 +194,11 @@ class MainWindow(QMainWindow):
 
         file_menu = bar.addMenu("&Tệp")
         self.new_action = self._action("Báo cáo &mới…", lambda: dialogs.new_report(self), QKeySequence.New, file_menu)
+        self.delete_report_action = self._action("&Xóa báo cáo…", lambda: dialogs.delete_report(self), None,
+                                                 file_menu)
+        from desktop.ui import setup
+
+        self.demo_action = self._action("Mở &dữ liệu mẫu", lambda: setup.open_demo(self), None, file_menu)
         file_menu.addSeparator()
         self.export_xlsx_action = self._action("Xuất &Excel…", lambda: dialogs.export_report(self, "xlsx"),
                                                None, file_menu)
@@ -261,6 +267,7 @@ class MainWindow(QMainWindow):
         for action in (self.export_xlsx_action, self.export_pdf_action, self.export_docx_action, self.preview_action,
                        self.check_action, self.import_xlsx_action):
             action.setEnabled(has_report)
+        self.delete_report_action.setEnabled(has_report and not self.session.locked)
         for action in (self.copy_action,):
             action.setEnabled(has_form)
         for action in (self.paste_action, self.clear_action, self.add_row_action, self.delete_row_action,
@@ -448,6 +455,17 @@ class MainWindow(QMainWindow):
             self.say(msg("STORE014", report=report_id, form=form_code or ""), warning=True)
             return
         self.show_form(form_code or forms[0].code)
+
+    def close_report(self) -> None:
+        """No report on screen (after deleting the open one)."""
+        self.narrative_page.leave()
+        self.session, self.form_code, self.model = None, None, None
+        for page in (self.page, self.scoring_page, self.narrative_page, self.appraisal_page):
+            page.hide()
+        self.placeholder.show()
+        self.deadline_label.setText("")
+        self.refresh_findings()
+        self._update_actions()
 
     def _show_page(self, page) -> None:
         """One of the centre's screens: a form, a scoring sheet, a report body."""

@@ -38,7 +38,7 @@ def render(folder: Path) -> list[Path]:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     install_translations(app)
     db = Path(tempfile.mkdtemp()) / "demo.db"
-    window = build_window(parse_args(["--db", str(db)]))
+    window = build_window(parse_args(["--demo", "--db", str(db)]))
     window.resize(1366, 768)
     window.show()
     written = []
@@ -71,6 +71,12 @@ def render(folder: Path) -> list[Path]:
     for name, make in (("bao-cao-moi.png", dialogs.NewReportDialog), ("thiet-lap.png", dialogs.SettingsDialog),
                        ("ky-so.png", submission.SignDialog)):
         shoot(make(window), name)
+    # a new database's first run: the clerk's unit from the official directory, typed without diacritics
+    from desktop.ui.setup import SetupDialog
+
+    first_run = SetupDialog(window, first_run=True)
+    first_run.search.setText("dong khanh son")
+    shoot(first_run, "thiet-lap-don-vi.png")
     # the district receives its communes' signed packages (the demo communes of Khánh Sơn)
     from desktop.app.demo import enrol_demo_certificates, write_commune_packages
 

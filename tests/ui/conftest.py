@@ -36,7 +36,7 @@ def demo_window(qtbot, tmp_path, no_dialogs):
     """The real main window over a fresh demo database, shown offscreen."""
     from desktop.ui.app import build_window, parse_args
 
-    window = build_window(parse_args(["--db", str(tmp_path / "demo.db"), "--forms", str(REPO / "forms")]))
+    window = build_window(parse_args(["--demo", "--db", str(tmp_path / "demo.db"), "--forms", str(REPO / "forms")]))
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()

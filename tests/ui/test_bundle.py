@@ -31,7 +31,7 @@ def test_build_spec_makes_a_bundle_that_opens_the_demo(tmp_path):
     db = tmp_path / "demo.db"
     # A clean environment: the bundle must not lean on this checkout or its virtual environment.
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
-    opened = subprocess.run([str(program), "--db", str(db), "--quit-after-start"], capture_output=True, text=True,
+    opened = subprocess.run([str(program), "--demo", "--db", str(db), "--quit-after-start"], capture_output=True, text=True,
                             timeout=120, env=env, cwd=tmp_path)
     assert opened.returncode == 0, opened.stderr
     assert "Khánh Sơn" in opened.stdout
@@ -40,5 +40,6 @@ def test_build_spec_makes_a_bundle_that_opens_the_demo(tmp_path):
     internal = bundle / "_internal"
     assert (internal / "forms" / "soctrang-huyen-2019" / "set.yaml").is_file()
     assert (internal / "resources" / "translations" / "qtbase_vi.qm").is_file()
+    assert (internal / "resources" / "dvhc-2025" / "units.json").is_file()  # the official unit directory
     assert not list(internal.rglob("*QtWebEngine*")) and not list(internal.rglob("*Qt6Qml*"))
     print(f"bundle size: {folder_size(bundle) / 1024 / 1024:.0f} MB")

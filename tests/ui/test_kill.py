@@ -24,7 +24,7 @@ CHILD = textwrap.dedent("""
     from desktop.ui.app import build_window, parse_args
 
     app = QApplication([])
-    window = build_window(parse_args(["--db", sys.argv[1], "--report", "2", "--form", "5B"]))
+    window = build_window(parse_args(["--demo", "--db", sys.argv[1], "--report", "2", "--form", "5B"]))
     window.show()
     view, grid = window.view, window.model.grid
     column = grid.columns.index(grid.form.by_id["ky_truoc"])

@@ -228,7 +228,7 @@ def test_reopening_the_database_finds_every_value(qtbot, tmp_path, no_dialogs):
     from desktop.ui.app import build_window, parse_args
 
     db = tmp_path / "demo.db"
-    window = build_window(parse_args(["--db", str(db)]))
+    window = build_window(parse_args(["--demo", "--db", str(db)]))
     qtbot.addWidget(window)
     window.show()
     window.open_report(KE_SACH, "5B")
@@ -374,7 +374,7 @@ def test_the_window_starts_without_what_its_first_screen_does_not_need(tmp_path)
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
         "from desktop.ui.app import build_window, parse_args\n"
-        f"window = build_window(parse_args(['--db', r'{tmp_path / 'demo.db'}']))\n"
+        f"window = build_window(parse_args(['--demo', '--db', r'{tmp_path / 'demo.db'}']))\n"
         "window.show(); app.processEvents()\n"
         "heavy = ('pyhanko', 'aiohttp', 'cryptography', 'docx', 'openpyxl', 'reportlab', 'pypdfium2', 'pypdf')\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))\n"

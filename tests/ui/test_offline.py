@@ -22,7 +22,7 @@ def test_main_flows_without_network(qtbot, tmp_path, no_network, no_dialogs):
 
     with pytest.raises(SocketBlockedError):
         socket.socket()
-    window = build_window(parse_args(["--db", str(tmp_path / "demo.db")]))  # first run: demo data
+    window = build_window(parse_args(["--demo", "--db", str(tmp_path / "demo.db")]))  # first run: demo data
     qtbot.addWidget(window)
     window.show()
     window.open_report(KE_SACH, "5B")
