@@ -535,17 +535,17 @@ def cmd_demo_packages(args) -> int:
 
 
 def cmd_open_app(args) -> int:
-    """No command: open the app on the user's database, with the demo on first run."""
-    from desktop.app.demo import load_demo
+    """No command: where the window is, and what this database holds. The demo goes into a database
+    of its own (``cchc --db demo.db demo``), never into the clerk's."""
     from desktop.foundation.paths import default_db_path
 
     path = args.db or default_db_path()
-    first_run = not path.exists()
-    with _store(args) as store:
-        if first_run:
-            load_demo(store, _catalog(args))
-        count = len(store.reports())
     print(msg("CLI001"))
+    if not path.exists():
+        print(msg("CLI018", path=path))
+        return EXIT_OK
+    with _store(args) as store:
+        count = len(store.reports())
     print(f"Tệp dữ liệu: {path} ({count} báo cáo).")
     return EXIT_OK
 

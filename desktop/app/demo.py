@@ -17,6 +17,7 @@ from pathlib import Path
 
 from desktop import __version__
 from desktop.exchange.interchange import FORMAT, FORMAT_VERSION, import_report
+from desktop.foundation.directory import load_directory
 from desktop.foundation.messages import CchcError
 from desktop.kinds.narrative import section
 from desktop.kinds.par.criteria import criteria_of
@@ -24,6 +25,7 @@ from desktop.kinds.par.scoring import enter
 from desktop.kinds.par.sheet import APPLIES, INDEX, OFFICE, RATING, REASON, SCORE, TOTAL_ROW
 from desktop.foundation.paths import resources_dir
 from desktop.foundation.periods import Period
+from desktop.report.ops import create_report, enter_cells
 from desktop.schema.layout import UnitRef, resolve
 from desktop.schema.loader import Catalog
 from desktop.schema.reading import Problem, read_yaml
@@ -165,6 +167,47 @@ def load_demo(store, catalog: Catalog) -> list[int]:
         created.extend(load_scoring_sheets(store, catalog, _read(path), path.name))
     for path in sorted((demo_dir() / NARRATIVE_DIR).glob("*.yaml")):
         load_narrative(store, _read(path), path.name)
+    created += load_merged_example(store, catalog)
+    return created
+
+
+# --- today's two tiers: the first report of a merged commune (illustrative figures) --------------
+
+MERGED_DIR = "minh-hoa-2025"
+MERGED_UNIT = "22732.2025"  # Xã Đông Khánh Sơn = Xã Sơn Trung + Xã Ba Cụm Bắc + Xã Ba Cụm Nam, from 2025-07-01
+
+
+def load_merged_example(store, catalog: Catalog) -> list[int]:
+    """Xã Đông Khánh Sơn's Quý III/2025 Biểu 06, carried over from its three old communes' Quý II
+    reports. The figures are made up and say so (SỐ LIỆU MINH HỌA in the files, "số liệu minh họa"
+    in each report's subject): the seeds end in 2021."""
+    units = unit_tree()
+    created = []
+    for path in sorted((demo_dir() / MERGED_DIR).glob("*.yaml")):
+        document = transcript_document(_read(path), units, catalog, path.name)
+        try:
+            created.append(import_report(store, catalog, document, path.name))
+        except CchcError as error:
+            if error.code != "STORE012":
+                raise
+    directory = load_directory()
+    commune = directory.get(MERGED_UNIT)
+    province = directory.get(commune.parent)
+    known = {u.code for u in store.units()}
+    for unit in (province, commune):
+        if unit.id not in known:
+            store.add_unit(unit.id, unit.name, unit.level, unit.parent, 0)
+    period = Period("quy", 2025, 3)
+    if store.find_report(MERGED_UNIT, period, "toanquoc-06") is None:
+        report, _ = create_report(store, catalog, MERGED_UNIT, period, "toanquoc-06", 1, place="Đông Khánh Sơn",
+                                  subject="Kết quả giải quyết thủ tục hành chính quý III năm 2025 (số liệu minh họa)",
+                                  signer_name="[Họ và tên người ký]", signer_title="CHỦ TỊCH", signer_mode="TM")
+        # the quarter's own figures, typed as the clerk would after the carry-over filled "Từ kỳ trước"
+        typed = _read(demo_dir() / MERGED_DIR / "xa-moi" / "22732-quy3-2025.yaml")
+        for form, rows in typed.items():
+            enter_cells(store, catalog, report, str(form), [(row, column, str(value)) for row, values in rows.items()
+                                                            for column, value in values.items()])
+        created.append(report)
     return created
 
 

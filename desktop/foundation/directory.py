@@ -174,3 +174,13 @@ def predecessors_of(unit_code: str) -> list[Link]:
     if not unit_code.endswith(f".{NEW_ERA}"):
         return []
     return load_directory().predecessors(unit_code)
+
+
+def era_note(unit_code: str) -> str:
+    """" (từ 01/7/2025)" or " (đến 30/6/2025)" for a unit of the directory, "" for any other: two units
+    of one name (the province before and after the merger) are told apart wherever they are listed."""
+    if unit_code.endswith(f".{NEW_ERA}"):
+        return f" (từ {REFORM:%d/%m/%Y})"
+    if unit_code.endswith(f".{OLD_ERA}"):
+        return f" (đến {dt.date.fromisoformat(OLD_TO):%d/%m/%Y})"
+    return ""

@@ -318,6 +318,8 @@ MESSAGES: dict[str, str] = {
     "CLI012": "Đã ghi {count} gói đã ký vào “{folder}”.",
     "CLI014": "Đã đăng ký {count} chứng thư của các xã mẫu vào “{db}” (như văn thư nhận tệp chứng thư từ xã).",
     "CLI015": "Chưa đăng ký chứng thư nào.",
+    "CLI018": "Chưa có tệp dữ liệu “{path}”. Đặt đơn vị: cchc setup --unit MÃ (tìm mã: cchc units --search TÊN); "
+    "xem dữ liệu mẫu trong tệp riêng: cchc --db du-lieu-mau.db demo.",
     "CLI016": "Đã thu hồi chứng thư; các gói đã nhận vẫn được giữ.",
     "CLI017": "Không có gói nào chờ xác nhận chứng thư.",
     "CLI007": "Lỗi không mong đợi: {reason}. Chi tiết đã ghi vào “{log}”.",

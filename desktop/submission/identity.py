@@ -80,7 +80,7 @@ IDENTIFIER_FIELDS = {NameOID.SERIAL_NUMBER: "SERIALNUMBER", NameOID.USER_ID: "UI
 
 
 def subject_identifiers(certificate: x509.Certificate) -> list[str]:
-    """"SERIALNUMBER=KH.KS.02", "UID=MST:0101234567": each identifier of the subject, as written."""
+    """"SERIALNUMBER=22732.cu", "UID=MST:0101234567": each identifier of the subject, as written."""
     found = []
     for oid, label in IDENTIFIER_FIELDS.items():
         found += [f"{label}={attribute.value}" for attribute in certificate.subject.get_attributes_for_oid(oid)]

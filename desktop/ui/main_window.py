@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHea
 
 from desktop import __version__
 from desktop.exchange.annex import fill, placeholders, short_unit_name
+from desktop.foundation.directory import era_note
 from desktop.foundation.messages import CchcError, msg
 from desktop.kinds.narrative import FORM_CODE as BODY_FORM
 from desktop.kinds.par.kind import KIND as PAR_KIND
@@ -356,8 +357,9 @@ class MainWindow(QMainWindow):
         def add(parent, unit) -> None:
             nonlocal selected
             short = short_unit_name(unit.name)
-            item = QTreeWidgetItem([short[:1].upper() + short[1:], LEVEL_NAMES.get(unit.level, ""), ""])
-            item.setToolTip(0, unit.name)
+            item = QTreeWidgetItem([short[:1].upper() + short[1:] + era_note(unit.code),
+                                    LEVEL_NAMES.get(unit.level, ""), ""])
+            item.setToolTip(0, unit.name + era_note(unit.code))
             item.setData(0, KIND_ROLE, ("unit", unit.code))
             (parent.addChild(item) if parent else self.navigator.addTopLevelItem(item))
             for report in unit.reports:

@@ -49,7 +49,7 @@ def render(folder: Path) -> list[Path]:
         window.grab().save(str(target))
         written.append(target)
     # the PAR scoring sheet of xã Đắk Ruồng (its printed total contradicts its areas) and Khánh Sơn's body
-    sheet = next(r.id for r in window.store.reports() if r.unit_code == "KT.KR.05")
+    sheet = next(r.id for r in window.store.reports() if r.unit_code == "23488.cu")
     window.open_report(sheet)
     _settle(app)
     written.append(folder / "cham-diem.png")
@@ -82,7 +82,7 @@ def render(folder: Path) -> list[Path]:
 
     packages, _ = write_commune_packages(window.catalog, db.parent / "goi")
     # one commune sends its first package before its certificate: held until the clerk confirms it
-    (db.parent / "goi" / "chung-thu" / "KH.KS.02.cer").unlink()
+    (db.parent / "goi" / "chung-thu" / "22732.cu.cer").unlink()
     enrol_demo_certificates(window.store, db.parent / "goi")
     window.open_report(1, "PL6")
     submission.consolidate_packages(window, [str(p) for p in packages], show=False)
@@ -98,7 +98,7 @@ def render(folder: Path) -> list[Path]:
     district = next(r.id for r in window.store.reports() if r.unit_code == "KT.KR")
     window.open_report(district)
     submission.consolidate_packages(window, [str(p) for p in sheets], show=False)
-    appraise(window.store, window.catalog, district, "KT.KR.03", [("2", "5", "Chưa công khai đủ thủ tục hành chính")])
+    appraise(window.store, window.catalog, district, "23497.cu", [("2", "5", "Chưa công khai đủ thủ tục hành chính")])
     window.open_appraisal(district)
     page = window.appraisal_page
     page.ranking.setCurrentCell([page.ranking.item(r, 1).text() for r in range(page.ranking.rowCount())]

@@ -90,9 +90,11 @@ def test_forms_check(capsys, tmp_path):
     assert code == 1 and problems[0]["file"] == "x/set.yaml" and problems[0]["line"] >= 2
 
 
-def test_no_command_prepares_the_demo_on_first_run(capsys, tmp_path):
+def test_no_command_never_writes_the_demo_into_the_users_database(capsys, tmp_path):
     code, out, _ = run(capsys, "--db", str(tmp_path / "first.db"))
-    assert code == 0 and "11 báo cáo" in out  # 3 reports with annexes, 8 PAR scoring sheets
+    assert code == 0 and "cchc setup --unit" in out and not (tmp_path / "first.db").exists()
+    code, out, _ = run(capsys, "--db", str(tmp_path / "demo.db"), "demo")  # the demo: a database of its own
+    assert code == 0 and "15 báo cáo" in out  # 3 with annexes, 8 PAR scoring sheets, 4 Biểu 06 of 2025
 
 
 def test_main_flows_need_no_network(capsys, tmp_path):

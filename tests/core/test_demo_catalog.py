@@ -46,11 +46,11 @@ SEED_FINDINGS = {
     # Phụ lục 1, row 2: a 2019 plan dated 17/01/2020, after the year's data cut-off.
     ("KH.KS", "PL1", "ke_hoach-2", "thoi_gian", "ban_hanh_sau_ky_bao_cao", "2020-01-17", "2019-12-14", "warning"),
     # Phụ lục VI, Ba Cụm Nam: 986 files, but 982 agreed + 2 refused and nothing pending or cancelled.
-    ("KH.KS", "PL6", "unit:KH.KS.01", "tong_so", "tong_so=dong_y+tu_choi+dang_giai_quyet+huy", 986, 984, "error"),
+    ("KH.KS", "PL6", "unit:22735.cu", "tong_so", "tong_so=dong_y+tu_choi+dang_giai_quyet+huy", 986, 984, "error"),
     # Sơn Bình: 7 + 1.551 is not 1.594; 1.525 early + 1 late is not 1.562 agreed; 7 in time is not 8 pending.
-    ("KH.KS", "PL6", "unit:KH.KS.06", "tong_so", "tong_so=ky_truoc + nhan_trong_ky", 1594, 1558, "error"),
-    ("KH.KS", "PL6", "unit:KH.KS.06", "dong_y", "dong_y=dong_y_som + dong_y_dung + dong_y_tre", 1562, 1526, "error"),
-    ("KH.KS", "PL6", "unit:KH.KS.06", "dang_giai_quyet", "dang_giai_quyet=trong_han + qua_han + dung_tinh", 8, 7,
+    ("KH.KS", "PL6", "unit:22726.cu", "tong_so", "tong_so=ky_truoc + nhan_trong_ky", 1594, 1558, "error"),
+    ("KH.KS", "PL6", "unit:22726.cu", "dong_y", "dong_y=dong_y_som + dong_y_dung + dong_y_tre", 1562, 1526, "error"),
+    ("KH.KS", "PL6", "unit:22726.cu", "dang_giai_quyet", "dang_giai_quyet=trong_han + qua_han + dung_tinh", 8, 7,
      "error"),
     # The total row: 98 + 7.814 is not 9.124; 8.943 + 0 + 21 is not 9.000; 32 + 0 + 4 is not 33 ...
     ("KH.KS", "PL6", "tong", "tong_so", "tong_so=ky_truoc + nhan_trong_ky", 9124, 7912, "error"),
@@ -79,8 +79,8 @@ SEED_FINDINGS = {
     # more people than they employ; the total row (18 figures for 17 columns) does not match I + II.
     ("ST.KS", "7B", "II", "nang_luong_tx", "tổng:II", 53, 62, "error"),
     ("ST.KS", "7B", "II", "nang_luong_th", "tổng:II", 10, 9, "error"),
-    ("ST.KS", "7B", "unit:ST.KS.03", "dao_tao", "dao_tao_trong_so_co_mat", 22, 21, "warning"),
-    ("ST.KS", "7B", "unit:ST.KS.10", "dao_tao", "dao_tao_trong_so_co_mat", 23, 21, "warning"),
+    ("ST.KS", "7B", "unit:31555.cu", "dao_tao", "dao_tao_trong_so_co_mat", 22, 21, "warning"),
+    ("ST.KS", "7B", "unit:31549.cu", "dao_tao", "dao_tao_trong_so_co_mat", 23, 21, "warning"),
     ("ST.KS", "7B", "tong", "tuyen_dung_ket_qua", "tổng:tong", 3, 2, "error"),
     ("ST.KS", "7B", "tong", "tuyen_dac_cach", "tổng:tong", 0, 1, "error"),
     ("ST.KS", "7B", "tong", "canh_cao", "tổng:tong", 0, 4, "error"),
@@ -94,23 +94,23 @@ SEED_FINDINGS = {
     ("ST.KS", "14", "II", "dung_han", "tổng:II", 3, 8, "error"),
     # --- seed 001, Quảng Ngạn 2011–2020 -----------------------------------------------------
     # Phụ lục 3 row 1 "Tổng số TTHC" is left blank every year over the commune's own figures.
-    ("TTH.QD.QN", "PL3", "1", "nam_2015", "tổng:1", None, 174, "error"),
-    ("TTH.QD.QN", "PL3", "1", "nam_2016", "tổng:1", None, 174, "error"),
-    ("TTH.QD.QN", "PL3", "1", "nam_2017", "tổng:1", None, 153, "error"),
-    ("TTH.QD.QN", "PL3", "1", "nam_2018", "tổng:1", None, 119, "error"),
-    ("TTH.QD.QN", "PL3", "1", "nam_2019", "tổng:1", None, 157, "error"),
-    ("TTH.QD.QN", "PL3", "1", "nam_2020", "tổng:1", None, 162, "error"),
+    ("19873.cu", "PL3", "1", "nam_2015", "tổng:1", None, 174, "error"),
+    ("19873.cu", "PL3", "1", "nam_2016", "tổng:1", None, 174, "error"),
+    ("19873.cu", "PL3", "1", "nam_2017", "tổng:1", None, 153, "error"),
+    ("19873.cu", "PL3", "1", "nam_2018", "tổng:1", None, 119, "error"),
+    ("19873.cu", "PL3", "1", "nam_2019", "tổng:1", None, 157, "error"),
+    ("19873.cu", "PL3", "1", "nam_2020", "tổng:1", None, 162, "error"),
     # Phụ lục 5: 24 present against 23 authorised in 2020; more trained than staff each year to 2019.
-    ("TTH.QD.QN", "PL5", "1.co_mat", "nam_2020", "co_mat_trong_bien_che_giao", 24, 23, "warning"),
-    ("TTH.QD.QN", "PL5", "5", "nam_2015", "boi_duong_trong_so_co_mat", 25, 22, "warning"),
-    ("TTH.QD.QN", "PL5", "5", "nam_2016", "boi_duong_trong_so_co_mat", 29, 24, "warning"),
-    ("TTH.QD.QN", "PL5", "5", "nam_2017", "boi_duong_trong_so_co_mat", 34, 24, "warning"),
-    ("TTH.QD.QN", "PL5", "5", "nam_2018", "boi_duong_trong_so_co_mat", 37, 24, "warning"),
-    ("TTH.QD.QN", "PL5", "5", "nam_2019", "boi_duong_trong_so_co_mat", 48, 24, "warning"),
+    ("19873.cu", "PL5", "1.co_mat", "nam_2020", "co_mat_trong_bien_che_giao", 24, 23, "warning"),
+    ("19873.cu", "PL5", "5", "nam_2015", "boi_duong_trong_so_co_mat", 25, 22, "warning"),
+    ("19873.cu", "PL5", "5", "nam_2016", "boi_duong_trong_so_co_mat", 29, 24, "warning"),
+    ("19873.cu", "PL5", "5", "nam_2017", "boi_duong_trong_so_co_mat", 34, 24, "warning"),
+    ("19873.cu", "PL5", "5", "nam_2018", "boi_duong_trong_so_co_mat", 37, 24, "warning"),
+    ("19873.cu", "PL5", "5", "nam_2019", "boi_duong_trong_so_co_mat", 48, 24, "warning"),
     # Seed 002, xã Đắk Ruồng: the printed total 78,15 (and its index 82,26) against the areas,
     # which add up to 76,65 (index 80,68). Every other Kon Rẫy sheet adds up as printed.
-    ("KT.KR.05", "CHI_SO", "tong", "diem", "par_total", 78.15, 76.65, "error"),
-    ("KT.KR.05", "CHI_SO", "tong", "chi_so", "par_index", 82.26, 80.68, "error"),
+    ("23488.cu", "CHI_SO", "tong", "diem", "par_total", 78.15, 76.65, "error"),
+    ("23488.cu", "CHI_SO", "tong", "chi_so", "par_index", 82.26, 80.68, "error"),
     # Seed 000's body, part II.4, against its own annexes: the communes' 9.088 received (Phụ lục VI
     # adds to 9.124) and 9.000 resolved (9.042 with the refused); 164 and 39 refused where the
     # annexes count 171 and 42 (the body leaves the late refusals out, counting them as late).
@@ -124,7 +124,7 @@ SEED_FINDINGS = {
 CLEAN = {
     "KH.KS": {"TD", "PL2", "PL3", "PL4", "PL5"},
     "ST.KS": {"DS", "1B", "2B", "8B", "9B", "10B", "13B"},
-    "TTH.QD.QN": {"PL1", "PL2", "PL6", "PL8"},
+    "19873.cu": {"PL1", "PL2", "PL6", "PL8"},
 }
 
 
@@ -158,10 +158,11 @@ def test_every_seed_unit_in_its_real_hierarchy(demo_db):
     assert sum(u["parent"] == "KH.KS" for u in units.values()) == 8
     assert sum(u["parent"] == "ST.KS" for u in units.values()) == 13
     assert sum(u["parent"] == "KT.KR" for u in units.values()) == 7
-    assert units["TTH.QD.QN"]["level"] == "xa" and units["TTH.QD"]["level"] == "huyen"
+    assert units["19873.cu"]["level"] == "xa" and units["TTH.QD"]["level"] == "huyen"
     with Store.open(demo_db) as store:
-        assert [u.code for u in store.children("KH.KS")] == [f"KH.KS.0{n}" for n in range(1, 9)]
-        assert store.unit("KT.KR.06").name == "Thị trấn Đắk Rve"  # units without a report yet
+        assert [u.code for u in store.children("KH.KS")] == ["22735.cu", "22732.cu", "22729.cu", "22714.cu", "22723.cu",
+                                                                  "22726.cu", "22720.cu", "22717.cu"]
+        assert store.unit("23479.cu").name == "Thị trấn Đắk Rve"  # units without a report yet
 
 
 def test_every_printed_annex_has_its_demo_data(demo_db):
@@ -182,10 +183,10 @@ def test_printed_figures_land_in_their_cells(demo_db):
     assert by_unit["KH.KS"]["PL5"]["tong"]["dong_y_dung"] == "0"  # printed "-"
     assert by_unit["KH.KS"]["TD"]["the_che-1"]["tien_do"] == "Đã hoàn thành"
     assert by_unit["ST.KS"]["5B"]["I"]["ky_truoc"] == "323"
-    assert by_unit["ST.KS"]["6B"]["unit:ST.KS.13"]["bien_che"] == "23"  # An Mỹ, printed 5th
+    assert by_unit["ST.KS"]["6B"]["unit:31564.cu"]["bien_che"] == "23"  # An Mỹ, printed 5th
     assert by_unit["ST.KS"]["13B"]["II.1"]["so_lieu"] == "1"  # "Có" in a yes/no row
-    assert by_unit["TTH.QD.QN"]["PL3"]["5.xa"]["nam_2018"] == "99.14"
-    assert by_unit["TTH.QD.QN"]["PL8"]["12"]["danh_gia"] == "Không đạt"
+    assert by_unit["19873.cu"]["PL3"]["5.xa"]["nam_2018"] == "99.14"
+    assert by_unit["19873.cu"]["PL8"]["12"]["danh_gia"] == "Không đạt"
 
 
 def _report_of(store, unit):
@@ -198,9 +199,9 @@ def test_a_cross_form_rule_catches_a_changed_figure(tmp_path, demo_db):
     catalog = load_catalog(forms_dir())
     with Store.open(copy) as store:
         report = _report_of(store, "ST.KS")
-        ops.enter_cell(store, catalog, report, "7B", "unit:ST.KS.05", "bien_che", "24")
+        ops.enter_cell(store, catalog, report, "7B", "unit:31561.cu", "bien_che", "24")
         new = {(f.form_code, f.row_id, f.rule, f.actual, f.expected) for f in validate_report(store, catalog, report)}
-    assert ("6B", "unit:ST.KS.05", "bien_che_khop_7B", 23, 24) in new  # 6B and 7B carry the same staff
+    assert ("6B", "unit:31561.cu", "bien_che_khop_7B", 23, 24) in new  # 6B and 7B carry the same staff
 
 
 def test_the_reconstructed_online_annex_checks_against_phu_luc_vi(tmp_path, demo_db):
@@ -209,9 +210,9 @@ def test_the_reconstructed_online_annex_checks_against_phu_luc_vi(tmp_path, demo
     catalog = load_catalog(forms_dir())
     with Store.open(copy) as store:
         report = _report_of(store, "KH.KS")
-        ops.enter_cells(store, catalog, report, "PL7", [("unit:KH.KS.02", "dvc3_tiep_nhan", "1.000"),
-                                                        ("unit:KH.KS.02", "dvc4_tiep_nhan", "300"),
-                                                        ("unit:KH.KS.02", "tiep_nhan", "1.300")])
+        ops.enter_cells(store, catalog, report, "PL7", [("unit:22732.cu", "dvc3_tiep_nhan", "1.000"),
+                                                        ("unit:22732.cu", "dvc4_tiep_nhan", "300"),
+                                                        ("unit:22732.cu", "tiep_nhan", "1.300")])
         new = {(f.form_code, f.rule, f.actual, f.expected) for f in validate_report(store, catalog, report)}
     assert ("PL7", "truc_tuyen_trong_tong_ho_so", 1300, 1177) in new  # more online than in total
     assert ("PL7", "ty_le_toi_da", 110.45, 100) in new  # 1.300 of 1.177 = 110,45 %

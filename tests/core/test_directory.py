@@ -234,3 +234,22 @@ def test_a_partial_predecessor_is_never_guessed(tmp_path, real_catalog, director
         assert "ky_truoc" not in store.cells(report).get("06", {}).get("item:ho_tich", {})
     assert carried.cells == 0 and "sáp nhập một phần" in carried.notes[0]
     assert "(một phần): 10" in carried.notes[1]
+
+
+def test_the_demo_shows_a_merged_communes_first_report_with_illustrative_figures(tmp_path, real_catalog):
+    from desktop.app.demo import load_demo
+    from desktop.rules.engine import validate_report
+
+    with Store.open(tmp_path / "demo.db") as store:
+        load_demo(store, real_catalog)
+        by_unit = {r.unit_code: r for r in store.reports() if r.form_set_id == "toanquoc-06"}
+        assert set(by_unit) == {"22729.cu", "22732.cu", "22735.cu", "22732.2025"}
+        assert all("số liệu minh họa" in r.subject for r in by_unit.values())  # never presented as real
+        new = by_unit["22732.2025"]
+        assert new.period.label == "Quý III năm 2025"
+        cells = store.cells(new.id)["06"]
+        for row in ("item:ho_tich", "item:dat_dai", "tong"):
+            before = sum(int(store.cells(by_unit[old].id)["06"][row]["dang_tong"])
+                         for old in ("22729.cu", "22732.cu", "22735.cu"))
+            assert int(cells[row]["ky_truoc"]) == before, row
+        assert validate_report(store, real_catalog, new.id) == []

@@ -249,20 +249,20 @@ def test_a_typed_score_that_disagrees_with_the_data_is_a_warning(tmp_path, store
 # 78,15 and 82,26 do not follow from its areas, which add up to 76,65 (see below).
 SEED_002 = [
     ("KT.KR", "81.45", "95", "85.74", "Tốt"),
-    ("KT.KR.01", "79.3", "97", "81.75", "Tốt"),
-    ("KT.KR.02", "81.4", "95.5", "85.24", "Tốt"),
-    ("KT.KR.03", "78.77", "94", "83.80", "Tốt"),
-    ("KT.KR.04", "77.9", "96", "81.15", "Tốt"),
-    ("KT.KR.05", "76.65", "95", "80.68", "Tốt"),
-    ("KT.KR.06", "62.12", "94", "66.09", "Khá"),
-    ("KT.KR.07", "77.5", "96", "80.73", "Tốt"),
+    ("23494.cu", "79.3", "97", "81.75", "Tốt"),
+    ("23485.cu", "81.4", "95.5", "85.24", "Tốt"),
+    ("23497.cu", "78.77", "94", "83.80", "Tốt"),
+    ("23482.cu", "77.9", "96", "81.15", "Tốt"),
+    ("23488.cu", "76.65", "95", "80.68", "Tốt"),
+    ("23479.cu", "62.12", "94", "66.09", "Khá"),
+    ("23491.cu", "77.5", "96", "80.73", "Tốt"),
 ]
 
 
 @pytest.fixture
 def demo_sheets(store, real_catalog):
     load_demo(store, real_catalog)
-    return {r.unit_code: r.id for r in store.reports() if r.unit_code.startswith("KT.")}
+    return {r.unit_code: r.id for r in store.reports() if r.form_set_id.startswith("kontum-")}
 
 
 @pytest.mark.parametrize("unit, achieved, maximum, index, rating", SEED_002)
@@ -286,8 +286,8 @@ def test_the_district_areas_and_lost_points_are_seed_002s(store, real_catalog, d
 
 def test_only_dak_ruong_contradicts_itself_and_validate_says_so(store, real_catalog, demo_sheets):
     flagged = {unit for unit, report in demo_sheets.items() if validate_report(store, real_catalog, report)}
-    assert flagged == {"KT.KR.05"}
-    findings = validate_report(store, real_catalog, demo_sheets["KT.KR.05"])
+    assert flagged == {"23488.cu"}
+    findings = validate_report(store, real_catalog, demo_sheets["23488.cu"])
     assert [(f.rule, f.actual, f.expected) for f in findings] == [("par_total", 78.15, 76.65),
                                                                   ("par_index", 82.26, 80.68)]
     assert findings[0].message == "Tổng điểm ghi 78,15 nhưng các lĩnh vực cộng lại 76,65 điểm."
@@ -297,7 +297,7 @@ def test_cli_score_json(tmp_path):
     db = tmp_path / "demo.db"
     assert cli("--db", str(db), "demo")[0] == 0
     code, out = cli("--db", str(db), "reports", "--json")
-    sheet_id = next(r["id"] for r in json.loads(out) if r["unit_code"] == "KT.KR.05")
+    sheet_id = next(r["id"] for r in json.loads(out) if r["unit_code"] == "23488.cu")
     code, out = cli("--db", str(db), "score", "--report", str(sheet_id), "--json")
     result = json.loads(out)
     assert code == 1 and result["index"] == 80.68 and result["rating"] == "Tốt"

@@ -420,12 +420,16 @@ def test_a_package_of_another_unit_or_period_is_rejected(store, forms, identity,
     assert result.received[0].status == "rejected" and "không thuộc" in result.received[0].message
 
 
+# Khánh Sơn's communes whose rows of seed 000 add up (all but Ba Cụm Nam and Sơn Bình), by official code
+SIGNED = ("22732.cu", "22729.cu", "22714.cu", "22723.cu", "22720.cu", "22717.cu")
+
+
 def test_consolidating_the_demo_communes_reproduces_the_districts_rows(real_catalog, tmp_path):
     from desktop.app.demo import enrol_demo_certificates, load_demo, unit_tree, write_commune_packages
 
     written, refused = write_commune_packages(real_catalog, tmp_path / "goi")
     # Ba Cụm Nam and Sơn Bình print rows that do not add up: their reports cannot pass the check
-    assert sorted(refused) == ["KH.KS.01", "KH.KS.06"] and len(written) == 6
+    assert sorted(refused) == ["22726.cu", "22735.cu"] and len(written) == 6
     with Store.open(tmp_path / "demo.db") as printed:
         load_demo(printed, real_catalog)
         printed_id = next(r.id for r in printed.reports() if r.unit_code == "KH.KS")
@@ -434,21 +438,20 @@ def test_consolidating_the_demo_communes_reproduces_the_districts_rows(real_cata
         for unit in unit_tree().values():
             store.add_unit(unit["code"], unit["name"], unit["level"], unit["parent"], unit["position"])
         report, _ = ops.create_report(store, real_catalog, "KH.KS", Period("nam", 2019), "khanhhoa-huyen", 1)
-        assert enrol_demo_certificates(store, tmp_path / "goi") == [f"KH.KS.0{n}" for n in (2, 3, 4, 5, 7, 8)]
+        assert enrol_demo_certificates(store, tmp_path / "goi") == sorted(SIGNED)
         result = consolidate(store, real_catalog, report, [tmp_path / "goi"])
         rows = store.cells(report)["PL6"]
-    for code in ("02", "03", "04", "05", "07", "08"):
-        assert rows[f"unit:KH.KS.{code}"] == printed_rows[f"unit:KH.KS.{code}"], code
-    assert "unit:KH.KS.01" not in rows and "unit:KH.KS.06" not in rows
+    for code in SIGNED:
+        assert rows[f"unit:{code}"] == printed_rows[f"unit:{code}"], code
+    assert "unit:22735.cu" not in rows and "unit:22726.cu" not in rows
     states = {u["code"]: u["cells"]["năm 2019"]["state"] for u in result.matrix["units"]}
-    assert states["KH.KS.01"] == states["KH.KS.06"] == "missing"
+    assert states["22735.cu"] == states["22726.cu"] == "missing"
     # judged on receipt (today, after the 2019 deadline), whatever time the package says it was signed
-    assert {states[f"KH.KS.0{n}"] for n in (2, 3, 4, 5, 7, 8)} == {"late"}
-    cell = next(u for u in result.matrix["units"] if u["code"] == "KH.KS.02")["cells"]["năm 2019"]
+    assert {states[code] for code in SIGNED} == {"late"}
+    cell = next(u for u in result.matrix["units"] if u["code"] == "22732.cu")["cells"]["năm 2019"]
     assert cell["received_at"] and cell["signed_at"]
     # the total row is the six communes' sum, as the form's own total rule computes it
-    assert rows["tong"]["nhan_trong_ky"] == str(sum(int(rows[f"unit:KH.KS.{c}"]["nhan_trong_ky"])
-                                                   for c in ("02", "03", "04", "05", "07", "08")))
+    assert rows["tong"]["nhan_trong_ky"] == str(sum(int(rows[f"unit:{c}"]["nhan_trong_ky"]) for c in SIGNED))
 
 
 # --- the command line ---------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def test_sign_with_a_token_then_verify(token, store, real_catalog, tmp_path):
     from desktop.submission.verify import verify_bytes
     from desktop.submission.workflow import mark_checked
 
-    transcript = next(t for t in commune_transcripts() if t["unit"] == "KH.KS.02")
+    transcript = next(t for t in commune_transcripts() if t["unit"] == "22732.cu")
     assert transcript["form_set"] == COMMUNE_FORM_SET
     report = import_report(store, real_catalog, transcript_document(transcript, unit_tree(), real_catalog, "x"))
     mark_checked(store, real_catalog, report, acknowledge_warnings=True)

@@ -47,7 +47,9 @@ def stored(window, report, form, row, column):
 def test_window_opens_with_navigator_and_the_first_report(demo_window):
     window = demo_window
     top = [window.navigator.topLevelItem(i).text(0) for i in range(window.navigator.topLevelItemCount())]
-    assert top == ["Tỉnh Khánh Hòa", "Tỉnh Sóc Trăng", "Tỉnh Thừa Thiên Huế", "Tỉnh Kon Tum"]
+    # the Khánh Hòa of today (a merged commune's first quarterly report, minh họa), then the seeds' provinces
+    assert top == ["Tỉnh Khánh Hòa (từ 01/07/2025)", "Tỉnh Khánh Hòa", "Tỉnh Sóc Trăng", "Tỉnh Thừa Thiên Huế",
+                   "Tỉnh Kon Tum"]
     assert window.session.report_id == KHANH_SON
     assert window.page.code.text() == window.model.grid.form.printed_code
     assert window.counts_label.text() == "Lỗi: 10 · Cảnh báo: 5"  # 4 of them the body's figures (seed 000)
@@ -113,7 +115,7 @@ def test_copy_and_paste_blocks_with_the_clipboard_then_undo_and_redo(qtbot, demo
     window = demo_window
     window.open_report(KE_SACH, "5B")
     view = window.view
-    first = cell(window, "unit:ST.KS.01", "ky_truoc")
+    first = cell(window, "unit:31528.cu", "ky_truoc")
     r, c = first.row(), first.column()
     grid = window.model.grid
     before = grid.block(r, c, r + 1, c + 1)
@@ -232,7 +234,7 @@ def test_reopening_the_database_finds_every_value(qtbot, tmp_path, no_dialogs):
     qtbot.addWidget(window)
     window.show()
     window.open_report(KE_SACH, "5B")
-    typed = {("I", "ky_truoc"): "111", ("II", "ky_truoc"): "222", ("unit:ST.KS.01", "moi_tiep_nhan"): "3.333"}
+    typed = {("I", "ky_truoc"): "111", ("II", "ky_truoc"): "222", ("unit:31528.cu", "moi_tiep_nhan"): "3.333"}
     for (row, column), text in typed.items():
         type_into(qtbot, window, cell(window, row, column), text)
     window.store.close()

@@ -39,7 +39,7 @@ def test_scoring_a_criterion_updates_the_index_and_the_findings(demo_window, qtb
 
 def test_a_score_above_its_maximum_is_refused_with_a_message(demo_window, no_dialogs):
     window = demo_window
-    sheet = _report_of(window, "KT.KR.03")
+    sheet = _report_of(window, "23497.cu")
     window.open_report(sheet)
     model = window.scoring_page.model
     before = window.store.cells(sheet)
@@ -50,7 +50,7 @@ def test_a_score_above_its_maximum_is_refused_with_a_message(demo_window, no_dia
 
 def test_marking_an_optional_criterion_not_applicable_lowers_the_maximum(demo_window, no_dialogs):
     window = demo_window
-    sheet = _report_of(window, "KT.KR.01")
+    sheet = _report_of(window, "23494.cu")
     window.open_report(sheet)
     model = window.scoring_page.model
     assert model.flags(model.index(_row(model, "1.1"), 3)) & Qt.ItemIsUserCheckable == Qt.ItemFlags(0) or \
@@ -61,7 +61,7 @@ def test_marking_an_optional_criterion_not_applicable_lowers_the_maximum(demo_wi
 
 def test_dak_ruong_typed_total_is_shown_wrong_beside_the_computed_one(demo_window):
     window = demo_window
-    window.open_report(_report_of(window, "KT.KR.05"))
+    window.open_report(_report_of(window, "23488.cu"))
     page = window.scoring_page
     assert page.fields["diem"].text() == "78,15" and "f8d7da" in page.fields["diem"].styleSheet()
     assert "80,68" in page.summary.text()
@@ -120,7 +120,7 @@ def test_the_district_receives_appraises_and_ranks_its_communes_sheets(demo_wind
     window = demo_window
     district = _report_of(window, "KT.KR")
     packages, refused = write_commune_sheet_packages(window.catalog, tmp_path / "chi-so")
-    assert len(packages) == 6 and list(refused) == ["KT.KR.05"]  # Đắk Ruồng's sheet contradicts itself
+    assert len(packages) == 6 and list(refused) == ["23488.cu"]  # Đắk Ruồng's sheet contradicts itself
     enrol_demo_certificates(window.store, tmp_path / "chi-so")
     window.open_report(district)
     assert window.consolidate_action.isEnabled()
@@ -151,7 +151,7 @@ def test_the_district_receives_appraises_and_ranks_its_communes_sheets(demo_wind
     page.detail.item(row, SCORE).setText("1")
     row = area_2_of("Xã Tân Lập")
     page.detail.item(row, COMMENT).setText("Thủ tục chưa công khai đủ")
-    assert window.store.appraisals(district)["KT.KR.03"]["2"] == ("1", "Thủ tục chưa công khai đủ")
+    assert window.store.appraisals(district)["23497.cu"]["2"] == ("1", "Thủ tục chưa công khai đủ")
     assert own == "6,93" and ranked().index("Xã Tân Lập") == 4  # 72,84/94: below Đắk Pne, above Đắk Rve
 
 
@@ -172,7 +172,7 @@ def test_the_body_of_one_report_is_never_saved_into_another(demo_window, qtbot, 
 
 def test_a_commune_explains_a_score_and_attaches_its_evidence_on_the_criterion(demo_window, qtbot, tmp_path):
     window = demo_window
-    sheet = _report_of(window, "KT.KR.01")
+    sheet = _report_of(window, "23494.cu")
     window.open_report(sheet)
     model = window.scoring_page.model
     column = [key for key, _ in __import__("desktop.ui.scoring", fromlist=["COLUMNS"]).COLUMNS].index("giai_trinh")

@@ -12,7 +12,7 @@ from desktop.ui import submission
 
 
 def _commune_report(window) -> int:
-    transcript = next(t for t in commune_transcripts() if t["unit"] == "KH.KS.02")
+    transcript = next(t for t in commune_transcripts() if t["unit"] == "22732.cu")
     document = transcript_document(transcript, unit_tree(), window.catalog, "x")
     report = import_report(window.store, window.catalog, document)
     window.refresh_navigator()
@@ -86,8 +86,8 @@ def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
 
     window = demo_window
     written, _ = write_commune_packages(window.catalog, tmp_path / "goi")
-    # five communes handed over their certificates; Ba Cụm Bắc (KH.KS.02) sends its first package unannounced
-    (tmp_path / "goi" / "chung-thu" / "KH.KS.02.cer").unlink()
+    # five communes handed over their certificates; Ba Cụm Bắc (22732.cu) sends its first package unannounced
+    (tmp_path / "goi" / "chung-thu" / "22732.cu.cer").unlink()
     assert len(enrol_demo_certificates(window.store, tmp_path / "goi")) == 5
     district = next(r.id for r in window.store.reports() if r.unit_code == "KH.KS")
     window.open_report(district, "PL6")
@@ -108,7 +108,7 @@ def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
     dialog.grab().save(str(Path(tmp_path) / "tong-hop.png"))
     dialog.close()
     # the held package counts for nothing until the clerk has compared the fingerprint with the commune
-    assert window.store.submissions(["KH.KS.02"]) == []
+    assert window.store.submissions(["22732.cu"]) == []
     register = submission.CertificatesDialog(window)
     assert register.held.rowCount() == 1 and register.register.rowCount() == 5
     assert "Xã Ba Cụm Bắc" in register.held.item(0, 0).text()
@@ -124,5 +124,5 @@ def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
     # where seed 000 printed 7.814 files received for the communes' 8.990
     assert result.filled == 3
     assert window.store.cells(district)["PL6"]["tong"]["nhan_trong_ky"] == "8990"
-    assert [s.state for s in window.store.submissions(["KH.KS.02"], current_only=True)] == ["accepted"]
+    assert [s.state for s in window.store.submissions(["22732.cu"], current_only=True)] == ["accepted"]
 
