@@ -5,3 +5,7 @@ tokens, the signed package, verification and consolidation at the level above.""
 # on the signature stamp, in verify's verdict and in the completeness matrix. Here, not in
 # identity.py, so that the window can show it without loading the signing stack at start.
 NOT_CA_VERIFIED = "không được CA xác thực"
+
+# The completeness matrix's states, shown by the window without loading the signing stack.
+STATES = {"submitted": "Đã nộp", "late": "Nộp trễ hạn", "missing": "Chưa nộp", "rejected": "Bị từ chối",
+          "held": "Chờ xác nhận chứng thư"}

@@ -30,13 +30,12 @@ from desktop.rules.engine import Finding, count, rule_evaluations, validate
 from desktop.report.data import ReportData
 from desktop.report.ops import CellChange, write_cells
 from desktop.foundation.settings import load_settings
+from desktop.submission import STATES
 from desktop.submission.package import EXTENSION
 from desktop.submission.register import hold_reason
 from desktop.submission.verify import Verdict, load_trust_roots, read_package, shown_time, verify_bytes
 from desktop.foundation.values import from_json, to_storage
 
-STATES = {"submitted": "Đã nộp", "late": "Nộp trễ hạn", "missing": "Chưa nộp", "rejected": "Bị từ chối",
-          "held": "Chờ xác nhận chứng thư"}
 POOL_FROM = 8  # fewer packages than this are verified in this process: starting workers costs more
 
 

@@ -14,13 +14,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QRadioButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.settings import load_settings, save_settings
-from desktop.submission import NOT_CA_VERIFIED  # the window starts without the signing stack
+from desktop.submission import NOT_CA_VERIFIED, STATES  # the window starts without the signing stack
 from desktop.ui.dialogs import run_in_background, shown_outcome
 
 STATE_COLOURS = {"submitted": "#d8f0d8", "late": "#fde9c8", "missing": "#eeeeee", "rejected": "#f6d0d0",
@@ -278,7 +278,19 @@ class ConsolidationDialog(QDialog):
         self.resize(900, 560)
         layout = QVBoxLayout(self)
         matrix = result.matrix
-        layout.addWidget(QLabel("<b>Tình hình nộp báo cáo</b>"))
+        top = QHBoxLayout()
+        top.addWidget(QLabel(f"<b>Tình hình nộp báo cáo</b> ({len(matrix['units'])} đơn vị)"))
+        top.addStretch(1)
+        self.filter_text = QLineEdit()
+        self.filter_text.setPlaceholderText("Lọc theo tên đơn vị")
+        self.filter_text.setClearButtonEnabled(True)
+        self.filter_state = QComboBox()
+        self.filter_state.addItem("Mọi tình trạng", "")
+        for state, label in STATES.items():
+            self.filter_state.addItem(label, state)
+        top.addWidget(self.filter_text)
+        top.addWidget(self.filter_state)
+        layout.addLayout(top)
         self.matrix = QTableWidget(len(matrix["units"]), 1 + len(matrix["periods"]))
         self.matrix.setHorizontalHeaderLabels(["Đơn vị"] + [p[:1].upper() + p[1:] for p in matrix["periods"]])
         self.matrix.verticalHeader().hide()
@@ -294,9 +306,14 @@ class ConsolidationDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setToolTip(cell.get("reason", text))
                 item.setBackground(QBrush(QColor(STATE_COLOURS[cell["state"]])))
+                item.setData(Qt.UserRole, cell["state"])
                 self.matrix.setItem(r, c, item)
         self.matrix.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.matrix.horizontalHeader().setStretchLastSection(True)
+        self.matrix.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.matrix.setSortingEnabled(True)  # by unit or by state: click a column's header
+        self.filter_text.textChanged.connect(self._filter)
+        self.filter_state.currentIndexChanged.connect(self._filter)
         layout.addWidget(self.matrix, 2)
         layout.addWidget(QLabel("<b>Các gói đã nhận</b>"))
         self.received = QTableWidget(len(result.received), 2)
@@ -330,6 +347,16 @@ class ConsolidationDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _filter(self) -> None:
+        """Rows whose unit name contains the text (any spelling) and whose state, in any period, is the one chosen."""
+        from desktop.foundation.directory import fold
+
+        text, state = fold(self.filter_text.text()), self.filter_state.currentData()
+        for r in range(self.matrix.rowCount()):
+            name = fold(self.matrix.item(r, 0).text())
+            states = {self.matrix.item(r, c).data(Qt.UserRole) for c in range(1, self.matrix.columnCount())}
+            self.matrix.setRowHidden(r, bool(text and text not in name) or bool(state and state not in states))
 
     def _review(self, window) -> None:
         self.accept()

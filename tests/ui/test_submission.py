@@ -104,6 +104,19 @@ def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
     assert dialog.received.rowCount() == 7
     assert "Từ chối" in dialog.received.item(6, 1).text()
     assert len(dialog.held) == 1
+
+    def shown() -> list[str]:
+        return [dialog.matrix.item(r, 0).text() for r in range(dialog.matrix.rowCount())
+                if not dialog.matrix.isRowHidden(r)]
+    dialog.filter_state.setCurrentIndex(dialog.filter_state.findData("missing"))
+    assert sorted(shown()) == ["Xã Ba Cụm Nam", "Xã Sơn Bình"]
+    dialog.filter_state.setCurrentIndex(0)
+    dialog.filter_text.setText("ba cum")  # any spelling
+    assert sorted(shown()) == ["Xã Ba Cụm Bắc", "Xã Ba Cụm Nam"]
+    dialog.filter_text.clear()
+    dialog.matrix.sortItems(1)  # by state
+    states_sorted = [dialog.matrix.item(r, 1).text() for r in range(dialog.matrix.rowCount())]
+    assert states_sorted == sorted(states_sorted) and len(shown()) == 8
     dialog.show()
     dialog.grab().save(str(Path(tmp_path) / "tong-hop.png"))
     dialog.close()

@@ -1,0 +1,144 @@
+"""A province of today consolidates its communes' signed packages directly (issues 16 and 20).
+
+    .venv/bin/python benchmarks/province_packages.py [--province 79.2025] [--rounds 3]
+
+Thành phố Hồ Chí Minh has 168 communes, the most of any province. Each commune's Biểu 06 for
+Quý III/2025 is generated with consistent figures, checked and signed with a certificate of its
+own (not measured), and the certificates are registered with the province. Then, on a fresh
+copy of the province's database each round, ``consolidate`` over the folder is timed: read and
+verify every package (2 worker processes), keep each as a submission, fill the 168 rows and the
+total, validate. Target: 168 packages in under 10 s here. Exits 1 when it is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+
+from desktop.foundation.directory import load_directory
+from desktop.foundation.paths import forms_dir
+from desktop.foundation.periods import Period
+from desktop.registry import load_catalog
+from desktop.store.db import Store
+
+PASS = b"benchmark-only"
+COLUMNS = ("nhan_tong", "nhan_truc_tuyen", "nhan_truc_tiep", "ky_truoc", "da_tong", "da_truoc_han", "da_dung_han",
+           "da_qua_han", "dang_tong", "dang_trong_han", "dang_qua_han")
+_state: dict = {}
+
+
+def figures(n: int) -> dict:
+    online, direct, carried = 100 + n % 170, 500 + n % 890, n % 130
+    received = online + direct + carried
+    early, late, pending, pending_late = n % 70, n % 30, 50 + n % 110, n % 20
+    on_time = received - pending - early - late
+    return dict(zip(COLUMNS, (received, online, direct, carried, early + on_time + late, early, on_time, late,
+                              pending, pending - pending_late, pending_late)))
+
+
+def _sign(job: tuple[int, str, str, str]) -> tuple[str, bytes]:
+    from desktop.exchange.interchange import import_report
+    from desktop.submission.identity import load_p12
+    from desktop.submission.package import sign_report
+    from desktop.submission.workflow import mark_checked
+
+    n, unit_id, province_id, folder = job
+    if "catalog" not in _state:
+        _state["catalog"] = load_catalog(forms_dir())
+        _state["key"] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    catalog, key = _state["catalog"], _state["key"]
+    directory = load_directory()
+    unit, province = directory.get(unit_id), directory.get(province_id)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, unit.name),
+                      x509.NameAttribute(NameOID.SERIAL_NUMBER, unit.id)])
+    now = dt.datetime.now(dt.timezone.utc)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(hours=1))
+                   .not_valid_after(now + dt.timedelta(days=30)).sign(key, hashes.SHA256()))
+    p12 = pkcs12.serialize_key_and_certificates(b"x", key, certificate, None,
+                                                serialization.BestAvailableEncryption(PASS))
+    row = figures(n)
+    document = {
+        "format": "cchc-report", "format_version": 2, "app_version": "bench",
+        "unit": {"code": unit.id, "name": unit.name, "level": "xa",
+                 "parent": {"code": province.id, "name": province.name, "level": "tinh"}},
+        "child_units": [], "period": {"type": "quy", "year": 2025, "number": 3, "year_from": None},
+        "form_set": {"id": "toanquoc-06", "version": 1},
+        "report": {"status": "nhap", "version": 1, "signer_name": "[Họ và tên]", "signer_title": "CHỦ TỊCH"},
+        "forms": {"06": {"rows": {}, "cells": {"item:ho_tich": row, "tong": row}}}, "attachments": [],
+    }
+    with Store.open(":memory:", daily_backup=False, user="bench") as store:
+        report = import_report(store, catalog, document)
+        mark_checked(store, catalog, report, acknowledge_warnings=True)
+        with load_p12(p12, PASS) as identity:
+            sign_report(store, catalog, report, identity, Path(folder))
+    return unit.id, certificate.public_bytes(serialization.Encoding.DER)
+
+
+def main() -> int:
+    from desktop.app.units import setup_unit
+    from desktop.report.ops import create_report
+    from desktop.submission.consolidate import consolidate
+    from desktop.submission.register import enrol
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--province", default="79.2025")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    catalog = load_catalog(forms_dir())
+    communes = load_directory().children(args.province)
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary) / "goi"
+        folder.mkdir()
+        made = time.perf_counter()
+        with ProcessPoolExecutor(2) as pool:
+            certificates = dict(pool.map(_sign, [(n, c.id, args.province, str(folder))
+                                                 for n, c in enumerate(communes)]))
+        made = time.perf_counter() - made
+        base = Path(temporary) / "tinh.db"
+        with Store.open(base) as store:
+            setup_unit(store, args.province)
+            for unit_id, der in certificates.items():
+                enrol(store, unit_id, der)
+            report, _ = create_report(store, catalog, args.province, Period("quy", 2025, 3), "toanquoc-06-tinh", 1)
+        samples = []
+        for n in range(args.rounds):
+            copy = Path(temporary) / f"tinh-{n}.db"
+            shutil.copyfile(base, copy)
+            with Store.open(copy, daily_backup=False) as store:
+                start = time.perf_counter()
+                result = consolidate(store, catalog, report, [folder], workers=2)
+                samples.append(time.perf_counter() - start)
+                accepted = sum(r.status == "accepted" for r in result.received)
+                assert accepted == len(communes), [r.message for r in result.received if r.status != "accepted"][:3]
+                assert int(store.cells(report)["06TH"]["tong"]["nhan_tong"]) == sum(
+                    figures(i)["nhan_tong"] for i in range(len(communes)))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    median = statistics.median(samples)
+    met = median < 10
+    print("| Measure | Median | Target | Met |")
+    print("|---|---|---|---|")
+    print(f"| Consolidate {len(communes)} communes' packages into the province's report (2 workers) | "
+          f"{median:.2f} s | < 10 s | {'yes' if met else 'NO'} |")
+    print(f"| Per package | {median / len(communes) * 1000:.0f} ms | — | — |")
+    print(f"| Peak memory of the consolidating process | {peak:.0f} MiB | — | — |")
+    print(f"(making the {len(communes)} signed packages, not measured: {made:.0f} s)")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
