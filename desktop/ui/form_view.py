@@ -318,6 +318,8 @@ class FormView(QTableView):
 
     # --- the model -------------------------------------------------------------------
 
+    PADDING_NUMBER = 8  # either side of a figure, so that it never touches the grid line
+
     def show_model(self, model: FormModel) -> None:
         self.setModel(model)
         self.frozen.setModel(model)
@@ -369,17 +371,27 @@ class FormView(QTableView):
         return font
 
     def _widths(self, grid: FormGrid) -> list[int]:
-        unit = self.fontMetrics().horizontalAdvance("0") * 11
+        """Names and texts wrap (rows grow), so their columns have set widths; a number column is
+        as wide as its widest figure needs and no wider than its share, so that an old office PC's
+        1024-wide screen shows six of them beside the navigator."""
+        metrics = self.fontMetrics()
+        digit = metrics.horizontalAdvance("0")
+        unit = digit * 11
         out = []
-        for column in grid.columns:
+        for c, column in enumerate(grid.columns):
             if column.kind == "row_code":
                 out.append(int(unit * 0.45))
             elif column.kind == "row_label":
-                out.append(int(unit * 3.2))
+                out.append(int(unit * 2.8))
             elif column.ctype.value_kind == "text":
                 out.append(int(unit * 1.8))
             else:
-                out.append(int(unit * (column.width or 1)))
+                texts = [grid.text(r, c) for r in range(len(grid.rows))] + [grid.number_row[c] or ""]
+                italic = QFont(self.font())
+                italic.setItalic(True)
+                number = QFontMetrics(italic).horizontalAdvance(grid.number_row[c] or "")  # "(3)=(4)+(5)", one line
+                widest = max([metrics.horizontalAdvance(t) for t in texts] + [number])
+                out.append(max(digit * 8 * (column.width or 1), widest + 2 * self.PADDING_NUMBER))
         return out
 
     def _column_resized(self, column: int, _old: int, size: int) -> None:

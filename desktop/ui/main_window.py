@@ -126,8 +126,11 @@ class MainWindow(QMainWindow):
 
         self.navigator = QTreeWidget()
         self.navigator.setHeaderLabels(["Đơn vị / báo cáo / biểu", "Trạng thái", "Kiểm tra"])
-        self.navigator.setColumnWidth(0, 215)
-        self.navigator.setColumnWidth(1, 75)
+        # narrow enough to leave an old office PC's 1024-wide screen six data columns of the widest
+        # annexes; every name is in full in its tooltip, and the pane is resizable and collapsible
+        self.navigator.setColumnWidth(0, 150)
+        self.navigator.setColumnWidth(1, 48)
+        self.navigator.setMinimumWidth(120)
         self.navigator.itemActivated.connect(self._navigate)
         self.navigator.itemClicked.connect(self._navigate)
         self.page = FormPage()
@@ -158,7 +161,11 @@ class MainWindow(QMainWindow):
             page.hide()
         splitter.addWidget(self.center)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([430, 936])
+        splitter.setSizes([250, 1030])
+        splitter.setCollapsible(0, True)
+        self.splitter = splitter
+        self._navigator_dragged = False  # once the clerk drags the divider, the window keeps their width
+        splitter.splitterMoved.connect(lambda *_: setattr(self, "_navigator_dragged", True))
         self.setCentralWidget(splitter)
 
         self.findings_panel = FindingsPanel()
@@ -235,6 +242,10 @@ class MainWindow(QMainWindow):
         check = bar.addMenu("&Kiểm tra")
         self.check_action = self._action("&Kiểm tra báo cáo", self.check_report, QKeySequence("F9"), check)
         check.addAction(self.findings_dock.toggleViewAction())
+        self.navigator_action = self._action("Hiện cây &đơn vị và báo cáo", self.toggle_navigator,
+                                             QKeySequence("F4"), check)
+        self.navigator_action.setCheckable(True)
+        self.navigator_action.setChecked(True)
 
         from desktop.ui import submission
 
@@ -457,6 +468,21 @@ class MainWindow(QMainWindow):
             self.say(msg("STORE014", report=report_id, form=form_code or ""), warning=True)
             return
         self.show_form(form_code or forms[0].code)
+
+    def resizeEvent(self, event) -> None:
+        """The navigator takes about a quarter of the width (230–360 px): on a 1024-wide screen the
+        widest annexes still show six data columns, on a wider one the names have more room."""
+        super().resizeEvent(event)
+        if not self._navigator_dragged:
+            width = max(230, min(360, int(self.width() * 0.24)))
+            self.splitter.setSizes([width, max(1, self.width() - width)])
+            self.navigator.setColumnWidth(0, width - 110)
+
+    def toggle_navigator(self, shown: bool | None = None) -> None:
+        """F4: the tree pane in or out of the way, for the form to have the whole width."""
+        shown = self.navigator.isHidden() if shown is None else shown
+        self.navigator.setVisible(shown)
+        self.navigator_action.setChecked(shown)
 
     def close_report(self) -> None:
         """No report on screen (after deleting the open one)."""

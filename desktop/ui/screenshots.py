@@ -48,6 +48,13 @@ def render(folder: Path) -> list[Path]:
         target = folder / name
         window.grab().save(str(target))
         written.append(target)
+    # an old office PC's 1024×768 screen: Kế Sách's Biểu mẫu 5B beside the navigator
+    window.resize(1024, 768)
+    window.open_report(2, "5B")
+    _settle(app)
+    written.append(folder / "ke-sach-5b-1024.png")
+    window.grab().save(str(written[-1]))
+    window.resize(1366, 768)
     # the PAR scoring sheet of xã Đắk Ruồng (its printed total contradicts its areas) and Khánh Sơn's body
     sheet = next(r.id for r in window.store.reports() if r.unit_code == "23488.cu")
     window.open_report(sheet)

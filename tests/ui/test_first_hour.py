@@ -130,3 +130,31 @@ def test_search_results_name_the_province(qtbot, tmp_path, no_dialogs):
     assert len(lines) > 3 and len(set(lines)) == len(lines)
     assert all(line.count(",") >= 1 and "(" in line for line in lines)
     assert dialog.results.item(0).data(Qt.UserRole).endswith(".2025")
+
+
+def _visible_data_columns(window) -> int:
+    view, grid = window.view, window.model.grid
+    width = view.viewport().width()
+    return sum(1 for c in range(grid.frozen, len(grid.columns))
+               if view.columnViewportPosition(c) >= 0 and view.columnViewportPosition(c) + view.columnWidth(c) <= width)
+
+
+def test_an_old_office_screen_shows_six_data_columns_beside_the_navigator(qtbot, demo_window):
+    """Biểu mẫu 5B, the widest annex of the seeds, at 1024×768 with the navigator shown; F4 gives
+    the form the whole width."""
+    from PySide6.QtWidgets import QApplication
+
+    window = demo_window
+    window.resize(1024, 768)
+    window.open_report(2, "5B")
+    QApplication.processEvents()
+    assert window.navigator.isVisible() and _visible_data_columns(window) >= 6
+    window.toggle_navigator()
+    QApplication.processEvents()
+    assert window.navigator.isHidden() and not window.navigator_action.isChecked()
+    assert _visible_data_columns(window) >= 9
+    window.toggle_navigator()
+    assert not window.navigator.isHidden()
+    # full names where the pane cuts them
+    top = window.navigator.topLevelItem(0)
+    assert top.toolTip(0).startswith("Tỉnh Khánh Hòa") or top.toolTip(0).startswith("Ủy ban")
