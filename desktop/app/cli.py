@@ -25,11 +25,51 @@ from desktop.foundation.values import format_points
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
 
+# argparse's own words ("usage:", "invalid choice", "show this help message and exit") come from
+# its gettext calls; Python ships no Vietnamese for them, so they are looked up in the catalogue.
+ARGPARSE_WORDS = {
+    "usage: ": "ARG001", "positional arguments": "ARG002", "options": "ARG003",
+    "show this help message and exit": "ARG004", "show program's version number and exit": "ARG005",
+    "the following arguments are required: %s": "ARG006",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ARG007", "invalid %(type)s value: %(value)r": "ARG008",
+    "unrecognized arguments: %s": "ARG009", "expected one argument": "ARG010",
+    "argument %(argument_name)s: %(message)s": "ARG011", "ambiguous option: %(option)s could match %(matches)s":
+        "ARG012", "expected at least one argument": "ARG013", "not allowed with argument %s": "ARG014",
+    "one of the arguments %s is required": "ARG015", "%(prog)s: error: %(message)s\n": "ARG016",
+    "expected %s argument": "ARG017", "expected %s arguments": "ARG017",
+}
+
+
+def _vietnamese(text: str) -> str:
+    code = ARGPARSE_WORDS.get(text)
+    return msg(code) if code else text
+
+
+argparse._ = _vietnamese
+argparse.ngettext = lambda singular, plural, n: _vietnamese(singular if n == 1 else plural)
+
+
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own wording is English
+    def error(self, message: str) -> None:
         self.print_usage(sys.stderr)
-        print(f"Lệnh không hợp lệ: {message}", file=sys.stderr)
+        print(msg("ARG016", prog=self.prog, message=message), file=sys.stderr, end="")
         sys.exit(EXIT_BAD_INPUT)
+
+
+SHARED_HELP = {  # options many commands take, said once
+    "report": "số báo cáo (cột id của lệnh reports)", "output": "tệp cần ghi",
+    "file": "tệp Excel (.xlsx) đã xuất từ ứng dụng", "package": "tệp gói (.cchc)",
+    "dir": "thư mục bộ biểu mẫu (mặc định: forms/ của ứng dụng)", "forms_command": "việc cần làm: check",
+}
+
+
+def _help_for_shared_options(parser: argparse.ArgumentParser) -> None:
+    for action in parser._actions:
+        if not action.help and action.dest in SHARED_HELP:
+            action.help = SHARED_HELP[action.dest]
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                _help_for_shared_options(command)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,10 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="in kết quả dạng JSON")
     parser = _Parser(prog="cchc", description="CCHC Desktop: nhập, kiểm tra và nộp phụ lục báo cáo CCHC.",
                      parents=[common])
-    parser.add_argument("--version", action="version", version=f"CCHC Desktop {__version__}")
+    parser.add_argument("--version", action="version", version=f"CCHC Desktop {__version__}",
+                        help=msg("ARG005"))
     parser.add_argument("--db", type=Path, help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
     parser.add_argument("--forms", type=Path, help="thư mục bộ biểu mẫu (mặc định: forms/ của ứng dụng)")
-    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="LỆNH", title="các lệnh",
+                                     help="“cchc LỆNH --help” cho biết cách dùng từng lệnh")
     commands.add_parser("demo", parents=[common], help="tạo dữ liệu mẫu từ các báo cáo gốc")
     commands.add_parser("reports", parents=[common], help="liệt kê các báo cáo")
     validate = commands.add_parser("validate", parents=[common], help="kiểm tra số liệu")
@@ -175,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     appraisal = commands.add_parser("appraisal", parents=[common],
                                     help="kết quả tự đánh giá và thẩm định của các đơn vị cấp dưới, xếp hạng")
     appraisal.add_argument("--report", type=int, required=True, help="bảng chấm điểm của đơn vị thẩm định")
+    _help_for_shared_options(parser)
     return parser
 
 

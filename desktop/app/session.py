@@ -42,6 +42,7 @@ class Change:
     sections: set[str] = field(default_factory=set)  # body text sections changed elsewhere (an undo)
     focus: tuple[str, str, str | None] | None = None  # (form, row, column) the action happened at
     saved_at: dt.datetime | None = None
+    left_out: int = 0  # pasted values that fell outside the table
 
     @property
     def touched_forms(self) -> set[str]:
@@ -93,7 +94,8 @@ class FormGrid:
         return column.kind == "data" and self.layout.cell_type(self.rows[r].id, column).numeric
 
     def is_editable(self, r: int, c: int) -> bool:
-        return self.rows[r].typed(self.columns[c])
+        """A cell the clerk can type into: never in a signed or submitted report (no editor opens)."""
+        return not self.session.locked and self.rows[r].typed(self.columns[c])
 
     def text(self, r: int, c: int) -> str:
         """The cell as the printed annex shows it: "1.562", "93,66%", "Có". F2 edits this
@@ -310,20 +312,26 @@ class ReportSession:
             s_top, s_left, s_bottom, s_right = selection
             block = [[block[0][0]] * (s_right - s_left + 1) for _ in range(s_bottom - s_top + 1)]
             top, left = s_top, s_left
-        entries = []
+        entries, left_out = [], 0
         for dr, values in enumerate(block):
             r = top + dr
             if r >= len(grid.rows):
-                break
+                left_out += len(values)
+                continue
             for dc, value in enumerate(values):
                 c = left + dc
-                if c >= len(grid.columns) or not grid.is_editable(r, c):
+                if c >= len(grid.columns):
+                    left_out += 1
+                    continue
+                if not grid.is_editable(r, c):
                     continue
                 entries.append((grid.rows[r].id, grid.columns[c].id, value))
         if not entries:
-            return Change()
+            return Change(left_out=left_out)
         try:
-            return self.enter(code, entries)
+            change = self.enter(code, entries)
+            change.left_out = left_out
+            return change
         except CchcError as error:
             where = getattr(error, "cell", None)
             if where is None:

@@ -574,7 +574,9 @@ class MainWindow(QMainWindow):
         data = self.session.data
         state = deadline_state(data.period, data.period_rules)
         if self.session.report.status == "da_nop":
-            text, color = "Đã nộp", "green"
+            text, color = "Đã nộp · khóa sửa", "green"
+        elif self.session.report.status == "da_ky":
+            text, color = "Đã ký · khóa sửa (Nộp báo cáo → Mở khóa để sửa)", "#1a5fb4"
         elif state.state == "late":
             overdue = f"{-state.days_left} ngày " if state.days_left >= -60 else ""
             text, color = f"Quá hạn nộp {overdue}(hạn {state.deadline:%d/%m/%Y})", "#b00020"
@@ -661,7 +663,9 @@ class MainWindow(QMainWindow):
             return
         text = QGuiApplication.clipboard().text()
         top, left = block[0], block[1]
-        self.perform(lambda: self.session.paste(self.form_code, top, left, text, selection=block))
+        change = self.perform(lambda: self.session.paste(self.form_code, top, left, text, selection=block))
+        if isinstance(change, Change) and change.left_out:
+            self.say(msg("CELL007", cells=change.left_out), warning=True)
 
     def clear_selection(self) -> None:
         if self.model is not None:
@@ -749,6 +753,7 @@ class MainWindow(QMainWindow):
         """After an import or a new report: read everything again."""
         if self.session is not None:
             self.session = ReportSession(self.store, self.catalog, self.session.report_id)
+            self._show_deadline()  # the status may have changed: no "Quá hạn nộp" after Đã nộp
             if self.form_code:
                 self.show_form(self.form_code)
             elif self.appraisal_page.isVisible():

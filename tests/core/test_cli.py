@@ -72,7 +72,7 @@ def test_bad_input_exits_2_with_a_vietnamese_message(capsys, tmp_path, demo_db):
     with pytest.raises(SystemExit) as raised:
         main(["khong-co-lenh"])
     assert raised.value.code == 2
-    assert "Lệnh không hợp lệ" in capsys.readouterr().err
+    assert "lựa chọn không hợp lệ: 'khong-co-lenh'" in capsys.readouterr().err
     damaged = tmp_path / "damaged.db"
     damaged.write_bytes(b"x" * 5000)
     code, _, err = run(capsys, "--db", str(damaged), "reports")
@@ -129,3 +129,42 @@ def test_validate_as_a_process_does_not_import_qt(tmp_path, demo_db):
     result = subprocess.run([sys.executable, "-c", probe, str(demo_db)], capture_output=True, text=True)
     assert result.returncode == 1, result.stderr
     assert json.loads(result.stdout)
+
+
+def _all_actions(parser):
+    import argparse
+
+    for action in parser._actions:
+        yield parser.prog, action
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _all_actions(sub)
+
+
+def test_every_option_of_every_command_says_what_it_is_for_in_vietnamese():
+    from desktop.app.cli import build_parser
+
+    missing = [(prog, action.dest) for prog, action in _all_actions(build_parser())
+               if not action.help and action.dest != "command"]
+    assert missing == []
+    english = [(prog, action.help) for prog, action in _all_actions(build_parser())
+               if action.help and ("show " in action.help or " and exit" in action.help)]
+    assert english == []
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["khong-co-lenh"], "lựa chọn không hợp lệ"),
+    (["new-report", "--unit", "x"], "thiếu các tham số bắt buộc: --period, --year, --form-set"),
+    (["new-report", "--unit", "x", "--period", "thang", "--year", "2025", "--form-set", "s"], "chọn một trong"),
+    (["validate", "--report", "mot"], "giá trị int không hợp lệ"),
+])
+def test_argparse_speaks_vietnamese_too(capsys, argv, said):
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
+    err = capsys.readouterr().err
+    assert raised.value.code == 2 and said in err and err.startswith("cách dùng: ")
+    assert "usage:" not in err and "invalid choice" not in err and "error:" not in err
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("cách dùng: ") and "tùy chọn:" in out and "show this help" not in out

@@ -129,6 +129,17 @@ def test_paste_a_block_from_excel_skips_codes_names_and_computed_cells(opened):
     assert grid.rows[0].label == "Cấp huyện"
 
 
+def test_a_block_larger_than_the_table_says_how_many_values_were_left_out(opened):
+    session, _ = opened
+    grid = session.grid("5B")
+    rows, columns = len(grid.rows), len(grid.columns)
+    block = "\n".join("\t".join(["7"] * 4) for _ in range(3))  # 3 × 4, from the last row and third-last column
+    change = session.paste("5B", rows - 2, columns - 3, block)
+    assert change.left_out == 3 * 4 - 2 * 3  # a row below the table, a column beyond it
+    assert len(change.cells) == sum(1 for r in (rows - 2, rows - 1) for c in range(columns - 3, columns)
+                                    if grid.is_editable(r, c))
+
+
 def test_one_value_pasted_over_a_selection_fills_it(opened):
     session, _ = opened
     grid = session.grid("5B")
@@ -223,6 +234,8 @@ def test_a_signed_report_cannot_be_changed(opened):
     with pytest.raises(CchcError) as locked:
         session.enter("5B", [("I", "tong", "1")])
     assert locked.value.code == "CELL003"
+    grid = session.grid("5B")  # no cell opens an editor: the window shows it read-only
+    assert not any(grid.is_editable(r, c) for r in range(len(grid.rows)) for c in range(len(grid.columns)))
 
 
 def test_a_new_report_carries_over_rows_and_pending_files(tmp_path, store):

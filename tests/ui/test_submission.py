@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
 
 from desktop.app.demo import commune_transcripts, transcript_document, unit_tree
 from desktop.exchange.interchange import import_report
@@ -35,12 +36,17 @@ def test_check_sign_lock_and_unlock(demo_window, qtbot, tmp_path, no_dialogs):
     assert window.store.report(report).status == "da_ky"
     assert window.session.locked and not window.paste_action.isEnabled()
     assert window.unlock_action.isEnabled() and window.submitted_action.isEnabled()
-    # typing into a signed report is refused with the message, and nothing changes
+    # a signed report says it is locked and opens no cell editor: typing changes nothing
+    assert window.deadline_label.text().startswith("Đã ký · khóa sửa")
     window.view.setCurrentIndex(window.model.index(0, 3))
     before = window.store.cells(report)
     qtbot.keyClicks(window.view, "7")
+    assert not [w for w in window.view.viewport().findChildren(QLineEdit) if w.isVisible()]
     qtbot.keyClick(window.view, Qt.Key_Return)
     assert window.store.cells(report) == before
+    # the status bar follows the status: no "Quá hạn nộp" once submitted
+    assert submission.mark_submitted(window)
+    assert window.deadline_label.text().startswith("Đã nộp") and "Quá hạn" not in window.deadline_label.text()
     # the certificate file is remembered for next time, the passphrase is not
     signing = window.store.get_setting("signing")
     assert signing["p12_file"] == str(tmp_path / "xa.p12")
@@ -56,7 +62,7 @@ def test_check_sign_lock_and_unlock(demo_window, qtbot, tmp_path, no_dialogs):
     assert window.store.get_setting("signing")["trusted_roots"] == [str(tmp_path / "goc.pem")]
 
     assert not submission.unlock_report(window, reason="sửa")  # too short: refused
-    assert window.store.report(report).status == "da_ky"
+    assert window.store.report(report).status == "da_nop"
     assert submission.unlock_report(window, reason="Sửa số hồ sơ mới nhận theo sổ theo dõi")
     after = window.store.report(report)
     assert (after.status, after.version) == ("nhap", 2)
