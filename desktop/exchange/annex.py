@@ -194,17 +194,37 @@ _SYLLABLE = re.compile(
 
 
 
+_ROMAN = re.compile(r"[IVXLC]+")
+# "VI", "XI" are Vietnamese words too ("PHẠM VI", "XI MĂNG"): numerals only after these
+_NUMBERED = {"quý", "lục", "phần", "mục", "chương", "khoản", "biểu", "giai", "đoạn", "khóa"}
+
+
 def sentence_case(title: str) -> str:
     """An upper-case annex title as a phrase: "THỐNG KÊ … UBND" -> "Thống kê … UBND".
     A capitalised word that cannot be a Vietnamese syllable is an abbreviation (TTHC,
-    UBND, BCCI) and stays, as do words already in mixed case (a unit's name)."""
+    UBND, BCCI) and stays, as do words already in mixed case (a unit's name) and Roman
+    numerals ("QUÝ III NĂM 2025" -> "quý III năm 2025", never "quý iii")."""
     words = []
     for word in title.split(" "):
         letters = "".join(ch for ch in word if ch.isalpha())
-        keep = not letters or letters != letters.upper() or not _SYLLABLE.match(letters.lower())
+        previous = words[-1].lower().strip(",.:;()") if words else ""
+        numeral = bool(_ROMAN.fullmatch(letters)) and (letters not in ("VI", "XI", "LI", "CI") or previous in _NUMBERED)
+        keep = not letters or letters != letters.upper() or numeral or not _SYLLABLE.match(letters.lower())
         words.append(word if keep else word.lower())
     text = " ".join(words)
     return text[:1].upper() + text[1:]
+
+
+_COMMON_FIRST = {"quý", "năm", "kỳ", "tháng", "giai", "trên", "số", "thời"}
+
+
+def in_sentence(phrase: str) -> str:
+    """A phrase as it reads inside a sentence: "Quý III năm 2025" -> "quý III năm 2025". Only a
+    common first word loses its capital; a name ("Xã Ba Cụm Bắc") or an abbreviation keeps it."""
+    first = phrase.split(" ", 1)[0]
+    if first.lower() in _COMMON_FIRST and first != first.upper():
+        return phrase[:1].lower() + phrase[1:]
+    return phrase
 
 
 # --- placeholders ---------------------------------------------------------------
@@ -248,6 +268,7 @@ def placeholders(data: ReportData) -> dict[str, str]:
         "doc_number": report.doc_number or "…",
         "doc_date": doc_date.strftime("%d/%m/%Y") if doc_date else "…",
         "year": str(data.period.year),
+        "period": data.period.label,  # "Quý III năm 2025", "năm 2019": a quarterly report's annexes name the quarter
         "period_start": start.strftime("%d/%m/%Y"),
         "period_end": end.strftime("%d/%m/%Y"),
     }

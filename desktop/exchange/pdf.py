@@ -35,7 +35,7 @@ from desktop import __version__
 from desktop.report.data import report_data
 from desktop.foundation.files import write_atomically
 from desktop.exchange import body as bd
-from desktop.exchange.annex import Annex, sentence_case
+from desktop.exchange.annex import Annex, in_sentence, sentence_case
 from desktop.exchange.document import ReportHead, document_parts
 from desktop.foundation.paths import resources_dir
 from desktop.report.data import ReportData
@@ -213,11 +213,15 @@ def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles
         if annexes:
             flow.append(_p(f"Kèm theo báo cáo này có {len(annexes)} phụ lục:", styles["body"]))
     else:
-        flow.append(_p(f"{head.issuer} báo cáo số liệu công tác cải cách hành chính {head.period_label.lower()} "
+        flow.append(_p(f"{head.issuer} báo cáo số liệu công tác cải cách hành chính {in_sentence(head.period_label)} "
                        f"tại {len(annexes)} phụ lục kèm theo báo cáo này:", styles["body"]))
     for annex in annexes:
-        flow.append(_p(f"- {annex.printed_code}: {sentence_case(annex.title)}"
-                       f"{' ' + annex.subtitle if annex.subtitle else ''}.", styles["body"]))
+        subtitle = annex.subtitle or ""
+        if subtitle[:1].isupper():  # "Kỳ báo cáo: Quý III năm 2025" continues the title's phrase
+            subtitle = ", " + in_sentence(subtitle)
+        elif subtitle:
+            subtitle = " " + subtitle
+        flow.append(_p(f"- {annex.printed_code}: {sentence_case(annex.title)}{subtitle}.", styles["body"]))
     recipients = [_p("Nơi nhận:", styles["recipients_title"])]
     for i, line in enumerate(head.recipients):
         recipients.append(_p(f"- {line}{'.' if i == len(head.recipients) - 1 else ';'}", styles["recipients"]))

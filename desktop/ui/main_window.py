@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHea
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from desktop import __version__
-from desktop.exchange.annex import fill, placeholders, short_unit_name
+from desktop.exchange.annex import fill, in_sentence, placeholders, short_unit_name
 from desktop.foundation.directory import era_note
 from desktop.foundation.messages import CchcError, msg
 from desktop.kinds.narrative import FORM_CODE as BODY_FORM
@@ -376,7 +376,7 @@ class MainWindow(QMainWindow):
             for report in unit.reports:
                 node = QTreeWidgetItem([f"{report.period} (số {report.id})", report.status_label,
                                         counts_text(report.errors, report.warnings)])
-                node.setToolTip(0, f"Báo cáo {report.period.lower()}, số {report.id}: {report.form_set}")
+                node.setToolTip(0, f"Báo cáo {in_sentence(report.period)}, số {report.id}: {report.form_set}")
                 node.setData(0, KIND_ROLE, ("report", report.id))
                 item.addChild(node)
                 if report.appraises:  # the level above's sheet: its units' sheets, appraised and ranked

@@ -253,3 +253,52 @@ def test_the_demo_shows_a_merged_communes_first_report_with_illustrative_figures
                          for old in ("22729.cu", "22732.cu", "22735.cu"))
             assert int(cells[row]["ky_truoc"]) == before, row
         assert validate_report(store, real_catalog, new.id) == []
+
+
+def test_an_annex_of_a_quarterly_report_names_the_quarter(tmp_path, real_catalog):
+    from desktop.exchange.annex import fill, placeholders
+    from desktop.report.data import ReportData
+
+    with Store.open(tmp_path / "x.db") as store:
+        store.add_unit("56.cu", "Tỉnh Khánh Hòa", "tinh")
+        store.add_unit("22732.cu", "Xã Ba Cụm Bắc", "xa", "56.cu")
+        quarterly = store.create_report("22732.cu", Period("quy", 2025, 2), "khanhhoa-xa", 1)
+        yearly = store.create_report("22732.cu", Period("nam", 2019), "khanhhoa-xa", 1)
+        form = real_catalog.get("khanhhoa-xa", 1).forms["KQ"]
+        titles = [fill(form.title, placeholders(ReportData(store, real_catalog, r))) for r in (quarterly, yearly)]
+        national = store.create_report("22732.cu", Period("quy", 2025, 2), "toanquoc-06", 1)
+        subtitle = fill(real_catalog.get("toanquoc-06", 1).forms["06"].subtitle,
+                        placeholders(ReportData(store, real_catalog, national)))
+    assert titles == ["KẾT QUẢ GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH QUÝ II NĂM 2025 TẠI XÃ BA CỤM BẮC",
+                      "KẾT QUẢ GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH NĂM 2019 TẠI XÃ BA CỤM BẮC"]
+    assert subtitle == "Kỳ báo cáo: Quý II năm 2025"
+
+
+@pytest.mark.parametrize("title, phrase", [
+    ("THỐNG KÊ KẾT QUẢ GIẢI QUYẾT HỒ SƠ QUÝ III NĂM 2025 TẠI UBND CẤP XÃ",
+     "Thống kê kết quả giải quyết hồ sơ quý III năm 2025 tại UBND cấp xã"),
+    ("TTHC THUỘC PHẠM VI THẨM QUYỀN", "TTHC thuộc phạm vi thẩm quyền"),
+    ("DANH MỤC PHỤ LỤC VI VÀ QUÝ IV", "Danh mục phụ lục VI và quý IV"),
+])
+def test_titles_as_phrases_keep_roman_numerals_and_abbreviations(title, phrase):
+    from desktop.exchange.annex import in_sentence, sentence_case
+
+    assert sentence_case(title) == phrase
+    assert in_sentence("Quý III năm 2025") == "quý III năm 2025" and in_sentence("Xã Ba Cụm Bắc") == "Xã Ba Cụm Bắc"
+
+
+def test_the_printed_report_names_the_quarter_in_its_case(tmp_path, real_catalog):
+    from pypdf import PdfReader
+
+    from desktop.app.demo import load_demo
+    from desktop.exchange.pdf import write_pdf
+
+    with Store.open(tmp_path / "demo.db") as store:
+        load_demo(store, real_catalog)
+        report = next(r.id for r in store.reports() if r.unit_code == "22732.2025")
+        write_pdf(store, real_catalog, report, tmp_path / "q3.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "q3.pdf").pages)
+    text = " ".join(text.split())
+    assert "hành chính quý III năm 2025 tại 1 phụ lục" in text
+    assert "quý iii" not in text  # the lower-casing that broke "QUÝ III" (issue 18)
+    assert "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH" in text and "Kỳ báo cáo: Quý III năm 2025" in text
