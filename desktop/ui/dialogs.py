@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEventLoop, QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+from PySide6.QtCore import QDate, QEvent, QEventLoop, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressDialog, QPushButton,
                                QSpinBox, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
@@ -54,6 +54,26 @@ class _ProgressBar(QObject):
         self.dialog.setValue(done)
 
 
+class _InputBlocker(QObject):
+    """Swallows the clerk's clicks and keys to the window while work runs: the progress dialog
+    only appears after a moment (so quick work does not flash it), and no second action may
+    start meanwhile."""
+
+    BLOCKED = {QEvent.MouseButtonPress, QEvent.MouseButtonRelease, QEvent.MouseButtonDblClick, QEvent.KeyPress,
+               QEvent.KeyRelease, QEvent.Wheel, QEvent.Shortcut, QEvent.ShortcutOverride, QEvent.Drop}
+
+    def __init__(self, window, progress) -> None:
+        super().__init__(window)
+        self.window_, self.progress = window, progress
+        self.swallowed = 0
+
+    def eventFilter(self, target, event) -> bool:
+        if event.type() in self.BLOCKED and isinstance(target, QWidget) and target.window() is self.window_:
+            self.swallowed += 1
+            return True
+        return False
+
+
 def run_in_background(window, title: str, work, *, with_progress: bool = False):
     """Run ``work`` on a worker thread behind a progress dialog; returns its result or exception.
     With ``with_progress``, ``work(report)`` calls ``report(done, total)`` to move the bar.
@@ -62,7 +82,11 @@ def run_in_background(window, title: str, work, *, with_progress: bool = False):
     progress = QProgressDialog(title, None, 0, 0, window)
     progress.setWindowTitle("CCHC Desktop")
     progress.setWindowModality(Qt.WindowModal)
-    progress.setMinimumDuration(300)
+    progress.setMinimumDuration(250)  # shown within 0,3 s when the work takes longer
+    progress.setValue(0)  # starts Qt's timer that shows the dialog after the minimum duration
+    blocker = _InputBlocker(window, progress)
+    QApplication.instance().installEventFilter(blocker)
+    window.input_blocker = blocker  # the tests read how many inputs waited
     thread, worker, loop = QThread(), _Worker(work, with_progress), QEventLoop()
     bar = _ProgressBar(progress)  # lives in this thread: the worker's reports arrive queued
     worker.progressed.connect(bar.show_step)
@@ -76,6 +100,7 @@ def run_in_background(window, title: str, work, *, with_progress: bool = False):
     if thread.isRunning():
         loop.exec()
     thread.wait()
+    QApplication.instance().removeEventFilter(blocker)
     progress.close()
     return outcome[0] if outcome else None
 

@@ -166,6 +166,7 @@ class GroupedHeader(QHeaderView):
     def __init__(self, parent=None, source: "GroupedHeader | None" = None) -> None:
         super().__init__(Qt.Horizontal, parent)
         self.grid: FormGrid | None = None
+        self.visible_left = 0  # where the header shows from: the frozen columns cover what is left of it
         # The frozen columns' header takes its level heights from the main header,
         # whose sections all have their widths (the frozen view hides most of its own).
         self.source = source
@@ -237,13 +238,17 @@ class GroupedHeader(QHeaderView):
             x = self.sectionViewportPosition(cell.col)
             area = QRect(x, tops[cell.row], self._span_width(cell.col, cell.colspan),
                          tops[cell.row + cell.rowspan] - tops[cell.row])
-            self._cell(painter, area, cell.text, bold=True)
+            # a group scrolled half out of sight keeps its name in the part still shown
+            shown = area.intersected(QRect(self.visible_left, area.y(), self.viewport().width() - self.visible_left,
+                                           area.height()))
+            self._cell(painter, area, cell.text, bold=True, text_area=shown if shown.width() > 0 else area)
         if self._number_height:
             area = QRect(rect.x(), tops[-1], rect.width(), self._number_height)
             self._cell(painter, area, self.grid.number_row[logical], bold=False, italic=True)
         painter.restore()
 
-    def _cell(self, painter: QPainter, area: QRect, text: str, bold: bool, italic: bool = False) -> None:
+    def _cell(self, painter: QPainter, area: QRect, text: str, bold: bool, italic: bool = False,
+              text_area: QRect | None = None) -> None:
         option = QStyleOptionHeader()
         self.initStyleOption(option)
         option.rect = area
@@ -255,8 +260,14 @@ class GroupedHeader(QHeaderView):
         font.setBold(bold)
         font.setItalic(italic)
         painter.setFont(font)
-        painter.drawText(area.adjusted(self.PADDING, self.PADDING, -self.PADDING, -self.PADDING),
-                         int(Qt.AlignCenter | Qt.TextWordWrap), text)
+        inner = (text_area or area).adjusted(self.PADDING, self.PADDING, -self.PADDING, -self.PADDING)
+        metrics = QFontMetrics(font)
+        wrapped = metrics.boundingRect(inner, int(Qt.AlignCenter | Qt.TextWordWrap), text)
+        if text_area is not None and text_area != area and wrapped.height() > inner.height():
+            # too little of the group left in sight to wrap its name: one line, shortened
+            painter.drawText(inner, int(Qt.AlignCenter), metrics.elidedText(text, Qt.ElideRight, inner.width()))
+        else:
+            painter.drawText(inner, int(Qt.AlignCenter | Qt.TextWordWrap), text)
 
 
 class FormView(QTableView):
@@ -403,6 +414,7 @@ class FormView(QTableView):
         if self.grid is None or self.frozen is None:
             return
         width = sum(self.columnWidth(c) for c in range(self.grid.frozen))
+        self.horizontalHeader().visible_left = width
         self.frozen.setGeometry(self.verticalHeader().width() + self.frameWidth(), self.frameWidth(),
                                 width, self.viewport().height() + self.horizontalHeader().height())
         self.frozen.horizontalHeader().setFixedHeight(self.horizontalHeader().height())

@@ -158,3 +158,29 @@ def test_an_old_office_screen_shows_six_data_columns_beside_the_navigator(qtbot,
     # full names where the pane cuts them
     top = window.navigator.topLevelItem(0)
     assert top.toolTip(0).startswith("Tỉnh Khánh Hòa") or top.toolTip(0).startswith("Ủy ban")
+
+
+def test_long_work_shows_progress_soon_and_takes_no_clicks_meanwhile(qtbot, demo_window):
+    """While work runs on its worker thread, a key typed into the grid waits for nothing: it is
+    swallowed, so no second action starts; the progress dialog appears within 0,3 s."""
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog
+
+    from desktop.ui.dialogs import run_in_background
+
+    window = demo_window
+    window.open_report(2, "5B")
+    before = window.store.cells(2)
+    seen = {}
+
+    def meanwhile():
+        qtbot.keyClicks(window.view, "9")
+        qtbot.keyClick(window.view, Qt.Key_Return)
+        seen["progress"] = [d.isVisible() for d in window.findChildren(QProgressDialog)]
+
+    QTimer.singleShot(350, meanwhile)
+    assert run_in_background(window, "Đang làm…", lambda: time.sleep(0.8) or "xong") == "xong"
+    assert window.store.cells(2) == before and window.input_blocker.swallowed >= 2
+    assert True in seen["progress"]
