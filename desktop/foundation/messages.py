@@ -288,6 +288,11 @@ MESSAGES: dict[str, str] = {
     "CERT017": "Đã xác nhận người ký và nhận gói số {submission} của {unit}.",
     "CERT018": "Đã từ chối gói số {submission} của {unit}; gói vẫn được lưu, không được tổng hợp.",
     "CERT019": "Hãy nhập ít nhất {digits} chữ số đầu của dấu vân tay để xác nhận đã đối chiếu với đơn vị.",
+    # --- figures against their own history ------------------------------------------
+    "HIST001": "Số liệu khác thường so với các kỳ trước của chính đơn vị: {actual}; {last_period}: {last}; "
+    "{count} kỳ gần nhất: {low}–{high}. Hãy kiểm tra lại (có thể gõ thừa, thiếu chữ số).",
+    "HIST002": "(Các kỳ trước ngày 01/7/2025 là tổng của {units}.)",
+    "HIST003": "Số liệu {actual} nằm ngoài khoảng bộ biểu mẫu cho phép ({low}–{high}).",
     # --- the directory of administrative units -------------------------------------
     "DIR001": "Không có đơn vị “{unit}” trong danh mục đơn vị hành chính; tìm mã bằng “cchc units --search TÊN”.",
     "DIR002": "Ngày “{text}” không hợp lệ; viết theo dạng NĂM-THÁNG-NGÀY, ví dụ 2025-07-01.",

@@ -15,6 +15,7 @@ set still loads.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +77,16 @@ def _normalise_column(data, file: str, problems: list[Problem], line: int) -> Co
             result=result,
         )
         column.equals = f.get("equals")
+        column.history = f.get("history", bool, default=True)
+        bounds = f.get("bounds", dict)
+        if bounds is not None:
+            limits = Fields(bounds, file, problems, where, bounds.line)
+            low, high = (limits.get(key, (int, float)) for key in ("min", "max"))
+            limits.done()
+            column.bounds = tuple(None if v is None else Decimal(str(v)) for v in (low, high))
+            if None not in column.bounds and column.bounds[0] > column.bounds[1]:
+                f.fail("FORM007", f.line_of("bounds"), field="bounds", value=f"{low}–{high}",
+                       allowed="min không lớn hơn max")
         expr_text = f.get("expr")
         if kind == "computed":
             if not expr_text:

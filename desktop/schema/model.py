@@ -30,6 +30,8 @@ class Column:
     equals: str | None = None  # printed identity right-hand side, "(4)+(5)"
     expr: object = None  # AST of a computed column
     width: int | None = None  # relative width for screen and print
+    history: bool = True  # checked against the unit's own earlier figures (rules/history.py)
+    bounds: tuple = (None, None)  # (min, max) a figure of this column may take, whatever its history
     children: list["Column"] = field(default_factory=list)
     line: int = 0
 

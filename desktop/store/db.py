@@ -390,6 +390,12 @@ class Store:
             raise CchcError("STORE008", report=report_id)
         return Report.of(rows[0])
 
+    def reports_of(self, unit_code: str, form_set_id: str, period_type: str) -> list[Report]:
+        """One unit's reports on one form set for one period type (its history), by SQL."""
+        return [Report.of(r) for r in self.db["reports"].rows_where(
+            "unit_code = ? AND form_set_id = ? AND period_type = ?", [unit_code, form_set_id, period_type],
+            order_by="year, period_number")]
+
     def reports(self) -> list[Report]:
         return [Report.of(r) for r in
                 self.db["reports"].rows_where(order_by="year, period_type, period_number, unit_code, id")]

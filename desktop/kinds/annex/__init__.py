@@ -12,6 +12,7 @@ from pathlib import Path
 from desktop.exchange.annex import build_annexes
 from desktop.exchange.document import part_blocks
 from desktop.rules.engine import check_forms
+from desktop.rules.history import check_history
 from desktop.schema.kinds import Document
 from desktop.schema.loader import load_forms
 from desktop.schema.reading import Fields, Problem
@@ -26,7 +27,7 @@ class AnnexKind:
         return load_forms(form_set, fields, directory, shown, problems)
 
     def validate(self, data) -> list:
-        return check_forms(data)
+        return check_forms(data) + check_history(data)
 
     def document(self, data) -> Document:
         return Document(annexes=build_annexes(data), blocks=part_blocks(data))
