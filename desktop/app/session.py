@@ -11,9 +11,13 @@ model in ``desktop/ui`` is a thin adapter over ``FormGrid``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop import __version__
+from desktop.foundation.directory import predecessors_of
 from desktop.kinds.narrative import FORM_CODE as BODY_FORM
 from desktop.kinds.par.criteria import criteria_of
 from desktop.kinds.par.scoring import enter, score_data
@@ -477,25 +481,63 @@ class UnitEntry:
 
 def report_entry(data: ReportData, findings: list[Finding] | None = None) -> ReportEntry:
     findings = validate(data) if findings is None else findings
-    criteria = criteria_of(data.form_set)
-    forms = [FormEntry(form.code, form.printed_code, form.title,
-                       *count([f for f in findings if f.form_code == form.code]))
-             for form in (data.form_set.forms.values() if data.form_set and criteria is None else [])]
-    report = data.report
-    name = data.form_set.name if data.form_set else report.form_set_id
-    return ReportEntry(report.id, data.period.label[:1].upper() + data.period.label[1:], report.year,
-                       report.status, STATUS_LABELS.get(report.status, report.status),
-                       *count(findings), forms, name, appraises=bool(criteria and criteria.appraises))
+    per_form = {code: list(count([f for f in findings if f.form_code == code])) for code in
+                (data.form_set.forms if data.form_set else {})}
+    return _entry(data.report, data.form_set, *count(findings), per_form)
+
+
+def _entry(report: Report, form_set, errors: int, warnings: int, per_form: dict) -> ReportEntry:
+    criteria = criteria_of(form_set)
+    forms = [FormEntry(form.code, form.printed_code, form.title, *per_form.get(form.code, (0, 0)))
+             for form in (form_set.forms.values() if form_set and criteria is None else [])]
+    label = report.period.label
+    return ReportEntry(report.id, label[:1].upper() + label[1:], report.year, report.status,
+                       STATUS_LABELS.get(report.status, report.status), errors, warnings, forms,
+                       form_set.name if form_set else report.form_set_id,
+                       appraises=bool(criteria and criteria.appraises))
+
+
+def report_stamps(reports: list[Report], catalog, rules: dict | None = None) -> dict[int, str]:
+    """What each report's findings depend on, as one string: the catalog's files, the report's own
+    revision and fields, and its unit's other reports on the same set (the previous period's
+    figures, its history), and those of the old units a merged unit was formed from. Equal stamps,
+    equal findings: the navigator reuses the counts kept in the store."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for r in reports:
+        groups.setdefault((r.unit_code, r.form_set_id), []).append(f"{r.id}:{r.revision}:{r.updated_at}")
+    digest = {key: "|".join(sorted(parts)) for key, parts in groups.items()}
+    settings = json.dumps(rules or {}, sort_keys=True)
+    stamps = {}
+    for r in reports:
+        related = [digest[(r.unit_code, r.form_set_id)]]
+        related += [digest.get((link.unit.id, r.form_set_id), "") for link in predecessors_of(r.unit_code)]
+        stamps[r.id] = hashlib.sha256("\n".join([__version__, catalog.digest, settings, r.status, str(r.version),
+                                                   *related]).encode()).hexdigest()
+    return stamps
 
 
 def report_tree(store, catalog) -> list[UnitEntry]:
     """Units (as a tree, province → district → commune) that have reports or children with
-    reports; each with its reports, newest period first, and their forms with finding counts."""
+    reports; each with its reports, newest period first, and their forms with finding counts.
+    Counts come from the store when nothing they depend on changed since they were computed
+    (``report_stamps``): a province's thousands of reports are not all validated at each start."""
     rules = store.get_setting("period_rules", {})
+    reports = store.reports()
+    stamps = report_stamps(reports, catalog, rules)
+    cached = store.cached_counts()
+    fresh = []
     by_unit: dict[str, list[ReportEntry]] = {}
-    for report in store.reports():
-        entry = report_entry(ReportData(store, catalog, report.id, rules))
+    for report in reports:
+        kept = cached.get(report.id)
+        if kept is not None and kept[0] == stamps[report.id]:
+            entry = _entry(report, catalog.form_set_of(report), kept[1], kept[2], kept[3])
+        else:
+            entry = report_entry(ReportData(store, catalog, report.id, rules))
+            fresh.append((report.id, stamps[report.id], entry.errors, entry.warnings,
+                          {f.code: [f.errors, f.warnings] for f in entry.forms}))
         by_unit.setdefault(report.unit_code, []).append(entry)
+    if fresh:
+        store.save_counts(fresh)
     units = store.units()
     nodes = {u.code: UnitEntry(u.code, u.name, u.level) for u in units}
     roots: list[UnitEntry] = []

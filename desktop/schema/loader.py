@@ -14,6 +14,7 @@ set still loads.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from decimal import Decimal
 from dataclasses import dataclass
@@ -610,6 +611,7 @@ class Catalog:
     problems: list[Problem]
     kinds: tuple = ()
     parts: tuple = ()
+    digest: str = ""  # of every file the sets were read from: what findings computed with it depend on
 
     def get(self, set_id: str, version: int) -> FormSet | None:
         return self.sets.get((set_id, version))
@@ -647,7 +649,15 @@ def load_catalog(root: Path, kinds: tuple, parts: tuple = ()) -> Catalog:
             continue
         sets[form_set.key] = form_set
         where[form_set.key] = str(set_path.relative_to(root))
-    return Catalog(sets, problems, tuple(kinds), tuple(parts))
+    return Catalog(sets, problems, tuple(kinds), tuple(parts), _digest(root))
+
+
+def _digest(root: Path) -> str:
+    content = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml")):
+        content.update(str(path.relative_to(root)).encode() + b"\0")
+        content.update(path.read_bytes())
+    return content.hexdigest()
 
 
 __all__ = ["Catalog", "add_forms", "load_catalog", "load_form_set", "load_forms"]

@@ -771,9 +771,26 @@ class Store:
             self._audit(conn, "accept-held" if accept else "refuse-held", col=row[1], new=f"{submission_id} {reason}")
         return state
 
+    # --- the navigator's counts, kept between starts ------------------------------------------
+
+    def cached_counts(self) -> dict[int, tuple[str, int, int, dict]]:
+        """report id → (stamp, errors, warnings, {form: [errors, warnings]}) as last computed."""
+        return {r[0]: (r[1], r[2], r[3], json.loads(r[4] or "{}")) for r in
+                self.conn.execute("SELECT report_id, stamp, errors, warnings, forms FROM report_counts")}
+
+    def save_counts(self, rows: list[tuple[int, str, int, int, dict]]) -> None:
+        """Derived data, not the clerk's: not audited, and a read-only or full disk only costs the
+        next start its time (nothing is lost), so a failure here is not an error."""
+        try:
+            with self._write() as conn:
+                conn.executemany("INSERT OR REPLACE INTO report_counts (report_id, stamp, errors, warnings, forms) "
+                                 "VALUES (?, ?, ?, ?, ?)", [(r, s, e, w, json.dumps(f)) for r, s, e, w, f in rows])
+        except CchcError:
+            pass
+
     # --- deleting a report -----------------------------------------------------------------
 
-    REPORT_TABLES = ("cells", "repeat_rows", "attachments", "signatures", "narrative", "appraisals")
+    REPORT_TABLES = ("cells", "repeat_rows", "attachments", "signatures", "narrative", "appraisals", "report_counts")
 
     def delete_report(self, report_id: int) -> None:
         """Delete a report and everything kept with it, after a backup; audited. A signed or

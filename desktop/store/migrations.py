@@ -116,7 +116,20 @@ def _v6(db: sqlite_utils.Database) -> None:
     db["submissions"].add_column("held_reason", str)
 
 
-STEPS = [_v1, _v2, _v3, _v4, _v5, _v6]
+def _v7(db: sqlite_utils.Database) -> None:
+    """What the navigator shows without validating every report at each start: each report's
+    ``revision`` (counted up by triggers on every table a report's findings read, so no writer
+    can forget it) and the counts last computed for it, with the stamp they were computed at."""
+    db.execute("ALTER TABLE reports ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
+    for table in ("cells", "repeat_rows", "attachments", "narrative", "appraisals"):
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            db.execute(f"CREATE TRIGGER {table}_{event.lower()}_revision AFTER {event} ON {table} BEGIN "
+                       f"UPDATE reports SET revision = revision + 1 WHERE id = {row}.report_id; END")
+    db["report_counts"].create({"report_id": int, "stamp": str, "errors": int, "warnings": int, "forms": str},
+                               pk="report_id")
+
+
+STEPS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 LATEST = len(STEPS)
 
 

@@ -51,6 +51,7 @@ class Report(NamedTuple):
     version: int = 1
     signer_mode: str | None = None
     subject: str | None = None
+    revision: int = 0  # counted up by the store's triggers at every change of the report's data
     of = classmethod(_of)
     period = property(_period)
 

@@ -274,3 +274,82 @@ def test_a_report_on_a_form_set_not_installed_is_refused(tmp_path, store):
         create_report(store, catalog, "H1", Period("nam", 2021), "khong-co", 1)
     assert refused.value.code == "STORE017"
     assert len(store.reports()) == 1
+
+
+# --- the navigator's counts kept between starts (issue 20) ------------------------------------
+
+
+def _counts(tree) -> dict:
+    found = {}
+
+    def walk(nodes):
+        for node in nodes:
+            for report in node.reports:
+                found[report.id] = (report.errors, report.warnings, [(f.code, f.errors, f.warnings) for f in report.forms])
+            walk(node.children)
+    walk(tree)
+    return found
+
+
+@pytest.fixture
+def demo_store(tmp_path):
+    from conftest import REPO
+    from desktop.app.demo import load_demo
+    from desktop.registry import load_catalog
+    from desktop.store.db import Store
+
+    catalog = load_catalog(REPO / "forms")
+    with Store.open(tmp_path / "demo.db") as store:
+        load_demo(store, catalog)
+        yield store, catalog
+
+
+def test_the_navigator_reuses_counts_until_what_they_depend_on_changes(demo_store, monkeypatch):
+    from desktop.app import session as session_module
+    from desktop.app.session import report_tree
+
+    store, catalog = demo_store
+    first = _counts(report_tree(store, catalog))
+    validated = []
+    real = session_module.validate
+    monkeypatch.setattr(session_module, "validate", lambda data: validated.append(data.id) or real(data))
+    assert _counts(report_tree(store, catalog)) == first and validated == []  # a second start validates nothing
+    # a figure typed into Kế Sách's 5B: that report (and its unit's others on the set) are counted again
+    from desktop.report import ops
+
+    ops.enter_cells(store, catalog, 2, "5B", [("I", "ky_truoc", "999999")])
+    after = _counts(report_tree(store, catalog))
+    assert validated == [2] and after[2] != first[2]
+    validated.clear()
+    store.set_narrative(1, "V", "Kiến nghị mới")  # the body's text counts too (its checks read it)
+    report_tree(store, catalog)
+    assert validated == [1]
+
+
+def test_kept_counts_equal_a_fresh_validation_after_random_edits(demo_store):
+    import random
+
+    from desktop.app.session import report_entry, report_tree
+    from desktop.report import ops
+    from desktop.report.data import ReportData
+
+    store, catalog = demo_store
+    rng = random.Random(20)
+    report_tree(store, catalog)
+    editable = [(r.id, code) for r in store.reports() for code in (catalog.form_set_of(r).forms if
+                                                                   catalog.form_set_of(r) else {})
+                if r.form_set_id in ("khanhhoa-huyen", "soctrang-huyen", "toanquoc-06")]
+    for _ in range(12):
+        report, code = rng.choice(editable)
+        data = ReportData(store, catalog, report)
+        scope = data.scope(code)
+        typed = [(row.id, column.id) for row in scope.layout.rows for column in scope.form.data_columns
+                 if row.typed(column) and column.ctype.numeric]
+        if not typed:
+            continue
+        row, column = rng.choice(typed)
+        ops.enter_cells(store, catalog, report, code, [(row, column, str(rng.randint(0, 5000)))])
+        kept = _counts(report_tree(store, catalog))
+        fresh = {r.id: _counts([type("U", (), {"reports": [report_entry(ReportData(store, catalog, r.id))],
+                                               "children": []})])[r.id] for r in store.reports()}
+        assert kept == fresh
