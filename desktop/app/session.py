@@ -525,6 +525,9 @@ def report_tree(store, catalog) -> list[UnitEntry]:
     reports = store.reports()
     stamps = report_stamps(reports, catalog, rules)
     cached = store.cached_counts()
+    index: dict = {}  # every report read once: the histories the validations need come from here
+    for report in reports:
+        index.setdefault((report.unit_code, report.form_set_id, report.period_type), []).append(report)
     fresh = []
     by_unit: dict[str, list[ReportEntry]] = {}
     for report in reports:
@@ -532,7 +535,7 @@ def report_tree(store, catalog) -> list[UnitEntry]:
         if kept is not None and kept[0] == stamps[report.id]:
             entry = _entry(report, catalog.form_set_of(report), kept[1], kept[2], kept[3])
         else:
-            entry = report_entry(ReportData(store, catalog, report.id, rules))
+            entry = report_entry(ReportData(store, catalog, report.id, rules, reports_index=index))
             fresh.append((report.id, stamps[report.id], entry.errors, entry.warnings,
                           {f.code: [f.errors, f.warnings] for f in entry.forms}))
         by_unit.setdefault(report.unit_code, []).append(entry)

@@ -18,8 +18,12 @@ from desktop.schema.model import Column, Form, FormSet
 class ReportData:
     """A report with its form set, layouts and values, read from the store once."""
 
-    def __init__(self, store, catalog: Catalog, report_id: int, period_rules: dict | None = None) -> None:
+    def __init__(self, store, catalog: Catalog, report_id: int, period_rules: dict | None = None,
+                 reports_index: dict | None = None) -> None:
         self.store = store
+        # (unit, form set, period type) → reports, when the caller read every report already (the
+        # navigator's pass over a province's thousands): a report's history is then not asked for
+        self.reports_index = reports_index
         self.catalog = catalog
         self.report = store.report(report_id)
         self.id = report_id
@@ -56,6 +60,12 @@ class ReportData:
         scope = self._scopes.get(form)
         if scope is not None:
             scope.raw = self.raw[form]
+
+    def reports_of(self, unit_code: str, form_set_id: str, period_type: str) -> list:
+        """One unit's reports on one set for one period type: its history."""
+        if self.reports_index is not None:
+            return self.reports_index.get((unit_code, form_set_id, period_type), [])
+        return self.store.reports_of(unit_code, form_set_id, period_type)
 
     def previous(self) -> "ReportData | None":
         if self._previous is False:

@@ -44,17 +44,17 @@ def _order(period: Period) -> tuple[int, int]:
     return period.year, period.last_month
 
 
-def _earlier_cells(store, unit_code: str, form_set_id: str, period: Period) -> list[tuple[Period, dict]]:
+def _earlier_cells(data, unit_code: str, form_set_id: str, period: Period) -> list[tuple[Period, dict]]:
     """(period, stored cells) of the unit's earlier reports of this period type, oldest first."""
-    found = []
-    for report in store.reports_of(unit_code, form_set_id, period.type):
+    found, store = [], data.store
+    for report in data.reports_of(unit_code, form_set_id, period.type):
         if _order(report.period) < _order(period):
-            found.append((report.period, store.cells(report.id)))
+            found.append((report.period, store.cells_at(report.id, report.revision)))
     found.sort(key=lambda item: _order(item[0]))
     return found[-DEPTH:]
 
 
-def _merged_cells(store, unit_code: str, form_set_id: str, period: Period) -> tuple[list[tuple[Period, dict]], list]:
+def _merged_cells(data, unit_code: str, form_set_id: str, period: Period) -> tuple[list[tuple[Period, dict]], list]:
     """The old units' reports added up, period by period, when each merged whole and all are here."""
     links = predecessors_of(unit_code)
     if not links or any(link.type != "full" for link in links):
@@ -62,10 +62,10 @@ def _merged_cells(store, unit_code: str, form_set_id: str, period: Period) -> tu
     by_unit = []
     for link in links:
         try:
-            store.unit(link.unit.id)
+            data.store.unit(link.unit.id)
         except Exception:  # an old unit this database never heard of: no history to add
             return [], []
-        by_unit.append({_order(p): (p, cells) for p, cells in _earlier_cells(store, link.unit.id, form_set_id, period)})
+        by_unit.append({_order(p): (p, cells) for p, cells in _earlier_cells(data, link.unit.id, form_set_id, period)})
     common = set.intersection(*(set(d) for d in by_unit)) if by_unit else set()
     return [(by_unit[0][key][0], [d[key][1] for d in by_unit]) for key in sorted(common)], links
 
@@ -75,35 +75,43 @@ def _history(data) -> dict:
     cached = getattr(data, "_history", None)
     if cached is not None:
         return cached
-    report, store = data.report, data.store
-    period = data.period
+    report, period = data.report, data.period
     history: dict = {}
     merged_from: list = []
     if period.type != "giai_doan":
-        own = _earlier_cells(store, report.unit_code, report.form_set_id, period)
-        merged, links = _merged_cells(store, report.unit_code, report.form_set_id, period)
+        own = _earlier_cells(data, report.unit_code, report.form_set_id, period)
+        merged, links = _merged_cells(data, report.unit_code, report.form_set_id, period)
         first_own = _order(own[0][0]) if own else None
         rows: list[tuple[Period, list[dict]]] = [(p, cells) for p, cells in merged
                                                   if first_own is None or _order(p) < first_own]
         if rows:
             merged_from = links
         rows += [(p, [cells]) for p, cells in own]
-        for code in data.form_set.forms:
-            scope = data.scope(code)
-            for p, parts in rows:
-                for row_id in scope.layout.by_id:
-                    for column in scope.form.data_columns:
-                        if column.ctype.kind == "computed" or not column.ctype.numeric:
-                            continue
-                        texts = [cells.get(code, {}).get(row_id, {}).get(column.id) for cells in parts]
-                        if all(t is None for t in texts):
-                            continue
-                        ctype = scope.layout.cell_type(row_id, column)
-                        try:
-                            value = sum((from_storage(t, ctype) for t in texts if t is not None), start=0)
-                        except (ValueError, ArithmeticError):
-                            continue
-                        history.setdefault((code, row_id, column.id), []).append((p, value))
+        checked = {}  # (form, column) → Column, for the numeric data columns the check reads
+        for code, form in data.form_set.forms.items():
+            for column in form.data_columns:
+                if column.ctype.kind != "computed" and column.ctype.numeric and column.history:
+                    checked[(code, column.id)] = column
+        for p, parts in rows:  # what was stored, not every cell of the layout: a history is sparse
+            sums: dict = {}
+            for cells in parts:
+                for code, form_rows in cells.items():
+                    for row_id, row_cells in form_rows.items():
+                        for column_id, text in row_cells.items():
+                            column = checked.get((code, column_id))
+                            if column is None or text is None:
+                                continue
+                            scope = data.scope(code)
+                            if row_id not in scope.layout.by_id:
+                                continue
+                            try:
+                                value = from_storage(text, scope.layout.cell_type(row_id, column))
+                            except (ValueError, ArithmeticError):
+                                continue
+                            key = (code, row_id, column_id)
+                            sums[key] = sums.get(key, 0) + value
+            for key, value in sums.items():
+                history.setdefault(key, []).append((p, value))
     data._history = history
     data._history_merged_from = merged_from
     return history
