@@ -112,7 +112,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
     db = Path(tempfile.mkdtemp()) / "demo.db"
-    subprocess.run([sys.executable, "-m", "desktop.ui", "--db", str(db), "--quit-after-start"],
+    subprocess.run([sys.executable, "-m", "desktop.ui", "--demo", "--db", str(db), "--quit-after-start"],
                    check=True, capture_output=True)  # first run: the demo data
     starts = cold_start(db, max(5, args.rounds // 3))
     switches, keystrokes = in_window(db, args.rounds)

@@ -157,6 +157,8 @@ class ReportSession:
         self.data = ReportData(self.store, self.catalog, self.report_id)
         self._grids: dict[str, FormGrid] = {}
         self._findings: list[Finding] | None = None
+        self._by_form: dict[str, list[Finding]] = {}  # per form, for a kind that checks form by form
+        self._dirty: set[str] = set()  # forms typed into since the findings were computed
         self._by_cell: dict[tuple, list[Finding]] = {}
         self._attachments: list[dict] | None = None
 
@@ -191,11 +193,29 @@ class ReportSession:
         return self._grids[code]
 
     def findings(self) -> list[Finding]:
-        if self._findings is None:
+        """The report's findings, as ``rules.engine.validate`` gives them. After typing, a kind that
+        checks form by form (``validate_form``) checks again only the forms typed into and those
+        that read them (``dependents``), and the parts (the body reads the annexes' figures)."""
+        if self._findings is not None and not self._dirty:
+            return self._findings
+        form_set = self.data.form_set
+        kind = form_set.kind if form_set is not None else None
+        if kind is None or not hasattr(kind, "validate_form"):
             self._findings = validate(self.data)
-            self._by_cell = {}
-            for finding in self._findings:
-                self._by_cell.setdefault((finding.form_code, finding.row_id, finding.column_id), []).append(finding)
+        else:
+            if self._findings is None:
+                todo = set(form_set.forms)
+            else:
+                dependents = kind.dependents(form_set)
+                todo = set().union(*(dependents.get(code, {code}) for code in self._dirty))
+            for code in todo:
+                self._by_form[code] = kind.validate_form(self.data, code)
+            parts = [f for part in self.data.catalog.parts for f in part.validate(self.data)]
+            self._findings = [f for code in form_set.forms for f in self._by_form.get(code, [])] + parts
+        self._dirty = set()
+        self._by_cell = {}
+        for finding in self._findings:
+            self._by_cell.setdefault((finding.form_code, finding.row_id, finding.column_id), []).append(finding)
         return self._findings
 
     def findings_at(self, form: str, row: str, column: str | None) -> list[Finding]:
@@ -232,7 +252,7 @@ class ReportSession:
         else:
             for cell in change.cells:
                 self.data.put(cell.form, cell.row, cell.column, cell.new)
-            self._findings = None
+            self._dirty |= {cell.form for cell in change.cells}
         change.saved_at = dt.datetime.now()
         return change
 

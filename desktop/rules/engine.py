@@ -163,18 +163,43 @@ def check_rule(rule: Rule, scope: FormScope, report_id: int) -> list[Finding]:
     return findings
 
 
+def check_form(data: ReportData, code: str) -> list[Finding]:
+    """Every failed rule of one form of the report, in row order."""
+    form = data.form_set.forms[code]
+    scope = data.scope(code)
+    order = {row.id: i for i, row in enumerate(scope.layout.rows)}
+    found: list[Finding] = []
+    for rule in form.rules:
+        found.extend(check_rule(rule, scope, data.id))
+    found.sort(key=lambda f: order.get(f.row_id, len(order)))
+    return found
+
+
 def check_forms(data: ReportData) -> list[Finding]:
     """Every failed rule of the report's forms, in form order, then row order."""
-    findings: list[Finding] = []
-    for code, form in data.form_set.forms.items():
-        scope = data.scope(code)
-        order = {row.id: i for i, row in enumerate(scope.layout.rows)}
-        found: list[Finding] = []
-        for rule in form.rules:
-            found.extend(check_rule(rule, scope, data.id))
-        found.sort(key=lambda f: order.get(f.row_id, len(order)))
-        findings.extend(found)
-    return findings
+    return [finding for code in data.form_set.forms for finding in check_form(data, code)]
+
+
+def form_dependents(form_set) -> dict[str, set[str]]:
+    """Form → the forms whose rules read it (``form("5B", …)``), besides itself: what a change in
+    it can change the findings of."""
+    dependents: dict[str, set[str]] = {code: {code} for code in form_set.forms}
+    for code, form in form_set.forms.items():
+        trees = [rule.check for rule in form.rules] + [c.expr for c in form.data_columns if c.expr is not None]
+        for tree in trees:  # its rules, and its computed columns (PL7's rate reads PL6's total)
+            for node in ex.walk(tree):
+                if isinstance(node, ex.Call) and node.name == "form" and node.args \
+                        and isinstance(node.args[0], ex.Str) and node.args[0].value in dependents:
+                    dependents[node.args[0].value].add(code)
+    changed = True
+    while changed:  # and what reads those, in turn
+        changed = False
+        for code, readers in dependents.items():
+            more = set().union(*(dependents[r] for r in readers)) - readers
+            if more:
+                readers |= more
+                changed = True
+    return dependents
 
 
 def validate(data: ReportData) -> list[Finding]:

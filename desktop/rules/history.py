@@ -132,11 +132,14 @@ def _unusual(value, past: list, percent: bool) -> bool:
     return Z_SCALE * abs(x - m) / mad > Z_LIMIT
 
 
-def check_history(data) -> list[Finding]:
-    """Warnings for the report's figures that its own history (or a form set's bounds) makes implausible."""
+def check_history(data, codes=None) -> list[Finding]:
+    """Warnings for the report's figures (of the forms ``codes``, by default all) that their own
+    history (or a form set's bounds) makes implausible."""
     findings: list[Finding] = []
     history = None
     for code, form in data.form_set.forms.items():
+        if codes is not None and code not in codes:
+            continue
         scope = data.scope(code)
         for row in scope.layout.rows:
             for column in form.data_columns:

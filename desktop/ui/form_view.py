@@ -54,16 +54,21 @@ class FormModel(QAbstractTableModel):
         self._bold.setBold(True)
         self._italic = QFont()
         self._italic.setItalic(True)
+        # (row, column, role) → what data() answered: a paint asks each visible cell for eight roles,
+        # and nothing of it changes until the next edit (every change goes through refresh/set_grid)
+        self._answers: dict[tuple[int, int, int], object] = {}
 
     def set_grid(self, grid: FormGrid) -> None:
         """The rows changed (a row added, moved or deleted): everything is read again."""
         self.beginResetModel()
         self.grid = grid
         self.refusals.clear()
+        self._answers.clear()
         self.endResetModel()
 
     def refresh(self) -> None:
         """Values changed: totals and computed cells may follow anywhere in the form."""
+        self._answers.clear()
         if self.rowCount() and self.columnCount():
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
 
@@ -81,7 +86,14 @@ class FormModel(QAbstractTableModel):
         role = int(role)
         if not index.isValid() or role not in _ROLES:
             return None
-        r, c = index.row(), index.column()
+        key = (index.row(), index.column(), role)
+        try:
+            return self._answers[key]
+        except KeyError:
+            answer = self._answers[key] = self._answer(index.row(), index.column(), role)
+            return answer
+
+    def _answer(self, r: int, c: int, role: int):
         grid = self.grid
         if role == DISPLAY or role == EDIT:
             return grid.text(r, c)
@@ -139,13 +151,19 @@ class FormModel(QAbstractTableModel):
             return False
         r, c = index.row(), index.column()
         if str(value) == self.grid.text(r, c):
-            self.refusals.pop((r, c), None)
+            if self.refusals.pop((r, c), None) is not None:
+                for role in _ROLES:
+                    self._answers.pop((r, c, role), None)
+                self.dataChanged.emit(index, index)
             return False
         outcome = self._enter(r, c, str(value))
         if outcome is True:
-            self.refusals.pop((r, c), None)
+            if self.refusals.pop((r, c), None) is not None:
+                self.refresh()
             return True
         self.refusals[(r, c)] = outcome
+        for role in _ROLES:
+            self._answers.pop((r, c, role), None)
         self.dataChanged.emit(index, index)
         self.refused.emit(index, outcome)
         return False

@@ -114,6 +114,7 @@ class FindingsPanel(QTableWidget):
 class MainWindow(QMainWindow):
     def __init__(self, store, catalog, *, db_path: Path | None = None) -> None:
         self.first_run = False  # a new database of the clerk's: app.py shows the setup dialog
+        self._report_items: dict = {}  # report id → its navigator item, for counts updated in place
         super().__init__()
         self.store = store
         self.catalog = catalog
@@ -360,6 +361,7 @@ class MainWindow(QMainWindow):
     def refresh_navigator(self) -> None:
         """Rebuild the tree; keep the open report and form selected."""
         self.navigator.clear()
+        self._report_items: dict[int, QTreeWidgetItem] = {}
         tree = self.perform(lambda: report_tree(self.store, self.catalog), quiet=True)
         if isinstance(tree, Exception):
             return
@@ -379,6 +381,7 @@ class MainWindow(QMainWindow):
                 node.setToolTip(0, f"Báo cáo {in_sentence(report.period)}, số {report.id}: {report.form_set}")
                 node.setData(0, KIND_ROLE, ("report", report.id))
                 item.addChild(node)
+                self._report_items[report.id] = node
                 if report.appraises:  # the level above's sheet: its units' sheets, appraised and ranked
                     appraised = QTreeWidgetItem(["Thẩm định các đơn vị", "", ""])
                     appraised.setToolTip(0, "Bảng tự chấm điểm của các đơn vị cấp dưới: điểm thẩm định, nhận xét, "
@@ -427,14 +430,16 @@ class MainWindow(QMainWindow):
         """After an edit: the open report's and its forms' counts, without rebuilding the tree."""
         if self.session is None:
             return
-        for item in self._tree_items():
-            kind = item.data(0, KIND_ROLE)
-            if kind and kind[0] == "report" and kind[1] == self.session.report_id:
-                item.setText(2, counts_text(*self.session.counts()))
-            elif kind and kind[0] == "form" and kind[1] == self.session.report_id:
+        item = self._report_items.get(self.session.report_id)  # that report's item alone, not the whole tree
+        if item is None:
+            return
+        item.setText(2, counts_text(*self.session.counts()))
+        for child in (item.child(i) for i in range(item.childCount())):
+            kind = child.data(0, KIND_ROLE)
+            if kind and kind[0] == "form":
                 errors_, warnings = self.session.counts(kind[2])
-                item.setText(2, counts_text(errors_, warnings))
-                item.setForeground(2, Qt.darkRed if errors_ else Qt.darkYellow if warnings else Qt.black)
+                child.setText(2, counts_text(errors_, warnings))
+                child.setForeground(2, Qt.darkRed if errors_ else Qt.darkYellow if warnings else Qt.black)
 
     def _tree_items(self):
         """Every item of the navigator, depth first."""

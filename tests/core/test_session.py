@@ -3,6 +3,8 @@ forms, repeating rows, evidence, locking, carry-over, the navigator."""
 
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from conftest import catalog_of, new_report
 
 from desktop.foundation.messages import CchcError
@@ -353,3 +355,77 @@ def test_kept_counts_equal_a_fresh_validation_after_random_edits(demo_store):
         fresh = {r.id: _counts([type("U", (), {"reports": [report_entry(ReportData(store, catalog, r.id))],
                                                "children": []})])[r.id] for r in store.reports()}
         assert kept == fresh
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory):
+    from conftest import REPO
+    from desktop.app.demo import load_demo
+    from desktop.registry import load_catalog
+    from desktop.store.db import Store
+
+    catalog = load_catalog(REPO / "forms")
+    path = tmp_path_factory.mktemp("mau") / "demo.db"
+    with Store.open(path) as store:
+        load_demo(store, catalog)
+    return path, catalog
+
+
+_EDIT = st.tuples(st.integers(0, 40), st.integers(0, 60), st.integers(0, 30),
+                  st.one_of(st.integers(0, 99_999).map(str), st.just(""), st.just("1.562"), st.just("0")))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(report=st.sampled_from([1, 2]), edits=st.lists(_EDIT, min_size=1, max_size=6))
+def test_findings_after_typing_equal_a_full_validation(demo_template, tmp_path_factory, report, edits):
+    """Checking again only what a change can affect (the forms typed into and those that read
+    them, and the body) finds exactly what checking the whole report finds."""
+    import shutil
+
+    from desktop.app.session import ReportSession
+    from desktop.report.data import ReportData
+    from desktop.rules.engine import validate
+    from desktop.store.db import Store
+
+    template, catalog = demo_template
+    path = tmp_path_factory.mktemp("go") / "demo.db"
+    shutil.copyfile(template, path)
+    with Store.open(path, daily_backup=False) as store:
+        session = ReportSession(store, catalog, report)
+        session.findings()
+        forms = [f.code for f in session.forms]
+        for form_n, row_n, column_n, text in edits:
+            grid = session.grid(forms[form_n % len(forms)])
+            cells = [(r, c) for r in range(len(grid.rows)) for c in range(len(grid.columns)) if grid.is_editable(r, c)]
+            if not cells:
+                continue
+            r, c = cells[(row_n * 31 + column_n) % len(cells)]
+            try:
+                session.enter(grid.form.code, [(grid.rows[r].id, grid.columns[c].id, text)])
+            except CchcError:
+                continue  # a value the cell refuses changes nothing
+            assert session.findings() == validate(ReportData(store, catalog, report))
+
+
+@pytest.mark.parametrize("report, form, row, column, text", [
+    (2, "4B", "I", "hieu_luc", "1"),  # Biểu mẫu 3B's rules read 4B's row I
+    (2, "7B", "II", "bien_che", "999"),  # 6B's rule reads 7B's row II
+    (1, "PL6", "tong", "tong_so", "1"),  # Phụ lục VII's rule reads Phụ lục VI's total row
+])
+def test_a_change_is_checked_in_the_forms_that_read_it(demo_template, tmp_path, report, form, row, column, text):
+    import shutil
+
+    from desktop.app.session import ReportSession
+    from desktop.report.data import ReportData
+    from desktop.rules.engine import validate
+    from desktop.store.db import Store
+
+    template, catalog = demo_template
+    shutil.copyfile(template, tmp_path / "demo.db")
+    with Store.open(tmp_path / "demo.db", daily_backup=False) as store:
+        session = ReportSession(store, catalog, report)
+        before = session.findings()
+        session.enter(form, [(row, column, text)])
+        full = validate(ReportData(store, catalog, report))
+        elsewhere = [f for f in full if f.form_code != form and f not in before]
+        assert session.findings() == full and elsewhere  # a finding appeared in the form that reads it

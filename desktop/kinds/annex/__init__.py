@@ -11,7 +11,7 @@ from pathlib import Path
 
 from desktop.exchange.annex import build_annexes
 from desktop.exchange.document import part_blocks
-from desktop.rules.engine import check_forms
+from desktop.rules.engine import check_form, form_dependents
 from desktop.rules.history import check_history
 from desktop.schema.kinds import Document
 from desktop.schema.loader import load_forms
@@ -27,7 +27,18 @@ class AnnexKind:
         return load_forms(form_set, fields, directory, shown, problems)
 
     def validate(self, data) -> list:
-        return check_forms(data) + check_history(data)
+        return [finding for code in data.form_set.forms for finding in self.validate_form(data, code)]
+
+    def validate_form(self, data, code: str) -> list:
+        """One form's findings: its rules, then its figures against their history. With
+        ``dependents``, what lets a session check again only what a change can affect."""
+        return check_form(data, code) + check_history(data, {code})
+
+    def dependents(self, form_set) -> dict[str, set[str]]:
+        found = getattr(form_set, "_dependents", None)
+        if found is None:  # the same for every report of the set: worked out once
+            found = form_set._dependents = form_dependents(form_set)
+        return found
 
     def document(self, data) -> Document:
         return Document(annexes=build_annexes(data), blocks=part_blocks(data))
