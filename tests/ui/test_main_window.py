@@ -52,8 +52,8 @@ def test_window_opens_with_navigator_and_the_first_report(demo_window):
                    "Tỉnh Kon Tum"]
     assert window.session.report_id == KHANH_SON
     assert window.page.code.text() == window.model.grid.form.printed_code
-    assert window.counts_label.text() == "Lỗi: 10 · Cảnh báo: 5"  # 4 of them the body's figures (seed 000)
-    assert window.findings_panel.rowCount() == 15  # with the 4 figures of the body
+    assert window.counts_label.text() == "Lỗi: 10 · Cảnh báo: 3"  # 2 of them the body's figures (seed 000)
+    assert window.findings_panel.rowCount() == 13  # with the 2 figures of the body
 
 
 def test_type_numbers_commit_move_and_show_in_vietnamese(qtbot, demo_window):
