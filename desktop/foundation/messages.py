@@ -97,6 +97,8 @@ MESSAGES: dict[str, str] = {
     "RULE002": "Dòng “{row}” phải bằng tổng {parts}: cột {column} đang ghi {actual}, tổng là {expected}.",
     "RULE003": "Cột {column} đang để trống nhưng các ô thành phần có số liệu (tổng {expected}).",
     "RULE004": "Quy tắc {rule}: cột {column} đang ghi {actual}, giá trị đúng là {expected}.",
+    "RULE006": "Dòng “{row}”, cột {column}: tổng có số ({actual}) nhưng các dòng thành phần ({parts}) để "
+    "trống. Hãy nhập các dòng thành phần, hoặc xóa tổng nếu không có số liệu.",
     "RULE005": "Quy tắc {rule} không tính được: {reason}",
     # --- store ------------------------------------------------------------
     "STORE001": "Tệp dữ liệu “{path}” bị hỏng hoặc không phải cơ sở dữ liệu của CCHC Desktop ({reason}).",

@@ -140,12 +140,26 @@ def check_rule(rule: Rule, scope: FormScope, report_id: int) -> list[Finding]:
             right = evaluation.eval(rule.check.right)
         except ex.Unavailable:  # no previous report, no such form
             continue
-        if rule.kind == "total" and right is None:  # the breakdown was not reported at all
-            continue
-        if ex.compare(rule.check.op, left, right) is not False:
+        blank_parts = False
+        if rule.kind == "total" and right is None:  # the breakdown was not reported at all:
+            if left is None or left == 0:  # nothing to check
+                continue
+            blank_parts = True  # a total typed over blank parts: said, as a warning
+        elif ex.compare(rule.check.op, left, right) is not False:
             continue
         target = _target(rule, scope, evaluation)
         column_text = scope.form.column_label(target.column) if target.column else ""
+        if blank_parts:
+            known = target.row in scope.layout.by_id
+            row_title = scope.row_title(target.row) if known else target.row
+            ctype = scope.layout.cell_type(target.row, target.column) if known and target.column else None
+            findings.append(Finding(
+                report=report_id, form=scope.form.printed_code, row=row_title, column=column_text,
+                severity="warning", rule=rule.id, actual=json_value(left), expected=None,
+                message=msg("RULE006", row=row_title, column=_short(target.column, scope.form),
+                            actual=_shown(left, ctype), parts=_parts(rule, scope.layout, target.row)),
+                form_code=scope.form.code, row_id=target.row, column_id=target.column.id if target.column else None))
+            continue
         findings.append(Finding(
             report=report_id,
             form=scope.form.printed_code,

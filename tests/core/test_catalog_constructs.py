@@ -110,12 +110,13 @@ def test_the_same_row_of_another_form_and_rules_over_generated_rows(tmp_path, st
     assert found == {("6B", "unit:H1.X2", "khop_7B", 23, 24), ("6B", "II", "khop_7B", 45, 46)}
 
 
-def test_a_total_whose_breakdown_is_not_reported_is_not_checked(tmp_path, store):
+def test_a_total_whose_breakdown_is_not_reported_is_a_warning_not_an_error(tmp_path, store):
     catalog = catalog_of(tmp_path, {"6b.yaml": STAFF, "7b.yaml": STAFF_7B})
     report = new_report(store, communes=2)
-    # 13 communes in (4) with no per-commune figure: nothing to add up, nothing to report
+    # 13 in row II with no per-commune figure: nothing to add up, but said (issue 18: not silence)
     enter_cell(store, catalog, report, "6B", "II", "so_co_quan", "13")
-    assert validate_report(store, catalog, report) == []
+    assert [(f.rule, f.severity, f.actual, f.expected) for f in validate_report(store, catalog, report)] == [
+        ("tổng:II", "warning", 13, None)]
     enter_cell(store, catalog, report, "6B", "unit:H1.X1", "so_co_quan", "1")  # now there is a breakdown
     assert [(f.rule, f.actual, f.expected) for f in validate_report(store, catalog, report)] == [("tổng:II", 13, 1)]
 

@@ -111,9 +111,16 @@ SEED_FINDINGS = {
     # which add up to 76,65 (index 80,68). Every other Kon Rẫy sheet adds up as printed.
     ("23488.cu", "CHI_SO", "tong", "diem", "par_total", 78.15, 76.65, "error"),
     ("23488.cu", "CHI_SO", "tong", "chi_so", "par_index", 82.26, 80.68, "error"),
+    # Totals the seeds print over parts they leave blank (issue 18: said, as warnings): Phụ lục VI's
+    # "Dừng tính" 4 over no commune; Kế Sách's 6B row II 13 bodies, 7B row I 12 planned recruitments
+    # and 4 transfers, 7B row II 4 disciplined, all over blank rows.
+    ("KH.KS", "PL6", "tong", "dung_tinh", "tổng:tong", 4, None, "warning"),
+    ("ST.KS", "6B", "II", "so_co_quan", "tổng:II", 13, None, "warning"),
+    ("ST.KS", "7B", "I", "tuyen_dung_ke_hoach", "tổng:I", 12, None, "warning"),
+    ("ST.KS", "7B", "I", "dieu_dong", "tổng:I", 4, None, "warning"),
+    ("ST.KS", "7B", "II", "canh_cao", "tổng:II", 4, None, "warning"),
     # Seed 000's body, part II.4, against its own annexes: the communes' 9.088 received (Phụ lục VI
-    # adds to 9.124) and 9.000 resolved (9.042 with the refused); 164 and 39 refused where the
-    # annexes count 171 and 42 (the body leaves the late refusals out, counting them as late).
+    # adds to 9.124) and 9.000 resolved (9.042 with the refused).
     ("KH.KS", "NOI_DUNG", "II.2", "text", "nar_figure", 9088.0, 9124.0, "warning"),
     ("KH.KS", "NOI_DUNG", "II.2", "text", "nar_figure", 9000.0, 9042.0, "warning"),
     # "từ chối giải quyết: 164" and "39" are not contradictions: seed 000 counts late refusals

@@ -190,3 +190,33 @@ def test_a_report_whose_form_set_is_missing_is_reported_not_crashed(tmp_path, st
     findings = validate_all(store, catalog)
     assert [f.rule for f in findings] == ["form_set"]
     assert "khong-co" in findings[0].message
+
+
+BLANK_PARTS = """
+    code: TH
+    printed_code: Biểu 02
+    title: TỔNG HỢP
+    columns:
+      - {id: stt, label: STT, kind: row_code}
+      - {id: noi_dung, label: Nội dung, kind: row_label}
+      - {id: so, label: Số lượng}
+    rows:
+      - {id: I, code: I, label: Cấp huyện, style: group, total: children, children: [{id: a, label: Phòng A}, {id: b, label: Phòng B}]}
+"""
+
+
+@pytest.mark.parametrize("cells, said", [
+    ({"I": "13"}, True),  # a total typed over parts left blank: a warning, not silence
+    ({"I": "0"}, False),  # nothing to break down
+    ({"I": "13", "a": "6", "b": "7"}, False),  # adds up
+])
+def test_a_total_over_blank_parts_is_a_warning(tmp_path, store, cells, said):
+    catalog = catalog_of(tmp_path, {"th.yaml": BLANK_PARTS})
+    report = new_report(store)
+    enter_cells(store, catalog, report, "TH", [(row, "so", v) for row, v in cells.items()])
+    found = [f for f in validate_report(store, catalog, report) if "để trống" in f.message]
+    assert bool(found) == said
+    if said:
+        [finding] = found
+        assert finding.severity == "warning" and finding.row_id == "I" and finding.actual == 13
+        assert "tổng có số (13) nhưng các dòng thành phần" in finding.message

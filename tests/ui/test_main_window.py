@@ -52,8 +52,9 @@ def test_window_opens_with_navigator_and_the_first_report(demo_window):
                    "Tỉnh Kon Tum"]
     assert window.session.report_id == KHANH_SON
     assert window.page.code.text() == window.model.grid.form.printed_code
-    assert window.counts_label.text() == "Lỗi: 10 · Cảnh báo: 3"  # 2 of them the body's figures (seed 000)
-    assert window.findings_panel.rowCount() == 13  # with the 2 figures of the body
+    # 2 warnings are the body's figures, 1 Phụ lục VI's total printed over blank communes (seed 000)
+    assert window.counts_label.text() == "Lỗi: 10 · Cảnh báo: 4"
+    assert window.findings_panel.rowCount() == 14
 
 
 def test_type_numbers_commit_move_and_show_in_vietnamese(qtbot, demo_window):
