@@ -43,9 +43,11 @@ from desktop.schema.loader import Catalog
 
 FAMILY = "CCHCSerif"
 MM = 72 / 25.4
+# Nghị định 30/2020, Phụ lục I: 20–25 mm top and bottom, 30–35 mm on the binding side (left),
+# 15–20 mm on the other; the same on a landscape annex page, which is bound with the report.
 MARGINS = {  # left, right, top, bottom in mm
     "portrait": (30, 15, 20, 20),
-    "landscape": (20, 15, 20, 15),
+    "landscape": (30, 15, 20, 20),
 }
 _registered = False
 

@@ -302,3 +302,29 @@ def test_the_printed_report_names_the_quarter_in_its_case(tmp_path, real_catalog
     assert "hành chính quý III năm 2025 tại 1 phụ lục" in text
     assert "quý iii" not in text  # the lower-casing that broke "QUÝ III" (issue 18)
     assert "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH" in text and "Kỳ báo cáo: Quý III năm 2025" in text
+
+
+def test_every_printed_page_has_the_decrees_margins(tmp_path, real_catalog):
+    """Nghị định 30/2020: 20–25 mm top and bottom, 30–35 mm on the binding side, 15–20 mm on the
+    other, portrait and landscape alike: the text of every page stays inside them."""
+    from pypdf import PdfReader
+
+    from desktop.app.demo import load_demo
+    from desktop.exchange.pdf import write_pdf
+
+    mm = 72 / 25.4
+    with Store.open(tmp_path / "demo.db") as store:
+        load_demo(store, real_catalog)
+        write_pdf(store, real_catalog, 2, tmp_path / "ke-sach.pdf")  # a portrait body and landscape annexes
+    orientations = set()
+    for page in PdfReader(tmp_path / "ke-sach.pdf").pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        orientations.add("landscape" if width > height else "portrait")
+        xs = []
+
+        def visit(text, cm, tm, font, size, xs=xs):
+            if text.strip():
+                xs.append(tm[4] * cm[0] + cm[4] if cm[0] else tm[4])
+        page.extract_text(visitor_text=visit)
+        assert xs and min(xs) >= 30 * mm - 1, (orientations, min(xs) / mm)
+    assert orientations == {"portrait", "landscape"}
