@@ -328,3 +328,19 @@ def test_every_printed_page_has_the_decrees_margins(tmp_path, real_catalog):
         page.extract_text(visitor_text=visit)
         assert xs and min(xs) >= 30 * mm - 1, (orientations, min(xs) / mm)
     assert orientations == {"portrait", "landscape"}
+
+
+def test_the_place_of_the_date_line_is_never_left_as_dots(tmp_path, real_catalog):
+    """"…, ngày … tháng … năm …" names a place: the report's, else the database's setting, else the
+    unit's own name without its kind word."""
+    from desktop.exchange.document import report_head
+    from desktop.report.data import ReportData
+
+    with Store.open(tmp_path / "x.db") as store:
+        store.add_unit("KH.KS", "Ủy ban nhân dân huyện Khánh Sơn", "huyen")
+        report = store.create_report("KH.KS", Period("nam", 2019), "khanhhoa-huyen", 1)
+        assert report_head(ReportData(store, real_catalog, report)).place_date.startswith("Khánh Sơn, ngày")
+        store.set_setting("document", {"place": "Tô Hạp"})
+        assert report_head(ReportData(store, real_catalog, report)).place_date.startswith("Tô Hạp, ngày")
+        store.update_report(report, place="Khánh Hòa")
+        assert report_head(ReportData(store, real_catalog, report)).place_date.startswith("Khánh Hòa, ngày")

@@ -41,7 +41,7 @@ def test_printing_gives_the_pdf_pages_on_a4_sheets_landscape_ones_turned(qtbot, 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    printer.setResolution(150)
+    printer.setResolution(300)  # a printer's resolution: small annex text survives the raster
     PdfPages(ke_sach_pdf).paint(printer)
     exported, printed = PdfReader(__import__("io").BytesIO(ke_sach_pdf)), PdfReader(tmp_path / "printed.pdf")
     assert len(printed.pages) == len(exported.pages) > 20
