@@ -246,20 +246,52 @@ def _font_size(annex: Annex) -> float:
     return 9 if count <= 16 else 8
 
 
-def _column_widths(annex: Annex, width: float, size: float) -> list[float]:
-    """The form's relative widths over the frame; the STT column at least as wide as its
-    longest code ("3.2.10" must not wrap)."""
+PADDING = 7  # a cell's left and right padding, and the grid lines, in points
 
+
+def _least_widths(annex: Annex, size: float) -> list[float]:
+    """What each column cannot do with less: its longest header word (a word never splits:
+    "UBND", not "UBN / D"), its column number on one line ("(9)=(10)+(11)"), its widest figure
+    (numbers never wrap), and the STT column's longest code ("3.2.10")."""
+    bold, italic, plain = _face(bold=True), _face(italic=True), _face()
+    least = [0.0] * len(annex.columns)
+    for header in annex.header:
+        if header.colspan == 1:
+            words = header.text.split() or [""]
+            least[header.col] = max(least[header.col], max(stringWidth(w, bold, size) for w in words))
+    for i, label in enumerate(annex.number_row or []):
+        least[i] = max(least[i], stringWidth(label or "", italic, size))
+    for body in annex.rows:
+        for i, cell in enumerate(body.cells):
+            column = annex.columns[i]
+            if column.kind == "row_code":
+                least[i] = max(least[i], stringWidth(body.row.code or "", bold, size))
+            elif cell.ctype.numeric and cell.text:
+                least[i] = max(least[i], stringWidth(cell.text, bold if body.style in ("group", "total") else plain,
+                                                     size))
+    return [w + PADDING for w in least]
+
+
+def _column_widths(annex: Annex, width: float, size: float) -> list[float]:
+    """The form's relative widths over the frame, each column at least what its content needs
+    (``_least_widths``); what a narrow column takes comes from the columns that have room."""
     weights = annex.widths()
     total = sum(weights)
     widths = [width * w / total for w in weights]
-    codes = ["STT"] + [body.row.code for body in annex.rows]
-    least = max(stringWidth(code, _face(bold=True), size) for code in codes) + 7
-    short = [i for i, c in enumerate(annex.columns) if c.kind == "row_code" and widths[i] < least]
-    if short:
-        extra = sum(least - widths[i] for i in short)
-        others = sum(w for i, w in enumerate(widths) if i not in short)
-        widths = [least if i in short else w - extra * w / others for i, w in enumerate(widths)]
+    least = _least_widths(annex, size)
+    if sum(least) >= width:  # cannot all fit: each its share of the page, in proportion to its need
+        return [width * w / sum(least) for w in least]
+    for _ in range(len(widths)):  # raising one column may take another below its need: settle
+        short = [i for i, w in enumerate(widths) if w < least[i] - 0.01]
+        if not short:
+            break
+        need = sum(least[i] - widths[i] for i in short)
+        room = {i: widths[i] - least[i] for i in range(len(widths)) if i not in short and widths[i] > least[i]}
+        spare = sum(room.values())
+        for i in short:
+            widths[i] = least[i]
+        for i, r in room.items():
+            widths[i] -= need * r / spare
     return widths
 
 

@@ -344,3 +344,34 @@ def test_the_place_of_the_date_line_is_never_left_as_dots(tmp_path, real_catalog
         assert report_head(ReportData(store, real_catalog, report)).place_date.startswith("Tô Hạp, ngày")
         store.update_report(report, place="Khánh Hòa")
         assert report_head(ReportData(store, real_catalog, report)).place_date.startswith("Khánh Hòa, ngày")
+
+
+def test_printed_columns_never_split_a_word_nor_wrap_a_column_number(tmp_path, real_catalog):
+    """Issue 18: "UBN / D cấp xã" in 1B, "(9)=(10)+(11 / )" in 5B. Every column of every demo annex
+    is at least as wide as its longest header word, its column number and its widest figure."""
+    from reportlab.lib.pagesizes import A4, landscape
+
+    from desktop.app.demo import load_demo
+    from desktop.exchange.annex import build_annexes
+    from desktop.exchange.pdf import MARGINS, MM, _column_widths, _font_size, _least_widths, register_fonts
+    from desktop.report.data import ReportData
+
+    register_fonts()
+    with Store.open(tmp_path / "demo.db") as store:
+        load_demo(store, real_catalog)
+        checked = 0
+        for report in store.reports():
+            if real_catalog.form_set_of(report).kind.name != "bieu_mau":
+                continue
+            for annex in build_annexes(ReportData(store, real_catalog, report.id)):
+                left, right, _, _ = MARGINS[annex.orientation]
+                page = landscape(A4) if annex.orientation == "landscape" else A4
+                width, size = page[0] - (left + right) * MM, _font_size(annex)
+                least = _least_widths(annex, size)
+                if sum(least) >= width:
+                    continue  # cannot all fit: shared in proportion (none of the seeds' annexes)
+                widths = _column_widths(annex, width, size)
+                assert abs(sum(widths) - width) < 0.5, annex.printed_code
+                assert all(w >= need - 0.01 for w, need in zip(widths, least)), annex.printed_code
+                checked += 1
+    assert checked > 20
