@@ -159,3 +159,16 @@ def test_the_body_is_the_pdf_and_word_text(store, real_catalog, tmp_path):
     paragraphs = [p.text for p in document.paragraphs]
     assert "Tổng số hồ sơ đã tiếp nhận: 1.562 hồ sơ" in paragraphs
     assert any(p.startswith("- Phụ lục V:") for p in paragraphs)  # the annexes it goes with
+
+
+def test_the_bodys_sub_headings_start_their_own_line(store, real_catalog, tmp_path):
+    """Issue 18: "b) Những tồn tại hạn chế" and "c) Giải pháp" ran on after the paragraph before them."""
+    from pypdf import PdfReader
+
+    from desktop.exchange.pdf import write_pdf
+
+    load_demo(store, real_catalog)
+    report_id = next(r.id for r in store.reports() if r.unit_code == "KH.KS")
+    lines = [line.strip() for page in PdfReader(write_pdf(store, real_catalog, report_id, tmp_path / "bc.pdf")).pages
+             for line in page.extract_text().splitlines()]
+    assert "b) Những tồn tại hạn chế" in lines and "c) Giải pháp" in lines
