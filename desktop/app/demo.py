@@ -347,6 +347,7 @@ def enrol_demo_certificates(store, folder: Path) -> list[str]:
     """The receiving clerk's side of the demo: register the certificates the demo communes handed
     over (``folder``'s chung-thu/, and that of its chi-so/), each for the unit its file is named
     after, when the store has that unit. Returns the units enrolled."""
+    # the register reads certificates with the signing stack: not loaded with the demo (no circle)
     from desktop.submission.register import enrol, read_certificate_file
 
     known, enrolled = {u.code for u in store.units()}, []

@@ -53,16 +53,6 @@ def issuer_lines(name: str) -> list[str]:
     return [upper]
 
 
-def _place_of(unit_name: str) -> str:
-    """"Khánh Sơn" from "Ủy ban nhân dân huyện Khánh Sơn": the place a report is written at when
-    neither the report nor the settings name one (never "…, ngày …")."""
-    name = unit_name
-    for prefix in ("Ủy ban nhân dân ", "Uỷ ban nhân dân ", "UBND "):
-        if name.lower().startswith(prefix.lower()):
-            name = name[len(prefix):]
-    return short_name(name[:1].upper() + name[1:])
-
-
 def default_recipients(data: ReportData) -> list[str]:
     parent_code = data.unit.parent_code
     lines = []
@@ -95,7 +85,9 @@ def report_head(data: ReportData) -> ReportHead:
         parent_body=str(settings.get("parent_body") or "").upper(),
         issuer_lines=issuer_lines(issuing_body(data.unit.name)),
         number=f"Số: {report.doc_number or '…/BC-UBND'}",
-        place_date=written_date(report.place or settings.get("place") or _place_of(data.unit.name), date),
+        # never "…, ngày": the report's place, else the setting's, else the unit's name without its kind word
+        place_date=written_date(report.place or settings.get("place") or short_name(short_unit_name(data.unit.name)),
+                                date),
         subject=report.subject or f"Tình hình, kết quả thực hiện công tác cải cách hành chính {label}",
         period_label=label,
         signer_lines=signer_lines,

@@ -168,12 +168,36 @@ def load_directory(path: Path | None = None) -> Directory:
     return Directory(json.loads(Path(path or directory_file()).read_text(encoding="utf-8")))
 
 
+@cache
+def _lineage() -> tuple[dict, dict]:
+    """new code → [(old code, full|partial)], and old code → (name, level, parent code): what the
+    lineage needs, read without building the whole directory (the window's start asks for it when
+    the database holds a unit of today; the directory itself waits for a search)."""
+    data = json.loads(directory_file().read_text(encoding="utf-8"))
+    links: dict[str, list] = {}
+    for key in ("province_lineage", "commune_lineage"):
+        for new, old, kind in data[key]:
+            links.setdefault(new, []).append((old, kind))
+    old_units = {code: (name, "tinh", None) for code, name in data["old_provinces"]}
+    old_units.update((code, (name, "huyen", province)) for code, name, province in data["old_districts"])
+    old_units.update((code, (name, "xa", province)) for code, name, province in data["old_communes"])
+    return links, old_units
+
+
 def predecessors_of(unit_code: str) -> list[Link]:
-    """The old units a unit of the directory was formed from; [] for any other unit, without
-    loading the directory (the demo's units, a district's own codes)."""
+    """The old units a unit of the directory was formed from; [] for any other unit (the demo's
+    seed units, a district's own codes) without reading anything."""
     if not unit_code.endswith(f".{NEW_ERA}"):
         return []
-    return load_directory().predecessors(unit_code)
+    if load_directory.cache_info().currsize:  # the whole directory is there already
+        return load_directory().predecessors(unit_code)
+    links, old_units = _lineage()
+    found = []
+    for code, kind in links.get(unit_code.removesuffix(f".{NEW_ERA}"), []):
+        name, level, parent = old_units[code]
+        found.append(Link(DirectoryUnit(f"{code}.{OLD_ERA}", code, name, level, parent and f"{parent}.{OLD_ERA}",
+                                        None, OLD_TO), kind))
+    return found
 
 
 def era_note(unit_code: str) -> str:

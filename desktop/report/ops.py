@@ -238,23 +238,13 @@ def carry_over_from(store, catalog: Catalog, report_id: int, previous_id: int) -
                 continue
             scope = current.scope(code)
             entries = []
-            for rule in form.rules:
-                tie = _tied_to_previous(rule)
-                target = scope.column(tie[0]) if tie else None
-                if target is None or target.kind != "data" or target.ctype.kind == "computed":
+            for row_id, target, source in _tied_cells(scope):
+                if row_id not in before.layout.by_id:
                     continue
-                for row_id in scope.layout.rows_for(rule.rows):
-                    if row_id not in scope.layout.by_id or row_id not in before.layout.by_id:
-                        continue
-                    value = before.value(row_id, tie[1])
-                    if value is None:
-                        continue
-                    ctype = scope.layout.cell_type(row_id, target)
-                    try:  # shown and read back as typed: a value this column cannot take is left for the clerk
-                        entries.append((code, row_id, target.id,
-                                        to_storage(parse_input(format_value(value, ctype), ctype), ctype)))
-                    except CchcError:
-                        continue
+                # the previous report's own column of that id (it may be on an earlier version of the set)
+                text = _as_typed(before.value(row_id, ex.ColRef(name=source.id)), scope.layout.cell_type(row_id, target))
+                if text is not None:
+                    entries.append((code, row_id, target.id, text))
             if entries:
                 write_cells(store, report_id, entries, action="carry_over")
                 cells += len(entries)
@@ -311,38 +301,52 @@ def carry_over_from_predecessors(store, catalog: Catalog, report_id: int, links:
     for code, form in current.form_set.forms.items():
         scope = current.scope(code)
         entries = []
-        for rule in form.rules:
-            tie = _tied_to_previous(rule)
-            target = scope.column(tie[0]) if tie else None
-            source = scope.column(tie[1]) if tie else None
-            if target is None or source is None or target.kind != "data" or target.ctype.kind == "computed":
+        for row_id, target, source in _tied_cells(scope):
+            figures = [(link, read(code, row_id, source.id, scope.layout.cell_type(row_id, source))
+                        if read else None) for link, read in readers]
+            if all(value is None for _, value in figures):
                 continue
-            for row_id in scope.layout.rows_for(rule.rows):
-                if row_id not in scope.layout.by_id:
-                    continue
-                ctype = scope.layout.cell_type(row_id, target)
-                figures = [(link, read(code, row_id, source.id, scope.layout.cell_type(row_id, source))
-                            if read else None) for link, read in readers]
-                if all(value is None for _, value in figures):
-                    continue
-                if not whole:
-                    notes.append(msg("CARRY014", form=form.printed_code or code, row=scope.layout.by_id[row_id].label,
-                                     column=target.label, figures="; ".join(
-                                         f"{link.unit.name}{' (một phần)' if link.type != 'full' else ''}: "
-                                         + ("chưa có báo cáo" if read is None else
-                                            "trống" if value is None else format_number(value))
-                                         for (link, value), (_, read) in zip(figures, readers))))
-                    continue
-                total = sum(value for _, value in figures if value is not None)
-                try:
-                    entries.append((code, row_id, target.id,
-                                    to_storage(parse_input(format_value(total, ctype), ctype), ctype)))
-                except CchcError:
-                    continue
+            if not whole:
+                notes.append(msg("CARRY014", form=form.printed_code or code, row=scope.layout.by_id[row_id].label,
+                                 column=target.label, figures="; ".join(
+                                     f"{link.unit.name}{' (một phần)' if link.type != 'full' else ''}: "
+                                     + ("chưa có báo cáo" if read is None else
+                                        "trống" if value is None else format_number(value))
+                                     for (link, value), (_, read) in zip(figures, readers))))
+                continue
+            text = _as_typed(sum(value for _, value in figures if value is not None),
+                             scope.layout.cell_type(row_id, target))
+            if text is not None:
+                entries.append((code, row_id, target.id, text))
         if entries:
             write_cells(store, report_id, entries, action="carry_over")
             cells += len(entries)
     return CarriedOver(None, 0, cells, tuple(notes))
+
+
+def _tied_cells(scope):
+    """(row, this column, last period's column) of every cell a rule ``X == prev(Y)`` ties to the
+    previous period, where X is a column the clerk types (what carry-over fills)."""
+    for rule in scope.form.rules:
+        tie = _tied_to_previous(rule)
+        target = scope.column(tie[0]) if tie else None
+        source = scope.column(tie[1]) if tie else None
+        if target is None or source is None or target.kind != "data" or target.ctype.kind == "computed":
+            continue
+        for row_id in scope.layout.rows_for(rule.rows):
+            if row_id in scope.layout.by_id:
+                yield row_id, target, source
+
+
+def _as_typed(value, ctype) -> str | None:
+    """A carried value as the clerk would have typed it (shown, then read back), or None when the
+    column cannot take it: that cell is left for the clerk."""
+    if value is None:
+        return None
+    try:
+        return to_storage(parse_input(format_value(value, ctype), ctype), ctype)
+    except CchcError:
+        return None
 
 
 def _tied_to_previous(rule) -> tuple[ex.ColRef, ex.ColRef] | None:

@@ -394,11 +394,14 @@ class Store:
 
     def reports_of(self, unit_code: str, form_set_id: str, period_type: str) -> list[Report]:
         """One unit's reports on one form set for one period type (its history), by SQL."""
-        cursor = self.conn.execute(  # plain SQL: asked once per report validated, sqlite-utils' rows_where
-            "SELECT * FROM reports WHERE unit_code = ? AND form_set_id = ? AND period_type = ? "  # costs 0,5 ms
-            "ORDER BY year, period_number", (unit_code, form_set_id, period_type))
+        # plain SQL: asked once per report validated, where sqlite-utils' rows_where costs 0,5 ms
+        return self._records(Report, "SELECT * FROM reports WHERE unit_code = ? AND form_set_id = ? "
+                             "AND period_type = ? ORDER BY year, period_number", (unit_code, form_set_id, period_type))
+
+    def _records(self, record, sql: str, args: tuple) -> list:
+        cursor = self.conn.execute(sql, args)
         names = [c[0] for c in cursor.description]
-        return [Report.of(dict(zip(names, row))) for row in cursor]
+        return [record.of(dict(zip(names, row))) for row in cursor]
 
     def reports(self) -> list[Report]:
         return [Report.of(r) for r in
@@ -762,11 +765,10 @@ class Store:
                                                                            order_by="unit_code, year, id")]
 
     def submission(self, submission_id: int) -> Submission:
-        row = self.conn.execute("SELECT * FROM submissions WHERE id = ?", (submission_id,)).fetchone()
-        if row is None:
+        found = self._records(Submission, "SELECT * FROM submissions WHERE id = ?", (submission_id,))
+        if not found:
             raise CchcError("CERT010", submission=submission_id)
-        columns = [c[0] for c in self.conn.execute("SELECT * FROM submissions LIMIT 0").description]
-        return Submission.of(dict(zip(columns, row)))
+        return found[0]
 
     def decide_held(self, submission_id: int, accept: bool, reason: str = "") -> str:
         """The clerk's decision on a held package: accepted (then elected like any other) or refused

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from cryptography import x509
@@ -84,11 +85,18 @@ def enrol(store, unit_code: str, der: bytes) -> Certificate:
     return store.add_certificate(certificate_record(der, unit_code, "enrolled"))
 
 
+@lru_cache(maxsize=4096)
+def _made_by_its_holder(sha256: str, der: bytes) -> bool:
+    """Whether a registered certificate is self-signed: parsed once per certificate, not once per
+    package received (a province receives a hundred packages against a hundred certificates)."""
+    return is_self_signed(x509.load_der_x509_certificate(der))
+
+
 def _vouched_identifiers(store, unit_code: str | None = None) -> dict[str, str]:
     """Identifier → unit, of the registered certificates a CA issued (a self-signed certificate's
     identifiers are only its maker's claim): a renewed CA certificate carrying one binds too."""
     return {i: c.unit_code for c in store.certificates(unit_code)
-            if not is_self_signed(x509.load_der_x509_certificate(c.der)) for i in json.loads(c.identifiers or "[]")}
+            if not _made_by_its_holder(c.sha256, c.der) for i in json.loads(c.identifiers or "[]")}
 
 
 def hold_reason(store, unit, signer: dict, der: bytes | None) -> str | None:
