@@ -42,4 +42,8 @@ def test_build_spec_makes_a_bundle_that_opens_the_demo(tmp_path):
     assert (internal / "resources" / "translations" / "qtbase_vi.qm").is_file()
     assert (internal / "resources" / "dvhc-2025" / "units.json").is_file()  # the official unit directory
     assert not list(internal.rglob("*QtWebEngine*")) and not list(internal.rglob("*Qt6Qml*"))
+    # What build.spec leaves out stays out (the installer's size, issue 20): Wayland, VNC and
+    # QtNetwork, GTK's theme, AVIF, lxml's objectify.
+    for left_out in ("*wayland*", "*Wayland*", "*qvnc*", "*Qt6Network*", "*qgtk3*", "*avif*", "objectify*"):
+        assert not list(internal.rglob(left_out)), left_out
     print(f"bundle size: {folder_size(bundle) / 1024 / 1024:.0f} MB")
