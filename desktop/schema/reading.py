@@ -10,12 +10,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from desktop.foundation.messages import msg
+from desktop.foundation.paths import cache_dir
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # the largest real form is a few kB
 TOO_DEEP = "các mục lồng nhau quá sâu"
@@ -88,17 +92,25 @@ class _DuplicateKey(Exception):
 
 
 def read_yaml(path: Path, shown: str, problems: list[Problem]):
-    """Stage 1. The file's data, or None with a problem recorded."""
+    """Stage 1. The file's data, or None with a problem recorded.
+
+    A file read before comes from the compiled cache (see ``_cached``): YAML construction in
+    Python was most of a ``cchc validate`` process's own work."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             problems.append(problem("FORM001", shown, 0, reason=f"lớn hơn {MAX_FILE_BYTES // 1024 // 1024} MB"))
             return None
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         problems.append(problem("FORM001", shown, 0, reason=reason_of(error)))
         return None
+    digest = hashlib.sha256(raw).hexdigest()
+    cached = _cached(digest)
+    if cached is not None:
+        return cached
     try:
-        return yaml.load(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
     except RecursionError:
         problems.append(problem("FORM002", shown, 0, reason=TOO_DEEP))
     except _DuplicateKey as dup:
@@ -109,7 +121,78 @@ def read_yaml(path: Path, shown: str, problems: list[Problem]):
         problems.append(problem("FORM002", shown, line, reason=error.problem or str(error)))
     except yaml.YAMLError as error:
         problems.append(problem("FORM002", shown, 0, reason=str(error)))
+    else:
+        _keep(digest, data)
+        return data
     return None
+
+
+# --- the compiled cache ------------------------------------------------------
+# One JSON file per YAML file's content, named by its SHA-256: a changed file has another name,
+# so nothing is ever stale, and an edited form is read afresh.  Only files that read without a
+# problem are kept, so a problem is reported on every read.  JSON, not pickle: loading it runs
+# no code.  A mapping is ["m", line, key, key's line, value, ...], a list ["l", line, item, ...];
+# a JSON list is never a scalar of ours, and anything JSON cannot hold (a YAML date) is not kept.
+CACHE_FOLDER = "yaml-v1"
+
+
+def _encoded(value):
+    if isinstance(value, LineDict):
+        encoded = ["m", value.line]
+        for key, item in value.items():
+            encoded += [key, value.lines.get(key, 0), _encoded(item)]
+        return encoded
+    if isinstance(value, LineList):
+        return ["l", value.line, *(_encoded(item) for item in value)]
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    raise TypeError(type(value).__name__)
+
+
+def _decoded(value):
+    if not isinstance(value, list):
+        if isinstance(value, dict):
+            raise TypeError("dict")
+        return value
+    kind, line = value[0], value[1]
+    if kind == "m":
+        mapping = LineDict()
+        mapping.line = line
+        for at in range(2, len(value), 3):
+            key = value[at]
+            if not isinstance(key, str):
+                raise TypeError("key")
+            mapping[key] = _decoded(value[at + 2])
+            mapping.lines[key] = value[at + 1]
+        return mapping
+    if kind == "l":
+        items = LineList(_decoded(item) for item in value[2:])
+        items.line = line
+        return items
+    raise TypeError(kind)
+
+
+def _cached(digest: str):
+    """The data kept for this content, or None (none kept, unreadable or damaged: read the YAML)."""
+    try:
+        return _decoded(json.loads((cache_dir() / CACHE_FOLDER / f"{digest}.json").read_bytes()))
+    except (OSError, ValueError, TypeError, IndexError, RecursionError):
+        return None
+
+
+def _keep(digest: str, data) -> None:
+    try:
+        text = json.dumps(_encoded(data), ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        return
+    folder = cache_dir() / CACHE_FOLDER
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f"{digest}.{os.getpid()}.tmp"
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, folder / f"{digest}.json")  # whole or not at all: another process may read it
+    except OSError:
+        pass  # a cache is a convenience: a read-only or full disk only costs the next read its speed
 
 
 def reason_of(error: Exception) -> str:
