@@ -497,6 +497,8 @@ class UnitEntry:
     level: str
     reports: list[ReportEntry] = field(default_factory=list)
     children: list["UnitEntry"] = field(default_factory=list)
+    report_count: int = 0  # its own reports, read or not
+    loaded: bool = True  # its reports are in ``reports`` (report_tree's ``load``)
 
 
 def report_entry(data: ReportData, findings: list[Finding] | None = None) -> ReportEntry:
@@ -536,21 +538,28 @@ def report_stamps(reports: list[Report], catalog, rules: dict | None = None) -> 
     return stamps
 
 
-def report_tree(store, catalog) -> list[UnitEntry]:
-    """Units (as a tree, province → district → commune) that have reports or children with
-    reports; each with its reports, newest period first, and their forms with finding counts.
+def unit_reports(store, catalog, unit_codes) -> dict[str, list[ReportEntry]]:
+    """The reports of these units, newest period first, with their forms and finding counts.
     Counts come from the store when nothing they depend on changed since they were computed
-    (``report_stamps``): a province's thousands of reports are not all validated at each start."""
+    (``report_stamps``); what they depend on is the unit's own reports and its old units', so
+    only those are read."""
+    wanted = set(unit_codes)
+    if not wanted:
+        return {}
     rules = store.get_setting("period_rules", {})
-    reports = store.reports()
+    related = set(wanted)
+    for code in wanted:
+        related.update(link.unit.id for link in predecessors_of(code))
+    reports = store.reports(units=related)
     stamps = report_stamps(reports, catalog, rules)
-    cached = store.cached_counts()
+    shown = [r for r in reports if r.unit_code in wanted]
+    cached = store.cached_counts(r.id for r in shown)
     index: dict = {}  # every report read once: the histories the validations need come from here
     for report in reports:
         index.setdefault((report.unit_code, report.form_set_id, report.period_type), []).append(report)
     fresh = []
-    by_unit: dict[str, list[ReportEntry]] = {}
-    for report in reports:
+    by_unit: dict[str, list[ReportEntry]] = {code: [] for code in wanted}
+    for report in shown:
         kept = cached.get(report.id)
         if kept is not None and kept[0] == stamps[report.id]:
             entry = _entry(report, catalog.form_set_of(report), kept[1], kept[2], kept[3])
@@ -558,20 +567,34 @@ def report_tree(store, catalog) -> list[UnitEntry]:
             entry = report_entry(ReportData(store, catalog, report.id, rules, reports_index=index))
             fresh.append((report.id, stamps[report.id], entry.errors, entry.warnings,
                           {f.code: [f.errors, f.warnings] for f in entry.forms}))
-        by_unit.setdefault(report.unit_code, []).append(entry)
+        by_unit[report.unit_code].append(entry)
     if fresh:
         store.save_counts(fresh)
+    return {code: sorted(entries, key=lambda r: (-r.year, r.period, r.id)) for code, entries in by_unit.items()}
+
+
+def report_tree(store, catalog, load=None, all_up_to: int | None = None) -> list[UnitEntry]:
+    """Units (as a tree, province → district → commune) that have reports or children with
+    reports. ``load``: the units whose reports are read (None: every unit); the others carry
+    only how many they have (``report_count``), for a navigator that reads a unit's reports when
+    it is opened, so that a province's thousands of reports are not read at each start.
+    ``all_up_to``: read every unit's anyway when the database holds at most that many reports."""
+    per_unit = store.reports_per_unit()
+    if load is None or (all_up_to is not None and sum(per_unit.values()) <= all_up_to):
+        load = set(per_unit)
+    entries = unit_reports(store, catalog, set(load) & set(per_unit))
     units = store.units()
-    nodes = {u.code: UnitEntry(u.code, u.name, u.level) for u in units}
+    nodes = {u.code: UnitEntry(u.code, u.name, u.level, report_count=per_unit.get(u.code, 0)) for u in units}
     roots: list[UnitEntry] = []
     for unit in units:
         node = nodes[unit.code]
-        node.reports = sorted(by_unit.get(unit.code, []), key=lambda r: (-r.year, r.period, r.id))
+        node.loaded = unit.code in entries or not node.report_count
+        node.reports = entries.get(unit.code, [])
         parent = nodes.get(unit.parent_code)
         (parent.children if parent else roots).append(node)
 
     def keep(node: UnitEntry) -> bool:
         node.children = [c for c in node.children if keep(c)]
-        return bool(node.reports or node.children)
+        return bool(node.report_count or node.children)
 
     return [r for r in roots if keep(r)]

@@ -403,9 +403,28 @@ class Store:
         names = [c[0] for c in cursor.description]
         return [record.of(dict(zip(names, row))) for row in cursor]
 
-    def reports(self) -> list[Report]:
-        return [Report.of(r) for r in
-                self.db["reports"].rows_where(order_by="year, period_type, period_number, unit_code, id")]
+    def reports(self, units=None) -> list[Report]:
+        """Every report, or those of the ``units`` given (codes)."""
+        if units is None:
+            return [Report.of(r) for r in
+                    self.db["reports"].rows_where(order_by="year, period_type, period_number, unit_code, id")]
+        codes = sorted(set(units))
+        found: list[Report] = []
+        for start in range(0, len(codes), 500):  # SQLite's limit on bound parameters
+            chunk = codes[start:start + 500]
+            found += self._records(Report, f"SELECT * FROM reports WHERE unit_code IN ({','.join('?' * len(chunk))})",
+                                   tuple(chunk))
+        return sorted(found, key=lambda r: (r.year, r.period_type, r.period_number, r.unit_code, r.id))
+
+    def reports_per_unit(self) -> dict[str, int]:
+        """unit code → how many reports it has (the navigator's closed units)."""
+        return dict(self.conn.execute("SELECT unit_code, COUNT(*) FROM reports GROUP BY unit_code"))
+
+    def first_report_id(self) -> int | None:
+        """The report a window opens when told none: the first in the order of ``reports()``."""
+        found = self.conn.execute("SELECT id FROM reports ORDER BY year, period_type, period_number, unit_code, id "
+                                  "LIMIT 1").fetchone()
+        return found[0] if found else None
 
     def _editable(self, conn, report_id: int) -> None:
         """A signed report refuses changes; a checked one goes back to Nháp (its check is stale)."""
@@ -791,10 +810,19 @@ class Store:
 
     # --- the navigator's counts, kept between starts ------------------------------------------
 
-    def cached_counts(self) -> dict[int, tuple[str, int, int, dict]]:
-        """report id → (stamp, errors, warnings, {form: [errors, warnings]}) as last computed."""
-        return {r[0]: (r[1], r[2], r[3], json.loads(r[4] or "{}")) for r in
-                self.conn.execute("SELECT report_id, stamp, errors, warnings, forms FROM report_counts")}
+    def cached_counts(self, report_ids=None) -> dict[int, tuple[str, int, int, dict]]:
+        """report id → (stamp, errors, warnings, {form: [errors, warnings]}) as last computed
+        (of every report, or of ``report_ids``)."""
+        sql = "SELECT report_id, stamp, errors, warnings, forms FROM report_counts"
+        if report_ids is None:
+            rows = list(self.conn.execute(sql))
+        else:
+            ids = sorted(set(report_ids))
+            rows = []
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                rows += self.conn.execute(f"{sql} WHERE report_id IN ({','.join('?' * len(chunk))})", tuple(chunk))
+        return {r[0]: (r[1], r[2], r[3], json.loads(r[4] or "{}")) for r in rows}
 
     def save_counts(self, rows: list[tuple[int, str, int, int, dict]]) -> None:
         """Derived data, not the clerk's: not audited, and a read-only or full disk only costs the

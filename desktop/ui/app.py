@@ -96,8 +96,7 @@ def build_window(args: argparse.Namespace):
     window.first_run = first_run and not getattr(args, "demo", False)
     report = args.report
     if report is None:
-        reports = store.reports()
-        report = reports[0].id if reports else None
+        report = store.first_report_id()
     if report is not None:
         window.open_report(report, args.form)
     return window

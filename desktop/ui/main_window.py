@@ -26,12 +26,16 @@ from desktop.kinds.narrative import FORM_CODE as BODY_FORM
 from desktop.kinds.par.kind import KIND as PAR_KIND
 from desktop.kinds.par.sheet import FORM_CODE as SHEET_FORM
 from desktop.kinds.par.sheet import TOTAL_ROW
-from desktop.app.session import Change, ReportSession, report_tree
+from desktop.app.session import Change, ReportSession, report_tree, unit_reports
 from desktop.store.db import LOCKED_STATUSES
 from desktop.ui import errors
 from desktop.ui.form_view import FormModel, FormView
 
 KIND_ROLE = Qt.UserRole + 10
+LOADED_ROLE = Qt.UserRole + 11  # a unit item whose reports are read
+# Up to this many reports the navigator reads them all at start (a commune's or a district's
+# database, the demo); beyond, a unit's reports are read when it is opened.
+NAVIGATOR_ALL_UP_TO = 300
 LEVEL_NAMES = {"tinh": "Tỉnh", "huyen": "Huyện", "xa": "Xã"}
 
 
@@ -133,6 +137,7 @@ class MainWindow(QMainWindow):
         self.navigator.setColumnWidth(1, 48)
         self.navigator.setMinimumWidth(120)
         self.navigator.itemActivated.connect(self._navigate)
+        self.navigator.itemExpanded.connect(self._load_unit)
         self.navigator.itemClicked.connect(self._navigate)
         self.page = FormPage()
         self.view = self.page.view
@@ -359,59 +364,109 @@ class MainWindow(QMainWindow):
     # --- navigator ---------------------------------------------------------------------
 
     def refresh_navigator(self) -> None:
-        """Rebuild the tree; keep the open report and form selected."""
+        """Rebuild the tree; keep the open report and form selected. On a large database a
+        unit's reports are read when the unit is opened (``_load_unit``), not at each start."""
+        wanted = {code for code, item in getattr(self, "_unit_items", {}).items() if item.data(0, LOADED_ROLE)}
+        if self.session is not None:
+            wanted.add(self.session.data.report.unit_code)
         self.navigator.clear()
         self._report_items: dict[int, QTreeWidgetItem] = {}
-        tree = self.perform(lambda: report_tree(self.store, self.catalog), quiet=True)
+        self._unit_items: dict[str, QTreeWidgetItem] = {}
+        tree = self.perform(lambda: report_tree(self.store, self.catalog, load=wanted, all_up_to=NAVIGATOR_ALL_UP_TO),
+                            quiet=True)
         if isinstance(tree, Exception):
             return
-        selected = None
+        closed = []
 
         def add(parent, unit) -> None:
-            nonlocal selected
             short = short_unit_name(unit.name)
             item = QTreeWidgetItem([short[:1].upper() + short[1:] + era_note(unit.code),
                                     LEVEL_NAMES.get(unit.level, ""), ""])
             item.setToolTip(0, unit.name + era_note(unit.code))
             item.setData(0, KIND_ROLE, ("unit", unit.code))
+            item.setData(0, LOADED_ROLE, unit.loaded)
             (parent.addChild(item) if parent else self.navigator.addTopLevelItem(item))
-            for report in unit.reports:
-                node = QTreeWidgetItem([f"{report.period} (số {report.id})", report.status_label,
-                                        counts_text(report.errors, report.warnings)])
-                node.setToolTip(0, f"Báo cáo {in_sentence(report.period)}, số {report.id}: {report.form_set}")
-                node.setData(0, KIND_ROLE, ("report", report.id))
-                item.addChild(node)
-                self._report_items[report.id] = node
-                if report.appraises:  # the level above's sheet: its units' sheets, appraised and ranked
-                    appraised = QTreeWidgetItem(["Thẩm định các đơn vị", "", ""])
-                    appraised.setToolTip(0, "Bảng tự chấm điểm của các đơn vị cấp dưới: điểm thẩm định, nhận xét, "
-                                            "xếp hạng")
-                    appraised.setData(0, KIND_ROLE, ("appraisal", report.id))
-                    node.addChild(appraised)
-                if report.forms:  # a report with annexes has a body text too; a scoring sheet is one screen
-                    body = QTreeWidgetItem(["Nội dung báo cáo", "", ""])
-                    body.setToolTip(0, "Phần lời của báo cáo (I–V), với số liệu lấy từ phụ lục")
-                    body.setData(0, KIND_ROLE, ("narrative", report.id))
-                    node.addChild(body)
-                for form in report.forms:
-                    leaf = QTreeWidgetItem([f"{form.printed_code}", "", counts_text(form.errors, form.warnings)])
-                    leaf.setToolTip(0, form.title)
-                    leaf.setData(0, KIND_ROLE, ("form", report.id, form.code))
-                    if form.errors:
-                        leaf.setForeground(2, Qt.darkRed)
-                    elif form.warnings:
-                        leaf.setForeground(2, Qt.darkYellow)
-                    node.addChild(leaf)
-                    if self.session and report.id == self.session.report_id and form.code == self.form_code:
-                        selected = leaf
+            self._unit_items[unit.code] = item
+            if unit.loaded:
+                self._add_reports(item, unit.reports)
+            else:  # read when opened: a placeholder gives it the arrow
+                item.setText(2, f"{unit.report_count} báo cáo")
+                item.addChild(QTreeWidgetItem(["Đang đọc…", "", ""]))
+                closed.append(item)
             for child in unit.children:
                 add(item, child)
 
         for root in tree:
             add(None, root)
+        self.navigator.blockSignals(True)  # expanding emits itemExpanded: it would read every closed unit
         self.navigator.expandToDepth(2)
-        if selected is not None:
-            self.navigator.setCurrentItem(selected)
+        for item in closed:
+            item.setExpanded(False)
+        self.navigator.blockSignals(False)
+        self._select_in_navigator()
+
+    def _add_reports(self, item: QTreeWidgetItem, reports) -> None:
+        """A unit's reports under its item (before its sub-units), each with its body, appraisal and forms."""
+        position = len(self._report_children(item))
+        for report in reports:
+            node = QTreeWidgetItem([f"{report.period} (số {report.id})", report.status_label,
+                                    counts_text(report.errors, report.warnings)])
+            node.setToolTip(0, f"Báo cáo {in_sentence(report.period)}, số {report.id}: {report.form_set}")
+            node.setData(0, KIND_ROLE, ("report", report.id))
+            item.insertChild(position, node)
+            position += 1
+            self._report_items[report.id] = node
+            if report.appraises:  # the level above's sheet: its units' sheets, appraised and ranked
+                appraised = QTreeWidgetItem(["Thẩm định các đơn vị", "", ""])
+                appraised.setToolTip(0, "Bảng tự chấm điểm của các đơn vị cấp dưới: điểm thẩm định, nhận xét, "
+                                        "xếp hạng")
+                appraised.setData(0, KIND_ROLE, ("appraisal", report.id))
+                node.addChild(appraised)
+            if report.forms:  # a report with annexes has a body text too; a scoring sheet is one screen
+                body = QTreeWidgetItem(["Nội dung báo cáo", "", ""])
+                body.setToolTip(0, "Phần lời của báo cáo (I–V), với số liệu lấy từ phụ lục")
+                body.setData(0, KIND_ROLE, ("narrative", report.id))
+                node.addChild(body)
+            for form in report.forms:
+                leaf = QTreeWidgetItem([f"{form.printed_code}", "", counts_text(form.errors, form.warnings)])
+                leaf.setToolTip(0, form.title)
+                leaf.setData(0, KIND_ROLE, ("form", report.id, form.code))
+                if form.errors:
+                    leaf.setForeground(2, Qt.darkRed)
+                elif form.warnings:
+                    leaf.setForeground(2, Qt.darkYellow)
+                node.addChild(leaf)
+
+    @staticmethod
+    def _report_children(item: QTreeWidgetItem) -> list:
+        return [item.child(i) for i in range(item.childCount())
+                if (item.child(i).data(0, KIND_ROLE) or ("",))[0] == "report"]
+
+    def _load_unit(self, item: QTreeWidgetItem) -> None:
+        """A closed unit opened: its reports read now, in place of the placeholder."""
+        kind = item.data(0, KIND_ROLE)
+        if not kind or kind[0] != "unit" or item.data(0, LOADED_ROLE):
+            return
+        found = self.perform(lambda: unit_reports(self.store, self.catalog, {kind[1]}), quiet=True)
+        if isinstance(found, Exception):
+            return
+        item.takeChild(0)  # the placeholder
+        item.setData(0, LOADED_ROLE, True)
+        item.setText(2, "")
+        self._add_reports(item, found.get(kind[1], []))
+
+    def _show_unit_of(self, report_id: int) -> None:
+        """The open report's unit read and opened in the tree, if it was closed."""
+        if report_id in self._report_items or self.session is None:
+            return
+        item = self._unit_items.get(self.session.data.report.unit_code)
+        if item is None:
+            return
+        self._load_unit(item)
+        parent = item
+        while parent is not None:
+            parent.setExpanded(True)
+            parent = parent.parent()
 
     def _navigate(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         kind = item.data(0, KIND_ROLE)
@@ -440,15 +495,6 @@ class MainWindow(QMainWindow):
                 errors_, warnings = self.session.counts(kind[2])
                 child.setText(2, counts_text(errors_, warnings))
                 child.setForeground(2, Qt.darkRed if errors_ else Qt.darkYellow if warnings else Qt.black)
-
-    def _tree_items(self):
-        """Every item of the navigator, depth first."""
-        root = self.navigator.invisibleRootItem()
-        stack = [root.child(i) for i in range(root.childCount())]
-        while stack:
-            item = stack.pop()
-            yield item
-            stack.extend(item.child(i) for i in range(item.childCount()))
 
     # --- opening reports and forms --------------------------------------------------------
 
@@ -531,11 +577,7 @@ class MainWindow(QMainWindow):
         """One of the open report's screens other than a form: shown, selected in the navigator, named."""
         self._show_page(page)
         page.show_report(self)
-        for item in self._tree_items():
-            if item.data(0, KIND_ROLE) == item_kind:
-                self.navigator.blockSignals(True)
-                self.navigator.setCurrentItem(item)
-                self.navigator.blockSignals(False)
+        self._select_in_navigator(item_kind)
         self.setWindowTitle(f"{title} – {self.session.data.unit.name}, {self.session.data.period.label} – CCHC Desktop")
 
     def _typed_total(self, column: str, text: str) -> None:
@@ -565,9 +607,18 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{grid.form.printed_code} – {self.session.data.unit.name}, "
                             f"{self.session.data.period.label} – CCHC Desktop")
 
-    def _select_in_navigator(self) -> None:
-        for item in self._tree_items():
-            if item.data(0, KIND_ROLE) == ("form", self.session.report_id, self.form_code):
+    def _select_in_navigator(self, item_kind: tuple | None = None) -> None:
+        """The open report's form (or ``item_kind``) selected, found under the report's own item:
+        a form switch does not walk a province's whole tree."""
+        if self.session is None:
+            return
+        self._show_unit_of(self.session.report_id)
+        wanted = item_kind or ("form", self.session.report_id, self.form_code)
+        node = self._report_items.get(self.session.report_id)
+        if node is None:
+            return
+        for item in [node] + [node.child(i) for i in range(node.childCount())]:
+            if item.data(0, KIND_ROLE) == wanted:
                 self.navigator.blockSignals(True)
                 self.navigator.setCurrentItem(item)
                 self.navigator.blockSignals(False)

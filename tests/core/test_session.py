@@ -357,6 +357,46 @@ def test_kept_counts_equal_a_fresh_validation_after_random_edits(demo_store):
         assert kept == fresh
 
 
+def test_a_navigator_reads_only_the_units_it_opens_with_the_same_counts(demo_store, monkeypatch):
+    """report_tree(load=…): the other units carry how many reports they have and nothing else;
+    a unit's reports read alone (unit_reports) have the counts the whole tree gives them, a merged
+    commune's included (its history is its old units')."""
+    from desktop.app import session as session_module
+    from desktop.app.session import report_tree, unit_reports
+
+    store, catalog = demo_store
+    eager = _counts(report_tree(store, catalog))
+    read = []
+    real = store.reports
+    monkeypatch.setattr(store, "reports", lambda units=None: read.append(units) or real(units))
+    ke_sach = store.report(2).unit_code
+    tree = report_tree(store, catalog, load={ke_sach}, all_up_to=3)
+    assert read == [{ke_sach}]  # not every report of the database
+    lazy = _counts(tree)
+    assert set(lazy) == {2} and lazy[2] == eager[2]
+
+    def units(nodes):
+        for node in nodes:
+            yield node
+            yield from units(node.children)
+
+    by_code = {node.code: node for node in units(tree)}
+    assert by_code[ke_sach].loaded and by_code["KH.KS"].report_count == 1 and not by_code["KH.KS"].loaded
+    assert not by_code["KH.KS"].reports
+    # every unit read one at a time, from a store whose kept counts were cleared: the same counts
+    store.conn.execute("DELETE FROM report_counts")
+    validated = []
+    monkeypatch.setattr(session_module, "validate", lambda data, real=session_module.validate:
+                        validated.append(data.id) or real(data))
+    one_by_one = {}
+    for code in store.reports_per_unit():
+        for entry in unit_reports(store, catalog, {code})[code]:
+            one_by_one[entry.id] = (entry.errors, entry.warnings, [(f.code, f.errors, f.warnings) for f in entry.forms])
+    assert one_by_one == eager and sorted(validated) == sorted(eager)
+    # all_up_to: a small database is read whole whatever ``load`` says
+    assert _counts(report_tree(store, catalog, load=set(), all_up_to=100)) == eager
+
+
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory):
     from conftest import REPO

@@ -7,6 +7,7 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from desktop.store.db import Store
+from conftest import REPO
 from desktop.ui.form_view import SEVERITY_ROLE
 
 KE_SACH, KHANH_SON, QUANG_NGAN = 2, 1, 3
@@ -386,3 +387,40 @@ def test_the_window_starts_without_what_its_first_screen_does_not_need(tmp_path)
                             env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_on_a_large_database_the_navigator_reads_a_unit_when_it_is_opened(qtbot, tmp_path, no_dialogs, monkeypatch):
+    """Beyond NAVIGATOR_ALL_UP_TO reports, only the open report's unit is read at start; another
+    unit says how many reports it has and reads them when expanded; opening a report of a closed
+    unit (from elsewhere than the tree) reads its unit and selects it."""
+    from desktop.ui import main_window
+    from desktop.ui.app import build_window, parse_args
+
+    monkeypatch.setattr(main_window, "NAVIGATOR_ALL_UP_TO", 3)  # the demo's 15 reports count as many
+    window = build_window(parse_args(["--demo", "--db", str(tmp_path / "demo.db"), "--forms", str(REPO / "forms")]))
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        loaded = {code for code, item in window._unit_items.items() if item.data(0, main_window.LOADED_ROLE)
+                  and window.store.reports_per_unit().get(code)}
+        assert loaded == {window.session.data.report.unit_code}
+        assert set(window._report_items) == {r.id for r in window.store.reports() if r.unit_code in loaded}
+        ke_sach = window.store.report(KE_SACH).unit_code
+        closed = window._unit_items[ke_sach]
+        assert closed.text(2) == "1 báo cáo" and not closed.isExpanded() and KE_SACH not in window._report_items
+        closed.setExpanded(True)  # as a click on its arrow does
+        assert KE_SACH in window._report_items and closed.text(2) == ""
+        node = window._report_items[KE_SACH]
+        assert [node.child(i).text(0) for i in range(3)] == ["Nội dung báo cáo", "Danh sách", "Biểu mẫu 1B"]
+        from desktop.ui.main_window import counts_text
+
+        assert node.text(2) == counts_text(*window.store.cached_counts([KE_SACH])[KE_SACH][1:3])  # kept counts
+        # A report of another closed unit opened directly: its unit is read, opened and the form selected.
+        quang_ngan = next(r for r in window.store.reports() if r.form_set_id == "thuathienhue-xa-tongket")
+        assert quang_ngan.id not in window._report_items
+        window.open_report(quang_ngan.id)
+        current = window.navigator.currentItem()
+        assert current.data(0, main_window.KIND_ROLE) == ("form", quang_ngan.id, window.form_code)
+        assert window._unit_items[quang_ngan.unit_code].isExpanded()
+    finally:
+        window.store.close()
