@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.foundation.messages import CchcError, msg
+from desktop.schema.figures import compile_key_figures
 from desktop.schema.reading import TOO_DEEP, Fields, LineDict, LoadFailed, Problem, problem, read_yaml
 from desktop.schema import expr as ex
 from desktop.schema.model import (
@@ -585,6 +586,7 @@ def load_form_set(directory: Path, problems: list[Problem], kinds: tuple, parts:
     by_name = {kind.name: kind for kind in kinds}
     name = f.get("kind", default=kinds[0].name if kinds else "", choices=tuple(by_name))
     raw_parts = {part.name: f.get(part.set_field, dict) for part in parts if part.set_field}
+    raw_figures = f.get("key_figures", list)
     kind = by_name.get(name)
     if kind is None:
         f.done()
@@ -595,6 +597,7 @@ def load_form_set(directory: Path, problems: list[Problem], kinds: tuple, parts:
     f.done()
     if f.failed or not kind.load(form_set, f, directory, shown, problems) or f.failed:
         return None
+    form_set.key_figures = compile_key_figures(raw_figures, form_set, shown(set_path), problems)
     for part in parts:
         raw = raw_parts.get(part.name)
         if raw is not None:

@@ -179,6 +179,7 @@ class FormSet:
     kind: object = None
     definition: object = None
     parts: dict[str, object] = field(default_factory=dict)
+    key_figures: list = field(default_factory=list)  # schema.figures.KeyFigure: the report's picture
 
     @property
     def key(self) -> tuple[str, int]:
