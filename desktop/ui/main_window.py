@@ -252,6 +252,7 @@ class MainWindow(QMainWindow):
                                              QKeySequence("F4"), check)
         self.navigator_action.setCheckable(True)
         self.navigator_action.setChecked(True)
+        self.picture_action = self._action("&Xu hướng và tổng quan…", self.show_picture, QKeySequence("Ctrl+G"), check)
 
         from desktop.ui import submission
 
@@ -283,7 +284,7 @@ class MainWindow(QMainWindow):
         has_form = self.model is not None
         editable = has_form and not self.session.locked
         for action in (self.export_xlsx_action, self.export_pdf_action, self.export_docx_action, self.preview_action,
-                       self.check_action, self.import_xlsx_action):
+                       self.check_action, self.import_xlsx_action, self.picture_action):
             action.setEnabled(has_report)
         self.delete_report_action.setEnabled(has_report and not self.session.locked)
         for action in (self.copy_action,):
@@ -682,11 +683,30 @@ class MainWindow(QMainWindow):
             self.open_narrative(self.session.report_id)
             self.narrative_page.sections.setCurrentRow(self.narrative_page._row_of(finding.row_id))
             return
-        if finding.form_code != self.form_code:
-            self.show_form(finding.form_code)
-        position = self.session.grid(finding.form_code).position(finding.row_id, finding.column_id)
+        self.go_to_cell(finding.form_code, finding.row_id, finding.column_id)
+
+    def go_to_cell(self, form_code: str, row_id: str, column_id: str | None) -> None:
+        """The open report's form shown with the cell (or the row's first data cell) current."""
+        if form_code != self.form_code:
+            self.show_form(form_code)
+        position = self.session.grid(form_code).position(row_id, column_id)
         if position:
             self.view.go_to(*position)
+
+    def show_picture(self) -> None:
+        """Xu hướng và tổng quan: the open report's key figures over time and, for a district or
+        province, its units this period (desktop.app.picture), computed as other long work is."""
+        if self.session is None:
+            return
+        from desktop.app.picture import overview, ranked_by, trends
+        from desktop.ui.charts import PictureDialog
+
+        session = self.session
+        found = self.perform(lambda: (trends(self.store, self.catalog, session.report_id),
+                                      overview(session.data, session.findings()), ranked_by(session.data)))
+        if isinstance(found, Exception):
+            return
+        PictureDialog(self, *found).exec()
 
     # --- editing -------------------------------------------------------------------------
 
