@@ -116,11 +116,12 @@ class TrendChart(QWidget):
 class PictureDialog(QDialog):
     """Trends of the open report's key figures; for a district or province, its units this period."""
 
-    def __init__(self, window, trends: list, units: list, ranked_by) -> None:
+    def __init__(self, window, data, trends: list, units: list, ranked_by) -> None:
+        """``window``: the main window, whose ``open_report`` a double-click calls; ``data``: the report's."""
         super().__init__(window)
         self.window_ = window
+        self.data = data
         self.units = units
-        data = window.session.data
         self.setWindowTitle(f"Xu hướng và tổng quan – {data.unit.name}, {data.period.label}")
         layout = QVBoxLayout(self)
         charts = QGridLayout()
@@ -186,7 +187,7 @@ class PictureDialog(QDialog):
         if unit.report_id is not None:
             window.open_report(unit.report_id)
         else:
-            form = window.session.data.form_set.key_figures[0].form
+            form = self.data.form_set.key_figures[0].form
             window.open_report(window.session.report_id, form)
             window.go_to_cell(form, unit.row_id, None)
         self.accept()

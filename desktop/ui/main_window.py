@@ -706,7 +706,7 @@ class MainWindow(QMainWindow):
                                       overview(session.data, session.findings()), ranked_by(session.data)))
         if isinstance(found, Exception):
             return
-        PictureDialog(self, *found).exec()
+        PictureDialog(self, session.data, *found).exec()
 
     # --- editing -------------------------------------------------------------------------
 

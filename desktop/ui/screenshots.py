@@ -95,6 +95,14 @@ def render(folder: Path) -> list[Path]:
     submission.consolidate_packages(window, [str(p) for p in packages], show=False)
     shoot(window.consolidation_dialog, "tong-hop-goi.png")
     shoot(submission.CertificatesDialog(window), "chung-thu.png")
+    # the district's picture of its communes this period (Xu hướng và tổng quan, Ctrl+G)
+    from desktop.app.picture import overview, ranked_by, trends
+    from desktop.ui.charts import PictureDialog
+
+    data = window.session.data
+    picture = PictureDialog(window, data, trends(window.store, window.catalog, 1),
+                            overview(data, window.session.findings()), ranked_by(data))
+    shoot(picture, "tong-quan.png")
     # Kon Rẫy receives its communes' PAR self-assessments, appraises Tân Lập's area 2 and ranks them,
     # on a 1366 and a 1024 wide screen
     from desktop.app.demo import write_commune_sheet_packages
