@@ -107,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     export_files.add_argument("--xlsx", type=Path, help="tệp Excel (.xlsx) cần ghi")
     export_files.add_argument("--pdf", type=Path, help="tệp PDF cần ghi")
     export_files.add_argument("--docx", type=Path, help="tệp Word (.docx) cần ghi: phần lời của báo cáo")
+    export_files.add_argument("--charts", action="store_true",
+                              help="PDF: kèm trang biểu đồ các chỉ số chính qua các kỳ (mặc định: theo Thiết lập)")
     import_xlsx = commands.add_parser("import-xlsx", parents=[common],
                                       help="nhập số liệu từ tệp Excel đã xuất (sau khi sửa) vào báo cáo")
     import_xlsx.add_argument("--report", type=int, required=True)
@@ -376,7 +378,12 @@ def cmd_export(args) -> int:
         if args.xlsx:
             written.append(str(write_xlsx(store, catalog, args.report, args.xlsx)))
         if args.pdf:
-            written.append(str(write_pdf(store, catalog, args.report, args.pdf)))
+            from desktop.app.picture import trends
+            from desktop.foundation.settings import load_settings
+
+            charted = args.charts or load_settings(store)["document"]["charts"]
+            written.append(str(write_pdf(store, catalog, args.report, args.pdf,
+                                         trends=trends(store, catalog, args.report) if charted else None)))
         if args.docx:
             written.append(str(write_docx(store, catalog, args.report, args.docx)))
     _out(args, {"report": args.report, "files": written},

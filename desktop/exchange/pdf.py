@@ -360,11 +360,13 @@ def _annex_table(annex: Annex, width: float, styles, height: float):
 BOUND_TO = "cchc-data-sha256:"  # in a package's PDF: the data.json it was made from
 
 
-def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None = None) -> bytes:
+def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None = None,
+               trends: list | None = None) -> bytes:
     """The report (first page, then each annex) as PDF bytes. ``marks``, when given, receives
     ``"signature"``: (page index, x1, y1, x2, y2) of the signature space, in points.
     ``bound_to``: the SHA-256 of the package's data.json, written into the PDF's keywords so
-    that the signed PDF says which data it shows."""
+    that the signed PDF says which data it shows. ``trends`` (``desktop.app.picture.trends``):
+    a last page of the key figures' charts, vector drawings in the report's font."""
     register_fonts()
     styles = _styles()
     head, annexes, blocks = document_parts(data)
@@ -406,10 +408,28 @@ def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None
         else:
             story.append(Spacer(1, 10))
         story.append(_annex_table(annex, width, styles, height))
+    if trends:
+        story += _chart_page(trends, head, frame("portrait")._width, styles)
     doc.build(story)
     return out.getvalue()
 
 
-def write_pdf(store, catalog: Catalog, report_id: int, path: Path) -> Path:
-    content = render_pdf(report_data(store, catalog, report_id))
+def _chart_page(trends: list, head: ReportHead, width: float, styles) -> list:
+    """A portrait page: the key figures over the unit's periods, two charts a row."""
+    from desktop.exchange.charts import chart_grid
+
+    periods = trends[0].points
+    story = [NextPageTemplate("portrait"), PageBreak(), _PartStart(),
+             _p("BIỂU ĐỒ CÁC CHỈ SỐ CHÍNH", styles["annex_title"]),
+             _p(f"({periods[0].period} – {periods[-1].period}; kèm theo báo cáo {in_sentence(head.period_label)})",
+                styles["annex_attach"]), Spacer(1, 8)]
+    for row in chart_grid(trends, width, FAMILY):
+        story += [row, Spacer(1, 14)]
+    story.append(_p("Ô vuông đen: kỳ báo cáo này; chấm tròn: các kỳ trước có báo cáo trong phần mềm. "
+                    "Tỷ lệ vẽ trên thang 0–100%.", styles["recipients"]))
+    return story
+
+
+def write_pdf(store, catalog: Catalog, report_id: int, path: Path, trends: list | None = None) -> Path:
+    content = render_pdf(report_data(store, catalog, report_id), trends=trends)
     return write_atomically(path, lambda temporary: temporary.write_bytes(content))

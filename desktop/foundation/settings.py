@@ -19,7 +19,9 @@ DEFAULTS: dict = {
     # the clerk's own unit: new reports start with it
     "unit": "",
     # the document head and foot of the printed report (docs/export.md)
-    "document": {"parent_body": "", "recipients": [], "number_symbol": "BC-UBND", "place": ""},
+    "document": {"parent_body": "", "recipients": [], "number_symbol": "BC-UBND", "place": "",
+                 # print and PDF export add a page of the key figures' trend charts (never the signed package)
+                 "charts": False},
     # who signs: a new report starts with these
     "signer": {"name": "", "title": "", "mode": "TM"},
     # data cut-off, deadline and warning days (domain.md: national defaults)

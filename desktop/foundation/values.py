@@ -190,6 +190,15 @@ def format_number(number: int | Decimal, decimals: int | None = None) -> str:
     return out
 
 
+def format_figure(value, percent: bool = False) -> str:
+    """A key figure as charts and their tables show it: 1.562 and 93,7%; none is a dash."""
+    if value is None:
+        return "—"
+    if percent:
+        return format_number(Decimal(value).quantize(Decimal("0.1"))) + "%"
+    return format_number(Decimal(value).quantize(Decimal(1)))
+
+
 def format_points(number: Decimal | None, decimals: int | None = None, empty: str = "—") -> str:
     """A score, a maximum or an index as a reader expects it: 19,49; 7; 0,25 (no zeros the
     storage adds), or with ``decimals`` places (an index: 85,74); ``empty`` when there is none."""

@@ -14,20 +14,12 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QGridLayout, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from desktop.foundation.values import format_number
+from desktop.exchange.charts import scale_of
+from desktop.foundation.values import format_figure
 
 INK = QColor(30, 30, 30)
 GRID = QColor(200, 200, 200)
 MARK = QColor(160, 30, 30)
-
-
-def shown_figure(value: Decimal | None, percent: bool) -> str:
-    """1.562 and 93,7%; a figure that cannot be computed is a dash."""
-    if value is None:
-        return "—"
-    if percent:
-        return format_number(Decimal(value).quantize(Decimal("0.1"))) + "%"
-    return format_number(Decimal(value).quantize(Decimal(1)))
 
 
 class TrendChart(QWidget):
@@ -40,9 +32,9 @@ class TrendChart(QWidget):
         self.setMinimumSize(260, 140)
         points = trend.points
         current = next((p for p in points if p.current), points[-1] if points else None)
-        self.setToolTip("\n".join(f"{p.period}: {shown_figure(p.value, trend.figure.percent)}" for p in points))
+        self.setToolTip("\n".join(f"{p.period}: {format_figure(p.value, trend.figure.percent)}" for p in points))
         self.setAccessibleName(f"{trend.figure.label}: "
-                               f"{shown_figure(current.value if current else None, trend.figure.percent)}")
+                               f"{format_figure(current.value if current else None, trend.figure.percent)}")
 
     def sizeHint(self) -> QSize:
         return QSize(320, 160)
@@ -61,7 +53,7 @@ class TrendChart(QWidget):
         painter.setFont(title)
         painter.setPen(INK)
         current = next((p for p in points if p.current), None)
-        heading = figure.label + (f": {shown_figure(current.value, figure.percent)}" if current else "")
+        heading = figure.label + (f": {format_figure(current.value, figure.percent)}" if current else "")
         painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), 18), Qt.AlignLeft | Qt.AlignVCenter,
                          painter.fontMetrics().elidedText(heading, Qt.ElideRight, rect.width()))
         painter.setFont(self.font())
@@ -71,13 +63,7 @@ class TrendChart(QWidget):
         if not plotted:
             painter.drawText(area, Qt.AlignCenter, "Chưa có số liệu")
             return
-        values = [v for _, v in plotted]
-        low, high = min(values), max(values)
-        if figure.percent:
-            low, high = min(low, Decimal(0)), max(high, Decimal(100))
-        elif low == high:
-            low, high = low - 1, high + 1
-        low = min(low, Decimal(0)) if not figure.percent and low > 0 and low < high / 3 else low
+        low, high = scale_of(figure, [v for _, v in plotted])  # the printed charts' axis too
         span = high - low or Decimal(1)
 
         def at(position: int, value: Decimal) -> QPointF:
@@ -91,7 +77,7 @@ class TrendChart(QWidget):
             painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
             painter.setPen(INK)
             painter.drawText(QRectF(rect.left(), y - 8, 48, 16), Qt.AlignRight | Qt.AlignVCenter,
-                             shown_figure(value, figure.percent))
+                             format_figure(value, figure.percent))
             painter.setPen(QPen(GRID, 1))
         painter.setPen(QPen(INK, 2))
         for (a, va), (b, vb) in zip(plotted, plotted[1:]):
@@ -153,7 +139,7 @@ class PictureDialog(QDialog):
             ordered = sorted(units, key=lambda u: (u.rank is None, u.rank or 0))
             for r, unit in enumerate(ordered):
                 cells = [str(unit.rank) if unit.rank else "", unit.name, unit.state_label]
-                cells += [shown_figure(unit.values.get(f.id), f.percent) for f in figures]
+                cells += [format_figure(unit.values.get(f.id), f.percent) for f in figures]
                 cells.append(f"{len(unit.unusual)}" if unit.unusual else "")
                 for c, text in enumerate(cells):
                     item = QTableWidgetItem(text)

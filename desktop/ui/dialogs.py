@@ -345,6 +345,9 @@ class SettingsDialog(QDialog):
         self.number_symbol = QLineEdit(document["number_symbol"])
         self.place = QLineEdit(document["place"])
         self.place.setPlaceholderText("Địa danh ở dòng “…, ngày … tháng … năm …”")
+        self.charts = QCheckBox("Khi in và xuất PDF, kèm một trang biểu đồ các chỉ số chính qua các kỳ")
+        self.charts.setChecked(document["charts"])
+        self.charts.setToolTip("Không áp dụng cho bản PDF trong gói ký số gửi cấp trên.")
         from_directory = QPushButton("Chọn đơn vị từ danh mục…")
         from_directory.clicked.connect(self._from_directory)
         unit_row = QHBoxLayout()
@@ -356,7 +359,8 @@ class SettingsDialog(QDialog):
         _tab(tabs, "Đơn vị và văn bản", [("Đơn vị của tôi", unit_box),
                                           ("Cơ quan cấp trên (dòng trên tên đơn vị)", self.parent_body),
                                           ("Địa danh", self.place),
-                                          ("Ký hiệu số báo cáo", self.number_symbol), ("Nơi nhận", self.recipients)])
+                                          ("Ký hiệu số báo cáo", self.number_symbol), ("Nơi nhận", self.recipients),
+                                          ("", self.charts)])
         signer = settings["signer"]
         self.signer_name = QLineEdit(signer["name"])
         self.signer_title = QLineEdit(signer["title"])
@@ -408,7 +412,8 @@ class SettingsDialog(QDialog):
             "unit": self.unit.currentData() or "",
             "document": {"parent_body": self.parent_body.text(),
                          "recipients": self.recipients.toPlainText().splitlines(),
-                         "number_symbol": self.number_symbol.text(), "place": self.place.text()},
+                         "number_symbol": self.number_symbol.text(), "place": self.place.text(),
+                         "charts": self.charts.isChecked()},
             "signer": {"name": self.signer_name.text(), "title": self.signer_title.text(),
                        "mode": self.signer_mode.currentData()},
             "period_rules": {"start_day": self.start_day.value(), "cutoff_day": self.cutoff_day.value(),
@@ -486,13 +491,24 @@ def export_report(window, kind: str, path: str | None = None) -> Path | None:
             return write_docx(window.store, window.catalog, report_id, target)
         from desktop.exchange.pdf import write_pdf
 
-        return write_pdf(window.store, window.catalog, report_id, target)
+        return write_pdf(window.store, window.catalog, report_id, target, trends=printed_trends(window, report_id))
 
     outcome = run_in_background(window, "Đang xuất báo cáo…", work)
     if not shown_outcome(window, outcome):
         return None
     window.say(msg("CLI006", report=report_id, file=target))
     return target
+
+
+def printed_trends(window, report_id: int) -> list | None:
+    """The key figures' trends when the settings ask for a page of charts in print, else None."""
+    from desktop.foundation.settings import load_settings
+
+    if not load_settings(window.store)["document"]["charts"]:
+        return None
+    from desktop.app.picture import trends
+
+    return trends(window.store, window.catalog, report_id)
 
 
 def import_workbook(window, path: str | None = None) -> None:
@@ -522,7 +538,8 @@ def print_preview(window) -> None:
 
     report_id = window.session.report_id
     content = run_in_background(window, "Đang dàn trang…",
-                                lambda: render_pdf(report_data(window.store, window.catalog, report_id)))
+                                lambda: render_pdf(report_data(window.store, window.catalog, report_id),
+                                                   trends=printed_trends(window, report_id)))
     if isinstance(content, Exception):
         window.say(str(content), warning=True)
         return

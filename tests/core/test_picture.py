@@ -3,6 +3,7 @@ unit's periods, and a district's or province's units side by side this period.""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -146,3 +147,59 @@ def test_a_report_without_key_figures_or_unit_rows_has_no_picture(district, tmp_
     commune = quarter_report(store, catalog, "H1.X1", 2025, 3, {})
     data = ReportData(store, catalog, commune)  # a commune has no units rows
     assert overview(data, []) == []
+
+
+def test_the_printed_report_can_end_with_a_page_of_vector_charts(district, tmp_path):
+    """The PDF's chart page: every key figure with its value this period and the periods it spans,
+    drawn as vector paths in the report's embedded font (no picture in it), after the annexes."""
+    from pypdf import PdfReader
+
+    from desktop.exchange.pdf import render_pdf
+    from desktop.report.data import report_data
+
+    store, catalog = district
+    ids = [quarter_report(store, catalog, "H1", year, quarter, {"H1.X1": (100 + n, 90, 100)})
+           for n, (year, quarter) in enumerate(QUARTERS)]
+    plain = render_pdf(report_data(store, catalog, ids[-1]))
+    charted = render_pdf(report_data(store, catalog, ids[-1]), trends=trends(store, catalog, ids[-1]))
+    (tmp_path / "c.pdf").write_bytes(charted)
+    before, after = PdfReader(io.BytesIO(plain)), PdfReader(tmp_path / "c.pdf")
+    assert len(after.pages) == len(before.pages) + 1
+    page = after.pages[-1]
+    text = page.extract_text()
+    assert "BIỂU ĐỒ CÁC CHỈ SỐ CHÍNH" in text
+    assert "Hồ sơ nhận: 105" in text and "Tỷ lệ đúng hạn: 90,0%" in text
+    assert "Quý I/2024" in text and "Quý III/2025" in text
+    resources = page["/Resources"]
+    images = [x for x in (resources.get("/XObject") or {}).values() if x.get_object().get("/Subtype") == "/Image"]
+    assert images == []
+    fonts = [f.get_object() for f in resources["/Font"].values()]
+    assert fonts and all("/FontFile2" in f["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                         for f in fonts if "/DescendantFonts" in f)
+    content = page.get_contents().get_data()
+    assert b" re" in content and b" l" in content  # the squares and lines are paths
+
+
+def test_export_asks_for_charts_by_flag_or_setting(district, tmp_path):
+    from pypdf import PdfReader
+
+    from desktop.app.cli import main
+    from desktop.foundation.settings import load_settings, save_settings
+
+    store, catalog = district
+    report = quarter_report(store, catalog, "H1", 2025, 3, {"H1.X1": (10, 9, 10)})
+    assert load_settings(store)["document"]["charts"] is False
+    forms = str(next(iter(catalog.sets.values())).directory).rsplit("/", 1)[0]
+    db = store.path
+    pages = {}
+    for name, flags in (("plain", []), ("flag", ["--charts"])):
+        assert main(["--db", str(db), "--forms", forms, "export", "--report", str(report),
+                     "--pdf", str(tmp_path / f"{name}.pdf"), *flags]) == 0
+        pages[name] = len(PdfReader(tmp_path / f"{name}.pdf").pages)
+    settings = load_settings(store)
+    settings["document"]["charts"] = True
+    save_settings(store, settings)
+    assert main(["--db", str(db), "--forms", forms, "export", "--report", str(report),
+                 "--pdf", str(tmp_path / "setting.pdf")]) == 0
+    pages["setting"] = len(PdfReader(tmp_path / "setting.pdf").pages)
+    assert pages["flag"] == pages["setting"] == pages["plain"] + 1

@@ -50,3 +50,16 @@ def test_a_commune_sees_its_trends_without_a_unit_table(demo_window, monkeypatch
         assert not chart.grab().isNull()
     assert dialog.charts[0].plotted() == [(0, 500)]
     assert window.picture_action.shortcut().toString() == "Ctrl+G"
+
+
+def test_print_and_pdf_export_add_the_charts_when_the_settings_say_so(demo_window):
+    from desktop.foundation.settings import load_settings, save_settings
+    from desktop.ui.dialogs import printed_trends
+
+    window = demo_window
+    assert printed_trends(window, DONG_KHANH_SON) is None  # off by default: the paper stays as the decree has it
+    settings = load_settings(window.store)
+    settings["document"]["charts"] = True
+    save_settings(window.store, settings)
+    found = printed_trends(window, DONG_KHANH_SON)
+    assert [t.figure.id for t in found] == ["tiep_nhan", "dung_han", "ton", "truc_tuyen"]
