@@ -18,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from desktop.foundation.directory import predecessors_of
 from desktop.foundation.periods import ROMAN
+from desktop.foundation.values import from_storage, to_storage
 from desktop.report.data import ReportData
 from desktop.rules.history import DEPTH
 from desktop.schema import expr as ex
@@ -41,6 +43,7 @@ class Point:
 class Trend:
     figure: object  # schema.figures.KeyFigure
     points: list[Point]
+    merged_from: list[str] = field(default_factory=list)  # old units whose reports, added up, are the first points
 
 
 @dataclass
@@ -94,10 +97,65 @@ def trends(store, catalog, report_id: int, depth: int = DEPTH) -> list[Trend]:
     earlier = [r for r in store.reports_of(data.unit.code, data.report.form_set_id, data.period.type)
                if (r.period.year, r.period.last_month) <= order and r.period.type == data.period.type]
     earlier.sort(key=lambda r: (r.period.year, r.period.last_month))
-    chosen = earlier[-depth:]
-    datas = [data if r.id == report_id else ReportData(store, catalog, r.id) for r in chosen]
+    datas = [data if r.id == report_id else ReportData(store, catalog, r.id) for r in earlier[-depth:]]
+    merged, names = _merged_history(store, catalog, data, (earlier[0].period.year, earlier[0].period.last_month))
+    datas = (merged + datas)[-depth:]
+    names = names if any(d in merged for d in datas) else []
     return [Trend(figure, [Point(short_period(d.period), figure_value(d, figure), d.id, d.id == report_id)
-                           for d in datas]) for figure in figures]
+                           for d in datas], names) for figure in figures]
+
+
+def _merged_history(store, catalog, data: ReportData, before: tuple) -> tuple[list[ReportData], list[str]]:
+    """A unit formed on 1 July 2025 by merging whole old units: for each earlier period in which every
+    one of them has a report on the set, those reports added up, cell by cell (so that a rate is
+    computed over the sums, not averaged), as the history checks read them. Periods before
+    ``before`` only (the unit's own first report)."""
+    links = predecessors_of(data.unit.code)
+    if not links or any(link.type != "full" for link in links):
+        return [], []
+    per_unit = []
+    for link in links:
+        reports = {(r.period.year, r.period.last_month): r for r in
+                   store.reports_of(link.unit.id, data.report.form_set_id, data.period.type)}
+        if not reports:
+            return [], []
+        per_unit.append(reports)
+    common = sorted(key for key in set.intersection(*(set(r) for r in per_unit)) if key < before)
+    merged = []
+    for key in common:
+        parts = [ReportData(store, catalog, reports[key].id) for reports in per_unit]
+        merged.append(_added_up(parts))
+    return merged, [link.unit.name for link in links]
+
+
+def _added_up(parts: list[ReportData]) -> ReportData:
+    """The first part, its typed numbers replaced by every part's sum (text cells: the first's)."""
+    whole = parts[0]
+    raw: dict = {}
+    for code in whole.form_set.forms:
+        scope = whole.scope(code)
+        for part in parts:
+            for row_id, cells in part.raw.get(code, {}).items():
+                if row_id not in scope.layout.by_id:
+                    continue
+                for column_id, text in cells.items():
+                    column = scope.form.by_id.get(column_id)
+                    if column is None or text is None:
+                        continue
+                    ctype = scope.layout.cell_type(row_id, column)
+                    target = raw.setdefault(code, {}).setdefault(row_id, {})
+                    if not ctype.numeric:
+                        target.setdefault(column_id, text)
+                        continue
+                    try:
+                        value = from_storage(text, ctype)
+                    except (ValueError, ArithmeticError):
+                        continue
+                    before = from_storage(target[column_id], ctype) if column_id in target else 0
+                    target[column_id] = to_storage(before + value, ctype)
+    whole.raw = raw
+    whole._scopes = {}
+    return whole
 
 
 def overview(data: ReportData, findings: list) -> list[UnitFigures]:

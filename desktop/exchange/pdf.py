@@ -34,6 +34,7 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, NextPageTempla
 from desktop import __version__
 from desktop.report.data import report_data
 from desktop.foundation.files import write_atomically
+from desktop.foundation.messages import msg
 from desktop.exchange import body as bd
 from desktop.exchange.annex import Annex, in_sentence, sentence_case
 from desktop.exchange.document import ReportHead, document_parts
@@ -426,7 +427,8 @@ def _chart_page(trends: list, head: ReportHead, width: float, styles) -> list:
     for row in chart_grid(trends, width, FAMILY):
         story += [row, Spacer(1, 14)]
     story.append(_p("Ô vuông đen: kỳ báo cáo này; chấm tròn: các kỳ trước có báo cáo trong phần mềm. "
-                    "Tỷ lệ vẽ trên thang 0–100%.", styles["recipients"]))
+                    "Tỷ lệ vẽ trên thang 0–100%." + (" " + msg("HIST002", units=", ".join(trends[0].merged_from))
+                                                   if trends[0].merged_from else ""), styles["recipients"]))
     return story
 
 

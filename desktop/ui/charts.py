@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QGridLayout, QHeaderVi
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from desktop.exchange.charts import scale_of
+from desktop.foundation.messages import msg
 from desktop.foundation.values import format_figure
 
 INK = QColor(30, 30, 30)
@@ -118,6 +119,8 @@ class PictureDialog(QDialog):
             layout.addWidget(QLabel(f"<b>Các chỉ số chính qua {len(trends[0].points)} kỳ gần nhất</b> "
                                     "(ô vuông: kỳ này; di chuột lên biểu đồ để xem từng kỳ)"))
             layout.addLayout(charts)
+            if trends[0].merged_from:
+                layout.addWidget(QLabel(msg("HIST002", units=", ".join(trends[0].merged_from))))
         else:
             layout.addWidget(QLabel("Bộ biểu mẫu của báo cáo này không khai báo chỉ số chính."))
         self.table = None

@@ -203,3 +203,32 @@ def test_export_asks_for_charts_by_flag_or_setting(district, tmp_path):
                  "--pdf", str(tmp_path / "setting.pdf")]) == 0
     pages["setting"] = len(PdfReader(tmp_path / "setting.pdf").pages)
     assert pages["flag"] == pages["setting"] == pages["plain"] + 1
+
+
+def test_a_merged_communes_trend_starts_with_its_old_units_added_up(tmp_path):
+    """Đông Khánh Sơn (from 1 July 2025) was formed from three whole communes whose Quý II/2025
+    reports the demo holds: its trend's first point is their reports added up cell by cell, a rate
+    computed over the sums, and the trend says whose they are."""
+    from conftest import REPO
+
+    from desktop.app.demo import load_demo
+    from desktop.registry import load_catalog
+    from desktop.store.db import Store
+
+    catalog = load_catalog(REPO / "forms")
+    with Store.open(tmp_path / "demo.db") as store:
+        load_demo(store, catalog)
+        own = next(r for r in store.reports() if r.unit_code == "22732.2025")
+        old = [r for r in store.reports() if r.form_set_id == "toanquoc-06" and r.unit_code != "22732.2025"]
+        found = {t.figure.id: t for t in trends(store, catalog, own.id)}
+        received, rate = found["tiep_nhan"], found["dung_han"]
+        assert [p.period for p in received.points] == ["Quý II/2025", "Quý III/2025"]
+        totals = [store.cells(r.id)["06"]["tong"] for r in old]
+        assert received.points[0].value == sum(int(t["nhan_tong"]) for t in totals)
+        done = sum(int(t["da_tong"]) for t in totals)
+        in_time = sum(int(t["da_truoc_han"]) + int(t["da_dung_han"]) for t in totals)
+        assert rate.points[0].value == Decimal(in_time) * 100 / done  # not the mean of three rates
+        assert sorted(received.merged_from) == sorted(store.unit(r.unit_code).name for r in old)
+        assert received.points[1].current and not received.points[0].current
+        # a commune of the old world has no merged history
+        assert all(not t.merged_from for t in trends(store, catalog, old[0].id))

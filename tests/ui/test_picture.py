@@ -48,7 +48,11 @@ def test_a_commune_sees_its_trends_without_a_unit_table(demo_window, monkeypatch
     for chart in dialog.charts:  # painted without error, offscreen
         chart.resize(chart.sizeHint())
         assert not chart.grab().isNull()
-    assert dialog.charts[0].plotted() == [(0, 500)]
+    # Quý II/2025: its three old communes added up (158 + 226 + 116), then its own Quý III
+    assert dialog.charts[0].plotted() == [(0, 500), (1, 500)]
+    from PySide6.QtWidgets import QLabel
+
+    assert any("tổng của Xã Sơn Trung" in label.text() for label in dialog.findChildren(QLabel))
     assert window.picture_action.shortcut().toString() == "Ctrl+G"
 
 
