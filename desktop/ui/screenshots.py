@@ -103,6 +103,11 @@ def render(folder: Path) -> list[Path]:
     picture = PictureDialog(window, data, trends(window.store, window.catalog, 1),
                             overview(data, window.session.findings()), ranked_by(data))
     shoot(picture, "tong-quan.png")
+    # a merged commune's trends: its first quarter is its three old communes added up
+    window.open_report(15)
+    data = window.session.data
+    shoot(PictureDialog(window, data, trends(window.store, window.catalog, 15), [], None),
+          "xu-huong-dong-khanh-son.png")
     # Kon Rẫy receives its communes' PAR self-assessments, appraises Tân Lập's area 2 and ranks them,
     # on a 1366 and a 1024 wide screen
     from desktop.app.demo import write_commune_sheet_packages
