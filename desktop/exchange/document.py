@@ -16,10 +16,29 @@ from desktop.foundation.directory import short_name
 from desktop.exchange.annex import Annex, issuing_body, short_unit_name
 from desktop.report.data import ReportData
 
-SIGNER_MODES = {  # the line above the signer's title: signing on behalf of the committee, or for its chair
-    "TM": "TM. ỦY BAN NHÂN DÂN",
-    "KT": "KT. CHỦ TỊCH",
+COMMITTEE = "ỦY BAN NHÂN DÂN"
+CHAIR = "CHỦ TỊCH"
+# How the signer signs (Nghị định 30/2020, Phụ lục I, mục I.8): the lines above the name, as
+# (lines above the title, the title when the report gives none). An Ủy ban nhân dân is a collective
+# body: its chair and a deputy sign on its behalf ("TM."); a deputy signs for the chair within it
+# ("KT.", as seed 002 prints); an acting chair is "Q."; "TL." and "TUQ." sign by the chair's order
+# or authority, without "TM.".
+SIGNER_MODES = {
+    "TM": ([f"TM. {COMMITTEE}"], CHAIR),
+    "KT": ([f"TM. {COMMITTEE}", f"KT. {CHAIR}"], f"PHÓ {CHAIR}"),
+    "Q": ([f"TM. {COMMITTEE}"], f"Q. {CHAIR}"),
+    "TL": ([f"TL. {CHAIR}"], "CHÁNH VĂN PHÒNG"),
+    "TUQ": ([f"TUQ. {CHAIR}"], "TRƯỞNG PHÒNG NỘI VỤ"),
 }
+
+
+def signer_lines(mode: str | None, title: str | None) -> list[str]:
+    """The lines above the signer's name; an unknown mode prints the title alone."""
+    above, default_title = SIGNER_MODES.get((mode or "TM").upper(), ([], CHAIR))
+    title = (title or default_title).upper()
+    if mode and mode.upper() == "Q" and not title.startswith("Q. "):
+        title = f"Q. {title}"  # the acting chair's title says so
+    return [*above, title]
 
 
 @dataclass
@@ -75,10 +94,6 @@ def report_head(data: ReportData) -> ReportHead:
         date = dt.date.fromisoformat(report.doc_date) if report.doc_date else None
     except ValueError:
         date = None
-    mode = (report.signer_mode or "TM").upper()
-    title = (report.signer_title or ("CHỦ TỊCH" if mode == "TM" else "PHÓ CHỦ TỊCH")).upper()
-    first = SIGNER_MODES.get(mode)
-    signer_lines = [first, title] if first else [title]
     recipients = settings.get("recipients") if isinstance(settings.get("recipients"), list) else None
     label = data.period.label
     return ReportHead(
@@ -90,7 +105,7 @@ def report_head(data: ReportData) -> ReportHead:
                                 date),
         subject=report.subject or f"Tình hình, kết quả thực hiện công tác cải cách hành chính {label}",
         period_label=label,
-        signer_lines=signer_lines,
+        signer_lines=signer_lines(report.signer_mode, report.signer_title),
         signer_name=report.signer_name or "",
         recipients=[str(r) for r in recipients] if recipients else default_recipients(data),
         issuer=issuing_body(data.unit.name),

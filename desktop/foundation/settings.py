@@ -13,7 +13,7 @@ import copy
 from desktop.foundation.messages import CchcError
 from desktop.foundation.periods import DEFAULT_RULES, WARN_DAYS
 
-SIGNER_MODES = ("TM", "KT")
+SIGNER_MODES = ("TM", "KT", "Q", "TL", "TUQ")  # desktop/exchange/document.py prints them
 
 DEFAULTS: dict = {
     # the clerk's own unit: new reports start with it

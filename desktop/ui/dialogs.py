@@ -316,10 +316,13 @@ def _tab(tabs: QTabWidget, title: str, rows: list[tuple[str, QWidget]]) -> None:
 
 
 def signer_mode_box(mode: str) -> QComboBox:
-    """How the report is signed (Nghị định 30): on behalf of the committee, or for its chair."""
+    """How the report is signed (Nghị định 30/2020, Phụ lục I)."""
     box = QComboBox()
-    box.addItem("TM. Ủy ban nhân dân (thay mặt)", "TM")
-    box.addItem("KT. Chủ tịch (ký thay)", "KT")
+    box.addItem("TM. Ủy ban nhân dân – Chủ tịch ký (thay mặt)", "TM")
+    box.addItem("TM. Ủy ban nhân dân, KT. Chủ tịch – Phó Chủ tịch ký (ký thay)", "KT")
+    box.addItem("TM. Ủy ban nhân dân – Q. Chủ tịch ký (quyền)", "Q")
+    box.addItem("TL. Chủ tịch (thừa lệnh)", "TL")
+    box.addItem("TUQ. Chủ tịch (thừa ủy quyền)", "TUQ")
     box.setCurrentIndex(SIGNER_MODES.index(mode) if mode in SIGNER_MODES else 0)
     return box
 

@@ -2,6 +2,7 @@
 font, the workbook reads back to the store, and LibreOffice recalculating the workbook gets
 the numbers the app shows."""
 
+import io
 import json
 import os
 import shutil
@@ -172,3 +173,32 @@ def test_cli_export_and_import_round_trip_and_refusals(demo, tmp_path):
     assert cli("--db", db, "export", "--report", "999", "--pdf", str(tmp_path / "b.pdf"))[0] == 2
     assert not (tmp_path / "b.pdf").exists()
     assert cli("--db", db, "export", "--report", report, "--pdf", str(tmp_path / "no" / "such" / "c.pdf"))[0] == 2
+
+
+@pytest.mark.parametrize("mode, title, expected", [
+    ("TM", None, ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]),
+    ("KT", None, ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]),  # seed 002
+    ("Q", None, ["TM. ỦY BAN NHÂN DÂN", "Q. CHỦ TỊCH"]),
+    ("Q", "Q. Chủ tịch", ["TM. ỦY BAN NHÂN DÂN", "Q. CHỦ TỊCH"]),
+    ("TL", "Chánh Văn phòng", ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"]),
+    ("TUQ", "Trưởng phòng Nội vụ", ["TUQ. CHỦ TỊCH", "TRƯỞNG PHÒNG NỘI VỤ"]),
+    ("XYZ", "Chủ tịch", ["CHỦ TỊCH"]),  # an unknown mode (a tampered file) prints the title alone
+])
+def test_signer_modes_print_as_nghi_dinh_30_shows_them(mode, title, expected):
+    from desktop.exchange.document import signer_lines
+
+    assert signer_lines(mode, title) == expected
+
+
+def test_seed_002_signs_for_the_committee_by_a_deputy(demo):
+    """Kon Rẫy's PAR analysis (seed 002): TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH, in that order,
+    above the signer's name, on the printed page."""
+    from desktop.exchange.pdf import render_pdf
+    from desktop.report.data import report_data
+
+    store, catalog, _, _ = demo
+    kon_ray = next(r.id for r in store.reports() if r.unit_code == "KT.KR")
+    lines = [line.strip() for page in PdfReader(io.BytesIO(render_pdf(report_data(store, catalog, kon_ray)))).pages
+             for line in page.extract_text().splitlines()]
+    start = lines.index("TM. ỦY BAN NHÂN DÂN")
+    assert lines[start:start + 3] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
