@@ -135,8 +135,8 @@ def number_format(ctype: CellType) -> str:
         return "#,##0"
     if kind == "decimal":  # with no fixed places, "General" shows 93,66 and 5 alike
         return "General" if ctype.decimals is None else fixed("#,##0", ctype.decimals)
-    if kind == "percent":
-        return fixed("0", 2 if ctype.decimals is None else ctype.decimals) + '"%"'
+    if kind == "percent":  # as the paper prints it: 40% and 95,4% as typed, not 40,00%
+        return ('General' if ctype.decimals is None else fixed("0", ctype.decimals)) + '"%"'
     if kind == "date":
         return "dd/mm/yyyy"
     return "@"
@@ -276,7 +276,8 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> set[tup
                 cell.number_format = "@"
             else:
                 horizontal = "right" if item.ctype.numeric else "center"
-                cell.alignment = Alignment(horizontal=horizontal, vertical="center")
+                # a figure one character clear of the right border, as the PDF prints it
+                cell.alignment = Alignment(horizontal=horizontal, vertical="center", indent=1 if item.ctype.numeric else 0)
                 cell.number_format = number_format(item.ctype)
 
     weights = annex.widths()

@@ -103,7 +103,9 @@ def test_the_sheet_is_laid_out_as_printed(tmp_path, store):
     assert sheet.print_title_rows == "$6:$9"
     assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
-    assert sheet["C12"].number_format == "#,##0" and sheet["F10"].number_format == '0.00"%"'
+    # a percentage as typed and printed (40%, 95,4%), not 40,00%; figures clear of the right border
+    assert sheet["C12"].number_format == "#,##0" and sheet["F10"].number_format == 'General"%"'
+    assert sheet["C12"].alignment.horizontal == "right" and sheet["C12"].alignment.indent == 1
     assert sheet["C12"].border.left.style == "thin" and sheet["B10"].font.b  # a group row is bold
 
 
