@@ -18,6 +18,7 @@ on every machine.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -109,8 +110,13 @@ def _styles():
     }
 
 
+# "2011 - 2020", "01/01 - 25/11/2019": a range of numbers stays on one line ("giai đoạn 2011 /
+# - 2020" was how seed 003's title broke); no-break spaces keep its three parts together.
+_RANGE = re.compile(r"(\d) ([-–]) (\d)")
+
+
 def _p(text: str, style):
-    return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
+    return Paragraph(escape(_RANGE.sub("\\1\u00a0\\2\u00a0\\3", text or "")).replace("\n", "<br/>"), style)
 
 
 class _Rule(Flowable):

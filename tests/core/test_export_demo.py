@@ -202,3 +202,15 @@ def test_seed_002_signs_for_the_committee_by_a_deputy(demo):
              for line in page.extract_text().splitlines()]
     start = lines.index("TM. ỦY BAN NHÂN DÂN")
     assert lines[start:start + 3] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+
+
+def test_a_range_of_years_never_breaks_across_lines(demo):
+    """Seed 003's subject broke as '…giai đoạn 2011 / - 2020'; a range stays on one line."""
+    from desktop.exchange.pdf import render_pdf
+    from desktop.report.data import report_data
+
+    store, catalog, ids, _ = demo
+    lines = [line.strip() for page in PdfReader(io.BytesIO(render_pdf(report_data(store, catalog, ids["19873.cu"]))))
+             .pages[:1] for line in page.extract_text().splitlines()]
+    assert any("2011 - 2020" in line for line in lines)
+    assert not any(a[-1:].isdigit() and b[:1] in "-–" for a, b in zip(lines, lines[1:])), lines
