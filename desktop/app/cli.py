@@ -184,6 +184,17 @@ def build_parser() -> argparse.ArgumentParser:
     set_cells.add_argument("--form", required=True, help="mã biểu, ví dụ 06")
     set_cells.add_argument("cells", nargs="+", metavar="DÒNG.CỘT=GIÁ_TRỊ",
                            help="ví dụ ho_tich.nhan_truc_tuyen=1.562 (số viết kiểu Việt Nam); để trống để xóa")
+    info = commands.add_parser("report-info", parents=[common],
+                               help="thông tin văn bản của báo cáo: số, ngày, địa danh, trích yếu, người ký, "
+                                    "thời gian số liệu (không ghi gì: xem)")
+    info.add_argument("--report", type=int, required=True)
+    for option, hint in (("--doc-number", "số văn bản, ví dụ 13/BC-UBND"), ("--doc-date", "ngày văn bản, dd/mm/yyyy"),
+                         ("--place", "địa danh ở dòng ngày tháng"), ("--subject", "trích yếu"),
+                         ("--signer-name", "họ tên người ký"), ("--signer-title", "chức vụ, ví dụ PHÓ CHỦ TỊCH"),
+                         ("--signer-mode", "TM, KT, Q, TL hoặc TUQ (Nghị định 30/2020)"),
+                         ("--data-from", "số liệu tính từ ngày (dd/mm/yyyy); \"\" để bỏ"),
+                         ("--data-to", "số liệu tính đến hết ngày (dd/mm/yyyy); \"\" để bỏ")):
+        info.add_argument(option, help=hint)
     delete = commands.add_parser("delete-report", parents=[common], help="xóa một báo cáo (sau khi sao lưu)")
     delete.add_argument("--report", type=int, required=True)
     delete.add_argument("--yes", action="store_true", help="xác nhận xóa")
@@ -693,6 +704,22 @@ def _cell_entries(texts: list[str]) -> list[tuple[str, str, str]]:
     return entries
 
 
+def cmd_report_info(args) -> int:
+    from desktop.report.ops import DATE_FIELDS, INFO_FIELDS, INFO_LABELS, shown_date, update_report_info
+
+    given = {key: getattr(args, key) for key in INFO_FIELDS if getattr(args, key) is not None}
+    with _store(args) as store:
+        changed = update_report_info(store, args.report, **given) if given else {}
+        report = store.report(args.report)
+    shown = {key: getattr(report, key) for key in INFO_FIELDS}
+    lines = [f"{INFO_LABELS[key]}: {shown_date(value) if key in DATE_FIELDS and value else value or '—'}"
+             for key, value in shown.items()]
+    if given:
+        lines.insert(0, msg("INFO005", report=args.report, count=len(changed)))
+    _out(args, {"report": args.report, "info": shown, "changed": sorted(changed)}, "\n".join(lines))
+    return EXIT_OK
+
+
 def cmd_set(args) -> int:
     from desktop.report.ops import enter_cells
 
@@ -803,6 +830,7 @@ def cmd_refuse(args) -> int:
 
 COMMANDS = {
     "units": cmd_units, "lineage": cmd_lineage, "setup": cmd_setup, "new-report": cmd_new_report, "set": cmd_set,
+    "report-info": cmd_report_info,
     "delete-report": cmd_delete_report,
     "certificates": cmd_certificates, "enrol-certificate": cmd_enrol_certificate,
     "withdraw-certificate": cmd_withdraw_certificate, "held": cmd_held, "confirm": cmd_confirm, "refuse": cmd_refuse,

@@ -156,6 +156,9 @@ class Annex:
     title: str
     subtitle: str
     attachment_line: str
+    # the title as a phrase in a sentence ("Kèm theo … : - Phụ lục VI: Thống kê … trên địa bàn huyện
+    # Khánh Sơn"): the template's words in sentence case, the values as they are written
+    phrase: str
     header: list[HeaderCell]
     header_rows: int  # rows of header names, without the number row
     number_row: list[str] | None  # "(1)", "(2)", "(3)=(4)+(5)"... when the form prints them
@@ -261,6 +264,7 @@ def _date(text: str | None) -> dt.date | None:
 def placeholders(data: ReportData) -> dict[str, str]:
     report, unit = data.report, data.unit
     start, end = data.period.bounds(data.period_rules)
+    start, end = _date(report.data_from) or start, _date(report.data_to) or end  # as the report states it
     doc_date = _date(report.doc_date)
     return {
         "unit_name": short_unit_name(unit.name),
@@ -431,7 +435,9 @@ def build_annexes(data: ReportData) -> list[Annex]:
         annex = Annex(
             form=form, layout=layout, sheet_name=names[form.code], printed_code=form.printed_code,
             title=fill(form.title, values), subtitle=fill(form.subtitle, values),
-            attachment_line=fill(form.attachment_line, values), header=header, header_rows=depth,
+            attachment_line=fill(form.attachment_line, values),
+            phrase=fill(sentence_case(form.title), {key: in_sentence(value) for key, value in values.items()}),
+            header=header, header_rows=depth,
             number_row=[c.number_label for c in form.leaves] if numbered else None,
         )
         for row in layout.rows:

@@ -24,7 +24,6 @@ from desktop import __version__
 from desktop.exchange import body as bd
 from desktop.report.data import report_data
 from desktop.foundation.files import write_atomically
-from desktop.exchange.annex import sentence_case
 from desktop.exchange.document import ReportHead, document_parts
 
 FONT = "Times New Roman"
@@ -186,7 +185,7 @@ def render_docx(head: ReportHead, blocks: list[bd.Block], annex_lines: list[str]
 def report_docx(data) -> bytes:
     """The report's text (narrative or PAR analysis) as a Word file's bytes."""
     head, annexes, blocks = document_parts(data)
-    lines = [f"{a.printed_code}: {sentence_case(a.title)}" for a in annexes]
+    lines = [f"{a.printed_code}: {a.phrase}" for a in annexes]
     return render_docx(head, blocks, lines)
 
 

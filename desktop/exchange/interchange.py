@@ -23,7 +23,7 @@ from desktop.report.ops import attach, write_cells
 from desktop.schema.layout import UnitRef, child_units_of, resolve
 from desktop.schema.loader import Catalog
 from desktop.schema.model import LEVELS, FormSet
-from desktop.store.db import LOCKED_STATUSES, STATUS_LABELS, STATUSES, UNIT_CODE
+from desktop.store.db import LOCKED_STATUSES, REPORT_TEXT_LIMITS, STATUS_LABELS, STATUSES, UNIT_CODE
 from desktop.store.records import Unit
 from desktop.foundation.values import from_json, from_storage, to_json, to_storage
 
@@ -31,11 +31,8 @@ FORMAT = "cchc-report"
 FORMAT_VERSION = 2  # 2: the report's parts (its body text) travel under "parts"
 READABLE_VERSIONS = (1, 2)
 REPORT_KEYS = ("status", "doc_number", "doc_date", "signer_name", "signer_title", "signer_mode", "place",
-               "subject", "version")
-# The longest each field of a report needs (a subject of two printed lines is ~300 characters);
-# what is longer is refused, not printed for minutes (a 10 MB subject was once accepted).
-TEXT_LIMITS = {"doc_number": 100, "doc_date": 10, "signer_name": 200, "signer_title": 200, "signer_mode": 10,
-               "place": 200, "subject": 2000, "status": 20}
+               "subject", "version", "data_from", "data_to")
+TEXT_LIMITS = REPORT_TEXT_LIMITS
 YEARS = range(1900, 2201)
 VERSIONS = range(1, 100_001)
 MAX_CELLS = 200_000

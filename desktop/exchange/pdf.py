@@ -37,7 +37,7 @@ from desktop.report.data import report_data
 from desktop.foundation.files import write_atomically
 from desktop.foundation.messages import msg
 from desktop.exchange import body as bd
-from desktop.exchange.annex import Annex, in_sentence, sentence_case
+from desktop.exchange.annex import Annex, in_sentence
 from desktop.exchange.document import ReportHead, document_parts
 from desktop.foundation.paths import resources_dir
 from desktop.report.data import ReportData
@@ -230,7 +230,7 @@ def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles
             subtitle = ", " + in_sentence(subtitle)
         elif subtitle:
             subtitle = " " + subtitle
-        flow.append(_p(f"- {annex.printed_code}: {sentence_case(annex.title)}{subtitle}.", styles["body"]))
+        flow.append(_p(f"- {annex.printed_code}: {annex.phrase}{subtitle}.", styles["body"]))
     recipients = [_p("Nơi nhận:", styles["recipients_title"])]
     for i, line in enumerate(head.recipients):
         recipients.append(_p(f"- {line}{'.' if i == len(head.recipients) - 1 else ';'}", styles["recipients"]))

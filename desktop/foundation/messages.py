@@ -169,6 +169,12 @@ MESSAGES: dict[str, str] = {
     # --- the open report: entry, paste, undo, rows, evidence -------------------
     "CELL001": "Không dán được: ô dòng “{row}”, cột {column}: {reason} Chưa có ô nào thay đổi.",
     "CELL003": "Báo cáo đã ký hoặc đã nộp; không sửa được số liệu.",
+    "INFO001": "Báo cáo đã ký hoặc đã nộp; không sửa được thông tin văn bản.",
+    "INFO002": "“{field}” dài quá {limit} ký tự.",
+    "INFO003": "Số liệu “từ ngày” ({start}) phải trước “đến hết ngày” ({end}).",
+    "INFO004": "Hình thức ký “{value}” không hợp lệ; chọn một trong: {allowed}.",
+    "INFO005": "Báo cáo số {report}: đã cập nhật {count} thông tin văn bản.",
+    "INFO006": "Đã lưu thông tin văn bản của báo cáo số {report}.",
     "CELL004": "Dòng “{row}” không phải dòng thêm được; chỉ xóa hoặc di chuyển được các dòng do người dùng thêm.",
     "CELL005": "Tệp minh chứng “{file}” không đọc được ({reason}).",
     "CELL007": "Khối dán lớn hơn phần còn lại của biểu: {cells} ô nằm ngoài biểu không được dán; "

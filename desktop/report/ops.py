@@ -21,7 +21,9 @@ from desktop.report.data import ReportData
 from desktop.schema.layout import Layout, child_units_of, resolve
 from desktop.schema.loader import Catalog
 from desktop.schema.model import Column, Form
-from desktop.foundation.values import format_number, format_value, from_json, parse_input, to_storage
+from desktop.foundation.settings import SIGNER_MODES
+from desktop.foundation.values import format_number, format_value, from_json, parse_date, parse_input, to_storage
+from desktop.store.db import LOCKED_STATUSES, REPORT_TEXT_LIMITS
 
 
 @dataclass(frozen=True)
@@ -357,3 +359,51 @@ def _tied_to_previous(rule) -> tuple[ex.ColRef, ex.ColRef] | None:
             and isinstance(check.right.args[0], ex.ColRef):
         return check.left, check.right.args[0]
     return None
+
+
+# --- the report's document information -----------------------------------------------------
+
+INFO_FIELDS = ("doc_number", "doc_date", "place", "subject", "signer_name", "signer_title", "signer_mode",
+               "data_from", "data_to")
+DATE_FIELDS = ("doc_date", "data_from", "data_to")
+INFO_LABELS = {"doc_number": "Số văn bản", "doc_date": "Ngày văn bản", "place": "Địa danh", "subject": "Trích yếu",
+               "signer_name": "Người ký", "signer_title": "Chức vụ người ký", "signer_mode": "Hình thức ký",
+               "data_from": "Số liệu từ ngày", "data_to": "Số liệu đến hết ngày"}
+
+
+def update_report_info(store, report_id: int, **fields) -> dict:
+    """What the printed report says of itself (number, date, place, subject, signer, the data period
+    it states), checked first and stored together; a text left empty is no value. Dates are taken as
+    a clerk writes them (05/01/2020) or ISO, and kept ISO. A signed or sent report refuses.
+    Returns the fields that changed."""
+    report = store.report(report_id)
+    if report.status in LOCKED_STATUSES:
+        raise CchcError("INFO001")
+    checked = {}
+    for key, value in fields.items():
+        if key not in INFO_FIELDS:
+            raise ValueError(key)
+        value = (str(value).strip() or None) if value is not None else None
+        if value is not None and key in DATE_FIELDS:
+            value = parse_date(value).isoformat()
+        if value is not None and key == "signer_mode":
+            value = value.upper()
+            if value not in SIGNER_MODES:
+                raise CchcError("INFO004", value=value, allowed=", ".join(SIGNER_MODES))
+        if value is not None and len(value) > REPORT_TEXT_LIMITS[key]:
+            raise CchcError("INFO002", field=INFO_LABELS[key], limit=REPORT_TEXT_LIMITS[key])
+        checked[key] = value
+    start = checked.get("data_from", report.data_from)
+    end = checked.get("data_to", report.data_to)
+    if start and end and start > end:
+        raise CchcError("INFO003", start=shown_date(start), end=shown_date(end))
+    changed = {k: v for k, v in checked.items() if getattr(report, k) != v}
+    store.update_report(report_id, **changed)
+    return changed
+
+
+def shown_date(iso: str) -> str:
+    """An ISO date as a clerk writes it: 05/01/2020."""
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
+

@@ -52,6 +52,8 @@ class Report(NamedTuple):
     signer_mode: str | None = None
     subject: str | None = None
     revision: int = 0  # counted up by the store's triggers at every change of the report's data
+    data_from: str | None = None  # the data period the report states (ISO dates), when not the rules'
+    data_to: str | None = None
     of = classmethod(_of)
     period = property(_period)
 

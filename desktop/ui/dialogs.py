@@ -21,6 +21,7 @@ from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.paths import resources_dir
 from desktop.foundation.periods import PERIOD_TYPES, Period, deadline_state
 from desktop.foundation.settings import SIGNER_MODES, load_settings, save_settings
+from desktop.store.db import LOCKED_STATUSES
 
 PERIOD_NAMES = {"quy": "Quý", "6thang": "6 tháng", "9thang": "9 tháng", "nam": "Năm", "giai_doan": "Giai đoạn"}
 
@@ -313,6 +314,77 @@ def _tab(tabs: QTabWidget, title: str, rows: list[tuple[str, QWidget]]) -> None:
     for label, widget in rows:
         form.addRow(label, widget)
     tabs.addTab(page, title)
+
+
+class ReportInfoDialog(QDialog):
+    """Thông tin văn bản: what the printed report says of itself (number, date, place, subject, who
+    signs and how, the data period it states), changed through ``report.ops.update_report_info``."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window_ = window
+        report = window.store.report(window.session.report_id)
+        self.setWindowTitle(f"Thông tin văn bản – báo cáo số {report.id}")
+        self.doc_number = QLineEdit(report.doc_number or "")
+        self.doc_date = QLineEdit(_shown(report.doc_date))
+        self.doc_date.setPlaceholderText("ngày/tháng/năm, ví dụ 27/11/2019")
+        self.place = QLineEdit(report.place or "")
+        self.subject = QPlainTextEdit(report.subject or "")
+        self.subject.setPlaceholderText("Để trống: “Tình hình, kết quả thực hiện công tác cải cách hành chính …”")
+        self.signer_name = QLineEdit(report.signer_name or "")
+        self.signer_title = QLineEdit(report.signer_title or "")
+        self.signer_title.setPlaceholderText("Để trống: theo hình thức ký (CHỦ TỊCH, PHÓ CHỦ TỊCH…)")
+        self.signer_mode = signer_mode_box(report.signer_mode or "TM")
+        start, end = report.period.bounds(window.session.data.period_rules)
+        self.data_from = QLineEdit(_shown(report.data_from))
+        self.data_to = QLineEdit(_shown(report.data_to))
+        self.data_from.setPlaceholderText(f"Để trống: {start:%d/%m/%Y} (theo thời hạn chốt số liệu)")
+        self.data_to.setPlaceholderText(f"Để trống: {end:%d/%m/%Y}")
+        form = QFormLayout(self)
+        for label, widget in (("Số văn bản", self.doc_number), ("Ngày văn bản", self.doc_date),
+                              ("Địa danh", self.place), ("Trích yếu", self.subject),
+                              ("Họ tên người ký", self.signer_name), ("Chức vụ", self.signer_title),
+                              ("Hình thức ký", self.signer_mode),
+                              ("Số liệu kết xuất từ ngày", self.data_from), ("đến hết ngày", self.data_to)):
+            form.addRow(label, widget)
+        self.error = QLabel(wordWrap=True)
+        self.error.setStyleSheet("color: #a01010")
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Save).setText("Lưu")
+        buttons.button(QDialogButtonBox.Cancel).setText("Hủy")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        if report.status in LOCKED_STATUSES:
+            self.error.setText(msg("INFO001"))
+            buttons.button(QDialogButtonBox.Save).setEnabled(False)
+
+    def values(self) -> dict:
+        return {"doc_number": self.doc_number.text(), "doc_date": self.doc_date.text(), "place": self.place.text(),
+                "subject": self.subject.toPlainText(), "signer_name": self.signer_name.text(),
+                "signer_title": self.signer_title.text(), "signer_mode": self.signer_mode.currentData(),
+                "data_from": self.data_from.text(), "data_to": self.data_to.text()}
+
+    def save(self) -> None:
+        """Stored all together or not at all; a wrong date or period says why here, and nothing changes."""
+        from desktop.report.ops import update_report_info
+
+        window = self.window_
+        try:
+            changed = update_report_info(window.store, window.session.report_id, **self.values())
+        except CchcError as error:
+            self.error.setText(str(error))
+            return
+        if changed:
+            window.report_info_changed()
+        self.accept()
+
+
+def _shown(iso: str | None) -> str:
+    from desktop.report.ops import shown_date
+
+    return shown_date(iso) if iso else ""
 
 
 def signer_mode_box(mode: str) -> QComboBox:

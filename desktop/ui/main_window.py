@@ -214,6 +214,9 @@ class MainWindow(QMainWindow):
 
         self.demo_action = self._action("Mở &dữ liệu mẫu", lambda: setup.open_demo(self), None, file_menu)
         file_menu.addSeparator()
+        self.info_action = self._action("&Thông tin văn bản (số, ngày, người ký)…",
+                                        lambda: dialogs.ReportInfoDialog(self).exec(), QKeySequence("Ctrl+I"),
+                                        file_menu)
         self.export_xlsx_action = self._action("Xuất &Excel…", lambda: dialogs.export_report(self, "xlsx"),
                                                None, file_menu)
         self.export_pdf_action = self._action("Xuất &PDF…", lambda: dialogs.export_report(self, "pdf"), None,
@@ -284,7 +287,7 @@ class MainWindow(QMainWindow):
         has_form = self.model is not None
         editable = has_form and not self.session.locked
         for action in (self.export_xlsx_action, self.export_pdf_action, self.export_docx_action, self.preview_action,
-                       self.check_action, self.import_xlsx_action, self.picture_action):
+                       self.check_action, self.import_xlsx_action, self.picture_action, self.info_action):
             action.setEnabled(has_report)
         self.delete_report_action.setEnabled(has_report and not self.session.locked)
         for action in (self.copy_action,):
@@ -824,6 +827,11 @@ class MainWindow(QMainWindow):
         """Files dropped on a row: evidence of that row."""
         self.view.setCurrentIndex(self.model.index(r, max(self.view.currentIndex().column(), 0)))
         self.attach_evidence(paths)
+
+    def report_info_changed(self) -> None:
+        """The report's document information changed (Thông tin văn bản): what shows it reads it again."""
+        self.report_changed_elsewhere()
+        self.say(msg("INFO006", report=self.session.report_id))
 
     def report_changed_elsewhere(self) -> None:
         """After an import or a new report: read everything again."""

@@ -214,3 +214,33 @@ def test_a_range_of_years_never_breaks_across_lines(demo):
              .pages[:1] for line in page.extract_text().splitlines()]
     assert any("2011 - 2020" in line for line in lines)
     assert not any(a[-1:].isdigit() and b[:1] in "-–" for a, b in zip(lines, lines[1:])), lines
+
+
+def test_names_and_numerals_keep_their_case_in_every_printed_report(demo):
+    """Issue 18 §1: 'quý iii năm 2025', 'tại xã ba cụm bắc', 'trên địa bàn huyện khánh sơn' were
+    how the all-caps titles read once lowered; proper names and Roman numerals keep their case in
+    every demo report's PDF and Word file."""
+    import re
+
+    from desktop.exchange.docx import report_docx
+    from desktop.exchange.pdf import render_pdf
+    from desktop.report.data import report_data
+
+    store, catalog, _, _ = demo
+    from desktop.exchange.annex import short_unit_name
+    from desktop.foundation.directory import short_name
+
+    names = {short_name(short_unit_name(u.name)) for u in store.units()}
+    lowered = sorted(n.lower() for n in names if n.lower() != n)
+    assert "khánh sơn" in lowered and "ba cụm bắc" in lowered
+    for report in store.reports():
+        data = report_data(store, catalog, report.id)
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(data))).pages)
+        text = " ".join(text.split())
+        assert not [n for n in lowered if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text)], report.id
+        assert not re.search(r"\bquý (i|ii|iii|iv)\b", text), report.id
+        if data.form_set.kind.name != "chi_so":
+            import zipfile
+
+            xml = zipfile.ZipFile(io.BytesIO(report_docx(data))).read("word/document.xml").decode()
+            assert not [n for n in lowered if f" {n}" in xml], report.id

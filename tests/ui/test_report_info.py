@@ -1,0 +1,41 @@
+"""Tệp › Thông tin văn bản (Ctrl+I): the report's number, date, signer and data period, changed in
+the window; a wrong value says why in the dialog and changes nothing."""
+
+KE_SACH = 2
+
+
+def test_the_clerk_sets_the_signer_and_data_period_and_a_wrong_date_is_refused(demo_window, qtbot):
+    from desktop.ui.dialogs import ReportInfoDialog
+
+    window = demo_window
+    window.open_report(KE_SACH, "5B")
+    dialog = ReportInfoDialog(window)
+    qtbot.addWidget(dialog)
+    assert dialog.doc_number.text() == "542/BC-UBND" and dialog.doc_date.text() == "21/11/2019"
+    assert dialog.data_to.placeholderText().startswith("Để trống: 14/12/2019")
+    dialog.signer_mode.setCurrentIndex(dialog.signer_mode.findData("KT"))
+    dialog.data_from.setText("30/11/2019")
+    dialog.data_to.setText("25/11/2019")
+    dialog.save()
+    assert "phải trước" in dialog.error.text() and dialog.result() == 0
+    assert window.store.report(KE_SACH).signer_mode == "TM"  # nothing stored
+    dialog.data_from.setText("01/01/2019")
+    dialog.save()
+    report = window.store.report(KE_SACH)
+    assert (report.signer_mode, report.data_from, report.data_to) == ("KT", "2019-01-01", "2019-11-25")
+    assert window.session.data.report.data_to == "2019-11-25"  # the open report read again
+    assert window.info_action.shortcut().toString() == "Ctrl+I"
+
+
+def test_a_signed_report_shows_its_information_without_a_save(demo_window, qtbot):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop.ui.dialogs import ReportInfoDialog
+
+    window = demo_window
+    window.store.update_report(KE_SACH, status="da_ky")
+    window.open_report(KE_SACH)
+    dialog = ReportInfoDialog(window)
+    qtbot.addWidget(dialog)
+    assert "đã ký" in dialog.error.text()
+    assert not dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Save).isEnabled()
