@@ -195,6 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
                          ("--data-from", "số liệu tính từ ngày (dd/mm/yyyy); \"\" để bỏ"),
                          ("--data-to", "số liệu tính đến hết ngày (dd/mm/yyyy); \"\" để bỏ")):
         info.add_argument(option, help=hint)
+    images = commands.add_parser("signature-images", parents=[common],
+                                 help="hình chữ ký và con dấu hiện trên bản PDF ký số (Nghị định 30/2020)")
+    images.add_argument("--signature", type=Path, help="ảnh PNG nền trong suốt của chữ ký")
+    images.add_argument("--seal", type=Path, help="ảnh PNG nền trong suốt của con dấu")
+    images.add_argument("--seal-mm", type=int, help="đường kính thật của con dấu (mm), ví dụ 36")
+    images.add_argument("--clear", action="store_true", help="bỏ cả hai hình: chữ ký số hiện bằng chữ")
     delete = commands.add_parser("delete-report", parents=[common], help="xóa một báo cáo (sau khi sao lưu)")
     delete.add_argument("--report", type=int, required=True)
     delete.add_argument("--yes", action="store_true", help="xác nhận xóa")
@@ -720,6 +726,39 @@ def cmd_report_info(args) -> int:
     return EXIT_OK
 
 
+def cmd_signature_images(args) -> int:
+    import base64
+
+    from desktop.exchange.signature_look import SEAL_MM, checked_png
+    from desktop.foundation.settings import load_settings, save_settings
+
+    chosen = {}
+    for key, path, what in (("signature_image", args.signature, "chữ ký"), ("seal_image", args.seal, "con dấu")):
+        if path is not None:
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                raise CchcError("LOOK006", file=path.name, reason=getattr(error, "strerror", None) or str(error)) from None
+            chosen[key] = base64.b64encode(checked_png(data, what)).decode()
+    if args.clear:
+        chosen = {"signature_image": "", "seal_image": ""}
+    if args.seal_mm is not None:
+        if not SEAL_MM[0] <= args.seal_mm <= SEAL_MM[1]:
+            raise CchcError("LOOK007", value=args.seal_mm, low=SEAL_MM[0], high=SEAL_MM[1])
+        chosen["seal_mm"] = args.seal_mm
+    with _store(args) as store:
+        settings = load_settings(store)
+        settings["signing"].update(chosen)
+        if chosen:
+            save_settings(store, settings)
+        signing = settings["signing"]
+    state = {"signature": bool(signing["signature_image"]), "seal": bool(signing["seal_image"]),
+             "seal_mm": signing["seal_mm"]}
+    _out(args, state, msg("LOOK008", signature="có" if state["signature"] else "chưa có",
+                          seal="có" if state["seal"] else "chưa có", seal_mm=state["seal_mm"]))
+    return EXIT_OK
+
+
 def cmd_set(args) -> int:
     from desktop.report.ops import enter_cells
 
@@ -830,7 +869,7 @@ def cmd_refuse(args) -> int:
 
 COMMANDS = {
     "units": cmd_units, "lineage": cmd_lineage, "setup": cmd_setup, "new-report": cmd_new_report, "set": cmd_set,
-    "report-info": cmd_report_info,
+    "report-info": cmd_report_info, "signature-images": cmd_signature_images,
     "delete-report": cmd_delete_report,
     "certificates": cmd_certificates, "enrol-certificate": cmd_enrol_certificate,
     "withdraw-certificate": cmd_withdraw_certificate, "held": cmd_held, "confirm": cmd_confirm, "refuse": cmd_refuse,

@@ -140,18 +140,31 @@ class _SignatureSpot(Flowable):
     """The space between the signer's title and name; records where it lands so that a
     digital signature's visible stamp can be put there (``marks["signature"]``)."""
 
-    def __init__(self, height: float, marks: dict | None) -> None:
+    def __init__(self, height: float, marks: dict | None, signing: dict | None = None) -> None:
         super().__init__()
-        self.height, self.marks = height, marks
+        self.height, self.marks, self.signing = height, marks, signing
 
     def wrap(self, available_width, available_height):
         self.width = available_width
         return available_width, self.height
 
     def draw(self):
+        x, y = self.canv.absolutePosition(0, 0)
+        spot = (self.canv.getPageNumber() - 1, x, y, x + self.width, y + self.height)
         if self.marks is not None:
-            x, y = self.canv.absolutePosition(0, 0)
-            self.marks["signature"] = (self.canv.getPageNumber() - 1, x, y, x + self.width, y + self.height)
+            self.marks["signature"] = spot
+        if self.signing:  # the print preview: the images where the signed PDF will show them
+            from reportlab.lib.utils import ImageReader
+
+            from desktop.exchange.signature_look import look_of
+
+            look = look_of(self.signing, spot)
+            if look is not None:
+                # the canvas is translated to this flowable; the look is placed in page coordinates
+                self.canv.drawImage(ImageReader(io.BytesIO(look.image)), look.box.left - x, look.box.bottom - y,
+                                    look.box.width, look.box.height, mask="auto")
+                if self.marks is not None:
+                    self.marks["look"] = look
 
 
 class _PartStart(Flowable):
@@ -198,7 +211,7 @@ def body_flowables(blocks: list[bd.Block], width: float, styles) -> list:
 
 
 def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles, marks: dict | None = None,
-                    blocks: list[bd.Block] | None = None) -> list:
+                    blocks: list[bd.Block] | None = None, signing: dict | None = None) -> list:
     left = []
     if head.parent_body:
         left.append(_p(head.parent_body, styles["body_top"]))
@@ -235,7 +248,7 @@ def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles
     for i, line in enumerate(head.recipients):
         recipients.append(_p(f"- {line}{'.' if i == len(head.recipients) - 1 else ';'}", styles["recipients"]))
     signer = [_p(line, styles["signer"]) for line in head.signer_lines]
-    signer += [_SignatureSpot(25 * MM, marks), _p(head.signer_name, styles["signer"])]
+    signer += [_SignatureSpot(25 * MM, marks, signing), _p(head.signer_name, styles["signer"])]
     bottom = Table([[recipients, signer]], colWidths=[width * 0.45, width * 0.55])
     bottom.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FAMILY), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
@@ -368,12 +381,14 @@ BOUND_TO = "cchc-data-sha256:"  # in a package's PDF: the data.json it was made 
 
 
 def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None = None,
-               trends: list | None = None) -> bytes:
+               trends: list | None = None, signing: dict | None = None) -> bytes:
     """The report (first page, then each annex) as PDF bytes. ``marks``, when given, receives
     ``"signature"``: (page index, x1, y1, x2, y2) of the signature space, in points.
     ``bound_to``: the SHA-256 of the package's data.json, written into the PDF's keywords so
     that the signed PDF says which data it shows. ``trends`` (``desktop.app.picture.trends``):
-    a last page of the key figures' charts, vector drawings in the report's font."""
+    a last page of the key figures' charts, vector drawings in the report's font. ``signing``
+    (the settings' ``signing``): draw its signature and seal images where a signed PDF shows them
+    (the print preview; ``marks["look"]`` receives where they went)."""
     register_fonts()
     styles = _styles()
     head, annexes, blocks = document_parts(data)
@@ -402,7 +417,7 @@ def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None
         keywords=f"{BOUND_TO}{bound_to}" if bound_to else "",
     )
     story = [_PartStart()]
-    story += _head_flowables(head, annexes, frame("portrait")._width, styles, marks, blocks)
+    story += _head_flowables(head, annexes, frame("portrait")._width, styles, marks, blocks, signing)
     for annex in annexes:
         width, height = frame(annex.orientation)._width, frame(annex.orientation)._height
         story += [NextPageTemplate(annex.orientation), PageBreak(), _PartStart()]

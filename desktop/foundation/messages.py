@@ -175,6 +175,13 @@ MESSAGES: dict[str, str] = {
     "INFO004": "Hình thức ký “{value}” không hợp lệ; chọn một trong: {allowed}.",
     "INFO005": "Báo cáo số {report}: đã cập nhật {count} thông tin văn bản.",
     "INFO006": "Đã lưu thông tin văn bản của báo cáo số {report}.",
+    "LOOK001": "Hình {what} lớn quá {limit} KB; hãy dùng ảnh nhỏ hơn.",
+    "LOOK002": "Tệp hình {what} không phải ảnh PNG đọc được.",
+    "LOOK003": "Hình {what} cần nền trong suốt (PNG có kênh alpha), để không che chữ của văn bản.",
+    "LOOK004": "Hình {what} có kích thước {width}×{height} điểm ảnh, không dùng được.",
+    "LOOK006": "Tệp hình “{file}” không đọc được ({reason}).",
+    "LOOK007": "Đường kính con dấu {value} mm không hợp lệ; ghi từ {low} đến {high} mm.",
+    "LOOK008": "Hình chữ ký: {signature}; hình con dấu: {seal} (đường kính {seal_mm} mm).",
     "CELL004": "Dòng “{row}” không phải dòng thêm được; chỉ xóa hoặc di chuyển được các dòng do người dùng thêm.",
     "CELL005": "Tệp minh chứng “{file}” không đọc được ({reason}).",
     "CELL007": "Khối dán lớn hơn phần còn lại của biểu: {cells} ô nằm ngoài biểu không được dán; "

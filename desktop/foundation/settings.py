@@ -32,7 +32,10 @@ DEFAULTS: dict = {
     # and the root certificates a district trusts when it verifies packages (files or folders)
     "signing": {"p12_file": "", "pkcs11_library": "", "token_label": "", "key_label": "", "trusted_roots": [],
                 # with trusted roots configured, packages no CA vouches for are refused unless this says otherwise
-                "accept_untrusted": False},
+                "accept_untrusted": False,
+                # the images a signed PDF shows (Nghị định 30/2020): base64 PNG, and the seal's real
+                # diameter in mm (desktop/exchange/signature_look.py); none: the text stamp
+                "signature_image": "", "seal_image": "", "seal_mm": 36},
 }
 
 

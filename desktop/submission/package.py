@@ -43,6 +43,8 @@ from desktop import __version__
 from desktop.report.data import report_data
 from desktop.foundation.files import write_atomically
 from desktop.exchange.pdf import render_pdf
+from desktop.exchange.signature_look import look_of
+from desktop.foundation.settings import load_settings
 from desktop.exchange.xlsx import render_xlsx
 from desktop.exchange.interchange import dumps, export_report
 from desktop.foundation.messages import CchcError
@@ -140,15 +142,34 @@ def _stamp_style(certificate) -> stamp.TextStampStyle:
     )
 
 
-def sign_pdf(pdf: bytes, identity: Identity, box: tuple | None, reason: str, location: str) -> bytes:
-    """PAdES signature with its visible stamp at ``box`` (page index, x1, y1, x2, y2)."""
+def _look_style(look) -> stamp.StaticStampStyle:
+    """The signature and seal images as the signature's appearance, filling its rectangle."""
+    from PIL import Image
+    from pyhanko.pdf_utils import layout
+    from pyhanko.pdf_utils.images import PdfImage
+
+    with Image.open(io.BytesIO(look.image)) as opened:
+        image = opened.convert("RGBA")
+    return stamp.StaticStampStyle(
+        background=PdfImage(image), border_width=0, background_opacity=1.0,
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID, y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins(), inner_content_scaling=layout.InnerScaling.STRETCH_FILL))
+
+
+def sign_pdf(pdf: bytes, identity: Identity, box: tuple | None, reason: str, location: str, look=None) -> bytes:
+    """PAdES signature with its visible stamp at ``box`` (page index, x1, y1, x2, y2): the text stamp,
+    or with ``look`` (exchange.signature_look) the signature and seal images where the decree puts them."""
+    if look is not None:
+        box = (look.box.page, look.box.left, look.box.bottom, look.box.right, look.box.top)
     page, *rect = box if box else (0, 350, 80, 560, 150)
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
         reason=reason, location=location or None, name=identity.subject,
     )
     pdf_signer = signers.PdfSigner(
-        meta, signer=identity.signer, stamp_style=_stamp_style(identity.certificate),
+        meta, signer=identity.signer,
+        stamp_style=_look_style(look) if look is not None else _stamp_style(identity.certificate),
         new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=page, box=tuple(round(v) for v in rect)),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
@@ -189,9 +210,10 @@ def build_package(store, catalog, report_id: int, identity: Identity) -> Signed:
     pdf = render_pdf(data, marks, bound_to)
     report = data.report
     try:
+        look = look_of(load_settings(store)["signing"], marks.get("signature"))
         members[PDF] = sign_pdf(pdf, identity, marks.get("signature"),
                                 reason=f"Báo cáo {data.period.label}, phiên bản {report.version}",
-                                location=report.place or "")
+                                location=report.place or "", look=look)
     except CchcError:
         raise
     except Exception as error:  # a token pulled out mid-way, a key the library refuses

@@ -7,6 +7,7 @@ progress dialog.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from pathlib import Path
 
@@ -469,11 +470,20 @@ class SettingsDialog(QDialog):
         self.accept_untrusted.setToolTip("Khi đã khai báo chứng thư gốc tin cậy, mặc định chỉ nhận gói được CA "
                                          "xác thực; gói không được CA xác thực không bao giờ thay thế gói đã được "
                                          "CA xác thực.")
+        self.images = {"signature_image": signing["signature_image"], "seal_image": signing["seal_image"]}
+        self.image_rows: dict[str, tuple[QWidget, QLabel]] = {}
+        for key, what in (("signature_image", "chữ ký"), ("seal_image", "con dấu")):
+            self._image_row(key, what)
+        self.seal_mm = QSpinBox(minimum=20, maximum=60, value=int(signing["seal_mm"]), suffix=" mm")
+        self.seal_mm.setToolTip("Đường kính thật của con dấu: hình dấu được in đúng cỡ này.")
         _tab(tabs, "Chữ ký số", [("Tệp chứng thư số (.p12, .pfx)", self.p12_file),
                                  ("Thư viện PKCS#11 của thiết bị ký số", self.pkcs11_library),
                                  ("Nhãn thiết bị", self.token_label), ("Nhãn chứng thư trên thiết bị", self.key_label),
                                  ("Chứng thư gốc tin cậy (khi kiểm tra gói)", self.trusted_roots),
-                                 ("", self.accept_untrusted)])
+                                 ("", self.accept_untrusted),
+                                 ("Hình chữ ký (PNG nền trong suốt)", self.image_rows["signature_image"][0]),
+                                 ("Hình con dấu (PNG nền trong suốt)", self.image_rows["seal_image"][0]),
+                                 ("Đường kính con dấu", self.seal_mm)])
 
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
@@ -497,8 +507,56 @@ class SettingsDialog(QDialog):
             "signing": {"p12_file": self.p12_file.text(), "pkcs11_library": self.pkcs11_library.text(),
                         "token_label": self.token_label.text(), "key_label": self.key_label.text(),
                         "trusted_roots": self.trusted_roots.toPlainText().splitlines(),
-                        "accept_untrusted": self.accept_untrusted.isChecked()},
+                        "accept_untrusted": self.accept_untrusted.isChecked(), **self.images,
+                        "seal_mm": self.seal_mm.value()},
         }
+
+    def _image_row(self, key: str, what: str) -> tuple[QWidget, QLabel]:
+        """A chosen image's state, with Chọn… and Bỏ: kept with the settings, never in a report
+        (Nghị định 30/2020: shown on the signed PDF between the title and the name)."""
+        state = QLabel()
+        choose, drop = QPushButton("Chọn…"), QPushButton("Bỏ")
+        choose.clicked.connect(lambda: self.choose_image(key, what))
+        drop.clicked.connect(lambda: self.set_image(key, ""))
+        row = QHBoxLayout()
+        for widget in (state, choose, drop):
+            row.addWidget(widget)
+        row.setContentsMargins(0, 0, 0, 0)
+        box = QWidget()
+        box.setLayout(row)
+        self.image_rows[key] = (box, state)
+        self.set_image(key, self.images[key])
+        return box, state
+
+    def set_image(self, key: str, encoded: str) -> None:
+        self.images[key] = encoded
+        state = self.image_rows[key][1]
+        if not encoded:
+            state.setText("Chưa chọn (chữ ký số hiện bằng chữ)" if key == "signature_image" else "Chưa chọn")
+            return
+        from PySide6.QtGui import QPixmap
+
+        pixmap = QPixmap()
+        pixmap.loadFromData(base64.b64decode(encoded))
+        state.setPixmap(pixmap.scaledToHeight(40))
+
+    def choose_image(self, key: str, what: str, path: str | None = None) -> None:
+        from desktop.exchange.signature_look import checked_png
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, f"Chọn hình {what}", "", "Ảnh PNG (*.png)")
+            if not path:
+                return
+        try:
+            data = checked_png(Path(path).read_bytes(), what)
+        except OSError as error:
+            QMessageBox.warning(self, "Hình chữ ký số", msg("LOOK006", file=Path(path).name,
+                                                            reason=getattr(error, "strerror", None) or str(error)))
+            return
+        except CchcError as error:
+            QMessageBox.warning(self, "Hình chữ ký số", str(error))
+            return
+        self.set_image(key, base64.b64encode(data).decode())
 
     def _from_directory(self) -> None:
         """The official directory's dialog; what it saved is shown here again."""
@@ -614,7 +672,8 @@ def print_preview(window) -> None:
     report_id = window.session.report_id
     content = run_in_background(window, "Đang dàn trang…",
                                 lambda: render_pdf(report_data(window.store, window.catalog, report_id),
-                                                   trends=printed_trends(window, report_id)))
+                                                   trends=printed_trends(window, report_id),
+                                                   signing=load_settings(window.store)["signing"]))
     if isinstance(content, Exception):
         window.say(str(content), warning=True)
         return

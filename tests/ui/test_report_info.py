@@ -39,3 +39,35 @@ def test_a_signed_report_shows_its_information_without_a_save(demo_window, qtbot
     qtbot.addWidget(dialog)
     assert "đã ký" in dialog.error.text()
     assert not dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Save).isEnabled()
+
+
+def test_the_settings_take_a_signature_and_a_seal_image_and_refuse_an_opaque_one(demo_window, qtbot, tmp_path,
+                                                                                  no_dialogs):
+    """Thiết lập › Chữ ký số: the two images are checked when chosen, kept with the settings, and the
+    print preview then draws them where the signed PDF will show them."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from desktop.foundation.settings import load_settings, save_settings
+    from desktop.ui.dialogs import SettingsDialog
+
+    def png(path, mode):
+        Image.new(mode, (300, 120), (0, 0, 0, 0) if mode == "RGBA" else (255, 255, 255)).save(path)
+        return str(path)
+
+    window = demo_window
+    dialog = SettingsDialog(window)
+    qtbot.addWidget(dialog)
+    assert dialog.image_rows["signature_image"][1].text().startswith("Chưa chọn")
+    dialog.choose_image("signature_image", "chữ ký", png(tmp_path / "opaque.png", "RGB"))
+    assert no_dialogs and "nền trong suốt" in no_dialogs[-1][1] and dialog.images["signature_image"] == ""
+    dialog.choose_image("signature_image", "chữ ký", png(tmp_path / "ky.png", "RGBA"))
+    dialog.choose_image("seal_image", "con dấu", png(tmp_path / "dau.png", "RGBA"))
+    dialog.seal_mm.setValue(40)
+    assert dialog.image_rows["signature_image"][1].pixmap() is not None
+    save_settings(window.store, dialog.values())
+    signing = load_settings(window.store)["signing"]
+    assert Image.open(io.BytesIO(base64.b64decode(signing["signature_image"]))).size == (300, 120)
+    assert signing["seal_mm"] == 40
