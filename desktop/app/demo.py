@@ -155,19 +155,30 @@ def load_demo(store, catalog: Catalog) -> list[int]:
     for unit in units.values():  # parents come before their children in the tree
         if unit["code"] not in known:
             store.add_unit(unit["code"], unit["name"], unit["level"], unit["parent"], unit["position"])
+    created = import_transcripts(store, catalog, demo_files(), units)
+    for path in sorted((demo_dir() / SCORING_DIR).glob("*.yaml")):
+        created.extend(load_scoring_sheets(store, catalog, _read(path), path.name))
+    created += load_merged_example(store, catalog)
+    # added after the others, so that the demo's earlier reports keep their numbers
+    created += import_transcripts(store, catalog, sorted((demo_dir() / PROVINCE_DIR).glob("*.yaml")), units)
+    for path in sorted((demo_dir() / NARRATIVE_DIR).glob("*.yaml")):  # bodies: once their reports exist
+        load_narrative(store, catalog, _read(path), path.name)
+    return created
+
+
+PROVINCE_DIR = "cap-tinh"  # seed 004: a province's own report
+
+
+def import_transcripts(store, catalog: Catalog, paths, units: dict) -> list[int]:
+    """Each annex transcript as a report, through the import's checks; one already loaded is left."""
     created = []
-    for path in demo_files():
+    for path in paths:
         document = transcript_document(_read(path), units, catalog, path.name)
         try:
             created.append(import_report(store, catalog, document, path.name))
         except CchcError as error:
             if error.code != "STORE012":  # already loaded
                 raise
-    for path in sorted((demo_dir() / SCORING_DIR).glob("*.yaml")):
-        created.extend(load_scoring_sheets(store, catalog, _read(path), path.name))
-    for path in sorted((demo_dir() / NARRATIVE_DIR).glob("*.yaml")):
-        load_narrative(store, _read(path), path.name)
-    created += load_merged_example(store, catalog)
     return created
 
 
@@ -181,15 +192,7 @@ def load_merged_example(store, catalog: Catalog) -> list[int]:
     """Xã Đông Khánh Sơn's Quý III/2025 Biểu 06, carried over from its three old communes' Quý II
     reports. The figures are made up and say so (SỐ LIỆU MINH HỌA in the files, "số liệu minh họa"
     in each report's subject): the seeds end in 2021."""
-    units = unit_tree()
-    created = []
-    for path in sorted((demo_dir() / MERGED_DIR).glob("*.yaml")):
-        document = transcript_document(_read(path), units, catalog, path.name)
-        try:
-            created.append(import_report(store, catalog, document, path.name))
-        except CchcError as error:
-            if error.code != "STORE012":
-                raise
+    created = import_transcripts(store, catalog, sorted((demo_dir() / MERGED_DIR).glob("*.yaml")), unit_tree())
     directory = load_directory()
     commune = directory.get(MERGED_UNIT)
     province = directory.get(commune.parent)
@@ -216,7 +219,7 @@ def load_merged_example(store, catalog: Catalog) -> list[int]:
 NARRATIVE_DIR = "noi-dung"
 
 
-def load_narrative(store, transcript: dict, file: str) -> None:
+def load_narrative(store, catalog: Catalog, transcript: dict, file: str) -> None:
     """A report body transcript (see resources/demo/noi-dung/): its sections go into the report
     of that unit, period and form set, unless that report already has a body."""
     try:
@@ -224,8 +227,9 @@ def load_narrative(store, transcript: dict, file: str) -> None:
         report_id = store.find_report(transcript["unit"], period, transcript["form_set"])
         if report_id is None or store.narrative(report_id):
             return
+        form_set = catalog.form_set_of(store.report(report_id))
         for key, text in transcript["sections"].items():
-            if section(str(key)) is None:
+            if section(str(key), form_set) is None:
                 raise ValueError(f"mục “{key}” không có trong dàn ý")
             store.set_narrative(report_id, str(key), text)
     except (KeyError, TypeError, ValueError, AttributeError) as error:

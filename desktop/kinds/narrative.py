@@ -1,6 +1,9 @@
 """The report's body text (the narrative), section by section, with figures from the annexes.
 
-The outline (I. Công tác chỉ đạo … V. Kiến nghị) is data: ``resources/narrative/outline.yaml``.
+The outline (I. Công tác chỉ đạo … V. Kiến nghị) is data: ``resources/narrative/outline.yaml``,
+or the set's own ``noi-dung.yaml`` beside its set.yaml (a report prints its body in the sections
+and the order of the report it follows: seed 004's I–V, seed 003's I–IV, …); a title may say
+``{year}`` and ``{next_year}`` ("PHƯƠNG HƯỚNG … NĂM {next_year}").
 A section's text is kept as the clerk typed it, with named placeholders
 ``{{huyen_tiep_nhan}}`` (declared by the form set, ``placeholders:`` in set.yaml) or
 direct cell references ``{{PL5/tong/tong_so}}``. They are resolved each time the text is
@@ -86,6 +89,10 @@ class Section:
         number = self.key.rsplit(".", 1)[-1]
         return f"{number}. {self.title}"
 
+    def heading_for(self, year: int) -> str:
+        """The heading of a report of ``year``: its {year} and {next_year} filled."""
+        return self.heading.replace("{year}", str(year)).replace("{next_year}", str(year + 1))
+
     @property
     def depth(self) -> int:
         return self.key.count(".")
@@ -147,21 +154,68 @@ def placeholders_of(form_set) -> dict[str, Placeholder]:
     return form_set.parts.get(PART_NAME, {}) if form_set is not None else {}
 
 
-@lru_cache(maxsize=4)
-def _outline(path: Path) -> tuple[Section, ...]:
-    problems: list[Problem] = []
-    data = read_yaml(path, path.name, problems)
-    if problems or not isinstance(data, dict):
-        raise RuntimeError(problems[0].text if problems else f"{path}: không đọc được dàn ý")
-    return tuple(Section(str(s["key"]), s.get("title") or "", s.get("hint") or "") for s in data["sections"])
+OUTLINE_FILE = "noi-dung.yaml"  # a form set's own outline, beside its set.yaml
 
 
-def outline() -> tuple[Section, ...]:
-    return _outline(resources_dir() / "narrative" / "outline.yaml")
+def read_outline(path: Path, shown: str, problems: list[Problem]) -> tuple[Section, ...] | None:
+    """An outline file in stages: read, each section's fields checked (key, title, hint), the keys
+    unique and each subsection after its part; None with the problems recorded when it is wrong."""
+    before = len(problems)
+    data = read_yaml(path, shown, problems)
+    if data is None:
+        return None
+    f = Fields(data, shown, problems)
+    raw = f.get("sections", list, required=True, default=[])
+    f.done()
+    sections: list[Section] = []
+    for item in raw:
+        s = Fields(item, shown, problems, " (sections)", getattr(raw, "line", 0))
+        key = str(s.get("key", required=True, default=""))
+        title, hint = s.get("title", default=""), s.get("hint", default="")
+        s.done()
+        if s.failed:
+            continue
+        if not _SECTION_KEY.fullmatch(key) or any(x.key == key for x in sections):
+            s.fail("FORM004", s.line_of("key"), field="key", expected="mã mục duy nhất (I, II.1, intro…)")
+            continue
+        parent = key.rsplit(".", 1)[0] if "." in key else None
+        if parent is not None and not any(x.key == parent for x in sections):
+            s.fail("FORM004", s.line_of("key"), field="key", expected=f"mục con đứng sau mục “{parent}”")
+            continue
+        sections.append(Section(key, title or "", hint or ""))
+    if len(problems) > before or not sections:
+        return None
+    return tuple(sections)
 
 
-def section(key: str) -> Section | None:
-    return next((s for s in outline() if s.key == key), None)
+@lru_cache(maxsize=16)
+def _outline(path: Path, _stamp: float) -> tuple[Section, ...] | None:
+    return read_outline(path, path.name, [])
+
+
+def _outline_at(path: Path) -> tuple[Section, ...] | None:
+    try:
+        stamp = path.stat().st_mtime
+    except OSError:
+        return None
+    return _outline(path, stamp)
+
+
+def outline(form_set=None) -> tuple[Section, ...]:
+    """The sections a report on ``form_set`` prints its body in: the set's own outline when it has
+    one that reads (the loader reports one that does not), else the national one."""
+    if form_set is not None and getattr(form_set, "directory", ""):
+        own = _outline_at(Path(form_set.directory) / OUTLINE_FILE)
+        if own:
+            return own
+    national = _outline_at(resources_dir() / "narrative" / "outline.yaml")
+    if not national:
+        raise RuntimeError("resources/narrative/outline.yaml: không đọc được dàn ý")
+    return national
+
+
+def section(key: str, form_set=None) -> Section | None:
+    return next((s for s in outline(form_set) if s.key == key), None)
 
 
 # --- figures ----------------------------------------------------------------------------
@@ -233,7 +287,7 @@ def rendered_sections(data) -> list[tuple[Section, str]]:
     except headings whose subsections have text."""
     texts = data.store.narrative(data.id)
     out = []
-    for sec in outline():
+    for sec in outline(data.form_set):
         text = render_text(data, texts.get(sec.key, ""))
         has_children = any(k.startswith(sec.key + ".") and texts.get(k, "").strip() for k in texts)
         if text.strip() or has_children:
@@ -298,7 +352,7 @@ def check(data) -> list:
                                 severity=severity, rule=rule, actual=actual, expected=expected, message=message,
                                 form_code=FORM_CODE, row_id=sec.key, column_id=TEXT_COLUMN))
 
-    for sec in outline():
+    for sec in outline(data.form_set):
         text = texts.get(sec.key, "")
         if not text:
             continue
@@ -340,6 +394,11 @@ class NarrativePart:
     set_field = "placeholders"
 
     def load(self, raw, form_set, file: str, problems: list[Problem]) -> dict[str, Placeholder]:
+        own = Path(form_set.directory) / OUTLINE_FILE if form_set.directory else None
+        if own is not None and own.is_file():  # checked with the set: a broken outline is a problem here
+            read_outline(own, str(Path(file).parent / OUTLINE_FILE), problems)
+        if raw is None:
+            return {}
         return check_placeholders(normalise_placeholders(raw, file, problems), form_set, file, problems)
 
     def validate(self, data) -> list:
@@ -349,7 +408,7 @@ class NarrativePart:
         out: list = []
         for sec, text in rendered_sections(data):
             if sec.heading:
-                out.append(para(sec.heading, "heading"))
+                out.append(para(sec.heading_for(data.period.year), "heading"))
             out += text_blocks(text)
         return out
 

@@ -598,10 +598,8 @@ def load_form_set(directory: Path, problems: list[Problem], kinds: tuple, parts:
     if f.failed or not kind.load(form_set, f, directory, shown, problems) or f.failed:
         return None
     form_set.key_figures = compile_key_figures(raw_figures, form_set, shown(set_path), problems)
-    for part in parts:
-        raw = raw_parts.get(part.name)
-        if raw is not None:
-            form_set.parts[part.name] = part.load(raw, form_set, shown(set_path), problems)
+    for part in parts:  # every part, with or without its set.yaml key (a part may read files of the set)
+        form_set.parts[part.name] = part.load(raw_parts.get(part.name), form_set, shown(set_path), problems)
     return form_set
 
 

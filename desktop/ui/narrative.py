@@ -74,8 +74,8 @@ class NarrativePage(QWidget):
         texts = window.store.narrative(window.session.report_id)
         self.sections.blockSignals(True)
         self.sections.clear()
-        for section in outline():
-            label = section.heading or section.hint
+        for section in outline(window.session.data.form_set):
+            label = section.heading_for(window.session.data.period.year) or section.hint
             item = QListWidgetItem(("    " if section.depth else "") + label + (" ✓" if texts.get(section.key) else ""))
             item.setData(Qt.UserRole, section.key)
             item.setToolTip(section.hint or section.title)
@@ -107,8 +107,9 @@ class NarrativePage(QWidget):
         if current is None:
             return
         self.key = current.data(Qt.UserRole)
-        section = next(s for s in outline() if s.key == self.key)
-        self.heading.setText(section.heading or section.hint)
+        data = self.window.session.data
+        section = next(s for s in outline(data.form_set) if s.key == self.key)
+        self.heading.setText(section.heading_for(data.period.year) or section.hint)
         self.editor.blockSignals(True)
         self.editor.setPlainText(self.window.store.narrative(self.window.session.report_id).get(self.key, ""))
         self.editor.blockSignals(False)

@@ -94,7 +94,7 @@ def test_no_command_never_writes_the_demo_into_the_users_database(capsys, tmp_pa
     code, out, _ = run(capsys, "--db", str(tmp_path / "first.db"))
     assert code == 0 and "cchc setup --unit" in out and not (tmp_path / "first.db").exists()
     code, out, _ = run(capsys, "--db", str(tmp_path / "demo.db"), "demo")  # the demo: a database of its own
-    assert code == 0 and "15 báo cáo" in out  # 3 with annexes, 8 PAR scoring sheets, 4 Biểu 06 of 2025
+    assert code == 0 and "16 báo cáo" in out  # 4 with annexes, 8 PAR scoring sheets, 4 Biểu 06 of 2025
 
 
 def test_main_flows_need_no_network(capsys, tmp_path):

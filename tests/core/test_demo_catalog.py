@@ -96,6 +96,16 @@ SEED_FINDINGS = {
     # so its (3) 9 is not (4) + (5).
     ("ST.KS", "14", "tong_so", "tham_quyen", "tổng:tong_so", None, 5, "error"),
     ("ST.KS", "14", "tong_so", "tong", "(3)=(4)+(5)", 9, 4, "error"),
+    # --- seed 004, Khánh Hòa province, 6 months 2020 (figures from its text) -------------------
+    # It prints received and resolved but not how they split: (3) is not (4) + (5) + (6) with only
+    # the online files given, (7) not (8) + (9) + (10) with early and on time given together; and
+    # the levels are reported together, so the total row stands over blank rows.
+    ("KH", "06", "tong", "nhan_tong", "(3)=(4)+(5)+(6)", 362485, 68253, "error"),
+    ("KH", "06", "tong", "da_tong", "(7)=(8)+(9)+(10)", 339239, 332183, "error"),
+    ("KH", "06", "tong", "nhan_tong", "tổng:tong", 362485, None, "warning"),
+    ("KH", "06", "tong", "nhan_truc_tuyen", "tổng:tong", 68253, None, "warning"),
+    ("KH", "06", "tong", "da_tong", "tổng:tong", 339239, None, "warning"),
+    ("KH", "06", "tong", "da_dung_han", "tổng:tong", 332183, None, "warning"),
     # --- seed 001, Quảng Ngạn 2011–2020 -----------------------------------------------------
     # Phụ lục 3 row 1 "Tổng số TTHC" is left blank every year over the commune's own figures.
     ("19873.cu", "PL3", "1", "nam_2015", "tổng:1", None, 174, "error"),

@@ -4,6 +4,7 @@ the numbers the app shows."""
 
 import io
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -220,7 +221,6 @@ def test_names_and_numerals_keep_their_case_in_every_printed_report(demo):
     """Issue 18 §1: 'quý iii năm 2025', 'tại xã ba cụm bắc', 'trên địa bàn huyện khánh sơn' were
     how the all-caps titles read once lowered; proper names and Roman numerals keep their case in
     every demo report's PDF and Word file."""
-    import re
 
     from desktop.exchange.docx import report_docx
     from desktop.exchange.pdf import render_pdf
@@ -244,3 +244,36 @@ def test_names_and_numerals_keep_their_case_in_every_printed_report(demo):
 
             xml = zipfile.ZipFile(io.BytesIO(report_docx(data))).read("word/document.xml").decode()
             assert not [n for n in lowered if f" {n}" in xml], report.id
+
+
+def _pdf_lines(store, catalog, report_id) -> list[str]:
+    from desktop.exchange.pdf import render_pdf
+    from desktop.report.data import report_data
+
+    return [line.strip() for page in PdfReader(io.BytesIO(render_pdf(report_data(store, catalog, report_id)))).pages
+            for line in page.extract_text().splitlines()]
+
+
+def test_seed_004_is_whole_its_figures_in_their_annexes_and_its_body_in_its_own_order(demo):
+    """Seed 004 (Khánh Hòa province, 6 months 2020) had no demo report: its figures are in Biểu 06,
+    the central agencies' annex and the online-services annex, its body prints in its own sections
+    (I … V) in its order, and the figures its text cites come from the annexes."""
+    store, catalog, _, _ = demo
+    report = next(r for r in store.reports() if r.form_set_id == "khanhhoa-tinh")
+    assert report.period.label == "6 tháng đầu năm 2020" and report.unit_code == "KH"
+    cells = store.cells(report.id)
+    assert cells["06"]["tong"]["nhan_tong"] == "362485" and cells["06"]["tong"]["nhan_truc_tuyen"] == "68253"
+    assert cells["ND"]["tong"]["da_giai_quyet"] == "1730508" and cells["TT"]["phi_le_phi"]["trong_ky"] == "107394908"
+    lines = _pdf_lines(store, catalog, report.id)
+    text = " ".join(lines)
+    for figure in ("362.485", "339.239", "332.183", "97,92%", "68.253", "20,12%", "1.730.508", "1.506.228", "87,04%",
+                   "92,31", "107.394.908", "101.586"):
+        assert figure in text, figure
+    assert "từ ngày 12/10/2019 đến ngày 10/06/2020" in text  # the data period the seed states
+    headings = [line for line in lines if re.match(r"^(I|II|III|IV|V)\. [A-ZĐ]", line)]
+    assert headings == ["I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC", "II. NHỮNG KẾT QUẢ TRỌNG TÂM TRÊN CÁC NỘI DUNG CCHC",
+                        "III. ĐÁNH GIÁ CHUNG", "IV. NHIỆM VỤ TRỌNG TÂM 06 THÁNG CUỐI NĂM 2020", "V. ĐỀ XUẤT, KIẾN NGHỊ"]
+    parts = [line for line in lines if re.match(r"^[1-6]\. (Cải cách|Xây dựng|Hiện đại)", line)]
+    assert [p[:2] for p in parts] == ["1.", "2.", "3.", "4.", "5.", "6."]
+    assert "Trên đây là tình hình, kết quả thực hiện công tác CCHC của tỉnh Khánh Hòa" in text
+

@@ -2,7 +2,7 @@
 and how, and the data period it states, which its annexes print instead of the period rules'."""
 
 import pytest
-from conftest import cli, real_catalog  # noqa: F401  (a fixture)
+from conftest import cli
 
 from desktop.exchange.annex import placeholders
 from desktop.foundation.messages import CchcError

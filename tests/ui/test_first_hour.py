@@ -70,7 +70,7 @@ def test_the_demo_opens_in_a_database_of_its_own(qtbot, tmp_path, no_dialogs):
     window = _own_window(qtbot, tmp_path)
     demo = open_demo(window, tmp_path / "du-lieu-mau.db")
     qtbot.addWidget(demo)
-    assert len(demo.store.reports()) == 15 and demo.session is not None
+    assert len(demo.store.reports()) == 16 and demo.session is not None
     assert window.store.reports() == []  # never mixed into the clerk's own
     demo.store.close()
 

@@ -396,14 +396,15 @@ def test_on_a_large_database_the_navigator_reads_a_unit_when_it_is_opened(qtbot,
     from desktop.ui import main_window
     from desktop.ui.app import build_window, parse_args
 
-    monkeypatch.setattr(main_window, "NAVIGATOR_ALL_UP_TO", 3)  # the demo's 15 reports count as many
+    monkeypatch.setattr(main_window, "NAVIGATOR_ALL_UP_TO", 3)  # the demo's 16 reports count as many
     window = build_window(parse_args(["--demo", "--db", str(tmp_path / "demo.db"), "--forms", str(REPO / "forms")]))
     qtbot.addWidget(window)
     window.show()
     try:
         loaded = {code for code, item in window._unit_items.items() if item.data(0, main_window.LOADED_ROLE)
                   and window.store.reports_per_unit().get(code)}
-        assert loaded == {window.session.data.report.unit_code}
+        # the open report's unit, and its province (opened to show it, one report of its own)
+        assert loaded == {window.session.data.report.unit_code, "KH"}
         assert set(window._report_items) == {r.id for r in window.store.reports() if r.unit_code in loaded}
         ke_sach = window.store.report(KE_SACH).unit_code
         closed = window._unit_items[ke_sach]
