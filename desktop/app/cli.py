@@ -193,7 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
                          ("--signer-name", "họ tên người ký"), ("--signer-title", "chức vụ, ví dụ PHÓ CHỦ TỊCH"),
                          ("--signer-mode", "TM, KT, Q, TL hoặc TUQ (Nghị định 30/2020)"),
                          ("--data-from", "số liệu tính từ ngày (dd/mm/yyyy); \"\" để bỏ"),
-                         ("--data-to", "số liệu tính đến hết ngày (dd/mm/yyyy); \"\" để bỏ")):
+                         ("--data-to", "số liệu tính đến hết ngày (dd/mm/yyyy); \"\" để bỏ"),
+                         ("--recipients", "nơi nhận, mỗi dòng một nơi (\\n); \"\" để dùng Thiết lập")):
         info.add_argument(option, help=hint)
     images = commands.add_parser("signature-images", parents=[common],
                                  help="hình chữ ký và con dấu hiện trên bản PDF ký số (Nghị định 30/2020)")

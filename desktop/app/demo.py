@@ -283,7 +283,8 @@ def load_scoring_sheets(store, catalog: Catalog, transcript: dict, file: str) ->
                 sheet["unit"], Period("nam", year), info["id"], info["version"],
                 subject=f"Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {year}",
                 place=transcript.get("place", ""), signer_title=(sheet.get("signer") or {}).get("title", "CHỦ TỊCH"),
-                signer_mode=(sheet.get("signer") or {}).get("mode", "TM"), signer_name="[Họ và tên người ký]")
+                signer_mode=(sheet.get("signer") or {}).get("mode", "TM"), signer_name="[Họ và tên người ký]",
+                recipients="\n".join(sheet["recipients"]) if sheet.get("recipients") else None)
             enter(store, criteria, report_id, entries)
             created.append(report_id)
     except (KeyError, TypeError, ValueError, AttributeError) as error:

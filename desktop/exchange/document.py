@@ -95,6 +95,8 @@ def report_head(data: ReportData) -> ReportHead:
     except ValueError:
         date = None
     recipients = settings.get("recipients") if isinstance(settings.get("recipients"), list) else None
+    if report.recipients:  # the report's own list comes first (Tệp › Thông tin văn bản)
+        recipients = report.recipients.splitlines()
     label = data.period.label
     return ReportHead(
         parent_body=str(settings.get("parent_body") or "").upper(),

@@ -31,7 +31,7 @@ FORMAT = "cchc-report"
 FORMAT_VERSION = 2  # 2: the report's parts (its body text) travel under "parts"
 READABLE_VERSIONS = (1, 2)
 REPORT_KEYS = ("status", "doc_number", "doc_date", "signer_name", "signer_title", "signer_mode", "place",
-               "subject", "version", "data_from", "data_to")
+               "subject", "version", "data_from", "data_to", "recipients")
 TEXT_LIMITS = REPORT_TEXT_LIMITS
 YEARS = range(1900, 2201)
 VERSIONS = range(1, 100_001)

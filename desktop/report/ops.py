@@ -364,11 +364,11 @@ def _tied_to_previous(rule) -> tuple[ex.ColRef, ex.ColRef] | None:
 # --- the report's document information -----------------------------------------------------
 
 INFO_FIELDS = ("doc_number", "doc_date", "place", "subject", "signer_name", "signer_title", "signer_mode",
-               "data_from", "data_to")
+               "data_from", "data_to", "recipients")
 DATE_FIELDS = ("doc_date", "data_from", "data_to")
 INFO_LABELS = {"doc_number": "Số văn bản", "doc_date": "Ngày văn bản", "place": "Địa danh", "subject": "Trích yếu",
                "signer_name": "Người ký", "signer_title": "Chức vụ người ký", "signer_mode": "Hình thức ký",
-               "data_from": "Số liệu từ ngày", "data_to": "Số liệu đến hết ngày"}
+               "data_from": "Số liệu từ ngày", "data_to": "Số liệu đến hết ngày", "recipients": "Nơi nhận"}
 
 
 def update_report_info(store, report_id: int, **fields) -> dict:
@@ -384,6 +384,9 @@ def update_report_info(store, report_id: int, **fields) -> dict:
         if key not in INFO_FIELDS:
             raise ValueError(key)
         value = (str(value).strip() or None) if value is not None else None
+        if value is not None and key == "recipients":  # one per line, blank lines and list marks dropped
+            value = "\n".join(line.strip().lstrip("-–•").strip().rstrip(";.") for line in value.splitlines()
+                              if line.strip().lstrip("-–•").strip()) or None
         if value is not None and key in DATE_FIELDS:
             value = parse_date(value).isoformat()
         if value is not None and key == "signer_mode":

@@ -922,11 +922,12 @@ class Store:
 
 REPORT_FIELDS = (
     "status", "doc_number", "doc_date", "signer_name", "signer_title", "signer_mode", "place", "subject",
-    "version", "data_from", "data_to",
+    "version", "data_from", "data_to", "recipients",
 )
 # The longest each text field of a report needs (a subject of two printed lines is ~300 characters);
 # what is longer is refused, not printed for minutes (a 10 MB subject was once accepted).
-REPORT_TEXT_LIMITS = {"doc_number": 100, "doc_date": 10, "data_from": 10, "data_to": 10, "signer_name": 200,
+REPORT_TEXT_LIMITS = {"doc_number": 100, "doc_date": 10, "data_from": 10, "data_to": 10, "recipients": 4000,
+                      "signer_name": 200,
                       "signer_title": 200, "signer_mode": 10, "place": 200, "subject": 2000, "status": 20}
 
 

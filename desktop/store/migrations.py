@@ -131,9 +131,12 @@ def _v7(db: sqlite_utils.Database) -> None:
 
 def _v8(db: sqlite_utils.Database) -> None:
     """A report may state its own data period ("Số liệu kết xuất từ ngày 01/01/2019 đến hết ngày
-    25/11/2019", seed 000), which its annexes print instead of the one the period rules give."""
+    25/11/2019", seed 000), which its annexes print instead of the one the period rules give, and
+    its own recipients."""
     db.execute("ALTER TABLE reports ADD COLUMN data_from TEXT")
     db.execute("ALTER TABLE reports ADD COLUMN data_to TEXT")
+    # Nơi nhận of this report, one per line (seed 004 lists ten); none: the settings' list
+    db.execute("ALTER TABLE reports ADD COLUMN recipients TEXT")
 
 
 STEPS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]

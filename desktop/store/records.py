@@ -54,6 +54,7 @@ class Report(NamedTuple):
     revision: int = 0  # counted up by the store's triggers at every change of the report's data
     data_from: str | None = None  # the data period the report states (ISO dates), when not the rules'
     data_to: str | None = None
+    recipients: str | None = None  # one per line; None: the settings' list
     of = classmethod(_of)
     period = property(_period)
 

@@ -341,12 +341,15 @@ class ReportInfoDialog(QDialog):
         self.data_to = QLineEdit(_shown(report.data_to))
         self.data_from.setPlaceholderText(f"Để trống: {start:%d/%m/%Y} (theo thời hạn chốt số liệu)")
         self.data_to.setPlaceholderText(f"Để trống: {end:%d/%m/%Y}")
+        self.recipients = QPlainTextEdit(report.recipients or "")
+        self.recipients.setPlaceholderText("Mỗi dòng một nơi nhận; để trống để dùng danh sách trong Thiết lập")
         form = QFormLayout(self)
         for label, widget in (("Số văn bản", self.doc_number), ("Ngày văn bản", self.doc_date),
                               ("Địa danh", self.place), ("Trích yếu", self.subject),
                               ("Họ tên người ký", self.signer_name), ("Chức vụ", self.signer_title),
                               ("Hình thức ký", self.signer_mode),
-                              ("Số liệu kết xuất từ ngày", self.data_from), ("đến hết ngày", self.data_to)):
+                              ("Số liệu kết xuất từ ngày", self.data_from), ("đến hết ngày", self.data_to),
+                              ("Nơi nhận", self.recipients)):
             form.addRow(label, widget)
         self.error = QLabel(wordWrap=True)
         self.error.setStyleSheet("color: #a01010")
@@ -365,7 +368,8 @@ class ReportInfoDialog(QDialog):
         return {"doc_number": self.doc_number.text(), "doc_date": self.doc_date.text(), "place": self.place.text(),
                 "subject": self.subject.toPlainText(), "signer_name": self.signer_name.text(),
                 "signer_title": self.signer_title.text(), "signer_mode": self.signer_mode.currentData(),
-                "data_from": self.data_from.text(), "data_to": self.data_to.text()}
+                "data_from": self.data_from.text(), "data_to": self.data_to.text(),
+                "recipients": self.recipients.toPlainText()}
 
     def save(self) -> None:
         """Stored all together or not at all; a wrong date or period says why here, and nothing changes."""

@@ -53,7 +53,7 @@ def test_the_report_page_carries_the_official_head_and_signature(ke_sach_pdf):
     first = ke_sach_pdf.pages[0].extract_text() + ke_sach_pdf.pages[1].extract_text()
     for text in ("ỦY BAN NHÂN DÂN", "HUYỆN KẾ SÁCH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                  "Độc lập - Tự do - Hạnh phúc", "Số: 542/BC-UBND", "Kế Sách, ngày 21 tháng 11 năm 2019",
-                 "BÁO CÁO", "Nơi nhận:", "- Sở Nội vụ tỉnh Sóc Trăng (b/c);", "- Lưu: VT.",
+                 "BÁO CÁO", "Nơi nhận:", "- Sở Nội vụ (phòng CCHC);", "- Lưu: VT (VP).",  # seed 003's own
                  "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Biểu mẫu 5B: Thống kê kết quả tiếp nhận"):
         assert text in first, text
 
@@ -277,3 +277,23 @@ def test_seed_004_is_whole_its_figures_in_their_annexes_and_its_body_in_its_own_
     assert [p[:2] for p in parts] == ["1.", "2.", "3.", "4.", "5.", "6."]
     assert "Trên đây là tình hình, kết quả thực hiện công tác CCHC của tỉnh Khánh Hòa" in text
 
+
+
+@pytest.mark.parametrize("unit, count, last", [("KT.KR", 8, "- Lưu: VT."), ("KH", 10, "- Lưu: VT, DL."),
+                                               ("19873.cu", 8, "- Lưu: VP.UBND xã.")])
+def test_noi_nhan_keeps_every_recipient_the_report_lists(demo, unit, count, last):
+    """Seeds 001 and 002 list eight recipients, seed 004 ten: each report prints its own list whole."""
+    store, catalog, _, _ = demo
+    report = next(r for r in store.reports() if r.unit_code == unit and r.recipients)
+    lines = _pdf_lines(store, catalog, report.id)
+    start = lines.index("Nơi nhận:")
+    listed = []
+    for line in lines[start + 1:]:
+        if line.startswith("- "):
+            listed.append(line)
+        elif listed and not line.startswith(("TM.", "KT.", "TL.")) and not listed[-1].endswith("."):
+            listed[-1] += " " + line  # a recipient wrapped onto a second line
+        else:
+            break
+    assert len(listed) == count and listed[-1] == last
+    assert all(item.endswith(";") for item in listed[:-1])

@@ -59,3 +59,14 @@ def test_the_cli_shows_and_sets_the_information(store, report, tmp_path):
     assert store.report(report).doc_date == "2019-11-27"
     code, out = cli("--db", str(store.path), "report-info", "--report", str(report))
     assert code == 0 and "Hình thức ký: KT" in out
+
+
+def test_a_report_lists_its_own_recipients_one_per_line(store, real_catalog, report):
+    from desktop.exchange.document import report_head
+
+    update_report_info(store, report, recipients="- Sở Nội vụ (b/c);\n\n  - TT. Huyện ủy (b/c);\n- Lưu: VT.")
+    assert store.report(report).recipients == "Sở Nội vụ (b/c)\nTT. Huyện ủy (b/c)\nLưu: VT"
+    assert report_head(ReportData(store, real_catalog, report)).recipients == [
+        "Sở Nội vụ (b/c)", "TT. Huyện ủy (b/c)", "Lưu: VT"]
+    update_report_info(store, report, recipients="")  # cleared: the settings' (or the default) list
+    assert report_head(ReportData(store, real_catalog, report)).recipients[-1] == "Lưu: VT"
