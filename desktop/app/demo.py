@@ -223,9 +223,12 @@ def load_narrative(store, catalog: Catalog, transcript: dict, file: str) -> None
     """A report body transcript (see resources/demo/noi-dung/): its sections go into the report
     of that unit, period and form set, unless that report already has a body."""
     try:
-        period = Period(transcript["period"]["type"], transcript["period"]["year"])
+        given = transcript["period"]
+        period = Period(given["type"], given["year"], given.get("number"), given.get("year_from"))
         report_id = store.find_report(transcript["unit"], period, transcript["form_set"])
-        if report_id is None or store.narrative(report_id):
+        if report_id is None:
+            raise ValueError("không có báo cáo nào của đơn vị, kỳ và bộ biểu mẫu này")
+        if store.narrative(report_id):
             return
         form_set = catalog.form_set_of(store.report(report_id))
         for key, text in transcript["sections"].items():

@@ -173,7 +173,7 @@ def render_docx(head: ReportHead, blocks: list[bd.Block], annex_lines: list[str]
     doc.core_properties.comments = f"CCHC Desktop {__version__}"
     _head(doc, head)
     _body(doc, blocks)
-    if annex_lines:
+    if annex_lines and not blocks:  # as in the PDF: the list stands for a body not yet written
         _body(doc, [bd.para(f"Kèm theo báo cáo này có {len(annex_lines)} phụ lục:")]
               + [bd.para(f"- {line}") for line in annex_lines])
     _foot(doc, head)

@@ -230,14 +230,12 @@ def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles
     top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FAMILY), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                              ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     flow = [top, _p("BÁO CÁO", styles["type"]), _p(head.subject, styles["subject"])]
-    if blocks:
+    if blocks:  # the body as the clerk wrote it: it names its annexes where it wants ("Đính kèm các Biểu mẫu…")
         flow += body_flowables(blocks, width, styles)
-        if annexes:
-            flow.append(_p(f"Kèm theo báo cáo này có {len(annexes)} phụ lục:", styles["body"]))
-    else:
+    else:  # no body yet: a paragraph listing the annexes stands for it
         flow.append(_p(f"{head.issuer} báo cáo số liệu công tác cải cách hành chính {in_sentence(head.period_label)} "
                        f"tại {len(annexes)} phụ lục kèm theo báo cáo này:", styles["body"]))
-    for annex in annexes:
+    for annex in annexes if not blocks else ():
         subtitle = annex.subtitle or ""
         if subtitle[:1].isupper():  # "Kỳ báo cáo: Quý III năm 2025" continues the title's phrase
             subtitle = ", " + in_sentence(subtitle)

@@ -80,10 +80,13 @@ class Section:
     key: str
     title: str
     hint: str = ""
+    label: str = ""  # printed instead of the key's number, on a line above the title ("Phần thứ nhất")
 
     @property
     def heading(self) -> str:
-        """"I. CÔNG TÁC …", "1. Cải cách thể chế"; the opening paragraph has none."""
+        """"I. CÔNG TÁC …", "1. Cải cách thể chế", "Phần thứ nhất\nTÌNH HÌNH …"; the opening paragraph has none."""
+        if self.label:
+            return "\n".join(part for part in (self.label, self.title) if part)
         if not self.title:
             return ""
         number = self.key.rsplit(".", 1)[-1]
@@ -171,7 +174,7 @@ def read_outline(path: Path, shown: str, problems: list[Problem]) -> tuple[Secti
     for item in raw:
         s = Fields(item, shown, problems, " (sections)", getattr(raw, "line", 0))
         key = str(s.get("key", required=True, default=""))
-        title, hint = s.get("title", default=""), s.get("hint", default="")
+        title, hint, label = s.get("title", default=""), s.get("hint", default=""), s.get("label", default="")
         s.done()
         if s.failed:
             continue
@@ -182,7 +185,7 @@ def read_outline(path: Path, shown: str, problems: list[Problem]) -> tuple[Secti
         if parent is not None and not any(x.key == parent for x in sections):
             s.fail("FORM004", s.line_of("key"), field="key", expected=f"mục con đứng sau mục “{parent}”")
             continue
-        sections.append(Section(key, title or "", hint or ""))
+        sections.append(Section(key, title or "", hint or "", label or ""))
     if len(problems) > before or not sections:
         return None
     return tuple(sections)
@@ -407,8 +410,8 @@ class NarrativePart:
     def blocks(self, data) -> list:
         out: list = []
         for sec, text in rendered_sections(data):
-            if sec.heading:
-                out.append(para(sec.heading_for(data.period.year), "heading"))
+            for line in sec.heading_for(data.period.year).splitlines():  # "Phần thứ nhất" above its title
+                out.append(para(line, "heading"))
             out += text_blocks(text)
         return out
 

@@ -135,8 +135,8 @@ SEED_FINDINGS = {
     ("ST.KS", "7B", "II", "canh_cao", "tổng:II", 4, None, "warning"),
     # Seed 000's body, part II.4, against its own annexes: the communes' 9.088 received (Phụ lục VI
     # adds to 9.124) and 9.000 resolved (9.042 with the refused).
-    ("KH.KS", "NOI_DUNG", "II.2", "text", "nar_figure", 9088.0, 9124.0, "warning"),
-    ("KH.KS", "NOI_DUNG", "II.2", "text", "nar_figure", 9000.0, 9042.0, "warning"),
+    ("KH.KS", "NOI_DUNG", "II.4", "text", "nar_figure", 9088.0, 9124.0, "warning"),
+    ("KH.KS", "NOI_DUNG", "II.4", "text", "nar_figure", 9000.0, 9042.0, "warning"),
     # "từ chối giải quyết: 164" and "39" are not contradictions: seed 000 counts late refusals
     # among the late files (trễ hạn 21 = 14 + 7), so its refusals are those given early or on time
 }

@@ -50,11 +50,11 @@ def _text(reader: PdfReader) -> str:
 
 
 def test_the_report_page_carries_the_official_head_and_signature(ke_sach_pdf):
-    first = ke_sach_pdf.pages[0].extract_text() + ke_sach_pdf.pages[1].extract_text()
+    first = "\n".join(page.extract_text() for page in ke_sach_pdf.pages)
     for text in ("ỦY BAN NHÂN DÂN", "HUYỆN KẾ SÁCH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                  "Độc lập - Tự do - Hạnh phúc", "Số: 542/BC-UBND", "Kế Sách, ngày 21 tháng 11 năm 2019",
                  "BÁO CÁO", "Nơi nhận:", "- Sở Nội vụ (phòng CCHC);", "- Lưu: VT (VP).",  # seed 003's own
-                 "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Biểu mẫu 5B: Thống kê kết quả tiếp nhận"):
+                 "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "(Đính kèm các Biểu mẫu 1B, 2B, 3B"):
         assert text in first, text
 
 
@@ -297,3 +297,37 @@ def test_noi_nhan_keeps_every_recipient_the_report_lists(demo, unit, count, last
             break
     assert len(listed) == count and listed[-1] == last
     assert all(item.endswith(";") for item in listed[:-1])
+
+
+SEED_BODIES = {
+    # seed 000: part II's nine areas (the fourth, the one-stop mechanism, prints no number), then III
+    "KH.KS": ["I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CÔNG TÁC CẢI CÁCH", "II. KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH",
+              "1. Về cải cách thể chế", "2. Cải cách thủ tục hành chính", "3. Cải cách tổ chức bộ máy chính quyền địa phương",
+              "4. Về thực hiện cơ chế một cửa, một cửa liên thông",
+              "5. Xây dựng và nâng cao chất lượng đội ngũ cán bộ công chức", "6. Cải cách tài chính công",
+              "7. Hiện đại hoá hành chính", "8. Nhận xét, đánh giá chung", "9. Kiến nghị, đề xuất",
+              "III. PHƯƠNG HƯỚNG NHIỆM VỤ TRỌNG TÂM CCHC NĂM 2020"],
+    # seed 001: three parts, the first with I–III
+    "19873.cu": ["Phần thứ nhất", "I. TÌNH HÌNH TRIỂN KHAI", "II. ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN CÁC NỘI DUNG THEO",
+                 "III. ĐÁNH GIÁ CHUNG VỀ CẢI CÁCH HÀNH CHÍNH NHÀ NƯỚC", "Phần thứ hai", "Phần thứ ba"],
+    # seed 003: I–IV, in mixed case as it prints them
+    "ST.KS": ["I. Tình hình tổ chức thực hiện văn bản chỉ đạo, điều hành CCHC", "II. Kết quả chủ yếu đạt được",
+              "III. Đề xuất, kiến nghị", "IV. Phương hướng, nhiệm vụ trọng tâm năm 2020"],
+}
+
+
+@pytest.mark.parametrize("unit", sorted(SEED_BODIES))
+def test_each_seed_body_prints_in_its_own_sections_and_order(demo, unit):
+    """Issue 18 §4: the bodies of seeds 001 and 003 were a list of annexes, and seed 000's sections
+    were reordered into the national outline. Each prints in its own (the set's noi-dung.yaml)."""
+    store, catalog, ids, _ = demo
+    lines = _pdf_lines(store, catalog, ids[unit])
+    wanted = SEED_BODIES[unit]
+    shown = [line for line in lines if any(line.startswith(w) for w in wanted)]
+    firsts = []
+    for line in shown:
+        match = next(w for w in wanted if line.startswith(w))
+        if match not in firsts:
+            firsts.append(match)
+    assert firsts == wanted
+    assert not any(line.startswith("Kèm theo báo cáo này có") for line in lines)  # a body, not a list of annexes

@@ -69,28 +69,28 @@ def test_dak_ruong_typed_total_is_shown_wrong_beside_the_computed_one(demo_windo
 
 def test_the_body_editor_stores_text_and_previews_the_annex_figures(demo_window, qtbot, no_dialogs):
     window = demo_window
-    report = _report_of(window, "KH.KS")
+    report = _report_of(window, "KH.KS")  # seed 000's own outline: II.8 đánh giá chung, II.9 kiến nghị, III phương hướng
     window.open_narrative(report)
     page = window.narrative_page
     assert page.isVisible()
-    page.sections.setCurrentRow(page._row_of("III"))
+    page.sections.setCurrentRow(page._row_of("II.8"))
     page.editor.selectAll()
     page.editor.insertPlainText("Năm nay tiếp nhận ")  # typed: QTest cannot send Vietnamese letters as keys
     page.figures.setCurrentIndex(page.figures.findData("huyen_tiep_nhan"))
     page.insert_figure()
     page.editor.insertPlainText(" hồ sơ.")
     assert page.preview.toPlainText() == "Năm nay tiếp nhận 1.562 hồ sơ."
-    qtbot.waitUntil(lambda: window.store.narrative(report).get("III") == "Năm nay tiếp nhận {{huyen_tiep_nhan}} hồ sơ.",
+    qtbot.waitUntil(lambda: window.store.narrative(report).get("II.8") == "Năm nay tiếp nhận {{huyen_tiep_nhan}} hồ sơ.",
                     timeout=3000)
     # a typed figure that contradicts Phụ lục V shows among the findings, and a click goes to its section
-    page.sections.setCurrentRow(page._row_of("IV"))
+    page.sections.setCurrentRow(page._row_of("III"))
     page.editor.setPlainText("Tổng số hồ sơ đã tiếp nhận: 1.600 hồ sơ.")
     page.save()
     findings = window.findings_panel.findings
-    row = next(i for i, f in enumerate(findings) if f.form_code == BODY and f.row_id == "IV")
+    row = next(i for i, f in enumerate(findings) if f.form_code == BODY and f.row_id == "III")
     page.sections.setCurrentRow(0)
     window._jump_to_finding(row, 0)
-    assert page.sections.currentItem().data(Qt.UserRole) == "IV"
+    assert page.sections.currentItem().data(Qt.UserRole) == "III"
 
 
 def test_the_reports_undo_takes_back_a_body_edit_and_shows_its_section(demo_window, qtbot, no_dialogs):
@@ -98,16 +98,16 @@ def test_the_reports_undo_takes_back_a_body_edit_and_shows_its_section(demo_wind
     report = _report_of(window, "KH.KS")
     window.open_narrative(report)
     page = window.narrative_page
-    page.sections.setCurrentRow(page._row_of("V"))
-    before = window.store.narrative(report).get("V", "")
+    page.sections.setCurrentRow(page._row_of("II.9"))
+    before = window.store.narrative(report).get("II.9", "")
     page.editor.setPlainText("Kiến nghị bổ sung biên chế cho bộ phận một cửa.")
     page.save()
     page.sections.setCurrentRow(page._row_of("I"))  # the clerk has moved on
     window.undo()
-    assert window.store.narrative(report).get("V", "") == before
-    assert page.isVisible() and page.key == "V" and page.editor.toPlainText() == before
+    assert window.store.narrative(report).get("II.9", "") == before
+    assert page.isVisible() and page.key == "II.9" and page.editor.toPlainText() == before
     window.redo()
-    assert window.store.narrative(report)["V"] == "Kiến nghị bổ sung biên chế cho bộ phận một cửa."
+    assert window.store.narrative(report)["II.9"] == "Kiến nghị bổ sung biên chế cho bộ phận một cửa."
     assert page.editor.toPlainText() == "Kiến nghị bổ sung biên chế cho bộ phận một cửa."
 
 
@@ -167,7 +167,9 @@ def test_the_body_of_one_report_is_never_saved_into_another(demo_window, qtbot, 
     window.open_report(khanh_son, "PL6")
     window.open_report(kon_ray)
     window.open_report(_report_of(window, "ST.KS"), "5B")
-    assert window.store.narrative(kon_ray) == {} and "II.2" not in window.store.narrative(_report_of(window, "ST.KS"))
+    khanh_son_text = window.store.narrative(khanh_son)["II.2"]
+    assert window.store.narrative(kon_ray) == {}
+    assert window.store.narrative(_report_of(window, "ST.KS")).get("II.2") != khanh_son_text  # Kế Sách keeps its own
 
 
 def test_a_commune_explains_a_score_and_attaches_its_evidence_on_the_criterion(demo_window, qtbot, tmp_path):
