@@ -21,7 +21,7 @@ class Run:
 @dataclass
 class Paragraph:
     runs: list[Run]
-    kind: str = "body"  # body (justified, first-line indent) | heading (bold) | centred
+    kind: str = "body"  # body (justified, first-line indent) | heading (bold) | centred | note (screen only)
 
     @property
     def text(self) -> str:
@@ -38,6 +38,12 @@ class Table:
 
 
 Block = Paragraph | Table
+NOTE = "note"  # a remark for the clerk (a sheet's inconsistencies): shown on screen, never printed
+
+
+def printed(blocks: list) -> list:
+    """The blocks that go on paper: a note for the clerk stays on screen."""
+    return [b for b in blocks if not (isinstance(b, Paragraph) and b.kind == NOTE)]
 
 
 def para(text: str, kind: str = "body", bold: bool = False, italic: bool = False) -> Paragraph:

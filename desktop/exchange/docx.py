@@ -110,7 +110,7 @@ def _head(doc, head: ReportHead) -> None:
 
 
 def _body(doc, blocks: list[bd.Block]) -> None:
-    for block in blocks:
+    for block in bd.printed(blocks):
         if isinstance(block, bd.Table):
             _table(doc, block)
             continue

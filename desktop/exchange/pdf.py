@@ -29,7 +29,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate,
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak, PageTemplate,
                                 Paragraph, Spacer, Table, TableStyle)
 
 from desktop import __version__
@@ -189,10 +189,13 @@ def _runs(paragraph: bd.Paragraph) -> str:
     return "".join(out)
 
 
+KEEP_TOGETHER_ROWS = 25
+
+
 def body_flowables(blocks: list[bd.Block], width: float, styles) -> list:
     """The body blocks (narrative, analysis) as reportlab flowables."""
     flow = []
-    for block in blocks:
+    for block in bd.printed(blocks):
         if isinstance(block, bd.Paragraph):
             flow.append(Paragraph(_runs(block), styles.get(block.kind, styles["body"])))
             continue
@@ -206,7 +209,9 @@ def body_flowables(blocks: list[bd.Block], width: float, styles) -> list:
         table = Table(grid, colWidths=widths, repeatRows=1)
         table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FAMILY), ("GRID", (0, 0), (-1, -1), 0.5, "black"),
                                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-        flow += [Spacer(1, 4), table, Spacer(1, 8)]
+        # a short table (a district's communes ranked) moves whole to the next page rather than leave
+        # its header and a row or two at the foot of this one
+        flow += [Spacer(1, 4), KeepTogether(table) if len(block.rows) <= KEEP_TOGETHER_ROWS else table, Spacer(1, 8)]
     return flow
 
 

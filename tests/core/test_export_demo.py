@@ -331,3 +331,23 @@ def test_each_seed_body_prints_in_its_own_sections_and_order(demo, unit):
             firsts.append(match)
     assert firsts == wanted
     assert not any(line.startswith("Kèm theo báo cáo này có") for line in lines)  # a body, not a list of annexes
+
+
+def test_a_note_for_the_clerk_stays_off_the_official_analysis(demo):
+    """Issue 18 §2: "* Lưu ý khi kiểm tra bảng chấm điểm…" (Đắk Ruồng's sheet does not add up) printed
+    inside Kon Rẫy's PAR analysis; it is a note for the clerk, who sees the sheet's findings on screen."""
+    from desktop.exchange.body import NOTE
+    from desktop.exchange.docx import report_docx
+    from desktop.kinds.par.analysis import analysis_body
+    from desktop.report.data import report_data
+
+    store, catalog, _, _ = demo
+    kon_ray = next(r.id for r in store.reports() if r.unit_code == "KT.KR")
+    _, blocks = analysis_body(store, catalog, kon_ray)
+    notes = [b for b in blocks if getattr(b, "kind", "") == NOTE]
+    assert notes and "Lưu ý khi kiểm tra" in notes[0].text  # still made, for the screen
+    assert "Lưu ý khi kiểm tra" not in " ".join(_pdf_lines(store, catalog, kon_ray))
+    import zipfile
+
+    xml = zipfile.ZipFile(io.BytesIO(report_docx(report_data(store, catalog, kon_ray)))).read("word/document.xml")
+    assert "Lưu ý khi kiểm tra".encode() not in xml and "Đắk Ruồng".encode() in xml

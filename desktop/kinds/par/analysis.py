@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop.exchange.body import Block, Paragraph, Run, Table, para, text_blocks
+from desktop.exchange.body import NOTE, Block, Paragraph, Run, Table, para, text_blocks
 from desktop.foundation.messages import CchcError
 from desktop.kinds.par.criteria import criteria_of
 from desktop.kinds.par.scoring import Scorecard, score_report
@@ -125,7 +125,8 @@ def _child_lines(children: list[UnitScore]) -> list[Block]:
                                    f"{format_points(area.achieved)}/{format_points(area.maximum)} điểm."))
         errors = [f.message for f in card.findings if f.severity == "error"]
         if errors:
-            blocks.append(para("* Lưu ý khi kiểm tra bảng chấm điểm: " + " ".join(errors), italic=True))
+            # for the clerk who checks the sheet: on screen, never in the official analysis (issue 18 §2)
+            blocks.append(para("* Lưu ý khi kiểm tra bảng chấm điểm: " + " ".join(errors), NOTE, italic=True))
     return blocks
 
 
