@@ -37,7 +37,7 @@ from desktop.exchange.annex import Annex, Cell, Const, Ref, Round, Sum, build_an
 from desktop.foundation.messages import CchcError
 from desktop.report.data import ReportData
 from desktop.schema.loader import Catalog
-from desktop.foundation.values import CellType, from_json, parse_input, to_storage
+from desktop.foundation.values import DASH, NIL, CellType, Nil, from_json, parse_input, to_storage
 
 META_SHEET = "_cchc"
 FORMAT = "cchc-xlsx"
@@ -279,6 +279,9 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> set[tup
                 # a figure one character clear of the right border, as the PDF prints it
                 cell.alignment = Alignment(horizontal=horizontal, vertical="center", indent=1 if item.ctype.numeric else 0)
                 cell.number_format = number_format(item.ctype)
+                if isinstance(item.value, Nil):  # a typed dash: 0 for the formulas, "-" as printed
+                    cell.number_format = f'{cell.number_format};-{cell.number_format};"{DASH}"'
+
 
     weights = annex.widths()
     total = sum(weights)
@@ -470,7 +473,10 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> list[Cel
                         raise CchcError("XLSX009", where=where, formula=str(raw)[:60])
                     pending[ref] = (item.formula or item.implied, item.ctype, where)
                     continue
-                values[ref] = read_value(raw, item.ctype, where)
+                value = read_value(raw, item.ctype, where)
+                if value == 0 and found.number_format.endswith(f';"{DASH}"'):
+                    value = NIL  # the dash this app wrote for a typed "-"
+                values[ref] = value
     _settle(pending, values)
 
     writes = [(ref.form, ref.row, ref.column, to_storage(value, types[ref])) for ref, value in values.items()]

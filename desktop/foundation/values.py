@@ -67,6 +67,21 @@ class CellType:
         return self.value_kind in ("count", "integer", "decimal")
 
 
+class Nil(int):
+    """A dash typed for "nothing" ("-", as seed 000's Phụ lục V prints it): it counts as 0 in every
+    sum and check, and is kept, stored, sent and printed as the dash the clerk typed."""
+
+    def __new__(cls):
+        return super().__new__(cls, 0)
+
+    def __repr__(self) -> str:
+        return "NIL"
+
+
+NIL = Nil()
+DASH = "-"
+
+
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     return text.replace("\u2212", "-").strip()
@@ -82,8 +97,8 @@ def parse_number(text: str, ctype: CellType) -> int | Decimal | None:
     text = re.sub(r"\s+", "", text)
     if text == "":
         return None
-    if text == "-":
-        return 0 if kind in ("count", "integer") else Decimal(0)
+    if text == DASH:
+        return NIL
     negative = text.startswith("-")
     if negative or text.startswith("+"):
         text = text[1:]
@@ -214,6 +229,8 @@ def format_value(value, ctype: CellType) -> str:
     if value is None:
         return ""
     kind = ctype.value_kind
+    if isinstance(value, Nil) and kind in NUMERIC_KINDS:
+        return DASH
     if kind in NUMERIC_KINDS:
         text = format_number(value, ctype.decimals)
         return text + "%" if kind == "percent" else text
@@ -229,6 +246,8 @@ def to_storage(value, ctype: CellType) -> str | None:
     if value is None:
         return None
     kind = ctype.value_kind
+    if isinstance(value, Nil) and kind in NUMERIC_KINDS:
+        return DASH
     if kind in ("count", "integer"):
         return str(int(value))
     if kind in ("decimal", "percent"):
@@ -244,6 +263,8 @@ def from_storage(text: str | None, ctype: CellType):
     if text is None:
         return None
     kind = ctype.value_kind
+    if text == DASH and kind in NUMERIC_KINDS:
+        return NIL
     if kind in ("count", "integer"):
         return int(text)
     if kind in ("decimal", "percent"):
@@ -258,6 +279,8 @@ def from_storage(text: str | None, ctype: CellType):
 def json_value(value):
     """Any cell or rule value as JSON: a Decimal written without a point as an
     int, other Decimals as floats (exact within MAX_DIGITS), dates as ISO text."""
+    if isinstance(value, Nil):
+        return DASH  # the dash travels as typed (docs/package.md)
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
     if isinstance(value, dt.date):
@@ -275,6 +298,8 @@ def from_json(data, ctype: CellType):
     if data is None:
         return None
     kind = ctype.value_kind
+    if kind in NUMERIC_KINDS and data == DASH:
+        return NIL
     if kind in NUMERIC_KINDS:
         if isinstance(data, bool) or not isinstance(data, (int, float, Decimal)):
             raise CchcError("NUM001", text=str(data)[:40])

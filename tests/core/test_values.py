@@ -26,7 +26,7 @@ PERCENT = CellType("percent")
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("1.562", 1562), ("1562", 1562), ("1.234.567", 1234567), (" 97.851 ", 97851), ("0", 0), ("-", 0),
+    ("1.562", 1562), ("1562", 1562), ("1.234.567", 1234567), (" 97.851 ", 97851), ("0", 0), ("-", 0),  # "-" is the dash (NIL), equal to 0
     ("１．５６２", 1562),  # full-width digits and dot
     ("", None), ("   ", None),
 ])
@@ -126,3 +126,37 @@ def test_format_number_groups():
     assert format_number(999) == "999"
     assert format_number(1000) == "1.000"
     assert format_number(Decimal("1234.5")) == "1.234,5"
+
+
+@pytest.mark.parametrize("ctype", [COUNT, SIGNED, DECIMAL, PERCENT])
+def test_a_typed_dash_is_kept_as_the_dash_and_counts_as_nothing(ctype):
+    """Issue 18 §4: seed 000's Phụ lục V prints "-" where a total has nothing; the app printed "0".
+    A typed dash is stored, sent and shown as "-", and adds up as 0."""
+    from desktop.foundation.values import NIL
+
+    value = parse_input("-", ctype)
+    assert value is NIL and value == 0 and value + 5 == 5 and Decimal(value) == 0
+    assert to_storage(value, ctype) == "-" and from_storage("-", ctype) is NIL
+    assert format_value(value, ctype) == "-"
+    assert to_json(value, ctype) == "-" and from_json("-", ctype) is NIL
+    assert format_value(parse_input("0", ctype), ctype) in ("0", "0%")  # a typed 0 stays a 0
+    with pytest.raises(CchcError):
+        from_json("--", ctype)
+
+
+def test_a_dash_survives_the_workbook_round_trip(tmp_path, store, real_catalog):
+    from desktop.exchange.xlsx import import_xlsx, write_xlsx
+    from desktop.foundation.periods import Period
+    from desktop.report import ops
+
+    store.add_unit("H1", "Huyện Thử", "huyen")
+    report = store.create_report("H1", Period("nam", 2019), "khanhhoa-huyen", 1)
+    ops.enter_cells(store, real_catalog, report, "PL5", [("tong", "dong_y_dung", "-"), ("tong", "tong_so", "0")])
+    path = write_xlsx(store, real_catalog, report, tmp_path / "bc.xlsx")
+    from openpyxl import load_workbook
+
+    sheet = next(ws for ws in load_workbook(path).worksheets if ws.title.startswith("Phụ lục V"))
+    dashed = [c for row in sheet.iter_rows() for c in row if c.number_format.endswith(';"-"')]
+    assert len(dashed) == 1 and dashed[0].value == 0  # 0 for formulas, "-" on screen and paper
+    import_xlsx(store, real_catalog, report, path)  # read as 0 it would be written back as "0"
+    assert store.cells(report)["PL5"]["tong"]["dong_y_dung"] == "-" and store.cells(report)["PL5"]["tong"]["tong_so"] == "0"
