@@ -129,6 +129,9 @@ class FormScope:
     def rows_between(self, first: str, last: str) -> list[str]:
         return self.layout.between(first, last)
 
+    def rows_listed(self) -> list[str]:
+        return [row.id for row in self.layout.rows if row.kind == "repeat"]
+
     def other_form(self, code: str):
         return self.data.scope(code)
 

@@ -202,7 +202,7 @@ def form_dependents(form_set) -> dict[str, set[str]]:
         trees = [rule.check for rule in form.rules] + [c.expr for c in form.data_columns if c.expr is not None]
         for tree in trees:  # its rules, and its computed columns (PL7's rate reads PL6's total)
             for node in ex.walk(tree):
-                if isinstance(node, ex.Call) and node.name == "form" and node.args \
+                if isinstance(node, ex.Call) and node.name in ("form", "count_rows") and node.args \
                         and isinstance(node.args[0], ex.Str) and node.args[0].value in dependents:
                     dependents[node.args[0].value].add(code)
     changed = True

@@ -46,6 +46,8 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "sum_rows": (3, 3),  # sum_rows("1", "13", col): rows from .. to, in order
     "sum_of": (2, None),  # sum_of(col, "I", "II"): the named rows
     "form": (2, 3),  # form("5B", "tong", col); form("7B", col): the same row of another form
+    "count_rows": (1, 1),  # count_rows("TD"): the rows the clerk listed in a form (its tasks, its plans)
+    "contains": (2, 2),  # contains(ke_hoach, "kế hoạch CCHC"): a text cell says it (case ignored)
     "prev": (1, 1),  # prev(expr): expr in the previous period's report
     "abs": (1, 1),
     "min": (1, None),
@@ -278,6 +280,10 @@ def _check_arg_kinds(name: str, args: list) -> None:
         need(0, (ColRef,), col)
         for index in range(1, len(args)):
             need(index, (Str,), row)
+    elif name == "count_rows":
+        need(0, (Str,), "mã biểu trong ngoặc kép, ví dụ \"TD\"")
+    elif name == "contains":
+        need(1, (Str,), "một cụm từ trong ngoặc kép")
     elif name == "form":
         need(0, (Str,), "mã biểu trong ngoặc kép, ví dụ \"5B\"")
         if len(args) == 3:
@@ -362,6 +368,9 @@ class Scope(Protocol):
     def rows_items(self) -> list[str]: ...
 
     def rows_between(self, first: str, last: str) -> list[str]: ...
+
+    def rows_listed(self) -> list[str]:
+        """The rows the clerk added to the form's lists (its tasks, its plans)."""
 
     def other_form(self, code: str) -> "Scope | None": ...
 
@@ -462,6 +471,14 @@ class Evaluation:
             return self._sum(scope.rows_between(args[0].value, args[1].value), args[2])
         if name == "sum_of":
             return self._sum([a.value for a in args[1:]], args[0])
+        if name == "count_rows":
+            other = scope.other_form(args[0].value)
+            if other is None:
+                raise Unavailable
+            return len(other.rows_listed())
+        if name == "contains":
+            value = self.eval(args[0])
+            return None if value is None else args[1].value.casefold() in str(value).casefold()
         if name == "form":
             other = scope.other_form(args[0].value)
             if other is None:

@@ -60,6 +60,18 @@ SEED_FINDINGS = {
     ("KH.KS", "PL6", "tong", "nhan_trong_ky", "tổng:tong", 7814, 8990, "error"),
     ("KH.KS", "PL6", "tong", "dang_giai_quyet", "tổng:tong", 33, 31, "error"),
     ("KH.KS", "PL6", "tong", "trong_han", "tổng:tong", 32, 30, "error"),
+    # Across annexes (issue 18 §5): Phụ lục 2 counts 29 public service units under NĐ 43 (rows 15–17)
+    # where Phụ lục 3 counts 7 "đơn vị sự nghiệp công lập trực thuộc", and 20 district agencies
+    # setting criteria (row 14) where Phụ lục 3 has 13 administrative agencies at that level.
+    ("KH.KS", "PL2", "14", "cap_huyen", "co_quan_trong_phu_luc_3", 20, 13, "warning"),
+    # Phụ lục 1's CCHC plan counts 23 tasks; its Bảng tổng hợp tiến độ lists 25 ("Tổng cộng đề ra 25 nhiệm vụ").
+    ("KH.KS", "PL1", "ke_hoach-1", "so_nhiem_vu", "nhiem_vu_bang_tong_hop", 23, 25, "warning"),
+    ("KH.KS", "PL2", "15", "tong_so", "don_vi_su_nghiep_trong_phu_luc_3", 29, 7, "warning"),
+    ("KH.KS", "PL2", "15", "cap_huyen", "don_vi_su_nghiep_trong_phu_luc_3", 29, 7, "warning"),
+    ("KH.KS", "PL2", "16", "tong_so", "don_vi_su_nghiep_trong_phu_luc_3", 29, 7, "warning"),
+    ("KH.KS", "PL2", "16", "cap_huyen", "don_vi_su_nghiep_trong_phu_luc_3", 29, 7, "warning"),
+    ("KH.KS", "PL2", "17", "tong_so", "don_vi_su_nghiep_trong_phu_luc_3", 29, 7, "warning"),
+    ("KH.KS", "PL2", "17", "cap_huyen", "don_vi_su_nghiep_trong_phu_luc_3", 29, 7, "warning"),
     # --- seed 003, Kế Sách 2019 -------------------------------------------------------------
     # 3B row 3: 381 published online, but 257 district + 123 commune = 380.
     ("ST.KS", "3B", "3", "so_lieu", "tổng:3", 381, 380, "error"),
@@ -143,7 +155,7 @@ SEED_FINDINGS = {
 
 # Annexes the seeds print that add up: no error, and no warning either.
 CLEAN = {
-    "KH.KS": {"TD", "PL2", "PL3", "PL4", "PL5"},
+    "KH.KS": {"TD", "PL3", "PL4", "PL5"},  # PL2 adds up; against PL3 it does not (above)
     "ST.KS": {"DS", "1B", "2B", "8B", "9B", "10B", "13B"},
     "19873.cu": {"PL1", "PL2", "PL6", "PL8"},
 }

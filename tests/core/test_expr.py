@@ -36,6 +36,9 @@ class Table:
         ids = list(self.rows)
         return ids[ids.index(first): ids.index(last) + 1]
 
+    def rows_listed(self):
+        return [r for r in self.rows if "-" in r]  # the clerk's rows: "nv-1", "nv-2" …
+
     def other_form(self, code):
         return self.others.get(code)
 
@@ -150,3 +153,21 @@ def test_arbitrary_text_parses_or_is_refused_cleanly(text):
         ex.parse(text)
     except CchcError as error:
         assert error.code.startswith("EXPR")
+
+
+def test_counting_another_forms_listed_rows_and_finding_words_in_a_text_cell():
+    """Issue 18 §5: a plan annex against the task table that lists its tasks one by one."""
+    tasks = Table({"I": {}, "nv-1": {"nv": "Rà soát TTHC"}, "nv-2": {"nv": "Tập huấn"}, "II": {}, "nv-3": {}})
+    plans = Table({"kh-1": {"ten": "Quyết định ban hành Kế hoạch CCHC năm 2019", "so": 3},
+                   "kh-2": {"ten": "Kế hoạch kiểm tra", "so": 12}}, others={"TD": tasks})
+    rule = 'so == if(contains(ten, "kế hoạch cchc"), count_rows("TD"), so)'
+    assert ev('count_rows("TD")', plans, "kh-1") == 3
+    assert ev(rule, plans, "kh-1") is True and ev(rule, plans, "kh-2") is True
+    plans.rows["kh-1"]["so"] = 2
+    assert ev(rule, plans, "kh-1") is False
+    assert ev('contains(khong_co, "x")', plans, "kh-1") is None  # an empty cell says nothing
+    with pytest.raises(ex.Unavailable):
+        ev('count_rows("XX")', plans, "kh-1")
+    for wrong in ('count_rows(TD)', 'contains(ten, 3)', 'count_rows("TD", "x")'):
+        with pytest.raises(CchcError):
+            ex.parse(wrong)
