@@ -25,7 +25,7 @@ from desktop.kinds.par.scoring import enter
 from desktop.kinds.par.sheet import APPLIES, INDEX, OFFICE, RATING, REASON, SCORE, TOTAL_ROW
 from desktop.foundation.paths import resources_dir
 from desktop.foundation.periods import Period
-from desktop.report.ops import create_report, enter_cells
+from desktop.report.ops import create_report, enter_cells, form_note_key
 from desktop.schema.layout import UnitRef, resolve
 from desktop.schema.loader import Catalog
 from desktop.schema.reading import Problem, read_yaml
@@ -235,6 +235,10 @@ def load_narrative(store, catalog: Catalog, transcript: dict, file: str) -> None
             if section(str(key), form_set) is None:
                 raise ValueError(f"mục “{key}” không có trong dàn ý")
             store.set_narrative(report_id, str(key), text)
+        for code, text in (transcript.get("notes") or {}).items():  # notes printed under a form's table
+            if str(code) not in form_set.forms:
+                raise ValueError(f"không có biểu “{code}”")
+            store.set_narrative(report_id, form_note_key(str(code)), text)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise CchcError("DEMO001", file=file, reason=f"{type(error).__name__}: {error}") from None
 

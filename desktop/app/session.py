@@ -44,6 +44,7 @@ class Change:
     cells: list[ops.CellChange] = field(default_factory=list)
     forms: set[str] = field(default_factory=set)  # forms whose rows were added, removed or moved
     sections: set[str] = field(default_factory=set)  # body text sections changed elsewhere (an undo)
+    notes: set[str] = field(default_factory=set)  # forms whose note under the table changed (an undo)
     focus: tuple[str, str, str | None] | None = None  # (form, row, column) the action happened at
     saved_at: dt.datetime | None = None
     left_out: int = 0  # pasted values that fell outside the table
@@ -300,6 +301,17 @@ class ReportSession:
         self._findings = None
         return self._changed(Change())  # the editor that typed it shows it already
 
+    def set_form_note(self, code: str, text: str) -> Change:
+        """The note printed under form ``code``'s table, stored at once and undone as one step."""
+        self._check_unlocked()
+        change = ops.write_section(self.store, self.report_id, ops.form_note_key(code), text)
+        if change.old != change.new:
+            self._record(_Step("section", code, row=change.section, section_change=change))
+        return self._changed(Change())
+
+    def form_note(self, code: str) -> str:
+        return self.store.narrative(self.report_id).get(ops.form_note_key(code), "")
+
     def external(self, cells: list[ops.CellChange]) -> Change:
         """Cells another operation wrote into this report (an Excel import): recorded so that
         one undo takes them all back, and the views refresh just them."""
@@ -377,6 +389,8 @@ class ReportSession:
         if step.kind == "section":
             text = step.section_change.new if forward else step.section_change.old
             ops.write_section(self.store, report, step.row, text)
+            if step.form != BODY_FORM:  # a note under a form's table: that form shows it
+                return self._changed(Change(notes={step.form}, focus=(code, None, None)))
             self._findings = None
             return self._changed(Change(sections={step.row}, focus=(code, step.row, None)))
         adding = (step.kind == "add_row") == forward

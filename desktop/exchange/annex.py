@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from desktop.schema import expr as ex
 from desktop.report.data import ReportData
+from desktop.report.ops import form_note_key
 from desktop.schema.layout import Layout, Row
 from desktop.schema.model import Column, Form, Rule
 from desktop.foundation.values import CellType, format_value
@@ -163,6 +164,7 @@ class Annex:
     header_rows: int  # rows of header names, without the number row
     number_row: list[str] | None  # "(1)", "(2)", "(3)=(4)+(5)"... when the form prints them
     rows: list[BodyRow] = field(default_factory=list)
+    footnote: str = ""  # the clerk's note printed under the table (report.ops.form_note_key)
 
     @property
     def columns(self) -> list[Column]:
@@ -426,6 +428,7 @@ def build_annexes(data: ReportData) -> list[Annex]:
     values = placeholders(data)
     forms = list(data.form_set.forms.values())
     names = sheet_names(forms)
+    texts = data.store.narrative(data.id)
     annexes = []
     for form in forms:
         scope = data.scope(form.code)
@@ -439,6 +442,7 @@ def build_annexes(data: ReportData) -> list[Annex]:
             phrase=fill(sentence_case(form.title), {key: in_sentence(value) for key, value in values.items()}),
             header=header, header_rows=depth,
             number_row=[c.number_label for c in form.leaves] if numbered else None,
+            footnote=texts.get(form_note_key(form.code), ""),
         )
         for row in layout.rows:
             cells = []

@@ -433,6 +433,9 @@ def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None
         else:
             story.append(Spacer(1, 10))
         story.append(_annex_table(annex, width, styles, height))
+        if annex.footnote:  # the clerk's note under the table, as the seed prints it
+            story.append(Spacer(1, 6))
+            story += [_p(line, styles["body"]) for line in annex.footnote.splitlines() if line.strip()]
     if trends:
         story += _chart_page(trends, head, frame("portrait")._width, styles)
     doc.build(story)

@@ -68,6 +68,7 @@ class SheetPlan:
         self.row_of = {body.row.id: self.body_top + i for i, body in enumerate(annex.rows)}
         self.col_of = {column.id: i + 1 for i, column in enumerate(annex.columns) if column.id}
         self.last_row = self.body_top + len(annex.rows) - 1
+        self.note_row = self.last_row + 2  # the note under the table, after a blank row
 
     def address(self, row_id: str, column_id: str) -> str:
         return f"{get_column_letter(self.col_of[column_id])}{self.row_of[row_id]}"
@@ -289,6 +290,13 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> set[tup
     for i, width_chars in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(i)].width = width_chars
     _fit_heights(sheet, plan, widths)
+    if annex.footnote:  # the clerk's note, a row below the table, across it (not read back: typed in the app)
+        row = plan.note_row
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=plan.width)
+        note = sheet.cell(row=row, column=1, value=annex.footnote)
+        note.font = Font(name=FONT, size=12)
+        note.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[row].height = 15.0 * max(1, _lines(annex.footnote, sum(widths)))
 
     first_data = next((i for i, c in enumerate(annex.columns, 1) if c.kind == "data"), 1)
     sheet.freeze_panes = f"{get_column_letter(first_data)}{plan.body_top}"
@@ -534,6 +542,8 @@ def _check_layout(sheet, plan: SheetPlan) -> None:
     for row in sheet.iter_rows(min_row=plan.header_top, max_row=max(sheet.max_row, plan.last_row + 1)):
         for cell in row:
             outside = cell.row > plan.last_row or cell.column > plan.width
+            if (cell.row, cell.column) == (plan.note_row, 1) and plan.annex.footnote:
+                continue  # the note this app wrote: its text is edited in the app, not read from here
             if outside and cell.value not in (None, ""):
                 raise CchcError("XLSX004", sheet=annex.sheet_name, cell=cell.coordinate, expected="(trống)",
                                 found=_cell_text(cell.value)[:40])

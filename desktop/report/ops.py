@@ -68,6 +68,14 @@ def write_cells(store, report_id: int, writes: list[tuple[str, str, str, str | N
     return [CellChange(report_id, f, r, c, old, new) for (f, r, c, new), old in zip(writes, olds)]
 
 
+FORM_NOTE = "ghi_chu."  # a text printed under a form's table ("Tổng cộng đề ra 25 nhiệm vụ …", seed 000)
+
+
+def form_note_key(form_code: str) -> str:
+    """Where the note under ``form_code``'s table is kept, among the report's texts."""
+    return FORM_NOTE + form_code
+
+
 def write_section(store, report_id: int, section: str, text: str | None) -> SectionChange:
     """One section of the body text (None or blank clears it)."""
     new = text if text and text.strip() else None

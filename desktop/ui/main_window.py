@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHeaderView, QLabel, QMainWindow,
+from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHeaderView, QLabel, QLineEdit, QMainWindow,
                                QMessageBox, QSplitter, QTableWidget, QTableWidgetItem, QToolTip, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -67,6 +67,11 @@ class FormPage(QWidget):
         for widget in (self.code, self.title, self.subtitle):
             layout.addWidget(widget)
         layout.addWidget(self.view, 1)
+        # the clerk's note printed under the table ("Tổng cộng đề ra 25 nhiệm vụ …", seed 000)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("Ghi chú in dưới biểu (nếu có), ví dụ: Tổng cộng đề ra 25 nhiệm vụ, …")
+        self.note.setToolTip("In ngay dưới bảng, trên bản PDF và Excel. Lưu khi rời ô (Enter hoặc Tab).")
+        layout.addWidget(self.note)
 
     def show_form(self, grid, placeholders: dict) -> None:
         form = grid.form
@@ -75,6 +80,12 @@ class FormPage(QWidget):
         lines = [fill(t, placeholders) for t in (form.subtitle, form.attachment_line) if t]
         self.subtitle.setText("\n".join(lines))
         self.subtitle.setVisible(bool(lines))
+
+    def show_note(self, text: str, locked: bool) -> None:
+        self.note.blockSignals(True)
+        self.note.setText(text)
+        self.note.setReadOnly(locked)
+        self.note.blockSignals(False)
 
 
 class FindingsPanel(QTableWidget):
@@ -140,6 +151,7 @@ class MainWindow(QMainWindow):
         self.navigator.itemExpanded.connect(self._load_unit)
         self.navigator.itemClicked.connect(self._navigate)
         self.page = FormPage()
+        self.page.note.editingFinished.connect(self._note_typed)
         self.view = self.page.view
         self.view.cleared.connect(self.clear_selection)
         self.view.doubleClicked.connect(self._double_clicked)
@@ -333,7 +345,12 @@ class MainWindow(QMainWindow):
         """Refresh what ``change`` touched: the open form, findings, counts, the saved time."""
         if self.session is None:
             return
-        if change.sections:  # an undo of the body's text shows the section it changed
+        if change.notes:  # an undo of a note under a table shows that form and its note
+            code = next(iter(change.notes))
+            if code != self.form_code or not self.page.isVisible():
+                self.show_form(code)
+            self.page.show_note(self.session.form_note(code), self.session.locked)
+        elif change.sections:  # an undo of the body's text shows the section it changed
             if not self.narrative_page.isVisible():
                 self.open_narrative(self.session.report_id)
             self.narrative_page.reload(self, next(iter(change.sections)))
@@ -357,6 +374,17 @@ class MainWindow(QMainWindow):
             position = self.session.grid(self.form_code).position(change.focus[1], change.focus[2])
             if position and (change.forms or change.focus != (self.form_code, *self._current_ids())):
                 self.view.go_to(*position)
+
+    def _note_typed(self) -> None:
+        """The note under the open form's table, stored when the clerk leaves it."""
+        if self.session is None or self.form_code is None or self.session.locked:
+            return
+        text = self.page.note.text()
+        if text.strip() == self.session.form_note(self.form_code).strip():
+            return
+        outcome = self.perform(lambda: self.session.set_form_note(self.form_code, text), quiet=True)
+        if not isinstance(outcome, Exception):
+            self.apply(outcome)
 
     def _current_ids(self) -> tuple:
         index = self.view.currentIndex()
@@ -603,6 +631,7 @@ class MainWindow(QMainWindow):
         else:
             self.model.set_grid(grid)
         self.page.show_form(grid, placeholders(self.session.data))
+        self.page.show_note(self.session.form_note(code), self.session.locked)
         if not self.view.currentIndex().isValid() or self.view.currentIndex().column() < grid.frozen:
             first = next((c for c in range(len(grid.columns)) if grid.columns[c].kind == "data"), 0)
             self.view.setCurrentIndex(self.model.index(0, first))

@@ -351,3 +351,21 @@ def test_a_note_for_the_clerk_stays_off_the_official_analysis(demo):
 
     xml = zipfile.ZipFile(io.BytesIO(report_docx(report_data(store, catalog, kon_ray)))).read("word/document.xml")
     assert "Lưu ý khi kiểm tra".encode() not in xml and "Đắk Ruồng".encode() in xml
+
+
+def test_the_note_under_a_table_prints_in_the_pdf_and_the_workbook(demo, tmp_path):
+    """Issue 18 §1: seed 000 prints "Tổng cộng đề ra 25 nhiệm vụ …" under its Bảng tổng hợp tiến độ."""
+    from openpyxl import load_workbook
+
+    from desktop.exchange.xlsx import import_xlsx, write_xlsx
+
+    store, catalog, ids, _ = demo
+    report = ids["KH.KS"]
+    lines = _pdf_lines(store, catalog, report)
+    at = next(n for n, line in enumerate(lines) if line.startswith("Tổng cộng đề ra 25 nhiệm vụ"))
+    assert any("Triển khai dịch vụ tiếp nhận/trả kết quả qua dịch" in line for line in lines[at - 15:at])  # task 25
+    path = write_xlsx(store, catalog, report, tmp_path / "ks.xlsx")
+    sheet = load_workbook(path)["Bảng tổng hợp"]
+    notes = [c for row in sheet.iter_rows() for c in row if str(c.value or "").startswith("Tổng cộng đề ra 25")]
+    assert len(notes) == 1 and sheet.cell(row=notes[0].row - 2, column=2).value  # under the last task, a row apart
+    assert import_xlsx(store, catalog, report, path) == []  # the workbook still reads back

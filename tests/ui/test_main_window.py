@@ -53,9 +53,10 @@ def test_window_opens_with_navigator_and_the_first_report(demo_window):
                    "Tỉnh Kon Tum"]
     assert window.session.report_id == KHANH_SON
     assert window.page.code.text() == window.model.grid.form.printed_code
-    # 2 warnings are the body's figures, 1 Phụ lục VI's total printed over blank communes (seed 000)
-    assert window.counts_label.text() == "Lỗi: 10 · Cảnh báo: 4"
-    assert window.findings_panel.rowCount() == 14
+    # warnings: 2 the body's figures, 1 Phụ lục VI's total printed over blank communes, 7 Phụ lục 2
+    # against Phụ lục 3 and 1 Phụ lục 1's plan against the task table (seed 000, issue 18 §5)
+    assert window.counts_label.text() == "Lỗi: 10 · Cảnh báo: 12"
+    assert window.findings_panel.rowCount() == 22
 
 
 def test_type_numbers_commit_move_and_show_in_vietnamese(qtbot, demo_window):

@@ -71,3 +71,22 @@ def test_the_settings_take_a_signature_and_a_seal_image_and_refuse_an_opaque_one
     signing = load_settings(window.store)["signing"]
     assert Image.open(io.BytesIO(base64.b64decode(signing["signature_image"]))).size == (300, 120)
     assert signing["seal_mm"] == 40
+
+
+def test_the_note_under_a_table_is_typed_below_it_and_undone_as_one_step(demo_window, qtbot):
+    from desktop.report.ops import form_note_key
+
+    window = demo_window
+    window.open_report(KE_SACH, "5B")
+    note = window.page.note
+    assert note.text() == "" and note.isVisible()
+    note.setText("Số liệu tính đến ngày 15/11/2019.")
+    note.editingFinished.emit()
+    assert window.store.narrative(KE_SACH)[form_note_key("5B")] == "Số liệu tính đến ngày 15/11/2019."
+    window.show_form("4B")
+    assert note.text() == ""  # each form its own note
+    window.undo()
+    assert form_note_key("5B") not in window.store.narrative(KE_SACH)
+    assert window.form_code == "5B" and note.text() == ""  # the undo shows where it happened
+    window.redo()
+    assert note.text() == "Số liệu tính đến ngày 15/11/2019."
