@@ -299,9 +299,14 @@ def _column_widths(annex: Annex, width: float, size: float) -> list[float]:
     """The form's relative widths over the frame, each column at least what its content needs
     (``_least_widths``); what a narrow column takes comes from the columns that have room."""
     weights = annex.widths()
-    total = sum(weights)
-    widths = [width * w / total for w in weights]
+    # a text column nobody wrote in (7B's Ghi chú) keeps no more than its header needs: its share
+    # goes to the figures' columns, whose headers wrap less (issue 18 §2)
+    empty = [i for i, column in enumerate(annex.columns)
+             if column.kind == "data" and not column.ctype.numeric and not any(b.cells[i].text for b in annex.rows)]
     least = _least_widths(annex, size)
+    weights = [w if i not in empty else 0.0 for i, w in enumerate(weights)]
+    total = sum(weights) or 1.0
+    widths = [width * w / total for w in weights]
     if sum(least) >= width:  # cannot all fit: each its share of the page, in proportion to its need
         return [width * w / sum(least) for w in least]
     for _ in range(len(widths)):  # raising one column may take another below its need: settle

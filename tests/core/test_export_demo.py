@@ -369,3 +369,21 @@ def test_the_note_under_a_table_prints_in_the_pdf_and_the_workbook(demo, tmp_pat
     notes = [c for row in sheet.iter_rows() for c in row if str(c.value or "").startswith("Tổng cộng đề ra 25")]
     assert len(notes) == 1 and sheet.cell(row=notes[0].row - 2, column=2).value  # under the last task, a row apart
     assert import_xlsx(store, catalog, report, path) == []  # the workbook still reads back
+
+
+def test_an_empty_note_column_gives_its_room_to_the_figures(demo):
+    """Issue 18 §2: 7B gave a wide empty Ghi chú while its data headers were cramped."""
+    from desktop.exchange.annex import build_annexes
+    from desktop.exchange.pdf import MARGINS, MM, _column_widths, _font_size, _least_widths, register_fonts
+    from desktop.report.data import report_data
+
+    register_fonts()
+    store, catalog, ids, _ = demo
+    annex = next(a for a in build_annexes(report_data(store, catalog, ids["ST.KS"])) if a.form.code == "7B")
+    left, right = MARGINS["landscape"][:2]
+    width = (297 - left - right) * MM
+    size = _font_size(annex)
+    widths, least = _column_widths(annex, width, size), _least_widths(annex, size)
+    note = [c.id for c in annex.columns].index("ghi_chu")
+    assert widths[note] == pytest.approx(least[note], abs=0.5)  # no more than "Ghi chú" needs
+    assert sum(widths) == pytest.approx(width, abs=0.5)  # the page's width, all used by the figures
