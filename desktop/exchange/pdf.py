@@ -37,7 +37,7 @@ from desktop.report.data import report_data
 from desktop.foundation.files import write_atomically
 from desktop.foundation.messages import msg
 from desktop.exchange import body as bd
-from desktop.exchange.annex import Annex, in_sentence
+from desktop.exchange.annex import Annex, fill, in_sentence, placeholders
 from desktop.exchange.document import ReportHead, document_parts
 from desktop.foundation.paths import resources_dir
 from desktop.report.data import ReportData
@@ -215,25 +215,30 @@ def body_flowables(blocks: list[bd.Block], width: float, styles) -> list:
     return flow
 
 
-def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles, marks: dict | None = None,
-                    blocks: list[bd.Block] | None = None, signing: dict | None = None) -> list:
+def _official_header(head: ReportHead, width: float, styles, full: bool = True) -> Table:
+    """The issuing body (with its rule) beside the Quốc hiệu and tiêu ngữ (with theirs); ``full``
+    adds the number and the place and date, as the report's first page has them."""
     left = []
-    if head.parent_body:
+    if head.parent_body and full:
         left.append(_p(head.parent_body, styles["body_top"]))
     left += [_p(line, styles["issuer"]) for line in head.issuer_lines]
     left.append(_Rule(min(stringWidth(head.issuer_lines[-1], _face(bold=True), 12.5), 45 * MM) * 0.6))
-    left.append(_p(head.number, styles["number"]))
     motto = "Độc lập - Tự do - Hạnh phúc"
-    right = [
-        _p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles["national"]),
-        _p(motto, styles["motto"]),
-        _Rule(stringWidth(motto, _face(bold=True), 13.5)),
-        Spacer(1, 4),
-        _p(head.place_date, styles["place_date"]),
-    ]
-    top = Table([[left, right]], colWidths=[width * 0.40, width * 0.60])
-    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FAMILY), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                             ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    right = [_p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles["national"]), _p(motto, styles["motto"]),
+             _Rule(stringWidth(motto, _face(bold=True), 13.5))]
+    if full:
+        left.append(_p(head.number, styles["number"]))
+        right += [Spacer(1, 4), _p(head.place_date, styles["place_date"])]
+    half = min(width, 170 * MM)  # on a landscape annex, the block keeps the portrait page's proportions
+    top = Table([[left, right]], colWidths=[half * 0.40, half * 0.60] if full else [half * 0.40, width - half * 0.40])
+    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FAMILY),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return top
+
+
+def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles, marks: dict | None = None,
+                    blocks: list[bd.Block] | None = None, signing: dict | None = None) -> list:
+    top = _official_header(head, width, styles)
     flow = [top, _p("BÁO CÁO", styles["type"]), _p(head.subject, styles["subject"])]
     if blocks:  # the body as the clerk wrote it: it names its annexes where it wants ("Đính kèm các Biểu mẫu…")
         flow += body_flowables(blocks, width, styles)
@@ -429,6 +434,10 @@ def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None
     for annex in annexes:
         width, height = frame(annex.orientation)._width, frame(annex.orientation)._height
         story += [NextPageTemplate(annex.orientation), PageBreak(), _PartStart()]
+        if annex.form.header_block:  # as seed 000 prints its Phụ lục 4 and VI
+            story += [_official_header(head, width, styles, full=False), Spacer(1, 8)]
+        if annex.form.group_title:  # "PHỤ LỤC BÁO CÁO CCHC NĂM 2019 CỦA HUYỆN", above the first of a group
+            story.append(_p(fill(annex.form.group_title, placeholders(data)), styles["annex_title"]))
         story.append(_p(annex.printed_code, styles["annex_code"]))
         story.append(_p(annex.title, styles["annex_title"]))
         if annex.subtitle:

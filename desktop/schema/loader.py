@@ -250,6 +250,8 @@ def normalise_form(data, file: str, problems: list[Problem]) -> Form | None:
     attachment = f.get("attachment_line", default="")
     orientation = f.get("orientation", default="portrait", choices=ORIENTATIONS)
     numbered = f.get("numbered", bool, default=False)
+    header_block = f.get("header_block", bool, default=False)
+    group_title = f.get("group_title", default="")
     raw_columns = f.get("columns", list, required=True, default=[])
     raw_rows = f.get("rows", list, required=True, default=[])
     raw_identities = f.get("identities", list, default=[])
@@ -289,7 +291,8 @@ def normalise_form(data, file: str, problems: list[Problem]) -> Form | None:
     if f.failed:
         return None
     form = Form(code=code, printed_code=printed, title=title, columns=columns, rows=rows, rules=rules,
-                subtitle=subtitle, attachment_line=attachment, orientation=orientation, file=file)
+                subtitle=subtitle, attachment_line=attachment, orientation=orientation, file=file,
+                header_block=header_block, group_title=group_title)
     if numbered:
         number = 1
         for leaf in form.leaves:

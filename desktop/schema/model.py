@@ -106,6 +106,10 @@ class Form:
     attachment_line: str = ""
     orientation: str = "portrait"
     file: str = ""
+    # printed above the annex's code, as seed 000 prints some of its annexes: the official header
+    # (issuing body | Quốc hiệu, tiêu ngữ), and a title over a group of annexes
+    header_block: bool = False
+    group_title: str = ""
     leaves: list[Column] = field(default_factory=list)
     by_id: dict[str, Column] = field(default_factory=dict)
     by_number: dict[int, Column] = field(default_factory=dict)

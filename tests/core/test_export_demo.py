@@ -387,3 +387,26 @@ def test_an_empty_note_column_gives_its_room_to_the_figures(demo):
     note = [c.id for c in annex.columns].index("ghi_chu")
     assert widths[note] == pytest.approx(least[note], abs=0.5)  # no more than "Ghi chú" needs
     assert sum(widths) == pytest.approx(width, abs=0.5)  # the page's width, all used by the figures
+
+
+def test_the_official_header_and_group_title_print_above_the_annexes_the_seed_has_them(demo):
+    """Issue 18 §4: seed 000 prints the issuing body and the Quốc hiệu above Phụ lục 4 and VI, and
+    "PHỤ LỤC BÁO CÁO CCHC NĂM 2019 CỦA HUYỆN" above Phụ lục 1."""
+    from desktop.exchange.pdf import render_pdf
+    from desktop.report.data import report_data
+
+    store, catalog, ids, _ = demo
+    pages = [page.extract_text().splitlines() for page in
+             PdfReader(io.BytesIO(render_pdf(report_data(store, catalog, ids["KH.KS"])))).pages]
+
+    def page_of(code):
+        return next(lines for lines in pages if code in [line.strip() for line in lines[:8]])
+
+    for code in ("Phụ lục 4", "Phụ lục VI"):
+        top = " ".join(line.strip() for line in page_of(code)[:6])
+        assert "ỦY BAN NHÂN DÂN" in top and "HUYỆN KHÁNH SƠN" in top and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in top
+        assert "Số:" not in top  # the annex's header has no number or date of its own
+    first = [line.strip() for line in page_of("Phụ lục 1")[:3]]
+    assert first[0] == "PHỤ LỤC BÁO CÁO CCHC NĂM 2019 CỦA HUYỆN" and "CỘNG HÒA" not in " ".join(first)
+    top5 = " ".join(line.strip() for line in page_of("Phụ lục V")[:3])
+    assert "CỘNG HÒA" not in top5  # only where the seed prints it
