@@ -274,15 +274,22 @@ def _resolve(data, name: str) -> tuple[Placeholder | None, Decimal | None]:
     return placeholder, value_of(data, placeholder)
 
 
+# A percentage typed the English way ("33.9%", "0.26 %") beside the placeholders' "93,66%": the
+# printout writes it the Vietnamese way, so that one report uses one convention (issue 18 §1).
+# Only before "%": "2.1." is a heading's number and "1.562" a thousands group.
+_ENGLISH_PERCENT = re.compile(r"(?<![\d.,])(\d{1,3})\.(\d{1,2})(\s?%)")
+
+
 def render_text(data, text: str) -> str:
-    """``text`` with every placeholder replaced by its figure as of now."""
+    """``text`` with every placeholder replaced by its figure as of now, and percentages written
+    the Vietnamese way; the stored text stays as typed."""
     def replace(match: re.Match) -> str:
         placeholder, value = _resolve(data, match.group(1))
         if placeholder is None:
             return f"[{match.group(1)}?]"
         return shown_value(placeholder, value)
 
-    return PLACEHOLDER.sub(replace, text)
+    return _ENGLISH_PERCENT.sub(r"\1,\2\3", PLACEHOLDER.sub(replace, text))
 
 
 def rendered_sections(data) -> list[tuple[Section, str]]:

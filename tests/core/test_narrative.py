@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -174,3 +175,20 @@ def test_the_bodys_sub_headings_start_their_own_line(store, real_catalog, tmp_pa
     lines = [line.strip() for page in PdfReader(write_pdf(store, real_catalog, report_id, tmp_path / "bc.pdf")).pages
              for line in page.extract_text().splitlines()]
     assert "b) Những tồn tại hạn chế" in lines and "c) Giải pháp" in lines
+
+
+def test_one_report_writes_its_decimals_one_way(store, real_catalog, tmp_path):
+    """Issue 18 §1: seed 000's body types "33.9%" and "99.03 %" beside the annexes' "93,66%"; the
+    printout writes every percentage the Vietnamese way and keeps the text as typed."""
+    from pypdf import PdfReader
+
+    from desktop.exchange.pdf import write_pdf
+
+    load_demo(store, real_catalog)
+    report_id = next(r.id for r in store.reports() if r.unit_code == "KH.KS")
+    stored = " ".join(store.narrative(report_id).values())
+    assert "33.9%" in stored and "99.03 %" in stored
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(
+        write_pdf(store, real_catalog, report_id, tmp_path / "bc.pdf")).pages).split())
+    assert "33,9%" in text and "99,03 %" in text and "93,66%" in text
+    assert not re.search(r"(?<![\d.,])\d{1,3}\.\d{1,2}\s?%", text)
