@@ -18,11 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from desktop.foundation.directory import predecessors_of
 from desktop.foundation.periods import ROMAN
 from desktop.foundation.values import from_storage, to_storage
 from desktop.report.data import ReportData
-from desktop.rules.history import DEPTH
+from desktop.rules.history import DEPTH, merged_cells
 from desktop.schema import expr as ex
 from desktop.submission import STATES
 from desktop.submission.consolidate import completeness
@@ -35,7 +34,7 @@ TYPED_HERE = "Nhập tại đơn vị"  # no package came, the figures were type
 class Point:
     period: str  # "Quý I/2025": short, for an axis
     value: Decimal | None
-    report_id: int
+    report_id: int | None  # None: the old units' reports added up
     current: bool = False
 
 
@@ -88,59 +87,43 @@ def short_period(period) -> str:
 
 
 def trends(store, catalog, report_id: int, depth: int = DEPTH) -> list[Trend]:
-    """Each key figure of the report's set over the unit's last ``depth`` reports of its period type."""
+    """Each key figure of the report's set over the unit's last ``depth`` reports of its period type;
+    a unit formed on 1 July 2025 from whole old units starts with their reports added up, cell by
+    cell (so that a rate is computed over the sums, not averaged), as the history checks read them."""
     data = ReportData(store, catalog, report_id)
     figures = data.form_set.key_figures if data.form_set else []
     if not figures:
         return []
     order = (data.period.year, data.period.last_month)
     earlier = [r for r in store.reports_of(data.unit.code, data.report.form_set_id, data.period.type)
-               if (r.period.year, r.period.last_month) <= order and r.period.type == data.period.type]
+               if (r.period.year, r.period.last_month) <= order]
     earlier.sort(key=lambda r: (r.period.year, r.period.last_month))
-    datas = [data if r.id == report_id else ReportData(store, catalog, r.id) for r in earlier[-depth:]]
-    merged, names = _merged_history(store, catalog, data, (earlier[0].period.year, earlier[0].period.last_month))
-    datas = (merged + datas)[-depth:]
-    names = names if any(d in merged for d in datas) else []
-    return [Trend(figure, [Point(short_period(d.period), figure_value(d, figure), d.id, d.id == report_id)
-                           for d in datas], names) for figure in figures]
+    first_own = (earlier[0].period.year, earlier[0].period.last_month)
+    merged, links = merged_cells(data, data.unit.code, data.report.form_set_id, data.period)
+    # (period, the data a figure is read from, its report: none for an added-up period)
+    chosen = [(p, _added_up(store, catalog, report_id, parts), None) for p, parts in merged
+              if (p.year, p.last_month) < first_own]
+    chosen += [(r.period, data if r.id == report_id else ReportData(store, catalog, r.id), r.id)
+               for r in earlier[-depth:]]
+    chosen = chosen[-depth:]
+    names = [link.unit.name for link in links] if any(rid is None for _, _, rid in chosen) else []
+    return [Trend(figure, [Point(short_period(p), figure_value(d, figure), rid, rid == report_id)
+                           for p, d, rid in chosen], names) for figure in figures]
 
 
-def _merged_history(store, catalog, data: ReportData, before: tuple) -> tuple[list[ReportData], list[str]]:
-    """A unit formed on 1 July 2025 by merging whole old units: for each earlier period in which every
-    one of them has a report on the set, those reports added up, cell by cell (so that a rate is
-    computed over the sums, not averaged), as the history checks read them. Periods before
-    ``before`` only (the unit's own first report)."""
-    links = predecessors_of(data.unit.code)
-    if not links or any(link.type != "full" for link in links):
-        return [], []
-    per_unit = []
-    for link in links:
-        reports = {(r.period.year, r.period.last_month): r for r in
-                   store.reports_of(link.unit.id, data.report.form_set_id, data.period.type)}
-        if not reports:
-            return [], []
-        per_unit.append(reports)
-    common = sorted(key for key in set.intersection(*(set(r) for r in per_unit)) if key < before)
-    merged = []
-    for key in common:
-        parts = [ReportData(store, catalog, reports[key].id) for reports in per_unit]
-        merged.append(_added_up(parts))
-    return merged, [link.unit.name for link in links]
-
-
-def _added_up(parts: list[ReportData]) -> ReportData:
-    """The first part, its typed numbers replaced by every part's sum (text cells: the first's)."""
-    whole = parts[0]
+def _added_up(store, catalog, report_id: int, parts: list[dict]) -> ReportData:
+    """The report's forms holding the old units' stored cells summed (text cells: the first's)."""
+    whole = ReportData(store, catalog, report_id)
     raw: dict = {}
-    for code in whole.form_set.forms:
-        scope = whole.scope(code)
-        for part in parts:
-            for row_id, cells in part.raw.get(code, {}).items():
-                if row_id not in scope.layout.by_id:
-                    continue
-                for column_id, text in cells.items():
+    for cells in parts:
+        for code, rows in cells.items():
+            scope = whole.scope(code)
+            if scope is None:
+                continue
+            for row_id, values in rows.items():
+                for column_id, text in values.items():
                     column = scope.form.by_id.get(column_id)
-                    if column is None or text is None:
+                    if column is None or text is None or row_id not in scope.layout.by_id:
                         continue
                     ctype = scope.layout.cell_type(row_id, column)
                     target = raw.setdefault(code, {}).setdefault(row_id, {})
@@ -188,10 +171,9 @@ def overview(data: ReportData, findings: list) -> list[UnitFigures]:
                                  values,
                                  unusual.get(row_id, []),
                                  data.store.find_report(code, data.period, _own_set(data))))
-    ranked_by = next((f.id for f in figures if f.percent), None)
-    if ranked_by is not None:
-        ordered = sorted((u for u in units if u.values.get(ranked_by) is not None),
-                         key=lambda u: -u.values[ranked_by])
+    by = ranked_by(data)
+    if by is not None:
+        ordered = sorted((u for u in units if u.values.get(by.id) is not None), key=lambda u: -u.values[by.id])
         for n, u in enumerate(ordered, 1):
             u.rank = n
     return units

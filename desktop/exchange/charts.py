@@ -35,6 +35,11 @@ def scale_of(figure, values: list[Decimal]) -> tuple[Decimal, Decimal]:
     return low, high
 
 
+def labelled(points) -> list[int]:
+    """The periods an axis names: the first, the last and the current one (the others crowd it)."""
+    return sorted({0, len(points) - 1} | {n for n, p in enumerate(points) if p.current})
+
+
 def trend_drawing(trend, width: float, height: float, font: str) -> Drawing:
     """One key figure over the periods, ``width`` × ``height`` points."""
     drawing = Drawing(width, height)
@@ -81,8 +86,7 @@ def trend_group(trend, width: float, height: float, font: str) -> Group:
             drawing.add(Rect(x_of(n) - 3, y_of(value) - 3, 6, 6, fillColor=black, strokeColor=black))
         else:
             drawing.add(Circle(x_of(n), y_of(value), 2.2, fillColor=white, strokeColor=black, strokeWidth=1))
-    labelled = sorted({0, len(points) - 1} | {n for n, p in enumerate(points) if p.current})
-    for n in labelled:
+    for n in labelled(points):
         text = points[n].period
         half = stringWidth(text, font, LABEL_SIZE) / 2
         x = min(max(x_of(n), half), width - half)
@@ -105,4 +109,4 @@ def chart_grid(trends: list, width: float, font: str, per_row: int = 2, height: 
     return rows
 
 
-__all__ = ["chart_grid", "scale_of", "trend_drawing", "trend_group"]
+__all__ = ["chart_grid", "labelled", "scale_of", "trend_drawing", "trend_group"]

@@ -28,6 +28,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak, PageTemplate,
                                 Paragraph, Spacer, Table, TableStyle)
@@ -38,6 +39,8 @@ from desktop.foundation.files import write_atomically
 from desktop.foundation.messages import msg
 from desktop.exchange import body as bd
 from desktop.exchange.annex import Annex, fill, in_sentence, placeholders
+from desktop.exchange.charts import chart_grid
+from desktop.exchange.signature_look import look_of
 from desktop.exchange.document import ReportHead, document_parts
 from desktop.foundation.paths import resources_dir
 from desktop.report.data import ReportData
@@ -154,10 +157,6 @@ class _SignatureSpot(Flowable):
         if self.marks is not None:
             self.marks["signature"] = spot
         if self.signing:  # the print preview: the images where the signed PDF will show them
-            from reportlab.lib.utils import ImageReader
-
-            from desktop.exchange.signature_look import look_of
-
             look = look_of(self.signing, spot)
             if look is not None:
                 # the canvas is translated to this flowable; the look is placed in page coordinates
@@ -458,8 +457,6 @@ def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None
 
 def _chart_page(trends: list, head: ReportHead, width: float, styles) -> list:
     """A portrait page: the key figures over the unit's periods, two charts a row."""
-    from desktop.exchange.charts import chart_grid
-
     periods = trends[0].points
     story = [NextPageTemplate("portrait"), PageBreak(), _PartStart(),
              _p("BIỂU ĐỒ CÁC CHỈ SỐ CHÍNH", styles["annex_title"]),

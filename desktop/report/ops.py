@@ -10,6 +10,7 @@ refreshes just that and the session can undo it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 
@@ -413,8 +414,7 @@ def update_report_info(store, report_id: int, **fields) -> dict:
     return changed
 
 
-def shown_date(iso: str) -> str:
-    """An ISO date as a clerk writes it: 05/01/2020."""
-    year, month, day = iso.split("-")
-    return f"{day}/{month}/{year}"
+def shown_date(iso: str | None) -> str:
+    """An ISO date as a clerk writes it (05/01/2020); none is empty."""
+    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
 

@@ -54,8 +54,10 @@ def _earlier_cells(data, unit_code: str, form_set_id: str, period: Period) -> li
     return found[-DEPTH:]
 
 
-def _merged_cells(data, unit_code: str, form_set_id: str, period: Period) -> tuple[list[tuple[Period, dict]], list]:
-    """The old units' reports added up, period by period, when each merged whole and all are here."""
+def merged_cells(data, unit_code: str, form_set_id: str, period: Period) -> tuple[list[tuple[Period, list]], list]:
+    """The stored cells of a merged unit's old units, period by period (each period: one cells dict
+    per old unit), when each merged whole and all have a report of that period; and the links.
+    The history checks add them up per cell; the trends (app.picture) too."""
     links = predecessors_of(unit_code)
     if not links or any(link.type != "full" for link in links):
         return [], []
@@ -80,7 +82,7 @@ def _history(data) -> dict:
     merged_from: list = []
     if period.type != "giai_doan":
         own = _earlier_cells(data, report.unit_code, report.form_set_id, period)
-        merged, links = _merged_cells(data, report.unit_code, report.form_set_id, period)
+        merged, links = merged_cells(data, report.unit_code, report.form_set_id, period)
         first_own = _order(own[0][0]) if own else None
         rows: list[tuple[Period, list[dict]]] = [(p, cells) for p, cells in merged
                                                   if first_own is None or _order(p) < first_own]

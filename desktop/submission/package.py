@@ -32,7 +32,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from PIL import Image
 from pyhanko import stamp
+from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
@@ -144,10 +147,6 @@ def _stamp_style(certificate) -> stamp.TextStampStyle:
 
 def _look_style(look) -> stamp.StaticStampStyle:
     """The signature and seal images as the signature's appearance, filling its rectangle."""
-    from PIL import Image
-    from pyhanko.pdf_utils import layout
-    from pyhanko.pdf_utils.images import PdfImage
-
     with Image.open(io.BytesIO(look.image)) as opened:
         image = opened.convert("RGBA")
     return stamp.StaticStampStyle(

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QGridLayout, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from desktop.exchange.charts import scale_of
+from desktop.exchange.charts import labelled, scale_of
 from desktop.foundation.messages import msg
 from desktop.foundation.values import format_figure
 
@@ -91,8 +91,7 @@ class TrendChart(QWidget):
                 painter.setBrush(Qt.white)
                 painter.drawEllipse(point, 3, 3)
         painter.setPen(INK)
-        labels = {0, len(points) - 1} | {n for n, p in enumerate(points) if p.current}
-        for n in sorted(labels):
+        for n in labelled(points):  # the printed charts name the same periods
             text = points[n].period
             width = metrics.horizontalAdvance(text)
             x = at(n, low).x()

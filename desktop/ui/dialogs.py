@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QEvent, QEventLoop, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressDialog, QPushButton,
                                QSpinBox, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
@@ -22,6 +23,8 @@ from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.paths import resources_dir
 from desktop.foundation.periods import PERIOD_TYPES, Period, deadline_state
 from desktop.foundation.settings import SIGNER_MODES, load_settings, save_settings
+from desktop.exchange.signature_look import checked_png
+from desktop.report.ops import shown_date, update_report_info
 from desktop.store.db import LOCKED_STATUSES
 
 PERIOD_NAMES = {"quy": "Quý", "6thang": "6 tháng", "9thang": "9 tháng", "nam": "Năm", "giai_doan": "Giai đoạn"}
@@ -327,7 +330,7 @@ class ReportInfoDialog(QDialog):
         report = window.store.report(window.session.report_id)
         self.setWindowTitle(f"Thông tin văn bản – báo cáo số {report.id}")
         self.doc_number = QLineEdit(report.doc_number or "")
-        self.doc_date = QLineEdit(_shown(report.doc_date))
+        self.doc_date = QLineEdit(shown_date(report.doc_date))
         self.doc_date.setPlaceholderText("ngày/tháng/năm, ví dụ 27/11/2019")
         self.place = QLineEdit(report.place or "")
         self.subject = QPlainTextEdit(report.subject or "")
@@ -337,8 +340,8 @@ class ReportInfoDialog(QDialog):
         self.signer_title.setPlaceholderText("Để trống: theo hình thức ký (CHỦ TỊCH, PHÓ CHỦ TỊCH…)")
         self.signer_mode = signer_mode_box(report.signer_mode or "TM")
         start, end = report.period.bounds(window.session.data.period_rules)
-        self.data_from = QLineEdit(_shown(report.data_from))
-        self.data_to = QLineEdit(_shown(report.data_to))
+        self.data_from = QLineEdit(shown_date(report.data_from))
+        self.data_to = QLineEdit(shown_date(report.data_to))
         self.data_from.setPlaceholderText(f"Để trống: {start:%d/%m/%Y} (theo thời hạn chốt số liệu)")
         self.data_to.setPlaceholderText(f"Để trống: {end:%d/%m/%Y}")
         self.recipients = QPlainTextEdit(report.recipients or "")
@@ -373,8 +376,6 @@ class ReportInfoDialog(QDialog):
 
     def save(self) -> None:
         """Stored all together or not at all; a wrong date or period says why here, and nothing changes."""
-        from desktop.report.ops import update_report_info
-
         window = self.window_
         try:
             changed = update_report_info(window.store, window.session.report_id, **self.values())
@@ -384,12 +385,6 @@ class ReportInfoDialog(QDialog):
         if changed:
             window.report_info_changed()
         self.accept()
-
-
-def _shown(iso: str | None) -> str:
-    from desktop.report.ops import shown_date
-
-    return shown_date(iso) if iso else ""
 
 
 def signer_mode_box(mode: str) -> QComboBox:
@@ -538,15 +533,11 @@ class SettingsDialog(QDialog):
         if not encoded:
             state.setText("Chưa chọn (chữ ký số hiện bằng chữ)" if key == "signature_image" else "Chưa chọn")
             return
-        from PySide6.QtGui import QPixmap
-
         pixmap = QPixmap()
         pixmap.loadFromData(base64.b64decode(encoded))
         state.setPixmap(pixmap.scaledToHeight(40))
 
     def choose_image(self, key: str, what: str, path: str | None = None) -> None:
-        from desktop.exchange.signature_look import checked_png
-
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self, f"Chọn hình {what}", "", "Ảnh PNG (*.png)")
             if not path:
@@ -639,8 +630,6 @@ def export_report(window, kind: str, path: str | None = None) -> Path | None:
 
 def printed_trends(window, report_id: int) -> list | None:
     """The key figures' trends when the settings ask for a page of charts in print, else None."""
-    from desktop.foundation.settings import load_settings
-
     if not load_settings(window.store)["document"]["charts"]:
         return None
     from desktop.app.picture import trends
