@@ -19,11 +19,12 @@ from pathlib import Path
 from desktop import __version__
 from desktop.foundation.messages import CchcError
 from desktop.foundation.periods import PERIOD_TYPES, Period
+from desktop.report.data import ReportData
 from desktop.report.ops import attach, write_cells
 from desktop.schema.layout import UnitRef, child_units_of, resolve
 from desktop.schema.loader import Catalog
 from desktop.schema.model import LEVELS, FormSet
-from desktop.store.db import LOCKED_STATUSES, REPORT_TEXT_LIMITS, STATUS_LABELS, STATUSES, UNIT_CODE
+from desktop.store.db import LOCKED_STATUSES, REPORT_TEXT_LIMITS, STATUS_LABELS, STATUSES, TOTALS_MODES, UNIT_CODE
 from desktop.store.records import Unit
 from desktop.foundation.values import from_json, from_storage, to_json, to_storage
 
@@ -31,7 +32,7 @@ FORMAT = "cchc-report"
 FORMAT_VERSION = 2  # 2: the report's parts (its body text) travel under "parts"
 READABLE_VERSIONS = (1, 2)
 REPORT_KEYS = ("status", "doc_number", "doc_date", "signer_name", "signer_title", "signer_mode", "place",
-               "subject", "version", "data_from", "data_to", "recipients")
+               "subject", "version", "data_from", "data_to", "recipients", "totals")
 TEXT_LIMITS = REPORT_TEXT_LIMITS
 YEARS = range(1900, 2201)
 VERSIONS = range(1, 100_001)
@@ -51,13 +52,13 @@ def export_report(store, catalog: Catalog, report_id: int) -> dict:
                         version=report.form_set_version)
     unit = store.unit(report.unit_code)
     parent = store.unit(unit.parent_code) if unit.parent_code else None
-    raw = store.cells(report_id)
-    repeats = store.repeat_rows(report_id)
-    child_refs = child_units_of(store, unit.code)
+    data = ReportData(store, catalog, report_id)
+    raw, repeats = data.raw, data.repeats
     forms = {}
     for code, form in form_set.forms.items():
-        layout = resolve(form, form_set, child_refs, repeats.get(code))
-        cells = {}
+        scope = data.scope(code)
+        layout = scope.layout
+        cells, computed = {}, {}
         for row_id, columns in sorted(raw.get(code, {}).items()):
             values = {}
             for col_id, text in sorted(columns.items()):
@@ -67,9 +68,19 @@ def export_report(store, catalog: Catalog, report_id: int) -> dict:
                     values[col_id] = to_json(from_storage(text, ctype), ctype)
             if values:
                 cells[row_id] = values
+        if scope.derives:  # the totals the app computed travel as figures, and say they were computed
+            for row in layout.rows:
+                for column in form.data_columns:
+                    if scope.is_derived(row.id, column):
+                        ctype = layout.cell_type(row.id, column)
+                        cells.setdefault(row.id, {})[column.id] = to_json(scope.derived(row.id, column), ctype)
+                        computed.setdefault(row.id, []).append(column.id)
+            cells = {row_id: dict(sorted(values.items())) for row_id, values in sorted(cells.items())}
         sections = repeats.get(code, {})
         if cells or sections:
             forms[code] = {"rows": {s: list(ids) for s, ids in sections.items()}, "cells": cells}
+            if computed:
+                forms[code]["computed"] = computed
     attachments = [
         {"form": a.form_code, "row": a.row_id, "filename": a.filename, "sha256": a.sha256,
          "content": base64.b64encode(store.blob(a.sha256)).decode("ascii")}
@@ -225,6 +236,10 @@ def check_document(catalog: Catalog, document, file: str = "báo cáo",
             fields[key] = value
     if fields.get("status", "nhap") not in STATUSES:
         raise CchcError("JSON002", file=file, field="report.status")
+    # a document that does not say how its totals read is a transcript: its figures as given
+    fields.setdefault("totals", "nhu_ban_in")
+    if fields["totals"] not in TOTALS_MODES:
+        raise CchcError("JSON002", file=file, field="report.totals")
 
     forms = _need(document, "forms", dict, file)
     child_refs = [UnitRef(c["code"], c["name"], c["level"]) for c in children]
@@ -249,6 +264,10 @@ def check_document(catalog: Catalog, document, file: str = "báo cáo",
             if section not in layout.sections:
                 raise CchcError("JSON002", file=file, field=f"forms.{code}.rows.{section}")
         cells = _optional(content, "cells", dict, file, f"forms.{code}.") or {}
+        computed = _optional(content, "computed", dict, file, f"forms.{code}.") or {}
+        for row_id, ids in computed.items():
+            if row_id not in cells or not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+                raise CchcError("JSON002", file=file, field=f"forms.{code}.computed")
         for row_id, values in cells.items():
             if row_id not in layout.by_id or not isinstance(values, dict):
                 raise CchcError("JSON005", file=file, form=form.printed_code, row=row_id, column="",
@@ -264,6 +283,8 @@ def check_document(catalog: Catalog, document, file: str = "báo cáo",
                 except CchcError as error:
                     raise CchcError("JSON005", file=file, form=form.printed_code, row=row_id, column=col_id,
                                     reason=str(error)) from None
+                if col_id in computed.get(row_id, ()) and fields["totals"] == "tinh":
+                    continue  # a total the sender's app computed: computed here too, from the same parts
                 if typed is not None:
                     writes.append((code, row_id, col_id, to_storage(typed, ctype)))
                 if len(writes) > MAX_CELLS:

@@ -486,6 +486,8 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> list[Cel
                     value = NIL  # the dash this app wrote for a typed "-"
                 values[ref] = value
     _settle(pending, values)
+    for ref in [ref for ref in values if _still_computed(data, ref, values[ref])]:
+        del values[ref]  # a total the report computes, come back as computed: not typed by anyone
 
     writes = [(ref.form, ref.row, ref.column, to_storage(value, types[ref])) for ref, value in values.items()]
     if not any(data.raw.get(f, {}).get(r, {}).get(c) != v for f, r, c, v in writes):
@@ -499,6 +501,12 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> list[Cel
             raise CchcError("XLSX010", file=path.name)
         changed = [w for w in writes if stored.get(w[0], {}).get(w[1], {}).get(w[2]) != w[3]]
         return write_cells(store, report_id, changed, action="import-xlsx")
+
+
+def _still_computed(data, ref: Ref, value) -> bool:
+    scope = data.scope(ref.form)
+    column = scope.form.by_id.get(ref.column)
+    return column is not None and scope.is_derived(ref.row, column) and scope.derived(ref.row, column) == value
 
 
 def _settle(pending: dict, values: dict) -> None:

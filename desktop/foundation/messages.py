@@ -101,6 +101,12 @@ MESSAGES: dict[str, str] = {
     "RULE006": "Dòng “{row}”, cột {column}: tổng có số ({actual}) nhưng các dòng thành phần ({parts}) để "
     "trống. Hãy nhập các dòng thành phần, hoặc xóa tổng nếu không có số liệu.",
     "RULE005": "Quy tắc {rule} không tính được: {reason}",
+    "RULE007": "Dòng “{row}” chưa đủ số liệu: chưa nhập {what}. Nếu không phát sinh, xác nhận ô trống là 0.",
+    "RULE008": "Dòng “{row}”, cột {column} đang ghi {actual}; theo các tổng của biểu phải là {expected} "
+    "(ô này làm {count} phép cộng không khớp).",
+    "RULE009": "Cột {column} phải bằng {formula}: cột {column} tự tính được {actual}, còn {formula} là {expected}.",
+    "RULE010": "Dòng “{row}” phải bằng tổng {parts}: cột {column} tự tính được {actual}, tổng là {expected}.",
+    "RULE011": "Dòng “{row}” chưa nhập số liệu nào. Nếu không phát sinh, xác nhận ô trống là 0.",
     # --- store ------------------------------------------------------------
     "STORE001": "Tệp dữ liệu “{path}” bị hỏng hoặc không phải cơ sở dữ liệu của CCHC Desktop ({reason}).",
     "STORE002": "Có bản sao lưu gần nhất còn tốt: “{backup}” ({when}). Chạy “cchc --db {path} restore” "

@@ -60,6 +60,7 @@ class ReportData:
         scope = self._scopes.get(form)
         if scope is not None:
             scope.raw = self.raw[form]
+            scope.forget()
 
     def reports_of(self, unit_code: str, form_set_id: str, period_type: str) -> list:
         """One unit's reports on one set for one period type: its history."""
@@ -87,6 +88,78 @@ class FormScope:
         self.layout = data.layout(form)
         self.raw = data.raw.get(form.code, {})
         self._computing: set[tuple[str, str]] = set()
+        # a report typed as the clerk goes computes a total cell left blank from its parts; a
+        # transcript of a printed report shows what the paper shows, blanks included
+        self.derives = bool(getattr(data.report, "computes_totals", False))
+        self.trial: dict[tuple[str, str], object] = {}  # figures the checks try in place of the typed ones
+        self._derived: dict[tuple[str, str], object] = {}
+        self._total_columns = {c.id for c in form.data_columns if c.ctype.additive and c.ctype.kind != "computed"}
+
+    def forget(self) -> None:
+        """Drop the totals computed so far (a cell changed, or a trial began or ended)."""
+        self._derived.clear()
+
+    def typed(self, row: str, column: Column):
+        """The figure the clerk typed (or the checks try) in a cell, None when blank."""
+        key = (row, column.id)
+        if key in self.trial:
+            return self.trial[key]
+        text = self.raw.get(row, {}).get(column.id)
+        if text is None:
+            return None
+        try:
+            return from_storage(text, self.layout.cell_type(row, column))
+        except (ValueError, ArithmeticError):
+            return None  # a value the column's type no longer takes counts as empty
+
+    def derivation(self, row: str, column: Column):
+        """How a total cell follows from its parts: ("columns", expression) for a column whose
+        ``equals:`` adds columns, ("rows", row ids) for a cell of a total row; None elsewhere."""
+        if column.id not in self._total_columns:
+            return None
+        found = self.layout.by_id.get(row)
+        if found is None or (found.ctype is not None and not found.ctype.additive):
+            return None
+        if column.parts is not None:
+            return ("columns", column.parts)
+        if found.kind == "fixed" and found.total is not None:
+            return ("rows", self.total_parts(found))
+        return None
+
+    def total_parts(self, row) -> list[str]:
+        if isinstance(row.total, list):
+            return list(row.total)
+        return {"children": row.children, "units": self.layout.units, "items": self.layout.items}[row.total]
+
+    def derived(self, row: str, column: Column):
+        """A total cell's figure from its parts (their figures typed or computed in turn); None
+        when no part has a figure. A column's identity comes first, then the row's total."""
+        key = (row, column.id)
+        if key in self._derived:
+            return self._derived[key]
+        if key in self._computing:
+            return None
+        self._computing.add(key)
+        try:
+            value = None
+            how = self.derivation(row, column)
+            if how is not None and how[0] == "columns":
+                value = ex.Evaluation(self, row).eval(how[1])
+                found = self.layout.by_id[row]
+                if value is None and found.kind == "fixed" and found.total is not None:
+                    how = ("rows", self.total_parts(found))
+            if value is None and how is not None and how[0] == "rows":
+                value = ex.Evaluation(self, row, ex.ColRef(name=column.id))._sum(how[1], ex.ColRef(current=True))
+            value = _as_cell(value, self.layout.cell_type(row, column))
+        finally:
+            self._computing.discard(key)
+        self._derived[key] = value
+        return value
+
+    def is_derived(self, row: str, column: Column) -> bool:
+        """Whether the cell shows a total the app computed (the clerk left it blank)."""
+        return self.derives and column.ctype.kind != "computed" and self.typed(row, column) is None \
+            and self.derivation(row, column) is not None and self.derived(row, column) is not None
 
     def column(self, ref: ex.ColRef) -> Column | None:
         if ref.number is not None:
@@ -104,11 +177,10 @@ class FormScope:
                 return ex.Evaluation(self, row).eval(column.expr)
             finally:
                 self._computing.discard(key)
-        text = self.raw.get(row, {}).get(column.id)
-        try:
-            return from_storage(text, self.layout.cell_type(row, column))
-        except (ValueError, ArithmeticError):
-            return None  # a value the column's type no longer takes counts as empty
+        value = self.typed(row, column)
+        if value is None and self.derives:
+            return self.derived(row, column)
+        return value
 
     def value(self, row: str, ref: ex.ColRef):
         column = self.column(ref)
@@ -150,6 +222,15 @@ class FormScope:
         label = self.raw.get(row_id, {}).get(label_column.id) or ""
         return f"{row.code}. {label}".strip(". ") if label else row.code
 
+
+
+def _as_cell(value, ctype):
+    """A computed sum as the cell's own type holds it (a whole count as int)."""
+    if value is None or not hasattr(value, "to_integral_value"):
+        return value
+    if ctype.value_kind in ("count", "integer") and value == value.to_integral_value():
+        return int(value)
+    return value
 
 
 def report_data(store, catalog, report_id: int) -> ReportData:

@@ -345,7 +345,8 @@ def _tied_cells(scope):
         if target is None or source is None or target.kind != "data" or target.ctype.kind == "computed":
             continue
         for row_id in scope.layout.rows_for(rule.rows):
-            if row_id in scope.layout.by_id:
+            # a total the report computes from its parts is carried by its parts
+            if row_id in scope.layout.by_id and not (scope.derives and scope.derivation(row_id, target)):
                 yield row_id, target, source
 
 

@@ -132,6 +132,38 @@ def rule_evaluations(rule: Rule, scope: FormScope):
                 yield ex.Evaluation(scope, row_id, column_ref)
 
 
+def _finding(rule: Rule, scope: FormScope, report_id: int, evaluation: ex.Evaluation, left, right) -> Finding:
+    """The finding of a failed check: where it points, what it says."""
+    target = _target(rule, scope, evaluation)
+    column_text = scope.form.column_label(target.column) if target.column else ""
+    known = target.row in scope.layout.by_id
+    message = None
+    if known and target.column is not None and rule.kind in ("identity", "total") \
+            and scope.is_derived(target.row, target.column):  # a total the app computed is not "typed"
+        ctype = scope.layout.cell_type(target.row, target.column)
+        short = _short(target.column, scope.form)
+        if rule.kind == "identity":
+            message = msg("RULE009", column=short, formula=_describe(rule.check.right, scope.form),
+                          actual=_shown(left, ctype), expected=_shown(right, ctype))
+        else:
+            message = msg("RULE010", row=scope.row_title(target.row), parts=_parts(rule, scope.layout, target.row),
+                          column=short, actual=_shown(left, ctype), expected=_shown(right, ctype))
+    return Finding(
+        report=report_id,
+        form=scope.form.printed_code,
+        row=scope.row_title(target.row) if known else target.row,
+        column=column_text,
+        severity=rule.severity,
+        rule=rule.id,
+        actual=json_value(left),
+        expected=json_value(right),
+        message=message or _message(rule, scope, target.row, column_text, target.column, left, right),
+        form_code=scope.form.code,
+        row_id=target.row,
+        column_id=target.column.id if target.column else None,
+    )
+
+
 def check_rule(rule: Rule, scope: FormScope, report_id: int) -> list[Finding]:
     findings = []
     for evaluation in rule_evaluations(rule, scope):
@@ -147,9 +179,9 @@ def check_rule(rule: Rule, scope: FormScope, report_id: int) -> list[Finding]:
             blank_parts = True  # a total typed over blank parts: said, as a warning
         elif ex.compare(rule.check.op, left, right) is not False:
             continue
-        target = _target(rule, scope, evaluation)
-        column_text = scope.form.column_label(target.column) if target.column else ""
         if blank_parts:
+            target = _target(rule, scope, evaluation)
+            column_text = scope.form.column_label(target.column) if target.column else ""
             known = target.row in scope.layout.by_id
             row_title = scope.row_title(target.row) if known else target.row
             ctype = scope.layout.cell_type(target.row, target.column) if known and target.column else None
@@ -160,21 +192,225 @@ def check_rule(rule: Rule, scope: FormScope, report_id: int) -> list[Finding]:
                             actual=_shown(left, ctype), parts=_parts(rule, scope.layout, target.row)),
                 form_code=scope.form.code, row_id=target.row, column_id=target.column.id if target.column else None))
             continue
-        findings.append(Finding(
-            report=report_id,
-            form=scope.form.printed_code,
-            row=scope.row_title(target.row) if target.row in scope.layout.by_id else target.row,
-            column=column_text,
-            severity=rule.severity,
-            rule=rule.id,
-            actual=json_value(left),
-            expected=json_value(right),
-            message=_message(rule, scope, target.row, column_text, target.column, left, right),
-            form_code=scope.form.code,
-            row_id=target.row,
-            column_id=target.column.id if target.column else None,
-        ))
+        findings.append(_finding(rule, scope, report_id, evaluation, left, right))
     return findings
+
+
+# --- a report being typed: totals computed, blanks incomplete, one mistake one finding ----------
+
+ARITHMETIC = ("identity", "total")
+MAX_LOCALISED = 12  # beyond this many failed sums a form is not one mistake: each is said
+
+
+@dataclass
+class _Failure:
+    rule: Rule
+    evaluation: ex.Evaluation
+    left: object
+    right: object
+
+    @property
+    def key(self) -> tuple:
+        column = self.evaluation.column
+        return (self.rule.id, self.evaluation.row, column.name if column is not None else None)
+
+
+def _arithmetic_failures(rules: list[Rule], scope: FormScope, rows: set[str] | None = None):
+    """The form's sums checked over the figures shown (typed, or computed): the failures, and for
+    each row the sides found wholly blank (incomplete, not wrong)."""
+    failures: list[_Failure] = []
+    blank: dict[str, list] = {}
+    for rule in rules:
+        for evaluation in rule_evaluations(rule, scope):
+            if rows is not None and evaluation.row not in rows:
+                continue
+            try:
+                left = evaluation.eval(rule.check.left)
+                right = evaluation.eval(rule.check.right)
+            except ex.Unavailable:
+                continue
+            if left is None and right is None:
+                continue
+            if left is None or right is None:
+                side = rule.check.left if left is None else rule.check.right
+                blank.setdefault(evaluation.row, []).append((rule, evaluation, side))
+                continue
+            if ex.compare(rule.check.op, left, right) is False:
+                failures.append(_Failure(rule, evaluation, left, right))
+    return failures, blank
+
+
+def _candidates(scope: FormScope, failure: _Failure):
+    """The typed figures a failure could come from: its row's and its column's."""
+    target = _target(failure.rule, scope, failure.evaluation)
+    column_ids = [c for c in scope.form.data_columns if c.id in scope._total_columns]
+    seen = set()
+    for row_id in [target.row] + [r.id for r in scope.layout.rows]:
+        for column in column_ids:
+            if row_id != target.row and column is not target.column:
+                continue
+            key = (row_id, column.id)
+            if key in seen or row_id not in scope.layout.by_id:
+                continue
+            seen.add(key)
+            value = scope.typed(row_id, column)
+            if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+                yield row_id, column, value
+
+
+def _localise(failures: list[_Failure], rules: list[Rule], scope: FormScope, report_id: int) -> list[Finding]:
+    """One mistake, one finding. A wrong figure breaks every sum it is part of (its row's total,
+    the total row's, the identities across). Each typed figure near a failure is tried at the
+    value that would mend it; the figure whose change mends the most failures and breaks nothing
+    is the mistake, said once where it is. Where several figures would mend the same failures
+    (a row whose parts disagree: any part could be wrong), the first failure is said, and what
+    mending it mends too is not said again."""
+    if len(failures) < 2 or len(failures) > MAX_LOCALISED:
+        return [_finding(f.rule, scope, report_id, f.evaluation, f.left, f.right) for f in failures]
+    keys = {f.key for f in failures}
+    total_rows = {r.id for r in scope.layout.rows if r.total is not None}
+    failed_rows = {f.evaluation.row for f in failures}
+    mends: list[tuple[str, Column, object, object, frozenset]] = []  # (row, column, typed, tried, mended)
+    tried_already: set[tuple] = set()
+    for failure in failures:
+        residual = failure.left - failure.right
+        for row_id, column, value in _candidates(scope, failure):
+            for tried in (value - residual, value + residual):
+                if tried < 0 or tried == value or (row_id, column.id, tried) in tried_already:
+                    continue
+                tried_already.add((row_id, column.id, tried))
+                tried = int(tried) if isinstance(value, int) and tried == int(tried) else tried
+                rows = {row_id} | failed_rows | total_rows
+                scope.trial[(row_id, column.id)] = tried
+                scope.forget()
+                try:
+                    after, _ = _arithmetic_failures(rules, scope, rows)
+                finally:
+                    del scope.trial[(row_id, column.id)]
+                    scope.forget()
+                left_over = {f.key for f in after}
+                if left_over <= keys:  # breaks nothing that held
+                    mended = frozenset(k for k in keys if k[1] in rows) - left_over
+                    if mended:
+                        mends.append((row_id, column, value, tried, mended))
+    found: list[Finding] = []
+    uncovered = set(keys)
+    while uncovered:
+        most = max((len(m[4] & uncovered) for m in mends), default=0)
+        best = [m for m in mends if len(m[4] & uncovered) == most]
+        if most > 1 and len({(m[0], m[1].id) for m in best}) == 1:
+            row_id, column, value, tried, mended = best[0]
+            ctype = scope.layout.cell_type(row_id, column)
+            found.append(Finding(
+                report=report_id, form=scope.form.printed_code, row=scope.row_title(row_id),
+                column=scope.form.column_label(column), severity="error",
+                rule=next(f.rule.id for f in failures if f.key in mended),
+                actual=json_value(value), expected=json_value(tried),
+                message=msg("RULE008", row=scope.row_title(row_id), column=_short(column, scope.form),
+                            actual=_shown(value, ctype), expected=_shown(tried, ctype), count=len(mended)),
+                form_code=scope.form.code, row_id=row_id, column_id=column.id))
+            uncovered -= mended
+            continue
+        failure = next(f for f in failures if f.key in uncovered)
+        found.append(_finding(failure.rule, scope, report_id, failure.evaluation, failure.left, failure.right))
+        uncovered.discard(failure.key)
+        mending = [m for m in mends if failure.key in m[4]]
+        if mending:  # what every best mend of this failure mends is this same mistake
+            top = max(len(m[4] & uncovered) for m in mending)
+            uncovered -= frozenset.intersection(*(m[4] for m in mending if len(m[4] & uncovered) == top))
+    return found
+
+
+def _side_words(side, scope: FormScope, row_id: str) -> list[str]:
+    """A blank side of a sum as a clerk reads it: the header groups of its columns
+    ("số hồ sơ đã giải quyết"), or the rows it adds."""
+    words = []
+    for node in ex.walk(side, into_other_forms=False):
+        if isinstance(node, ex.Call) and node.name.startswith("sum_"):
+            return ["số liệu của các dòng thành phần"]
+        if isinstance(node, ex.ColRef) and not node.current:
+            column = scope.column(node)
+            if column is None:
+                continue
+            path = scope.form.column_label(column).rsplit(" (", 1)[0].split(" / ")
+            text = path[0] if len(path) > 1 else path[-1]
+            text = text[:1].lower() + text[1:]
+            if text not in words:
+                words.append(text)
+    return words
+
+
+def _incomplete(blank: dict[str, list], scope: FormScope, report_id: int) -> list[Finding]:
+    """At most one warning per row whose sums have a wholly blank side."""
+    found = []
+    for row_id, sides in blank.items():
+        words: list[str] = []
+        for _, _, side in sides:
+            words += [w for w in _side_words(side, scope, row_id) if w not in words]
+        rule, evaluation, side = sides[0]
+        first = next((n for n in ex.walk(side, into_other_forms=False) if isinstance(n, ex.ColRef)), None)
+        column = scope.column(evaluation.column_of(first)) if first is not None else None
+        found.append(Finding(
+            report=report_id, form=scope.form.printed_code, row=scope.row_title(row_id),
+            column=scope.form.column_label(column) if column else "", severity="warning", rule="chua_du",
+            actual=None, expected=None,
+            message=msg("RULE007", row=scope.row_title(row_id), what=", ".join(words) or "số liệu"),
+            form_code=scope.form.code, row_id=row_id, column_id=column.id if column else None))
+    return found
+
+
+def blank_rows(scope: FormScope) -> list[str]:
+    """Rows the clerk types figures into and has typed none in (their totals have nothing to add)."""
+    columns = [c for c in scope.form.data_columns if c.id in scope._total_columns]
+    found = []
+    for row in scope.layout.rows:
+        typed = [c for c in columns if row.typed(c) and scope.derivation(row.id, c) is None
+                 and scope.layout.cell_type(row.id, c).additive]
+        if typed and all(scope.cell(row.id, c) is None for c in columns):
+            found.append(row.id)
+    return found
+
+
+def check_as_typed(scope: FormScope, report_id: int) -> list[Finding]:
+    """The findings of a form of a report typed in the app (its blank totals computed)."""
+    rules = [r for r in scope.form.rules if r.kind in ARITHMETIC]
+    failures, blank = _arithmetic_failures(rules, scope)
+    order = {row.id: i for i, row in enumerate(scope.layout.rows)}
+    failures.sort(key=lambda f: order.get(f.evaluation.row, len(order)))  # a field's row before the total's
+    found = _localise(failures, rules, scope, report_id)
+    found += _incomplete(blank, scope, report_id)
+    if scope.data.form_set.blank_rows == "phai_nhap":
+        found += [Finding(
+            report=report_id, form=scope.form.printed_code, row=scope.row_title(row_id), column="",
+            severity="warning", rule="chua_nhap", actual=None, expected=None,
+            message=msg("RULE011", row=scope.row_title(row_id)), form_code=scope.form.code, row_id=row_id)
+            for row_id in blank_rows(scope)]
+    for rule in scope.form.rules:
+        if rule.kind not in ARITHMETIC:
+            found.extend(_not_repeated(check_rule(rule, scope, report_id), scope))
+    return found
+
+
+def _not_repeated(findings: list[Finding], scope: FormScope) -> list[Finding]:
+    """A rule that fails on a field's row fails on the computed total over it too: said once,
+    where the figure was typed. A computed total against a blank (last period's transcript left
+    its total blank) is nothing to compare."""
+    at = {(f.row_id, f.column_id) for f in findings}
+
+    def beneath(row_id: str, column) -> bool:
+        how = scope.derivation(row_id, column)
+        if how is None or how[0] != "rows":
+            return False
+        return any((part, column.id) in at or beneath(part, column) for part in how[1])
+
+    kept = []
+    for finding in findings:
+        column = scope.form.by_id.get(finding.column_id) if finding.column_id else None
+        if column is not None and scope.is_derived(finding.row_id, column) \
+                and (finding.expected is None or beneath(finding.row_id, column)):
+            continue
+        kept.append(finding)
+    return kept
 
 
 def check_form(data: ReportData, code: str) -> list[Finding]:
@@ -182,9 +418,12 @@ def check_form(data: ReportData, code: str) -> list[Finding]:
     form = data.form_set.forms[code]
     scope = data.scope(code)
     order = {row.id: i for i, row in enumerate(scope.layout.rows)}
-    found: list[Finding] = []
-    for rule in form.rules:
-        found.extend(check_rule(rule, scope, data.id))
+    if scope.derives:
+        found = check_as_typed(scope, data.id)
+    else:
+        found = []
+        for rule in form.rules:
+            found.extend(check_rule(rule, scope, data.id))
     found.sort(key=lambda f: order.get(f.row_id, len(order)))
     return found
 

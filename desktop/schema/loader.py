@@ -25,6 +25,8 @@ from desktop.schema.figures import compile_key_figures
 from desktop.schema.reading import TOO_DEEP, Fields, LineDict, LoadFailed, Problem, problem, read_yaml
 from desktop.schema import expr as ex
 from desktop.schema.model import (
+    BLANK_MEANS,
+    BLANK_ROWS,
     COLUMN_KINDS,
     LEVELS,
     ORIENTATIONS,
@@ -437,6 +439,14 @@ def check_form(form: Form, form_set_lists: dict, forms: dict[str, Form], problem
 # --- stage 4: build ---------------------------------------------------------
 
 
+def _adds_columns(node) -> bool:
+    """Whether an identity's side only adds and subtracts columns of the same row."""
+    if isinstance(node, ex.ColRef):
+        return not node.current
+    return isinstance(node, ex.Binary) and node.op in ("+", "-") \
+        and _adds_columns(node.left) and _adds_columns(node.right)
+
+
 def build_form(form: Form) -> Form:
     """Stage 4: header identities and total rows become rules."""
     generated: list[Rule] = []
@@ -450,6 +460,8 @@ def build_form(form: Form) -> Form:
                 tree = ex.parse(f"{leaf.id} == {leaf.equals}")
             generated.append(Rule(id=text, severity="error", check=tree, text=text, kind="identity",
                                   line=leaf.line))
+            if leaf.ctype.additive and leaf.ctype.kind != "computed" and _adds_columns(tree.right):
+                leaf.parts = tree.right
     additive = tuple(c.id for c in form.data_columns if c.ctype.additive and c.ctype.kind != "computed")
 
     def visit(specs: list[RowSpec]) -> None:
@@ -584,6 +596,8 @@ def load_form_set(directory: Path, problems: list[Problem], kinds: tuple, parts:
         forms={},
         description=f.get("description", default=""),
         directory=str(directory),
+        blank_rows=f.get("blank_rows", default="khong_phat_sinh", choices=BLANK_ROWS),
+        blank_means=str(f.get("blank_means", default="0", choices=BLANK_MEANS)),
     )
     form_set.lists = _normalise_lists(f.get("lists", dict), f)
     by_name = {kind.name: kind for kind in kinds}

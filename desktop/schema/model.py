@@ -18,6 +18,10 @@ SCOPES = ("each_row", "row", "column")
 COLUMN_KINDS = ("row_code", "row_label", "row_note", "data")
 PRINTED_KINDS = ("row_code", "row_label", "row_note")  # printed from the definition, never typed
 LEVELS = ("tinh", "huyen", "xa")
+# what a wholly blank row of a report being typed means: nothing happened (không phát sinh, the
+# default: said nothing of), or figures every row must have (phải nhập: one warning a blank row)
+BLANK_ROWS = ("khong_phat_sinh", "phai_nhap")
+BLANK_MEANS = ("0", "-")  # what a blank the clerk confirms as nothing holds and prints
 
 
 @dataclass
@@ -29,6 +33,9 @@ class Column:
     ctype: CellType = field(default_factory=CellType)
     equals: str | None = None  # printed identity right-hand side, "(4)+(5)"
     expr: object = None  # AST of a computed column
+    # the parts a total column adds up, "(4)+(5)+(6)" as an AST (from ``equals:`` when it only adds
+    # and subtracts columns): a report that computes its totals fills a blank cell of it from them
+    parts: object = None
     width: int | None = None  # relative width for screen and print
     history: bool = True  # checked against the unit's own earlier figures (rules/history.py)
     bounds: tuple = (None, None)  # (min, max) a figure of this column may take, whatever its history
@@ -184,6 +191,8 @@ class FormSet:
     definition: object = None
     parts: dict[str, object] = field(default_factory=dict)
     key_figures: list = field(default_factory=list)  # schema.figures.KeyFigure: the report's picture
+    blank_rows: str = "khong_phat_sinh"  # BLANK_ROWS
+    blank_means: str = "0"  # BLANK_MEANS
 
     @property
     def key(self) -> tuple[str, int]:

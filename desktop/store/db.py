@@ -360,9 +360,11 @@ class Store:
             "unit_code": unit_code, "period_type": period.type, "period_number": period.number,
             "year": period.year, "year_from": period.year_from, "form_set_id": form_set_id,
             "form_set_version": form_set_version, "status": "nhap", "created_at": now, "updated_at": now,
-            "version": 1,
+            "version": 1, "totals": "tinh",
         }
         record.update({k: v for k, v in fields.items() if k in REPORT_FIELDS})
+        if record["totals"] not in TOTALS_MODES:
+            raise ValueError(f"totals: {record['totals']!r}")
         _check_status(record["status"])
         columns = ", ".join(record)
         marks = ", ".join("?" for _ in record)
@@ -922,13 +924,15 @@ class Store:
 
 REPORT_FIELDS = (
     "status", "doc_number", "doc_date", "signer_name", "signer_title", "signer_mode", "place", "subject",
-    "version", "data_from", "data_to", "recipients",
+    "version", "data_from", "data_to", "recipients", "totals",
 )
+TOTALS_MODES = ("tinh", "nhu_ban_in")
 # The longest each text field of a report needs (a subject of two printed lines is ~300 characters);
 # what is longer is refused, not printed for minutes (a 10 MB subject was once accepted).
 REPORT_TEXT_LIMITS = {"doc_number": 100, "doc_date": 10, "data_from": 10, "data_to": 10, "recipients": 4000,
                       "signer_name": 200,
-                      "signer_title": 200, "signer_mode": 10, "place": 200, "subject": 2000, "status": 20}
+                      "signer_title": 200, "signer_mode": 10, "place": 200, "subject": 2000, "status": 20,
+                      "totals": 20}
 
 
 def _check_status(status: str) -> None:

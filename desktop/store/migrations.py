@@ -139,7 +139,14 @@ def _v8(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE reports ADD COLUMN recipients TEXT")
 
 
-STEPS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+def _v9(db: sqlite_utils.Database) -> None:
+    """How a report's blank totals read: ``tinh`` (the app computes a total the clerk left blank
+    from its parts) or ``nhu_ban_in`` (a transcript of a printed report: what the paper shows,
+    blanks included). Reports made before this version were typed whole: they keep their figures."""
+    db.execute("ALTER TABLE reports ADD COLUMN totals TEXT NOT NULL DEFAULT 'nhu_ban_in'")
+
+
+STEPS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 LATEST = len(STEPS)
 
 

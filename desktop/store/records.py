@@ -55,7 +55,12 @@ class Report(NamedTuple):
     data_from: str | None = None  # the data period the report states (ISO dates), when not the rules'
     data_to: str | None = None
     recipients: str | None = None  # one per line; None: the settings' list
+    totals: str = "nhu_ban_in"  # tinh: blank totals computed from their parts; nhu_ban_in: as printed
     of = classmethod(_of)
+
+    @property
+    def computes_totals(self) -> bool:
+        return self.totals == "tinh"
     period = property(_period)
 
 

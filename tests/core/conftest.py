@@ -57,15 +57,17 @@ def store(tmp_path):
 
 
 def new_report(store: Store, set_id: str = "test", version: int = 1, period: Period | None = None,
-               communes: int = 0, unit: str = "H1") -> int:
-    """A district report (with ``communes`` child units) on set ``set_id``."""
+               communes: int = 0, unit: str = "H1", totals: str = "nhu_ban_in") -> int:
+    """A district report (with ``communes`` child units) on set ``set_id``. Its figures read as a
+    transcript's (``nhu_ban_in``: a blank total stays blank) unless ``totals="tinh"``, the app's
+    own way for a report typed in it (tests/core/test_typed_totals.py)."""
     try:
         store.unit(unit)
     except Exception:
         store.add_unit(unit, "Huyện Thử", "huyen")
         for n in range(1, communes + 1):
             store.add_unit(f"{unit}.X{n}", f"Xã {n}", "xa", unit, n)
-    return store.create_report(unit, period or Period("nam", 2020), set_id, version)
+    return store.create_report(unit, period or Period("nam", 2020), set_id, version, totals=totals)
 
 
 @pytest.fixture
