@@ -184,6 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
     set_cells.add_argument("--form", required=True, help="mã biểu, ví dụ 06")
     set_cells.add_argument("cells", nargs="+", metavar="DÒNG.CỘT=GIÁ_TRỊ",
                            help="ví dụ ho_tich.nhan_truc_tuyen=1.562 (số viết kiểu Việt Nam); để trống để xóa")
+    blanks = commands.add_parser("confirm-blanks", parents=[common],
+                                 help="xác nhận ô trống là không phát sinh (ghi 0 hoặc “-” theo bộ biểu mẫu)")
+    blanks.add_argument("--report", type=int, required=True)
+    blanks.add_argument("--form", help="chỉ biểu này (mã biểu, ví dụ 06)")
+    blanks.add_argument("--row", help="chỉ dòng này (ví dụ ho_tich); không ghi: mọi dòng chưa đủ số liệu")
     info = commands.add_parser("report-info", parents=[common],
                                help="thông tin văn bản của báo cáo: số, ngày, địa danh, trích yếu, người ký, "
                                     "thời gian số liệu (không ghi gì: xem)")
@@ -772,6 +777,22 @@ def cmd_set(args) -> int:
     return EXIT_OK
 
 
+def cmd_confirm_blanks(args) -> int:
+    from desktop.report.ops import confirm_blanks
+
+    if args.row and not args.form:
+        raise CchcError("CELL011")
+    catalog = _catalog(args)
+    with _store(args) as store:
+        changes = confirm_blanks(store, catalog, args.report, args.form, args.row)
+        value = catalog.form_set_of(store.report(args.report)).blank_means
+    text = msg("CELL009", count=len(changes), value=value, report=args.report) if changes \
+        else msg("CELL010", report=args.report)
+    _out(args, {"report": args.report, "value": value,
+                "cells": [{"form": c.form, "row": c.row, "column": c.column} for c in changes]}, text)
+    return EXIT_OK
+
+
 def cmd_delete_report(args) -> int:
     with _store(args) as store:
         report = store.report(args.report)
@@ -870,6 +891,7 @@ def cmd_refuse(args) -> int:
 
 COMMANDS = {
     "units": cmd_units, "lineage": cmd_lineage, "setup": cmd_setup, "new-report": cmd_new_report, "set": cmd_set,
+    "confirm-blanks": cmd_confirm_blanks,
     "report-info": cmd_report_info, "signature-images": cmd_signature_images,
     "delete-report": cmd_delete_report,
     "certificates": cmd_certificates, "enrol-certificate": cmd_enrol_certificate,

@@ -94,6 +94,23 @@ class FormGrid:
     def is_computed(self, r: int, c: int) -> bool:
         return self.columns[c].ctype.kind == "computed"
 
+    def is_derived(self, r: int, c: int) -> bool:
+        """A total the clerk left blank, shown as the app computes it from its parts."""
+        column = self.columns[c]
+        return column.kind == "data" and self.scope.is_derived(self.rows[r].id, column)
+
+    def derived_from(self, r: int, c: int) -> str:
+        """What a computed total adds up, in the words of the printed form."""
+        column, row = self.columns[c], self.rows[r]
+        how = self.scope.derivation(row.id, column)
+        if how is None:
+            return ""
+        if how[0] == "columns":
+            return f"Tự tính: {column.number_label or self.form.short_label(column)}. Gõ số để ghi đè, Delete để trở lại tự tính."
+        parts = [self.layout.by_id[p] for p in how[1] if p in self.layout.by_id]
+        names = ", ".join((p.code or p.label) for p in parts[:6]) + (", …" if len(parts) > 6 else "")
+        return f"Tự tính: tổng các dòng {names}. Gõ số để ghi đè, Delete để trở lại tự tính."
+
     def is_numeric(self, r: int, c: int) -> bool:
         column = self.columns[c]
         return column.kind == "data" and self.layout.cell_type(self.rows[r].id, column).numeric
@@ -270,6 +287,16 @@ class ReportSession:
         if changes:
             self._record(_Step("cells", code, changes))
         return self._changed(change)
+
+    def confirm_blanks(self, code: str | None = None, row: str | None = None) -> Change:
+        """Blank parts confirmed as nothing happened (a row, a form or the whole report): one undoable step."""
+        self._check_unlocked()
+        changes = [c for c in ops.confirm_blanks(self.store, self.catalog, self.report_id, code, row)
+                   if c.old != c.new]
+        if changes:
+            self._record(_Step("cells", changes[0].form, changes))
+        return self._changed(Change(changes, focus=(changes[0].form, changes[0].row, changes[0].column)
+                                    if changes else None))
 
     # --- PAR scoring sheets and the report's body ------------------------------------
 

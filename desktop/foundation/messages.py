@@ -175,6 +175,10 @@ MESSAGES: dict[str, str] = {
     # --- the open report: entry, paste, undo, rows, evidence -------------------
     "CELL001": "Không dán được: ô dòng “{row}”, cột {column}: {reason} Chưa có ô nào thay đổi.",
     "CELL003": "Báo cáo đã ký hoặc đã nộp; không sửa được số liệu.",
+    "CELL008": "{form} không có dòng “{row}”.",
+    "CELL009": "Đã xác nhận {count} ô trống là “{value}” (không phát sinh) trong báo cáo số {report}.",
+    "CELL011": "Tùy chọn --row cần có --form (biểu của dòng đó).",
+    "CELL010": "Không có ô trống nào cần xác nhận trong báo cáo số {report}.",
     "INFO001": "Báo cáo đã ký hoặc đã nộp; không sửa được thông tin văn bản.",
     "INFO002": "“{field}” dài quá {limit} ký tự.",
     "INFO003": "Số liệu “từ ngày” ({start}) phải trước “đến hết ngày” ({end}).",

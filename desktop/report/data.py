@@ -156,6 +156,28 @@ class FormScope:
         self._derived[key] = value
         return value
 
+    def part_columns(self, row: str) -> list[Column]:
+        """The columns of a row the clerk types figures into that no sum of the row fills: where a
+        blank is a figure not yet given (or nothing happened)."""
+        found = self.layout.by_id.get(row)
+        if found is None:
+            return []
+        return [c for c in self.form.data_columns if c.id in self._total_columns and found.typed(c)
+                and self.derivation(row, c) is None and self.layout.cell_type(row, c).additive]
+
+    def unconfirmed_blanks(self, row: str | None = None) -> list[tuple[str, Column]]:
+        """Blank part cells that say nothing yet: of ``row``, or of every row with a figure (and,
+        where the set wants every row filled, of every row)."""
+        everything = self.data.form_set.blank_rows == "phai_nhap"
+        rows = [row] if row is not None else [r.id for r in self.layout.rows]
+        found = []
+        for row_id in rows:
+            columns = self.part_columns(row_id)
+            blanks = [c for c in columns if self.typed(row_id, c) is None]
+            if blanks and (row is not None or everything or len(blanks) < len(columns)):
+                found += [(row_id, c) for c in blanks]
+        return found
+
     def is_derived(self, row: str, column: Column) -> bool:
         """Whether the cell shows a total the app computed (the clerk left it blank)."""
         return self.derives and column.ctype.kind != "computed" and self.typed(row, column) is None \

@@ -166,6 +166,32 @@ def enter_cells(store, catalog: Catalog, report_id: int, form_code: str,
     return write_cells(store, report_id, prepared)
 
 
+def confirm_blanks(store, catalog: Catalog, report_id: int, form_code: str | None = None,
+                   row_id: str | None = None) -> list[CellChange]:
+    """The clerk confirms that blank means nothing happened ("không phát sinh"): every blank part
+    of a row (or of every incomplete row of the report, or of one form) takes the set's convention,
+    0 or "-", audited as a confirmation; the totals over them then compute. One transaction."""
+    data = ReportData(store, catalog, report_id)
+    if data.report.status in LOCKED_STATUSES:
+        raise CchcError("CELL003")
+    if data.form_set is None:
+        raise CchcError("STORE017", form_set=data.report.form_set_id, version=data.report.form_set_version)
+    codes = [form_code] if form_code is not None else list(data.form_set.forms)
+    writes = []
+    for code in codes:
+        scope = data.scope(code)
+        if scope is None:
+            raise CchcError("STORE014", report=report_id, form=code)
+        if row_id is not None and row_id not in scope.layout.by_id:
+            row_id = next((f"{k}:{row_id}" for k in ("item", "unit") if f"{k}:{row_id}" in scope.layout.by_id), row_id)
+            if row_id not in scope.layout.by_id:
+                raise CchcError("CELL008", form=scope.form.printed_code, row=row_id)
+        for row, column in scope.unconfirmed_blanks(row_id):
+            ctype = scope.layout.cell_type(row, column)
+            writes.append((code, row, column.id, to_storage(parse_input(data.form_set.blank_means, ctype), ctype)))
+    return write_cells(store, report_id, writes, action="confirm_blank") if writes else []
+
+
 def enter_cell(store, catalog: Catalog, report_id: int, form_code: str, row_id: str, column_id: str,
                text: str) -> CellChange:
     return enter_cells(store, catalog, report_id, form_code, [(row_id, column_id, text)])[0]

@@ -21,6 +21,8 @@ ERROR_BRUSH = QBrush(QColor("#f6c4c4"))
 WARNING_BRUSH = QBrush(QColor("#fbe3b0"))
 COMPUTED_BRUSH = QBrush(QColor("#ececec"))
 GROUP_BRUSH = QBrush(QColor("#f4f6fa"))
+DERIVED_BRUSH = QBrush(QColor("#e8f1fb"))  # a total the app computed: light blue, its figure dark blue
+DERIVED_TEXT = QBrush(QColor("#1f4e8c"))
 REFUSED_COLOR = QColor("#b00020")
 REFUSED_BRUSH = QBrush(REFUSED_COLOR)
 ROW_ID_ROLE = int(Qt.UserRole) + 1
@@ -54,6 +56,9 @@ class FormModel(QAbstractTableModel):
         self._bold.setBold(True)
         self._italic = QFont()
         self._italic.setItalic(True)
+        self._bold_italic = QFont()
+        self._bold_italic.setBold(True)
+        self._bold_italic.setItalic(True)
         # (row, column, role) → what data() answered: a paint asks each visible cell for eight roles,
         # and nothing of it changes until the next edit (every change goes through refresh/set_grid)
         self._answers: dict[tuple[int, int, int], object] = {}
@@ -109,13 +114,19 @@ class FormModel(QAbstractTableModel):
                 return WARNING_BRUSH
             if grid.is_computed(r, c):
                 return COMPUTED_BRUSH
+            if grid.is_derived(r, c):
+                return DERIVED_BRUSH
             if grid.rows[r].style in ("group", "total"):
                 return GROUP_BRUSH
             return None
         if role == FOREGROUND:
-            return REFUSED_BRUSH if (r, c) in self.refusals else None
+            if (r, c) in self.refusals:
+                return REFUSED_BRUSH
+            return DERIVED_TEXT if grid.is_derived(r, c) else None
         if role == FONT:
             style = grid.rows[r].style
+            if grid.is_derived(r, c):
+                return self._bold_italic if style in ("bold", "group", "total") else self._italic
             if style in ("bold", "group", "total"):
                 return self._bold
             return self._italic if style == "italic" else None
@@ -126,6 +137,8 @@ class FormModel(QAbstractTableModel):
             lines += [f.message for f in self._findings(r, c)]
             if grid.is_computed(r, c) and not lines:
                 lines.append("Ô tính tự động.")
+            elif grid.is_derived(r, c):
+                lines.append(grid.derived_from(r, c))
             count = len(grid.attachments(r)) if c == grid.frozen - 1 else 0
             if count:
                 lines.append(f"{count} tệp minh chứng (nháy đúp vào tên dòng để mở).")

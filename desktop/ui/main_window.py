@@ -263,6 +263,12 @@ class MainWindow(QMainWindow):
         check = bar.addMenu("&Kiểm tra")
         self.check_action = self._action("&Kiểm tra báo cáo", self.check_report, QKeySequence("F9"), check)
         check.addAction(self.findings_dock.toggleViewAction())
+        check.addSeparator()
+        self.confirm_row_action = self._action("Xác nhận ô trống của &dòng là không phát sinh",
+                                               lambda: self.confirm_blanks(whole=False), None, check)
+        self.confirm_all_action = self._action("Xác nhận mọi ô trống &chưa đủ số liệu là không phát sinh",
+                                               lambda: self.confirm_blanks(whole=True), None, check)
+        check.addSeparator()
         self.navigator_action = self._action("Hiện cây &đơn vị và báo cáo", self.toggle_navigator,
                                              QKeySequence("F4"), check)
         self.navigator_action.setCheckable(True)
@@ -305,8 +311,9 @@ class MainWindow(QMainWindow):
         for action in (self.copy_action,):
             action.setEnabled(has_form)
         for action in (self.paste_action, self.clear_action, self.add_row_action, self.delete_row_action,
-                       self.row_up_action, self.row_down_action, self.attach_action):
+                       self.row_up_action, self.row_down_action, self.attach_action, self.confirm_row_action):
             action.setEnabled(editable)
+        self.confirm_all_action.setEnabled(has_report and not self.session.locked)
         if has_report and self.session.criteria is not None:  # a scoring sheet: evidence per criterion
             self.attach_action.setEnabled(not self.session.locked)
         status = self.store.report(self.session.report_id).status if has_report else None
@@ -779,6 +786,23 @@ class MainWindow(QMainWindow):
         if self.model is not None:
             cells = self.view.selected_cells()
             self.perform(lambda: self.session.clear(self.form_code, cells))
+
+    def confirm_blanks(self, whole: bool) -> None:
+        """Blank parts confirmed as "không phát sinh" (0 or "-" as the set prints it), undoable."""
+        if self.session is None:
+            return
+        row = None
+        if not whole:
+            _, found = self._current_row()
+            if found is None:
+                self.say("Hãy chọn một ô của dòng cần xác nhận.", warning=True)
+                return
+            row = found.id
+        code = None if whole else self.form_code
+        result = self.perform(lambda: self.session.confirm_blanks(code, row))
+        if isinstance(result, Change):
+            self.say(msg("CELL009", count=len(result.cells), value=self.session.data.form_set.blank_means,
+                         report=self.session.report_id) if result.cells else msg("CELL010", report=self.session.report_id))
 
     def _current_row(self):
         index = self.view.currentIndex()

@@ -176,3 +176,59 @@ def test_parts_and_printed_totals_with_one_wrong_give_one_error_where_it_is(rows
         else:  # a part that only its row's identities see: any part of the row could be the wrong one
             assert error.row_id == row_id and wrong[1] in PARTS
         store.close()
+
+
+def test_blanks_confirmed_as_nothing_happened_are_audited_undone_as_one_step_and_computed(tmp_path):
+    from desktop.app.session import ReportSession
+
+    store, report = open_report(tmp_path)
+    typed(store, report, {("ho_tich", "nhan_truc_tuyen"): 1562, ("ho_tich", "nhan_truc_tiep"): 38,
+                          ("ho_tich", "da_dung_han"): 1600})
+    session = ReportSession(store, CATALOG, report)
+    change = session.confirm_blanks()  # the whole report: the rows with a figure, not the blank ones
+    confirmed = {(c.row, c.column) for c in change.cells}
+    assert confirmed == {("item:ho_tich", c) for c in ("ky_truoc", "da_truoc_han", "da_qua_han", "dang_trong_han",
+                                                        "dang_qua_han")}
+    assert {c.new for c in change.cells} == {"0"}
+    assert [a.action for a in store.audit(report) if a.action == "confirm_blank"]
+    scope = ReportData(store, CATALOG, report).scope("06")
+    assert scope.cell("tong", scope.form.by_id["dang_tong"]) == 0  # now a figure: computed
+    assert findings(store, report) == []
+    session.undo()
+    assert ReportData(store, CATALOG, report).scope("06").typed("item:ho_tich", scope.form.by_id["ky_truoc"]) is None
+    # one row, even wholly blank
+    change = session.confirm_blanks("06", "chung_thuc")
+    assert len(change.cells) == len(PARTS)
+    store.close()
+
+
+def test_a_set_that_wants_every_row_filled_says_a_blank_row_once(tmp_path):
+    from conftest import catalog_of
+
+    catalog_of(tmp_path, {"a.yaml": """
+        code: A
+        printed_code: Biểu A
+        title: THỬ
+        numbered: true
+        columns:
+          - {id: stt, label: STT, kind: row_code}
+          - {id: ten, label: Tên, kind: row_label}
+          - {id: tong, label: Tổng, equals: "(4)+(5)"}
+          - {id: a, label: A}
+          - {id: b, label: B}
+        rows:
+          - {id: r1, label: Một}
+          - {id: r2, label: Hai}
+          - {id: t, label: Cộng, total: [r1, r2]}
+        """})
+    folder = tmp_path / "forms" / "test-1" / "set.yaml"
+    folder.write_text(folder.read_text(encoding="utf-8") + "blank_rows: phai_nhap\n", encoding="utf-8")
+    catalog = load_catalog(tmp_path / "forms")
+    assert not catalog.problems, catalog.problems
+    store = Store.open(tmp_path / "x.db", user="kiemthu")
+    store.add_unit("H1", "Huyện Thử", "huyen")
+    report = store.create_report("H1", Period("nam", 2020), "test", 1)
+    enter_cells(store, catalog, report, "A", [("r1", "a", "3"), ("r1", "b", "4")])
+    found = validate(ReportData(store, catalog, report))
+    assert [(f.row_id, f.rule, f.severity) for f in found] == [("r2", "chua_nhap", "warning")]
+    store.close()
