@@ -14,6 +14,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -184,6 +185,16 @@ def build_parser() -> argparse.ArgumentParser:
     set_cells.add_argument("--form", required=True, help="mã biểu, ví dụ 06")
     set_cells.add_argument("cells", nargs="+", metavar="DÒNG.CỘT=GIÁ_TRỊ",
                            help="ví dụ ho_tich.nhan_truc_tuyen=1.562 (số viết kiểu Việt Nam); để trống để xóa")
+    stats = commands.add_parser("import-stats", parents=[common],
+                                help="nhập số liệu thống kê của phần mềm một cửa (HTML .xls, .xlsx, .xls, .csv)")
+    stats.add_argument("--report", type=int, required=True)
+    stats.add_argument("--form", help="mã biểu nhận số liệu (mặc định: biểu khớp nhiều cột nhất)")
+    stats.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
+    stats.add_argument("--map", action="append", default=[], metavar="CỘT_BIỂU=CỘT_TỆP[+CỘT_TỆP]",
+                       help="sửa cách ghép cột, ví dụ nhan_truc_tiep=Tiếp nhận / Trực tiếp+Tiếp nhận / Qua BCCI")
+    stats.add_argument("--map-row", action="append", default=[], metavar="DÒNG_TỆP=DÒNG_BIỂU",
+                       help="sửa cách ghép dòng, ví dụ Văn hóa cơ sở=item:van_hoa (để trống: bỏ dòng)")
+    stats.add_argument("file", type=Path)
     blanks = commands.add_parser("confirm-blanks", parents=[common],
                                  help="xác nhận ô trống là không phát sinh (ghi 0 hoặc “-” theo bộ biểu mẫu)")
     blanks.add_argument("--report", type=int, required=True)
@@ -777,6 +788,40 @@ def cmd_set(args) -> int:
     return EXIT_OK
 
 
+def _pairs(items: list[str], what: str) -> list[tuple[str, str]]:
+    pairs = []
+    for item in items:
+        if "=" not in item:
+            raise CchcError("STATS010", what=what, item=item)
+        left, right = item.split("=", 1)
+        pairs.append((left.strip(), right.strip()))
+    return pairs
+
+
+def cmd_import_stats(args) -> int:
+    from desktop.exchange.onestop import apply_import, plan_import
+
+    columns = {form: [p.strip() for p in re.split(r"\+", source) if p.strip()] for form, source in _pairs(args.map, "--map")}
+    rows = dict(_pairs(args.map_row, "--map-row"))
+    with _store(args) as store:
+        plan = plan_import(store, _catalog(args), args.report, args.file, args.form, columns, rows)
+        written = 0 if args.dry_run else len(apply_import(store, plan))
+    if args.json:
+        _out(args, plan.to_json(written), "")
+    else:
+        lines = [f"Tệp {plan.format}, {plan.rows_read} dòng số liệu."]
+        lines += [f"  ({m.form_column}) ← " + " + ".join(("− " if s < 0 else "") + " / ".join(plan.headers[c])
+                                                       for s, c in m.sources).replace("+ −", "−") for m in plan.columns]
+        lines += [f"  bỏ cột “{x['column']}”: {x['reason']}" for x in plan.left_out_columns]
+        lines += [f"  bỏ dòng “{x['row']}”: {x['reason']}" for x in plan.left_out_rows]
+        lines += [f"  {r} · {c}: {old or '(trống)'} → {new}" for _, r, c, old, new in plan.cells]
+        lines += [f"  Lưu ý: {n}" for n in plan.notes]
+        lines.append(msg("STATS009", cells=len(plan.cells), form=plan.form, report=args.report) if args.dry_run
+                     else msg("STATS008", cells=written, file=args.file.name, form=plan.form, report=args.report))
+        print("\n".join(lines))
+    return EXIT_OK
+
+
 def cmd_confirm_blanks(args) -> int:
     from desktop.report.ops import confirm_blanks
 
@@ -891,7 +936,7 @@ def cmd_refuse(args) -> int:
 
 COMMANDS = {
     "units": cmd_units, "lineage": cmd_lineage, "setup": cmd_setup, "new-report": cmd_new_report, "set": cmd_set,
-    "confirm-blanks": cmd_confirm_blanks,
+    "confirm-blanks": cmd_confirm_blanks, "import-stats": cmd_import_stats,
     "report-info": cmd_report_info, "signature-images": cmd_signature_images,
     "delete-report": cmd_delete_report,
     "certificates": cmd_certificates, "enrol-certificate": cmd_enrol_certificate,

@@ -107,6 +107,18 @@ MESSAGES: dict[str, str] = {
     "RULE009": "Cột {column} phải bằng {formula}: cột {column} tự tính được {actual}, còn {formula} là {expected}.",
     "RULE010": "Dòng “{row}” phải bằng tổng {parts}: cột {column} tự tính được {actual}, tổng là {expected}.",
     "RULE011": "Dòng “{row}” chưa nhập số liệu nào. Nếu không phát sinh, xác nhận ô trống là 0.",
+    # --- the one-stop system's statistics (exchange/onestop.py) ---------------
+    "STATS002": "Không đọc được tệp “{file}”: {reason}. Chưa có gì bị thay đổi.",
+    "STATS003": "Không nhận tệp “{file}”: {reason}. Tệp thống kê chỉ cần bảng số liệu; chưa có gì bị thay đổi.",
+    "STATS004": "Không nhận tệp “{file}”: {reason}. Chưa có gì bị thay đổi.",
+    "STATS005": "Tệp “{file}” không có bảng thống kê nhận ra được (không thấy dòng tiêu đề như “Tiếp nhận”, "
+    "“Đã giải quyết”, “Đang giải quyết” hay tên các cột của biểu). Chưa có gì bị thay đổi.",
+    "STATS006": "Tệp “{file}”, dòng “{row}”, cột “{column}”: “{text}” không phải là số. Chưa có gì bị thay đổi.",
+    "STATS007": "Tệp “{file}”, dòng “{row}”: cột {column} tính ra số âm ({value}); hãy kiểm tra cách ghép cột. "
+    "Chưa có gì bị thay đổi.",
+    "STATS010": "Tùy chọn {what} cần dạng TÊN=GIÁ_TRỊ, đang có “{item}”.",
+    "STATS008": "Đã nhập {cells} ô từ “{file}” vào biểu {form} của báo cáo số {report}.",
+    "STATS009": "Xem trước (chưa ghi): {cells} ô sẽ thay đổi trong biểu {form} của báo cáo số {report}.",
     # --- store ------------------------------------------------------------
     "STORE001": "Tệp dữ liệu “{path}” bị hỏng hoặc không phải cơ sở dữ liệu của CCHC Desktop ({reason}).",
     "STORE002": "Có bản sao lưu gần nhất còn tốt: “{backup}” ({when}). Chạy “cchc --db {path} restore” "

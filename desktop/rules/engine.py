@@ -265,6 +265,7 @@ def _localise(failures: list[_Failure], rules: list[Rule], scope: FormScope, rep
     is the mistake, said once where it is. Where several figures would mend the same failures
     (a row whose parts disagree: any part could be wrong), the first failure is said, and what
     mending it mends too is not said again."""
+    failures = _not_implied(failures, scope)
     if len(failures) < 2 or len(failures) > MAX_LOCALISED:
         return [_finding(f.rule, scope, report_id, f.evaluation, f.left, f.right) for f in failures]
     keys = {f.key for f in failures}
@@ -319,6 +320,30 @@ def _localise(failures: list[_Failure], rules: list[Rule], scope: FormScope, rep
             top = max(len(m[4] & uncovered) for m in mending)
             uncovered -= frozenset.intersection(*(m[4] for m in mending if len(m[4] & uncovered) == top))
     return found
+
+
+def _not_implied(failures: list[_Failure], scope: FormScope) -> list[_Failure]:
+    """A total row's identity fails by exactly what its rows' own differences add up to (rows that
+    fail, rows still incomplete): those are said where they are, not once more on the total."""
+    kept = []
+    for failure in failures:
+        row = scope.layout.by_id.get(failure.evaluation.row)
+        if row is not None and row.total is not None and failure.rule.kind == "identity":
+            differences = []
+            for part in scope.total_parts(row):
+                if part not in scope.layout.by_id:
+                    continue
+                evaluation = ex.Evaluation(scope, part, failure.evaluation.column)
+                try:
+                    left = evaluation.eval(failure.rule.check.left) or 0
+                    right = evaluation.eval(failure.rule.check.right) or 0
+                except ex.Unavailable:
+                    continue
+                differences.append(left - right)
+            if any(differences) and sum(differences) == failure.left - failure.right:
+                continue
+        kept.append(failure)
+    return kept
 
 
 def _side_words(side, scope: FormScope, row_id: str) -> list[str]:

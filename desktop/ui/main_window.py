@@ -237,6 +237,10 @@ class MainWindow(QMainWindow):
                                                None, file_menu)
         self.import_xlsx_action = self._action("&Nhập số liệu từ Excel…", lambda: dialogs.import_workbook(self),
                                                None, file_menu)
+        from desktop.ui import onestop
+
+        self.import_stats_action = self._action("Nhập số liệu từ phần mềm &một cửa…",
+                                                lambda: onestop.import_stats(self), None, file_menu)
         self.preview_action = self._action("Xem trước và &in…", lambda: dialogs.print_preview(self),
                                            QKeySequence.Print, file_menu)
         file_menu.addSeparator()
@@ -314,6 +318,7 @@ class MainWindow(QMainWindow):
                        self.row_up_action, self.row_down_action, self.attach_action, self.confirm_row_action):
             action.setEnabled(editable)
         self.confirm_all_action.setEnabled(has_report and not self.session.locked)
+        self.import_stats_action.setEnabled(has_report and not self.session.locked)
         if has_report and self.session.criteria is not None:  # a scoring sheet: evidence per criterion
             self.attach_action.setEnabled(not self.session.locked)
         status = self.store.report(self.session.report_id).status if has_report else None
