@@ -627,6 +627,13 @@ def _form_rows(scope) -> list:
     return rows
 
 
+def _same_letters(a: str, b: str) -> bool:
+    """Equal but for case and spacing, diacritics kept: "Xã Thạnh An" is not "Xã Thanh An"."""
+    def norm(text):
+        return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    return norm(a) == norm(b)
+
+
 def _map_rows(found: FoundTable, scope, overrides: dict[str, str], notes: list[str]):
     rows = _form_rows(scope)
     names = {row.id: row_words(row.label) for row in rows}
@@ -658,7 +665,9 @@ def _map_rows(found: FoundTable, scope, overrides: dict[str, str], notes: list[s
         if code and code in codes:
             taken[number] = codes[code]
             continue
-        exact = [rid for rid, row in by_row.items() if plain(row.label) == plain(re.sub(r"(?i)^\s*ubnd\s+", "", label))] \
+        bare = re.sub(r"(?i)^\s*(ubnd|ủy ban nhân dân)\s+", "", label)
+        exact = [rid for rid, row in by_row.items() if _same_letters(row.label, bare)] \
+            or [rid for rid, row in by_row.items() if plain(row.label) == plain(bare)] \
             or [rid for rid, name in names.items() if name == key]
         if exact:
             taken[number] = exact[0]

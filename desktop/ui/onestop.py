@@ -20,6 +20,11 @@ LEAVE_OUT = "(không lấy)"
 FILTER = "Số liệu thống kê một cửa (*.xls *.xlsx *.htm *.html *.csv);;Mọi tệp (*)"
 
 
+def _named(form, column) -> str:
+    """A column as short as tells it apart, with its printed number: "Trong kỳ / Trực tuyến (4)"."""
+    return f"{form.short_label(column)} ({column.number})" if column.number is not None else form.short_label(column)
+
+
 class StatsPreview(QDialog):
     """The preview of one import; ``plan`` is what "Nhập" writes."""
 
@@ -75,7 +80,7 @@ class StatsPreview(QDialog):
         mapped = plan.to_json()["columns"]
         for r, column_id in enumerate(shown):
             column = form.by_id[column_id]
-            self.columns.setItem(r, 0, QTableWidgetItem(form.column_label(column)))
+            self.columns.setItem(r, 0, QTableWidgetItem(_named(form, column)))
             choice = QComboBox()
             current = next((" + ".join(m["from"]) for m in mapped if m["form_column"] == column_id), LEAVE_OUT)
             choice.addItems(list(dict.fromkeys([current, LEAVE_OUT] + sources)))
@@ -85,7 +90,7 @@ class StatsPreview(QDialog):
         rows = self.window.session.grid(plan.form).layout.by_id
         self.changes.setRowCount(len(plan.cells))
         for r, (_, row_id, column_id, old, new) in enumerate(plan.cells):
-            for c, text in enumerate((rows[row_id].title, form.column_label(form.by_id[column_id]),
+            for c, text in enumerate((rows[row_id].title, _named(form, form.by_id[column_id]),
                                       old or "(trống)", new)):
                 self.changes.setItem(r, c, QTableWidgetItem(text))
         left = [(x["column"], x["reason"]) for x in plan.left_out_columns] + \

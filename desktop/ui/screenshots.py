@@ -28,6 +28,19 @@ SCREENS = [
 ]
 
 
+# a one-stop system's statistics as a commune exports them (made-up figures, the shape of issue 25)
+ONE_STOP_SAMPLE = """THỐNG KÊ TÌNH HÌNH GIẢI QUYẾT HỒ SƠ (số liệu minh họa)
+STT;Lĩnh vực;Tiếp nhận;;;;;Đã xử lý;;;Đang xử lý;;Bổ sung;Trả lại/ Rút HS
+;;Tổng số;Kỳ trước;Trong kỳ;Qua mạng;Qua BCCI;Trước hạn;Đúng hạn;Quá hạn;Trong hạn;Quá hạn;;
+1;Hộ tịch;160;14;146;52;3;40;104;2;13;1;2;0
+2;Chứng thực;272;6;266;4;0;70;196;0;6;0;0;1
+3;Đất đai;76;22;54;11;1;10;40;4;20;2;1;0
+4;Bảo trợ xã hội;41;7;34;8;0;9;25;0;7;0;0;0
+5;Thi đua - Khen thưởng;12;0;12;0;0;2;10;0;0;0;0;0
+6;Văn hóa cơ sở;3;0;3;1;0;0;3;0;0;0;0;0
+"""
+
+
 def _settle(app: QApplication) -> None:
     for _ in range(5):
         app.processEvents()
@@ -53,6 +66,33 @@ def render(folder: Path) -> list[Path]:
     window.open_report(2, "5B")
     _settle(app)
     written.append(folder / "ke-sach-5b-1024.png")
+    window.grab().save(str(written[-1]))
+    # a clerk's quarter at 1024×768 (issue 25): the one-stop system's export previewed, then imported;
+    # the totals the clerk left blank computed (light blue), a printed total typed over one of them
+    from desktop.foundation.periods import Period
+    from desktop.report.ops import create_report
+    from desktop.ui.onestop import import_stats
+
+    quarter, _ = create_report(window.store, window.catalog, "22732.2025", Period("quy", 2025, 4), "toanquoc-06", 1,
+                               subject="Kết quả giải quyết thủ tục hành chính quý IV năm 2025 (số liệu minh họa)")
+    window.open_report(quarter, "06")
+    export = db.parent / "thong-ke-mot-cua.csv"
+    export.write_text(ONE_STOP_SAMPLE, encoding="utf-8")
+
+    def preview(dialog) -> bool:
+        dialog.show()
+        _settle(app)
+        written.append(folder / "nhap-mot-cua-1024.png")
+        dialog.grab().save(str(written[-1]))
+        dialog.close()
+        return True
+
+    import_stats(window, str(export), confirm=preview)
+    window.perform(lambda: window.session.enter("06", [("item:chung_thuc", "nhan_tong", "270")]))
+    window.check_report()
+    window.go_to_cell("06", "item:chung_thuc", "nhan_tong")
+    _settle(app)
+    written.append(folder / "tong-tu-tinh-1024.png")
     window.grab().save(str(written[-1]))
     window.resize(1366, 768)
     # the PAR scoring sheet of xã Đắk Ruồng (its printed total contradicts its areas) and Khánh Sơn's body

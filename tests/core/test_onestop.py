@@ -104,19 +104,21 @@ def test_a_corrected_mapping_is_remembered_for_that_layout(commune, tmp_path):
     assert "Phổ biến giáo dục pháp luật" in again.rows["item:ho_tich"]
 
 
-def test_a_province_export_per_commune_fills_the_communes_rows(tmp_path):
+@pytest.mark.parametrize("province", ["56.2025", "79.2025"])  # Hồ Chí Minh has Xã Thanh An and Xã Thạnh An
+def test_a_province_export_per_commune_fills_the_communes_rows(tmp_path, province):
     from desktop.app.units import setup_unit
 
     with Store.open(tmp_path / "tinh.db", user="kiemthu") as store:
-        setup_unit(store, "56.2025")
-        report, _ = create_report(store, CATALOG, "56.2025", Period("quy", 2025, 3), "toanquoc-06-tinh", 1)
+        setup_unit(store, province)
+        report, _ = create_report(store, CATALOG, province, Period("quy", 2025, 3), "toanquoc-06-tinh", 1)
         scope = ReportData(store, CATALOG, report).scope(next(iter(CATALOG.get("toanquoc-06-tinh", 1).forms)))
         communes = [r for r in scope.layout.rows if r.kind == "units"]
         # names as one-stop systems print them: "UBND Phường …", upper case, other spacing
         fields = {(f"UBND {r.label}" if i % 3 == 0 else r.label.upper() if i % 3 == 1 else f"  {r.label} "):
                   (i, 10 + i, i, 0, i, 5, 0, 10 + i, 0, 0, 0) for i, r in enumerate(communes)}
         plan, _ = imported(store, report, html_xls(tmp_path / "tinh.xls", fields), form_code=scope.form.code)
-        assert len(plan.rows) == len(communes) and not plan.left_out_rows[1:]
+        assert len(plan.rows) == len(communes) and not plan.left_out_rows[1:] and not plan.notes
+        assert all(len(labels) == 1 for labels in plan.rows.values())
         assert len(communes) > 50
 
 
