@@ -22,39 +22,9 @@ from pathlib import Path
 from desktop import __version__
 from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.values import format_points
+from desktop.app.arguments import VietnameseParser as _Parser  # argparse's own words in Vietnamese
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
-
-
-# argparse's own words ("usage:", "invalid choice", "show this help message and exit") come from
-# its gettext calls; Python ships no Vietnamese for them, so they are looked up in the catalogue.
-ARGPARSE_WORDS = {
-    "usage: ": "ARG001", "positional arguments": "ARG002", "options": "ARG003",
-    "show this help message and exit": "ARG004", "show program's version number and exit": "ARG005",
-    "the following arguments are required: %s": "ARG006",
-    "invalid choice: %(value)r (choose from %(choices)s)": "ARG007", "invalid %(type)s value: %(value)r": "ARG008",
-    "unrecognized arguments: %s": "ARG009", "expected one argument": "ARG010",
-    "argument %(argument_name)s: %(message)s": "ARG011", "ambiguous option: %(option)s could match %(matches)s":
-        "ARG012", "expected at least one argument": "ARG013", "not allowed with argument %s": "ARG014",
-    "one of the arguments %s is required": "ARG015", "%(prog)s: error: %(message)s\n": "ARG016",
-    "expected %s argument": "ARG017", "expected %s arguments": "ARG017",
-}
-
-
-def _vietnamese(text: str) -> str:
-    code = ARGPARSE_WORDS.get(text)
-    return msg(code) if code else text
-
-
-argparse._ = _vietnamese
-argparse.ngettext = lambda singular, plural, n: _vietnamese(singular if n == 1 else plural)
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:
-        self.print_usage(sys.stderr)
-        print(msg("ARG016", prog=self.prog, message=message), file=sys.stderr, end="")
-        sys.exit(EXIT_BAD_INPUT)
 
 
 SHARED_HELP = {  # options many commands take, said once
@@ -689,16 +659,22 @@ def cmd_new_report(args) -> int:
     from desktop.foundation.periods import Period
     from desktop.report.ops import create_report, form_sets_for
 
+    from desktop.app.units import add_from_directory
+
     catalog = _catalog(args)
+    period = Period(args.period, args.year, args.number if args.period == "quy" else None)
     with _store(args) as store:
-        usable = form_sets_for(store, catalog, args.unit)
+        try:
+            store.unit(args.unit)
+        except CchcError:  # a unit of the official directory this database has not met yet: added
+            add_from_directory(store, args.unit)
+        usable = form_sets_for(store, catalog, args.unit, period)
         chosen = [s for s in usable if s.id == args.form_set]
         if not chosen:
             unit = store.unit(args.unit)
             raise CchcError("DIR004", form_set=args.form_set, unit=unit.name, level=unit.level,
                             usable=", ".join(dict.fromkeys(s.id for s in usable)) or "không có")
         form_set = max(chosen, key=lambda s: s.version)
-        period = Period(args.period, args.year, args.number if args.period == "quy" else None)
         report_id, carried = create_report(store, catalog, args.unit, period, form_set.id, form_set.version,
                                            carry_over=args.carry_over)
         unit = store.unit(args.unit)

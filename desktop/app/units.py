@@ -18,8 +18,10 @@ def _add(store, unit: DirectoryUnit, position: int = 0) -> None:
     store.add_unit(unit.id, unit.name, unit.level, unit.parent, position)
 
 
-def setup_unit(store, unit_id: str, *, place: str | None = None, parent_body: str | None = None,
-               directory: Directory | None = None) -> DirectoryUnit:
+def add_from_directory(store, unit_id: str, directory: Directory | None = None,
+                       with_children: bool = False) -> DirectoryUnit:
+    """A unit of the official directory into the database, with its parents and the old units it
+    was formed from (and, with ``with_children``, the units that report to it); nothing else changes."""
     directory = directory or load_directory()
     unit = directory.get(unit_id)
     if unit is None:
@@ -33,7 +35,8 @@ def setup_unit(store, unit_id: str, *, place: str | None = None, parent_body: st
         for known in chain:
             _add(store, known)
         _add(store, unit)
-        receives = [c for c in directory.children(unit.id) if c.valid_to is None or unit.valid_to is not None]
+        receives = [c for c in directory.children(unit.id) if c.valid_to is None or unit.valid_to is not None] \
+            if with_children else []
         for position, child in enumerate(receives, 1):
             _add(store, child, position)
         for formed in [unit] + receives:
@@ -43,6 +46,14 @@ def setup_unit(store, unit_id: str, *, place: str | None = None, parent_body: st
                 if old_parent is not None:
                     _add(store, old_parent)
                 _add(store, old)
+    return unit
+
+
+def setup_unit(store, unit_id: str, *, place: str | None = None, parent_body: str | None = None,
+               directory: Directory | None = None) -> DirectoryUnit:
+    directory = directory or load_directory()
+    with store.transaction():
+        unit = add_from_directory(store, unit_id, directory, with_children=True)
         settings = load_settings(store)
         settings["unit"] = unit.id
         settings["document"]["place"] = place if place is not None else (settings["document"]["place"]

@@ -209,6 +209,12 @@ MESSAGES: dict[str, str] = {
     "CELL007": "Khối dán lớn hơn phần còn lại của biểu: {cells} ô nằm ngoài biểu không được dán; "
     "phần nằm trong biểu đã được dán.",
     "CELL006": "Tệp minh chứng “{file}” quá lớn ({size} MB; tối đa {limit} MB).",
+    "APP010": "Chưa chọn đơn vị của cơ sở dữ liệu: chọn ở Công cụ › Thiết lập… › “Chọn đơn vị từ danh mục…”, "
+    "hoặc bấm nút dưới đây.",
+    "APP011": "Chưa chọn đơn vị của cơ sở dữ liệu: chọn ở Công cụ › Thiết lập… › “Chọn đơn vị từ danh mục…” "
+    "hoặc khi tạo báo cáo mới (Tệp › Báo cáo mới…).",
+    "APP012": "Không mở được cửa sổ: máy thiếu thư viện hệ thống mà Qt cần ({libraries}). Trên Debian/Ubuntu, "
+    "cài bằng: sudo apt install {packages}",
     "CARRY001": "Đã chuyển từ báo cáo {period}: {rows} dòng, {cells} ô số liệu kỳ trước.",
     "CARRY002": "Không có báo cáo kỳ trước ({period}) trong máy; báo cáo mới để trống.",
     # --- the window ---------------------------------------------------------

@@ -208,9 +208,11 @@ class CarriedOver:
     notes: tuple[str, ...] = field(default_factory=tuple)  # what was not carried over, and why
 
 
-def form_sets_for(store, catalog: Catalog, unit_code: str) -> list:
-    """The form sets a unit can report on: those of its level and those for any level; the sets
-    of the unit's own province first, then the national ones, newest first."""
+def form_sets_for(store, catalog: Catalog, unit_code: str, period: Period | None = None) -> list:
+    """The form sets a unit can report on: those of its level and those for any level. For a
+    period, its own province's and the national sets come first, those in force then first, the
+    newest first (a commune of 2025: Biểu 06 of 2020 before its province's 2019 set), other
+    provinces' sets last; without a period, its own province's sets, then the national ones."""
     unit = store.unit(unit_code)
     names = []
     code = unit_code
@@ -223,6 +225,11 @@ def form_sets_for(store, catalog: Catalog, unit_code: str) -> list:
     def order(form_set):
         province = (form_set.province or "").lower()
         own = bool(province) and any(name.endswith(province) for name in names)
+        if period is not None:
+            in_force = (form_set.year or 0) <= period.year
+            national = province in ("", "toàn quốc")
+            return (not (own or national), not in_force, -(form_set.year or 0) if in_force else 0, not own,
+                    form_set.id, -form_set.version)
         return (not own, form_set.level == "any" and not own, -(form_set.year or 0), form_set.id, -form_set.version)
     return sorted(usable, key=order)
 
@@ -246,9 +253,17 @@ def create_report(store, catalog: Catalog, unit_code: str, period: Period, form_
             previous_id = store.find_report(unit_code, before, form_set_id) if before else None
             if previous_id is not None:
                 carried = carry_over_from(store, catalog, report_id, previous_id)
-            elif before is not None and predecessors_of(unit_code):
-                carried = carry_over_from_predecessors(store, catalog, report_id, predecessors_of(unit_code))
+            elif before is not None and predecessors_before(unit_code, before):
+                carried = carry_over_from_predecessors(store, catalog, report_id, predecessors_before(unit_code, before))
     return report_id, carried
+
+
+def predecessors_before(unit_code: str, before: Period) -> list[Link]:
+    """The old units a unit was formed from, when ``before`` (the period before its report) is
+    theirs: it ends by the day they ended (Quý II/2025 for a commune formed on 1/7/2025). A later
+    period (Quý III/2025 before a Quý IV report) is the new unit's own: they have no report of it."""
+    end = before.bounds({})[1].isoformat()  # the national data cut-off: Quý II ends 14/6, Quý III 14/9
+    return [link for link in predecessors_of(unit_code) if link.unit.valid_to is None or end <= link.unit.valid_to]
 
 
 def carry_over_from(store, catalog: Catalog, report_id: int, previous_id: int) -> CarriedOver:

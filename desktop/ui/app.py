@@ -11,6 +11,7 @@ a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -18,13 +19,14 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
+from desktop.app.arguments import VietnameseParser
 from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.paths import default_db_path, forms_dir, resources_dir
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="cchc-desktop", description="CCHC Desktop: cửa sổ nhập liệu.")
-    parser.add_argument("--version", action="version", version=f"CCHC Desktop {__version__}")
+    parser = VietnameseParser(prog="cchc-desktop", description="CCHC Desktop: cửa sổ nhập liệu.")
+    parser.add_argument("--version", action="version", version=f"CCHC Desktop {__version__}", help=msg("ARG005"))
     parser.add_argument("--db", type=Path, help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
     parser.add_argument("--demo", action="store_true",
                         help="mở dữ liệu mẫu (tệp riêng, không trộn với dữ liệu của bạn)")
@@ -102,8 +104,46 @@ def build_window(args: argparse.Namespace):
     return window
 
 
+# Debian packages of the libraries Qt's xcb platform plugin loads that a bare system may lack
+DEBIAN_PACKAGES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0", "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libxkbcommon.so.0": "libxkbcommon0", "libxcb-icccm.so.4": "libxcb-icccm4", "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1", "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-render-util.so.0": "libxcb-render-util0", "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-xinerama.so.0": "libxcb-xinerama0", "libxcb-xkb.so.1": "libxcb-xkb1", "libEGL.so.1": "libegl1",
+    "libGL.so.1": "libgl1", "libfontconfig.so.1": "libfontconfig1", "libdbus-1.so.3": "libdbus-1-3",
+    "libX11-xcb.so.1": "libx11-xcb1", "libxcb.so.1": "libxcb1", "libglib-2.0.so.0": "libglib2.0-0",
+}
+
+
+def missing_system_libraries(plugin_dir: Path | None = None) -> list[str]:
+    """On Linux, the libraries Qt's xcb platform plugin needs and cannot find (read with ldd from
+    the plugin itself); Qt would abort without a word a clerk can act on. Elsewhere: none."""
+    import shutil
+    import subprocess
+
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM", "xcb").split(":")[0] != "xcb":
+        return []
+    if plugin_dir is None:
+        plugin_dir = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
+    plugin = plugin_dir / "libqxcb.so"
+    ldd = shutil.which("ldd")
+    if not plugin.exists() or ldd is None:
+        return []
+    try:
+        listing = subprocess.run([ldd, str(plugin)], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({line.split("=>")[0].strip() for line in listing.splitlines() if "not found" in line})
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    missing = missing_system_libraries()
+    if missing:
+        packages = sorted({DEBIAN_PACKAGES.get(name, name) for name in missing})
+        print(msg("APP012", libraries=", ".join(missing), packages=" ".join(packages)), file=sys.stderr)
+        return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("CCHC Desktop")
     app.setApplicationVersion(__version__)
@@ -114,7 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     window = build_window(args)
     if window is None:
         return 2
-    window.show()
+    if window.start_maximised:  # a 1024×768 or 1366×768 screen: all of it, the status bar in view
+        window.showMaximized()
+    else:
+        window.show()
     if args.quit_after_start:
         app.processEvents()
         print(f"CCHC Desktop {__version__}: {window.windowTitle()}")
@@ -123,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     if window.first_run:
         from desktop.ui.setup import setup_unit_dialog
 
-        setup_unit_dialog(window, first_run=True)
+        if not setup_unit_dialog(window, first_run=True) and not window.store.units():
+            window.say(msg("APP011"))  # cancelled: where to do it later
     code = app.exec()
     window.store.close()
     return code

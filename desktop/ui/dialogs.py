@@ -18,13 +18,12 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDateEdit, QD
                                QSpinBox, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from desktop import __version__
-from desktop.foundation.directory import predecessors_of
 from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.paths import resources_dir
 from desktop.foundation.periods import PERIOD_TYPES, Period, deadline_state
 from desktop.foundation.settings import SIGNER_MODES, load_settings, save_settings
 from desktop.exchange.signature_look import checked_png
-from desktop.report.ops import shown_date, update_report_info
+from desktop.report.ops import predecessors_before, shown_date, update_report_info
 from desktop.store.db import LOCKED_STATUSES
 
 PERIOD_NAMES = {"quy": "Quý", "6thang": "6 tháng", "9thang": "9 tháng", "nam": "Năm", "giai_doan": "Giai đoạn"}
@@ -178,6 +177,13 @@ class NewReportDialog(QDialog):
         self.carry.setChecked(True)
         self.carry_note = QLabel(wordWrap=True)
         form.addRow("Đơn vị", self.unit)
+        self.no_unit = QLabel(msg("APP010"), wordWrap=True)
+        self.choose_unit = QPushButton("Chọn đơn vị từ danh mục…")
+        self.choose_unit.clicked.connect(self._choose_unit)
+        form.addRow(self.no_unit)
+        form.addRow(self.choose_unit)
+        self.no_unit.setVisible(self.unit.count() == 0)  # setup was cancelled: where to do it
+        self.choose_unit.setVisible(self.unit.count() == 0)
         form.addRow("Kỳ báo cáo", period_row)
         form.addRow("Bộ biểu mẫu", self.form_set)
         form.addRow("Số văn bản", self.doc_number)
@@ -193,9 +199,23 @@ class NewReportDialog(QDialog):
                        self.quarter.currentIndexChanged, self.year.valueChanged, self.year_from.valueChanged,
                        self.form_set.currentIndexChanged):
             signal.connect(self._update)
-        self.unit.currentIndexChanged.connect(self._fill_form_sets)
+        for signal in (self.unit.currentIndexChanged, self.period_type.currentIndexChanged, self.year.valueChanged):
+            signal.connect(self._fill_form_sets)  # the sets in force for the unit and the period
         self._fill_form_sets()
         self.created: int | None = None
+
+    def _choose_unit(self) -> None:
+        from desktop.ui.setup import setup_unit_dialog
+
+        if setup_unit_dialog(self.window_):
+            self.unit.clear()
+            for unit in self.store.units():
+                self.unit.addItem(unit.name, unit)
+            self.settings = load_settings(self.store)
+            found = [i for i in range(self.unit.count()) if self.unit.itemData(i).code == self.settings["unit"]]
+            self.unit.setCurrentIndex(found[0] if found else 0)
+            self.no_unit.setVisible(self.unit.count() == 0)
+            self.choose_unit.setVisible(self.unit.count() == 0)
 
     def _fill_form_sets(self) -> None:
         from desktop.report.ops import form_sets_for
@@ -204,7 +224,7 @@ class NewReportDialog(QDialog):
         self.form_set.blockSignals(True)
         self.form_set.clear()
         # the sets of the unit's level and those for any level, its own province's first
-        usable = form_sets_for(self.store, self.catalog, unit.code) if unit is not None else []
+        usable = form_sets_for(self.store, self.catalog, unit.code, self.period()) if unit is not None else []
         for form_set in usable:
             self.form_set.addItem(f"{form_set.name} (phiên bản {form_set.version})", _set_key(*form_set.key))
         if unit is not None:  # the set of the unit's latest report, as the clerk used last time
@@ -237,7 +257,7 @@ class NewReportDialog(QDialog):
         unit, key = self.unit.currentData(), _parse_set_key(self.form_set.currentData())
         before = period.previous()
         found = self.store.find_report(unit.code, before, key[0]) if unit and key and before else None
-        merged = predecessors_of(unit.code) if unit is not None and found is None and before else []
+        merged = predecessors_before(unit.code, before) if unit is not None and found is None and before else []
         self.carry.setEnabled(found is not None or bool(merged))
         if found:
             self.carry_note.setText(f"Báo cáo kỳ trước: số {found} ({before.label}).")
@@ -270,7 +290,7 @@ class NewReportDialog(QDialog):
             note += " " + msg("CARRY001", period=period.previous().label, rows=carried.rows, cells=carried.cells)
         elif carried is not None and not carried.notes:
             note += " " + msg("CARRY015", cells=carried.cells,
-                              units=", ".join(link.unit.name for link in predecessors_of(unit.code)))
+                              units=", ".join(link.unit.name for link in predecessors_before(unit.code, period.previous())))
         self.window_.say(note)
         self.carried_notes = list(carried.notes) if carried is not None else []
         if self.carried_notes:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtCore import QModelIndex, QRect, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHeaderView, QLabel, QLineEdit, QMainWindow,
                                QMessageBox, QSplitter, QTableWidget, QTableWidgetItem, QToolTip, QTreeWidget,
@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
         self.form_code: str | None = None
         self.model: FormModel | None = None
         self.setWindowTitle(f"CCHC Desktop {__version__}")
-        self.resize(1280, 800)
+        self.start_maximised = self.place_on_screen()
 
         self.navigator = QTreeWidget()
         self.navigator.setHeaderLabels(["Đơn vị / báo cáo / biểu", "Trạng thái", "Kiểm tra"])
@@ -203,6 +203,37 @@ class MainWindow(QMainWindow):
         self.refresh_navigator()
 
     # --- actions and menus ------------------------------------------------------------
+
+    WINDOW_SETTING = "window"  # where the clerk left the window: x, y, width, height, maximised
+
+    def place_on_screen(self) -> bool:
+        """Inside the screen's available area (the taskbar aside): where the clerk left it if that
+        still fits, else a sensible size; True when it should start maximised (a small screen)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
+        saved = self.store.get_setting(self.WINDOW_SETTING, None)
+        if isinstance(saved, dict) and all(isinstance(saved.get(k), int) for k in ("x", "y", "width", "height")):
+            width, height = min(saved["width"], room.width()), min(saved["height"], room.height())
+            x = max(room.left(), min(saved["x"], room.right() - width + 1))
+            y = max(room.top(), min(saved["y"], room.bottom() - height + 1))
+            self.setGeometry(x, y, width, height)
+            return bool(saved.get("maximised"))
+        width, height = min(1280, room.width()), min(800, room.height())
+        self.setGeometry(room.left() + (room.width() - width) // 2, room.top() + (room.height() - height) // 2,
+                         width, height)
+        return room.width() <= 1366 or room.height() <= 800
+
+    def remember_place(self) -> None:
+        rect = self.normalGeometry() if self.isMaximized() else self.geometry()
+        try:
+            self.store.set_setting(self.WINDOW_SETTING, {"x": rect.x(), "y": rect.y(), "width": rect.width(),
+                                                         "height": rect.height(), "maximised": self.isMaximized()})
+        except Exception:  # a full disk, a store already closed: the window's place is not worth a message
+            pass
+
+    def closeEvent(self, event) -> None:
+        self.remember_place()
+        super().closeEvent(event)
 
     def _action(self, text: str, slot, shortcut=None, menu=None) -> QAction:
         action = QAction(text, self)

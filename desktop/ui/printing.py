@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pypdfium2
 from PySide6.QtCore import QMarginsF, QRect
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QWidget
 
 MAX_DPI = 300  # a 600 dpi A4 page would be a 100 MB image; 300 dpi prints text crisply
@@ -82,4 +82,10 @@ def preview_dialog(content: bytes, parent: QWidget | None = None) -> QPrintPrevi
     # The dialog does not own the printer: without these references Python frees it
     # (and the pages) while the dialog still paints on it.
     dialog.cchc_printer, dialog.cchc_pages = printer, pages
+    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+    if screen is not None:  # a readable page: most of the screen, the page as wide as it fits
+        room = screen.availableGeometry()
+        dialog.resize(int(room.width() * 0.9), int(room.height() * 0.9))
+    for widget in dialog.findChildren(QPrintPreviewWidget):
+        widget.fitToWidth()
     return dialog

@@ -122,8 +122,14 @@ class SetupDialog(QDialog):
             item.setData(Qt.UserRole, unit.id)
             self.results.addItem(item)
         self.results.blockSignals(False)
-        if found:
-            self.results.setCurrentRow(0)
+        # nothing is chosen for the clerk: "Bắt đầu" waits for a click on a unit (one still
+        # listed stays chosen while the search is refined)
+        kept = [i for i in range(self.results.count())
+                if self.unit is not None and self.results.item(i).data(Qt.UserRole) == self.unit.id]
+        if kept:
+            self.results.blockSignals(True)
+            self.results.setCurrentRow(kept[0])
+            self.results.blockSignals(False)
         else:
             self._choose(None)
 

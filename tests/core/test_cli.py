@@ -168,3 +168,15 @@ def test_argparse_speaks_vietnamese_too(capsys, argv, said):
         main(["--help"])
     out = capsys.readouterr().out
     assert out.startswith("cách dùng: ") and "tùy chọn:" in out and "show this help" not in out
+
+
+def test_new_report_for_a_directory_unit_not_yet_in_the_database_adds_it(tmp_path):
+    """Issue 25 §3: no more "Không tìm thấy đơn vị" for a commune of the official directory."""
+    from conftest import cli
+
+    db = str(tmp_path / "xa.db")
+    code, out = cli("--json", "--db", db, "new-report", "--unit", "22732.2025", "--period", "quy", "--number", "3",
+                    "--year", "2025", "--form-set", "toanquoc-06")
+    assert code == 0 and json.loads(out)["unit"] == "22732.2025"
+    code, out = cli("--db", db, "reports")
+    assert "Xã Đông Khánh Sơn" in out

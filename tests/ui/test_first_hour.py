@@ -24,6 +24,8 @@ def _own_window(qtbot, tmp_path):
 
 
 def test_a_new_database_starts_empty_and_asks_for_the_clerks_unit(qtbot, tmp_path, no_dialogs):
+    from PySide6.QtWidgets import QDialogButtonBox
+
     from desktop.ui.setup import SetupDialog
 
     window = _own_window(qtbot, tmp_path)
@@ -31,9 +33,15 @@ def test_a_new_database_starts_empty_and_asks_for_the_clerks_unit(qtbot, tmp_pat
     dialog = SetupDialog(window, first_run=True)
     qtbot.addWidget(dialog)
     assert dialog.demo_button is not None
+    ok = dialog.buttons.button(QDialogButtonBox.Ok)
     for typed in ("xa dong khanh son", "Đông Khánh Sơn", "dong khanh"):
         dialog.search.setText(typed)
         assert dialog.results.item(0).text().startswith("Xã Đông Khánh Sơn, Tỉnh Khánh Hòa")
+        assert not ok.isEnabled() and dialog.unit is None  # nothing chosen for the clerk: "Bắt đầu" waits
+    dialog.results.setCurrentRow(0)  # the clerk clicks the unit
+    assert ok.isEnabled()
+    dialog.search.setText("dong khanh son")  # still listed: still chosen
+    assert ok.isEnabled() and dialog.unit.id == "22732.2025"
     assert "thành lập từ Xã Sơn Trung, Xã Ba Cụm Bắc, Xã Ba Cụm Nam" in dialog.chosen.text()
     assert dialog.place.text() == "Đông Khánh Sơn"
     assert dialog.recipients.toPlainText().splitlines() == ["Sở Nội vụ Khánh Hòa (b/c)", "Lưu: VT"]
@@ -44,10 +52,12 @@ def test_a_new_database_starts_empty_and_asks_for_the_clerks_unit(qtbot, tmp_pat
     assert names and all("Khánh Hòa" in n for n in names)
     dialog.old_units.setChecked(True)
     dialog.search.setText("ba cum bac")
+    dialog.results.setCurrentRow(0)
     assert dialog.results.item(0).text().startswith("Xã Ba Cụm Bắc") and "đến 30/06/2025" in dialog.results.item(0).text()
     dialog.old_units.setChecked(False)
     dialog.province.setCurrentIndex(0)
     dialog.search.setText("dong khanh son")
+    dialog.results.setCurrentRow(0)
     dialog.signer_name.setText("Nguyễn Văn A")
     dialog.accept()
     settings = window.store.get_setting("unit"), window.store.get_setting("document")["place"]
@@ -60,7 +70,8 @@ def test_a_new_database_starts_empty_and_asks_for_the_clerks_unit(qtbot, tmp_pat
     new = NewReportDialog(window)
     qtbot.addWidget(new)
     sets = [new.form_set.itemData(i).split("|")[0] for i in range(new.form_set.count())]
-    assert sets[0] == "khanhhoa-xa" and "toanquoc-06" in sets  # its province's first, the national one too
+    # the sets in force for the period first (issue 25 §3): Biểu 06, then its province's set of 2019
+    assert sets[:2] == ["toanquoc-06", "khanhhoa-xa"]
     assert not [s for s in sets if "huyen" in s]  # no district's set for a commune
 
 
