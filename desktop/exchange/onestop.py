@@ -41,7 +41,7 @@ from desktop.schema.model import Form
 from desktop.store.db import LOCKED_STATUSES
 
 MAX_BYTES = 20 * 1024 * 1024  # a quarter's statistics are kilobytes; a province's 168 rows, a few hundred
-MAX_UNPACKED = 100 * 1024 * 1024  # an xlsx inflated, all members together
+MAX_UNPACKED = 25 * 1024 * 1024  # an xlsx inflated, all members together (a 168-row export: well under 1 MB)
 MAX_ROWS = 5000
 MAX_COLUMNS = 200
 MAX_TEXT = 2000  # one cell's text
