@@ -6,14 +6,15 @@ Qt, each PDF page is rendered by PDFium (pypdfium2) at the printer's
 resolution and painted on its own sheet of A4.  The job stays portrait: a
 landscape annex page is turned a quarter anticlockwise onto the sheet (its
 top along the sheet's left edge), as printers do, because a printer cannot be
-switched between orientations in the middle of a job.
+switched between orientations in the middle of a job. The preview shows it the
+right way up across the sheet instead.
 """
 
 from __future__ import annotations
 
 import pypdfium2
 from PySide6.QtCore import QMarginsF, QRect
-from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPainter, QPaintEngine
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QWidget
 
@@ -52,13 +53,19 @@ class PdfPages:
             return
         try:
             dpi = min(printer.resolution(), MAX_DPI)
+            # Qt's preview records pages as pictures, each in the first page's (portrait) frame: there a
+            # landscape page is shown upright across the sheet; a printer or a PDF gets it turned
+            on_screen = painter.paintEngine().type() == QPaintEngine.Type.Picture
             sheet = printer.pageLayout().fullRectPixels(printer.resolution())
             width, height = sheet.width(), sheet.height()
             for index in range(len(self)):
                 if index:
                     printer.newPage()
                 painter.save()
-                if self.landscape(index):
+                if self.landscape(index) and on_screen:  # the preview: the page the right way up, sheet-wide
+                    high = int(width * width / height)
+                    painter.drawImage(QRect(0, (height - high) // 2, width, high), self.image(index, dpi))
+                elif self.landscape(index):
                     painter.translate(0, height)
                     painter.rotate(-90)
                     painter.drawImage(QRect(0, 0, height, width), self.image(index, dpi))
