@@ -95,9 +95,14 @@ class FormScope:
         self._derived: dict[tuple[str, str], object] = {}
         self._total_columns = {c.id for c in form.data_columns if c.ctype.additive and c.ctype.kind != "computed"}
 
-    def forget(self) -> None:
-        """Drop the totals computed so far (a cell changed, or a trial began or ended)."""
-        self._derived.clear()
+    def forget(self, rows: set[str] | None = None) -> None:
+        """Drop the totals computed so far (a cell changed, or a trial began or ended): all, or
+        those of ``rows`` (a trial's row and the total rows, all a figure of it can reach)."""
+        if rows is None:
+            self._derived.clear()
+        else:
+            for key in [k for k in self._derived if k[0] in rows]:
+                del self._derived[key]
 
     def typed(self, row: str, column: Column):
         """The figure the clerk typed (or the checks try) in a cell, None when blank."""

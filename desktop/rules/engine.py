@@ -258,6 +258,15 @@ def _candidates(scope: FormScope, failure: _Failure):
                 yield row_id, column, value
 
 
+def _mends(failure: _Failure, scope: FormScope) -> bool:
+    evaluation = ex.Evaluation(scope, failure.evaluation.row, failure.evaluation.column)
+    try:
+        left, right = evaluation.eval(failure.rule.check.left), evaluation.eval(failure.rule.check.right)
+    except ex.Unavailable:
+        return False
+    return left is not None and right is not None and ex.compare(failure.rule.check.op, left, right) is True
+
+
 def _localise(failures: list[_Failure], rules: list[Rule], scope: FormScope, report_id: int) -> list[Finding]:
     """One mistake, one finding. A wrong figure breaks every sum it is part of (its row's total,
     the total row's, the identities across). Each typed figure near a failure is tried at the
@@ -282,13 +291,16 @@ def _localise(failures: list[_Failure], rules: list[Rule], scope: FormScope, rep
                 tried_already.add((row_id, column.id, tried))
                 tried = int(tried) if isinstance(value, int) and tried == int(tried) else tried
                 rows = {row_id} | failed_rows | total_rows
+                reached = {row_id} | total_rows  # the totals a figure of this row can change
                 scope.trial[(row_id, column.id)] = tried
-                scope.forget()
+                scope.forget(reached)
                 try:
+                    if not _mends(failure, scope):
+                        continue  # it does not mend the failure it was tried for: nothing to see
                     after, _ = _arithmetic_failures(rules, scope, rows)
                 finally:
                     del scope.trial[(row_id, column.id)]
-                    scope.forget()
+                    scope.forget(reached)
                 left_over = {f.key for f in after}
                 if left_over <= keys:  # breaks nothing that held
                     mended = frozenset(k for k in keys if k[1] in rows) - left_over
