@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop import __version__
+from desktop.foundation.jsontext import JsonRefused, loads as strict_json
 from desktop.foundation.messages import CchcError
 from desktop.foundation.periods import PERIOD_TYPES, Period
 from desktop.report.data import ReportData
@@ -113,9 +114,9 @@ def read_document(path: Path) -> dict:
     except (OSError, UnicodeDecodeError) as error:
         raise CchcError("JSON001", file=path.name, reason=getattr(error, "strerror", None) or str(error)) from None
     try:
-        return json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as error:
-        raise CchcError("JSON001", file=path.name, reason=str(error)[:200]) from None
+        return strict_json(text)
+    except JsonRefused as error:
+        raise CchcError("JSON001", file=path.name, reason=error.reason) from None
 
 
 def _need(document, key: str, kind, file: str, where: str = ""):
@@ -245,6 +246,7 @@ def check_document(catalog: Catalog, document, file: str = "báo cáo",
     child_refs = [UnitRef(c["code"], c["name"], c["level"]) for c in children]
     writes: list[tuple[str, str, str, str]] = []
     row_writes: list[tuple[str, str, list[str]]] = []
+    layouts = {code: resolve(form, form_set, child_refs, {}) for code, form in form_set.forms.items()}
     for code, content in forms.items():
         if code not in form_set.forms:
             raise CchcError("JSON006", file=file, form=code)
@@ -260,6 +262,7 @@ def check_document(catalog: Catalog, document, file: str = "báo cáo",
             repeat_rows[section] = ids
             row_writes.append((code, section, ids))
         layout = resolve(form, form_set, child_refs, repeat_rows)
+        layouts[code] = layout
         for section in repeat_rows:
             if section not in layout.sections:
                 raise CchcError("JSON002", file=file, field=f"forms.{code}.rows.{section}")
@@ -306,8 +309,10 @@ def check_document(catalog: Catalog, document, file: str = "báo cáo",
                 raise CchcError("JSON002", file=file, field="attachments.content") from None
         if len(content) > MAX_ATTACHMENT_BYTES or hashlib.sha256(content).hexdigest() != item.get("sha256"):
             raise CchcError("JSON007", file=file, name=name)
-        attachments.append((_need(item, "form", str, file, "attachments."),
-                            _need(item, "row", str, file, "attachments."), name, content))
+        form_code, row_id = _need(item, "form", str, file, "attachments."), _need(item, "row", str, file, "attachments.")
+        if form_code not in layouts or row_id not in layouts[form_code].by_id:  # evidence of nothing in the report
+            raise CchcError("JSON002", file=file, field=f"attachments ({form_code[:20]} / {row_id[:40]})")
+        attachments.append((form_code, row_id, name, content))
 
     parts = []
     by_name = {part.name: part for part in catalog.parts}

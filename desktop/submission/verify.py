@@ -16,7 +16,6 @@ import asyncio
 import datetime as dt
 import hashlib
 import io
-import json
 import logging
 import re
 import stat
@@ -32,6 +31,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from desktop.exchange.interchange import check_document, write_report
+from desktop.foundation.jsontext import JsonRefused, loads as strict_json
 from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.periods import Period
 from desktop.rules.engine import count, validate_report
@@ -188,8 +188,8 @@ def _manifest(members: dict[str, bytes]) -> tuple[bytes, dict]:
             raise Rejected("ARC015", required)
     raw = members[MANIFEST]
     try:
-        manifest = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        manifest = strict_json(raw.decode("utf-8"))
+    except (UnicodeDecodeError, JsonRefused):
         raise Rejected("ARC016", MANIFEST) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise Rejected("ARC017", MANIFEST)
@@ -344,8 +344,8 @@ def archive_directory_start(archive: bytes) -> int:
 
 def _check_data(members: dict[str, bytes], manifest: dict, catalog) -> tuple[dict, dict, dict[str, bytes]]:
     try:
-        document = json.loads(members[DATA].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        document = strict_json(members[DATA].decode("utf-8"))
+    except (UnicodeDecodeError, JsonRefused):
         raise Rejected("PKG009", DATA, reason=msg("DAT001")) from None
     attachments = {name: content for name, content in members.items() if name.startswith(ATTACHMENTS)}
     try:

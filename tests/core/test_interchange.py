@@ -146,3 +146,34 @@ def test_many_documents_import_in_one_run_all_or_nothing_after_one_backup(tmp_pa
     with Store.open(target, daily_backup=False) as other:
         assert sorted(r.year for r in other.reports()) == [2019, 2020, 2021]
     assert len([p for p in list_backups(target) if "truoc-nhap" in p.name]) == 1
+
+
+def test_a_key_given_twice_is_refused_not_the_last_one_taken(tmp_path, store, filled):
+    """Issue 27: inside a document the PDF showed 1177 while the receiver took the later 9177."""
+    from desktop.exchange.interchange import read_document
+
+    catalog, report = filled
+    text = json.dumps(export_report(store, catalog, report), ensure_ascii=False)
+    doubled = text.replace('"so": 1562', '"so": 1177, "so": 9177', 1)
+    assert doubled != text
+    (tmp_path / "hai-lan.json").write_text(doubled, encoding="utf-8")
+    with pytest.raises(CchcError) as refused:
+        read_document(tmp_path / "hai-lan.json")
+    assert "“so” xuất hiện hai lần" in str(refused.value)
+    (tmp_path / "hong.json").write_text("{\"format\": ", encoding="utf-8")
+    with pytest.raises(CchcError) as refused:
+        read_document(tmp_path / "hong.json")
+    assert "sai cú pháp ở dòng 1" in str(refused.value) and "Expecting" not in str(refused.value)
+
+
+def test_an_attachment_on_a_row_the_report_does_not_have_is_refused(tmp_path, store, filled):
+    """Issue 27: evidence filed on a form and row that do not exist was imported."""
+    catalog, report = filled
+    document = export_report(store, catalog, report)
+    for form, row in (("T", "khong-co"), ("KHONG", "A")):
+        bad = copy.deepcopy(document)
+        bad["attachments"][0].update(form=form, row=row)
+        with Store.open(tmp_path / f"other-{form}.db") as other:
+            with pytest.raises(CchcError) as refused:
+                import_report(other, catalog, bad)
+            assert "attachments" in str(refused.value) and other.reports() == []
