@@ -232,3 +232,26 @@ def test_a_set_that_wants_every_row_filled_says_a_blank_row_once(tmp_path):
     found = validate(ReportData(store, catalog, report))
     assert [(f.row_id, f.rule, f.severity) for f in found] == [("r2", "chua_nhap", "warning")]
     store.close()
+
+
+def test_computed_totals_travel_as_figures_and_come_back_computed(tmp_path):
+    from desktop.exchange.interchange import export_report, import_report
+
+    store, report = open_report(tmp_path)
+    typed(store, report, {("ho_tich", "nhan_truc_tuyen"): 1562, ("ho_tich", "nhan_truc_tiep"): 38})
+    document = export_report(store, CATALOG, report)
+    form = document["forms"]["06"]
+    assert document["report"]["totals"] == "tinh"
+    assert form["cells"]["item:ho_tich"]["nhan_tong"] == 1600 and form["cells"]["tong"]["nhan_tong"] == 1600
+    assert "nhan_tong" in form["computed"]["item:ho_tich"]  # said to be computed: a receiver knows
+    other = Store.open(tmp_path / "other.db", user="kiemthu")
+    copy = import_report(other, CATALOG, document)
+    assert "nhan_tong" not in other.cells(copy)["06"]["item:ho_tich"]  # computed again, not typed
+    scope = ReportData(other, CATALOG, copy).scope("06")
+    assert scope.cell("tong", scope.form.by_id["nhan_tong"]) == 1600
+    document["report"]["totals"] = "nhu_ban_in"  # a transcript takes every figure as given
+    document["unit"]["code"], document["unit"]["name"] = "H9", "Xã Khác"
+    transcript = import_report(other, CATALOG, document)
+    assert other.cells(transcript)["06"]["item:ho_tich"]["nhan_tong"] == "1600"
+    store.close()
+    other.close()
