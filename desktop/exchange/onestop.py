@@ -78,8 +78,8 @@ def plain(text: str) -> str:
 
 
 def words(text: str) -> str:
-    """A header in the form's words."""
-    text = plain(text)
+    """A header in the form's words; what it says in brackets is an aside ("Đúng hạn (gồm trả lại)")."""
+    text = plain(re.sub(r"\([^)]*\)", " ", str(text)))
     for pattern, replacement in _SYNONYMS:
         text = re.sub(pattern, replacement, text)
     return " ".join(text.split())

@@ -181,3 +181,14 @@ def test_read_source_spreads_rowspan_and_colspan(tmp_path):
     table = read_source(html_xls(tmp_path / "a.xls"))
     header = next(i for i, row in enumerate(table.grid) if "Tiếp nhận" in row)
     assert table.grid[header][2:7] == ["Tiếp nhận"] * 5 and table.grid[header + 1][1] == "Lĩnh vực"
+
+
+def test_a_source_that_counts_returned_files_as_on_time_is_said(commune, tmp_path):
+    store, report = commune
+    path = tmp_path / "gom.csv"
+    path.write_text("Lĩnh vực;Tiếp nhận;;Đã giải quyết;;\n"
+                    ";Trực tuyến;Trực tiếp;Trước hạn;Đúng hạn (gồm trả lại/xin rút);Quá hạn\n"
+                    "Hộ tịch;10;5;3;12;0\n", encoding="utf-8")
+    plan = plan_import(store, CATALOG, report, path)
+    assert any("trả lại/xin rút" in n for n in plan.notes)
+    assert {"row": "item:ho_tich", "column": "da_dung_han", "old": None, "new": "12"} in plan.to_json()["changes"]
