@@ -82,6 +82,8 @@ MESSAGES: dict[str, str] = {
     "FORM020": "{file}, dòng {line}: các mức (xếp loại hoặc thang điểm) phải xếp từ cao xuống thấp, "
     "không trùng nhau; thang xếp loại kết thúc ở mức từ 0 điểm.",
     "FORM021": "{file}, dòng {line}: mức {points} điểm của tiêu chí “{ident}” vượt điểm tối đa {maximum}.",
+    "FORM023": "{file}, dòng {line}: thông điệp của quy tắc chỉ được dùng {{row}}, {{column}}, {{actual}}, "
+    "{{expected}} (không định dạng, không thuộc tính): “{found}”.",
     "FORM022": "{file}, dòng {line}: chỉ số chính “{ident}”: {reason}.",
     # --- rule expressions -------------------------------------------------
     "EXPR001": "ký tự không hợp lệ “{char}” ở vị trí {pos}.",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import string
 from decimal import Decimal
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,6 +226,10 @@ def _normalise_rule(data, file: str, problems: list[Problem], line: int) -> Rule
         columns = [column]
     rule.rows = tuple(str(r) for r in rows) if rows else None
     rule.columns = tuple(str(c) for c in columns) if columns else None
+    if rule.message is not None:
+        found = _stray_placeholder(str(rule.message))
+        if found is not None:
+            f.fail("FORM023", f.line_of("message"), found=found[:60])
     if rule.text:
         rule.check = _parse_expr(rule.text, f, "check")
         if rule.check is not None and not _is_comparison(rule.check):
@@ -234,6 +239,24 @@ def _normalise_rule(data, file: str, problems: list[Problem], line: int) -> Rule
     if f.failed:
         raise LoadFailed
     return rule
+
+
+MESSAGE_PLACEHOLDERS = ("row", "column", "actual", "expected")
+
+
+def _stray_placeholder(text: str) -> str | None:
+    """The first part of a rule's message that is not a plain documented placeholder: a width of
+    400.000.000 or ``{row.__class__}`` would make a finding's text cost memory or show an object."""
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError:
+        return text
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in MESSAGE_PLACEHOLDERS or spec or conversion:
+            return "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+    return None
 
 
 def _is_comparison(node) -> bool:

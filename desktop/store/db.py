@@ -134,6 +134,9 @@ def restore_latest(db_path: Path, *, force: bool = False) -> Path:
             side.replace(aside.with_name(aside.name + suffix))
     temporary = db_path.with_name(db_path.name + ".restoring")
     shutil.copyfile(backup, temporary)
+    owner_only(temporary)  # as every other database: readable by its owner alone
+    with temporary.open("rb+") as copied:  # on disk before it takes the database's name
+        os.fsync(copied.fileno())
     os.replace(temporary, db_path)
     return backup
 

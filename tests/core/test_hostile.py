@@ -505,3 +505,40 @@ def test_a_certificate_expired_since_signing_is_reported_and_the_package_stays_v
     in_ten_years = dt.datetime.now().astimezone() + dt.timedelta(days=3660)
     verdict = verify_bytes(package, "goi.cchc", catalog, now=in_ten_years)
     assert verdict.valid and verdict.signer["in_force_when_signed"] and not verdict.signer["in_force_at_receipt"]
+
+
+def test_a_restored_database_is_readable_by_its_owner_only(tmp_path):
+    """Issue 27: the database ``restore`` wrote was 0644 where every other one is 0600."""
+    from desktop.store.db import restore_latest
+
+    with Store.open(tmp_path / "data.db", user="kiemthu") as store:
+        store.add_unit("H1", "Huyện Thử", "huyen")
+        store.backup("thu")
+    os.chmod(tmp_path / "data.db", 0o644)
+    restore_latest(tmp_path / "data.db", force=True)
+    assert stat.S_IMODE((tmp_path / "data.db").stat().st_mode) & 0o077 == 0
+
+
+@pytest.mark.parametrize("message", ["{row.__class__}", "{actual:400000000}", "{expected!r}", "{0}", "{ten}",
+                                     "{row[0]}", "{"])
+def test_a_rule_message_takes_only_its_documented_placeholders(tmp_path, message):
+    """Issue 27: a width of 400.000.000 or an attribute lookup in a rule's message."""
+    from conftest import catalog_of
+
+    catalog = catalog_of(tmp_path, {"a.yaml": f"""
+        code: A
+        printed_code: Biểu A
+        title: THỬ
+        columns:
+          - {{id: stt, label: STT, kind: row_code}}
+          - {{id: ten, label: Tên, kind: row_label}}
+          - {{id: so, label: Số}}
+        rows:
+          - {{id: r1, label: Một}}
+        rules:
+          - id: it
+            check: so >= 0
+            message: "Sai {message}"
+        """})
+    assert "A" not in catalog.get("test", 1).forms
+    assert any(p.code == "FORM023" for p in catalog.problems), [p.text for p in catalog.problems]
