@@ -22,7 +22,7 @@ from desktop.foundation.messages import CchcError
 from desktop.foundation.periods import PERIOD_TYPES, Period
 from desktop.report.data import ReportData
 from desktop.report.ops import attach, write_cells
-from desktop.schema.layout import UnitRef, child_units_of, resolve
+from desktop.schema.layout import UnitRef, resolve
 from desktop.schema.loader import Catalog
 from desktop.schema.model import LEVELS, FormSet
 from desktop.store.db import LOCKED_STATUSES, REPORT_TEXT_LIMITS, STATUS_LABELS, STATUSES, TOTALS_MODES, UNIT_CODE
@@ -46,14 +46,12 @@ def _unit_json(unit: Unit) -> dict:
 
 
 def export_report(store, catalog: Catalog, report_id: int) -> dict:
-    report = store.report(report_id)
-    form_set = catalog.form_set_of(report)
+    data = ReportData(store, catalog, report_id)  # the report, its unit, cells and rows, read once
+    report, form_set, unit = data.report, data.form_set, data.unit
     if form_set is None:
         raise CchcError("JSON004", file=f"báo cáo {report_id}", form_set=report.form_set_id,
                         version=report.form_set_version)
-    unit = store.unit(report.unit_code)
     parent = store.unit(unit.parent_code) if unit.parent_code else None
-    data = ReportData(store, catalog, report_id)
     raw, repeats = data.raw, data.repeats
     forms = {}
     for code, form in form_set.forms.items():
@@ -246,7 +244,7 @@ def check_document(catalog: Catalog, document, file: str = "báo cáo",
     child_refs = [UnitRef(c["code"], c["name"], c["level"]) for c in children]
     writes: list[tuple[str, str, str, str]] = []
     row_writes: list[tuple[str, str, list[str]]] = []
-    layouts = {code: resolve(form, form_set, child_refs, {}) for code, form in form_set.forms.items()}
+    layouts = {}  # each form's rows, as the document's cells and attachments are checked against them
     for code, content in forms.items():
         if code not in form_set.forms:
             raise CchcError("JSON006", file=file, form=code)
@@ -310,6 +308,8 @@ def check_document(catalog: Catalog, document, file: str = "báo cáo",
         if len(content) > MAX_ATTACHMENT_BYTES or hashlib.sha256(content).hexdigest() != item.get("sha256"):
             raise CchcError("JSON007", file=file, name=name)
         form_code, row_id = _need(item, "form", str, file, "attachments."), _need(item, "row", str, file, "attachments.")
+        if form_code not in layouts and form_code in form_set.forms:  # a form with evidence and no cells
+            layouts[form_code] = resolve(form_set.forms[form_code], form_set, child_refs, {})
         if form_code not in layouts or row_id not in layouts[form_code].by_id:  # evidence of nothing in the report
             raise CchcError("JSON002", file=file, field=f"attachments ({form_code[:20]} / {row_id[:40]})")
         attachments.append((form_code, row_id, name, content))

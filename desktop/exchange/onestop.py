@@ -34,11 +34,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from desktop.foundation.messages import CchcError
-from desktop.foundation.values import parse_number, to_storage
 from desktop.report.data import ReportData
-from desktop.report.ops import write_cells
+from desktop.report.ops import typed_text, write_cells
 from desktop.schema.model import Form
-from desktop.store.db import LOCKED_STATUSES
 
 MAX_BYTES = 20 * 1024 * 1024  # a quarter's statistics are kilobytes; a province's 168 rows, a few hundred
 MAX_UNPACKED = 25 * 1024 * 1024  # an xlsx inflated, all members together (a 168-row export: well under 1 MB)
@@ -609,7 +607,7 @@ def _map_columns(found: FoundTable, form: Form, computes: bool, overrides: dict[
         if in_difference:
             continue
         whole = next((m for m in columns if m.how == "difference"), None)
-        if whole is not None and source[c][1] in _terms(_form_paths(form)[whole.form_column][-1]):
+        if whole is not None and source[c][1] in _terms(paths[whole.form_column][-1]):
             left_out.append({"column": printed[c], "reason": f"đã gồm trong cột {whole.form_column} (tính bằng hiệu)"})
         else:
             left_out.append({"column": printed[c], "reason": "biểu không có cột tương ứng"})
@@ -755,8 +753,7 @@ def plan_import(store, catalog, report_id: int, path: Path, form_code: str | Non
         ctype = scope.layout.cell_type(row_id, column)
         if not scope.layout.by_id[row_id].typed(column):
             continue
-        new = to_storage(parse_number(str(int(value)) if value == value.to_integral_value() else
-                                      str(value).replace(".", ","), ctype), ctype)
+        new = typed_text(int(value) if value == value.to_integral_value() else value, ctype)
         old = data.raw.get(code, {}).get(row_id, {}).get(column_id)
         if old != new:
             cells.append((code, row_id, column_id, old, new))
@@ -789,9 +786,7 @@ def _source_totals(found: FoundTable, form: Form, columns: list[Mapping], printe
 def apply_import(store, plan: ImportPlan) -> list:
     """Stage 5: the planned cells written in one transaction, audited; the mapping remembered for
     this source layout (next quarter's file of the same shape maps itself)."""
-    report = store.report(plan.report)
-    if report.status in LOCKED_STATUSES:
-        raise CchcError("CELL003")
+    # a signed report: the store's write refuses it (CELL003), and nothing is remembered
     changes = write_cells(store, plan.report, [(f, r, c, new) for f, r, c, _, new in plan.cells],
                           action="import-stats") if plan.cells else []
     layouts = store.get_setting(LAYOUTS_SETTING, {}) or {}

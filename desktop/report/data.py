@@ -90,10 +90,11 @@ class FormScope:
         self._computing: set[tuple[str, str]] = set()
         # a report typed as the clerk goes computes a total cell left blank from its parts; a
         # transcript of a printed report shows what the paper shows, blanks included
-        self.derives = bool(getattr(data.report, "computes_totals", False))
+        self.derives = data.report.computes_totals
         self.trial: dict[tuple[str, str], object] = {}  # figures the checks try in place of the typed ones
         self._derived: dict[tuple[str, str], object] = {}
-        self._total_columns = {c.id for c in form.data_columns if c.ctype.additive and c.ctype.kind != "computed"}
+        # the columns whose figures add up: where totals are computed and one wrong figure looked for
+        self.total_columns = {c.id for c in form.data_columns if c.ctype.additive and c.ctype.kind != "computed"}
 
     def forget(self, rows: set[str] | None = None) -> None:
         """Drop the totals computed so far (a cell changed, or a trial began or ended): all, or
@@ -120,7 +121,7 @@ class FormScope:
     def derivation(self, row: str, column: Column):
         """How a total cell follows from its parts: ("columns", expression) for a column whose
         ``equals:`` adds columns, ("rows", row ids) for a cell of a total row; None elsewhere."""
-        if column.id not in self._total_columns:
+        if column.id not in self.total_columns:
             return None
         found = self.layout.by_id.get(row)
         if found is None or (found.ctype is not None and not found.ctype.additive):
@@ -167,7 +168,7 @@ class FormScope:
         found = self.layout.by_id.get(row)
         if found is None:
             return []
-        return [c for c in self.form.data_columns if c.id in self._total_columns and found.typed(c)
+        return [c for c in self.form.data_columns if c.id in self.total_columns and found.typed(c)
                 and self.derivation(row, c) is None and self.layout.cell_type(row, c).additive]
 
     def unconfirmed_blanks(self, row: str | None = None) -> list[tuple[str, Column]]:

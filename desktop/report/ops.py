@@ -171,9 +171,7 @@ def confirm_blanks(store, catalog: Catalog, report_id: int, form_code: str | Non
     """The clerk confirms that blank means nothing happened ("không phát sinh"): every blank part
     of a row (or of every incomplete row of the report, or of one form) takes the set's convention,
     0 or "-", audited as a confirmation; the totals over them then compute. One transaction."""
-    data = ReportData(store, catalog, report_id)
-    if data.report.status in LOCKED_STATUSES:
-        raise CchcError("CELL003")
+    data = ReportData(store, catalog, report_id)  # a signed report: the store's write refuses (CELL003)
     if data.form_set is None:
         raise CchcError("STORE017", form_set=data.report.form_set_id, version=data.report.form_set_version)
     codes = [form_code] if form_code is not None else list(data.form_set.forms)
@@ -391,13 +389,19 @@ def _tied_cells(scope):
                 yield row_id, target, source
 
 
+def typed_text(value, ctype) -> str:
+    """A figure from elsewhere (last period, a one-stop export) as the clerk would have typed it:
+    shown, then read back through the same checks; CchcError when the column cannot take it."""
+    return to_storage(parse_input(format_value(value, ctype), ctype), ctype)
+
+
 def _as_typed(value, ctype) -> str | None:
-    """A carried value as the clerk would have typed it (shown, then read back), or None when the
-    column cannot take it: that cell is left for the clerk."""
+    """A carried value as the clerk would have typed it, or None when the column cannot take it:
+    that cell is left for the clerk."""
     if value is None:
         return None
     try:
-        return to_storage(parse_input(format_value(value, ctype), ctype), ctype)
+        return typed_text(value, ctype)
     except CchcError:
         return None
 

@@ -243,7 +243,7 @@ def _arithmetic_failures(rules: list[Rule], scope: FormScope, rows: set[str] | N
 def _candidates(scope: FormScope, failure: _Failure):
     """The typed figures a failure could come from: its row's and its column's."""
     target = _target(failure.rule, scope, failure.evaluation)
-    column_ids = [c for c in scope.form.data_columns if c.id in scope._total_columns]
+    column_ids = [c for c in scope.form.data_columns if c.id in scope.total_columns]
     seen = set()
     for row_id in [target.row] + [r.id for r in scope.layout.rows]:
         for column in column_ids:
@@ -398,14 +398,9 @@ def _incomplete(blank: dict[str, list], scope: FormScope, report_id: int) -> lis
 
 def blank_rows(scope: FormScope) -> list[str]:
     """Rows the clerk types figures into and has typed none in (their totals have nothing to add)."""
-    columns = [c for c in scope.form.data_columns if c.id in scope._total_columns]
-    found = []
-    for row in scope.layout.rows:
-        typed = [c for c in columns if row.typed(c) and scope.derivation(row.id, c) is None
-                 and scope.layout.cell_type(row.id, c).additive]
-        if typed and all(scope.cell(row.id, c) is None for c in columns):
-            found.append(row.id)
-    return found
+    return [row.id for row in scope.layout.rows
+            if scope.part_columns(row.id) and all(scope.cell(row.id, c) is None for c in scope.form.data_columns
+                                                  if c.id in scope.total_columns)]
 
 
 def check_as_typed(scope: FormScope, report_id: int) -> list[Finding]:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop import __version__
 from desktop.app.arguments import VietnameseParser
 from desktop.foundation.messages import CchcError, msg
-from desktop.foundation.paths import default_db_path, forms_dir, resources_dir
+from desktop.foundation.paths import cache_dir, default_db_path, forms_dir, resources_dir
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -130,11 +130,26 @@ def missing_system_libraries(plugin_dir: Path | None = None) -> list[str]:
     ldd = shutil.which("ldd")
     if not plugin.exists() or ldd is None:
         return []
+    # ldd costs ~30 ms: once the plugin's libraries were all found, that plugin is not asked again
+    stamp = f"{plugin.resolve()} {plugin.stat().st_mtime_ns} {plugin.stat().st_size}"
+    marker = cache_dir() / "qt-xcb-ok"
+    try:
+        if marker.read_text(encoding="utf-8") == stamp:
+            return []
+    except OSError:
+        pass
     try:
         listing = subprocess.run([ldd, str(plugin)], capture_output=True, text=True, timeout=10).stdout
     except (OSError, subprocess.SubprocessError):
         return []
-    return sorted({line.split("=>")[0].strip() for line in listing.splitlines() if "not found" in line})
+    missing = sorted({line.split("=>")[0].strip() for line in listing.splitlines() if "not found" in line})
+    if not missing:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(stamp, encoding="utf-8")
+        except OSError:
+            pass  # a read-only cache: asked again next time
+    return missing
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -268,10 +268,8 @@ class MainWindow(QMainWindow):
                                                None, file_menu)
         self.import_xlsx_action = self._action("&Nhập số liệu từ Excel…", lambda: dialogs.import_workbook(self),
                                                None, file_menu)
-        from desktop.ui import onestop
-
         self.import_stats_action = self._action("Nhập số liệu từ phần mềm &một cửa…",
-                                                lambda: onestop.import_stats(self), None, file_menu)
+                                                self.import_stats, None, file_menu)
         self.preview_action = self._action("Xem trước và &in…", lambda: dialogs.print_preview(self),
                                            QKeySequence.Print, file_menu)
         file_menu.addSeparator()
@@ -822,6 +820,12 @@ class MainWindow(QMainWindow):
         if self.model is not None:
             cells = self.view.selected_cells()
             self.perform(lambda: self.session.clear(self.form_code, cells))
+
+    def import_stats(self) -> None:
+        # the one-stop import's readers (html.parser, csv, 15 ms) load when it is first used, not at start
+        from desktop.ui.onestop import import_stats
+
+        import_stats(self)
 
     def confirm_blanks(self, whole: bool) -> None:
         """Blank parts confirmed as "không phát sinh" (0 or "-" as the set prints it), undoable."""

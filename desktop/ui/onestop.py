@@ -71,12 +71,10 @@ class StatsPreview(QDialog):
         sources = [" / ".join(h) for h in plan.headers if h]
         self.summary.setText(f"Tệp {plan.format.upper()}, {plan.rows_read} dòng số liệu → {form.printed_code}: "
                              f"{len(plan.cells)} ô sẽ thay đổi. Các ô tổng của biểu tự tính từ số liệu nhập vào.")
-        self.columns.setRowCount(len(plan.columns) + sum(1 for c in form.data_columns if c.id not in
-                                                         {m.form_column for m in plan.columns} and c.parts is None
-                                                         and c.ctype.kind != "computed"))
-        shown = [m.form_column for m in plan.columns] + [c.id for c in form.data_columns if c.parts is None
-                                                          and c.ctype.kind != "computed"
-                                                          and c.id not in {m.form_column for m in plan.columns}]
+        mapped_ids = [m.form_column for m in plan.columns]  # then the columns nothing maps to, to choose for
+        shown = mapped_ids + [c.id for c in form.data_columns
+                              if c.parts is None and c.ctype.kind != "computed" and c.id not in mapped_ids]
+        self.columns.setRowCount(len(shown))
         mapped = plan.to_json()["columns"]
         for r, column_id in enumerate(shown):
             column = form.by_id[column_id]
