@@ -131,7 +131,20 @@ def _optional(document: dict, key: str, kind, file: str, where: str = ""):
     return value
 
 
-def _unit(data, file: str, where: str) -> dict:
+def check_period(period_data, file: str) -> Period:
+    """A document's (or a package manifest's) ``period``: a type the app knows, years and numbers
+    any report can have."""
+    if not isinstance(period_data, dict):
+        raise CchcError("JSON002", file=file, field="period")
+    if period_data.get("type") not in PERIOD_TYPES:
+        raise CchcError("JSON002", file=file, field="period.type")
+    return Period(period_data["type"], _in(_need(period_data, "year", int, file, "period."), YEARS, file,
+                                           "period.year"),
+                  _in(_optional(period_data, "number", int, file, "period."), range(1, 5), file, "period.number"),
+                  _in(_optional(period_data, "year_from", int, file, "period."), YEARS, file, "period.year_from"))
+
+
+def check_unit(data, file: str, where: str) -> dict:
     if not isinstance(data, dict):
         raise CchcError("JSON002", file=file, field=where.rstrip("."))
     unit = {"code": _need(data, "code", str, file, where), "name": _need(data, "name", str, file, where),
@@ -199,23 +212,17 @@ def check_document(catalog: Catalog, document, file: str = "báo cáo",
     version = document.get("format_version")
     if version not in READABLE_VERSIONS or isinstance(version, bool):
         raise CchcError("JSON003", file=file, found=version, supported=FORMAT_VERSION)
-    unit = _unit(document.get("unit"), file, "unit.")
+    unit = check_unit(document.get("unit"), file, "unit.")
     parent = document["unit"].get("parent")
-    parent = _unit(parent, file, "unit.parent.") if parent is not None else None
+    parent = check_unit(parent, file, "unit.parent.") if parent is not None else None
     children = _need(document, "child_units", list, file)
-    children = [_unit(c, file, "child_units.") for c in children]
+    children = [check_unit(c, file, "child_units.") for c in children]
     if parent is not None and parent["code"] == unit["code"]:  # a unit is not its own parent
         raise CchcError("JSON002", file=file, field="unit.parent.code")
     codes = [c["code"] for c in children]
     if unit["code"] in codes or (parent and parent["code"] in codes) or len(set(codes)) != len(codes):
         raise CchcError("JSON002", file=file, field="child_units.code")
-    period_data = _need(document, "period", dict, file)
-    if period_data.get("type") not in PERIOD_TYPES:
-        raise CchcError("JSON002", file=file, field="period.type")
-    period = Period(period_data["type"], _in(_need(period_data, "year", int, file, "period."), YEARS, file,
-                                             "period.year"),
-                    _in(_optional(period_data, "number", int, file, "period."), range(1, 5), file, "period.number"),
-                    _in(_optional(period_data, "year_from", int, file, "period."), YEARS, file, "period.year_from"))
+    period = check_period(document.get("period"), file)
     set_data = _need(document, "form_set", dict, file)
     set_id = _need(set_data, "id", str, file, "form_set.")
     set_version = _need(set_data, "version", int, file, "form_set.")

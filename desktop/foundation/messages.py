@@ -278,6 +278,7 @@ MESSAGES: dict[str, str] = {
     "ARC025": "tệp thừa, không có trong bản kê",
     "ARC026": "cấu trúc gói đã bị thay đổi sau khi ký",
     "ARC027": "cấu trúc gói đã bị thay đổi sau khi ký (mục lục của gói)",
+    "ARC028": "trường “{field}” của bản kê sai kiểu, ngoài giới hạn hoặc không khớp với nội dung gói",
     "SIG101": "không đọc được chữ ký",
     "SIG102": "chữ ký không khớp nội dung",
     "SIG103": "thiếu thời điểm ký",
@@ -307,6 +308,7 @@ MESSAGES: dict[str, str] = {
     "PKG014": "Các phần của gói không được tạo cùng nhau: {reason}.",
     "PKG015": "Chứng thư đã hết hiệu lực tính đến hôm nay, nhưng còn hiệu lực lúc ký: chữ ký vẫn hợp lệ (openssl, "
     "pdfsig kiểm tra theo ngày hôm nay nên báo “hết hạn”).",
+    "PKG016": "nội dung gói không đọc được theo định dạng (chi tiết kỹ thuật ghi trong nhật ký)",
     "PKG010": "Báo cáo trong gói có {errors} lỗi, {warnings} cảnh báo theo bộ biểu mẫu.",
     # --- consolidation ------------------------------------------------------------
     "CONS001": "Báo cáo số {report} không có biểu nào tổng hợp từ báo cáo của đơn vị cấp dưới.",

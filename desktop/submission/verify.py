@@ -30,7 +30,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from desktop.exchange.interchange import check_document, write_report
+from desktop.exchange.interchange import VERSIONS, check_document, check_period, check_unit, write_report
 from desktop.foundation.jsontext import JsonRefused, loads as strict_json
 from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.periods import Period
@@ -66,6 +66,7 @@ REQUIRED = (DATA, WORKBOOK, PDF)
 
 # pyHanko logs a certificate no CA vouches for as an error with a traceback; here that is an
 # expected outcome, reported in the verdict, so their loggers keep quiet below CRITICAL.
+log = logging.getLogger(__name__)
 for _name in ("pyhanko", "pyhanko_certvalidator"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
 
@@ -205,6 +206,7 @@ def _manifest(members: dict[str, bytes]) -> tuple[bytes, dict]:
             raise Rejected("ARC020", MANIFEST, key=key)
     if not isinstance(manifest.get("report_version"), int):
         raise Rejected("ARC021", MANIFEST)
+    _check_manifest_fields(manifest)
     listed = [f["path"] for f in files]
     if len(set(listed)) != len(listed):
         raise Rejected("ARC022", MANIFEST)
@@ -221,6 +223,51 @@ def _manifest(members: dict[str, bytes]) -> tuple[bytes, dict]:
         if path not in listed and path not in (MANIFEST, MANIFEST_SIGNATURE):
             raise Rejected("ARC025", path)
     return raw, manifest
+
+
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+MAX_MANIFEST_TEXT = 300  # a label, a status, a time, a version string: none is longer
+
+
+def _check_manifest_fields(manifest: dict) -> None:
+    """Every field a receiver reads, by type, range and length, before anything uses it: a year
+    of 2^70 or a unit without a name refuses this package alone, never the run it came in."""
+    def text(value, field: str, optional: bool = True) -> None:
+        if (value is None and optional) or (isinstance(value, str) and len(value) <= MAX_MANIFEST_TEXT):
+            return
+        raise Rejected("ARC028", MANIFEST, field=field)
+
+    try:
+        check_unit(manifest["unit"], MANIFEST, "unit.")
+        period = check_period(manifest["period"], MANIFEST)
+    except CchcError as error:
+        raise Rejected("ARC028", MANIFEST, field=error.params.get("field", "unit")) from None
+    parent = manifest.get("parent_unit")
+    if parent is not None:
+        if not isinstance(parent, dict):
+            raise Rejected("ARC028", MANIFEST, field="parent_unit")
+        text(parent.get("code"), "parent_unit.code", optional=False)
+        text(parent.get("name"), "parent_unit.name", optional=False)
+    text(manifest["period"].get("label"), "period.label", optional=False)
+    if manifest["period"]["label"] != period.label:  # what the package is, not what it says it is
+        raise Rejected("ARC028", MANIFEST, field="period.label")
+    form_set = manifest["form_set"]
+    text(form_set.get("id"), "form_set.id", optional=False)
+    if not isinstance(form_set.get("version"), int) or isinstance(form_set["version"], bool) \
+            or form_set["version"] not in VERSIONS:
+        raise Rejected("ARC028", MANIFEST, field="form_set.version")
+    if isinstance(manifest["report_version"], bool) or manifest["report_version"] not in VERSIONS:
+        raise Rejected("ARC028", MANIFEST, field="report_version")
+    for key in ("doc_number", "status", "created_at", "app_version"):
+        text(manifest.get(key), key)
+    signer = manifest.get("signer")
+    if signer is not None and not isinstance(signer, dict):
+        raise Rejected("ARC028", MANIFEST, field="signer")
+    for entry in manifest["files"]:
+        size = entry.get("size", 0)
+        if len(entry["path"]) > 255 or not SHA256_HEX.fullmatch(entry["sha256"]) \
+                or not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= MAX_MEMBER_BYTES:
+            raise Rejected("ARC028", MANIFEST, field="files")
 
 
 # --- signatures ----------------------------------------------------------------------
@@ -352,7 +399,7 @@ def _check_data(members: dict[str, bytes], manifest: dict, catalog) -> tuple[dic
         checked = check_document(catalog, document, DATA, files=attachments)
     except CchcError as error:
         raise Rejected("PKG009", DATA, reason=str(error)) from None
-    same = (checked.unit["code"] == manifest["unit"].get("code")
+    same = (checked.unit == {k: manifest["unit"].get(k) for k in ("code", "name", "level")}
             and document["period"] == {k: v for k, v in manifest["period"].items() if k != "label"}
             and document["form_set"] == manifest["form_set"])
     if not same:
@@ -461,6 +508,10 @@ def verify_bytes(data: bytes, name: str, catalog, roots=(), *, require_trust: bo
     except Rejected as rejected:
         verdict.problems.append({"member": rejected.member,
                                  "message": msg("PKG003", file=name, reason=_named(rejected))})
+        return verdict
+    except Exception:  # a case no check above foresaw: this package is refused, the run goes on
+        log.exception("verifying %s", name)
+        verdict.problems.append({"member": None, "message": msg("PKG003", file=name, reason=msg("PKG016"))})
         return verdict
     verdict.status = "valid"
     return verdict
