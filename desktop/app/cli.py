@@ -203,12 +203,14 @@ def build_parser() -> argparse.ArgumentParser:
                                    help="thu hồi một chứng thư khỏi sổ (mất thiết bị ký, đổi người ký)")
     withdraw.add_argument("--fingerprint", required=True, help="dấu vân tay SHA-256 (đủ 64 chữ số)")
     withdraw.add_argument("--reason", required=True, help="lý do (ghi vào nhật ký)")
+    withdraw.add_argument("--set-aside-from", metavar="NGÀY",
+                          help="đặt ra ngoài tổng hợp các gói chứng thư này ký từ ngày này (dd/mm/yyyy)")
     commands.add_parser("held", parents=[common], help="các gói đang chờ xác nhận chứng thư")
     confirm = commands.add_parser("confirm", parents=[common],
                                   help="xác nhận người ký của một gói đang chờ (sau khi đối chiếu dấu vân tay)")
     confirm.add_argument("--submission", type=int, required=True, help="số của gói đang chờ (lệnh held)")
     confirm.add_argument("--fingerprint", required=True,
-                         help="dấu vân tay đơn vị đọc cho (ít nhất 8 chữ số đầu)")
+                         help="dấu vân tay đơn vị đọc cho (ít nhất 20 chữ số đầu: 5 nhóm)")
     confirm.add_argument("--report", type=int, help="báo cáo tổng hợp cần điền lại sau khi nhận")
     refuse = commands.add_parser("refuse", parents=[common], help="từ chối một gói đang chờ xác nhận chứng thư")
     refuse.add_argument("--submission", type=int, required=True, help="số của gói đang chờ (lệnh held)")
@@ -860,9 +862,17 @@ def cmd_enrol_certificate(args) -> int:
 
 
 def cmd_withdraw_certificate(args) -> int:
+    import datetime as dt
+
+    from desktop.foundation.values import parse_date
+
+    since = parse_date(args.set_aside_from) if args.set_aside_from else None
+    moment = dt.datetime.combine(since, dt.time()).astimezone() if since else None  # midnight, this machine's
     with _store(args) as store:
-        store.withdraw_certificate(args.fingerprint.replace(" ", "").replace(":", "").lower(), args.reason)
-    _out(args, {"withdrawn": args.fingerprint}, msg("CLI016"))
+        set_aside = store.withdraw_certificate(args.fingerprint.replace(" ", "").replace(":", "").lower(),
+                                               args.reason, moment)
+    said = msg("CERT023", set_aside=set_aside, since=f"{since:%d/%m/%Y}") if since else msg("CLI016")
+    _out(args, {"withdrawn": args.fingerprint, "set_aside": set_aside}, said)
     return EXIT_OK
 
 

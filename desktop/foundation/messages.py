@@ -285,6 +285,8 @@ MESSAGES: dict[str, str] = {
     "SIG104": "cần đúng một chữ ký, có {count}",
     "SIG105": "chữ ký không phủ toàn bộ tệp",
     "SIG106": "ký bằng chứng thư khác với bản kê",
+    "SIG107": "không phải chứng thư của tổ chức cấp chứng thư (CA): chứng thư của một người ký không làm gốc tin "
+              "cậy được",
     "DAT001": "không đọc được JSON.",
     "DAT002": "đơn vị, kỳ hoặc bộ biểu mẫu khác với bản kê.",
     "DAT003": "không phải tệp gói (ZIP)",
@@ -309,6 +311,7 @@ MESSAGES: dict[str, str] = {
     "PKG015": "Chứng thư đã hết hiệu lực tính đến hôm nay, nhưng còn hiệu lực lúc ký: chữ ký vẫn hợp lệ (openssl, "
     "pdfsig kiểm tra theo ngày hôm nay nên báo “hết hạn”).",
     "PKG016": "nội dung gói không đọc được theo định dạng (chi tiết kỹ thuật ghi trong nhật ký)",
+    "PKG017": "chứng thư của người ký không dùng để ký văn bản (trường {usage} không cho phép)",
     "PKG010": "Báo cáo trong gói có {errors} lỗi, {warnings} cảnh báo theo bộ biểu mẫu.",
     # --- consolidation ------------------------------------------------------------
     "CONS001": "Báo cáo số {report} không có biểu nào tổng hợp từ báo cáo của đơn vị cấp dưới.",
@@ -336,6 +339,14 @@ MESSAGES: dict[str, str] = {
     "CERT017": "Đã xác nhận người ký và nhận gói số {submission} của {unit}.",
     "CERT018": "Đã từ chối gói số {submission} của {unit}; gói vẫn được lưu, không được tổng hợp.",
     "CERT019": "Hãy nhập ít nhất {digits} chữ số đầu của dấu vân tay để xác nhận đã đối chiếu với đơn vị.",
+    "CERT020": "Chờ xác nhận chứng thư: chứng thư “{subject}” (dấu vân tay {fingerprint}) của {owner} đã bị thu hồi "
+    "ngày {withdrawn_at} ({reason}); gói của {unit} ký bằng chứng thư này không được tổng hợp. Chỉ một lần đăng ký "
+    "chứng thư mới (có ghi nhật ký) mới cho chứng thư ký lại.",
+    "CERT021": "Chứng thư của gói này đã bị thu hồi ngày {withdrawn_at}: xác nhận không khôi phục được. Nếu đơn vị "
+    "vẫn dùng chứng thư này, hãy đăng ký lại tệp chứng thư đơn vị gửi (enrol-certificate).",
+    "CERT022": "Chứng thư này đã bị thu hồi ngày {withdrawn_at}: chỉ đăng ký lại được bằng tệp chứng thư đơn vị gửi.",
+    "CERT023": "Đã thu hồi chứng thư; {set_aside} gói ký bằng chứng thư này từ {since} được đặt ra ngoài tổng hợp. "
+    "Hãy tổng hợp lại báo cáo của cấp trên.",
     # --- figures against their own history ------------------------------------------
     "HIST001": "Số liệu khác thường so với các kỳ trước của chính đơn vị: {actual}; {last_period}: {last}; "
     "{count} kỳ gần nhất: {low}–{high}. Hãy kiểm tra lại (có thể gõ thừa, thiếu chữ số).",

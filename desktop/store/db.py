@@ -757,11 +757,14 @@ class Store:
         one), then the highest report version, then the latest signed. Returns this one's state."""
         key = conn.execute("SELECT unit_code, period_type, year, period_number, year_from, form_set_id "
                            "FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+        # a package signed by a since-withdrawn certificate ranks below the unit's current key's:
+        # the new key's version 2 supersedes the lost token's version 100000
         rivals = conn.execute(
-            "SELECT id, ca_verified, report_version, signed_at FROM submissions WHERE unit_code = ? "
-            "AND period_type = ? AND year = ? AND period_number IS ? AND year_from IS ? AND form_set_id = ? "
-            "AND state = 'accepted'", key).fetchall()
-        newest = max(rivals, key=lambda r: (r[1] or 0, r[2], r[3] or "", r[0]))[0]
+            "SELECT s.id, s.ca_verified, c.withdrawn_at IS NULL, s.report_version, s.signed_at FROM submissions s "
+            "LEFT JOIN certificates c ON c.sha256 = s.certificate_sha256 WHERE s.unit_code = ? "
+            "AND s.period_type = ? AND s.year = ? AND s.period_number IS ? AND s.year_from IS ? AND s.form_set_id = ? "
+            "AND s.state = 'accepted'", key).fetchall()
+        newest = max(rivals, key=lambda r: (r[1] or 0, r[2], r[3], r[4] or "", r[0]))[0]
         for rival in rivals:
             conn.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?",
                          (None if rival[0] == newest else newest, rival[0]))
@@ -869,14 +872,19 @@ class Store:
             unit = conn.execute("SELECT code FROM units WHERE code = ?", (record["unit_code"],)).fetchone()
             if unit is None:
                 raise CchcError("STORE009", unit=record["unit_code"])
-            known = conn.execute("SELECT unit_code, withdrawn_at FROM certificates WHERE sha256 = ?",
+            known = conn.execute("SELECT unit_code, withdrawn_at, withdraw_reason FROM certificates WHERE sha256 = ?",
                                  (record["sha256"],)).fetchone()
             if known and known[0] != record["unit_code"] and known[1] is None:
                 raise CchcError("CERT012", unit=known[0], wanted=record["unit_code"])
+            if known and known[1] is not None and record["bound_by"] != "enrolled":
+                # a withdrawal is undone only by the clerk enrolling the certificate file again
+                raise CchcError("CERT022", withdrawn_at=known[1][:10])
             fields = dict(record, added_at=_now(), added_by=self.user, withdrawn_at=None, withdraw_reason=None)
             conn.execute(f"INSERT OR REPLACE INTO certificates ({', '.join(fields)}) "
                          f"VALUES ({', '.join('?' for _ in fields)})", list(fields.values()))
-            self._audit(conn, "certificate", col=record["unit_code"], new=f"{record['bound_by']} {record['sha256']}")
+            again = f" (đăng ký lại sau khi thu hồi {known[1]}: {known[2]})" if known and known[1] else ""
+            self._audit(conn, "certificate", col=record["unit_code"],
+                        new=f"{record['bound_by']} {record['sha256']}{again}")
         return self.certificate(record["sha256"])
 
     def certificate(self, sha256: str) -> Certificate | None:
@@ -894,16 +902,43 @@ class Store:
         return [Certificate.of(r) for r in self.db["certificates"].rows_where(" AND ".join(where) or None, args,
                                                                              order_by="unit_code, added_at")]
 
-    def withdraw_certificate(self, sha256: str, reason: str) -> None:
-        """A certificate no longer signs for its unit (lost token, the clerk left); kept, dated."""
+    def withdraw_certificate(self, sha256: str, reason: str, set_aside_from: dt.datetime | None = None) -> int:
+        """A certificate no longer signs for its unit (lost token, the clerk left); kept, dated.
+        ``set_aside_from``: the packages it signed from that time on (a thief's, say) are set aside,
+        kept as refused, and the unit's other packages elected current again. Returns how many."""
         with self._write() as conn:
             found = conn.execute("SELECT unit_code FROM certificates WHERE sha256 = ? AND withdrawn_at IS NULL",
                                  (sha256,)).fetchone()
             if found is None:
                 raise CchcError("CERT013", fingerprint=sha256[:16])
+            now = _now()
             conn.execute("UPDATE certificates SET withdrawn_at = ?, withdraw_reason = ? WHERE sha256 = ?",
-                         (_now(), reason, sha256))
+                         (now, reason, sha256))
             self._audit(conn, "withdraw-certificate", col=found[0], new=f"{sha256} {reason}")
+            if set_aside_from is None:
+                affected = [r[0] for r in conn.execute(
+                    "SELECT id FROM submissions WHERE certificate_sha256 = ? AND state = 'accepted'", (sha256,))]
+                for submission_id in affected:  # its packages now rank below the unit's current key's
+                    self._elect(conn, submission_id)
+                return 0
+            signed = conn.execute("SELECT id, signed_at, unit_code, period_type, year, period_number, year_from, "
+                                  "form_set_id FROM submissions WHERE certificate_sha256 = ? AND state = 'accepted'",
+                                  (sha256,)).fetchall()
+            set_aside = [r for r in signed if dt.datetime.fromisoformat(r[1]) >= set_aside_from]
+            for row in set_aside:
+                conn.execute("UPDATE submissions SET state = 'refused', superseded_by = NULL, held_reason = ? "
+                             "WHERE id = ?", (f"Đặt ra ngoài khi thu hồi chứng thư ({now[:10]}): {reason}", row[0]))
+                self._audit(conn, "set-aside", col=row[2], new=f"{row[0]} {sha256}")
+            for row in set_aside:  # the unit's other packages of that period: one of them is current now
+                rival = conn.execute(
+                    "SELECT id FROM submissions WHERE unit_code = ? AND period_type = ? AND year = ? "
+                    "AND period_number IS ? AND year_from IS ? AND form_set_id = ? AND state = 'accepted' LIMIT 1",
+                    row[2:]).fetchone()
+                if rival:
+                    self._elect(conn, rival[0])
+            for submission_id in {r[0] for r in signed} - {r[0] for r in set_aside}:
+                self._elect(conn, submission_id)
+            return len(set_aside)
 
     # --- settings and audit ----------------------------------------------------
 

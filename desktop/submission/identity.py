@@ -99,6 +99,41 @@ def is_self_signed(certificate: x509.Certificate) -> bool:
     return certificate.issuer == certificate.subject
 
 
+# The extended key usages that allow signing a document: e-mail protection (how Vietnamese CAs
+# issue personal and organisation certificates), document signing (RFC 9336), Adobe's and
+# Microsoft's document signing, and any purpose.
+DOCUMENT_SIGNING_USAGES = {
+    "1.3.6.1.5.5.7.3.4", "1.3.6.1.5.5.7.3.36", "1.2.840.113583.1.1.5", "1.3.6.1.4.1.311.10.3.12", "2.5.29.37.0",
+}
+
+
+def document_signing_problem(certificate: x509.Certificate) -> str | None:
+    """Why a certificate may not sign a document, or None: its key usage, if stated, must allow a
+    digital signature or non-repudiation; its extended key usage, if stated, document signing (a
+    web server's or a program's certificate signs no report)."""
+    try:
+        usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+        if not (usage.digital_signature or usage.content_commitment):
+            return "keyUsage"
+    except x509.ExtensionNotFound:
+        pass
+    try:
+        purposes = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        if not {oid.dotted_string for oid in purposes} & DOCUMENT_SIGNING_USAGES:
+            return "extendedKeyUsage"
+    except x509.ExtensionNotFound:
+        pass
+    return None
+
+
+def is_certification_authority(certificate: x509.Certificate) -> bool:
+    """basicConstraints CA=true: only such a certificate can be a trust root."""
+    try:
+        return certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return False
+
+
 def _asn1_cert(certificate: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 

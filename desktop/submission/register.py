@@ -39,7 +39,9 @@ from desktop.submission.package import MANIFEST_SIGNATURE
 from desktop.submission.verify import read_archive
 
 MAX_CERTIFICATE_BYTES = 64 * 1024
-CONFIRM_DIGITS = 8  # the clerk types at least this many of the fingerprint's first hex digits
+# The clerk types at least this many of the fingerprint's first hex digits (five groups read out):
+# 80 bits, beyond grinding keys for a matching prefix (8 digits were 32 bits; 5 were matched in 13 s).
+CONFIRM_DIGITS = 20
 
 
 def fingerprint(sha256: str) -> str:
@@ -92,20 +94,35 @@ def _made_by_its_holder(sha256: str, der: bytes) -> bool:
     return is_self_signed(x509.load_der_x509_certificate(der))
 
 
-def _vouched_identifiers(store, unit_code: str | None = None) -> dict[str, str]:
-    """Identifier → unit, of the registered certificates a CA issued (a self-signed certificate's
-    identifiers are only its maker's claim): a renewed CA certificate carrying one binds too."""
-    return {i: c.unit_code for c in store.certificates(unit_code)
+@lru_cache(maxsize=4096)
+def _issuer_of(sha256: str, der: bytes) -> str:
+    """The issuer's whole distinguished name: two CAs may share a common name."""
+    return x509.load_der_x509_certificate(der).issuer.rfc4514_string()
+
+
+def _vouched_identifiers(store) -> dict[tuple[str, str], str]:
+    """(issuer, identifier) → unit, of the registered certificates a CA issued (a self-signed
+    certificate's identifiers are only its maker's claim): a renewed certificate from the same
+    CA carrying one binds too. Per issuer: another CA may give the same UID to someone else."""
+    return {(_issuer_of(c.sha256, c.der), i): c.unit_code for c in store.certificates()
             if not _made_by_its_holder(c.sha256, c.der) for i in json.loads(c.identifiers or "[]")}
+
+
+def _withdrawn(store, registered: Certificate, unit, shown: dict) -> str:
+    return msg("CERT020", withdrawn_at=registered.withdrawn_at[:10], reason=registered.withdraw_reason or "",
+               owner=store.unit(registered.unit_code).name, **shown)
 
 
 def hold_reason(store, unit, signer: dict, der: bytes | None) -> str | None:
     """Why a verified package of ``unit`` must wait for the clerk, or None when its certificate is
-    bound to the unit (a trusted CA's certificate naming the unit is registered as it comes)."""
+    bound to the unit (a trusted CA's certificate naming the unit is registered as it comes).
+    A withdrawn certificate binds no more, by any path: only a new enrolment binds it again."""
     sha = signer["certificate_sha256"]
     shown = {"unit": unit.name, "subject": signer["subject"], "fingerprint": fingerprint(sha)}
     registered = store.certificate(sha)
-    if registered is not None and registered.withdrawn_at is None:
+    if registered is not None and registered.withdrawn_at is not None:
+        return _withdrawn(store, registered, unit, shown)
+    if registered is not None:
         if registered.unit_code == unit.code:
             return None
         return msg("CERT003", other=store.unit(registered.unit_code).name, **shown)
@@ -113,8 +130,9 @@ def hold_reason(store, unit, signer: dict, der: bytes | None) -> str | None:
     current = store.certificates(unit.code)
     if signer.get("ca_verified") and der is not None:
         vouched = _vouched_identifiers(store)
-        ours = names_unit(identifiers, unit.code) or any(vouched.get(i) == unit.code for i in identifiers)
-        theirs = any(vouched.get(i, unit.code) != unit.code for i in identifiers)
+        issuer = x509.load_der_x509_certificate(der).issuer.rfc4514_string()
+        ours = names_unit(identifiers, unit.code) or any(vouched.get((issuer, i)) == unit.code for i in identifiers)
+        theirs = any(code != unit.code for (_, i), code in vouched.items() if i in identifiers)
         if ours and not theirs:
             store.add_certificate(certificate_record(der, unit.code, "ca"))
             return None
@@ -156,7 +174,9 @@ def confirm(store, submission_id: int, typed: str) -> str:
     der = held_certificate(store, submission_id)
     with store.transaction():
         registered = store.certificate(submission.certificate_sha256)
-        if registered is None or registered.withdrawn_at or registered.unit_code != submission.unit_code:
+        if registered is not None and registered.withdrawn_at is not None:  # a confirmation never undoes it
+            raise CchcError("CERT021", withdrawn_at=registered.withdrawn_at[:10])
+        if registered is None or registered.unit_code != submission.unit_code:
             store.add_certificate(certificate_record(der, submission.unit_code, "confirmed"))
         return store.decide_held(submission_id, True)
 

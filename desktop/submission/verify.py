@@ -39,6 +39,8 @@ from desktop.store.db import Store
 from desktop.submission import NOT_CA_VERIFIED
 from desktop.submission.identity import (
     common_name,
+    document_signing_problem,
+    is_certification_authority,
     is_self_signed,
     issuer_name,
     signer_certificate,
@@ -287,6 +289,9 @@ def load_trust_roots(paths: list[str | Path]) -> list[asn1_x509.Certificate]:
             except (OSError, ValueError) as error:
                 raise CchcError("SIGN003", file=file.name, reason=getattr(error, "strerror", None) or
                                 "không phải chứng thư số") from None
+            for certificate in certs:
+                if not is_certification_authority(certificate):  # a signer's own certificate vouches for nobody
+                    raise CchcError("SIGN003", file=file.name, reason=msg("SIG107"))
             roots += [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in certs]
     return roots
 
@@ -320,6 +325,9 @@ def _check_manifest_signature(raw: bytes, p7s: bytes, roots) -> dict:
     if not status.intact or not status.valid:
         raise Rejected("PKG006", MANIFEST, member=MANIFEST, reason=msg("SIG102"))
     certificate = x509.load_der_x509_certificate(status.signing_cert.dump())
+    unusable = document_signing_problem(certificate)
+    if unusable:
+        raise Rejected("PKG017", MANIFEST_SIGNATURE, usage=unusable)
     if signed_at is None:
         raise Rejected("PKG006", MANIFEST_SIGNATURE, member=MANIFEST_SIGNATURE, reason=msg("SIG103"))
     in_force = certificate.not_valid_before_utc <= signed_at <= certificate.not_valid_after_utc

@@ -367,7 +367,7 @@ def confirm_signer(window, submission_id: int, typed: str | None = None) -> bool
     """The clerk confirms a held package's signer, after comparing the fingerprint with the unit;
     the open report is refilled from what is now accepted."""
     from desktop.submission.consolidate import consolidate
-    from desktop.submission.register import confirm, fingerprint
+    from desktop.submission.register import CONFIRM_DIGITS, confirm, fingerprint
 
     held = window.store.submission(submission_id)
     if typed is None:
@@ -376,7 +376,7 @@ def confirm_signer(window, submission_id: int, typed: str | None = None) -> bool
             window, "Xác nhận người ký",
             f"Gói của {unit}, ký bởi “{held.signer}”.\nDấu vân tay chứng thư:\n"
             f"{fingerprint(held.certificate_sha256)}\n\nGọi cho {unit}, nhờ đọc dấu vân tay chứng thư của đơn vị,\n"
-            "rồi gõ ít nhất 8 chữ số đầu đơn vị đọc cho:")
+            f"rồi gõ ít nhất {CONFIRM_DIGITS} chữ số đầu ({CONFIRM_DIGITS // 4} nhóm) đơn vị đọc cho:")
         if not ok:
             return False
     report_id = window.session.report_id if window.session is not None else None

@@ -15,7 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, Encoding, pkcs12
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from conftest import cli, new_report
 from desktop.foundation.messages import CchcError
@@ -53,7 +53,8 @@ class Authority:
         self.root = folder / f"goc-{abs(hash(name))}.pem"
         self.root.write_bytes(self.certificate.public_bytes(Encoding.PEM))
 
-    def issue(self, name: str, *, serial_number: str | None = None, uid: str | None = None) -> bytes:
+    def issue(self, name: str, *, serial_number: str | None = None, uid: str | None = None,
+              purposes: list | None = None, signs: bool = True) -> bytes:
         """A holder's .p12 (key, certificate, this CA's certificate), its subject as Vietnamese CAs write it."""
         key = _key()
         attributes = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"), x509.NameAttribute(NameOID.COMMON_NAME, name)]
@@ -66,10 +67,12 @@ class Authority:
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(NOW - dt.timedelta(hours=1)).not_valid_after(NOW + dt.timedelta(days=365))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+            .add_extension(x509.KeyUsage(digital_signature=signs, content_commitment=signs, key_encipherment=True,
                                          data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-            .sign(self.key, hashes.SHA256()))
+                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True))
+        if purposes:
+            certificate = certificate.add_extension(x509.ExtendedKeyUsage(purposes), critical=False)
+        certificate = certificate.sign(self.key, hashes.SHA256())
         return pkcs12.serialize_key_and_certificates(name.encode(), key, certificate, [self.certificate],
                                                      BestAvailableEncryption(PASS.encode()))
 
@@ -90,6 +93,54 @@ def package(tmp_path: Path, catalog, p12: bytes, unit: str = "H1.X1", *, figures
             unlock(commune, report, "Báo cáo lại")
         mark_checked(commune, catalog, report, acknowledge_warnings=True)
         return Path(sign_report(commune, catalog, report, identity, tmp_path / (folder or f"goi-{unit}")).filename)
+
+
+def test_a_trusted_root_makes_the_signer_ca_verified(forms, tmp_path, ca):
+    from desktop.submission.verify import load_trust_roots, verify_file
+
+    signed = package(tmp_path, forms, ca.issue("UBND xã H1.X1", serial_number="H1.X1"))
+    verdict = verify_file(signed, forms, load_trust_roots([ca.root]))
+    assert verdict.valid and verdict.signer["ca_verified"]
+    strict = verify_file(signed, forms, require_trust=True)
+    assert not strict.valid and "không được CA xác thực" in strict.message
+
+
+def test_a_signers_own_certificate_is_not_a_trust_root(forms, tmp_path, ca):
+    """A certificate with basicConstraints CA=false (a clerk's own) once made its packages
+    CA-verified when named as a trust root."""
+    from desktop.submission.verify import load_trust_roots
+
+    with load_p12(ca.issue("UBND xã H1.X1", serial_number="H1.X1"), PASS) as identity:
+        (tmp_path / "la.pem").write_bytes(identity.certificate.public_bytes(Encoding.PEM))
+    with load_p12(p12_of("H1.X1"), PASS) as identity:  # self-made: no basicConstraints at all
+        (tmp_path / "tu-tao.pem").write_bytes(identity.certificate.public_bytes(Encoding.PEM))
+    for leaf in ("la.pem", "tu-tao.pem"):
+        with pytest.raises(CchcError) as refused:
+            load_trust_roots([tmp_path / leaf])
+        assert refused.value.code == "SIGN003" and "không làm gốc tin cậy" in str(refused.value)
+    assert load_trust_roots([ca.root])
+
+
+@pytest.mark.parametrize("purposes, signs, refused", [
+    ([ExtendedKeyUsageOID.SERVER_AUTH], True, "extendedKeyUsage"),
+    ([ExtendedKeyUsageOID.CLIENT_AUTH], True, "extendedKeyUsage"),
+    ([ExtendedKeyUsageOID.CODE_SIGNING], True, "extendedKeyUsage"),
+    (None, False, "keyUsage"),
+    ([ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION], True, None),
+    (None, True, None),
+])
+def test_only_a_certificate_for_signing_documents_signs_a_package(forms, tmp_path, ca, purposes, signs, refused):
+    """A web server's, a program's or an encryption-only certificate from a trusted CA was accepted
+    as a CA-verified signer."""
+    from desktop.submission.verify import load_trust_roots, verify_file
+
+    signed = package(tmp_path, forms, ca.issue("UBND xã H1.X1", serial_number="H1.X1", purposes=purposes,
+                                               signs=signs))
+    verdict = verify_file(signed, forms, load_trust_roots([ca.root]))
+    if refused:
+        assert not verdict.valid and "không dùng để ký văn bản" in verdict.message and refused in verdict.message
+    else:
+        assert verdict.valid and verdict.signer["ca_verified"]
 
 
 def _district(store) -> int:
@@ -134,14 +185,14 @@ def test_a_first_package_from_an_unknown_signer_waits_until_the_clerk_confirms_i
     held = cell["submission"]
 
     with pytest.raises(CchcError) as short:
-        confirm(store, held, sha[:4])
+        confirm(store, held, fingerprint(sha)[:23])  # 19 digits: under five groups
     assert short.value.code == "CERT019"
     with pytest.raises(CchcError) as wrong:
-        confirm(store, held, "0000 0000 0000")
+        confirm(store, held, "0000 0000 0000 0000 0000")
     assert wrong.value.code == "CERT014"
     assert store.submissions(state="held") and not store.certificates()  # nothing changed
 
-    assert confirm(store, held, fingerprint(sha)[:14]) == "accepted"
+    assert confirm(store, held, fingerprint(sha)[:24]) == "accepted"
     [registered] = store.certificates("H1.X1")
     assert registered.bound_by == "confirmed" and registered.sha256 == sha
     consolidate(store, forms, district, [])  # the report refilled from what is now accepted
@@ -269,10 +320,10 @@ def test_cli_register_held_confirm(tmp_path, forms, capsys):
     [held] = json.loads(out)
     assert held["unit"] == "H1.X1" and held["fingerprint"].count(" ") == 15
     code, out = cli("--db", str(db), "--forms", forms_dir, "confirm", "--submission", str(held["submission"]),
-                    "--fingerprint", "ffff0000", "--report", str(district))
+                    "--fingerprint", "ffff0000" * 3, "--report", str(district))
     assert code != 0 and "không khớp" in capsys.readouterr().err
     code, out = cli("--db", str(db), "--forms", forms_dir, "confirm", "--submission", str(held["submission"]),
-                    "--fingerprint", held["fingerprint"][:9], "--report", str(district))
+                    "--fingerprint", held["fingerprint"][:24], "--report", str(district))
     assert code == 0 and "Đã xác nhận" in out
     with Store.open(db) as store:
         assert store.cells(district)["TH"]["unit:H1.X1"]["moi"] == "8"
@@ -308,3 +359,115 @@ def test_packages_received_before_the_register_stay_accepted(tmp_path):
         [kept] = store.submissions(current_only=True)
         assert (kept.state, kept.certificate_sha256) == ("accepted", None)
         assert store.certificates() == []
+
+
+# --- withdrawals (issue 27) -------------------------------------------------------------------
+
+
+def _sha(p12: bytes) -> str:
+    import hashlib
+
+    with load_p12(p12, PASS) as identity:
+        return hashlib.sha256(identity.certificate.public_bytes(Encoding.DER)).hexdigest()
+
+
+def test_a_withdrawn_ca_certificate_never_binds_again_by_itself(store, forms, tmp_path, ca):
+    """Its subject names the unit, so it was registered again silently on its next package."""
+    district = _district(store)
+    roots = [str(ca.root)]
+    lost = ca.issue("UBND xã H1.X1", serial_number="H1.X1")
+    assert [r.status for r in consolidate(store, forms, district, [package(tmp_path, forms, lost)],
+                                          root_paths=roots).received] == ["accepted"]
+    store.withdraw_certificate(_sha(lost), "Mất thiết bị ký")
+    [again] = consolidate(store, forms, district, [package(tmp_path, forms, lost, versions=2, folder="v2")],
+                          root_paths=roots).received
+    assert again.status == "held" and "đã bị thu hồi" in again.message and "Mất thiết bị ký" in again.message
+    assert store.certificate(_sha(lost)).withdrawn_at is not None
+
+
+def test_confirming_a_withdrawn_certificates_package_never_erases_the_withdrawal(store, forms, tmp_path):
+    district = _district(store)
+    enrol_signer(store, "H1.X1", p12_of("H1.X1"))
+    store.withdraw_certificate(_sha(p12_of("H1.X1")), "Người ký đã nghỉ việc")
+    [held] = consolidate(store, forms, district, [package(tmp_path, forms, p12_of("H1.X1"))]).received
+    assert held.status == "held" and "đã bị thu hồi" in held.message  # not "lần đầu nhận gói"
+    submission = store.submissions(state="held")[0]
+    with pytest.raises(CchcError) as refused:
+        confirm(store, submission.id, submission.certificate_sha256)
+    assert refused.value.code == "CERT021"
+    assert store.certificate(submission.certificate_sha256).withdraw_reason == "Người ký đã nghỉ việc"
+    assert _row(store, district) == {}
+    # only a new enrolment binds it again, and the audit says it was withdrawn before
+    enrol_signer(store, "H1.X1", p12_of("H1.X1"))
+    assert store.certificate(submission.certificate_sha256).withdrawn_at is None
+    assert any("đăng ký lại sau khi thu hồi" in (e.new or "") for e in store.audit())
+
+
+def test_a_withdrawn_keys_packages_can_be_set_aside_and_the_new_key_supersedes(store, forms, tmp_path):
+    """A package the lost key signed as version 100000 stayed current for ever: the unit's new key
+    could not supersede it, and refuse answered CERT011."""
+    import datetime as dt
+
+    district = _district(store)
+    old, new = p12_of("H1.X1"), p12_of("H1.X1-moi")
+    enrol_signer(store, "H1.X1", old)
+    genuine = package(tmp_path, forms, old, figures=(10, 2, 8, 9))
+    stolen = package(tmp_path, forms, old, figures=(9999, 1, 9998, 9), versions=3, folder="v3")
+    consolidate(store, forms, district, [genuine, stolen])
+    assert _row(store, district)["moi"] == "9998"
+    assert store.withdraw_certificate(_sha(old), "Mất thiết bị ký",
+                                      set_aside_from=dt.datetime.now().astimezone() - dt.timedelta(minutes=5)) == 2
+    assert store.submissions(["H1.X1"], current_only=True) == []  # both signed after that time
+    assert {s.state for s in store.submissions(["H1.X1"], state=None)} == {"refused"}  # kept, not counted
+    enrol_signer(store, "H1.X1", new)
+    result = consolidate(store, forms, district, [package(tmp_path, forms, new, figures=(12, 2, 10, 9),
+                                                          folder="moi")])
+    assert [r.status for r in result.received] == ["accepted"]
+    assert _row(store, district)["moi"] == "10"
+
+
+def test_a_version_from_the_units_new_key_supersedes_the_withdrawn_keys_higher_one(store, forms, tmp_path):
+    district = _district(store)
+    old, new = p12_of("H1.X1"), p12_of("H1.X1-moi")
+    enrol_signer(store, "H1.X1", old)
+    consolidate(store, forms, district, [package(tmp_path, forms, old, figures=(9999, 1, 9998, 9), versions=3)])
+    store.withdraw_certificate(_sha(old), "Mất thiết bị ký")  # nothing set aside: it ranks below now
+    enrol_signer(store, "H1.X1", new)
+    [received] = consolidate(store, forms, district, [package(tmp_path, forms, new, folder="moi")]).received
+    assert received.status == "accepted" and _row(store, district)["moi"] == "8"
+
+
+def test_cli_withdraw_with_a_set_aside_date(tmp_path, forms):
+    import datetime as dt
+    import json
+
+    db = tmp_path / "huyen.db"
+    with Store.open(db) as store:
+        district = _district(store)
+        enrol_signer(store, "H1.X1", p12_of("H1.X1"))
+    forms_dir = str(tmp_path / "forms")
+    first = package(tmp_path, forms, p12_of("H1.X1"))
+    assert cli("--db", str(db), "--forms", forms_dir, "consolidate", "--report", str(district), str(first))[0] == 0
+    today = dt.date.today().strftime("%d/%m/%Y")
+    code, out = cli("--db", str(db), "withdraw-certificate", "--fingerprint", _sha(p12_of("H1.X1")),
+                    "--reason", "Mất thiết bị ký", "--set-aside-from", today, "--json")
+    assert code == 0 and json.loads(out)["set_aside"] == 1
+
+
+def test_an_identifier_confirmed_for_one_cas_certificate_binds_nothing_from_another_ca(store, forms, tmp_path, ca):
+    """UID "MST:…" confirmed for a certificate of CA 1 bound a certificate of CA 2 to the same unit."""
+    district = _district(store)
+    other_ca = Authority(tmp_path, "CA Khác")
+    roots = [str(ca.root), str(other_ca.root)]
+    first = ca.issue("UBND xã H1.X1", uid="MST:4201234567")
+    consolidate(store, forms, district, [package(tmp_path, forms, first)], root_paths=roots)
+    submission = store.submissions(state="held")[0]
+    confirm(store, submission.id, submission.certificate_sha256)
+    from_elsewhere = other_ca.issue("UBND xã H1.X1", uid="MST:4201234567")
+    [received] = consolidate(store, forms, district, [package(tmp_path, forms, from_elsewhere, versions=2,
+                                                              folder="khac")], root_paths=roots).received
+    assert received.status == "held"
+    renewed = ca.issue("UBND xã H1.X1", uid="MST:4201234567")  # the same CA's renewal still binds
+    [ok] = consolidate(store, forms, district, [package(tmp_path, forms, renewed, versions=2, folder="gia-han")],
+                       root_paths=roots).received
+    assert ok.status == "accepted"

@@ -257,20 +257,6 @@ def test_the_pdf_signature_is_visible_in_the_signature_block(store, forms, ident
     assert "/AP" in widget
 
 
-def test_a_trusted_root_makes_the_signer_ca_verified(store, forms, identity, tmp_path):
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    _, package = signed_package(store, forms, identity, tmp_path)
-    root = tmp_path / "goc.pem"
-    root.write_bytes(identity.certificate.public_bytes(Encoding.PEM))
-    from desktop.submission.verify import load_trust_roots
-
-    verdict = verify_bytes(package, "goi.cchc", forms, load_trust_roots([root]))
-    assert verdict.valid and verdict.signer["ca_verified"]
-    strict = verify_bytes(package, "goi.cchc", forms, require_trust=True)
-    assert not strict.valid and "không được CA xác thực" in strict.message
-
-
 def _rewrite(package: bytes, member: str, change) -> bytes:
     """The package with one member's bytes changed, everything else as it was."""
     source = zipfile.ZipFile(io.BytesIO(package))

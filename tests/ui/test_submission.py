@@ -137,7 +137,7 @@ def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
     assert "lần đầu nhận gói của Xã Ba Cụm Bắc" in register.reason.text()
     assert not submission.confirm_signer(window, held.id, "0000 1111")
     assert "không khớp" in no_dialogs[-1][1]
-    assert submission.confirm_signer(window, held.id, held.certificate_sha256[:8])
+    assert submission.confirm_signer(window, held.id, held.certificate_sha256[:20])
     register.refresh()
     assert register.held.rowCount() == 0 and register.register.rowCount() == 6
     # the six rows hold what was printed already; the total row is now the sum of its communes,
