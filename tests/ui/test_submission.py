@@ -135,7 +135,7 @@ def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
     [held] = window.store.submissions(state="held")
     assert register.held.item(0, 3).text().replace("\n", " ") == fingerprint(held.certificate_sha256)
     assert "lần đầu nhận gói của Xã Ba Cụm Bắc" in register.reason.text()
-    assert not submission.confirm_signer(window, held.id, "0000 1111")
+    assert not submission.confirm_signer(window, held.id, "0000 1111 " * 3)
     assert "không khớp" in no_dialogs[-1][1]
     assert submission.confirm_signer(window, held.id, held.certificate_sha256[:20])
     register.refresh()
