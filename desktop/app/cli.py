@@ -20,7 +20,7 @@ import traceback
 from pathlib import Path
 
 from desktop import __version__
-from desktop.foundation.messages import CchcError, msg
+from desktop.foundation.messages import CchcError, msg, os_reason
 from desktop.foundation.values import format_points
 from desktop.app.arguments import VietnameseParser as _Parser  # argparse's own words in Vietnamese
 
@@ -341,14 +341,13 @@ def cmd_score(args) -> int:
 
 def cmd_export_json(args) -> int:
     from desktop.exchange.interchange import dumps, export_report
+    from desktop.foundation.files import write_atomically
 
     with _store(args) as store:
         document = export_report(store, _catalog(args), args.report)
         store.backup("truoc-xuat")
-    try:
-        args.output.write_text(dumps(document) + "\n", encoding="utf-8")
-    except OSError as error:
-        raise CchcError("STORE011", reason=error.strerror or str(error)) from None
+    text = dumps(document) + "\n"
+    write_atomically(args.output, lambda temporary: temporary.write_text(text, encoding="utf-8"))
     _out(args, {"report": args.report, "file": str(args.output)}, msg("CLI006", report=args.report, file=args.output))
     return EXIT_OK
 
@@ -422,7 +421,7 @@ def _secret(path: Path) -> str:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
-        raise CchcError("SIGN003", file=path.name, reason=getattr(error, "strerror", None) or "không đọc được") from None
+        raise CchcError("SIGN003", file=path.name, reason=os_reason(error)) from None
     return lines[0] if lines else ""
 
 
@@ -733,7 +732,7 @@ def cmd_signature_images(args) -> int:
             try:
                 data = path.read_bytes()
             except OSError as error:
-                raise CchcError("LOOK006", file=path.name, reason=getattr(error, "strerror", None) or str(error)) from None
+                raise CchcError("LOOK006", file=path.name, reason=os_reason(error)) from None
             chosen[key] = base64.b64encode(checked_png(data, what)).decode()
     if args.clear:
         chosen = {"signature_image": "", "seal_image": ""}

@@ -25,7 +25,7 @@ from desktop.kinds.par.sheet import FORM_CODE as SHEET_FORM
 from desktop.report import ops
 from desktop.app.clipboard import parse_tsv, to_tsv
 from desktop.exchange.annex import HeaderCell, header_grid
-from desktop.foundation.messages import CchcError
+from desktop.foundation.messages import CchcError, os_reason
 from desktop.rules.engine import Finding, count, validate
 from desktop.report.data import ReportData
 from desktop.schema.layout import Row
@@ -494,7 +494,7 @@ class ReportSession:
                 raise CchcError("CELL006", file=path.name, size=round(size / 1024 / 1024, 1), limit=MAX_EVIDENCE_MB)
             data = path.read_bytes()
         except OSError as error:
-            raise CchcError("CELL005", file=path.name, reason=error.strerror or str(error)) from None
+            raise CchcError("CELL005", file=path.name, reason=os_reason(error)) from None
         self._check_unlocked()
         ops.attach(self.store, self.report_id, code, row_id, path.name, data)
         self._attachments = None

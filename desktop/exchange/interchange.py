@@ -18,7 +18,7 @@ from pathlib import Path
 
 from desktop import __version__
 from desktop.foundation.jsontext import JsonRefused, loads as strict_json
-from desktop.foundation.messages import CchcError
+from desktop.foundation.messages import CchcError, os_reason
 from desktop.foundation.periods import PERIOD_TYPES, Period
 from desktop.report.data import ReportData
 from desktop.report.ops import attach, write_cells
@@ -110,7 +110,7 @@ def read_document(path: Path) -> dict:
     try:
         text = path.read_text(encoding="utf-8-sig")  # a byte-order mark (Notepad's UTF-8) is not the clerk's fault
     except (OSError, UnicodeDecodeError) as error:
-        raise CchcError("JSON001", file=path.name, reason=getattr(error, "strerror", None) or str(error)) from None
+        raise CchcError("JSON001", file=path.name, reason=os_reason(error)) from None
     try:
         return strict_json(text)
     except JsonRefused as error:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from desktop.foundation.messages import CchcError
+from desktop.foundation.messages import CchcError, os_reason
 from desktop.report.data import ReportData
 from desktop.report.ops import typed_text, write_cells
 from desktop.schema.model import Form
@@ -358,7 +358,7 @@ def read_source(path: Path) -> SourceTable:
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as error:
-        raise CchcError("STATS002", file=file, reason=error.strerror or "không đọc được") from None
+        raise CchcError("STATS002", file=file, reason=os_reason(error)) from None
     if len(data) > MAX_BYTES:
         raise CchcError("STATS004", file=file, reason="tệp quá lớn")
     if data.startswith(b"PK\x03\x04"):

@@ -34,7 +34,7 @@ from desktop.report.data import report_data
 from desktop.report.ops import CellChange, write_cells
 from desktop.foundation.files import write_atomically
 from desktop.exchange.annex import Annex, Cell, Const, Ref, Round, Sum, build_annexes, evaluate, formula_refs
-from desktop.foundation.messages import CchcError
+from desktop.foundation.messages import CchcError, os_reason
 from desktop.report.data import ReportData
 from desktop.schema.loader import Catalog
 from desktop.foundation.values import DASH, NIL, CellType, Nil, from_json, parse_input, to_storage
@@ -364,7 +364,7 @@ def _open(path: Path):
     except CchcError:
         raise
     except OSError as error:
-        raise CchcError("XLSX001", file=path.name, reason=error.strerror or str(error)) from None
+        raise CchcError("XLSX001", file=path.name, reason=os_reason(error)) from None
     except zipfile.BadZipFile:
         raise CchcError("XLSX001", file=path.name, reason="không phải định dạng .xlsx") from None
     except Exception:  # openpyxl raises many kinds on a damaged workbook; none is the clerk's to read

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop.foundation.messages import CchcError
+from desktop.foundation.messages import CchcError, os_reason
 
 
 
@@ -16,10 +16,35 @@ def owner_only(path: Path) -> None:
         os.chmod(path, 0o600)
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def _is_database(path: Path) -> bool:
+    try:
+        with open(path, "rb") as file:
+            return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def refuse_writing_over_data(path: Path) -> None:
+    """An export, a package or a key is never written over a database (the open one, another, a
+    backup: each starts with SQLite's header) nor over a database's -wal, -shm or -journal, which
+    hold its latest committed cells. Told as a message; nothing is written."""
+    path = Path(path)
+    name = path.name
+    base = next((path.with_name(name[:-len(s)]) for s in SQLITE_COMPANIONS if name.endswith(s)), None)
+    if _is_database(path) or (base is not None and _is_database(base)):
+        raise CchcError("EXPORT003", file=path)
+
+
 def write_atomically(path: Path, write: Callable[[Path], None], *, private: bool = False) -> Path:
     """``write`` fills a temporary file that then replaces ``path``: a failed export
     (full disk, missing folder) leaves no half-written file and says why in Vietnamese.
     ``private``: a key (a .p12 file) that no other user of the machine may read."""
+    path = Path(path)
+    refuse_writing_over_data(path)
     temporary = path.with_name(path.name + ".tmp")
     try:
         if private:
@@ -31,5 +56,5 @@ def write_atomically(path: Path, write: Callable[[Path], None], *, private: bool
         temporary.unlink(missing_ok=True)
         if "space" in str(error).lower():
             raise CchcError("STORE004") from None
-        raise CchcError("EXPORT001", file=path, reason=error.strerror or str(error)) from None
+        raise CchcError("EXPORT001", file=path, reason=os_reason(error)) from None
     return path

@@ -61,6 +61,8 @@ MESSAGES: dict[str, str] = {
     # --- form definitions -------------------------------------------------
     "FORM001": "{file}: không đọc được tệp ({reason}).",
     "FORM002": "{file}, dòng {line}: cú pháp YAML sai: {reason}.",
+    "FORM024": "{file}, dòng {line}: khóa gộp “<<” không được dùng trong định nghĩa biểu mẫu; hãy viết đủ các trường.",
+    "FORM025": "{file}: tệp có quá nhiều mục (hơn {limit} khi mở các tham chiếu *); không đọc.",
     "FORM003": "{file}, dòng {line}: thiếu trường bắt buộc “{field}”{where}.",
     "FORM004": "{file}, dòng {line}: trường “{field}” phải là {expected}{where}.",
     "FORM005": "{file}, dòng {line}: trường “{field}” không được hỗ trợ{where}; các trường hợp lệ: {allowed}.",
@@ -109,6 +111,8 @@ MESSAGES: dict[str, str] = {
     "RULE009": "Cột {column} phải bằng {formula}: cột {column} tự tính được {actual}, còn {formula} là {expected}.",
     "RULE010": "Dòng “{row}” phải bằng tổng {parts}: cột {column} tự tính được {actual}, tổng là {expected}.",
     "RULE011": "Dòng “{row}” chưa nhập số liệu nào. Nếu không phát sinh, xác nhận ô trống là 0.",
+    "RULE012": "Bộ biểu mẫu “{form_set}” phiên bản {version} không đọc được đầy đủ ({count} lỗi định nghĩa, đầu tiên: "
+    "{first}): báo cáo không được kiểm tra, ký hay nộp theo một bộ biểu mẫu hỏng. Hãy sửa hoặc cài lại bộ biểu mẫu.",
     # --- the one-stop system's statistics (exchange/onestop.py) ---------------
     "STATS002": "Không đọc được tệp “{file}”: {reason}. Chưa có gì bị thay đổi.",
     "STATS003": "Không nhận tệp “{file}”: {reason}. Tệp thống kê chỉ cần bảng số liệu; chưa có gì bị thay đổi.",
@@ -163,6 +167,8 @@ MESSAGES: dict[str, str] = {
     # --- export, Excel import, PDF -------------------------------------------
     "EXPORT001": "Không ghi được tệp “{file}” ({reason}).",
     "EXPORT002": "Đã xuất báo cáo số {report}: {files}.",
+    "EXPORT003": "Không ghi đè lên “{file}”: đó là một cơ sở dữ liệu (hoặc tệp -wal, -shm đi kèm) đang giữ số liệu. "
+    "Hãy chọn tên tệp khác; chưa có gì bị thay đổi.",
     "XLSX001": "Tệp “{file}” không phải bảng tính Excel đọc được ({reason}).",
     "XLSX002": "Tệp “{file}” không phải bảng tính xuất từ CCHC Desktop (không có trang “_cchc”); "
     "hãy xuất báo cáo ra Excel, sửa số liệu trong tệp đó rồi nhập lại.",
@@ -412,6 +418,26 @@ MESSAGES: dict[str, str] = {
 def msg(code: str, **params: object) -> str:
     """The catalogue text for ``code`` with ``params`` filled in."""
     return MESSAGES[code].format(**params)
+
+
+_OS_REASONS = {
+    "ENOENT": "không tồn tại", "EACCES": "không có quyền truy cập", "EPERM": "không có quyền truy cập",
+    "ENOSPC": "ổ đĩa đã đầy", "EDQUOT": "đã hết dung lượng được cấp", "EISDIR": "là một thư mục",
+    "ENOTDIR": "đường dẫn không phải thư mục", "EROFS": "ổ đĩa chỉ cho phép đọc",
+    "EBUSY": "tệp đang được chương trình khác dùng", "ETXTBSY": "tệp đang được chương trình khác dùng",
+    "ENAMETOOLONG": "tên tệp quá dài", "EEXIST": "tệp đã có", "EIO": "lỗi đọc ghi ổ đĩa",
+    "EMFILE": "mở quá nhiều tệp cùng lúc", "EINVAL": "tên hoặc đường dẫn không hợp lệ",
+}
+
+
+def os_reason(error: BaseException) -> str:
+    """Why a file could not be read or written, in Vietnamese (the system's own words are English)."""
+    import errno
+
+    name = errno.errorcode.get(getattr(error, "errno", None) or -1, "")
+    if not name and getattr(error, "winerror", None) == 32:  # Windows: the file is open in another program
+        name = "EBUSY"
+    return _OS_REASONS.get(name, "lỗi đọc ghi tệp" + (f" ({name})" if name else ""))
 
 
 class CchcError(Exception):

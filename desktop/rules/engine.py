@@ -496,7 +496,12 @@ def validate(data: ReportData) -> list[Finding]:
             message=msg("RULE005", rule="form_set", reason=f"không có bộ biểu mẫu “{data.report.form_set_id}” "
                         f"phiên bản {data.report.form_set_version} trong máy."),
         )]
-    findings = list(data.form_set.kind.validate(data))
+    findings = [Finding(report=data.id, form="", row="", column="", severity="error", rule="form_set",
+                        actual=None, expected=None,
+                        message=msg("RULE012", form_set=data.form_set.id, version=data.form_set.version,
+                                    count=len(data.form_set.problems), first=data.form_set.problems[0].text))
+                for _ in data.form_set.problems[:1]]
+    findings += data.form_set.kind.validate(data)
     for part in data.catalog.parts:
         findings.extend(part.validate(data))
     return findings

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from desktop.foundation.messages import CchcError, msg
 from desktop.schema.figures import compile_key_figures
-from desktop.schema.reading import TOO_DEEP, Fields, LineDict, LoadFailed, Problem, problem, read_yaml
+from desktop.schema.reading import MAX_FILE_BYTES, TOO_DEEP, Fields, LineDict, LoadFailed, Problem, problem, read_yaml
 from desktop.schema import expr as ex
 from desktop.schema.model import (
     BLANK_MEANS,
@@ -603,6 +603,7 @@ def load_form_set(directory: Path, problems: list[Problem], kinds: tuple, parts:
             return str(path)
 
     set_path = directory / SET_FILE
+    before = len(problems)
     data = read_yaml(set_path, shown(set_path), problems)
     if data is None:
         return None
@@ -640,6 +641,7 @@ def load_form_set(directory: Path, problems: list[Problem], kinds: tuple, parts:
     form_set.key_figures = compile_key_figures(raw_figures, form_set, shown(set_path), problems)
     for part in parts:  # every part, with or without its set.yaml key (a part may read files of the set)
         form_set.parts[part.name] = part.load(raw_parts.get(part.name), form_set, shown(set_path), problems)
+    form_set.problems = problems[before:]
     return form_set
 
 
@@ -694,10 +696,17 @@ def load_catalog(root: Path, kinds: tuple, parts: tuple = ()) -> Catalog:
 
 
 def _digest(root: Path) -> str:
+    """Of every definition file's content; a file too large to be read (refused when its set
+    loads) counts by its size and time, so a 3 GB file beside a set is not read to be hashed."""
     content = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml")):
         content.update(str(path.relative_to(root)).encode() + b"\0")
-        content.update(path.read_bytes())
+        found = path.stat()
+        if found.st_size > MAX_FILE_BYTES:
+            content.update(f"{found.st_size}:{found.st_mtime_ns}".encode())
+        else:
+            with open(path, "rb") as file:
+                content.update(file.read(MAX_FILE_BYTES + 1))
     return content.hexdigest()
 
 

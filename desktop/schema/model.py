@@ -193,6 +193,9 @@ class FormSet:
     key_figures: list = field(default_factory=list)  # schema.figures.KeyFigure: the report's picture
     blank_rows: str = "khong_phat_sinh"  # BLANK_ROWS
     blank_means: str = "0"  # BLANK_MEANS
+    # What went wrong while it loaded (a form file that did not compile, say): a set with a
+    # problem still opens, so that nothing typed is hidden, but no report of it checks or signs.
+    problems: list = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, int]:

@@ -13,12 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from desktop.foundation.messages import msg
+from desktop.foundation.messages import msg, os_reason
 from desktop.foundation.paths import cache_dir
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # the largest real form is a few kB
@@ -59,8 +60,14 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     pass
 
 
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 def _construct_mapping(loader, node):
-    loader.flatten_mapping(node)
+    # No merge keys ("<<: *a"): flattening copies the merged pairs, so a few lines of nested
+    # merges make billions (the "billion laughs"); no definition of ours needs them.
+    if any(key_node.tag == MERGE_TAG for key_node, _ in node.value):
+        raise _Refused("FORM024", node.start_mark.line + 1)
     mapping = LineDict()
     mapping.line = node.start_mark.line + 1
     for key_node, value_node in node.value:
@@ -91,16 +98,83 @@ class _DuplicateKey(Exception):
         self.key, self.line = key, line
 
 
+class _Refused(Exception):
+    def __init__(self, code: str, line: int = 0) -> None:
+        self.code, self.line = code, line
+
+
+MAX_NODES = 200_000  # what the data holds once every alias (*a) is expanded: a real form has a few thousand
+MAX_DEPTH = 64
+
+
+def _expanded_size(data) -> int:
+    """How many values ``data`` holds with its aliases expanded, counted once per distinct value
+    (aliases share their value), so a billion laughs is measured, not walked. Refused beyond
+    ``MAX_DEPTH`` levels or ``MAX_NODES`` values: later stages walk the expanded tree."""
+    sizes: dict[int, int] = {}
+
+    def size(value, depth: int) -> int:
+        if not isinstance(value, (list, dict)):
+            return 1
+        if depth > MAX_DEPTH:
+            raise _Refused("FORM002")
+        known = sizes.get(id(value))
+        if known is None:
+            items = value.values() if isinstance(value, dict) else value
+            known = 1
+            for item in items:
+                known += size(item, depth + 1)
+                if known > MAX_NODES:
+                    raise _Refused("FORM025")
+            sizes[id(value)] = known
+        return known
+
+    return size(data, 0)
+
+
+# PyYAML's reasons, in Vietnamese: the officer editing a form reads them (the English stays in the log)
+_YAML_REASONS = (
+    ("could not determine a constructor", "thẻ YAML (!…) không được hỗ trợ"),
+    ("cannot start any token", "có ký tự không được phép ở đây (thường là phím Tab: hãy thụt lề bằng dấu cách)"),
+    ("mapping values are not allowed", "dấu hai chấm không đúng chỗ (chữ có dấu “:” cần đặt trong ngoặc kép)"),
+    ("found undefined alias", "tham chiếu * đến một neo & không có"),
+    ("expected <block end>", "thụt lề không thẳng hàng"),
+    ("could not find expected ':'", "thiếu dấu hai chấm sau tên trường"),
+    ("found unexpected end of stream", "tệp kết thúc giữa chừng (thiếu ngoặc hoặc ngoặc kép đóng)"),
+    ("found duplicate anchor", "tên neo & bị trùng"),
+    ("did not find expected", "thiếu giá trị hoặc dấu phân cách"),
+    ("expected the node content", "thiếu giá trị"),
+    ("found unknown escape character", "ký tự thoát \\ không hợp lệ trong ngoặc kép"),
+    ("special characters are not allowed", "có ký tự điều khiển không được phép"),
+    ("expected a comment or a line break", "có chữ thừa sau giá trị"),
+    ("found unexpected ':'", "dấu hai chấm không đúng chỗ"),
+    ("found a tab character", "có phím Tab: hãy thụt lề bằng dấu cách"),
+)
+
+
+def yaml_reason(error: yaml.YAMLError) -> str:
+    text = str(getattr(error, "problem", None) or error)
+    return next((said for english, said in _YAML_REASONS if english in text), "cấu trúc không đúng cú pháp YAML")
+
+
 def read_yaml(path: Path, shown: str, problems: list[Problem]):
     """Stage 1. The file's data, or None with a problem recorded.
 
     A file read before comes from the compiled cache (see ``_cached``): YAML construction in
     Python was most of a ``cchc validate`` process's own work."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        found = path.stat()
+        if not stat.S_ISREG(found.st_mode):  # a device (/dev/zero), a pipe: never read to the end
+            problems.append(problem("FORM001", shown, 0, reason="không phải một tệp thông thường"))
+            return None
+        if found.st_size > MAX_FILE_BYTES:
             problems.append(problem("FORM001", shown, 0, reason=f"lớn hơn {MAX_FILE_BYTES // 1024 // 1024} MB"))
             return None
-        raw = path.read_bytes()
+        with open(path, "rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)  # the file may grow between the stat and the read
+        if len(raw) > MAX_FILE_BYTES:
+            problems.append(problem("FORM001", shown, 0, reason=f"lớn hơn {MAX_FILE_BYTES // 1024 // 1024} MB"))
+            return None
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         problems.append(problem("FORM001", shown, 0, reason=reason_of(error)))
@@ -111,16 +185,22 @@ def read_yaml(path: Path, shown: str, problems: list[Problem]):
         return cached
     try:
         data = yaml.load(text, Loader=_Loader)
+        _expanded_size(data)
     except RecursionError:
         problems.append(problem("FORM002", shown, 0, reason=TOO_DEEP))
     except _DuplicateKey as dup:
         problems.append(problem("FORM006", shown, dup.line, ident=dup.key, where=""))
+    except _Refused as refused:
+        if refused.code == "FORM002":
+            problems.append(problem("FORM002", shown, refused.line, reason=TOO_DEEP))
+        else:
+            problems.append(problem(refused.code, shown, refused.line, limit=f"{MAX_NODES:,}".replace(",", ".")))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
-        problems.append(problem("FORM002", shown, line, reason=error.problem or str(error)))
+        problems.append(problem("FORM002", shown, line, reason=yaml_reason(error)))
     except yaml.YAMLError as error:
-        problems.append(problem("FORM002", shown, 0, reason=str(error)))
+        problems.append(problem("FORM002", shown, 0, reason=yaml_reason(error)))
     else:
         _keep(digest, data)
         return data
@@ -200,7 +280,7 @@ def reason_of(error: Exception) -> str:
         return "không phải văn bản UTF-8"
     if isinstance(error, FileNotFoundError):
         return "không tồn tại"
-    return getattr(error, "strerror", None) or str(error)
+    return os_reason(error)
 
 
 def problem(code: str, file: str, line: int, **params) -> Problem:

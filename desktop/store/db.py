@@ -19,6 +19,7 @@ import datetime as dt
 import getpass
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -35,6 +36,7 @@ from desktop.foundation.periods import Period
 from desktop.store import migrations
 from desktop.store.records import Attachment, AuditEntry, Certificate, Report, Signature, Submission, Unit
 
+log = logging.getLogger(__name__)
 KEEP_DAILY = 7
 KEEP_EVENT = 10
 MIN_BACKUP_BYTES = 256 * 1024 * 1024  # backups together may take this much, or
@@ -141,13 +143,32 @@ def restore_latest(db_path: Path, *, force: bool = False) -> Path:
     return backup
 
 
+# SQLite's reasons in Vietnamese (the clerk reads them; the English goes to the log)
+_SQLITE_REASONS = (
+    (("locked", "busy"), "cơ sở dữ liệu đang được một cửa sổ hoặc một lệnh khác ghi; hãy thử lại sau ít giây"),
+    (("not a database", "file is encrypted"), "tệp không phải cơ sở dữ liệu"),
+    (("malformed", "corrupt"), "cơ sở dữ liệu bị hỏng"),
+    (("disk i/o",), "lỗi đọc ghi ổ đĩa"),
+    (("unable to open",), "không mở được tệp"),
+    (("too big", "string or blob too big"), "dữ liệu quá lớn"),
+    (("constraint",), "dữ liệu trái ràng buộc của cơ sở dữ liệu"),
+)
+
+
+def sqlite_reason(error: sqlite3.Error) -> str:
+    text = str(error).lower()
+    log.info("sqlite: %s", error)
+    return next((said for words, said in _SQLITE_REASONS if any(w in text for w in words)),
+                "lỗi cơ sở dữ liệu (chi tiết ghi trong nhật ký)")
+
+
 def _write_error(error: sqlite3.Error, path: Path) -> CchcError:
     text = str(error).lower()
     if "full" in text:
         return CchcError("STORE004")
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return CchcError("STORE005", path=path)
-    return CchcError("STORE011", reason=str(error))
+    return CchcError("STORE011", reason=sqlite_reason(error))
 
 
 class Store:
@@ -177,7 +198,7 @@ class Store:
             uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
             conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as error:
-            raise CchcError("STORE006", path=path, reason=str(error)) from None
+            raise CchcError("STORE006", path=path, reason=sqlite_reason(error)) from None
         try:
             if not is_new:
                 result = conn.execute("PRAGMA quick_check").fetchone()[0]
@@ -192,7 +213,8 @@ class Store:
             conn.close()
             if isinstance(error, sqlite3.OperationalError) and "readonly" in str(error).lower():
                 raise CchcError("STORE005", path=path) from None
-            raise StoreDamaged(path, str(error), latest_good_backup(path)) from None
+            raise StoreDamaged(path, error if isinstance(error, str) else sqlite_reason(error),
+                               latest_good_backup(path)) from None
         if found > migrations.LATEST:
             conn.close()
             raise CchcError("STORE007", found=found, supported=migrations.LATEST)

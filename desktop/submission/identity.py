@@ -26,7 +26,7 @@ from cryptography.x509.oid import NameOID
 from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from desktop.foundation.messages import CchcError
+from desktop.foundation.messages import CchcError, os_reason
 from desktop.submission import NOT_CA_VERIFIED
 
 SELF_SIGNED_OU = f"Chứng thư tự tạo - {NOT_CA_VERIFIED}"
@@ -171,7 +171,7 @@ def read_p12(path: Path, passphrase: str | bytes) -> Identity:
     try:
         data = Path(path).read_bytes()
     except OSError as error:
-        raise CchcError("SIGN003", file=Path(path).name, reason=error.strerror or str(error)) from None
+        raise CchcError("SIGN003", file=Path(path).name, reason=os_reason(error)) from None
     return load_p12(data, passphrase, Path(path).name)
 
 

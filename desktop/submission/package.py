@@ -50,7 +50,8 @@ from desktop.exchange.signature_look import look_of
 from desktop.foundation.settings import load_settings
 from desktop.exchange.xlsx import render_xlsx
 from desktop.exchange.interchange import dumps, export_report
-from desktop.foundation.messages import CchcError
+from desktop.foundation.messages import CchcError, os_reason
+from desktop.rules.engine import count, validate_report
 from desktop.foundation.paths import cache_dir, resources_dir
 from desktop.submission import NOT_CA_VERIFIED
 from desktop.submission.identity import Identity, is_self_signed
@@ -268,17 +269,31 @@ def sign_report(store, catalog, report_id: int, identity: Identity, out: Path) -
     report = store.report(report_id)
     if report.status != "da_kiem_tra":
         raise CchcError("FLOW003", status=STATUS_LABELS[report.status], needed=STATUS_LABELS["da_kiem_tra"])
+    # checked again as it is signed: the form set may have changed (or failed to load) since
+    errors, _ = count(validate_report(store, catalog, report_id))
+    if errors:
+        raise CchcError("FLOW001", errors=errors)
     signed = build_package(store, catalog, report_id, identity)
     out = Path(out)
     if not out.exists() and out.suffix.lower() != EXTENSION:  # a folder still to be made
         try:
             out.mkdir(parents=True)
         except OSError as error:
-            raise CchcError("EXPORT001", file=out, reason=error.strerror or str(error)) from None
+            raise CchcError("EXPORT001", file=out, reason=os_reason(error)) from None
     target = out / signed.filename if out.is_dir() else out
-    write_atomically(target, lambda temporary: temporary.write_bytes(signed.package))
-    store.add_signature(report_id, signed_at=signed.manifest["created_at"], signer=identity.subject,
-                        cert_sha256=identity.cert_sha256, ca_verified=not is_self_signed(identity.certificate),
-                        package=signed.package, filename=target.name)
+    # The package file exists only if the store recorded the signature: on a full disk the store's
+    # refusal ("nothing has changed") must be true of the output folder too.
+    written = False
+    try:
+        with store.transaction():
+            store.add_signature(report_id, signed_at=signed.manifest["created_at"], signer=identity.subject,
+                                cert_sha256=identity.cert_sha256, ca_verified=not is_self_signed(identity.certificate),
+                                package=signed.package, filename=target.name)
+            write_atomically(target, lambda temporary: temporary.write_bytes(signed.package))
+            written = True
+    except BaseException:
+        if written:
+            target.unlink(missing_ok=True)
+        raise
     signed.filename = str(target)
     return signed

@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives import serialization
 
 from desktop.exchange.interchange import VERSIONS, check_document, check_period, check_unit, write_report
 from desktop.foundation.jsontext import JsonRefused, loads as strict_json
-from desktop.foundation.messages import CchcError, msg
+from desktop.foundation.messages import CchcError, msg, os_reason
 from desktop.foundation.periods import Period
 from desktop.rules.engine import count, validate_report
 from desktop.store.db import Store
@@ -287,7 +287,7 @@ def load_trust_roots(paths: list[str | Path]) -> list[asn1_x509.Certificate]:
                 certs = x509.load_pem_x509_certificates(data) if b"-----BEGIN" in data \
                     else [x509.load_der_x509_certificate(data)]
             except (OSError, ValueError) as error:
-                raise CchcError("SIGN003", file=file.name, reason=getattr(error, "strerror", None) or
+                raise CchcError("SIGN003", file=file.name, reason=os_reason(error) if isinstance(error, OSError) else
                                 "không phải chứng thư số") from None
             for certificate in certs:
                 if not is_certification_authority(certificate):  # a signer's own certificate vouches for nobody
@@ -547,7 +547,7 @@ def read_package(path: Path) -> bytes | Verdict:
         return path.read_bytes()
     except OSError as error:
         return Verdict(path.name, "unreadable", [{"member": None, "message": msg(
-            "PKG002", file=path.name, reason=error.strerror or str(error))}])
+            "PKG002", file=path.name, reason=os_reason(error))}])
 
 
 def verify_file(path: Path, catalog, roots=(), *, require_trust: bool = False) -> Verdict:

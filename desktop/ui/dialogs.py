@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDateEdit, QD
                                QSpinBox, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from desktop import __version__
-from desktop.foundation.messages import CchcError, msg
+from desktop.foundation.messages import CchcError, msg, os_reason
 from desktop.foundation.paths import resources_dir
 from desktop.foundation.periods import PERIOD_TYPES, Period, deadline_state
 from desktop.foundation.settings import SIGNER_MODES, load_settings, save_settings
@@ -566,7 +566,7 @@ class SettingsDialog(QDialog):
             data = checked_png(Path(path).read_bytes(), what)
         except OSError as error:
             QMessageBox.warning(self, "Hình chữ ký số", msg("LOOK006", file=Path(path).name,
-                                                            reason=getattr(error, "strerror", None) or str(error)))
+                                                            reason=os_reason(error)))
             return
         except CchcError as error:
             QMessageBox.warning(self, "Hình chữ ký số", str(error))
