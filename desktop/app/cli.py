@@ -463,6 +463,10 @@ def cmd_sign(args) -> int:
     from desktop.submission.package import sign_report
     from desktop.submission.workflow import mark_checked
 
+    from desktop.foundation.files import refuse_writing_over_data
+
+    if not args.output.is_dir():
+        refuse_writing_over_data(args.output)  # before the report is marked checked: nothing changes
     catalog = _catalog(args)
     with _store(args) as store, _identity(args) as identity:
         if store.report(args.report).status == "nhap":

@@ -157,3 +157,177 @@ def test_any_value_in_any_data_field_is_refused_by_a_check(genuine, path, value)
     verdict = verify_bytes(resign(package, p12_of("H1.X1"), members={DATA: data}), "goi.cchc", catalog)
     assert not verdict.valid  # the PDF and the workbook name the genuine data.json's hash
     assert "nhật ký" not in verdict.message
+
+
+# --- the store and the files on disk -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["", "-wal", "-shm", "backup"])
+@pytest.mark.parametrize("command", ["pdf", "xlsx", "json", "sign", "new-certificate"])
+def test_no_output_is_written_over_a_database_or_its_wal(tmp_path, forms, capsys, command, target):
+    """export --pdf/--xlsx, export-json, sign -o and new-certificate -o wrote over the open database
+    (or its -wal) when given its path, and said they succeeded."""
+    from conftest import cli
+    from desktop.store.db import list_backups
+    from test_signing import commune_report
+
+    db = tmp_path / "xa.db"
+    with Store.open(db) as store:
+        report = commune_report(store, forms)
+        store.backup("thu")
+    with Store.open(db) as store:  # a -wal and a -shm beside it, as while the app is open
+        store.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        store.set_setting("x", 1)
+        path = list_backups(db)[0] if target == "backup" else Path(f"{db}{target}")
+        before = path.read_bytes() if path.exists() else None
+        (tmp_path / "mk").write_text(PASS)
+        (tmp_path / "p.p12").write_bytes(p12_of("H1.X1"))
+        common = ["--db", str(db), "--forms", str(tmp_path / "forms")]
+        argv = {"pdf": ["export", "--report", str(report), "--pdf", str(path)],
+                "xlsx": ["export", "--report", str(report), "--xlsx", str(path)],
+                "json": ["export-json", "--report", str(report), "-o", str(path)],
+                "sign": ["sign", "--report", str(report), "--acknowledge-warnings", "--p12", str(tmp_path / "p.p12"),
+                         "--passphrase-file", str(tmp_path / "mk"), "-o", str(path)],
+                "new-certificate": ["new-certificate", "--unit", "H1.X1", "--passphrase-file", str(tmp_path / "mk"),
+                                    "-o", str(path)]}[command]
+        if target == "-shm" and before is None:
+            pytest.skip("no -shm on this platform")
+        code, _ = cli(*common, *argv)
+        assert code != 0 and "cơ sở dữ liệu" in capsys.readouterr().err
+        if target != "-shm":  # the -shm is the open connections' shared index: any of them rewrites it
+            assert (path.read_bytes() if path.exists() else None) == before
+    with Store.open(db) as store:
+        assert store.get_setting("x") == 1 and store.report(report).status == "nhap"
+
+
+def test_signing_on_a_full_disk_leaves_no_package_behind(tmp_path, forms):
+    """The store said "chưa có gì bị thay đổi" and a valid signed package lay in the output folder."""
+    from desktop.foundation.messages import CchcError
+    from desktop.submission.package import sign_report
+    from desktop.submission.workflow import mark_checked
+    from test_signing import commune_report
+
+    with Store.open(tmp_path / "xa.db") as store, load_p12(p12_of("H1.X1"), PASS) as identity:
+        report = commune_report(store, forms)
+        mark_checked(store, forms, report, acknowledge_warnings=True)
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full from here on
+        with pytest.raises(CchcError) as full:
+            sign_report(store, forms, report, identity, tmp_path / "goi")
+        assert full.value.code == "STORE004"
+        assert list((tmp_path / "goi").iterdir()) == []
+        assert store.report(report).status == "da_kiem_tra"
+
+
+# --- form definitions ------------------------------------------------------------------------------
+
+
+LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+MERGES = "a: &a {x: 1, y: 2}\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} {{<<: [{', '.join(['*' + chr(97 + i)] * 9)}]}}\n" for i in range(8))
+
+
+@pytest.mark.parametrize("text, said", [(LAUGHS, "quá nhiều mục"), (MERGES, "khóa gộp"),
+                                        ("a: [" * 200 + "]" * 200, "lồng nhau quá sâu")])
+def test_a_yaml_bomb_is_refused_before_it_expands(tmp_path, text, said):
+    """A "billion laughs" file took 5.8 GB and 4.5 minutes, then MemoryError."""
+    import resource
+
+    from conftest import write_set
+    from desktop.registry import load_catalog
+
+    folder = write_set(tmp_path / "forms", {"bom.yaml": text})
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    catalog = load_catalog(tmp_path / "forms")
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200 * 1024  # KiB: under 200 MB more
+    assert any(said in p.text and "bom.yaml" in p.text for p in catalog.problems), catalog.problems
+    assert folder.exists()
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="a POSIX device")
+def test_a_set_file_that_is_a_device_or_huge_is_refused_unread(tmp_path):
+    """set.yaml linked to /dev/zero was read for ever; a 3 GB sparse file beside a set was read to be hashed."""
+    from conftest import write_set
+    from desktop.registry import load_catalog
+    from test_signing import FORM
+
+    folder = write_set(tmp_path / "forms", {"kq.yaml": FORM}, set_id="xa")
+    with open(folder / "lon.yaml", "wb") as huge:
+        huge.truncate(3 * 1024 ** 3)  # sparse: takes no disk
+    other = tmp_path / "forms" / "khac"
+    other.mkdir()
+    (other / "set.yaml").symlink_to("/dev/zero")
+    catalog = load_catalog(tmp_path / "forms")
+    assert ("xa", 1) in catalog.sets
+    assert any("khac/set.yaml" in p.text and "không phải một tệp thông thường" in p.text for p in catalog.problems)
+
+
+@pytest.mark.parametrize("text", ["a: !!python/object:os.system x\n", "a:\n\tb: 1\n", "a: b: c\n", "a: *khong\n",
+                                  'a: "x\\q"\n', "a: [1, 2\n"])
+def test_a_malformed_form_file_is_said_in_vietnamese(tmp_path, text):
+    """PyYAML's reasons ("could not determine a constructor", …) reached the officer in English."""
+    from conftest import write_set
+    from desktop.registry import load_catalog
+
+    write_set(tmp_path / "forms", {"sai.yaml": text})
+    catalog = load_catalog(tmp_path / "forms")
+    [said] = [p.text for p in catalog.problems if p.code == "FORM002"]
+    assert "cú pháp YAML sai" in said
+    english = ("could", "found", "expected", "while", "mapping", "constructor", "token", "scanning")
+    assert not any(word in said for word in english), said
+
+
+def test_a_report_whose_form_set_failed_to_load_does_not_validate_check_or_sign(tmp_path, forms):
+    """One form of the set did not compile: validate said "Không có lỗi" and check let an error pass."""
+    from conftest import cli, write_set
+    from desktop.foundation.messages import CchcError
+    from desktop.registry import load_catalog
+    from desktop.submission.package import sign_report
+    from desktop.submission.workflow import mark_checked
+    from test_signing import FORM, commune_report
+
+    with Store.open(tmp_path / "xa.db") as store:
+        report = commune_report(store, forms, figures=(10, 2, 8, 9))
+        mark_checked(store, forms, report, acknowledge_warnings=True)  # checked while the set was whole
+    broken = tmp_path / "hong"
+    write_set(broken, {"kq.yaml": FORM, "them.yaml": "code: [khong dung\n"}, set_id="xa", level="xa")
+    catalog = load_catalog(broken)
+    assert ("xa", 1) in catalog.sets and catalog.sets[("xa", 1)].problems  # it opens: nothing is hidden
+    code, out = cli("--db", str(tmp_path / "xa.db"), "--forms", str(broken), "validate", "--report", str(report))
+    assert code == 1 and "không đọc được đầy đủ" in out and "Không có lỗi" not in out
+    with Store.open(tmp_path / "xa.db") as store, load_p12(p12_of("H1.X1"), PASS) as identity:
+        with pytest.raises(CchcError) as refused:
+            sign_report(store, catalog, report, identity, tmp_path / "goi")
+        assert refused.value.code == "FLOW001"
+        store.update_report(report, status="nhap")
+        with pytest.raises(CchcError):
+            mark_checked(store, catalog, report, acknowledge_warnings=True)
+
+
+# --- English inside Vietnamese messages -------------------------------------------------------
+
+
+def test_sqlite_and_file_system_reasons_are_said_in_vietnamese(tmp_path, capsys):
+    """"database is locked", "file is not a database", "No such file or directory" reached the clerk."""
+    from conftest import cli
+
+    (tmp_path / "rac.db").write_bytes(b"SQLite format 3\x00" + b"\x01" * 5000)
+    code, _ = cli("--db", str(tmp_path / "rac.db"), "reports")
+    err = capsys.readouterr().err
+    assert code != 0 and err and "database" not in err and "file is" not in err
+    code, _ = cli("--db", str(tmp_path / "xa.db"), "import", str(tmp_path / "khong-co.json"))
+    err = capsys.readouterr().err
+    assert code != 0 and "không tồn tại" in err and "No such file" not in err
+    import sqlite3
+
+    with Store.open(tmp_path / "khoa.db") as store:
+        other = sqlite3.connect(tmp_path / "khoa.db", timeout=0)
+        other.execute("BEGIN IMMEDIATE")  # another window is writing
+        store.conn.execute("PRAGMA busy_timeout = 0")
+        from desktop.foundation.messages import CchcError
+
+        with pytest.raises(CchcError) as busy:
+            store.set_setting("x", 1)
+        other.rollback()
+        assert "đang được một cửa sổ hoặc một lệnh khác ghi" in str(busy.value) and "locked" not in str(busy.value)
