@@ -149,6 +149,10 @@ MESSAGES: dict[str, str] = {
     "(tối đa 64 ký tự), và một đơn vị không thể là cấp trên của chính nó.",
     "STORE019": "Tệp dữ liệu “{path}” không hỏng: khôi phục bản sao lưu “{backup}” sẽ bỏ mọi thay đổi từ đó "
     "đến nay. Nếu thật sự muốn, chạy lại với --force (tệp hiện tại được cất riêng, không bị xóa).",
+    "STORE021": "Lần khôi phục “{path}” trước bị dừng giữa chừng: hãy chạy lại “cchc --db {path} restore --force”. "
+    "Không có dữ liệu nào bị mất (bản cũ được giữ bên cạnh, tên có “.thay-” hoặc “.hong-”).",
+    "STORE022": "Không có tệp dữ liệu “{path}”, nhưng bên cạnh có bản đã đặt ra ngoài “{aside}”: dữ liệu có thể nằm "
+    "trong đó. Hãy chạy “cchc --db {path} restore” hoặc đổi tên tệp đó; không tạo cơ sở dữ liệu trống.",
     "STORE017": "Bộ biểu mẫu “{form_set}” phiên bản {version} không có trong máy; hãy cài bộ biểu mẫu này trước.",
     "STORE020": "Báo cáo số {report} đang ở trạng thái “{status}”: không xóa được. Hãy mở khóa để sửa trước "
     "(chữ ký bị hủy, lý do ghi vào nhật ký).",

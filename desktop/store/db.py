@@ -26,6 +26,7 @@ import shutil
 import sqlite3
 from collections import OrderedDict
 from contextlib import contextmanager
+from glob import escape as glob_escape
 from pathlib import Path
 
 import sqlite_utils
@@ -118,6 +119,24 @@ def latest_good_backup(db_path: Path) -> Path | None:
     return None
 
 
+RESTORING = ".restoring"
+
+
+def _interrupted(path: Path) -> None:
+    """A database path whose restore was killed midway, or whose file is gone while set-aside
+    copies lie beside it: said, instead of opening (or creating) a database that is not the data."""
+    if _in_memory(path):
+        return
+    if path.with_name(path.name + RESTORING).exists():
+        raise CchcError("STORE021", path=path)
+    if not path.exists():
+        aside = sorted(path.parent.glob(f"{glob_escape(path.name)}.thay-*")) + \
+            sorted(path.parent.glob(f"{glob_escape(path.name)}.hong-*"))
+        aside = [p for p in aside if not p.name.endswith(("-wal", "-shm"))]
+        if aside:
+            raise CchcError("STORE022", path=path, aside=aside[-1].name)
+
+
 def restore_latest(db_path: Path, *, force: bool = False) -> Path:
     """Replace a damaged database by its latest good backup. A healthy one is replaced only
     when ``force`` says the clerk confirmed it (what was typed after the backup goes with it).
@@ -130,15 +149,30 @@ def restore_latest(db_path: Path, *, force: bool = False) -> Path:
         raise CchcError("STORE019", path=db_path, backup=backup.name)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     aside = db_path.with_name(f"{db_path.name}.{'hong' if not force else 'thay'}-{stamp}")
-    for suffix in ("-wal", "-shm", ""):  # the -wal first: nothing may open the database without it
-        side = db_path.with_name(db_path.name + suffix)
-        if side.exists():
-            side.replace(aside.with_name(aside.name + suffix))
-    temporary = db_path.with_name(db_path.name + ".restoring")
+    for number in range(2, 1000):  # a second restore within the second: a name of its own
+        if not any(aside.with_name(aside.name + s).exists() for s in ("", "-wal", "-shm")):
+            break
+        aside = db_path.with_name(f"{db_path.name}.{'hong' if not force else 'thay'}-{stamp}-{number}")
+    # Killed at any step, no data is lost and the next open says what happened: the copy is made
+    # first (its name says a restore is under way: Store.open refuses while it exists); the old
+    # files get their set-aside names as links, so the database's name never points at nothing;
+    # the old -wal leaves before the copy takes the name (a -wal beside another database would be
+    # replayed into it).
+    temporary = db_path.with_name(db_path.name + RESTORING)
     shutil.copyfile(backup, temporary)
     owner_only(temporary)  # as every other database: readable by its owner alone
     with temporary.open("rb+") as copied:  # on disk before it takes the database's name
         os.fsync(copied.fileno())
+    for suffix in ("-wal", "-shm", ""):
+        side = db_path.with_name(db_path.name + suffix)
+        if side.exists():
+            kept = aside.with_name(aside.name + suffix)
+            try:
+                os.link(side, kept)
+            except OSError:  # a file system without hard links
+                shutil.copy2(side, kept)
+    for suffix in ("-wal", "-shm"):
+        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
     os.replace(temporary, db_path)
     return backup
 
@@ -188,6 +222,7 @@ class Store:
     def open(cls, path: Path | str, *, daily_backup: bool = True, read_only: bool = False,
              user: str | None = None) -> "Store":
         path = Path(path)
+        _interrupted(path)
         is_new = not path.exists() or path.stat().st_size == 0
         if is_new and not read_only:
             try:

@@ -331,3 +331,58 @@ def test_sqlite_and_file_system_reasons_are_said_in_vietnamese(tmp_path, capsys)
             store.set_setting("x", 1)
         other.rollback()
         assert "đang được một cửa sổ hoặc một lệnh khác ghi" in str(busy.value) and "locked" not in str(busy.value)
+
+
+@pytest.mark.parametrize("killed_at", ["link", "unlink", "replace"])
+def test_a_restore_killed_midway_loses_nothing_and_is_said_at_the_next_open(tmp_path, monkeypatch, killed_at):
+    """`restore --force` killed at the wrong moment left no database file; the next `cchc` silently
+    created an empty one while the data sat in the set-aside `.thay-…` file."""
+    import os as real_os
+
+    from desktop.foundation.messages import CchcError
+    from desktop.store import db as store_module
+
+    path = tmp_path / "xa.db"
+    with Store.open(path, daily_backup=False) as store:
+        store.add_unit("H1", "Huyện Một", "huyen")
+        store.backup("thu")
+        store.add_unit("H2", "Huyện Hai", "huyen")  # after the backup: only in the database (and its -wal)
+
+    class Killed(BaseException):
+        pass
+
+    def kill(*args, **kwargs):
+        raise Killed
+
+    target = {"link": "link", "unlink": "replace", "replace": "replace"}[killed_at]
+    if killed_at == "unlink":
+        monkeypatch.setattr(Path, "unlink", lambda self, missing_ok=False: kill())
+    else:
+        monkeypatch.setattr(store_module.os, target, kill)
+    with pytest.raises(Killed):
+        store_module.restore_latest(path, force=True)
+    monkeypatch.setattr(store_module, "os", real_os)
+    monkeypatch.undo()
+    with pytest.raises(CchcError) as said:
+        Store.open(path)
+    assert said.value.code == "STORE021"
+    store_module.restore_latest(path, force=True)
+    with Store.open(path, daily_backup=False) as restored:
+        assert [u.code for u in restored.units()] == ["H1"]
+    kept = [p for p in tmp_path.glob("xa.db.thay-*") if not p.name.endswith(("-wal", "-shm"))]
+    assert kept
+    with Store.open(sorted(kept)[0], daily_backup=False) as aside:  # what was typed after the backup
+        assert {u.code for u in aside.units()} == {"H1", "H2"}
+
+
+def test_a_missing_database_beside_its_set_aside_copy_is_said_not_created_empty(tmp_path):
+    from desktop.foundation.messages import CchcError
+
+    path = tmp_path / "xa.db"
+    with Store.open(path, daily_backup=False) as store:
+        store.add_unit("H1", "Huyện Một", "huyen")
+    path.rename(tmp_path / "xa.db.thay-20261202-101010")
+    with pytest.raises(CchcError) as said:
+        Store.open(path)
+    assert said.value.code == "STORE022" and "xa.db.thay-20261202-101010" in str(said.value)
+    assert not path.exists()
