@@ -106,11 +106,20 @@ def dumps(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False)
 
 
+MAX_DOCUMENT_BYTES = 128 * 1024 * 1024  # a report with every attachment in base64 is far smaller
+
+
 def read_document(path: Path) -> dict:
+    """A document file, refused by its size before it is read (a 700 MB file once took 2 GB)."""
     try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise CchcError("JSON001", file=path.name, reason=f"lớn hơn {MAX_DOCUMENT_BYTES // 1024 // 1024} MB, "
+                            f"tệp có {size // 1024 // 1024} MB")
         text = path.read_text(encoding="utf-8-sig")  # a byte-order mark (Notepad's UTF-8) is not the clerk's fault
     except (OSError, UnicodeDecodeError) as error:
-        raise CchcError("JSON001", file=path.name, reason=os_reason(error)) from None
+        reason = "không phải văn bản UTF-8" if isinstance(error, UnicodeDecodeError) else os_reason(error)
+        raise CchcError("JSON001", file=path.name, reason=reason) from None
     try:
         return strict_json(text)
     except JsonRefused as error:

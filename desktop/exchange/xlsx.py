@@ -19,6 +19,7 @@ import hashlib
 import datetime as dt
 import io
 import math
+import re
 import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -439,7 +440,11 @@ def _check_meta(book, data: ReportData, path: Path) -> str | None:
         if value != expected and not (value in (None, "") and expected is None):
             raise CchcError("XLSX003", file=path.name, field=key, cell=cell, expected=expected, found=value)
     made_from = found.get("made_from", (None,))[0]
-    return made_from if isinstance(made_from, str) else None  # workbooks made before this check carry none
+    # Without the fingerprint of the figures it was made from, a workbook could overwrite what
+    # was typed since (blanking the hidden cell bypassed the stale-workbook check): refused.
+    if not isinstance(made_from, str) or not re.fullmatch(r"[0-9a-f]{32}", made_from):
+        raise CchcError("XLSX011", file=path.name, cell=found.get("made_from", (None, f"{META_SHEET}"))[1])
+    return made_from
 
 
 def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> list[CellChange]:
@@ -497,7 +502,7 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> list[Cel
     # made since (typing, another import at the same moment) is never overwritten by older figures.
     with store.transaction():
         stored = store.cells(report_id)
-        if made_from is not None and cells_digest(stored) != made_from:
+        if cells_digest(stored) != made_from:
             raise CchcError("XLSX010", file=path.name)
         changed = [w for w in writes if stored.get(w[0], {}).get(w[1], {}).get(w[2]) != w[3]]
         return write_cells(store, report_id, changed, action="import-xlsx")

@@ -181,6 +181,8 @@ MESSAGES: dict[str, str] = {
     "Không nhập gì; hãy sửa lại đúng mẫu hoặc xuất lại tệp Excel.",
     "XLSX005": "Tệp “{file}” thiếu trang “{sheet}” của báo cáo; không nhập gì.",
     "XLSX006": "Ô {where}: {reason} Không nhập gì.",
+    "XLSX011": "Tệp “{file}” không mang dấu kiểm số liệu của bản xuất (ô {cell} trống hoặc bị sửa): không biết tệp "
+    "được xuất từ số liệu nào, nên không nhập đè lên số liệu hiện có. Hãy xuất lại tệp Excel từ phần mềm rồi nhập.",
     "XLSX010": "Báo cáo đã thay đổi từ khi xuất tệp “{file}” (có người nhập hoặc sửa số liệu sau đó); nhập tệp "
     "này sẽ ghi đè số liệu mới bằng số cũ nên không nhập. Hãy xuất lại tệp Excel rồi sửa trên tệp mới.",
     "XLSX009": "Ô {where} có công thức “{formula}” không phải của biểu mẫu; chương trình không tính được "

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -80,7 +83,24 @@ def package_files(paths: list[Path]) -> list[Path]:
 _worker_state: dict = {}
 
 
-def _start_worker(catalog, root_paths: list[str], rules: dict | None = None, require_trust: bool = False) -> None:
+def _end_with_the_parent() -> None:
+    """A worker ends when the consolidation that started it is gone (killed, say): otherwise it
+    waits for work for ever. The parent's sentinel becomes ready when it exits, on any platform."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="cchc-parent-watch", daemon=True).start()
+
+
+def _start_worker(catalog, root_paths: list[str], rules: dict | None = None, require_trust: bool = False,
+                  in_a_worker: bool = False) -> None:
+    if in_a_worker:
+        _end_with_the_parent()
     _worker_state["catalog"] = catalog
     _worker_state["roots"] = load_trust_roots(root_paths)
     _worker_state["rules"] = rules
@@ -115,7 +135,7 @@ def verify_many(files: list[Path], catalog, root_paths: list[str], *, workers: i
         return
     workers = workers or max(1, min(os.cpu_count() or 1, 8))
     with ProcessPoolExecutor(workers, initializer=_start_worker,
-                             initargs=(catalog, list(map(str, root_paths)), rules, require_trust)) as pool:
+                             initargs=(catalog, list(map(str, root_paths)), rules, require_trust, True)) as pool:
         waiting: deque = deque()
         queued = iter(files)
         for path in islice(queued, 2 * workers):

@@ -259,6 +259,25 @@ def test_a_workbook_made_before_the_figures_changed_is_not_imported_over_them(tm
     assert refused.value.code == "XLSX010" and store.cells(report) == before
 
 
+@pytest.mark.parametrize("fingerprint", [None, "", "khong-phai"])
+def test_a_workbook_without_its_fingerprint_is_not_imported_over_the_figures(tmp_path, store, fingerprint):
+    """Issue 27: blanking ``made_from`` in the hidden sheet bypassed the stale-workbook check."""
+    catalog, report = _report(tmp_path, store)
+    _fill(store, catalog, report)
+    path = write_xlsx(store, catalog, report, tmp_path / "bc.xlsx")
+    book = load_workbook(path)
+    meta = next(sheet for sheet in book.worksheets if sheet.sheet_state != "visible")
+    row = next(r for r in meta.iter_rows() if r[0].value == "made_from")
+    row[1].value = fingerprint
+    book["Biểu mẫu 5B"]["E12"] = 1600
+    book.save(path)
+    enter_cells(store, catalog, report, "5B", [("I", "ky_truoc", "41")])  # typed in the app meanwhile
+    before = store.cells(report)
+    with pytest.raises(CchcError) as refused:
+        import_xlsx(store, catalog, report, path)
+    assert refused.value.code == "XLSX011" and store.cells(report) == before
+
+
 def test_two_imports_of_the_same_report_at_once_never_mix(tmp_path):
     """Two clerks import two edited copies of one workbook at the same moment: one goes in whole,
     the other is refused; no total ends up unequal to its parts."""

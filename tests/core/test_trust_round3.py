@@ -386,3 +386,71 @@ def test_a_missing_database_beside_its_set_aside_copy_is_said_not_created_empty(
         Store.open(path)
     assert said.value.code == "STORE022" and "xa.db.thay-20261202-101010" in str(said.value)
     assert not path.exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc (Linux)")
+def test_killing_a_consolidation_ends_its_workers(tmp_path):
+    """Killing the consolidation's main process left its workers running."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    marker = f"CCHC_TEST_WORKERS={os.getpid()}-{time.monotonic_ns()}"
+    for number in range(10):
+        (tmp_path / f"goi-{number}.cchc").write_bytes(b"PK" + b"\0" * 100)
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from desktop.submission import consolidate as c\n"
+        "real = c._read_and_verify\n"
+        "def slow(path):\n"
+        "    time.sleep(60)\n"
+        "    return real(path)\n"
+        "c._read_and_verify = slow\n"
+        f"list(c.verify_many(sorted(Path({str(tmp_path)!r}).glob('*.cchc')), None, [], workers=2))\n")
+    name, value = marker.split("=")
+    main = subprocess.Popen([sys.executable, "-c", script], env={**os.environ, name: value})
+
+    def marked() -> set[int]:
+        found = set()
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and marker.encode() in (entry / "environ").read_bytes().split(b"\0"):
+                    found.add(int(entry.name))
+            except OSError:
+                pass
+        return found
+
+    try:
+        deadline = time.monotonic() + 60
+        while len(marked() - {main.pid}) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        workers = marked() - {main.pid}
+        assert len(workers) >= 2
+        os.kill(main.pid, signal.SIGKILL)
+        main.wait()
+        deadline = time.monotonic() + 15
+        while (marked() & workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not (marked() & workers)
+    finally:
+        for pid in marked():
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_a_huge_json_document_is_refused_by_its_size_before_it_is_read(tmp_path, capsys):
+    """A 700 MB JSON took 2 GB, then gave a wrong reason ("sai mã kiểm tra SHA-256")."""
+    import resource
+
+    from conftest import cli
+
+    huge = tmp_path / "bao-cao.json"
+    with open(huge, "wb") as file:
+        file.truncate(700 * 1024 * 1024)  # sparse: takes no disk
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    code, _ = cli("--db", str(tmp_path / "xa.db"), "import", str(huge))
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024  # KiB
+    err = capsys.readouterr().err
+    assert code != 0 and "lớn hơn 128 MB" in err and "SHA-256" not in err
