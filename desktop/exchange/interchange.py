@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop import __version__
+from desktop.foundation.evidence import evidence_problem
 from desktop.foundation.jsontext import JsonRefused, loads as strict_json
 from desktop.foundation.messages import CchcError, os_reason
 from desktop.foundation.periods import PERIOD_TYPES, Period
@@ -323,6 +324,9 @@ def check_document(catalog: Catalog, document, file: str = "báo cáo",
                 raise CchcError("JSON002", file=file, field="attachments.content") from None
         if len(content) > MAX_ATTACHMENT_BYTES or hashlib.sha256(content).hexdigest() != item.get("sha256"):
             raise CchcError("JSON007", file=file, name=name)
+        problem = evidence_problem(name, content)
+        if problem:
+            raise CchcError("JSON002", file=file, field=f"attachments ({name[:40]}: {problem})")
         form_code, row_id = _need(item, "form", str, file, "attachments."), _need(item, "row", str, file, "attachments.")
         if form_code not in layouts and form_code in form_set.forms:  # a form with evidence and no cells
             layouts[form_code] = resolve(form_set.forms[form_code], form_set, child_refs, {})

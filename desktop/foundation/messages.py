@@ -169,6 +169,7 @@ MESSAGES: dict[str, str] = {
     "JSON009": "Tệp “{file}” ghi trạng thái “{status}” nhưng một tệp JSON không mang chữ ký số: báo cáo đã ký "
     "được nhận qua gói đã ký (.cchc, Nộp báo cáo → Tổng hợp). Hãy nhập tệp đã bỏ trạng thái đó.",
     # --- export, Excel import, PDF -------------------------------------------
+    "EVID001": "Không nhận tệp minh chứng “{file}”: {reason}. Chưa có gì bị thay đổi.",
     "EXPORT001": "Không ghi được tệp “{file}” ({reason}).",
     "EXPORT002": "Đã xuất báo cáo số {report}: {files}.",
     "EXPORT003": "Không ghi đè lên “{file}”: đó là một cơ sở dữ liệu (hoặc tệp -wal, -shm đi kèm) đang giữ số liệu. "

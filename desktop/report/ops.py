@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
+from desktop.foundation.evidence import check_evidence
 from desktop.foundation.directory import Link, predecessors_of
 from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.periods import Period
@@ -118,7 +119,9 @@ def move_row(store, report_id: int, form: str, row_id: str, position: int) -> Ro
 
 
 def attach(store, report_id: int, form: str, row: str, filename: str, data: bytes) -> str:
-    """An evidence file on a row (a criterion of a PAR sheet, a task of an annex); its SHA-256."""
+    """An evidence file on a row (a criterion of a PAR sheet, a task of an annex); its SHA-256.
+    Only a document the app lists, by name and content (``foundation/evidence.py``)."""
+    check_evidence(filename, data)
     return store.add_attachment(report_id, form, row, filename, data)
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHea
 from desktop import __version__
 from desktop.exchange.annex import fill, in_sentence, placeholders, short_unit_name
 from desktop.foundation.directory import era_note
+from desktop.foundation.evidence import evidence_problem
 from desktop.foundation.messages import CchcError, msg
 from desktop.kinds.narrative import FORM_CODE as BODY_FORM
 from desktop.kinds.par.kind import KIND as PAR_KIND
@@ -904,6 +905,10 @@ class MainWindow(QMainWindow):
             return
         for attached in files:
             data = self.session.evidence_bytes(attached)
+            problem = evidence_problem(attached.filename, data)
+            if problem:  # kept before this check existed: never handed to the system to open
+                self.say(msg("EVID001", file=attached.filename[:80], reason=problem))
+                continue
             folder = Path(tempfile.mkdtemp(prefix="cchc-minh-chung-"))
             target = folder / Path(attached.filename).name
             target.write_bytes(data)

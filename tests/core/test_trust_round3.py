@@ -454,3 +454,68 @@ def test_a_huge_json_document_is_refused_by_its_size_before_it_is_read(tmp_path,
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024  # KiB
     err = capsys.readouterr().err
     assert code != 0 and "lớn hơn 128 MB" in err and "SHA-256" not in err
+
+
+# --- evidence files --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, content", [
+    ("bao-cao\u202efdp.exe", b"MZ\x90\x00"), ("minh-chung.pdf.bat", b"@echo off"), ("huong-dan.lnk", b"L\0\0\0"),
+    ("CON.pdf", b"%PDF-1.4"), ("bien-ban.pdf     .exe", b"MZ"), ("bien-ban.pdf", b"MZ\x90\x00 a program"),
+    ("anh.png", b"%PDF-1.4"), ("khong-duoi", b"%PDF-1.4"), ("a.pdf ", b"%PDF-1.4"),
+])
+def test_an_evidence_file_that_is_not_a_listed_document_is_refused(tmp_path, name, content):
+    """Such files were stored and would be handed to the operating system to open."""
+    import base64
+
+    from desktop.foundation.evidence import evidence_problem
+    from desktop.foundation.messages import CchcError
+    from desktop.app.session import ReportSession
+    from desktop.exchange.interchange import export_report, import_report
+    from test_signing import commune_report
+
+    assert evidence_problem(name, content)
+    with Store.open(tmp_path / "xa.db") as store:
+        report = commune_report(store, forms_catalog(tmp_path))
+        catalog = forms_catalog(tmp_path)
+        session = ReportSession(store, catalog, report)
+        if "/" not in name and "\x00" not in name:
+            try:
+                (tmp_path / name).write_bytes(content)
+            except OSError:
+                pass
+            else:
+                with pytest.raises(CchcError) as refused:
+                    session.attach("KQ", "r", tmp_path / name)
+                assert refused.value.code == "EVID001"
+        assert store.attachments(report) == []
+        document = export_report(store, catalog, report)
+        document["attachments"] = [{"form": "KQ", "row": "r", "filename": name, "sha256": hashlib.sha256(
+            content).hexdigest(), "content": base64.b64encode(content).decode()}]
+        document["unit"]["code"] = "H1.X9"
+        with pytest.raises(CchcError) as refused:
+            import_report(store, catalog, document)
+        assert refused.value.code == "JSON002" and f"attachments ({name[:40]}: " in str(refused.value)
+
+
+def test_listed_documents_are_taken_as_evidence():
+    from desktop.foundation.evidence import evidence_problem
+
+    for name, content in [("Kế hoạch số 12.pdf", b"%PDF-1.7"), ("anh chup.JPG", b"\xff\xd8\xff\xe0"),
+                          ("bien-ban.docx", b"PK\x03\x04"), ("so-lieu.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")]:
+        assert evidence_problem(name, content) is None, name
+
+
+_catalogs: dict = {}
+
+
+def forms_catalog(tmp_path):
+    from conftest import write_set
+    from desktop.registry import load_catalog
+    from test_signing import FORM
+
+    if "xa" not in _catalogs:
+        root = tmp_path / "bo-xa"
+        write_set(root, {"kq.yaml": FORM}, set_id="xa", level="xa")
+        _catalogs["xa"] = load_catalog(root)
+    return _catalogs["xa"]
