@@ -46,6 +46,11 @@ FORMAT_VERSION = 1
 BOUND_TO = "data_sha256"  # in a package's workbook: the data.json it was made from
 FONT = "Times New Roman"  # NĐ 30/2020; LibreOffice shows it in the metric-compatible Liberation Serif
 MAX_BYTES = 30 * 1024 * 1024
+# Inflated, a province's whole consolidated workbook is a few MB; openpyxl takes some 50 times an
+# XML's size in memory (a sheet of 1.048.576 rows once took 4,1 GB, a shared-strings bomb 1,1 GB).
+MAX_INFLATED = 24 * 1024 * 1024
+MAX_SHEET_XML = 8 * 1024 * 1024  # a form of 150 communes by 30 columns is some 300 KB
+MAX_RATIO = 100
 MM = 1 / 25.4  # openpyxl margins are in inches
 BODY_WIDTH = {"portrait": 100, "landscape": 150}  # characters across the printable width
 
@@ -358,9 +363,14 @@ def _open(path: Path):
     try:
         if path.stat().st_size > MAX_BYTES:
             raise CchcError("XLSX001", file=path.name, reason="tệp quá lớn")
-        with zipfile.ZipFile(path) as archive:  # a zip bomb is refused before openpyxl inflates it
-            if sum(info.file_size for info in archive.infolist()) > 20 * MAX_BYTES:
+        with zipfile.ZipFile(path) as archive:  # a bomb is refused from the directory, before openpyxl inflates it
+            infos = archive.infolist()
+            if sum(info.file_size for info in infos) > MAX_INFLATED or any(
+                    info.file_size > MAX_SHEET_XML for info in infos if info.filename.startswith("xl/worksheets/")):
                 raise CchcError("XLSX001", file=path.name, reason="nội dung giải nén quá lớn")
+            if any(info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+                   for info in infos):
+                raise CchcError("XLSX001", file=path.name, reason="tỷ lệ nén bất thường (có thể là bom nén)")
         return load_workbook(path)
     except CchcError:
         raise

@@ -519,3 +519,65 @@ def forms_catalog(tmp_path):
         write_set(root, {"kq.yaml": FORM}, set_id="xa", level="xa")
         _catalogs["xa"] = load_catalog(root)
     return _catalogs["xa"]
+
+
+def test_a_package_of_many_small_compressed_members_is_refused_before_any_is_inflated(genuine):
+    """255 members of 1 MB at 1000:1 (each under the per-member ratio floor) took 610 MB to refuse."""
+    import tracemalloc
+
+    catalog, package = genuine
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w") as bomb:
+        for name in source.namelist():
+            bomb.writestr(name, source.read(name))
+        for number in range(255):
+            bomb.writestr(f"attachments/{number:03d}.pdf", b"\0" * (1024 * 1024), compress_type=zipfile.ZIP_DEFLATED)
+    tracemalloc.start()
+    verdict = verify_bytes(out.getvalue(), "bom.cchc", catalog)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert not verdict.valid and "cách nén không được hỗ trợ" in verdict.message
+    assert peak < 20 * 1024 * 1024
+
+
+@pytest.mark.parametrize("bomb", ["rows", "shared strings", "sheet"])
+def test_a_workbook_bomb_is_refused_from_its_directory(tmp_path, bomb):
+    """A sheet of 1.048.576 rows (120 s, 4,1 GB), a shared-strings bomb (133 s, 1,1 GB), a sheet XML
+    of 550 MB in a 568 KB file (inflated, then accepted)."""
+    import time
+    import tracemalloc
+
+    from desktop.exchange.xlsx import import_xlsx, write_xlsx
+    from desktop.foundation.messages import CchcError
+    from test_signing import commune_report
+
+    catalog = forms_catalog(tmp_path)
+    with Store.open(tmp_path / "xa.db") as store:
+        report = commune_report(store, catalog)
+        genuine = write_xlsx(store, catalog, report, tmp_path / "that.xlsx")
+        out = tmp_path / "bom.xlsx"
+        with zipfile.ZipFile(genuine) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                data = source.read(info)
+                if bomb == "rows" and info.filename == "xl/worksheets/sheet1.xml":
+                    rows = "".join(f'<row r="{n}"><c r="A{n}" t="n"><v>1</v></c></row>' for n in range(1, 400_000))
+                    data = data.replace(b"<sheetData>", b"<sheetData>" + rows.encode()) if b"<sheetData>" in data \
+                        else data.replace(b"<sheetData/>", b"<sheetData>" + rows.encode() + b"</sheetData>")
+                elif bomb == "shared strings" and info.filename == "xl/worksheets/sheet1.xml":
+                    target.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/'
+                                    b'spreadsheetml/2006/main">' + b"<si><t>" + b"a" * (300 * 1024 * 1024)
+                                    + b"</t></si></sst>")
+                elif bomb == "sheet" and info.filename == "xl/worksheets/sheet1.xml":
+                    data = data.replace(b"</worksheet>", b"<!--" + b" " * (550 * 1024 * 1024) + b"--></worksheet>")
+                if info.filename != "xl/sharedStrings.xml" or bomb != "shared strings":
+                    target.writestr(info.filename, data)
+        assert out.stat().st_size < 30 * 1024 * 1024
+        before = store.cells(report)
+        started = time.monotonic()
+        tracemalloc.start()
+        with pytest.raises(CchcError) as refused:
+            import_xlsx(store, catalog, report, out)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert refused.value.code == "XLSX001" and time.monotonic() - started < 10 and peak < 50 * 1024 * 1024
+        assert store.cells(report) == before
