@@ -37,6 +37,8 @@ PART_NAME = "noi_dung"  # the body's key in set.yaml's parts and in the intercha
 FORM_TITLE = "Nội dung báo cáo"
 TEXT_COLUMN, TEXT_LABEL = "text", "Nội dung"
 MAX_SECTION_CHARS = 100_000
+MAX_SECTIONS = 500
+MAX_BODY_CHARS = 2_000_000
 _SECTION_KEY = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 _REF = re.compile(r"^([A-Za-z0-9_.\-]+)/([A-Za-z0-9_.:\-]+)/([A-Za-z_][A-Za-z0-9_]*)$")
 # A figure in running text: "1.562", "101.666.000", "93,66", "93.66" (a point before other than
@@ -430,6 +432,11 @@ class NarrativePart:
         sections = value.get("sections") if isinstance(value, dict) else None
         if not isinstance(sections, dict) or set(value) != {"sections"}:
             raise CchcError("NAR004", reason="cần dạng {\"sections\": {mục: nội dung}}")
+        # a body has tens of sections of a few pages: 200 MB under keys no outline has once went in
+        if len(sections) > MAX_SECTIONS:
+            raise CchcError("NAR004", reason=f"quá {MAX_SECTIONS} mục")
+        if sum(len(text) for text in sections.values() if isinstance(text, str)) > MAX_BODY_CHARS:
+            raise CchcError("NAR004", reason=f"tổng nội dung dài quá {MAX_BODY_CHARS:,} ký tự".replace(",", "."))
         for key, text in sections.items():
             if not _SECTION_KEY.fullmatch(key):  # the outline's keys, and a sheet's notes ("nv.1", "to_chuc")
                 raise CchcError("NAR004", reason=f"tên mục “{key[:40]}” không hợp lệ")

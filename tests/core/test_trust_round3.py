@@ -581,3 +581,21 @@ def test_a_workbook_bomb_is_refused_from_its_directory(tmp_path, bomb):
         tracemalloc.stop()
         assert refused.value.code == "XLSX001" and time.monotonic() - started < 10 and peak < 50 * 1024 * 1024
         assert store.cells(report) == before
+
+
+@pytest.mark.parametrize("sections", [{f"muc_{n}": "x" for n in range(501)},
+                                      {f"muc_{n}": "x" * 90_000 for n in range(30)}])
+def test_a_body_of_many_or_huge_sections_is_refused(tmp_path, sections):
+    """200 MB of body sections under keys no outline has were accepted (the database 1 → 402 MB)."""
+    from desktop.exchange.interchange import export_report, import_report
+    from desktop.foundation.messages import CchcError
+    from test_signing import commune_report
+
+    catalog = forms_catalog(tmp_path)
+    with Store.open(tmp_path / "xa.db") as store:
+        document = export_report(store, catalog, commune_report(store, catalog))
+        document["unit"]["code"] = "H1.X9"
+        document["parts"] = {"noi_dung": {"sections": sections}}
+        with pytest.raises(CchcError) as refused:
+            import_report(store, catalog, document)
+        assert "quá" in str(refused.value)

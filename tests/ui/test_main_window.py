@@ -311,7 +311,7 @@ def test_evidence_dropped_on_a_row(qtbot, demo_window, tmp_path):
     window = demo_window
     window.open_report(KE_SACH, "5B")
     evidence = tmp_path / "bien-ban.docx"
-    evidence.write_bytes(b"PK minh chung")
+    evidence.write_bytes(b"PK\x03\x04 minh chung")
     target = cell(window, "II", "ky_truoc")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(evidence))])
