@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop import __version__
+from desktop.foundation.directory import NEW_ERA, OLD_ERA, load_directory
 from desktop.foundation.evidence import evidence_problem
 from desktop.foundation.jsontext import JsonRefused, loads as strict_json
 from desktop.foundation.messages import CchcError, os_reason
@@ -154,6 +155,21 @@ def check_period(period_data, file: str) -> Period:
                   _in(_optional(period_data, "year_from", int, file, "period."), YEARS, file, "period.year_from"))
 
 
+def _not_under_in_the_directory(unit_code: str, child_codes: list[str]) -> str | None:
+    """A child unit the official directory does not place under ``unit_code``, or None. Only for a
+    unit of the directory (its codes end in an era, "56.2025", "22732.cu") whose children the
+    directory lists (an old district's communes are not mapped): others are the receiver's own."""
+    era = unit_code.rpartition(".")[2]
+    if not child_codes or era not in (NEW_ERA, OLD_ERA):
+        return None
+    directory = load_directory()
+    known = directory.get(unit_code)
+    if known is None or known.level == "huyen":
+        return None
+    under = {c.id for c in directory.children(unit_code)}
+    return next((code for code in child_codes if code not in under), None)
+
+
 def check_unit(data, file: str, where: str) -> dict:
     if not isinstance(data, dict):
         raise CchcError("JSON002", file=file, field=where.rstrip("."))
@@ -232,6 +248,9 @@ def check_document(catalog: Catalog, document, file: str = "báo cáo",
     codes = [c["code"] for c in children]
     if unit["code"] in codes or (parent and parent["code"] in codes) or len(set(codes)) != len(codes):
         raise CchcError("JSON002", file=file, field="child_units.code")
+    stranger = _not_under_in_the_directory(unit["code"], codes)
+    if stranger:
+        raise CchcError("JSON010", file=file, unit=stranger[:64], parent=unit["name"][:100])
     period = check_period(document.get("period"), file)
     set_data = _need(document, "form_set", dict, file)
     set_id = _need(set_data, "id", str, file, "form_set.")

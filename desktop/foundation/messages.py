@@ -165,6 +165,8 @@ MESSAGES: dict[str, str] = {
     "JSON005": "Tệp “{file}”: biểu “{form}”, dòng “{row}”, cột “{column}”: {reason}",
     "JSON006": "Tệp “{file}”: biểu “{form}” không thuộc bộ biểu mẫu của báo cáo.",
     "JSON007": "Tệp “{file}”: tệp đính kèm “{name}” sai mã kiểm tra SHA-256.",
+    "JSON010": "Tệp “{file}”: danh mục đơn vị hành chính không có đơn vị “{unit}” trực thuộc {parent}; không nhận "
+    "đơn vị lạ vào danh sách đơn vị cấp dưới.",
     "JSON008": "Đã nhập báo cáo số {report}: {unit}, {period}.",
     "JSON009": "Tệp “{file}” ghi trạng thái “{status}” nhưng một tệp JSON không mang chữ ký số: báo cáo đã ký "
     "được nhận qua gói đã ký (.cchc, Nộp báo cáo → Tổng hợp). Hãy nhập tệp đã bỏ trạng thái đó.",

@@ -599,3 +599,30 @@ def test_a_body_of_many_or_huge_sections_is_refused(tmp_path, sections):
         with pytest.raises(CchcError) as refused:
             import_report(store, catalog, document)
         assert "quá" in str(refused.value)
+
+
+def test_a_json_import_cannot_add_a_child_unit_the_directory_does_not_place_under_the_parent(tmp_path):
+    """A JSON import created a child unit the directory does not place under its parent, whose
+    packages later filled a new row."""
+    from conftest import write_set
+    from desktop.exchange.interchange import check_document
+    from desktop.foundation.messages import CchcError
+    from desktop.registry import load_catalog
+    from test_signing import DISTRICT, FORM
+
+    root = tmp_path / "bo"
+    write_set(root, {"kq.yaml": FORM}, set_id="xa", level="xa")
+    write_set(root, {"th.yaml": DISTRICT}, set_id="huyen", level="tinh")
+    catalog = load_catalog(root)
+
+    def document(children):
+        return {"format": "cchc-report", "format_version": 2,
+                "unit": {"code": "01.2025", "name": "Thành phố Hà Nội", "level": "tinh"},
+                "child_units": [{"code": c, "name": n, "level": "xa"} for c, n in children],
+                "period": {"type": "nam", "year": 2026}, "form_set": {"id": "huyen", "version": 1},
+                "report": {}, "forms": {}}
+    check_document(catalog, document([("00070.2025", "Phường Hoàn Kiếm")]))  # Hà Nội's own ward
+    for stranger in ("99999.2025", "22732.cu", "X.LA"):
+        with pytest.raises(CchcError) as refused:
+            check_document(catalog, document([("00070.2025", "Phường Hoàn Kiếm"), (stranger, "Xã Lạ")]))
+        assert refused.value.code == "JSON010" and stranger in str(refused.value)
