@@ -560,15 +560,15 @@ def test_a_workbook_bomb_is_refused_from_its_directory(tmp_path, bomb):
             for info in source.infolist():
                 data = source.read(info)
                 if bomb == "rows" and info.filename == "xl/worksheets/sheet1.xml":
-                    rows = "".join(f'<row r="{n}"><c r="A{n}" t="n"><v>1</v></c></row>' for n in range(1, 400_000))
+                    rows = "".join(f'<row r="{n}"><c r="A{n}" t="n"><v>1</v></c></row>' for n in range(1, 250_000))
                     data = data.replace(b"<sheetData>", b"<sheetData>" + rows.encode()) if b"<sheetData>" in data \
                         else data.replace(b"<sheetData/>", b"<sheetData>" + rows.encode() + b"</sheetData>")
                 elif bomb == "shared strings" and info.filename == "xl/worksheets/sheet1.xml":
                     target.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/'
-                                    b'spreadsheetml/2006/main">' + b"<si><t>" + b"a" * (300 * 1024 * 1024)
+                                    b'spreadsheetml/2006/main">' + b"<si><t>" + b"a" * (60 * 1024 * 1024)
                                     + b"</t></si></sst>")
                 elif bomb == "sheet" and info.filename == "xl/worksheets/sheet1.xml":
-                    data = data.replace(b"</worksheet>", b"<!--" + b" " * (550 * 1024 * 1024) + b"--></worksheet>")
+                    data = data.replace(b"</worksheet>", b"<!--" + b" " * (120 * 1024 * 1024) + b"--></worksheet>")
                 if info.filename != "xl/sharedStrings.xml" or bomb != "shared strings":
                     target.writestr(info.filename, data)
         assert out.stat().st_size < 30 * 1024 * 1024
