@@ -9,6 +9,8 @@ Tests and other programs match on codes; people read the text.
 
 from __future__ import annotations
 
+import errno
+
 MESSAGES: dict[str, str] = {
     # --- PAR index (Chỉ số CCHC) --------------------------------------------
     "PAR001": "{what}: điểm {actual} vượt điểm tối đa {maximum}.",
@@ -441,8 +443,6 @@ _OS_REASONS = {
 
 def os_reason(error: BaseException) -> str:
     """Why a file could not be read or written, in Vietnamese (the system's own words are English)."""
-    import errno
-
     name = errno.errorcode.get(getattr(error, "errno", None) or -1, "")
     if not name and getattr(error, "winerror", None) == 32:  # Windows: the file is open in another program
         name = "EBUSY"

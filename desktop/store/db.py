@@ -972,29 +972,24 @@ class Store:
             conn.execute("UPDATE certificates SET withdrawn_at = ?, withdraw_reason = ? WHERE sha256 = ?",
                          (now, reason, sha256))
             self._audit(conn, "withdraw-certificate", col=found[0], new=f"{sha256} {reason}")
-            if set_aside_from is None:
-                affected = [r[0] for r in conn.execute(
-                    "SELECT id FROM submissions WHERE certificate_sha256 = ? AND state = 'accepted'", (sha256,))]
-                for submission_id in affected:  # its packages now rank below the unit's current key's
-                    self._elect(conn, submission_id)
-                return 0
             signed = conn.execute("SELECT id, signed_at, unit_code, period_type, year, period_number, year_from, "
                                   "form_set_id FROM submissions WHERE certificate_sha256 = ? AND state = 'accepted'",
                                   (sha256,)).fetchall()
-            set_aside = [r for r in signed if dt.datetime.fromisoformat(r[1]) >= set_aside_from]
+            set_aside = [r for r in signed if set_aside_from is not None
+                         and dt.datetime.fromisoformat(r[1]) >= set_aside_from]
             for row in set_aside:
                 conn.execute("UPDATE submissions SET state = 'refused', superseded_by = NULL, held_reason = ? "
                              "WHERE id = ?", (f"Đặt ra ngoài khi thu hồi chứng thư ({now[:10]}): {reason}", row[0]))
                 self._audit(conn, "set-aside", col=row[2], new=f"{row[0]} {sha256}")
-            for row in set_aside:  # the unit's other packages of that period: one of them is current now
+            # each unit, period and set it signed for elects its current package again: the withdrawn
+            # key's packages now rank below the unit's current key's
+            for group in {row[2:] for row in signed}:
                 rival = conn.execute(
                     "SELECT id FROM submissions WHERE unit_code = ? AND period_type = ? AND year = ? "
                     "AND period_number IS ? AND year_from IS ? AND form_set_id = ? AND state = 'accepted' LIMIT 1",
-                    row[2:]).fetchone()
+                    group).fetchone()
                 if rival:
                     self._elect(conn, rival[0])
-            for submission_id in {r[0] for r in signed} - {r[0] for r in set_aside}:
-                self._elect(conn, submission_id)
             return len(set_aside)
 
     # --- settings and audit ----------------------------------------------------

@@ -130,7 +130,7 @@ def hold_reason(store, unit, signer: dict, der: bytes | None) -> str | None:
     current = store.certificates(unit.code)
     if signer.get("ca_verified") and der is not None:
         vouched = _vouched_identifiers(store)
-        issuer = x509.load_der_x509_certificate(der).issuer.rfc4514_string()
+        issuer = _issuer_of(sha, der)
         ours = names_unit(identifiers, unit.code) or any(vouched.get((issuer, i)) == unit.code for i in identifiers)
         theirs = any(code != unit.code for (_, i), code in vouched.items() if i in identifiers)
         if ours and not theirs:

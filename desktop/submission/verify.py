@@ -255,13 +255,13 @@ def _check_manifest_fields(manifest: dict) -> None:
     text(manifest["period"].get("label"), "period.label", optional=False)
     if manifest["period"]["label"] != period.label:  # what the package is, not what it says it is
         raise Rejected("ARC028", MANIFEST, field="period.label")
-    form_set = manifest["form_set"]
-    text(form_set.get("id"), "form_set.id", optional=False)
-    if not isinstance(form_set.get("version"), int) or isinstance(form_set["version"], bool) \
-            or form_set["version"] not in VERSIONS:
-        raise Rejected("ARC028", MANIFEST, field="form_set.version")
-    if isinstance(manifest["report_version"], bool) or manifest["report_version"] not in VERSIONS:
-        raise Rejected("ARC028", MANIFEST, field="report_version")
+    def version(value, field: str) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or value not in VERSIONS:
+            raise Rejected("ARC028", MANIFEST, field=field)
+
+    text(manifest["form_set"].get("id"), "form_set.id", optional=False)
+    version(manifest["form_set"].get("version"), "form_set.version")
+    version(manifest["report_version"], "report_version")
     for key in ("doc_number", "status", "created_at", "app_version"):
         text(manifest.get(key), key)
     signer = manifest.get("signer")

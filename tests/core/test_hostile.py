@@ -245,15 +245,23 @@ def test_restore_never_replaces_a_healthy_database_unasked_nor_deletes_its_wal(t
         assert [u.code for u in restored.units()] == ["H1"]
 
 
-def test_a_workbook_made_before_the_figures_changed_is_not_imported_over_them(tmp_path, store):
+def _workbook_edited_while_figures_were_typed(tmp_path, store, change_book=None):
+    """A report's workbook edited in Excel (and ``change_book`` done to it) while the clerk typed
+    a figure in the app: (catalog, report, workbook, the figures as they are)."""
     catalog, report = _report(tmp_path, store)
     _fill(store, catalog, report)
     path = write_xlsx(store, catalog, report, tmp_path / "bc.xlsx")
     book = load_workbook(path)
+    if change_book:
+        change_book(book)
     book["Biểu mẫu 5B"]["E12"] = 1600
     book.save(path)
     enter_cells(store, catalog, report, "5B", [("I", "ky_truoc", "41")])  # typed in the app meanwhile
-    before = store.cells(report)
+    return catalog, report, path, store.cells(report)
+
+
+def test_a_workbook_made_before_the_figures_changed_is_not_imported_over_them(tmp_path, store):
+    catalog, report, path, before = _workbook_edited_while_figures_were_typed(tmp_path, store)
     with pytest.raises(CchcError) as refused:
         import_xlsx(store, catalog, report, path)
     assert refused.value.code == "XLSX010" and store.cells(report) == before
@@ -262,17 +270,11 @@ def test_a_workbook_made_before_the_figures_changed_is_not_imported_over_them(tm
 @pytest.mark.parametrize("fingerprint", [None, "", "khong-phai"])
 def test_a_workbook_without_its_fingerprint_is_not_imported_over_the_figures(tmp_path, store, fingerprint):
     """Issue 27: blanking ``made_from`` in the hidden sheet bypassed the stale-workbook check."""
-    catalog, report = _report(tmp_path, store)
-    _fill(store, catalog, report)
-    path = write_xlsx(store, catalog, report, tmp_path / "bc.xlsx")
-    book = load_workbook(path)
-    meta = next(sheet for sheet in book.worksheets if sheet.sheet_state != "visible")
-    row = next(r for r in meta.iter_rows() if r[0].value == "made_from")
-    row[1].value = fingerprint
-    book["Biểu mẫu 5B"]["E12"] = 1600
-    book.save(path)
-    enter_cells(store, catalog, report, "5B", [("I", "ky_truoc", "41")])  # typed in the app meanwhile
-    before = store.cells(report)
+    def blank_the_fingerprint(book):
+        meta = next(sheet for sheet in book.worksheets if sheet.sheet_state != "visible")
+        next(r for r in meta.iter_rows() if r[0].value == "made_from")[1].value = fingerprint
+
+    catalog, report, path, before = _workbook_edited_while_figures_were_typed(tmp_path, store, blank_the_fingerprint)
     with pytest.raises(CchcError) as refused:
         import_xlsx(store, catalog, report, path)
     assert refused.value.code == "XLSX011" and store.cells(report) == before
