@@ -91,6 +91,18 @@ def images_of(signing: dict) -> tuple[bytes | None, bytes | None, float]:
             float(min(max(seal_mm, SEAL_MM[0]), SEAL_MM[1])))
 
 
+def widest_box(spot: tuple) -> Placed:
+    """The largest rectangle ``look_of`` can give the signature field in ``spot`` (page, x1, y1, x2,
+    y2), whatever the images: the spot itself, widened on the left and in height by the largest
+    seal. A receiver checks the signed PDF's field against it: a signature drawn elsewhere could
+    cover a figure."""
+    page, x1, y1, x2, y2 = spot
+    middle_y = (y1 + y2) / 2
+    seal = SEAL_MM[1] * MM
+    signature_left = (x1 + x2) / 2 - (x2 - x1) * 0.4  # the widest signature image: 0.8 of the spot
+    return Placed(page, min(x1, signature_left - seal), min(y1, middle_y - seal / 2), x2, max(y2, middle_y + seal / 2))
+
+
 def look_of(signing: dict, spot: tuple | None) -> SignatureLook | None:
     """The images of the settings placed in ``spot`` (page, x1, y1, x2, y2: the space between the
     signer's title and name); None without a signature image or a spot."""

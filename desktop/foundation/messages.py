@@ -304,6 +304,14 @@ MESSAGES: dict[str, str] = {
     "SIG106": "ký bằng chứng thư khác với bản kê",
     "SIG107": "không phải chứng thư của tổ chức cấp chứng thư (CA): chứng thư của một người ký không làm gốc tin "
               "cậy được",
+    "SIG108": "lần ký đã thay đổi bản PDF ngoài việc thêm chữ ký: {what}",
+    "SIG109": "bản PDF phải là bản in và đúng một lần ký nối sau nó",
+    "SIG110": "lần ký xóa đối tượng của bản in",
+    "SIG111": "không có chỗ ký trong bản in",
+    "SIG112": "lần ký viết lại đối tượng số {number} của bản in",
+    "SIG113": "trang ký phải có đúng một ô chữ ký và không có chú thích nào khác",
+    "SIG114": "ô chữ ký nằm ngoài chỗ ký của bản in",
+    "SIG115": "{count} trang",
     "DAT001": "không đọc được JSON.",
     "DAT002": "đơn vị, kỳ hoặc bộ biểu mẫu khác với bản kê.",
     "DAT003": "không phải tệp gói (ZIP)",
@@ -329,6 +337,14 @@ MESSAGES: dict[str, str] = {
     "pdfsig kiểm tra theo ngày hôm nay nên báo “hết hạn”).",
     "PKG016": "nội dung gói không đọc được theo định dạng (chi tiết kỹ thuật ghi trong nhật ký)",
     "PKG017": "chứng thư của người ký không dùng để ký văn bản (trường {usage} không cho phép)",
+    "PKG018": "bản PDF đã ký không in đúng dữ liệu của gói (data.json): {where}bản ký in “{shown}”, dữ liệu là "
+              "“{printed}”",
+    "PKG019": "bản PDF đã ký không phải bản in từ dữ liệu của gói (data.json): {reason}",
+    "PKG020": "{form}, dòng “{row}”, cột “{column}”: ",
+    "PKG021": "trang {page}, dòng “{line}”: ",
+    "PKG022": "khác ở phần không phải chữ (phông chữ, hình hoặc vị trí){versions}",
+    "PKG023": "; gói làm bằng phiên bản {sender} của phần mềm, máy nhận dùng phiên bản {receiver}: hãy dùng cùng "
+              "một phiên bản",
     "PKG010": "Báo cáo trong gói có {errors} lỗi, {warnings} cảnh báo theo bộ biểu mẫu.",
     # --- consolidation ------------------------------------------------------------
     "CONS001": "Báo cáo số {report} không có biểu nào tổng hợp từ báo cáo của đơn vị cấp dưới.",

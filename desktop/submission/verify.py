@@ -30,13 +30,17 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from desktop import __version__
+from desktop.exchange.document import document_parts
 from desktop.exchange.interchange import VERSIONS, check_document, check_period, check_unit, write_report
+from desktop.exchange.pdf import render_pdf
 from desktop.foundation.jsontext import JsonRefused, loads as strict_json
 from desktop.foundation.messages import CchcError, msg, os_reason
 from desktop.foundation.periods import Period
 from desktop.rules.engine import count, validate_report
+from desktop.report.data import report_data
 from desktop.store.db import Store
-from desktop.submission import NOT_CA_VERIFIED
+from desktop.submission import NOT_CA_VERIFIED, shown
 from desktop.submission.identity import (
     common_name,
     document_signing_problem,
@@ -418,6 +422,8 @@ def _check_data(members: dict[str, bytes], manifest: dict, catalog) -> tuple[dic
     try:
         report_id = write_report(scratch, checked)
         findings = validate_report(scratch, catalog, report_id)
+        _check_parts(members, manifest, document)
+        _check_shown(members, report_data(scratch, catalog, report_id), manifest)
     finally:
         scratch.close()
     errors, warnings = count(findings)
@@ -443,6 +449,27 @@ def _check_parts(members: dict[str, bytes], manifest: dict, document: dict) -> N
         raise Rejected("PKG014", PDF, reason=msg("DAT005"))
     if set(_workbook_claims(members[WORKBOOK])) != {digest}:
         raise Rejected("PKG014", WORKBOOK, reason=msg("DAT004"))
+
+
+def _check_shown(members: dict[str, bytes], data, manifest: dict) -> None:
+    """The signed PDF is this package's data printed as the sending app prints it, then one
+    signature and nothing else (``submission.shown``): so it shows the figures accepted."""
+    marks: dict = {}
+    printed = render_pdf(data, marks, hashlib.sha256(members[DATA]).hexdigest())
+    signed = members[PDF]
+    if signed.startswith(printed):
+        problem = shown.signing_problem(signed, printed, marks.get("signature"))
+        if problem:
+            raise Rejected("PKG019", PDF, reason=problem)
+        return
+    difference = shown.first_difference(signed, printed)
+    if difference is None:
+        sender = manifest.get("app_version")
+        versions = msg("PKG023", sender=sender, receiver=__version__) if sender != __version__ else ""
+        raise Rejected("PKG019", PDF, reason=msg("PKG022", versions=versions))
+    _, annexes, _ = document_parts(data)
+    where = shown.cell_named(annexes, difference) or msg("PKG021", page=difference.page, line=difference.line)
+    raise Rejected("PKG018", PDF, where=where, shown=difference.shown, printed=difference.printed)
 
 
 def _workbook_claims(workbook: bytes) -> list[str]:
@@ -510,7 +537,6 @@ def verify_bytes(data: bytes, name: str, catalog, roots=(), *, require_trust: bo
         verdict.signer["in_force_at_receipt"] = (dt.datetime.fromisoformat(verdict.signer["valid_from"]) <= received
                                                  <= dt.datetime.fromisoformat(verdict.signer["valid_to"]))
         verdict.document, verdict.findings, verdict.attachments = _check_data(members, manifest, catalog)
-        _check_parts(members, manifest, verdict.document)
     except zipfile.BadZipFile:
         verdict.status = "unreadable"
         verdict.problems.append({"member": None, "message": msg("PKG002", file=name, reason=msg("DAT003"))})

@@ -626,3 +626,138 @@ def test_a_json_import_cannot_add_a_child_unit_the_directory_does_not_place_unde
         with pytest.raises(CchcError) as refused:
             check_document(catalog, document([("00070.2025", "Phường Hoàn Kiếm"), (stranger, "Xã Lạ")]))
         assert refused.value.code == "JSON010" and stranger in str(refused.value)
+
+
+# --- the signed PDF shows the figures accepted ---------------------------------------------------
+
+
+def _sent(tmp_path, forms, monkeypatch, *, render=None, sign=None, version=None, figures=(4177, 0, 4177, 9)) -> bytes:
+    """A commune's package made by a sending app whose ``render_pdf`` or ``sign_pdf`` is replaced:
+    the hashes, the binding of the PDF to data.json and both signatures are all genuine."""
+    from desktop.submission import package as packaging
+    from desktop.submission.workflow import mark_checked
+    from test_signing import commune_report
+
+    if render:
+        monkeypatch.setattr(packaging, "render_pdf", render(packaging.render_pdf))
+    if sign:
+        monkeypatch.setattr(packaging, "sign_pdf", sign)
+    if version:
+        monkeypatch.setattr(packaging, "__version__", version)
+    with Store.open(tmp_path / "xa.db") as store, load_p12(p12_of("H1.X1"), PASS) as identity:
+        report = commune_report(store, forms, figures=figures)
+        mark_checked(store, forms, report, acknowledge_warnings=True)
+        sent = packaging.sign_report(store, forms, report, identity, tmp_path / "goi")
+    monkeypatch.undo()
+    return Path(sent.filename).read_bytes()
+
+
+def test_a_signed_pdf_showing_other_figures_than_its_data_is_refused_naming_the_cell(tmp_path, forms, monkeypatch):
+    """A modified sending app rendered the PDF with 1.177, wrote 4177 into data.json and stamped the
+    rewritten data.json's hash into the PDF: verify said "0 lỗi" and the province took 4177, while
+    the document the chairman signed says 1.177."""
+    def lying(real):
+        def render(data, marks, bound_to):
+            data.put("KQ", "r", "moi", "1177")  # after data.json and the workbook were made
+            return real(data, marks, bound_to)
+        return render
+
+    honest = _sent(tmp_path / "a", forms, monkeypatch)
+    assert verify_bytes(honest, "goi.cchc", forms).valid
+    verdict = verify_bytes(_sent(tmp_path / "b", forms, monkeypatch, render=lying), "goi.cchc", forms)
+    assert not verdict.valid and verdict.problems[0]["member"] == "report.pdf"
+    assert ("Biểu 01, dòng “1. Hồ sơ TTHC”, cột “Mới nhận”: bản ký in “1.177”, dữ liệu là “4.177”"
+            in verdict.message), verdict.message
+    with Store.open(tmp_path / "huyen.db") as district_store:
+        from test_signing import enrol_signer
+
+        district = new_report(district_store, "huyen", communes=2)
+        enrol_signer(district_store, "H1.X1", p12_of("H1.X1"))
+        (tmp_path / "goi.cchc").write_bytes(_sent(tmp_path / "c", forms, monkeypatch, render=lying))
+        result = consolidate(district_store, forms, district, [tmp_path / "goi.cchc"])
+        assert [r.status for r in result.received] == ["rejected"]
+        assert "moi" not in district_store.cells(district).get("TH", {}).get("unit:H1.X1", {})  # 4177 not taken
+
+
+def test_a_print_that_differs_only_outside_its_text_is_refused(tmp_path, forms, monkeypatch):
+    """The same text can be drawn with other glyphs (a remapped font), hidden or covered: the signed
+    print must be the receiver's own print of data.json byte for byte, not only read the same."""
+    def retouched(real):
+        def render(data, marks, bound_to):
+            printed = real(data, marks, bound_to)
+            return printed.replace(b"(opensource)", b"(opensourcE)", 1)  # a comment: the text stays
+        return render
+
+    verdict = verify_bytes(_sent(tmp_path, forms, monkeypatch, render=retouched), "goi.cchc", forms)
+    assert not verdict.valid and "phần không phải chữ" in verdict.message, verdict.message
+    assert "phiên bản" not in verdict.message  # made by this version: no word of another
+
+
+def _signing_with(change=None, box=None):
+    """A ``sign_pdf`` that also makes ``change`` to the print in the signature's own revision (or
+    puts the signature at ``box``): the signature covers the whole file, as a genuine one does."""
+    from pyhanko.sign import fields, signers
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    def sign(pdf, identity, spot, reason, location, look=None):
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        if change:
+            change(writer, spot)
+        page, *rect = box or spot
+        meta = signers.PdfSignatureMetadata(field_name="ChuKySo", subfilter=fields.SigSeedSubFilter.PADES,
+                                            md_algorithm="sha256")
+        spec = fields.SigFieldSpec("ChuKySo", on_page=page, box=tuple(round(v) for v in rect))
+        return signers.PdfSigner(meta, signer=identity.signer, new_field_spec=spec).sign_pdf(writer).getvalue()
+    return sign
+
+
+def _new_content(writer, spot):
+    from pyhanko.pdf_utils import generic
+
+    page = writer.root["/Pages"]["/Kids"][1]  # the annex
+    page["/Contents"] = writer.add_object(generic.StreamObject(stream_data=b"BT /F1+0 9 Tf 300 400 Td (1.177) Tj ET"))
+    writer.update_container(page)
+
+
+def _an_annotation(writer, spot):
+    from pyhanko.pdf_utils import generic
+
+    page = writer.root["/Pages"]["/Kids"][spot[0]]
+    note = generic.DictionaryObject({generic.pdf_name("/Type"): generic.pdf_name("/Annot"),
+                                     generic.pdf_name("/Subtype"): generic.pdf_name("/FreeText"),
+                                     generic.pdf_name("/Rect"): generic.ArrayObject(map(generic.FloatObject, (300, 400, 360, 412))),
+                                     generic.pdf_name("/Contents"): generic.pdf_string("1.177")})
+    page["/Annots"] = generic.ArrayObject([writer.add_object(note)])
+    writer.update_container(page)
+
+
+def _an_action(writer, spot):
+    from pyhanko.pdf_utils import generic
+
+    writer.root["/OpenAction"] = generic.DictionaryObject({generic.pdf_name("/S"): generic.pdf_name("/URI"),
+                                                          generic.pdf_name("/URI"): generic.pdf_string("http://x")})
+    writer.update_root()
+
+
+@pytest.mark.parametrize("sign, said", [
+    (_signing_with(_new_content), "viết lại đối tượng"),
+    (_signing_with(_an_annotation), "đúng một ô chữ ký"),
+    (_signing_with(_an_action), "viết lại đối tượng"),
+    (_signing_with(box=(0, 60, 300, 300, 520)), "ngoài chỗ ký"),
+])
+def test_a_signing_revision_that_changes_the_print_is_refused(tmp_path, forms, monkeypatch, sign, said):
+    """The print is the receiver's own, then the signing revision redraws a page, lays a note over a
+    figure, adds an action or puts the signature's picture over the table."""
+    verdict = verify_bytes(_sent(tmp_path, forms, monkeypatch, sign=sign), "goi.cchc", forms)
+    assert not verdict.valid and "ngoài việc thêm chữ ký" in verdict.message and said in verdict.message, \
+        verdict.message
+
+
+def test_a_print_from_another_version_says_both_versions(tmp_path, forms, monkeypatch):
+    """A package whose print differs (outside its text) and that another version of the app made:
+    the message says which two versions, so the province knows what to update."""
+    def retouched(real):
+        return lambda data, marks, bound_to: real(data, marks, bound_to).replace(b"(opensource)", b"(opensourcE)", 1)
+
+    verdict = verify_bytes(_sent(tmp_path, forms, monkeypatch, render=retouched, version="0.9"), "goi.cchc", forms)
+    assert not verdict.valid and "phiên bản 0.9" in verdict.message, verdict.message

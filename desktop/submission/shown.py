@@ -1,0 +1,172 @@
+"""What a package's signed PDF shows, against what its data prints (issue 27).
+
+A modified sending app could render the PDF from one figure, write another into data.json and
+stamp the rewritten data.json's hash into the PDF: every hash and both signatures hold. So the
+receiver prints data.json itself, as the sending app does (``exchange.pdf`` is deterministic), and
+requires the signed PDF to be exactly that print, byte for byte, followed by one signing revision
+that adds the signature and changes nothing else. Byte equality rather than equal text: the same
+fonts, glyphs, positions and no hidden layer, so neither invisible text nor a remapped glyph passes.
+
+When the bytes differ, the text of both is read (pypdf, loaded only then) to say where: the
+cell, what the signed copy shows and what the data says.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from dataclasses import dataclass
+
+from desktop.exchange.signature_look import widest_box
+from desktop.foundation.messages import msg
+
+# What the signing revision may change in an object of the printed PDF: the catalog gains the
+# form and pyHanko's extension level, the information dictionary its dates, the signature's page
+# its one annotation.
+_MAY_CHANGE = {"/Catalog": {"/AcroForm", "/Extensions", "/Version"}, "/Info": {"/ModDate", "/Producer"},
+               "/Page": {"/Annots"}}
+_ACROFORM_KEYS = {"/Fields", "/SigFlags", "/DR", "/DA"}
+_SLACK = 1.5  # points: the field's box is rounded to whole points when it is made
+
+
+def _serialised(value) -> bytes:
+    out = io.BytesIO()
+    value.write_to_stream(out, None)
+    return out.getvalue()
+
+
+def _changed_keys(old, new) -> set[str]:
+    keys = set(old.keys()) | set(new.keys())
+    return {k for k in keys if k not in old or k not in new or _serialised(old.raw_get(k)) != _serialised(new.raw_get(k))}
+
+
+def signing_problem(pdf: bytes, printed: bytes, spot) -> str | None:
+    """Why the part of ``pdf`` after ``printed`` (its first revision, already checked equal) is
+    more than a signature: None when it adds the signature field and its widget in the signature's
+    place and changes nothing else. ``spot``: (page, x1, y1, x2, y2), where the print puts it."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    xrefs = reader.xrefs
+    at = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", printed[-64:])
+    if xrefs.total_revisions != 2 or at is None or xrefs.get_startxref_for_revision(0) != int(at.group(1)):
+        return msg("SIG108", what=msg("SIG109"))
+    if xrefs.refs_freed_in_revision(1):
+        return msg("SIG108", what=msg("SIG110"))
+    old = reader.get_historical_resolver(0)
+    root, info = reader.trailer.raw_get("/Root"), reader.trailer.raw_get("/Info")
+    kids = old.root["/Pages"]["/Kids"]
+    if spot is None or not 0 <= spot[0] < len(kids):
+        return msg("SIG108", what=msg("SIG111"))
+    page_ref = kids.raw_get(spot[0])
+    allowed = {(root.idnum, root.generation): "/Catalog", (page_ref.idnum, page_ref.generation): "/Page"}
+    if isinstance(info, generic.IndirectObject):
+        allowed[(info.idnum, info.generation)] = "/Info"
+    for ref in xrefs.explicit_refs_in_revision(1):
+        if xrefs.get_introducing_revision(ref) != 0:
+            continue  # a new object: only what the catalog and the page reach matters, checked below
+        role = allowed.get((ref.idnum, ref.generation))
+        if role is None:
+            return msg("SIG108", what=msg("SIG112", number=ref.idnum))
+        changed = _changed_keys(old.get_object(ref), reader.get_object(ref))
+        if changed - _MAY_CHANGE[role]:
+            return msg("SIG108", what=msg("SIG112", number=ref.idnum))
+    form = reader.root["/AcroForm"] if "/AcroForm" in reader.root else None
+    page = reader.get_object(page_ref)
+    annotations = page["/Annots"] if "/Annots" in page else None
+    if form is None or annotations is None or len(annotations) != 1 or set(form.keys()) - _ACROFORM_KEYS:
+        return msg("SIG108", what=msg("SIG113"))
+    widget = annotations[0]
+    fields = form["/Fields"] if "/Fields" in form else None
+    if (fields is None or len(fields) != 1 or fields.raw_get(0) != annotations.raw_get(0)
+            or widget.get("/FT") != "/Sig" or widget.get("/Subtype") != "/Widget"):
+        return msg("SIG108", what=msg("SIG113"))
+    left, bottom, right, top = (float(v) for v in widget["/Rect"])
+    box = widest_box(spot)
+    if (min(left, right) < box.left - _SLACK or max(left, right) > box.right + _SLACK
+            or min(bottom, top) < box.bottom - _SLACK or max(bottom, top) > box.top + _SLACK):
+        return msg("SIG108", what=msg("SIG114"))
+    return None
+
+
+@dataclass
+class Difference:
+    page: int  # 1-based
+    shown: str  # what the signed PDF shows there
+    printed: str  # what the data prints there
+    lines: list[str]  # the lines of the print's page, up to the one the difference is on
+
+    @property
+    def line(self) -> str:
+        return self.lines[-1] if self.lines else ""
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def first_difference(signed: bytes, printed: bytes) -> Difference | None:
+    """Where the text of ``signed`` first differs from the text of ``printed``; None when their
+    text is the same (they differ in something else: a font, a picture, a position)."""
+    from pypdf import PdfReader
+
+    try:
+        signed_pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(signed)).pages]
+    except Exception:  # whatever a hostile file makes the parser raise: the difference is then unnamed
+        return None
+    printed_pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(printed)).pages]
+    for number, (shown_text, printed_text) in enumerate(zip(signed_pages, printed_pages), 1):
+        if shown_text == printed_text:
+            continue
+        shown_words, printed_words = _TOKEN.findall(shown_text), _TOKEN.findall(printed_text)
+        matcher = difflib.SequenceMatcher(None, printed_words, shown_words, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag != "equal":
+                shown = " ".join(shown_words[j1:j2]) or "(không có)"
+                expected = " ".join(printed_words[i1:i2]) or "(không có)"
+                return Difference(number, shown, expected, _lines_to(printed_text, i1))
+    if len(signed_pages) != len(printed_pages):
+        number = min(len(signed_pages), len(printed_pages)) + 1
+        return Difference(number, msg("SIG115", count=len(signed_pages)), msg("SIG115", count=len(printed_pages)), [])
+    return None
+
+
+def _lines_to(text: str, index: int) -> list[str]:
+    """The lines of ``text`` up to the one holding its ``index``-th word."""
+    lines, seen = [], 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        lines.append(line.strip())
+        seen += len(_TOKEN.findall(line))
+        if seen > index:
+            break
+    return lines
+
+
+def cell_named(annexes, difference: Difference) -> str | None:
+    """The annex cell the difference is in, told from the print's own lines (pypdf gives a table
+    cell per line, row by row): the nearest row label above the differing line, then the cell of
+    that row printing the differing text (the k-th such, when several do). None when no row
+    can be told."""
+    rows = [(annex, body) for annex in annexes for body in annex.rows]
+    for back, line in enumerate(reversed(difference.lines[:-1])):
+        for annex, body in rows:
+            label = next((str(c.text) for c in body.cells if c.column.kind == "row_label" and c.text), "")
+            if not label or not (label == line or (len(line) >= 3 and label.startswith(line))):
+                continue
+            between = difference.lines[len(difference.lines) - 2 - back:]
+            same = [c for c in body.cells if c.column.kind not in ("row_code", "row_label")
+                    and str(c.text) == difference.printed]
+            nth = sum(1 for seen in between[1:] if seen == difference.printed) - 1
+            if 0 <= nth < len(same):
+                cell = same[nth]
+                return msg("PKG020", form=annex.printed_code or annex.form.code,
+                           row=f"{body.row.code}. {label}" if body.row.code else label,
+                           column=cell.column.label)
+            return None
+    return None
+
+
+__all__ = ["Difference", "cell_named", "first_difference", "signing_problem"]
