@@ -317,6 +317,8 @@ MESSAGES: dict[str, str] = {
     "DAT003": "không phải tệp gói (ZIP)",
     "DAT004": "bảng tính (report.xlsx) không được tạo từ dữ liệu (data.json) của gói",
     "DAT005": "bản PDF (report.pdf) không được tạo từ dữ liệu (data.json) của gói",
+    "DAT007": "báo cáo kèm theo của “{unit}” không phải của một đơn vị trực thuộc trong gói, cùng kỳ, mỗi đơn vị một "
+              "báo cáo",
     "DAT006": "dữ liệu ghi phiên bản báo cáo {data}, bản kê ghi {manifest}",
     "PKG001": "Đã ký báo cáo và tạo gói nộp “{file}” ({size} KB).",
     "PKG002": "Không đọc được gói “{file}”: {reason}.",

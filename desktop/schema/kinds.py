@@ -59,6 +59,11 @@ class ReportKind(Protocol):
         """The ids of the child units' form sets whose signed packages a report of ``form_set``
         takes at consolidation (empty: it consolidates nothing)."""
 
+    def sources(self, data: Any) -> list[int]:
+        """The other reports of the store that the report's printed document shows (a PAR analysis
+        prints its child units' sheets): they travel in its package, so that a receiver prints
+        the same document from the package alone."""
+
 
 class ReportPart(Protocol):
     name: str  # the key under which it travels in the interchange document ("noi_dung")

@@ -5,8 +5,8 @@
 2. A valid package of a child unit for the report's period is kept as a submission
    (``submissions`` table); a newer report version supersedes the older one, which stays.
 3. Every ``units`` row that declares ``from:`` is filled from the current submission of
-   its unit, then the total rows from their parts, in one transaction; the report is
-   validated like any other.
+   its unit, then the total rows from their parts, in the same short transaction as the
+   submissions (a batch of packages); the report is validated like any other.
 4. The completeness matrix: child units × periods, each submitted, late (signed after
    the period's deadline), missing or rejected.
 """
@@ -19,10 +19,11 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 
@@ -40,6 +41,10 @@ from desktop.submission.verify import Verdict, load_trust_roots, read_package, s
 from desktop.foundation.values import from_json, to_storage
 
 POOL_FROM = 8  # fewer packages than this are verified in this process: starting workers costs more
+# Accepted packages wait in memory for their write at most this many, this many bytes, this long.
+BATCH_PACKAGES = 64
+BATCH_BYTES = 64 * 1024 * 1024
+BATCH_SECONDS = 1.0
 
 
 @dataclass
@@ -215,13 +220,14 @@ def _total_writes(data: ReportData, form) -> list[tuple[str, str, str, str | Non
 # --- the whole run -------------------------------------------------------------------
 
 
-def _writes(store, data: ReportData, targets, children: dict, period: Period) -> list[tuple]:
-    """The parent's cells from its children's current submissions: the ``from:`` rows, then the totals."""
-    current = {s.unit_code: s for s in store.submissions(list(children), current_only=True) if s.period == period}
+def _writes(store, data: ReportData, targets, units: list[str], period: Period) -> list[tuple]:
+    """The parent's cells from the current submissions of ``units`` (children): their ``from:``
+    rows, then the totals."""
+    current = {s.unit_code: s for s in store.submissions(units, current_only=True) if s.period == period}
     writes = []
     for form, spec in targets:
         layout = data.layout(form)
-        for code in children:
+        for code in units:
             submission = current.get(code)
             if submission is None or submission.form_set_id != spec.consolidate.form_set:
                 continue
@@ -259,6 +265,21 @@ def _submission_record(verdict: Verdict, unit: str, period: Period) -> dict:
     }
 
 
+def _keep(store, verdict: Verdict, package: bytes, unit: str, child, period: Period) -> Received:
+    """A valid package of a child unit as a submission: current, superseded or held (the register
+    decides whether its signer may speak for the unit)."""
+    signer = verdict.signer
+    held = hold_reason(store, child, signer, verdict.certificate)
+    _, state = store.add_submission(_submission_record(verdict, unit, period), package, held_reason=held)
+    text = held or verdict.message + ("" if signer["ca_verified"] else f" ({signer['note']})")
+    if state == "superseded" and not signer["ca_verified"]:
+        trusted = [s for s in store.submissions([unit], current_only=True)
+                   if s.period == period and s.ca_verified and s.report_version < verdict.manifest["report_version"]]
+        if trusted:
+            text += " " + msg("CONS005", version=verdict.manifest["report_version"], current=trusted[0].report_version)
+    return Received(verdict.file, unit, state, text, verdict.manifest["report_version"])
+
+
 def requires_trust(store, root_paths) -> bool:
     """The database's trust policy: once trusted roots are configured, only packages a CA vouches
     for are accepted, unless the receiving unit chose to accept others too (Thiết lập)."""
@@ -279,50 +300,57 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
     parent = data.unit
     children = {u.code: u for u in store.children(parent.code)}
     period = data.period
-    received: list[Received] = []
+    received: list[Received | None] = []
     rejected_units: dict[str, str] = {}
+    changes: dict[tuple[str, str, str], CellChange] = {}
     files = package_files(paths)
     if files:
         store.backup("truoc-tong-hop")
-    # One transaction from the first package kept to the last row filled: a consolidation stopped
-    # midway (killed, a full disk) leaves neither submissions without their figures nor figures
-    # without them; and each package accepted goes to the store at once instead of waiting in memory.
-    with store.transaction():
-        strict = requires_trust(store, root_paths) if require_trust is None else require_trust
-        for package, verdict in verify_many(files, catalog, list(root_paths), workers=workers, progress=progress,
-                                            rules=store.get_setting("period_rules", {}), require_trust=strict):
-            unit = (verdict.manifest or {}).get("unit", {}).get("code") if isinstance(verdict.manifest, dict) \
-                else None
-            unit = unit if isinstance(unit, str) else None
-            if not verdict.valid:
-                received.append(Received(verdict.file, unit, "rejected", verdict.message))
-                if unit in children:
-                    rejected_units[unit] = verdict.message
-                continue
-            problem = _problem_with(verdict, unit, children, parent, period, wanted_sets)
-            if problem:
-                received.append(Received(verdict.file, unit, "rejected", problem))
+    batch: list[tuple[int, bytes, Verdict, str]] = []  # (its place in ``received``, bytes, verdict, unit)
+
+    def write(units: list[str], kept: list[tuple[int, bytes, Verdict, str]]) -> None:
+        """One short transaction: the packages kept since the last, as submissions, and the
+        parent's rows they fill, with the totals. Neither stays without the other (a power cut, a
+        full disk), and the parent's report is read again inside it, so a figure a clerk typed
+        meanwhile is counted, never overwritten by an older copy."""
+        with store.transaction():
+            for place, package, verdict, unit in kept:
+                received[place] = _keep(store, verdict, package, unit, children[unit], period)
+            current = ReportData(store, catalog, report_id)
+            writes = _writes(store, current, targets, units, period)
+            for change in write_cells(store, report_id, writes, action="consolidate") if writes else []:
+                key = (change.form, change.row, change.column)
+                first = changes.get(key, change)  # a cell written by two batches changed from its first value
+                changes[key] = replace(first, new=change.new)
+
+    # Packages are verified outside any transaction (in workers when there are many) and written in
+    # short ones, so that a clerk typing in the same database meanwhile is not kept waiting; the
+    # packages of a batch wait in memory, bounded in count, bytes and time.
+    strict = requires_trust(store, root_paths) if require_trust is None else require_trust
+    started = time.monotonic()
+    for package, verdict in verify_many(files, catalog, list(root_paths), workers=workers, progress=progress,
+                                        rules=store.get_setting("period_rules", {}), require_trust=strict):
+        unit = (verdict.manifest or {}).get("unit", {}).get("code") if isinstance(verdict.manifest, dict) else None
+        unit = unit if isinstance(unit, str) else None
+        problem = verdict.message if not verdict.valid else _problem_with(verdict, unit, children, parent, period,
+                                                                           wanted_sets)
+        if problem:
+            received.append(Received(verdict.file, unit, "rejected", problem))
+            if unit in children:
                 rejected_units[unit] = problem
-                continue
-            signer = verdict.signer
-            held = hold_reason(store, children[unit], signer, verdict.certificate)
-            _, state = store.add_submission(_submission_record(verdict, unit, period), package, held_reason=held)
-            text = held or verdict.message + ("" if signer["ca_verified"] else f" ({signer['note']})")
-            if state == "superseded" and not signer["ca_verified"]:
-                trusted = [s for s in store.submissions([unit], current_only=True)
-                           if s.period == period and s.ca_verified
-                           and s.report_version < verdict.manifest["report_version"]]
-                if trusted:
-                    text += " " + msg("CONS005", version=verdict.manifest["report_version"],
-                                      current=trusted[0].report_version)
-            received.append(Received(verdict.file, unit, state, text, verdict.manifest["report_version"]))
-        writes = _writes(store, data, targets, children, period)
-        changes = [c for c in write_cells(store, report_id, writes, action="consolidate") if c.old != c.new] \
-            if writes else []
-    filled = len(changes)
+            continue
+        received.append(None)
+        batch.append((len(received) - 1, package, verdict, unit))
+        if (len(batch) >= BATCH_PACKAGES or sum(len(b[1]) for b in batch) >= BATCH_BYTES
+                or time.monotonic() - started >= BATCH_SECONDS):
+            write(list(dict.fromkeys(b[3] for b in batch)), batch)
+            batch, started = [], time.monotonic()
+    write(list(children), batch)  # the last packages, and every child's row once more: the rows always
+    # say the current submissions, also those confirmed or refused since the last consolidation
+    changed = [c for c in changes.values() if c.old != c.new]
     findings = validate(ReportData(store, catalog, report_id))
     matrix = completeness(store, parent, list(children.values()), period, rejected_units)
-    return Consolidation(report_id, received, matrix, filled, findings, changes)
+    return Consolidation(report_id, received, matrix, len(changed), findings, changed)
 
 
 def completeness(store, parent: dict, children: list[dict], period: Period, rejected: dict[str, str]) -> dict:

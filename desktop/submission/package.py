@@ -66,6 +66,7 @@ DATA = "data.json"
 WORKBOOK = "report.xlsx"
 PDF = "report.pdf"
 ATTACHMENTS = "attachments/"
+SOURCES = "sources/"  # the other reports the PDF prints (a PAR analysis: its child units' sheets)
 SIGNATURE_FIELD = "ChuKySo"
 # A ZIP entry's time: fixed, so that the same members always give the same archive bytes.
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
@@ -202,6 +203,11 @@ def build_package(store, catalog, report_id: int, identity: Identity) -> Signed:
         members[member] = base64.b64decode(attachment.pop("content"))
         attachment["file"] = member
     members[DATA] = dumps(document).encode("utf-8")
+    for number, source_id in enumerate(data.form_set.kind.sources(data), 1):
+        source = export_report(store, catalog, source_id)
+        source["attachments"] = []  # the print shows their scores, not their evidence
+        source["report"]["status"] = "nhap"  # a plain document never says signed (JSON009)
+        members[f"{SOURCES}{number:03d}-{_safe_name(source['unit']['code'])}.json"] = dumps(source).encode("utf-8")
     # The workbook and the PDF each say, inside their signed bytes, which data.json they were made
     # from: a receiver refuses a package whose parts were not made together (docs/package.md).
     bound_to = hashlib.sha256(members[DATA]).hexdigest()

@@ -58,6 +58,7 @@ from desktop.submission.package import (
     MANIFEST,
     MANIFEST_SIGNATURE,
     PDF,
+    SOURCES,
     WORKBOOK,
     archive_bytes,
 )
@@ -219,7 +220,7 @@ def _manifest(members: dict[str, bytes]) -> tuple[bytes, dict]:
     if len(set(listed)) != len(listed):
         raise Rejected("ARC022", MANIFEST)
     for path in listed:
-        if path in (MANIFEST, MANIFEST_SIGNATURE) or (path not in REQUIRED and not path.startswith(ATTACHMENTS)):
+        if path in (MANIFEST, MANIFEST_SIGNATURE) or (path not in REQUIRED and not path.startswith((ATTACHMENTS, SOURCES))):
             raise Rejected("ARC023", path)
     for path in REQUIRED:
         if path not in listed:
@@ -423,6 +424,7 @@ def _check_data(members: dict[str, bytes], manifest: dict, catalog) -> tuple[dic
         report_id = write_report(scratch, checked)
         findings = validate_report(scratch, catalog, report_id)
         _check_parts(members, manifest, document)
+        _write_sources(scratch, catalog, members, checked)
         _check_shown(members, report_data(scratch, catalog, report_id), manifest)
     finally:
         scratch.close()
@@ -449,6 +451,28 @@ def _check_parts(members: dict[str, bytes], manifest: dict, document: dict) -> N
         raise Rejected("PKG014", PDF, reason=msg("DAT005"))
     if set(_workbook_claims(members[WORKBOOK])) != {digest}:
         raise Rejected("PKG014", WORKBOOK, reason=msg("DAT004"))
+
+
+def _write_sources(scratch, catalog, members: dict[str, bytes], checked) -> None:
+    """The other reports the PDF prints (``ReportKind.sources``: a PAR analysis's child units'
+    sheets), into the scratch store beside the package's report, so that the receiver's print
+    has them too. Each must be a plain report document of one of the package's child units for
+    the same period; they are printed, never consolidated."""
+    children = {unit["code"] for unit in checked.children}
+    seen = set()
+    for name in sorted(n for n in members if n.startswith(SOURCES)):
+        try:
+            document = strict_json(members[name].decode("utf-8"))
+            source = check_document(catalog, document, name, files={})
+        except (UnicodeDecodeError, JsonRefused):
+            raise Rejected("PKG009", name, reason=msg("DAT001")) from None
+        except CchcError as error:
+            raise Rejected("PKG009", name, reason=str(error)) from None
+        code = source.unit["code"]
+        if code not in children or code in seen or source.period != checked.period:
+            raise Rejected("PKG009", name, reason=msg("DAT007", unit=code))
+        seen.add(code)
+        write_report(scratch, source)
 
 
 def _check_shown(members: dict[str, bytes], data, manifest: dict) -> None:

@@ -251,3 +251,42 @@ def test_an_appraised_area_stands_for_what_was_appraised_under_it(received, cata
     appraise(store, catalog, received, "H.X1", [("2.1", "1", None), ("2", "3", None)])  # own: 2.1 = 2, area 2 = 5
     h1 = next(u for u in appraisal(store, catalog, received) if u.code == "H.X1")
     assert (h1.own.achieved, h1.appraised.achieved) == (8, 6)
+
+
+def test_a_districts_analysis_carries_the_communes_sheets_it_prints(tmp_path, catalog, store):
+    """The district's analysis prints its communes' scores (part II and its table), which its data
+    alone does not hold: the receiver, printing the package to compare it with the signed PDF,
+    refused it. The sheets it prints now travel in the package (``sources/``) and are bound to the
+    print: another commune's sheet, or a changed score, is refused."""
+    import io
+    import zipfile
+
+    from test_trust_round3 import resign
+
+    units(store)
+    commune_sheet(store, catalog, "H.X1")
+    commune_sheet(store, catalog, "H.X2", ("1", "3", "2", "4"))
+    own = store.create_report("H", Period("nam", 2021), "thu-huyen-chiso", 1)
+    enter(store, catalog.get("thu-huyen-chiso", 1).definition, own,
+          [("1.1", "diem", "1"), ("1.2", "diem", "3"), ("2.1", "diem", "2"), ("2.2", "diem", "4")])
+    mark_checked(store, catalog, own, acknowledge_warnings=True)
+    p12 = create_self_signed("H", "Ủy ban nhân dân huyện Thử", PASS)
+    with load_p12(p12, PASS) as identity:
+        package = Path(sign_report(store, catalog, own, identity, tmp_path / "goi").filename).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        sources = {n: json.loads(archive.read(n)) for n in archive.namelist() if n.startswith("sources/")}
+    assert [s["unit"]["code"] for s in sources.values()] == ["H.X1", "H.X2"]
+    assert all(not s["attachments"] for s in sources.values())  # their scores, not their evidence
+    verdict = verify_bytes(package, "goi.cchc", catalog)
+    assert verdict.valid, verdict.message
+
+    first, second = sorted(sources)
+    changed = json.loads(json.dumps(sources[second]))
+    changed["forms"]["CHI_SO"]["cells"]["2.2"]["diem"] = 1
+    changed["forms"]["CHI_SO"]["cells"]["2.2"]["ly_do"] = "Chưa đạt yêu cầu"
+    verdict = verify_bytes(resign(package, p12, members={second: dumps(changed).encode()}), "goi.cchc", catalog)
+    assert not verdict.valid and "không in đúng dữ liệu" in verdict.message, verdict.message
+    stranger = json.loads(json.dumps(sources[second]))
+    stranger["unit"] = {"code": "H", "name": "Huyện Thử", "level": "huyen", "parent": None}
+    verdict = verify_bytes(resign(package, p12, members={second: dumps(stranger).encode()}), "goi.cchc", catalog)
+    assert not verdict.valid and "không phải của một đơn vị trực thuộc" in verdict.message, verdict.message

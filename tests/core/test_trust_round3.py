@@ -761,3 +761,75 @@ def test_a_print_from_another_version_says_both_versions(tmp_path, forms, monkey
 
     verdict = verify_bytes(_sent(tmp_path, forms, monkeypatch, render=retouched, version="0.9"), "goi.cchc", forms)
     assert not verdict.valid and "phiên bản 0.9" in verdict.message, verdict.message
+
+
+# --- a consolidation beside a clerk typing -------------------------------------------------------
+
+
+def test_a_consolidation_verifies_outside_its_write_transaction(store, forms, tmp_path, monkeypatch):
+    """The consolidation held the write lock while it verified, so a clerk typing in the same
+    database meanwhile waited, then got "database is locked". Now no package is verified while a
+    write transaction is open: a writer that will not wait at all gets in during every one."""
+    import sqlite3
+
+    from desktop.submission import consolidate as consolidation
+    from test_signing import enrol_signer
+
+    district = new_report(store, "huyen", communes=3)
+    files = []
+    for code in ("H1.X1", "H1.X2", "H1.X3"):
+        enrol_signer(store, code, p12_of(code))
+        files.append(signed_file(tmp_path, forms, p12_of(code), unit=code))
+    real = consolidation.verify_bytes
+    got_in = []
+
+    def verify_while_a_clerk_types(*args, **kwargs):
+        clerk = sqlite3.connect(store.path, timeout=0, isolation_level=None)
+        try:
+            clerk.execute("BEGIN IMMEDIATE")  # what a keystroke's write takes first
+            clerk.execute("ROLLBACK")
+            got_in.append(True)
+        except sqlite3.OperationalError:
+            got_in.append(False)
+        finally:
+            clerk.close()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(consolidation, "verify_bytes", verify_while_a_clerk_types)
+    result = consolidation.consolidate(store, forms, district, files, workers=1)
+    assert [r.status for r in result.received] == ["accepted"] * 3
+    assert got_in == [True, True, True]
+    assert {store.cells(district)["TH"][f"unit:{c}"]["moi"] for c in ("H1.X1", "H1.X2", "H1.X3")} == {"8"}
+
+
+def test_a_consolidation_writes_in_batches_each_with_its_figures(store, forms, tmp_path, monkeypatch):
+    """Short transactions, and still never a submission without its figures: a power cut in the
+    second batch keeps the first batch whole (its submissions and their rows) and nothing of the
+    second."""
+    from desktop.submission import consolidate as consolidation
+    from test_signing import enrol_signer
+
+    district = new_report(store, "huyen", communes=3)
+    files = []
+    for code in ("H1.X1", "H1.X2", "H1.X3"):
+        enrol_signer(store, code, p12_of(code))
+        files.append(signed_file(tmp_path, forms, p12_of(code), unit=code))
+    monkeypatch.setattr(consolidation, "BATCH_PACKAGES", 2)
+    real, calls = consolidation.write_cells, []
+
+    def power_cut_in_the_second_batch(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("mất điện")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(consolidation, "write_cells", power_cut_in_the_second_batch)
+    with pytest.raises(OSError):
+        consolidation.consolidate(store, forms, district, files, workers=1)
+    assert sorted(s.unit_code for s in store.submissions()) == ["H1.X1", "H1.X2"]
+    rows = store.cells(district)["TH"]
+    assert rows["unit:H1.X1"]["moi"] == rows["unit:H1.X2"]["moi"] == "8" and "unit:H1.X3" not in rows
+    monkeypatch.undo()
+    result = consolidation.consolidate(store, forms, district, files, workers=1)
+    assert result.received[2].status == "accepted"
+    assert store.cells(district)["TH"]["unit:H1.X3"]["moi"] == "8"

@@ -47,6 +47,9 @@ class AnnexKind:
         """The child units' form sets whose packages fill this set's ``from:`` rows."""
         return {spec.consolidate.form_set for form in form_set.forms.values() for spec in form.consolidated_rows}
 
+    def sources(self, data) -> list[int]:
+        return []  # the annexes print the report's own figures, consolidated ones included
+
 
 KIND = AnnexKind()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.foundation.messages import msg
-from desktop.kinds.par.analysis import analysis_body
+from desktop.kinds.par.analysis import analysis_body, sheets
 from desktop.kinds.par.criteria import load_criteria
 from desktop.kinds.par.scoring import score_data, stray_cells
 from desktop.kinds.par.sheet import FORM_CODE, sheet_form
@@ -58,6 +58,11 @@ class ParKind:
     def receives(self, form_set) -> set[str]:
         appraises = getattr(form_set.definition, "appraises", None)
         return {appraises} if appraises else set()
+
+    def sources(self, data) -> list[int]:
+        """The child units' sheets the analysis prints (part II and its table)."""
+        _, children = sheets(data.store, data.catalog, data.id)
+        return [child.report.id for child in children]
 
 
 KIND = ParKind()
