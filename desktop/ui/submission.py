@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QRadioButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -531,12 +531,62 @@ class CertificatesDialog(QDialog):
         row = self.register.currentRow()
         if not 0 <= row < len(self.certificates):
             return
-        reason, ok = QInputDialog.getText(self, "Thu hồi chứng thư", "Lý do (mất thiết bị ký, đổi người ký…):")
-        if ok and reason.strip():
-            sha = self.certificates[row].sha256
-            if not isinstance(self.window_.perform(lambda: self.window_.store.withdraw_certificate(sha, reason)),
-                              Exception):
-                self.refresh()
+        dialog = WithdrawDialog(self, self.certificates[row])
+        if dialog.exec() == QDialog.Accepted:
+            self.withdraw(self.certificates[row].sha256, dialog.reason.text(), dialog.since())
+
+    def withdraw(self, sha: str, reason: str, since) -> None:
+        """Withdraw certificate ``sha``; ``since`` (a date or None): set aside what it signed from then."""
+        import datetime as dt
+
+        moment = dt.datetime.combine(since, dt.time()).astimezone() if since else None  # midnight, this machine's
+        done = self.window_.perform(lambda: self.window_.store.withdraw_certificate(sha, reason.strip(), moment))
+        if isinstance(done, Exception):
+            return
+        said = msg("CERT023", set_aside=done, since=f"{since:%d/%m/%Y}") if since else msg("CLI016")
+        QMessageBox.information(self, "Thu hồi chứng thư", said)
+        self.refresh()
+
+
+class WithdrawDialog(QDialog):
+    """Why a unit's certificate is withdrawn, and optionally from which day what it signed is set
+    aside (a lost token's thief may have signed since)."""
+
+    def __init__(self, parent, certificate) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Thu hồi chứng thư")
+        form = QFormLayout(self)
+        form.addRow(QLabel(f"{certificate.subject}\n({certificate.issuer})"))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("mất thiết bị ký, đổi người ký…")
+        form.addRow("Lý do (ghi vào nhật ký):", self.reason)
+        self.set_aside = QCheckBox("Đặt ra ngoài tổng hợp các gói chứng thư này đã ký từ ngày:")
+        self.from_day = QDateEdit(QDate.currentDate())
+        self.from_day.setDisplayFormat("dd/MM/yyyy")
+        self.from_day.setCalendarPopup(True)
+        self.from_day.setMaximumDate(QDate.currentDate())
+        self.from_day.setEnabled(False)
+        self.set_aside.toggled.connect(self.from_day.setEnabled)
+        form.addRow(self.set_aside, self.from_day)
+        note = QLabel("Các gói đã nhận trước ngày đó vẫn được giữ; gói của chứng thư mới của đơn vị "
+                      "thay được gói của chứng thư đã thu hồi.")
+        note.setWordWrap(True)
+        form.addRow(note)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Ok).setText("Thu hồi")
+        self.buttons.button(QDialogButtonBox.Cancel).setText("Hủy")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.reason.textChanged.connect(self._enable)
+        self._enable()
+
+    def _enable(self) -> None:
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(self.reason.text().strip()))
+
+    def since(self):
+        """The chosen day (a ``datetime.date``), or None when nothing is to be set aside."""
+        return self.from_day.date().toPython() if self.set_aside.isChecked() else None
 
 
 def show_certificates(window) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -146,3 +147,16 @@ def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
     assert window.store.cells(district)["PL6"]["tong"]["nhan_trong_ky"] == "8990"
     assert [s.state for s in window.store.submissions(["22732.cu"], current_only=True)] == ["accepted"]
 
+    # the commune's token is lost: withdrawn, and what it signed from today set aside
+    register.refresh()
+    [certificate] = [c for c in window.store.certificates() if c.unit_code == "22732.cu"]
+    register.register.selectRow(window.store.certificates().index(certificate))
+    asking = submission.WithdrawDialog(register, certificate)
+    ok = asking.buttons.button(asking.buttons.StandardButton.Ok)
+    assert not ok.isEnabled() and not asking.from_day.isEnabled()  # a reason first; no day unless asked
+    asking.reason.setText("Mất thiết bị ký")
+    asking.set_aside.setChecked(True)
+    assert ok.isEnabled() and asking.from_day.isEnabled() and asking.since() == dt.date.today()
+    register.withdraw(certificate.sha256, asking.reason.text(), asking.since())
+    assert "1 gói" in no_dialogs[-1][1]
+    assert window.store.submissions(["22732.cu"], current_only=True) == []
