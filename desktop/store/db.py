@@ -205,6 +205,9 @@ def _write_error(error: sqlite3.Error, path: Path) -> CchcError:
     return CchcError("STORE011", reason=sqlite_reason(error))
 
 
+_scratch_template: dict[str, sqlite3.Connection] = {}  # Store.scratch's, one per process
+
+
 class Store:
     """One database file: units, reports, cells, repeating rows, attachments, settings, audit."""
 
@@ -267,6 +270,19 @@ class Store:
         if daily_backup and not is_new and not read_only:
             store.daily_backup()
         return store
+
+    @classmethod
+    def scratch(cls, user: str) -> "Store":
+        """An empty store in memory, as ``open(":memory:")`` makes one, copied from a migrated
+        template kept for the process: the migrations' few hundred statements run once, not once
+        per package a receiver verifies."""
+        template = _scratch_template.get("conn")
+        if template is None:
+            template = _scratch_template["conn"] = cls.open(":memory:", daily_backup=False, user=user).conn
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        template.backup(conn)
+        conn.execute("PRAGMA foreign_keys=ON")
+        return cls(conn, Path(":memory:"), user)
 
     def close(self) -> None:
         self.conn.close()

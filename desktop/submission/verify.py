@@ -419,7 +419,7 @@ def _check_data(members: dict[str, bytes], manifest: dict, catalog) -> tuple[dic
             and document["form_set"] == manifest["form_set"])
     if not same:
         raise Rejected("PKG009", DATA, reason=msg("DAT002"))
-    scratch = Store.open(":memory:", daily_backup=False, user="verify")
+    scratch = Store.scratch(user="verify")
     try:
         report_id = write_report(scratch, checked)
         findings = validate_report(scratch, catalog, report_id)
@@ -481,8 +481,9 @@ def _check_shown(members: dict[str, bytes], data, manifest: dict) -> None:
     marks: dict = {}
     printed = render_pdf(data, marks, hashlib.sha256(members[DATA]).hexdigest())
     signed = members[PDF]
-    if signed.startswith(printed):
-        problem = shown.signing_problem(signed, printed, marks.get("signature"))
+    same = signed.startswith(printed)
+    if same or shown.same_objects(signed, printed):
+        problem = shown.signing_problem(signed, printed if same else None, marks.get("signature"))
         if problem:
             raise Rejected("PKG019", PDF, reason=problem)
         return

@@ -240,3 +240,21 @@ def test_an_import_right_after_a_backup_does_not_copy_the_database_again(tmp_pat
         first = store.recent_backup("truoc-nhap")
         assert first is not None and store.recent_backup("truoc-nhap") is None
     assert len(list_backups(path)) == 1
+
+
+def test_a_scratch_store_is_a_fresh_migrated_store_each_time():
+    """A receiver verifies each package in a scratch store: copied from a template migrated once per
+    process, it has the schema ``open(":memory:")`` builds, and nothing one package wrote is seen by
+    the next."""
+    fresh = Store.open(":memory:", daily_backup=False, user="thu")
+    schema = "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+    first = Store.scratch(user="thu")
+    assert first.conn.execute(schema).fetchall() == fresh.conn.execute(schema).fetchall()
+    assert first.conn.execute("PRAGMA user_version").fetchone() == fresh.conn.execute("PRAGMA user_version").fetchone()
+    assert first.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    first.add_unit("H1", "Huyện Thử", "huyen")
+    first.close()
+    second = Store.scratch(user="thu")
+    assert second.units() == []
+    second.close()
+    fresh.close()

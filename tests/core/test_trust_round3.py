@@ -685,7 +685,7 @@ def test_a_print_that_differs_only_outside_its_text_is_refused(tmp_path, forms, 
     def retouched(real):
         def render(data, marks, bound_to):
             printed = real(data, marks, bound_to)
-            return printed.replace(b"(opensource)", b"(opensourcE)", 1)  # a comment: the text stays
+            return printed.replace(b"/MediaBox [ 0 0 595.2756 841.8898 ]", b"/MediaBox [ 0 0 595.2756 841.8897 ]", 1)
         return render
 
     verdict = verify_bytes(_sent(tmp_path, forms, monkeypatch, render=retouched), "goi.cchc", forms)
@@ -757,7 +757,8 @@ def test_a_print_from_another_version_says_both_versions(tmp_path, forms, monkey
     """A package whose print differs (outside its text) and that another version of the app made:
     the message says which two versions, so the province knows what to update."""
     def retouched(real):
-        return lambda data, marks, bound_to: real(data, marks, bound_to).replace(b"(opensource)", b"(opensourcE)", 1)
+        return lambda data, marks, bound_to: real(data, marks, bound_to).replace(
+            b"/MediaBox [ 0 0 595.2756 841.8898 ]", b"/MediaBox [ 0 0 595.2756 841.8897 ]", 1)  # the text stays
 
     verdict = verify_bytes(_sent(tmp_path, forms, monkeypatch, render=retouched, version="0.9"), "goi.cchc", forms)
     assert not verdict.valid and "phiên bản 0.9" in verdict.message, verdict.message
@@ -833,3 +834,38 @@ def test_a_consolidation_writes_in_batches_each_with_its_figures(store, forms, t
     result = consolidation.consolidate(store, forms, district, files, workers=1)
     assert result.received[2].status == "accepted"
     assert store.cells(district)["TH"]["unit:H1.X3"]["moi"] == "8"
+
+
+def test_a_print_compressed_by_another_zlib_is_the_same_print(tmp_path, forms, monkeypatch):
+    """Another build of zlib may compress the same page to other bytes: the print is compared object
+    by object then, streams decoded, and accepted; a changed figure still is not."""
+    import zlib as real_zlib
+
+    from reportlab.pdfbase import pdfdoc
+
+    class OtherZlib:
+        compress = staticmethod(lambda data, *args: real_zlib.compress(data, 1))
+        decompress = staticmethod(real_zlib.decompress)
+
+    def other_zlib(real):
+        def render(data, marks, bound_to):
+            monkeypatch.setattr(pdfdoc, "zlib", OtherZlib)
+            try:
+                return real(data, marks, bound_to)
+            finally:
+                monkeypatch.setattr(pdfdoc, "zlib", real_zlib)
+        return render
+
+    package = _sent(tmp_path, forms, monkeypatch, render=other_zlib)
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        assert b"ReportLab" in archive.read("report.pdf")
+    verdict = verify_bytes(package, "goi.cchc", forms)
+    assert verdict.valid, verdict.message
+
+    def other_zlib_and_figure(real):
+        def render(data, marks, bound_to):
+            data.put("KQ", "r", "moi", "1177")
+            return other_zlib(real)(data, marks, bound_to)
+        return render
+    verdict = verify_bytes(_sent(tmp_path / "b", forms, monkeypatch, render=other_zlib_and_figure), "goi.cchc", forms)
+    assert not verdict.valid and "bản ký in “1.177”" in verdict.message, verdict.message
