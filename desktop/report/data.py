@@ -68,15 +68,33 @@ class ReportData:
             return self.reports_index.get((unit_code, form_set_id, period_type), [])
         return self.store.reports_of(unit_code, form_set_id, period_type)
 
+    def _report_of(self, period) -> int | None:
+        """The id of this unit's report on this set for ``period``, from the index when there is one."""
+        if self.reports_index is None:
+            return self.store.find_report(self.unit.code, period, self.report.form_set_id)
+        found = [r.id for r in self.reports_of(self.unit.code, self.report.form_set_id, period.type) if r.period == period]
+        return found[0] if found else None
+
     def previous(self) -> "ReportData | None":
         if self._previous is False:
             self._previous = None
             before = self.period.previous()
             if before is not None:
-                found = self.store.find_report(self.unit.code, before, self.report.form_set_id)
+                found = self._report_of(before)
                 if found is not None:
-                    self._previous = ReportData(self.store, self.catalog, found, self.period_rules)
+                    self._previous = ReportData(self.store, self.catalog, found, self.period_rules,
+                                                self.reports_index)
         return self._previous
+
+
+def reports_index(reports) -> dict[tuple[str, str, str], list]:
+    """(unit, form set, period type) → reports, from reports read once: what a pass over many
+    reports (the navigator, ``validate_all``) gives each ``ReportData``, so that no report's
+    history is asked of the store again."""
+    index: dict = {}
+    for report in reports:
+        index.setdefault((report.unit_code, report.form_set_id, report.period_type), []).append(report)
+    return index
 
 
 class FormScope:

@@ -411,14 +411,16 @@ class Store:
             )
             self._audit(conn, "unit", new=json.dumps([code, name, level, parent], ensure_ascii=False))
 
+    # unit, children, report: plain SQL, asked for every report read, where sqlite-utils'
+    # rows_where first lists the database's tables (twice) before it queries
     def unit(self, code: str) -> Unit:
-        rows = list(self.db["units"].rows_where("code = ?", [code]))
+        rows = self._records(Unit, "SELECT * FROM units WHERE code = ?", (code,))
         if not rows:
             raise CchcError("STORE009", unit=code)
-        return Unit.of(rows[0])
+        return rows[0]
 
     def children(self, code: str) -> list[Unit]:
-        return [Unit.of(r) for r in self.db["units"].rows_where("parent_code = ?", [code], order_by="position, code")]
+        return self._records(Unit, "SELECT * FROM units WHERE parent_code = ? ORDER BY position, code", (code,))
 
     def units(self) -> list[Unit]:
         return [Unit.of(r) for r in self.db["units"].rows_where(order_by="position, code")]
@@ -465,10 +467,10 @@ class Store:
                 self._audit(conn, "report_field", report_id, col=key, old=_text(getattr(old, key)), new=_text(value))
 
     def report(self, report_id: int) -> Report:
-        rows = list(self.db["reports"].rows_where("id = ?", [report_id]))
+        rows = self._records(Report, "SELECT * FROM reports WHERE id = ?", (report_id,))
         if not rows:
             raise CchcError("STORE008", report=report_id)
-        return Report.of(rows[0])
+        return rows[0]
 
     def reports_of(self, unit_code: str, form_set_id: str, period_type: str) -> list[Report]:
         """One unit's reports on one form set for one period type (its history), by SQL."""

@@ -146,7 +146,15 @@ def _v9(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE reports ADD COLUMN totals TEXT NOT NULL DEFAULT 'nhu_ban_in'")
 
 
-STEPS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
+def _v10(db: sqlite_utils.Database) -> None:
+    """The indexes one report's queries need, so that their cost does not grow with the database:
+    a unit's history (``reports_of``), a report of a period (``find_report``), a unit's children
+    (every report read asks for them). Without them each was a scan of the whole table."""
+    db["reports"].create_index(["unit_code", "form_set_id", "period_type", "year"])
+    db["units"].create_index(["parent_code", "position"])
+
+
+STEPS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
 LATEST = len(STEPS)
 
 

@@ -228,7 +228,7 @@ class NewReportDialog(QDialog):
         for form_set in usable:
             self.form_set.addItem(f"{form_set.name} (phiên bản {form_set.version})", _set_key(*form_set.key))
         if unit is not None:  # the set of the unit's latest report, as the clerk used last time
-            used = [r for r in self.store.reports() if r.unit_code == unit.code]
+            used = self.store.reports(units=[unit.code])
             if used:
                 latest = max(used, key=lambda r: (r.year, r.id))
                 found = self.form_set.findData(_set_key(latest.form_set_id, latest.form_set_version))

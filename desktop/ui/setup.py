@@ -203,9 +203,9 @@ def open_demo(window, path: Path | None = None):
         return None
     demo = MainWindow(store, window.catalog, db_path=path)
     window.demo_window = demo  # kept alive with the window that opened it
-    reports = store.reports()
-    if reports:
-        demo.open_report(reports[0].id)
+    first = store.first_report_id()
+    if first is not None:
+        demo.open_report(first)
     demo.show()
     return demo
 

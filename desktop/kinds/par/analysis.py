@@ -62,10 +62,11 @@ def sheets(store, catalog, report_id: int) -> tuple[UnitScore, list[UnitScore]]:
         raise CchcError("PAR018", report=report_id)
     children = []
     by_unit = {}
-    for report in store.reports():
+    units = store.children(own.unit.code)
+    for report in store.reports(units=[u.code for u in units]):  # the children's, not the whole table
         if report.year == own.report.year and report.period_type == "nam":
             by_unit.setdefault(report.unit_code, []).append(report)
-    for child in store.children(own.unit.code):
+    for child in units:
         for report in by_unit.get(child.code, []):
             found = scored(report)
             if found is not None:

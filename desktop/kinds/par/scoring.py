@@ -279,7 +279,7 @@ def sent_date(store, report: Report) -> dt.date | None:
 
 def _on_time(store, spec: OnTime, criterion: Criterion, sheet: Report, rules: dict) -> Computed:
     late, on_time, undated = [], 0, 0
-    for report in store.reports():
+    for report in store.reports(units=[sheet.unit_code]):  # the unit's own, not the whole table
         if (report.unit_code != sheet.unit_code or report.year != sheet.year
                 or report.form_set_id not in spec.form_sets):
             continue
