@@ -24,6 +24,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from cryptography.hazmat.primitives.serialization import Encoding
+
 from core import print_table, timed  # benchmarks/core.py: one way of timing and reporting
 
 from desktop.report import ops
@@ -34,6 +36,7 @@ from desktop.foundation.paths import forms_dir
 from desktop.foundation.periods import Period
 from desktop.registry import load_catalog
 from desktop.submission.identity import create_self_signed, load_p12
+from desktop.submission.register import enrol
 from desktop.submission.package import build_package, sign_report
 from desktop.store.db import Store
 from desktop.submission.workflow import mark_checked
@@ -67,7 +70,9 @@ def _commune_document(n: int) -> dict:
     }
 
 
-def _make_package(job: tuple[int, str]) -> None:
+def _make_package(job: tuple[int, str]) -> tuple[str, bytes]:
+    """One commune's signed package in ``folder``; returns its unit and certificate (DER), which
+    the district registers: a package of an unregistered signer is held, not consolidated."""
     n, folder = job
     catalog = _make_package.catalog if hasattr(_make_package, "catalog") else load_catalog(forms_dir())
     _make_package.catalog = catalog
@@ -77,6 +82,7 @@ def _make_package(job: tuple[int, str]) -> None:
         p12 = create_self_signed(f"{DISTRICT}.{n:04d}", f"Xã Thử {n}", DEMO_PASSPHRASE)
         with load_p12(p12, DEMO_PASSPHRASE) as identity:
             sign_report(store, catalog, report, identity, Path(folder))
+            return f"{DISTRICT}.{n:04d}", identity.certificate.public_bytes(Encoding.DER)
 
 
 def main() -> int:
@@ -108,7 +114,8 @@ def main() -> int:
         packages.mkdir()
         start = time.perf_counter()
         with ProcessPoolExecutor(args.workers) as pool:
-            list(pool.map(_make_package, [(n, str(packages)) for n in range(1, args.communes + 1)], chunksize=8))
+            certificates = dict(pool.map(_make_package, [(n, str(packages)) for n in range(1, args.communes + 1)],
+                                         chunksize=8))
         generated = time.perf_counter() - start
         size = sum(p.stat().st_size for p in packages.iterdir())
         print(f"Đã tạo {args.communes} gói ({size / 1024 / 1024:.1f} MB) trong {generated:.0f} s "
@@ -118,6 +125,8 @@ def main() -> int:
             store.add_unit(DISTRICT, "Huyện Thử", "huyen")
             for n in range(1, args.communes + 1):
                 store.add_unit(f"{DISTRICT}.{n:04d}", f"Xã Thử {n}", "xa", DISTRICT, n)
+            for unit, der in certificates.items():
+                enrol(store, unit, der)
             report, _ = ops.create_report(store, catalog, DISTRICT, Period("nam", 2019), "khanhhoa-huyen", 1)
             start = time.perf_counter()
             result = consolidate(store, catalog, report, [packages], workers=args.workers)

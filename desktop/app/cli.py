@@ -369,11 +369,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from desktop.exchange.pdf import write_pdf
-    from desktop.exchange.xlsx import write_xlsx
-
-    from desktop.exchange.docx import write_docx
-
+    # each writer imported only when its file is asked for: no process imports what it does not use
     if not args.xlsx and not args.pdf and not args.docx:
         raise CchcError("CLI008")
     written = []
@@ -381,15 +377,22 @@ def cmd_export(args) -> int:
         catalog = _catalog(args)
         store.report(args.report)  # an unknown report is a message before any file is touched
         if args.xlsx:
+            from desktop.exchange.xlsx import write_xlsx
+
             written.append(str(write_xlsx(store, catalog, args.report, args.xlsx)))
         if args.pdf:
-            from desktop.app.picture import trends
+            from desktop.exchange.pdf import write_pdf
             from desktop.foundation.settings import load_settings
 
-            charted = args.charts or load_settings(store)["document"]["charts"]
-            written.append(str(write_pdf(store, catalog, args.report, args.pdf,
-                                         trends=trends(store, catalog, args.report) if charted else None)))
+            trends = None
+            if args.charts or load_settings(store)["document"]["charts"]:
+                from desktop.app.picture import trends as trends_of
+
+                trends = trends_of(store, catalog, args.report)
+            written.append(str(write_pdf(store, catalog, args.report, args.pdf, trends=trends)))
         if args.docx:
+            from desktop.exchange.docx import write_docx
+
             written.append(str(write_docx(store, catalog, args.report, args.docx)))
     _out(args, {"report": args.report, "files": written},
          msg("EXPORT002", report=args.report, files=", ".join(f"“{f}”" for f in written)))

@@ -27,7 +27,7 @@ from desktop.app.clipboard import parse_tsv, to_tsv
 from desktop.exchange.annex import HeaderCell, header_grid
 from desktop.foundation.messages import CchcError, os_reason
 from desktop.rules.engine import Finding, count, validate
-from desktop.report.data import ReportData, reports_index
+from desktop.report.data import ReportData, ReportsIndex
 from desktop.schema.layout import Row
 from desktop.schema.model import Column, Form
 from desktop.store.db import LOCKED_STATUSES, STATUS_LABELS
@@ -595,7 +595,7 @@ def unit_reports(store, catalog, unit_codes) -> dict[str, list[ReportEntry]]:
     stamps = report_stamps(reports, catalog, rules)
     shown = [r for r in reports if r.unit_code in wanted]
     cached = store.cached_counts(r.id for r in shown)
-    index = reports_index(reports)  # every report read once: the histories the validations need come from here
+    index = ReportsIndex(reports)  # every report read once: the histories the validations need come from here
     fresh = []
     by_unit: dict[str, list[ReportEntry]] = {code: [] for code in wanted}
     for report in shown:

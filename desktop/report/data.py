@@ -19,10 +19,10 @@ class ReportData:
     """A report with its form set, layouts and values, read from the store once."""
 
     def __init__(self, store, catalog: Catalog, report_id: int, period_rules: dict | None = None,
-                 reports_index: dict | None = None) -> None:
+                 reports_index: "ReportsIndex | None" = None) -> None:
         self.store = store
-        # (unit, form set, period type) → reports, when the caller read every report already (the
-        # navigator's pass over a province's thousands): a report's history is then not asked for
+        # every report, when the caller read them already (the navigator's pass over a province's
+        # thousands, validate_all): a report's history and previous period are then not asked for
         self.reports_index = reports_index
         self.catalog = catalog
         self.report = store.report(report_id)
@@ -65,15 +65,14 @@ class ReportData:
     def reports_of(self, unit_code: str, form_set_id: str, period_type: str) -> list:
         """One unit's reports on one set for one period type: its history."""
         if self.reports_index is not None:
-            return self.reports_index.get((unit_code, form_set_id, period_type), [])
+            return self.reports_index.history(unit_code, form_set_id, period_type)
         return self.store.reports_of(unit_code, form_set_id, period_type)
 
     def _report_of(self, period) -> int | None:
         """The id of this unit's report on this set for ``period``, from the index when there is one."""
         if self.reports_index is None:
             return self.store.find_report(self.unit.code, period, self.report.form_set_id)
-        found = [r.id for r in self.reports_of(self.unit.code, self.report.form_set_id, period.type) if r.period == period]
-        return found[0] if found else None
+        return self.reports_index.at(self.unit.code, self.report.form_set_id, period)
 
     def previous(self) -> "ReportData | None":
         if self._previous is False:
@@ -87,14 +86,26 @@ class ReportData:
         return self._previous
 
 
-def reports_index(reports) -> dict[tuple[str, str, str], list]:
-    """(unit, form set, period type) → reports, from reports read once: what a pass over many
+class ReportsIndex:
+    """Reports read once, by (unit, form set, period type) and by period: what a pass over many
     reports (the navigator, ``validate_all``) gives each ``ReportData``, so that no report's
-    history is asked of the store again."""
-    index: dict = {}
-    for report in reports:
-        index.setdefault((report.unit_code, report.form_set_id, report.period_type), []).append(report)
-    return index
+    history or previous period is asked of the store again."""
+
+    def __init__(self, reports) -> None:
+        self._history: dict[tuple, list] = {}
+        self._at: dict[tuple, int] = {}
+        for report in reports:
+            self._history.setdefault((report.unit_code, report.form_set_id, report.period_type), []).append(report)
+            self._at[(report.unit_code, report.form_set_id, report.period_type, report.year, report.period_number,
+                      report.year_from)] = report.id
+
+    def history(self, unit_code: str, form_set_id: str, period_type: str) -> list:
+        return self._history.get((unit_code, form_set_id, period_type), [])
+
+    def at(self, unit_code: str, form_set_id: str, period) -> int | None:
+        return self._at.get((unit_code, form_set_id, period.type, period.year, period.number, period.year_from))
+
+
 
 
 class FormScope:

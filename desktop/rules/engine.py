@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from desktop.foundation.messages import msg
 from desktop.schema import expr as ex
-from desktop.report.data import FormScope, ReportData, reports_index
+from desktop.report.data import FormScope, ReportData, ReportsIndex
 from desktop.schema.layout import Layout
 from desktop.schema.loader import Catalog
 from desktop.schema.model import Column, Form, Rule
@@ -522,7 +522,7 @@ def validate_all(store, catalog: Catalog) -> list[Finding]:
     them: the store is asked a fixed number of queries per report, whatever it holds."""
     rules = store.get_setting("period_rules", {})
     reports = store.reports()
-    index = reports_index(reports)
+    index = ReportsIndex(reports)
     findings: list[Finding] = []
     for report in reports:
         findings.extend(validate(ReportData(store, catalog, report.id, rules, reports_index=index)))

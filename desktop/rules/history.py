@@ -22,6 +22,7 @@ have a report of that period in this database; the message says so.
 
 from __future__ import annotations
 
+import heapq
 from decimal import Decimal
 from statistics import median
 
@@ -46,12 +47,15 @@ def _order(period: Period) -> tuple[int, int]:
 
 def _earlier_cells(data, unit_code: str, form_set_id: str, period: Period) -> list[tuple[Period, dict]]:
     """(period, stored cells) of the unit's earlier reports of this period type, oldest first."""
-    found, store = [], data.store
-    for report in data.reports_of(unit_code, form_set_id, period.type):
-        if _order(report.period) < _order(period):
-            found.append((report.period, store.cells_at(report.id, report.revision)))
-    found.sort(key=lambda item: _order(item[0]))
-    return found[-DEPTH:]
+    # for one period type, (year, number) is the calendar's order: the last DEPTH earlier reports
+    # are picked without making a Period of each of the unit's reports
+    now = (period.year, period.number or 0)
+    earlier = heapq.nlargest(DEPTH, (r for r in data.reports_of(unit_code, form_set_id, period.type)
+                                     if (r.year, r.period_number or 0) < now),
+                             key=lambda r: (r.year, r.period_number or 0))
+    earlier.sort(key=lambda r: _order(r.period))
+    # only the last DEPTH are read: a unit's twenty years of quarters cost what two years do
+    return [(report.period, data.store.cells_at(report.id, report.revision)) for report in earlier[-DEPTH:]]
 
 
 def merged_cells(data, unit_code: str, form_set_id: str, period: Period) -> tuple[list[tuple[Period, list]], list]:
