@@ -77,7 +77,6 @@ def open_store(path: Path, parent=None):
 def build_window(args: argparse.Namespace):
     """The main window over the database of ``args``; None if it cannot open. A new demo database
     gets the demo reports; a new database of the clerk's is marked ``first_run`` (the setup dialog)."""
-    from desktop.app.demo import load_demo
     from desktop.registry import load_catalog
     from desktop.ui.main_window import MainWindow
     from desktop.ui.setup import demo_db_path
@@ -90,6 +89,8 @@ def build_window(args: argparse.Namespace):
         if store is None:
             return None
         if first_run and getattr(args, "demo", False):
+            from desktop.app.demo import load_demo  # only a new demo database: the start does not need it
+
             load_demo(store, catalog)
     except CchcError as error:
         QMessageBox.critical(None, "CCHC Desktop", str(error))

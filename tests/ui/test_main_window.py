@@ -374,20 +374,26 @@ def test_the_window_starts_without_what_its_first_screen_does_not_need(tmp_path)
     import subprocess
     import sys
 
-    probe = (
-        "import sys\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "app = QApplication([])\n"
-        "from desktop.ui.app import build_window, parse_args\n"
-        f"window = build_window(parse_args(['--demo', '--db', r'{tmp_path / 'demo.db'}']))\n"
-        "window.show(); app.processEvents()\n"
-        "heavy = ('pyhanko', 'aiohttp', 'cryptography', 'docx', 'openpyxl', 'reportlab', 'pypdfium2', 'pypdf')\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
-                            env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    def probe(*args: str) -> str:
+        code = (
+            "import sys\n"
+            "from PySide6.QtWidgets import QApplication\n"
+            "app = QApplication([])\n"
+            "from desktop.ui.app import build_window, parse_args\n"
+            f"window = build_window(parse_args({list(args)!r}))\n"
+            "window.show(); app.processEvents()\n"
+            "heavy = ('pyhanko', 'aiohttp', 'cryptography', 'docx', 'openpyxl', 'reportlab', 'pypdfium2', 'pypdf')\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)\n"
+            "             | {m for m in sys.modules if m.startswith(('desktop.app.demo', 'desktop.app.picture'))}))\n"
+        )
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                                env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result.stdout.strip().splitlines()[-1]
+
+    # a new demo database loads the demo (only then); an existing database's window does not
+    assert probe("--demo", "--db", str(tmp_path / "demo.db")) == "['desktop.app.demo']"
+    assert probe("--db", str(tmp_path / "demo.db")) == "[]"
 
 
 def test_on_a_large_database_the_navigator_reads_a_unit_when_it_is_opened(qtbot, tmp_path, no_dialogs, monkeypatch):
