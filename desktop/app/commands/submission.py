@@ -1,0 +1,252 @@
+"""``cchc`` commands: the way up: check, sign, submit, unlock, certificates of one's own, verify, consolidate.
+
+Each command's parser and handler side by side; a handler imports what it uses when it runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop.app.commands.common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, catalog_for, say, store_for
+from desktop.foundation.messages import CchcError, msg, os_reason
+
+
+def add_parsers(commands, common) -> dict:
+    """This group's commands added to ``commands``; returns name → handler."""
+    check_report = commands.add_parser("check", parents=[common], help="chuyển báo cáo sang “Đã kiểm tra”")
+    check_report.add_argument("--report", type=int, required=True)
+    check_report.add_argument("--acknowledge-warnings", action="store_true", help="đã xem các cảnh báo")
+    sign = commands.add_parser("sign", parents=[common], help="ký báo cáo và tạo gói nộp")
+    sign.add_argument("--report", type=int, required=True)
+    sign.add_argument("-o", "--output", type=Path, required=True, help="tệp gói (.cchc) hoặc thư mục")
+    sign.add_argument("--p12", type=Path, help="chứng thư số dạng tệp .p12/.pfx")
+    sign.add_argument("--passphrase-file", type=Path, help="tệp chứa mật khẩu của tệp .p12 (dòng đầu)")
+    sign.add_argument("--pkcs11-lib", help="thư viện PKCS#11 của thiết bị ký số (USB token)")
+    sign.add_argument("--pin-file", type=Path, help="tệp chứa mã PIN của thiết bị ký số (dòng đầu)")
+    sign.add_argument("--token-label", help="nhãn thiết bị ký số (khi cắm nhiều thiết bị)")
+    sign.add_argument("--key-label", help="nhãn chứng thư trên thiết bị")
+    sign.add_argument("--acknowledge-warnings", action="store_true",
+                      help="đã xem các cảnh báo (khi báo cáo còn ở trạng thái Nháp)")
+    submitted = commands.add_parser("mark-submitted", parents=[common], help="chuyển báo cáo đã ký sang “Đã nộp”")
+    submitted.add_argument("--report", type=int, required=True)
+    unlock = commands.add_parser("unlock", parents=[common], help="mở khóa báo cáo đã ký để sửa (hủy chữ ký)")
+    unlock.add_argument("--report", type=int, required=True)
+    unlock.add_argument("--reason", required=True, help="lý do mở khóa (ghi vào nhật ký)")
+    identity = commands.add_parser("new-certificate", parents=[common],
+                                   help="tạo chứng thư số tự ký cho đơn vị chưa có chứng thư của CA")
+    identity.add_argument("--unit", required=True, help="mã đơn vị")
+    identity.add_argument("--passphrase-file", type=Path, required=True, help="tệp chứa mật khẩu bảo vệ khóa")
+    identity.add_argument("-o", "--output", type=Path, required=True, help="tệp .p12 cần ghi")
+    images = commands.add_parser("signature-images", parents=[common],
+                                 help="hình chữ ký và con dấu hiện trên bản PDF ký số (Nghị định 30/2020)")
+    images.add_argument("--signature", type=Path, help="ảnh PNG nền trong suốt của chữ ký")
+    images.add_argument("--seal", type=Path, help="ảnh PNG nền trong suốt của con dấu")
+    images.add_argument("--seal-mm", type=int, help="đường kính thật của con dấu (mm), ví dụ 36")
+    images.add_argument("--clear", action="store_true", help="bỏ cả hai hình: chữ ký số hiện bằng chữ")
+    verify = commands.add_parser("verify", parents=[common], help="kiểm tra một gói đã ký")
+    verify.add_argument("package", type=Path)
+    verify.add_argument("--trust-root", action="append", default=[], type=Path,
+                        help="chứng thư gốc tin cậy (tệp hoặc thư mục; lặp lại được)")
+    verify.add_argument("--require-trust", action="store_true", help="từ chối gói không được CA xác thực")
+    consolidate = commands.add_parser("consolidate", parents=[common],
+                                      help="nhận gói của các đơn vị cấp dưới và tổng hợp vào báo cáo")
+    consolidate.add_argument("--report", type=int, required=True)
+    consolidate.add_argument("packages", nargs="+", type=Path, help="tệp gói hoặc thư mục chứa gói")
+    consolidate.add_argument("--trust-root", action="append", default=[], type=Path,
+                             help="chứng thư gốc tin cậy (tệp hoặc thư mục; lặp lại được)")
+    consolidate.add_argument("--accept-untrusted", action="store_true",
+                             help="nhận cả gói không được CA xác thực khi đã cấu hình gốc tin cậy (lần này)")
+    demo_packages = commands.add_parser("demo-packages", parents=[common],
+                                        help="ghi các gói đã ký của các xã mẫu (huyện Khánh Sơn) vào một thư mục; "
+                                             "với --db: đăng ký chứng thư của các xã mẫu vào tệp dữ liệu đó")
+    demo_packages.add_argument("folder", type=Path, help="thư mục ghi gói (chứng thư trong chung-thu/)")
+    return {"check": cmd_check, "sign": cmd_sign, "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate, "signature-images": cmd_signature_images, "verify": cmd_verify, "consolidate": cmd_consolidate, "demo-packages": cmd_demo_packages}
+
+
+def cmd_check(args) -> int:
+    from desktop.submission.workflow import mark_checked
+
+    with store_for(args) as store:
+        mark_checked(store, catalog_for(args), args.report, acknowledge_warnings=args.acknowledge_warnings)
+    say(args, {"report": args.report, "status": "da_kiem_tra"}, msg("FLOW005", status="Đã kiểm tra"))
+    return EXIT_OK
+
+
+def cmd_sign(args) -> int:
+    from desktop.submission.package import sign_report
+    from desktop.submission.workflow import mark_checked
+
+    from desktop.foundation.files import refuse_writing_over_data
+
+    if not args.output.is_dir():
+        refuse_writing_over_data(args.output)  # before the report is marked checked: nothing changes
+    catalog = catalog_for(args)
+    with store_for(args) as store, _identity(args) as identity:
+        if store.report(args.report).status == "nhap":
+            mark_checked(store, catalog, args.report, acknowledge_warnings=args.acknowledge_warnings)
+        signed = sign_report(store, catalog, args.report, identity, args.output)
+    size = len(signed.package)
+    say(args, {"report": args.report, "package": signed.filename, "size": size, "manifest": signed.manifest},
+         msg("PKG001", file=signed.filename, size=max(1, size // 1024)))
+    return EXIT_OK
+
+
+def cmd_mark_submitted(args) -> int:
+    from desktop.submission.workflow import mark_submitted
+
+    with store_for(args) as store:
+        mark_submitted(store, args.report)
+    say(args, {"report": args.report, "status": "da_nop"}, msg("FLOW005", status="Đã nộp"))
+    return EXIT_OK
+
+
+def cmd_unlock(args) -> int:
+    from desktop.submission.workflow import unlock
+
+    with store_for(args) as store:
+        version = unlock(store, args.report, args.reason)
+    say(args, {"report": args.report, "status": "nhap", "version": version}, msg("FLOW006", version=version))
+    return EXIT_OK
+
+
+def cmd_new_certificate(args) -> int:
+    from desktop.foundation.files import write_atomically
+    from desktop.submission.identity import create_self_signed
+
+    with store_for(args) as store:
+        unit = store.unit(args.unit)
+    data = create_self_signed(unit.code, unit.name, _secret(args.passphrase_file))
+    write_atomically(args.output, lambda temporary: temporary.write_bytes(data), private=True)
+    say(args, {"file": str(args.output), "unit": unit.code}, msg("CLI011", file=args.output, unit=unit.name))
+    return EXIT_OK
+
+
+def cmd_signature_images(args) -> int:
+    import base64
+
+    from desktop.exchange.signature_look import SEAL_MM, checked_png
+    from desktop.foundation.settings import load_settings, save_settings
+
+    chosen = {}
+    for key, path, what in (("signature_image", args.signature, "chữ ký"), ("seal_image", args.seal, "con dấu")):
+        if path is not None:
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                raise CchcError("LOOK006", file=path.name, reason=os_reason(error)) from None
+            chosen[key] = base64.b64encode(checked_png(data, what)).decode()
+    if args.clear:
+        chosen = {"signature_image": "", "seal_image": ""}
+    if args.seal_mm is not None:
+        if not SEAL_MM[0] <= args.seal_mm <= SEAL_MM[1]:
+            raise CchcError("LOOK007", value=args.seal_mm, low=SEAL_MM[0], high=SEAL_MM[1])
+        chosen["seal_mm"] = args.seal_mm
+    with store_for(args) as store:
+        settings = load_settings(store)
+        settings["signing"].update(chosen)
+        if chosen:
+            save_settings(store, settings)
+        signing = settings["signing"]
+    state = {"signature": bool(signing["signature_image"]), "seal": bool(signing["seal_image"]),
+             "seal_mm": signing["seal_mm"]}
+    say(args, state, msg("LOOK008", signature="có" if state["signature"] else "chưa có",
+                          seal="có" if state["seal"] else "chưa có", seal_mm=state["seal_mm"]))
+    return EXIT_OK
+
+
+def cmd_verify(args) -> int:
+    from desktop.submission.verify import load_trust_roots, verify_file
+
+    verdict = verify_file(args.package, catalog_for(args), load_trust_roots(_trust_roots(args)),
+                          require_trust=args.require_trust)
+    text = verdict.message
+    if verdict.valid:
+        if verdict.signer["note"]:
+            text += f" Chứng thư: {verdict.signer['note']}."
+        if not verdict.signer["in_force_at_receipt"]:
+            text += " " + msg("PKG015")
+        text += " " + verdict.findings["message"]
+    say(args, verdict.to_json(), text)
+    return {"valid": EXIT_OK, "invalid": EXIT_FINDINGS}.get(verdict.status, EXIT_BAD_INPUT)
+
+
+def cmd_consolidate(args) -> int:
+    from desktop.submission.consolidate import consolidate
+
+    roots = _trust_roots(args)
+    with store_for(args) as store:
+        result = consolidate(store, catalog_for(args), args.report, args.packages, root_paths=roots,
+                             require_trust=False if args.accept_untrusted else None)
+    data = result.to_json()
+    lines = [f"{r.file}: {r.message}" for r in result.received]
+    matrix = result.matrix
+    lines.append("")
+    lines.append("Đơn vị".ljust(28) + "".join(p.ljust(18) for p in matrix["periods"]))
+    for unit in matrix["units"]:
+        lines.append(unit["name"][:27].ljust(28) + "".join(unit["cells"][p]["label"].ljust(18) for p in matrix["periods"]))
+    lines.append("")
+    lines.append(msg("CONS004", units=sum(1 for r in result.received if r.status == "accepted"),
+                     report=args.report, filled=result.filled))
+    lines.append(msg("CLI004", errors=data["errors"], warnings=data["warnings"]))
+    say(args, data, "\n".join(lines))
+    rejected = any(r.status in ("rejected", "held") for r in result.received)
+    return EXIT_FINDINGS if rejected or data["errors"] else EXIT_OK
+
+
+def cmd_demo_packages(args) -> int:
+    from desktop.app.demo import (
+        SHEETS_FOLDER,
+        enrol_demo_certificates,
+        write_commune_packages,
+        write_commune_sheet_packages,
+    )
+
+    catalog = catalog_for(args)
+    written, refused = write_commune_packages(catalog, args.folder)
+    sheets, sheets_refused = write_commune_sheet_packages(catalog, args.folder / SHEETS_FOLDER)
+    refused.update(sheets_refused)
+    enrolled = []
+    if args.db:
+        with store_for(args) as store:
+            enrolled = enrol_demo_certificates(store, args.folder)
+    data = {"packages": [str(p) for p in written], "sheets": [str(p) for p in sheets], "not_signed": refused,
+            "enrolled": enrolled}
+    text = "\n".join([msg("CLI012", count=len(written), folder=args.folder),
+                      msg("CLI012", count=len(sheets), folder=args.folder / SHEETS_FOLDER)]
+                     + [f"{code}: {reason}" for code, reason in refused.items()]
+                     + ([msg("CLI014", count=len(enrolled), db=args.db)] if args.db else []))
+    say(args, data, text)
+    return EXIT_OK
+
+
+def _secret(path: Path) -> str:
+    """The first line of a file holding a passphrase or PIN (which is never printed or kept)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise CchcError("SIGN003", file=path.name, reason=os_reason(error)) from None
+    return lines[0] if lines else ""
+
+
+def _identity(args):
+    from desktop.submission.identity import open_token, read_p12
+
+    if args.p12:
+        if not args.passphrase_file:
+            raise CchcError("CLI009", option="--passphrase-file", needs="--p12")
+        return read_p12(args.p12, _secret(args.passphrase_file))
+    if args.pkcs11_lib:
+        if not args.pin_file:
+            raise CchcError("CLI009", option="--pin-file", needs="--pkcs11-lib")
+        return open_token(args.pkcs11_lib, _secret(args.pin_file), token_label=args.token_label,
+                          key_label=args.key_label)
+    raise CchcError("CLI010")
+
+
+def _trust_roots(args) -> list[str]:
+    roots = [str(p) for p in getattr(args, "trust_root", [])]
+    if args.db:
+        from desktop.foundation.settings import load_settings
+
+        with store_for(args) as store:
+            roots += load_settings(store)["signing"]["trusted_roots"]
+    return roots
