@@ -74,11 +74,18 @@ def open_store(path: Path, parent=None):
         return Store.open(path)
 
 
+def new_window(store, catalog, db_path):
+    """A main window over ``store``: the one place windows are made (the demo's too, through the
+    window's ``new_window``)."""
+    from desktop.ui.main_window import MainWindow
+
+    return MainWindow(store, catalog, db_path=db_path, new_window=new_window)
+
+
 def build_window(args: argparse.Namespace):
     """The main window over the database of ``args``; None if it cannot open. A new demo database
     gets the demo reports; a new database of the clerk's is marked ``first_run`` (the setup dialog)."""
     from desktop.registry import load_catalog
-    from desktop.ui.main_window import MainWindow
     from desktop.ui.setup import demo_db_path
 
     path = args.db or (demo_db_path() if getattr(args, "demo", False) else default_db_path())
@@ -95,7 +102,7 @@ def build_window(args: argparse.Namespace):
     except CchcError as error:
         QMessageBox.critical(None, "CCHC Desktop", str(error))
         return None
-    window = MainWindow(store, catalog, db_path=path)
+    window = new_window(store, catalog, path)
     window.first_run = first_run and not getattr(args, "demo", False)
     report = args.report
     if report is None:

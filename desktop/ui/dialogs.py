@@ -11,116 +11,23 @@ import base64
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, QEventLoop, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressDialog, QPushButton,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
                                QSpinBox, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from desktop import __version__
 from desktop.foundation.messages import CchcError, msg, os_reason
 from desktop.foundation.paths import resources_dir
 from desktop.foundation.periods import PERIOD_TYPES, Period, deadline_state
-from desktop.foundation.settings import SIGNER_MODES, load_settings, save_settings
+from desktop.foundation.settings import load_settings, save_settings
 from desktop.exchange.signature_look import checked_png
 from desktop.report.ops import predecessors_before, shown_date, update_report_info
 from desktop.store.db import LOCKED_STATUSES
+from desktop.ui.widgets import run_in_background, shown_outcome, signer_mode_box
 
 PERIOD_NAMES = {"quy": "Quý", "6thang": "6 tháng", "9thang": "9 tháng", "nam": "Năm", "giai_doan": "Giai đoạn"}
-
-
-# --- background work ---------------------------------------------------------------------
-
-
-class _Worker(QObject):
-    finished = Signal(object)
-    progressed = Signal(int, int)
-
-    def __init__(self, work, with_progress: bool = False) -> None:
-        super().__init__()
-        self.work, self.with_progress = work, with_progress
-
-    def run(self) -> None:
-        try:
-            self.finished.emit(self.work(self.progressed.emit) if self.with_progress else self.work())
-        except Exception as error:  # handed back to the window's thread, shown there
-            self.finished.emit(error)
-
-
-class _ProgressBar(QObject):
-    def __init__(self, dialog: QProgressDialog) -> None:
-        super().__init__(dialog)
-        self.dialog = dialog
-
-    @Slot(int, int)
-    def show_step(self, done: int, total: int) -> None:
-        self.dialog.setMaximum(total)
-        self.dialog.setValue(done)
-
-
-class _InputBlocker(QObject):
-    """Swallows the clerk's clicks and keys to the window while work runs: the progress dialog
-    only appears after a moment (so quick work does not flash it), and no second action may
-    start meanwhile."""
-
-    BLOCKED = {QEvent.MouseButtonPress, QEvent.MouseButtonRelease, QEvent.MouseButtonDblClick, QEvent.KeyPress,
-               QEvent.KeyRelease, QEvent.Wheel, QEvent.Shortcut, QEvent.ShortcutOverride, QEvent.Drop}
-
-    def __init__(self, window, progress) -> None:
-        super().__init__(window)
-        self.window_, self.progress = window, progress
-        self.swallowed = 0
-
-    def eventFilter(self, target, event) -> bool:
-        if event.type() in self.BLOCKED and isinstance(target, QWidget) and target.window() is self.window_:
-            self.swallowed += 1
-            return True
-        return False
-
-
-def run_in_background(window, title: str, work, *, with_progress: bool = False):
-    """Run ``work`` on a worker thread behind a progress dialog; returns its result or exception.
-    With ``with_progress``, ``work(report)`` calls ``report(done, total)`` to move the bar.
-
-    The window stays painted (a local event loop runs) but takes no input: the dialog is modal."""
-    progress = QProgressDialog(title, None, 0, 0, window)
-    progress.setWindowTitle("CCHC Desktop")
-    progress.setWindowModality(Qt.WindowModal)
-    progress.setMinimumDuration(250)  # shown within 0,3 s when the work takes longer
-    progress.setValue(0)  # starts Qt's timer that shows the dialog after the minimum duration
-    blocker = _InputBlocker(window, progress)
-    QApplication.instance().installEventFilter(blocker)
-    window.input_blocker = blocker  # the tests read how many inputs waited
-    thread, worker, loop = QThread(), _Worker(work, with_progress), QEventLoop()
-    bar = _ProgressBar(progress)  # lives in this thread: the worker's reports arrive queued
-    worker.progressed.connect(bar.show_step)
-    worker.moveToThread(thread)
-    outcome = []
-    worker.finished.connect(outcome.append)
-    worker.finished.connect(thread.quit)
-    thread.finished.connect(loop.quit)
-    thread.started.connect(worker.run)
-    thread.start()
-    if thread.isRunning():
-        loop.exec()
-    thread.wait()
-    QApplication.instance().removeEventFilter(blocker)
-    progress.close()
-    return outcome[0] if outcome else None
-
-
-def shown_outcome(window, outcome) -> bool:
-    """What came back from ``run_in_background``: True when it succeeded; a refusal or an
-    unexpected error is shown (never a traceback)."""
-    if isinstance(outcome, CchcError):
-        window.say(str(outcome), warning=True)
-        return False
-    if isinstance(outcome, Exception):
-        from desktop.ui.errors import report_unexpected
-
-        report_unexpected(window, outcome)
-        return False
-    return True
 
 
 # --- new report ----------------------------------------------------------------------------
@@ -405,18 +312,6 @@ class ReportInfoDialog(QDialog):
         if changed:
             window.report_info_changed()
         self.accept()
-
-
-def signer_mode_box(mode: str) -> QComboBox:
-    """How the report is signed (Nghị định 30/2020, Phụ lục I)."""
-    box = QComboBox()
-    box.addItem("TM. Ủy ban nhân dân – Chủ tịch ký (thay mặt)", "TM")
-    box.addItem("TM. Ủy ban nhân dân, KT. Chủ tịch – Phó Chủ tịch ký (ký thay)", "KT")
-    box.addItem("TM. Ủy ban nhân dân – Q. Chủ tịch ký (quyền)", "Q")
-    box.addItem("TL. Chủ tịch (thừa lệnh)", "TL")
-    box.addItem("TUQ. Chủ tịch (thừa ủy quyền)", "TUQ")
-    box.setCurrentIndex(SIGNER_MODES.index(mode) if mode in SIGNER_MODES else 0)
-    return box
 
 
 class SettingsDialog(QDialog):

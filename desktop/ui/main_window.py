@@ -128,8 +128,11 @@ class FindingsPanel(QTableWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store, catalog, *, db_path: Path | None = None) -> None:
+    def __init__(self, store, catalog, *, db_path: Path | None = None, new_window=None) -> None:
         self.first_run = False  # a new database of the clerk's: app.py shows the setup dialog
+        # ``new_window(store, catalog, db_path)``: another window (the demo's), made where every
+        # window is made (ui/app.py, the composition root), so no room imports the window
+        self.new_window = new_window
         self._report_items: dict = {}  # report id → its navigator item, for counts updated in place
         super().__init__()
         self.store = store

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from desktop.foundation.directory import REFORM, load_directory, short_name
 from desktop.foundation.messages import msg
 from desktop.foundation.settings import load_settings, save_settings
-from desktop.ui.dialogs import signer_mode_box
+from desktop.ui.widgets import signer_mode_box
 
 RESULTS = 60  # a list a clerk can scan; typing narrows it
 
@@ -188,7 +188,6 @@ def open_demo(window, path: Path | None = None):
     window of their own; the clerk's database is never touched."""
     from desktop.app.demo import load_demo
     from desktop.store.db import Store
-    from desktop.ui.main_window import MainWindow
 
     path = Path(path or demo_db_path())
     first = not path.exists()
@@ -201,7 +200,7 @@ def open_demo(window, path: Path | None = None):
     store = window.perform(work)
     if isinstance(store, Exception):
         return None
-    demo = MainWindow(store, window.catalog, db_path=path)
+    demo = window.new_window(store, window.catalog, path)
     window.demo_window = demo  # kept alive with the window that opened it
     first = store.first_report_id()
     if first is not None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateEdit, QD
 from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.settings import load_settings, save_settings
 from desktop.submission import NOT_CA_VERIFIED, STATES  # the window starts without the signing stack
-from desktop.ui.dialogs import run_in_background, shown_outcome
+from desktop.ui.widgets import run_in_background, shown_outcome
 
 STATE_COLOURS = {"submitted": "#d8f0d8", "late": "#fde9c8", "missing": "#eeeeee", "rejected": "#f6d0d0",
                  "held": "#fff3a8"}
