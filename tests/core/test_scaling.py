@@ -17,19 +17,8 @@ from desktop.foundation.periods import Period
 from desktop.kinds.par.analysis import sheets
 from desktop.rules.engine import validate_all
 from desktop.store.db import Store
+from test_signing import FORM  # one commune form, the signing tests' own
 
-FORM = """
-    code: KQ
-    title: KẾT QUẢ
-    columns:
-      - {id: stt, label: STT, kind: row_code}
-      - {id: noi_dung, label: Nội dung, kind: row_label}
-      - {id: tong, label: Tổng số, equals: "cu + moi"}
-      - {id: cu, label: Kỳ trước}
-      - {id: moi, label: Mới nhận}
-    rows:
-      - {id: r, code: "1", label: Hồ sơ}
-"""
 
 
 def _province(store: Store, communes: int, quarters: int = 4) -> int:
@@ -40,8 +29,8 @@ def _province(store: Store, communes: int, quarters: int = 4) -> int:
         store.add_unit(f"T.X{n}", f"Xã {n}", "xa", "T", n)
         for quarter in range(1, quarters + 1):
             report = store.create_report(f"T.X{n}", Period("quy", 2025, quarter), "test", 1)
-            store.set_cells(report, [("KQ", "r", "cu", str(n)), ("KQ", "r", "moi", str(quarter * 10)),
-                                     ("KQ", "r", "tong", str(n + quarter * 10))])
+            store.set_cells(report, [("KQ", "r", "ky_truoc", str(n)), ("KQ", "r", "moi", str(quarter * 10)),
+                                     ("KQ", "r", "tong", str(n + quarter * 10)), ("KQ", "r", "da_giai_quyet", str(n))])
             made += 1
     return made
 
