@@ -37,7 +37,9 @@ from desktop.foundation.periods import Period
 from desktop.registry import load_catalog
 from desktop.submission.identity import create_self_signed, load_p12
 from desktop.submission.register import enrol
-from desktop.submission.package import build_package, sign_report
+from desktop.exchange.pdf import render_pdf
+from desktop.report.data import report_data
+from desktop.submission.package import build_package, sign_pdf, sign_report
 from desktop.store.db import Store
 from desktop.submission.workflow import mark_checked
 
@@ -106,6 +108,16 @@ def main() -> int:
             unit = store.unit(store.report(largest).unit_code).name
             rows.append(("sign_large", f"Ký báo cáo lớn nhất ({unit}, {sizes[largest]} ô) thành gói",
                          statistics.median(samples)))
+            # beside it, its two largest parts alone: ReportLab printing the report, pyHanko signing that PDF
+            data = report_data(store, catalog, largest)
+            marks: dict = {}
+            printed = render_pdf(data, marks, "0" * 64)
+            rows.append(("print_large", "  – trong đó: in PDF báo cáo đó (ReportLab, một mình)",
+                         statistics.median(timed(lambda: render_pdf(report_data(store, catalog, largest), {}, "0" * 64),
+                                                 args.rounds))))
+            rows.append(("pyhanko_large", "  – trong đó: pyHanko ký bản PDF đó (một mình)",
+                         statistics.median(timed(lambda: sign_pdf(printed, identity, marks.get("signature"), "Báo cáo",
+                                                                  ""), args.rounds))))
             commune = import_report(store, catalog, _commune_document(1))
             samples = timed(lambda: build_package(store, catalog, commune, identity), args.rounds)
             rows.append(("sign_commune", "Ký báo cáo của một xã thành gói", statistics.median(samples)))
