@@ -106,8 +106,6 @@ class ReportsIndex:
         return self._at.get((unit_code, form_set_id, period.type, period.year, period.number, period.year_from))
 
 
-
-
 class FormScope:
     """The evaluator's view of one form of one report."""
 

@@ -47,15 +47,13 @@ def _order(period: Period) -> tuple[int, int]:
 
 def _earlier_cells(data, unit_code: str, form_set_id: str, period: Period) -> list[tuple[Period, dict]]:
     """(period, stored cells) of the unit's earlier reports of this period type, oldest first."""
-    # for one period type, (year, number) is the calendar's order: the last DEPTH earlier reports
-    # are picked without making a Period of each of the unit's reports
+    # Only the last DEPTH are read (a unit's twenty years of quarters cost what two years do), and
+    # picked without making a Period of each: for one period type, (year, number) is the calendar's order.
     now = (period.year, period.number or 0)
     earlier = heapq.nlargest(DEPTH, (r for r in data.reports_of(unit_code, form_set_id, period.type)
                                      if (r.year, r.period_number or 0) < now),
                              key=lambda r: (r.year, r.period_number or 0))
-    earlier.sort(key=lambda r: _order(r.period))
-    # only the last DEPTH are read: a unit's twenty years of quarters cost what two years do
-    return [(report.period, data.store.cells_at(report.id, report.revision)) for report in earlier[-DEPTH:]]
+    return [(report.period, data.store.cells_at(report.id, report.revision)) for report in reversed(earlier)]
 
 
 def merged_cells(data, unit_code: str, form_set_id: str, period: Period) -> tuple[list[tuple[Period, list]], list]:

@@ -153,23 +153,24 @@ class Form:
 
         return depth(self.columns)
 
-    def _path(self, column: Column) -> list[str]:
-        """A column's header path. The leaves' are worked out once per form, in the leaves' order
-        (so a pickled form keeps them right): every finding names its column, and a province's
-        validation makes thousands."""
+    def _paths(self) -> list[list[str]]:
+        """Each leaf's header path, in the leaves' order (so a pickled form keeps them right),
+        worked out once per form: every finding names its column, and a province's validation
+        makes thousands."""
         paths = self.__dict__.get("_header_paths")
         if paths is None or len(paths) != len(self.leaves):
             paths = self.__dict__["_header_paths"] = [_header_path(self.columns, c) or [c.label] for c in self.leaves]
-        for leaf, path in zip(self.leaves, paths):
-            if leaf is column:
-                return path
-        return _header_path(self.columns, column) or [column.label]
+        return paths
+
+    def _path(self, column: Column) -> list[str]:
+        found = next((path for leaf, path in zip(self.leaves, self._paths()) if leaf is column), None)
+        return found or _header_path(self.columns, column) or [column.label]
 
     def short_label(self, column: Column) -> str:
         """The fewest trailing header names that tell the column apart:
         "Đồng ý giải quyết / Tổng số" where several columns are "Tổng số"."""
         path = self._path(column)
-        others = [self._path(c) for c in self.leaves if c is not column]
+        others = [p for leaf, p in zip(self.leaves, self._paths()) if leaf is not column]
         for size in range(1, len(path) + 1):
             tail = path[-size:]
             if not any(other[-size:] == tail for other in others):

@@ -307,6 +307,7 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
     if files:
         store.backup("truoc-tong-hop")
     batch: list[tuple[int, bytes, Verdict, str]] = []  # (its place in ``received``, bytes, verdict, unit)
+    batch_bytes = 0
 
     def write(units: list[str], kept: list[tuple[int, bytes, Verdict, str]]) -> None:
         """One short transaction: the packages kept since the last, as submissions, and the
@@ -341,10 +342,10 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
             continue
         received.append(None)
         batch.append((len(received) - 1, package, verdict, unit))
-        if (len(batch) >= BATCH_PACKAGES or sum(len(b[1]) for b in batch) >= BATCH_BYTES
-                or time.monotonic() - started >= BATCH_SECONDS):
+        batch_bytes += len(package)
+        if len(batch) >= BATCH_PACKAGES or batch_bytes >= BATCH_BYTES or time.monotonic() - started >= BATCH_SECONDS:
             write(list(dict.fromkeys(b[3] for b in batch)), batch)
-            batch, started = [], time.monotonic()
+            batch, batch_bytes, started = [], 0, time.monotonic()
     write(list(children), batch)  # the last packages, and every child's row once more: the rows always
     # say the current submissions, also those confirmed or refused since the last consolidation
     changed = [c for c in changes.values() if c.old != c.new]

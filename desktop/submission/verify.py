@@ -404,16 +404,21 @@ def archive_directory_start(archive: bytes) -> int:
 # --- the whole check -------------------------------------------------------------------
 
 
-def _check_data(members: dict[str, bytes], manifest: dict, catalog) -> tuple[dict, dict, dict[str, bytes]]:
+def _checked_member(members: dict[str, bytes], name: str, catalog, files: dict[str, bytes]):
+    """A member that is a report document (data.json, a source), read and checked as an import
+    checks one: (the document, its checked form), or refused naming the member."""
     try:
-        document = strict_json(members[DATA].decode("utf-8"))
+        document = strict_json(members[name].decode("utf-8"))
+        return document, check_document(catalog, document, name, files=files)
     except (UnicodeDecodeError, JsonRefused):
-        raise Rejected("PKG009", DATA, reason=msg("DAT001")) from None
-    attachments = {name: content for name, content in members.items() if name.startswith(ATTACHMENTS)}
-    try:
-        checked = check_document(catalog, document, DATA, files=attachments)
+        raise Rejected("PKG009", name, reason=msg("DAT001")) from None
     except CchcError as error:
-        raise Rejected("PKG009", DATA, reason=str(error)) from None
+        raise Rejected("PKG009", name, reason=str(error)) from None
+
+
+def _check_data(members: dict[str, bytes], manifest: dict, catalog) -> tuple[dict, dict, dict[str, bytes]]:
+    attachments = {name: content for name, content in members.items() if name.startswith(ATTACHMENTS)}
+    document, checked = _checked_member(members, DATA, catalog, attachments)
     same = (checked.unit == {k: manifest["unit"].get(k) for k in ("code", "name", "level")}
             and document["period"] == {k: v for k, v in manifest["period"].items() if k != "label"}
             and document["form_set"] == manifest["form_set"])
@@ -461,13 +466,7 @@ def _write_sources(scratch, catalog, members: dict[str, bytes], checked) -> None
     children = {unit["code"] for unit in checked.children}
     seen = set()
     for name in sorted(n for n in members if n.startswith(SOURCES)):
-        try:
-            document = strict_json(members[name].decode("utf-8"))
-            source = check_document(catalog, document, name, files={})
-        except (UnicodeDecodeError, JsonRefused):
-            raise Rejected("PKG009", name, reason=msg("DAT001")) from None
-        except CchcError as error:
-            raise Rejected("PKG009", name, reason=str(error)) from None
+        _, source = _checked_member(members, name, catalog, {})
         code = source.unit["code"]
         if code not in children or code in seen or source.period != checked.period:
             raise Rejected("PKG009", name, reason=msg("DAT007", unit=code))

@@ -9,6 +9,7 @@ tests drive the same code without modal dialogs.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -537,8 +538,6 @@ class CertificatesDialog(QDialog):
 
     def withdraw(self, sha: str, reason: str, since) -> None:
         """Withdraw certificate ``sha``; ``since`` (a date or None): set aside what it signed from then."""
-        import datetime as dt
-
         moment = dt.datetime.combine(since, dt.time()).astimezone() if since else None  # midnight, this machine's
         done = self.window_.perform(lambda: self.window_.store.withdraw_certificate(sha, reason.strip(), moment))
         if isinstance(done, Exception):
