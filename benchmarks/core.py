@@ -88,7 +88,7 @@ def main() -> int:
         catalog = load_catalog(forms_dir())
         with Store.open(db) as store:
             load_demo(store, catalog)
-            reports = len(store.reports())
+            reports = len(store.reports.all())
             samples = timed(lambda: validate_all(store, catalog), args.rounds)
             rows.append(("validate_all", f"Kiểm tra mọi báo cáo của CSDL mẫu ({reports}), trong tiến trình",
                          statistics.median(samples)))
@@ -105,7 +105,7 @@ def main() -> int:
             os.environ.pop("CCHC_CACHE_DIR") if saved is None else os.environ.update(CCHC_CACHE_DIR=saved)
             rows.append(("catalog_cold", "Nạp toàn bộ bộ biểu mẫu, lần đầu (đọc YAML, ghi bộ đệm)",
                          statistics.median(samples)))
-            report = next(r.id for r in store.reports() if r.form_set_id == "soctrang-huyen")
+            report = next(r.id for r in store.reports.all() if r.form_set_id == "soctrang-huyen")
             counter = iter(range(10**9))
             samples = timed(lambda: enter_cell(store, catalog, report, "5B", "I", "ky_truoc", str(next(counter))),
                             args.rounds * 5)

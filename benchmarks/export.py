@@ -38,10 +38,10 @@ def main() -> int:
         catalog = load_catalog(forms_dir())
         with Store.open(Path(folder) / "demo.db") as store:
             load_demo(store, catalog)
-            sizes = {r.id: sum(len(cols) for rows_ in store.cells(r.id).values() for cols in rows_.values())
-                     for r in store.reports()}
+            sizes = {r.id: sum(len(cols) for rows_ in store.cells.get(r.id).values() for cols in rows_.values())
+                     for r in store.reports.all()}
             report = max(sizes, key=sizes.get)
-            unit = store.unit(store.report(report).unit_code).name
+            unit = store.units.get(store.reports.get(report).unit_code).name
             xlsx, pdf = Path(folder) / "bc.xlsx", Path(folder) / "bc.pdf"
             write_pdf(store, catalog, report, pdf)  # fonts registered once per process, as in the app
             samples = timed(lambda: write_xlsx(store, catalog, report, xlsx), args.rounds)

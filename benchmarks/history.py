@@ -39,7 +39,7 @@ def main() -> int:
     catalog = load_catalog(forms_dir())
     db = Path(tempfile.mkdtemp()) / "tinh.db"
     with Store.open(db, daily_backup=False) as store:
-        store.add_unit(PROVINCE, "Thành phố Thử", "tinh")
+        store.units.add(PROVINCE, "Thành phố Thử", "tinh")
         documents = province_documents(args.communes, args.years)
         for n, (document, _) in enumerate(documents):  # figures that vary from quarter to quarter
             row = document["forms"]["KQ"]["cells"]["tong"]
@@ -49,7 +49,7 @@ def main() -> int:
             row["dong_y_dung"] += n % 37
         import_reports(store, catalog, documents)
         last_year = 2021 + args.years - 1
-        latest = [r.id for r in store.reports() if r.year == last_year and r.period_number == 4]
+        latest = [r.id for r in store.reports.all() if r.year == last_year and r.period_number == 4]
         samples, warnings = [], 0
         for _ in range(args.rounds):
             start = time.perf_counter()

@@ -41,7 +41,7 @@ def main() -> int:
     catalog = load_catalog(forms_dir())
     with Store.open(folder / "demo.db", daily_backup=False) as store:
         load_demo(store, catalog)
-        ids = {r.unit_code: r.id for r in store.reports()}
+        ids = {r.unit_code: r.id for r in store.reports.all()}
         district = ids["KT.KR"]
         criteria = catalog.get("kontum-huyen-chiso", 1).definition
 

@@ -51,7 +51,7 @@ def row_figures(n: int, quarter: int, planted: bool) -> dict[str, int]:
 def build(path: Path, province: str, catalog) -> int:
     with Store.open(path, daily_backup=False) as store:
         setup_unit(store, province)
-        communes = [u.code for u in store.children(province)]
+        communes = [u.code for u in store.units.children(province)]
         report = None
         for number, (year, quarter) in enumerate(QUARTERS):
             report, _ = ops.create_report(store, catalog, province, Period("quy", year, quarter), "toanquoc-06-tinh", 1)

@@ -106,9 +106,9 @@ def main() -> int:
     shutil.copyfile(demo, province)
     started = time.perf_counter()
     with Store.open(province, daily_backup=False) as store:
-        store.add_unit(PROVINCE, "Thành phố Thử", "tinh")
+        store.units.add(PROVINCE, "Thành phố Thử", "tinh")
         import_reports(store, catalog, province_documents(args.communes, args.years))
-        reports = len(store.reports())
+        reports = len(store.reports.all())
     built = time.perf_counter() - started
     size = province.stat().st_size / 1024 / 1024
     print(f"Cơ sở dữ liệu cấp tỉnh: {reports} báo cáo, {size:.1f} MB, tạo trong {built:.1f} s")

@@ -141,7 +141,7 @@ def main() -> int:
                 samples.append(time.perf_counter() - start)
                 accepted = sum(r.status == "accepted" for r in result.received)
                 assert accepted == len(communes), [r.message for r in result.received if r.status != "accepted"][:3]
-                assert int(store.cells(report)["06TH"]["tong"]["nhan_tong"]) == sum(
+                assert int(store.cells.get(report)["06TH"]["tong"]["nhan_tong"]) == sum(
                     figures(i)["nhan_tong"] for i in range(len(communes)))
         floors = _floors(sorted(folder.glob("*.cchc")), catalog)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

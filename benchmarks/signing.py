@@ -100,12 +100,12 @@ def main() -> int:
         p12 = create_self_signed("KS", "Ủy ban nhân dân huyện Thử", DEMO_PASSPHRASE)
         with Store.open(folder / "demo.db") as store, load_p12(p12, DEMO_PASSPHRASE) as identity:
             load_demo(store, catalog)
-            sizes = {r.id: sum(len(c) for rows_ in store.cells(r.id).values() for c in rows_.values())
-                     for r in store.reports()}
+            sizes = {r.id: sum(len(c) for rows_ in store.cells.get(r.id).values() for c in rows_.values())
+                     for r in store.reports.all()}
             largest = max(sizes, key=sizes.get)
             build_package(store, catalog, largest, identity)  # fonts registered, stamp font cached: as in the app
             samples = timed(lambda: build_package(store, catalog, largest, identity), args.rounds)
-            unit = store.unit(store.report(largest).unit_code).name
+            unit = store.units.get(store.reports.get(largest).unit_code).name
             rows.append(("sign_large", f"Ký báo cáo lớn nhất ({unit}, {sizes[largest]} ô) thành gói",
                          statistics.median(samples)))
             # beside it, its two largest parts alone: ReportLab printing the report, pyHanko signing that PDF
@@ -134,9 +134,9 @@ def main() -> int:
               "(không tính vào phép đo).\n")
 
         with Store.open(folder / "huyen.db") as store:
-            store.add_unit(DISTRICT, "Huyện Thử", "huyen")
+            store.units.add(DISTRICT, "Huyện Thử", "huyen")
             for n in range(1, args.communes + 1):
-                store.add_unit(f"{DISTRICT}.{n:04d}", f"Xã Thử {n}", "xa", DISTRICT, n)
+                store.units.add(f"{DISTRICT}.{n:04d}", f"Xã Thử {n}", "xa", DISTRICT, n)
             for unit, der in certificates.items():
                 enrol(store, unit, der)
             report, _ = ops.create_report(store, catalog, DISTRICT, Period("nam", 2019), "khanhhoa-huyen", 1)

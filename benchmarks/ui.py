@@ -38,7 +38,7 @@ from desktop.ui.app import build_window, parse_args
 app = QApplication([])
 window = build_window(parse_args(["--db", sys.argv[1]]))
 window.show()
-for entry in window.store.reports():
+for entry in window.store.reports.all():
     window.open_report(entry.id)
     for form in window.session.forms:
         window.show_form(form.code)

@@ -48,10 +48,10 @@ def main() -> int:
             path = Path(folder) / f"tinh-{years}.db"
             with Store.open(path, daily_backup=False) as store:
                 load_demo(store, catalog)
-                store.add_unit(PROVINCE, "Thành phố Thử", "tinh")
+                store.units.add(PROVINCE, "Thành phố Thử", "tinh")
                 import_reports(store, catalog, province_documents(args.communes, years))
             with Store.open(path, daily_backup=False) as store:
-                reports = store.reports()
+                reports = store.reports.all()
                 samples, floors = [], []
                 for _ in range(args.rounds):
                     start = time.perf_counter()

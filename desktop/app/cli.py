@@ -70,7 +70,7 @@ def cmd_open_app(args) -> int:
         print(msg("CLI018", path=path))
         return EXIT_OK
     with store_for(args) as store:
-        count = len(store.reports())
+        count = len(store.reports.all())
     print(f"Tệp dữ liệu: {path} ({count} báo cáo).")
     return EXIT_OK
 

@@ -151,10 +151,10 @@ def _document(transcript: dict, units: dict[str, dict], catalog: Catalog, file: 
 def load_demo(store, catalog: Catalog) -> list[int]:
     """Add the demo units and import every demo report not yet in the store; the ids of the new ones."""
     units = unit_tree()
-    known = {u.code for u in store.units()}
+    known = {u.code for u in store.units.all()}
     for unit in units.values():  # parents come before their children in the tree
         if unit["code"] not in known:
-            store.add_unit(unit["code"], unit["name"], unit["level"], unit["parent"], unit["position"])
+            store.units.add(unit["code"], unit["name"], unit["level"], unit["parent"], unit["position"])
     created = import_transcripts(store, catalog, demo_files(), units)
     for path in sorted((demo_dir() / SCORING_DIR).glob("*.yaml")):
         created.extend(load_scoring_sheets(store, catalog, _read(path), path.name))
@@ -196,12 +196,12 @@ def load_merged_example(store, catalog: Catalog) -> list[int]:
     directory = load_directory()
     commune = directory.get(MERGED_UNIT)
     province = directory.get(commune.parent)
-    known = {u.code for u in store.units()}
+    known = {u.code for u in store.units.all()}
     for unit in (province, commune):
         if unit.id not in known:
-            store.add_unit(unit.id, unit.name, unit.level, unit.parent, 0)
+            store.units.add(unit.id, unit.name, unit.level, unit.parent, 0)
     period = Period("quy", 2025, 3)
-    if store.find_report(MERGED_UNIT, period, "toanquoc-06") is None:
+    if store.reports.find(MERGED_UNIT, period, "toanquoc-06") is None:
         report, _ = create_report(store, catalog, MERGED_UNIT, period, "toanquoc-06", 1, place="Đông Khánh Sơn",
                                   subject="Kết quả giải quyết thủ tục hành chính quý III năm 2025 (số liệu minh họa)",
                                   signer_name="[Họ và tên người ký]", signer_title="CHỦ TỊCH", signer_mode="TM")
@@ -225,20 +225,20 @@ def load_narrative(store, catalog: Catalog, transcript: dict, file: str) -> None
     try:
         given = transcript["period"]
         period = Period(given["type"], given["year"], given.get("number"), given.get("year_from"))
-        report_id = store.find_report(transcript["unit"], period, transcript["form_set"])
+        report_id = store.reports.find(transcript["unit"], period, transcript["form_set"])
         if report_id is None:
             raise ValueError("không có báo cáo nào của đơn vị, kỳ và bộ biểu mẫu này")
-        if store.narrative(report_id):
+        if store.narrative.of(report_id):
             return
-        form_set = catalog.form_set_of(store.report(report_id))
+        form_set = catalog.form_set_of(store.reports.get(report_id))
         for key, text in transcript["sections"].items():
             if section(str(key), form_set) is None:
                 raise ValueError(f"mục “{key}” không có trong dàn ý")
-            store.set_narrative(report_id, str(key), text)
+            store.narrative.set(report_id, str(key), text)
         for code, text in (transcript.get("notes") or {}).items():  # notes printed under a form's table
             if str(code) not in form_set.forms:
                 raise ValueError(f"không có biểu “{code}”")
-            store.set_narrative(report_id, form_note_key(str(code)), text)
+            store.narrative.set(report_id, form_note_key(str(code)), text)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise CchcError("DEMO001", file=file, reason=f"{type(error).__name__}: {error}") from None
 
@@ -265,7 +265,7 @@ def load_scoring_sheets(store, catalog: Catalog, transcript: dict, file: str) ->
             criteria = criteria_of(form_set)
             if criteria is None:
                 raise CchcError("JSON004", file=file, form_set=info["id"], version=info["version"])
-            if store.find_report(sheet["unit"], Period("nam", year), info["id"]) is not None:
+            if store.reports.find(sheet["unit"], Period("nam", year), info["id"]) is not None:
                 continue
             entries = []
             for code, points in (sheet.get("areas") or {}).items():
@@ -286,7 +286,7 @@ def load_scoring_sheets(store, catalog: Catalog, transcript: dict, file: str) ->
                     entries.append((TOTAL_ROW, column, _points_text(printed[key])))
             if printed.get("rating"):
                 entries.append((TOTAL_ROW, RATING, printed["rating"]))
-            report_id = store.create_report(
+            report_id = store.reports.create(
                 sheet["unit"], Period("nam", year), info["id"], info["version"],
                 subject=f"Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {year}",
                 place=transcript.get("place", ""), signer_title=(sheet.get("signer") or {}).get("title", "CHỦ TỊCH"),
@@ -362,7 +362,7 @@ def enrol_demo_certificates(store, folder: Path) -> list[str]:
     # the register reads certificates with the signing stack: not loaded with the demo (no circle)
     from desktop.submission.register import enrol, read_certificate_file
 
-    known, enrolled = {u.code for u in store.units()}, []
+    known, enrolled = {u.code for u in store.units.all()}, []
     for path in sorted(folder.glob(f"**/{CERTIFICATES_FOLDER}/*.cer")):
         if path.stem in known:
             enrol(store, path.stem, read_certificate_file(path))
@@ -421,7 +421,7 @@ def write_commune_sheet_packages(catalog: Catalog, folder: Path) -> tuple[list[P
                 def fill(store, unit=unit, one={**transcript, "sheets": [sheet]}, name=path.name):
                     for code in (unit["parent"], unit["code"]):
                         known = units[code]
-                        store.add_unit(known["code"], known["name"], known["level"], known["parent"],
+                        store.units.add(known["code"], known["name"], known["level"], known["parent"],
                                        known["position"])
                     return load_scoring_sheets(store, catalog, one, name)[0]
 

@@ -95,7 +95,7 @@ def trends(store, catalog, report_id: int, depth: int = DEPTH) -> list[Trend]:
     if not figures:
         return []
     order = (data.period.year, data.period.last_month)
-    earlier = [r for r in store.reports_of(data.unit.code, data.report.form_set_id, data.period.type)
+    earlier = [r for r in store.reports.history(data.unit.code, data.report.form_set_id, data.period.type)
                if (r.period.year, r.period.last_month) <= order]
     earlier.sort(key=lambda r: (r.period.year, r.period.last_month))
     first_own = (earlier[0].period.year, earlier[0].period.last_month)
@@ -150,7 +150,7 @@ def overview(data: ReportData, findings: list) -> list[UnitFigures]:
     scope = data.scope(figures[0].form)
     if scope is None or not scope.layout.units:
         return []
-    children = [u for u in data.store.children(data.unit.code)]
+    children = [u for u in data.store.units.children(data.unit.code)]
     by_code = {u.code: u for u in children}
     matrix = completeness(data.store, data.unit, children, data.period, {})
     states = {u["code"]: u["cells"].get(data.period.label, {"state": "missing"})["state"] for u in matrix["units"]}
@@ -170,7 +170,7 @@ def overview(data: ReportData, findings: list) -> list[UnitFigures]:
         units.append(UnitFigures(code, name, row_id, state, TYPED_HERE if state == "typed" else STATES[state],
                                  values,
                                  unusual.get(row_id, []),
-                                 data.store.find_report(code, data.period, _own_set(data))))
+                                 data.store.reports.find(code, data.period, _own_set(data))))
     by = ranked_by(data)
     if by is not None:
         ordered = sorted((u for u in units if u.values.get(by.id) is not None), key=lambda u: -u.values[by.id])

@@ -30,7 +30,7 @@ from desktop.rules.engine import Finding, count, validate
 from desktop.report.data import ReportData, ReportsIndex
 from desktop.schema.layout import Row
 from desktop.schema.model import Column, Form
-from desktop.store.db import LOCKED_STATUSES, STATUS_LABELS
+from desktop.store.reports import LOCKED_STATUSES, STATUS_LABELS
 from desktop.foundation.values import format_value
 from desktop.store.records import Attachment, Report
 
@@ -246,7 +246,7 @@ class ReportSession:
 
     def attachments_of(self, form: str, row: str) -> list[Attachment]:
         if self._attachments is None:
-            self._attachments = self.store.attachments(self.report_id)
+            self._attachments = self.store.attachments.of(self.report_id)
         return [a for a in self._attachments if a.form_code == form and a.row_id == row]
 
     @property
@@ -337,7 +337,7 @@ class ReportSession:
         return self._changed(Change())
 
     def form_note(self, code: str) -> str:
-        return self.store.narrative(self.report_id).get(ops.form_note_key(code), "")
+        return self.store.narrative.of(self.report_id).get(ops.form_note_key(code), "")
 
     def external(self, cells: list[ops.CellChange]) -> Change:
         """Cells another operation wrote into this report (an Excel import): recorded so that
@@ -501,7 +501,7 @@ class ReportSession:
         return self._changed(Change(focus=(code, row_id, None)))
 
     def evidence_bytes(self, attachment: Attachment) -> bytes:
-        return self.store.blob(attachment.sha256)
+        return self.store.attachments.blob(attachment.sha256)
 
 
 
@@ -587,14 +587,14 @@ def unit_reports(store, catalog, unit_codes) -> dict[str, list[ReportEntry]]:
     wanted = set(unit_codes)
     if not wanted:
         return {}
-    rules = store.get_setting("period_rules", {})
+    rules = store.settings.get("period_rules", {})
     related = set(wanted)
     for code in wanted:
         related.update(link.unit.id for link in predecessors_of(code))
-    reports = store.reports(units=related)
+    reports = store.reports.all(units=related)
     stamps = report_stamps(reports, catalog, rules)
     shown = [r for r in reports if r.unit_code in wanted]
-    cached = store.cached_counts(r.id for r in shown)
+    cached = store.counts.cached(r.id for r in shown)
     index = ReportsIndex(reports)  # every report read once: the histories the validations need come from here
     fresh = []
     by_unit: dict[str, list[ReportEntry]] = {code: [] for code in wanted}
@@ -608,7 +608,7 @@ def unit_reports(store, catalog, unit_codes) -> dict[str, list[ReportEntry]]:
                           {f.code: [f.errors, f.warnings] for f in entry.forms}))
         by_unit[report.unit_code].append(entry)
     if fresh:
-        store.save_counts(fresh)
+        store.counts.save(fresh)
     return {code: sorted(entries, key=lambda r: (-r.year, r.period, r.id)) for code, entries in by_unit.items()}
 
 
@@ -618,11 +618,11 @@ def report_tree(store, catalog, load=None, all_up_to: int | None = None) -> list
     only how many they have (``report_count``), for a navigator that reads a unit's reports when
     it is opened, so that a province's thousands of reports are not read at each start.
     ``all_up_to``: read every unit's anyway when the database holds at most that many reports."""
-    per_unit = store.reports_per_unit()
+    per_unit = store.reports.per_unit()
     if load is None or (all_up_to is not None and sum(per_unit.values()) <= all_up_to):
         load = set(per_unit)
     entries = unit_reports(store, catalog, set(load) & set(per_unit))
-    units = store.units()
+    units = store.units.all()
     nodes = {u.code: UnitEntry(u.code, u.name, u.level, report_count=per_unit.get(u.code, 0)) for u in units}
     roots: list[UnitEntry] = []
     for unit in units:

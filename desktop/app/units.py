@@ -15,7 +15,7 @@ from desktop.foundation.settings import load_settings, save_settings
 
 
 def _add(store, unit: DirectoryUnit, position: int = 0) -> None:
-    store.add_unit(unit.id, unit.name, unit.level, unit.parent, position)
+    store.units.add(unit.id, unit.name, unit.level, unit.parent, position)
 
 
 def add_from_directory(store, unit_id: str, directory: Directory | None = None,

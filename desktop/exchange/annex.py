@@ -428,7 +428,7 @@ def build_annexes(data: ReportData) -> list[Annex]:
     values = placeholders(data)
     forms = list(data.form_set.forms.values())
     names = sheet_names(forms)
-    texts = data.store.narrative(data.id)
+    texts = data.store.narrative.of(data.id)
     annexes = []
     for form in forms:
         scope = data.scope(form.code)

@@ -76,7 +76,7 @@ def default_recipients(data: ReportData) -> list[str]:
     parent_code = data.unit.parent_code
     lines = []
     if parent_code:
-        parent = data.store.unit(parent_code)
+        parent = data.store.units.get(parent_code)
         area = short_unit_name(parent.name)
         if parent.level == "tinh":
             lines.append(f"Sở Nội vụ {area} (b/c)")
@@ -89,7 +89,7 @@ def default_recipients(data: ReportData) -> list[str]:
 
 def report_head(data: ReportData) -> ReportHead:
     report = data.report
-    settings = data.store.get_setting("document", {}) or {}
+    settings = data.store.settings.get("document", {}) or {}
     try:
         date = dt.date.fromisoformat(report.doc_date) if report.doc_date else None
     except ValueError:

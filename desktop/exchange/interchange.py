@@ -27,8 +27,9 @@ from desktop.report.ops import attach, write_cells
 from desktop.schema.layout import UnitRef, resolve
 from desktop.schema.loader import Catalog
 from desktop.schema.model import LEVELS, FormSet
-from desktop.store.db import LOCKED_STATUSES, REPORT_TEXT_LIMITS, STATUS_LABELS, STATUSES, TOTALS_MODES, UNIT_CODE
 from desktop.store.records import Unit
+from desktop.store.reports import LOCKED_STATUSES, REPORT_TEXT_LIMITS, STATUS_LABELS, STATUSES, TOTALS_MODES
+from desktop.store.units import UNIT_CODE
 from desktop.foundation.values import from_json, from_storage, to_json, to_storage
 
 FORMAT = "cchc-report"
@@ -53,7 +54,7 @@ def export_report(store, catalog: Catalog, report_id: int) -> dict:
     if form_set is None:
         raise CchcError("JSON004", file=f"báo cáo {report_id}", form_set=report.form_set_id,
                         version=report.form_set_version)
-    parent = store.unit(unit.parent_code) if unit.parent_code else None
+    parent = store.units.get(unit.parent_code) if unit.parent_code else None
     raw, repeats = data.raw, data.repeats
     forms = {}
     for code, form in form_set.forms.items():
@@ -84,15 +85,15 @@ def export_report(store, catalog: Catalog, report_id: int) -> dict:
                 forms[code]["computed"] = computed
     attachments = [
         {"form": a.form_code, "row": a.row_id, "filename": a.filename, "sha256": a.sha256,
-         "content": base64.b64encode(store.blob(a.sha256)).decode("ascii")}
-        for a in store.attachments(report_id)
+         "content": base64.b64encode(store.attachments.blob(a.sha256)).decode("ascii")}
+        for a in store.attachments.of(report_id)
     ]
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "app_version": __version__,
         "unit": _unit_json(unit) | {"parent": _unit_json(parent) if parent else None},
-        "child_units": [_unit_json(u) for u in store.children(unit.code)],
+        "child_units": [_unit_json(u) for u in store.units.children(unit.code)],
         "period": {"type": report.period_type, "year": report.year, "number": report.period_number,
                    "year_from": report.year_from},
         "form_set": {"id": report.form_set_id, "version": report.form_set_version},
@@ -215,7 +216,7 @@ def import_reports(store, catalog: Catalog, documents: list[tuple[object, str]],
                    files: dict[str, bytes] | None = None) -> list[int]:
     """Many documents ``(document, file name)``: every one checked before anything is written,
     then all written in one transaction after one backup (the last one, if it is recent: see
-    ``Store.recent_backup``). One refused document, or two for the same report, and nothing is
+    ``store.backups.recent``). One refused document, or two for the same report, and nothing is
     imported. Returns the new report ids, in order."""
     checked = []
     for document, file in documents:
@@ -224,7 +225,7 @@ def import_reports(store, catalog: Catalog, documents: list[tuple[object, str]],
         if status in LOCKED_STATUSES:  # only a verified signature makes a report signed: a package, not JSON
             raise CchcError("JSON009", file=file, status=STATUS_LABELS[status])
         checked.append(one)
-    store.recent_backup("truoc-nhap")
+    store.backups.recent("truoc-nhap")
     with store.transaction():
         return [write_report(store, one) for one in checked]
 
@@ -370,7 +371,7 @@ def write_report(store, checked: CheckedReport) -> int:
             if record is None:
                 continue
             try:
-                store.unit(record["code"])
+                store.units.get(record["code"])
                 continue  # a unit the store knows keeps its own name and place
             except CchcError:
                 pass
@@ -379,17 +380,17 @@ def write_report(store, checked: CheckedReport) -> int:
                 parent_code = parent["code"]
             elif record is not parent and record is not unit:
                 parent_code = unit["code"]
-            store.add_unit(record["code"], record["name"], record["level"], parent_code, position)
+            store.units.add(record["code"], record["name"], record["level"], parent_code, position)
         status = fields.pop("status", "nhap")  # a signed report's figures are written before it locks
-        report_id = store.create_report(unit["code"], checked.period, checked.form_set.id, checked.form_set.version,
+        report_id = store.reports.create(unit["code"], checked.period, checked.form_set.id, checked.form_set.version,
                                         **fields)
         for code, section, ids in checked.row_writes:
-            store.put_section_rows(report_id, code, section, ids)
+            store.rows.put_section(report_id, code, section, ids)
         if checked.writes:
             write_cells(store, report_id, checked.writes, action="import")
         for form_code, row_id, name, content in checked.attachments:
             attach(store, report_id, form_code, row_id, name, content)
         for part, value in checked.parts:
             part.write(store, report_id, value)
-        store.update_report(report_id, status=status)
+        store.reports.update(report_id, status=status)
     return report_id

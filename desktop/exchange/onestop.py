@@ -700,7 +700,7 @@ def plan_import(store, catalog, report_id: int, path: Path, form_code: str | Non
     for code in candidates:
         if code not in data.form_set.forms:
             raise CchcError("STORE014", report=report_id, form=code)
-    remembered = store.get_setting(LAYOUTS_SETTING, {}) or {}
+    remembered = store.settings.get(LAYOUTS_SETTING, {}) or {}
     best = None
     for code in candidates:
         form = data.form_set.forms[code]
@@ -789,11 +789,11 @@ def apply_import(store, plan: ImportPlan) -> list:
     # a signed report: the store's write refuses it (CELL003), and nothing is remembered
     changes = write_cells(store, plan.report, [(f, r, c, new) for f, r, c, _, new in plan.cells],
                           action="import-stats") if plan.cells else []
-    layouts = store.get_setting(LAYOUTS_SETTING, {}) or {}
+    layouts = store.settings.get(LAYOUTS_SETTING, {}) or {}
     if not isinstance(layouts, dict):
         layouts = {}
     layouts[plan.layout_key] = plan.overrides
-    store.set_setting(LAYOUTS_SETTING, dict(list(layouts.items())[-50:]))
+    store.settings.set(LAYOUTS_SETTING, dict(list(layouts.items())[-50:]))
     return changes
 
 

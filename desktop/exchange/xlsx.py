@@ -507,11 +507,11 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> list[Cel
     writes = [(ref.form, ref.row, ref.column, to_storage(value, types[ref])) for ref, value in values.items()]
     if not any(data.raw.get(f, {}).get(r, {}).get(c) != v for f, r, c, v in writes):
         return []
-    store.backup("truoc-nhap-excel")
+    store.backups.make("truoc-nhap-excel")
     # Read, compare and write in one transaction, on the report as the workbook knew it: a change
     # made since (typing, another import at the same moment) is never overwritten by older figures.
     with store.transaction():
-        stored = store.cells(report_id)
+        stored = store.cells.get(report_id)
         if cells_digest(stored) != made_from:
             raise CchcError("XLSX010", file=path.name)
         changed = [w for w in writes if stored.get(w[0], {}).get(w[1], {}).get(w[2]) != w[3]]

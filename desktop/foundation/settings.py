@@ -42,7 +42,7 @@ DEFAULTS: dict = {
 def load_settings(store) -> dict:
     settings = copy.deepcopy(DEFAULTS)
     for key, default in DEFAULTS.items():
-        stored = store.get_setting(key)
+        stored = store.settings.get(key)
         if isinstance(default, dict) and isinstance(stored, dict):
             settings[key].update({k: v for k, v in stored.items() if k in default})
         elif stored is not None and not isinstance(default, dict):
@@ -95,5 +95,5 @@ def save_settings(store, settings: dict) -> dict:
     checked = check_settings(settings)
     with store.transaction():
         for key, value in checked.items():
-            store.set_setting(key, value)
+            store.settings.set(key, value)
     return checked

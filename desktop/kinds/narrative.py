@@ -297,7 +297,7 @@ def render_text(data, text: str) -> str:
 def rendered_sections(data) -> list[tuple[Section, str]]:
     """Each outline section with text, resolved; empty sections are left out of the printout
     except headings whose subsections have text."""
-    texts = data.store.narrative(data.id)
+    texts = data.store.narrative.of(data.id)
     out = []
     for sec in outline(data.form_set):
         text = render_text(data, texts.get(sec.key, ""))
@@ -308,7 +308,7 @@ def rendered_sections(data) -> list[tuple[Section, str]]:
 
 
 def has_text(store, report_id: int) -> bool:
-    return any(t.strip() for t in store.narrative(report_id).values())
+    return any(t.strip() for t in store.narrative.of(report_id).values())
 
 
 # --- the contradiction check --------------------------------------------------------------
@@ -350,7 +350,7 @@ def check(data) -> list:
     form_set = data.form_set
     if form_set is None:
         return []
-    texts = data.store.narrative(data.id)
+    texts = data.store.narrative.of(data.id)
     by_phrase: dict[str, list[Placeholder]] = {}
     declared = placeholders_of(form_set)
     for placeholder in declared.values():
@@ -425,7 +425,7 @@ class NarrativePart:
         return out
 
     def export(self, store, report_id: int) -> dict | None:
-        texts = store.narrative(report_id)
+        texts = store.narrative.of(report_id)
         return {"sections": dict(sorted(texts.items()))} if texts else None
 
     def check(self, value) -> dict[str, str]:

@@ -25,15 +25,15 @@ class ReportData:
         # thousands, validate_all): a report's history and previous period are then not asked for
         self.reports_index = reports_index
         self.catalog = catalog
-        self.report = store.report(report_id)
+        self.report = store.reports.get(report_id)
         self.id = report_id
         self.period = self.report.period
-        self.period_rules = period_rules if period_rules is not None else store.get_setting("period_rules", {})
+        self.period_rules = period_rules if period_rules is not None else store.settings.get("period_rules", {})
         self.form_set: FormSet | None = catalog.get(self.report.form_set_id, self.report.form_set_version)
-        self.unit = store.unit(self.report.unit_code)
+        self.unit = store.units.get(self.report.unit_code)
         self.child_units = child_units_of(store, self.unit.code)
-        self.raw = store.cells(report_id)
-        self.repeats = store.repeat_rows(report_id)
+        self.raw = store.cells.get(report_id)
+        self.repeats = store.rows.of(report_id)
         self._layouts: dict[str, Layout] = {}
         self._scopes: dict[str, FormScope] = {}
         self._previous: ReportData | None | bool = False
@@ -62,16 +62,16 @@ class ReportData:
             scope.raw = self.raw[form]
             scope.forget()
 
-    def reports_of(self, unit_code: str, form_set_id: str, period_type: str) -> list:
+    def history(self, unit_code: str, form_set_id: str, period_type: str) -> list:
         """One unit's reports on one set for one period type: its history."""
         if self.reports_index is not None:
             return self.reports_index.history(unit_code, form_set_id, period_type)
-        return self.store.reports_of(unit_code, form_set_id, period_type)
+        return self.store.reports.history(unit_code, form_set_id, period_type)
 
     def _report_of(self, period) -> int | None:
         """The id of this unit's report on this set for ``period``, from the index when there is one."""
         if self.reports_index is None:
-            return self.store.find_report(self.unit.code, period, self.report.form_set_id)
+            return self.store.reports.find(self.unit.code, period, self.report.form_set_id)
         return self.reports_index.at(self.unit.code, self.report.form_set_id, period)
 
     def previous(self) -> "ReportData | None":

@@ -25,7 +25,7 @@ from desktop.schema.loader import Catalog
 from desktop.schema.model import Column, Form
 from desktop.foundation.settings import SIGNER_MODES
 from desktop.foundation.values import format_number, format_value, from_json, parse_date, parse_input, to_storage
-from desktop.store.db import LOCKED_STATUSES, REPORT_TEXT_LIMITS
+from desktop.store.reports import LOCKED_STATUSES, REPORT_TEXT_LIMITS
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def write_cells(store, report_id: int, writes: list[tuple[str, str, str, str | N
                 action: str = "edit") -> list[CellChange]:
     """Checked values ``(form, row, column, stored text or None)`` in one transaction, audited
     under ``action``; returns each cell's change (unchanged cells included, old == new)."""
-    olds = store.set_cells(report_id, writes, action=action)
+    olds = store.cells.set_many(report_id, writes, action=action)
     return [CellChange(report_id, f, r, c, old, new) for (f, r, c, new), old in zip(writes, olds)]
 
 
@@ -81,7 +81,7 @@ def form_note_key(form_code: str) -> str:
 def write_section(store, report_id: int, section: str, text: str | None) -> SectionChange:
     """One section of the body text (None or blank clears it)."""
     new = text if text and text.strip() else None
-    return SectionChange(report_id, section, store.set_narrative(report_id, section, new), new)
+    return SectionChange(report_id, section, store.narrative.set(report_id, section, new), new)
 
 
 def add_row(store, report_id: int, form: str, section: str, position: int | None = None,
@@ -89,32 +89,32 @@ def add_row(store, report_id: int, form: str, section: str, position: int | None
     """A clerk-added row in ``section`` (at the end when ``position`` is None), with the values
     ``cells`` put back (undoing a deletion), in one transaction."""
     with store.transaction():
-        row = store.add_row(report_id, form, section, position, row_id=row_id)
+        row = store.rows.add(report_id, form, section, position, row_id=row_id)
         if cells:
             write_cells(store, report_id, [(c.form, c.row, c.column, c.old) for c in cells], action="undo")
-        ids = store.repeat_rows(report_id).get(form, {}).get(section, [])
+        ids = store.rows.of(report_id).get(form, {}).get(section, [])
     return RowChange(report_id, form, row, "add", section, ids.index(row), cells=cells)
 
 
 def delete_row(store, report_id: int, form: str, row_id: str) -> RowChange:
-    sections = store.repeat_rows(report_id).get(form, {})
+    sections = store.rows.of(report_id).get(form, {})
     section = next((s for s, ids in sections.items() if row_id in ids), None)
     if section is None:
         raise CchcError("CELL004", row=row_id)
     kept = tuple(CellChange(report_id, form, row_id, column, value, None)
-                 for column, value in store.cells(report_id).get(form, {}).get(row_id, {}).items())
+                 for column, value in store.cells.get(report_id).get(form, {}).get(row_id, {}).items())
     position = sections[section].index(row_id)
-    store.delete_row(report_id, form, row_id)
+    store.rows.delete(report_id, form, row_id)
     return RowChange(report_id, form, row_id, "delete", section, position, cells=kept)
 
 
 def move_row(store, report_id: int, form: str, row_id: str, position: int) -> RowChange:
-    sections = store.repeat_rows(report_id).get(form, {})
+    sections = store.rows.of(report_id).get(form, {})
     section = next((s for s, ids in sections.items() if row_id in ids), None)
     if section is None:
         raise CchcError("CELL004", row=row_id)
     old = sections[section].index(row_id)
-    store.move_row(report_id, form, row_id, position)
+    store.rows.move(report_id, form, row_id, position)
     return RowChange(report_id, form, row_id, "move", section, position, old_position=old)
 
 
@@ -122,16 +122,16 @@ def attach(store, report_id: int, form: str, row: str, filename: str, data: byte
     """An evidence file on a row (a criterion of a PAR sheet, a task of an annex); its SHA-256.
     Only a document the app lists, by name and content (``foundation/evidence.py``)."""
     check_evidence(filename, data)
-    return store.add_attachment(report_id, form, row, filename, data)
+    return store.attachments.add(report_id, form, row, filename, data)
 
 
 def form_and_layout(store, catalog: Catalog, report_id: int, form_code: str) -> tuple[Form, Layout]:
-    report = store.report(report_id)
+    report = store.reports.get(report_id)
     form_set = catalog.get(report.form_set_id, report.form_set_version)
     if form_set is None or form_code not in form_set.forms:
         raise CchcError("STORE014", report=report_id, form=form_code)
     form = form_set.forms[form_code]
-    repeats = store.repeat_rows(report_id).get(form_code)
+    repeats = store.rows.of(report_id).get(form_code)
     return form, resolve(form, form_set, child_units_of(store, report.unit_code), repeats)
 
 
@@ -214,11 +214,11 @@ def form_sets_for(store, catalog: Catalog, unit_code: str, period: Period | None
     period, its own province's and the national sets come first, those in force then first, the
     newest first (a commune of 2025: Biểu 06 of 2020 before its province's 2019 set), other
     provinces' sets last; without a period, its own province's sets, then the national ones."""
-    unit = store.unit(unit_code)
+    unit = store.units.get(unit_code)
     names = []
     code = unit_code
     while code:  # the unit's name and its parents' ("Tỉnh Khánh Hòa" matches a set of province "Khánh Hòa")
-        known = store.unit(code)
+        known = store.units.get(code)
         names.append(known.name.lower())
         code = known.parent_code
     usable = [s for s in catalog.sets.values() if s.level in (unit.level, "any")]
@@ -243,15 +243,15 @@ def create_report(store, catalog: Catalog, unit_code: str, period: Period, form_
     if catalog.get(form_set_id, form_set_version) is None:
         raise CchcError("STORE017", form_set=form_set_id, version=form_set_version)
     if not fields.get("place"):  # "…, ngày … tháng … năm …": the place the database was set up with
-        place = (store.get_setting("document", {}) or {}).get("place")
+        place = (store.settings.get("document", {}) or {}).get("place")
         if isinstance(place, str) and place:
             fields["place"] = place
     with store.transaction():
-        report_id = store.create_report(unit_code, period, form_set_id, form_set_version, **fields)
+        report_id = store.reports.create(unit_code, period, form_set_id, form_set_version, **fields)
         carried = None
         if carry_over:
             before = period.previous()
-            previous_id = store.find_report(unit_code, before, form_set_id) if before else None
+            previous_id = store.reports.find(unit_code, before, form_set_id) if before else None
             if previous_id is not None:
                 carried = carry_over_from(store, catalog, report_id, previous_id)
             elif before is not None and predecessors_before(unit_code, before):
@@ -271,7 +271,7 @@ def carry_over_from(store, catalog: Catalog, report_id: int, previous_id: int) -
     """Into a new report: the previous report's repeating rows (with their names), and every
     cell a form's rules tie to the previous period ("kỳ trước chuyển sang" == prev("đang giải quyết"))."""
     previous = ReportData(store, catalog, previous_id)
-    report = store.report(report_id)
+    report = store.reports.get(report_id)
     form_set = catalog.get(report.form_set_id, report.form_set_version)
     if form_set is None:
         return CarriedOver(previous_id, 0, 0)
@@ -280,7 +280,7 @@ def carry_over_from(store, catalog: Catalog, report_id: int, previous_id: int) -
         for code, form in form_set.forms.items():
             label = form.label_column
             for section, ids in previous.repeats.get(code, {}).items():
-                store.put_section_rows(report_id, code, section, ids)
+                store.rows.put_section(report_id, code, section, ids)
                 rows += len(ids)
                 names = [(code, r, label.id, previous.raw.get(code, {}).get(r, {}).get(label.id)) for r in ids]
                 write_cells(store, report_id, [n for n in names if n[3] is not None], action="carry_over")
@@ -308,10 +308,10 @@ def _previous_of(store, catalog: Catalog, unit_code: str, period: Period, form_s
     """A reader (form, row, column, ctype) → value of ``unit_code``'s report of ``period``: its own
     report in this database, else the package it sent here; None when neither is here."""
     try:
-        store.unit(unit_code)
+        store.units.get(unit_code)
     except CchcError:
         return None
-    own = store.find_report(unit_code, period, form_set_id)
+    own = store.reports.find(unit_code, period, form_set_id)
     if own is not None:
         data = ReportData(store, catalog, own)
 
@@ -320,7 +320,7 @@ def _previous_of(store, catalog: Catalog, unit_code: str, period: Period, form_s
             found = scope.form.by_id.get(column) if scope is not None else None
             return scope.cell(row, found) if found is not None and row in scope.layout.by_id else None
         return read_own
-    received = [s for s in store.submissions([unit_code], current_only=True)
+    received = [s for s in store.submissions.all([unit_code], current_only=True)
                 if s.period == period and s.form_set_id == form_set_id]
     if not received:
         return None
@@ -338,7 +338,7 @@ def carry_over_from_predecessors(store, catalog: Catalog, report_id: int, links:
     previous period, row by row, when every old unit merged whole ("full") and its report of that
     period (its own, or the package it sent) is in this database. Otherwise nothing is guessed:
     the cells stay for the clerk, and the notes name each old unit and its figure."""
-    report = store.report(report_id)
+    report = store.reports.get(report_id)
     before = report.period.previous()
     current = ReportData(store, catalog, report_id)
     readers = [(link, _previous_of(store, catalog, link.unit.id, before, report.form_set_id)) for link in links]
@@ -434,7 +434,7 @@ def update_report_info(store, report_id: int, **fields) -> dict:
     it states), checked first and stored together; a text left empty is no value. Dates are taken as
     a clerk writes them (05/01/2020) or ISO, and kept ISO. A signed or sent report refuses.
     Returns the fields that changed."""
-    report = store.report(report_id)
+    report = store.reports.get(report_id)
     if report.status in LOCKED_STATUSES:
         raise CchcError("INFO001")
     checked = {}
@@ -459,7 +459,7 @@ def update_report_info(store, report_id: int, **fields) -> dict:
     if start and end and start > end:
         raise CchcError("INFO003", start=shown_date(start), end=shown_date(end))
     changed = {k: v for k, v in checked.items() if getattr(report, k) != v}
-    store.update_report(report_id, **changed)
+    store.reports.update(report_id, **changed)
     return changed
 
 

@@ -520,8 +520,8 @@ def validate_report(store, catalog: Catalog, report_id: int) -> list[Finding]:
 def validate_all(store, catalog: Catalog) -> list[Finding]:
     """Every report's findings. The reports are read once, and each report's history comes from
     them: the store is asked a fixed number of queries per report, whatever it holds."""
-    rules = store.get_setting("period_rules", {})
-    reports = store.reports()
+    rules = store.settings.get("period_rules", {})
+    reports = store.reports.all()
     index = ReportsIndex(reports)
     findings: list[Finding] = []
     for report in reports:

@@ -50,10 +50,10 @@ def _earlier_cells(data, unit_code: str, form_set_id: str, period: Period) -> li
     # Only the last DEPTH are read (a unit's twenty years of quarters cost what two years do), and
     # picked without making a Period of each: for one period type, (year, number) is the calendar's order.
     now = (period.year, period.number or 0)
-    earlier = heapq.nlargest(DEPTH, (r for r in data.reports_of(unit_code, form_set_id, period.type)
+    earlier = heapq.nlargest(DEPTH, (r for r in data.history(unit_code, form_set_id, period.type)
                                      if (r.year, r.period_number or 0) < now),
                              key=lambda r: (r.year, r.period_number or 0))
-    return [(report.period, data.store.cells_at(report.id, report.revision)) for report in reversed(earlier)]
+    return [(report.period, data.store.cells.at(report.id, report.revision)) for report in reversed(earlier)]
 
 
 def merged_cells(data, unit_code: str, form_set_id: str, period: Period) -> tuple[list[tuple[Period, list]], list]:
@@ -66,7 +66,7 @@ def merged_cells(data, unit_code: str, form_set_id: str, period: Period) -> tupl
     by_unit = []
     for link in links:
         try:
-            data.store.unit(link.unit.id)
+            data.store.units.get(link.unit.id)
         except Exception:  # an old unit this database never heard of: no history to add
             return [], []
         by_unit.append({_order(p): (p, cells) for p, cells in _earlier_cells(data, link.unit.id, form_set_id, period)})

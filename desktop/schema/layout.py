@@ -100,7 +100,7 @@ class UnitRef:
 
 def child_units_of(store, unit_code: str) -> list[UnitRef]:
     """The child units of a unit, in report order, as rows of ``units:`` generators see them."""
-    return [UnitRef(u.code, u.name, u.level) for u in store.children(unit_code)]
+    return [UnitRef(u.code, u.name, u.level) for u in store.units.children(unit_code)]
 
 
 def resolve(

@@ -223,7 +223,7 @@ def _total_writes(data: ReportData, form) -> list[tuple[str, str, str, str | Non
 def _writes(store, data: ReportData, targets, units: list[str], period: Period) -> list[tuple]:
     """The parent's cells from the current submissions of ``units`` (children): their ``from:``
     rows, then the totals."""
-    current = {s.unit_code: s for s in store.submissions(units, current_only=True) if s.period == period}
+    current = {s.unit_code: s for s in store.submissions.all(units, current_only=True) if s.period == period}
     writes = []
     for form, spec in targets:
         layout = data.layout(form)
@@ -270,10 +270,10 @@ def _keep(store, verdict: Verdict, package: bytes, unit: str, child, period: Per
     decides whether its signer may speak for the unit)."""
     signer = verdict.signer
     held = hold_reason(store, child, signer, verdict.certificate)
-    _, state = store.add_submission(_submission_record(verdict, unit, period), package, held_reason=held)
+    _, state = store.submissions.add(_submission_record(verdict, unit, period), package, held_reason=held)
     text = held or verdict.message + ("" if signer["ca_verified"] else f" ({signer['note']})")
     if state == "superseded" and not signer["ca_verified"]:
-        trusted = [s for s in store.submissions([unit], current_only=True)
+        trusted = [s for s in store.submissions.all([unit], current_only=True)
                    if s.period == period and s.ca_verified and s.report_version < verdict.manifest["report_version"]]
         if trusted:
             text += " " + msg("CONS005", version=verdict.manifest["report_version"], current=trusted[0].report_version)
@@ -298,14 +298,14 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
     if not wanted_sets:
         raise CchcError("CONS001", report=report_id)
     parent = data.unit
-    children = {u.code: u for u in store.children(parent.code)}
+    children = {u.code: u for u in store.units.children(parent.code)}
     period = data.period
     received: list[Received | None] = []
     rejected_units: dict[str, str] = {}
     changes: dict[tuple[str, str, str], CellChange] = {}
     files = package_files(paths)
     if files:
-        store.backup("truoc-tong-hop")
+        store.backups.make("truoc-tong-hop")
     batch: list[tuple[int, bytes, Verdict, str]] = []  # (its place in ``received``, bytes, verdict, unit)
     batch_bytes = 0
 
@@ -330,7 +330,7 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
     strict = requires_trust(store, root_paths) if require_trust is None else require_trust
     started = time.monotonic()
     for package, verdict in verify_many(files, catalog, list(root_paths), workers=workers, progress=progress,
-                                        rules=store.get_setting("period_rules", {}), require_trust=strict):
+                                        rules=store.settings.get("period_rules", {}), require_trust=strict):
         unit = (verdict.manifest or {}).get("unit", {}).get("code") if isinstance(verdict.manifest, dict) else None
         unit = unit if isinstance(unit, str) else None
         problem = verdict.message if not verdict.valid else _problem_with(verdict, unit, children, parent, period,
@@ -356,9 +356,9 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
 
 def completeness(store, parent: dict, children: list[dict], period: Period, rejected: dict[str, str]) -> dict:
     """Child units × periods (the report's and every period packages were received for)."""
-    rules = store.get_setting("period_rules", {})
-    submissions = store.submissions([c.code for c in children], current_only=True)
-    held = {s.unit_code: s for s in store.submissions([c.code for c in children], state="held") if s.period == period}
+    rules = store.settings.get("period_rules", {})
+    submissions = store.submissions.all([c.code for c in children], current_only=True)
+    held = {s.unit_code: s for s in store.submissions.all([c.code for c in children], state="held") if s.period == period}
     periods = {(period.type, period.year, period.number, period.year_from): period}
     for s in submissions:
         key = (s.period_type, s.year, s.period_number, s.year_from)

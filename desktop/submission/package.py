@@ -55,7 +55,7 @@ from desktop.rules.engine import count, validate_report
 from desktop.foundation.paths import cache_dir, resources_dir
 from desktop.submission import NOT_CA_VERIFIED
 from desktop.submission.identity import Identity, is_self_signed
-from desktop.store.db import STATUS_LABELS
+from desktop.store.reports import STATUS_LABELS
 
 FORMAT = "cchc-package"
 FORMAT_VERSION = 2  # 2: the workbook and the PDF name the data.json they were made from
@@ -225,7 +225,7 @@ def build_package(store, catalog, report_id: int, identity: Identity) -> Signed:
     except Exception as error:  # a token pulled out mid-way, a key the library refuses
         raise CchcError("SIGN011", reason=type(error).__name__) from None
     unit = data.unit
-    parent = store.unit(unit.parent_code) if unit.parent_code else None
+    parent = store.units.get(unit.parent_code) if unit.parent_code else None
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -272,7 +272,7 @@ def archive_bytes(entries: list[tuple[str, bytes]]) -> bytes:
 def sign_report(store, catalog, report_id: int, identity: Identity, out: Path) -> Signed:
     """Sign a checked report: the package is written to ``out`` (a file or a folder) and kept in
     the store with the signature; the report becomes Đã ký and refuses changes."""
-    report = store.report(report_id)
+    report = store.reports.get(report_id)
     if report.status != "da_kiem_tra":
         raise CchcError("FLOW003", status=STATUS_LABELS[report.status], needed=STATUS_LABELS["da_kiem_tra"])
     # checked again as it is signed: the form set may have changed (or failed to load) since
@@ -292,7 +292,7 @@ def sign_report(store, catalog, report_id: int, identity: Identity, out: Path) -
     written = False
     try:
         with store.transaction():
-            store.add_signature(report_id, signed_at=signed.manifest["created_at"], signer=identity.subject,
+            store.signatures.add(report_id, signed_at=signed.manifest["created_at"], signer=identity.subject,
                                 cert_sha256=identity.cert_sha256, ca_verified=not is_self_signed(identity.certificate),
                                 package=signed.package, filename=target.name)
             write_atomically(target, lambda temporary: temporary.write_bytes(signed.package))

@@ -83,8 +83,8 @@ def read_certificate_file(path: Path) -> bytes:
 
 def enrol(store, unit_code: str, der: bytes) -> Certificate:
     """The clerk registers a certificate the unit handed over."""
-    store.unit(unit_code)
-    return store.add_certificate(certificate_record(der, unit_code, "enrolled"))
+    store.units.get(unit_code)
+    return store.certificates.add(certificate_record(der, unit_code, "enrolled"))
 
 
 @lru_cache(maxsize=4096)
@@ -104,13 +104,13 @@ def _vouched_identifiers(store) -> dict[tuple[str, str], str]:
     """(issuer, identifier) → unit, of the registered certificates a CA issued (a self-signed
     certificate's identifiers are only its maker's claim): a renewed certificate from the same
     CA carrying one binds too. Per issuer: another CA may give the same UID to someone else."""
-    return {(_issuer_of(c.sha256, c.der), i): c.unit_code for c in store.certificates()
+    return {(_issuer_of(c.sha256, c.der), i): c.unit_code for c in store.certificates.all()
             if not _made_by_its_holder(c.sha256, c.der) for i in json.loads(c.identifiers or "[]")}
 
 
 def _withdrawn(store, registered: Certificate, unit, shown: dict) -> str:
     return msg("CERT020", withdrawn_at=registered.withdrawn_at[:10], reason=registered.withdraw_reason or "",
-               owner=store.unit(registered.unit_code).name, **shown)
+               owner=store.units.get(registered.unit_code).name, **shown)
 
 
 def hold_reason(store, unit, signer: dict, der: bytes | None) -> str | None:
@@ -119,22 +119,22 @@ def hold_reason(store, unit, signer: dict, der: bytes | None) -> str | None:
     A withdrawn certificate binds no more, by any path: only a new enrolment binds it again."""
     sha = signer["certificate_sha256"]
     shown = {"unit": unit.name, "subject": signer["subject"], "fingerprint": fingerprint(sha)}
-    registered = store.certificate(sha)
+    registered = store.certificates.get(sha)
     if registered is not None and registered.withdrawn_at is not None:
         return _withdrawn(store, registered, unit, shown)
     if registered is not None:
         if registered.unit_code == unit.code:
             return None
-        return msg("CERT003", other=store.unit(registered.unit_code).name, **shown)
+        return msg("CERT003", other=store.units.get(registered.unit_code).name, **shown)
     identifiers = signer.get("identifiers") or []
-    current = store.certificates(unit.code)
+    current = store.certificates.all(unit.code)
     if signer.get("ca_verified") and der is not None:
         vouched = _vouched_identifiers(store)
         issuer = _issuer_of(sha, der)
         ours = names_unit(identifiers, unit.code) or any(vouched.get((issuer, i)) == unit.code for i in identifiers)
         theirs = any(code != unit.code for (_, i), code in vouched.items() if i in identifiers)
         if ours and not theirs:
-            store.add_certificate(certificate_record(der, unit.code, "ca"))
+            store.certificates.add(certificate_record(der, unit.code, "ca"))
             return None
         if not current:
             return msg("CERT004", identifiers=", ".join(identifiers) or "không có mã", **shown)
@@ -145,7 +145,7 @@ def hold_reason(store, unit, signer: dict, der: bytes | None) -> str | None:
 
 
 def _held(store, submission_id: int):
-    submission = store.submission(submission_id)
+    submission = store.submissions.get(submission_id)
     if submission.state != "held":
         raise CchcError("CERT011", submission=submission_id)
     return submission
@@ -154,7 +154,7 @@ def _held(store, submission_id: int):
 def held_certificate(store, submission_id: int) -> bytes:
     """The certificate that signed a held package, read back from the package kept."""
     submission = _held(store, submission_id)
-    members = read_archive(store.blob(submission.package_sha256))
+    members = read_archive(store.attachments.blob(submission.package_sha256))
     der = signer_certificate(members[MANIFEST_SIGNATURE], submission.certificate_sha256)
     if der is None:
         raise CchcError("CERT010", submission=submission_id)
@@ -173,14 +173,14 @@ def confirm(store, submission_id: int, typed: str) -> str:
         raise CchcError("CERT014", typed=typed, fingerprint=fingerprint(submission.certificate_sha256)[:19] + "…")
     der = held_certificate(store, submission_id)
     with store.transaction():
-        registered = store.certificate(submission.certificate_sha256)
+        registered = store.certificates.get(submission.certificate_sha256)
         if registered is not None and registered.withdrawn_at is not None:  # a confirmation never undoes it
             raise CchcError("CERT021", withdrawn_at=registered.withdrawn_at[:10])
         if registered is None or registered.unit_code != submission.unit_code:
-            store.add_certificate(certificate_record(der, submission.unit_code, "confirmed"))
-        return store.decide_held(submission_id, True)
+            store.certificates.add(certificate_record(der, submission.unit_code, "confirmed"))
+        return store.submissions.decide_held(submission_id, True)
 
 
 def refuse(store, submission_id: int, reason: str) -> str:
     _held(store, submission_id)
-    return store.decide_held(submission_id, False, reason)
+    return store.submissions.decide_held(submission_id, False, reason)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from desktop.foundation.messages import CchcError
 from desktop.rules.engine import Finding, count, validate_report
-from desktop.store.db import LOCKED_STATUSES, STATUS_LABELS
+from desktop.store.reports import LOCKED_STATUSES, STATUS_LABELS
 
 MIN_REASON = 10
 
 
 def _need(store, report_id: int, *statuses: str) -> dict:
-    report = store.report(report_id)
+    report = store.reports.get(report_id)
     if report.status not in statuses:
         raise CchcError("FLOW003", status=STATUS_LABELS[report.status],
                         needed=" hoặc ".join(STATUS_LABELS[s] for s in statuses))
@@ -37,14 +37,14 @@ def mark_checked(store, catalog, report_id: int, *, acknowledge_warnings: bool =
     if warnings and not acknowledge_warnings:
         raise CchcError("FLOW002", warnings=warnings)
     if report.status != "da_kiem_tra":
-        store.update_report(report_id, status="da_kiem_tra")
+        store.reports.update(report_id, status="da_kiem_tra")
     return findings
 
 
 def mark_submitted(store, report_id: int) -> None:
     """Đã ký → Đã nộp: the signed package has gone to the level above."""
     _need(store, report_id, "da_ky")
-    store.update_report(report_id, status="da_nop")
+    store.reports.update(report_id, status="da_nop")
 
 
 def unlock(store, report_id: int, reason: str) -> int:
@@ -53,4 +53,4 @@ def unlock(store, report_id: int, reason: str) -> int:
     reason = " ".join((reason or "").split())
     if len(reason) < MIN_REASON:
         raise CchcError("FLOW004", minimum=MIN_REASON)
-    return store.unlock(report_id, reason)
+    return store.reports.unlock(report_id, reason)

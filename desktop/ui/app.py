@@ -58,7 +58,8 @@ def install_translations(app: QApplication) -> list[QTranslator]:
 
 def open_store(path: Path, parent=None):
     """The store at ``path``; a damaged file is replaced by its latest good backup if the clerk agrees."""
-    from desktop.store.db import Store, StoreDamaged, backup_time, restore_latest
+    from desktop.store.backups import StoreDamaged, backup_time, restore_latest
+    from desktop.store.db import Store
 
     try:
         return Store.open(path)
@@ -106,7 +107,7 @@ def build_window(args: argparse.Namespace):
     window.first_run = first_run and not getattr(args, "demo", False)
     report = args.report
     if report is None:
-        report = store.first_report_id()
+        report = store.reports.first_id()
     if report is not None:
         window.open_report(report, args.form)
     return window
@@ -189,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     if window.first_run:
         from desktop.ui.setup import setup_unit_dialog
 
-        if not setup_unit_dialog(window, first_run=True) and not window.store.units():
+        if not setup_unit_dialog(window, first_run=True) and not window.store.units.all():
             window.say(msg("APP011"))  # cancelled: where to do it later
     code = app.exec()
     window.store.close()

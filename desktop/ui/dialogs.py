@@ -24,7 +24,7 @@ from desktop.foundation.periods import PERIOD_TYPES, Period, deadline_state
 from desktop.foundation.settings import load_settings, save_settings
 from desktop.exchange.signature_look import checked_png
 from desktop.report.ops import predecessors_before, shown_date, update_report_info
-from desktop.store.db import LOCKED_STATUSES
+from desktop.store.reports import LOCKED_STATUSES
 from desktop.ui.widgets import run_in_background, shown_outcome, signer_mode_box
 
 PERIOD_NAMES = {"quy": "Quý", "6thang": "6 tháng", "9thang": "9 tháng", "nam": "Năm", "giai_doan": "Giai đoạn"}
@@ -56,7 +56,7 @@ class NewReportDialog(QDialog):
         self.setWindowTitle("Báo cáo mới")
         form = QFormLayout(self)
         self.unit = QComboBox()
-        for unit in self.store.units():
+        for unit in self.store.units.all():
             self.unit.addItem(unit.name, unit)
         # the clerk's own unit (settings), else the unit of the report on screen
         chosen = self.settings["unit"] or (window.session.report.unit_code if window.session else "")
@@ -116,7 +116,7 @@ class NewReportDialog(QDialog):
 
         if setup_unit_dialog(self.window_):
             self.unit.clear()
-            for unit in self.store.units():
+            for unit in self.store.units.all():
                 self.unit.addItem(unit.name, unit)
             self.settings = load_settings(self.store)
             found = [i for i in range(self.unit.count()) if self.unit.itemData(i).code == self.settings["unit"]]
@@ -135,7 +135,7 @@ class NewReportDialog(QDialog):
         for form_set in usable:
             self.form_set.addItem(f"{form_set.name} (phiên bản {form_set.version})", _set_key(*form_set.key))
         if unit is not None:  # the set of the unit's latest report, as the clerk used last time
-            used = self.store.reports(units=[unit.code])
+            used = self.store.reports.all(units=[unit.code])
             if used:
                 latest = max(used, key=lambda r: (r.year, r.id))
                 found = self.form_set.findData(_set_key(latest.form_set_id, latest.form_set_version))
@@ -163,7 +163,7 @@ class NewReportDialog(QDialog):
         self.deadline.setStyleSheet({"open": "", "near": "color: #a06000;", "late": "color: #b00020;"}[state.state])
         unit, key = self.unit.currentData(), _parse_set_key(self.form_set.currentData())
         before = period.previous()
-        found = self.store.find_report(unit.code, before, key[0]) if unit and key and before else None
+        found = self.store.reports.find(unit.code, before, key[0]) if unit and key and before else None
         merged = predecessors_before(unit.code, before) if unit is not None and found is None and before else []
         self.carry.setEnabled(found is not None or bool(merged))
         if found:
@@ -219,7 +219,7 @@ def delete_report(window, confirmed: bool | None = None) -> bool:
             "phần lời và minh chứng của nó? Một bản sao lưu được tạo trước khi xóa.") == QMessageBox.Yes
     if not confirmed:
         return False
-    if isinstance(window.perform(lambda: window.store.delete_report(report.id)), Exception):
+    if isinstance(window.perform(lambda: window.store.reports.delete(report.id)), Exception):
         return False
     window.close_report()
     window.refresh_navigator()
@@ -254,7 +254,7 @@ class ReportInfoDialog(QDialog):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window_ = window
-        report = window.store.report(window.session.report_id)
+        report = window.store.reports.get(window.session.report_id)
         self.setWindowTitle(f"Thông tin văn bản – báo cáo số {report.id}")
         self.doc_number = QLineEdit(report.doc_number or "")
         self.doc_date = QLineEdit(shown_date(report.doc_date))
@@ -324,7 +324,7 @@ class SettingsDialog(QDialog):
         tabs = QTabWidget()
         self.unit = QComboBox()
         self.unit.addItem("(chưa chọn)", "")
-        for unit in self.store.units():
+        for unit in self.store.units.all():
             self.unit.addItem(unit.name, unit.code)
         self.unit.setCurrentIndex(max(self.unit.findData(settings["unit"]), 0))
         document = settings["document"]
@@ -476,7 +476,7 @@ class SettingsDialog(QDialog):
             saved = load_settings(self.store)
             self.unit.clear()
             self.unit.addItem("(chưa chọn)", "")
-            for unit in self.store.units():
+            for unit in self.store.units.all():
                 self.unit.addItem(unit.name, unit.code)
             self.unit.setCurrentIndex(max(self.unit.findData(saved["unit"]), 0))
             self.place.setText(saved["document"]["place"])

@@ -28,7 +28,7 @@ from desktop.kinds.par.kind import KIND as PAR_KIND
 from desktop.kinds.par.sheet import FORM_CODE as SHEET_FORM
 from desktop.kinds.par.sheet import TOTAL_ROW
 from desktop.app.session import Change, ReportSession, report_tree, unit_reports
-from desktop.store.db import LOCKED_STATUSES
+from desktop.store.reports import LOCKED_STATUSES
 from desktop.ui import errors
 from desktop.ui.form_view import FormModel, FormView
 
@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
         still fits, else a sensible size; True when it should start maximised (a small screen)."""
         screen = self.screen() or QGuiApplication.primaryScreen()
         room = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
-        saved = self.store.get_setting(self.WINDOW_SETTING, None)
+        saved = self.store.settings.get(self.WINDOW_SETTING, None)
         if isinstance(saved, dict) and all(isinstance(saved.get(k), int) for k in ("x", "y", "width", "height")):
             width, height = min(saved["width"], room.width()), min(saved["height"], room.height())
             x = max(room.left(), min(saved["x"], room.right() - width + 1))
@@ -230,7 +230,7 @@ class MainWindow(QMainWindow):
     def remember_place(self) -> None:
         rect = self.normalGeometry() if self.isMaximized() else self.geometry()
         try:
-            self.store.set_setting(self.WINDOW_SETTING, {"x": rect.x(), "y": rect.y(), "width": rect.width(),
+            self.store.settings.set(self.WINDOW_SETTING, {"x": rect.x(), "y": rect.y(), "width": rect.width(),
                                                          "height": rect.height(), "maximised": self.isMaximized()})
         except Exception:  # a full disk, a store already closed: the window's place is not worth a message
             pass
@@ -354,7 +354,7 @@ class MainWindow(QMainWindow):
         self.import_stats_action.setEnabled(has_report and not self.session.locked)
         if has_report and self.session.criteria is not None:  # a scoring sheet: evidence per criterion
             self.attach_action.setEnabled(not self.session.locked)
-        status = self.store.report(self.session.report_id).status if has_report else None
+        status = self.store.reports.get(self.session.report_id).status if has_report else None
         self.checked_action.setEnabled(status == "nhap")
         self.sign_action.setEnabled(status in ("nhap", "da_kiem_tra"))
         self.submitted_action.setEnabled(status == "da_ky")

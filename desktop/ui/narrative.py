@@ -71,7 +71,7 @@ class NarrativePage(QWidget):
         self.save()
         self.window = window
         self.report_id = window.session.report_id
-        texts = window.store.narrative(window.session.report_id)
+        texts = window.store.narrative.of(window.session.report_id)
         self.sections.blockSignals(True)
         self.sections.clear()
         for section in outline(window.session.data.form_set):
@@ -111,7 +111,7 @@ class NarrativePage(QWidget):
         section = next(s for s in outline(data.form_set) if s.key == self.key)
         self.heading.setText(section.heading_for(data.period.year) or section.hint)
         self.editor.blockSignals(True)
-        self.editor.setPlainText(self.window.store.narrative(self.window.session.report_id).get(self.key, ""))
+        self.editor.setPlainText(self.window.store.narrative.of(self.window.session.report_id).get(self.key, ""))
         self.editor.blockSignals(False)
         self._preview()
 
@@ -137,7 +137,7 @@ class NarrativePage(QWidget):
                 or self.window.session.report_id != self.report_id:
             return
         text = self.editor.toPlainText()
-        stored = self.window.store.narrative(self.window.session.report_id).get(self.key, "")
+        stored = self.window.store.narrative.of(self.window.session.report_id).get(self.key, "")
         if text == stored or (not text.strip() and not stored):
             return
         outcome = self.window.perform(lambda: self.window.session.set_section(self.key, text))

@@ -96,7 +96,7 @@ def render(folder: Path) -> list[Path]:
     window.grab().save(str(written[-1]))
     window.resize(1366, 768)
     # the PAR scoring sheet of xã Đắk Ruồng (its printed total contradicts its areas) and Khánh Sơn's body
-    sheet = next(r.id for r in window.store.reports() if r.unit_code == "23488.cu")
+    sheet = next(r.id for r in window.store.reports.all() if r.unit_code == "23488.cu")
     window.open_report(sheet)
     _settle(app)
     written.append(folder / "cham-diem.png")
@@ -155,7 +155,7 @@ def render(folder: Path) -> list[Path]:
 
     sheets, _ = write_commune_sheet_packages(window.catalog, db.parent / "chi-so")
     enrol_demo_certificates(window.store, db.parent / "chi-so")
-    district = next(r.id for r in window.store.reports() if r.unit_code == "KT.KR")
+    district = next(r.id for r in window.store.reports.all() if r.unit_code == "KT.KR")
     window.open_report(district)
     submission.consolidate_packages(window, [str(p) for p in sheets], show=False)
     appraise(window.store, window.catalog, district, "23497.cu", [("2", "5", "Chưa công khai đủ thủ tục hành chính")])

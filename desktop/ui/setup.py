@@ -168,7 +168,7 @@ class SetupDialog(QDialog):
         if isinstance(self.window_.perform(work), Exception):
             return
         self.window_.refresh_navigator()
-        self.window_.say(msg("DIR003", unit=self.unit.name, units=len(self.window_.store.units())))
+        self.window_.say(msg("DIR003", unit=self.unit.name, units=len(self.window_.store.units.all())))
         super().accept()
 
     def _open_demo(self) -> None:
@@ -202,7 +202,7 @@ def open_demo(window, path: Path | None = None):
         return None
     demo = window.new_window(store, window.catalog, path)
     window.demo_window = demo  # kept alive with the window that opened it
-    first = store.first_report_id()
+    first = store.reports.first_id()
     if first is not None:
         demo.open_report(first)
     demo.show()

@@ -192,7 +192,7 @@ def _open_identity(window, choice: SignChoice):
     if choice.mode == "token":
         return open_token(choice.library, choice.secret, token_label=choice.token_label or None)
     if choice.mode == "new":
-        unit = window.store.unit(window.store.report(window.session.report_id).unit_code)
+        unit = window.store.units.get(window.store.reports.get(window.session.report_id).unit_code)
         data = create_self_signed(unit.code, unit.name, choice.secret)
         write_atomically(Path(choice.new_file), lambda temporary: temporary.write_bytes(data), private=True)
         return load_p12(data, choice.secret, Path(choice.new_file).name)
@@ -220,7 +220,7 @@ def sign_report(window, choice: SignChoice | None = None) -> Path | None:
     session = window.session
     if session is None:
         return None
-    if window.store.report(session.report_id).status == "nhap" and not mark_checked(window):
+    if window.store.reports.get(session.report_id).status == "nhap" and not mark_checked(window):
         return None
     if choice is None:
         dialog = SignDialog(window)
@@ -370,9 +370,9 @@ def confirm_signer(window, submission_id: int, typed: str | None = None) -> bool
     from desktop.submission.consolidate import consolidate
     from desktop.submission.register import CONFIRM_DIGITS, confirm, fingerprint
 
-    held = window.store.submission(submission_id)
+    held = window.store.submissions.get(submission_id)
     if typed is None:
-        unit = window.store.unit(held.unit_code).name
+        unit = window.store.units.get(held.unit_code).name
         typed, ok = QInputDialog.getText(
             window, "Xác nhận người ký",
             f"Gói của {unit}, ký bởi “{held.signer}”.\nDấu vân tay chứng thư:\n"
@@ -390,21 +390,21 @@ def confirm_signer(window, submission_id: int, typed: str | None = None) -> bool
     if isinstance(outcome, Exception):
         return False
     window.report_changed_elsewhere()
-    window.say(msg("CERT017", submission=submission_id, unit=window.store.unit(held.unit_code).name))
+    window.say(msg("CERT017", submission=submission_id, unit=window.store.units.get(held.unit_code).name))
     return True
 
 
 def refuse_package(window, submission_id: int, reason: str | None = None) -> bool:
     from desktop.submission.register import refuse
 
-    held = window.store.submission(submission_id)
+    held = window.store.submissions.get(submission_id)
     if reason is None:
         reason, ok = QInputDialog.getText(window, "Từ chối gói", "Lý do từ chối (ghi vào nhật ký):")
         if not ok or not reason.strip():
             return False
     if isinstance(window.perform(lambda: refuse(window.store, submission_id, reason.strip())), Exception):
         return False
-    window.say(msg("CERT018", submission=submission_id, unit=window.store.unit(held.unit_code).name))
+    window.say(msg("CERT018", submission=submission_id, unit=window.store.units.get(held.unit_code).name))
     return True
 
 
@@ -413,7 +413,7 @@ def enrol_certificate(window, unit_code: str | None = None, path: str | None = N
     from desktop.submission.register import enrol, fingerprint, read_certificate_file
 
     if unit_code is None:
-        children = [u for u in window.store.units() if u.parent_code]
+        children = [u for u in window.store.units.all() if u.parent_code]
         names = [f"{u.name} ({u.code})" for u in children]
         chosen, ok = QInputDialog.getItem(window, "Nhập chứng thư của đơn vị", "Đơn vị cấp dưới:", names, 0, False)
         if not ok:
@@ -428,7 +428,7 @@ def enrol_certificate(window, unit_code: str | None = None, path: str | None = N
     if isinstance(outcome, Exception):
         return False
     window.say(msg("CERT016", subject=outcome.subject, fingerprint=fingerprint(outcome.sha256),
-                   unit=window.store.unit(unit_code).name))
+                   unit=window.store.units.get(unit_code).name))
     return True
 
 
@@ -503,13 +503,13 @@ class CertificatesDialog(QDialog):
             return " ".join(groups[:8]) + "\n" + " ".join(groups[8:])
 
         store = self.window_.store
-        names = {u.code: u.name for u in store.units()}
-        held = store.submissions(state="held")
+        names = {u.code: u.name for u in store.units.all()}
+        held = store.submissions.all(state="held")
         self.held_ids = [s.id for s in held]
         self.held_reasons = [s.held_reason or "" for s in held]
         self._fill(self.held, [(names.get(s.unit_code, s.unit_code), f"{s.period.label}, phiên bản {s.report_version}",
                                 s.signer, two_lines(s.certificate_sha256)) for s in held])
-        self.certificates = store.certificates()
+        self.certificates = store.certificates.all()
         self._fill(self.register, [(names.get(c.unit_code, c.unit_code), f"{c.subject}\n({c.issuer})",
                                     two_lines(c.sha256), f"{BOUND_BY[c.bound_by]}\n{c.added_at[:10]}, {c.added_by}")
                                    for c in self.certificates])
@@ -539,7 +539,7 @@ class CertificatesDialog(QDialog):
     def withdraw(self, sha: str, reason: str, since) -> None:
         """Withdraw certificate ``sha``; ``since`` (a date or None): set aside what it signed from then."""
         moment = dt.datetime.combine(since, dt.time()).astimezone() if since else None  # midnight, this machine's
-        done = self.window_.perform(lambda: self.window_.store.withdraw_certificate(sha, reason.strip(), moment))
+        done = self.window_.perform(lambda: self.window_.store.certificates.withdraw(sha, reason.strip(), moment))
         if isinstance(done, Exception):
             return
         said = msg("CERT023", set_aside=done, since=f"{since:%d/%m/%Y}") if since else msg("CLI016")

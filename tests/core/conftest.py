@@ -62,12 +62,12 @@ def new_report(store: Store, set_id: str = "test", version: int = 1, period: Per
     transcript's (``nhu_ban_in``: a blank total stays blank) unless ``totals="tinh"``, the app's
     own way for a report typed in it (tests/core/test_typed_totals.py)."""
     try:
-        store.unit(unit)
+        store.units.get(unit)
     except Exception:
-        store.add_unit(unit, "Huyện Thử", "huyen")
+        store.units.add(unit, "Huyện Thử", "huyen")
         for n in range(1, communes + 1):
-            store.add_unit(f"{unit}.X{n}", f"Xã {n}", "xa", unit, n)
-    return store.create_report(unit, period or Period("nam", 2020), set_id, version, totals=totals)
+            store.units.add(f"{unit}.X{n}", f"Xã {n}", "xa", unit, n)
+    return store.reports.create(unit, period or Period("nam", 2020), set_id, version, totals=totals)
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def test_a_row_with_its_own_type_takes_co_in_a_count_column(tmp_path, store):
         enter_cell(store, catalog, report, "3B", "2.1", "so_lieu", "Có")  # the other rows stay numbers
     enter_cells(store, catalog, report, "3B", [("2", "so_lieu", "380"), ("2.1", "so_lieu", "257"),
                                                ("2.2", "so_lieu", "123")])
-    assert store.cells(report)["3B"]["1"]["so_lieu"] == "1"
+    assert store.cells.get(report)["3B"]["1"]["so_lieu"] == "1"
     assert validate_report(store, catalog, report) == []  # "Có" is not added into anything
 
 
@@ -54,7 +54,7 @@ def test_two_generators_of_one_form_keep_their_rows_apart(tmp_path, store):
     report = new_report(store, communes=2)
     enter_cell(store, catalog, report, "3B", "2.2:unit:H1.X1", "so_lieu", "123")
     enter_cell(store, catalog, report, "3B", "3:unit:H1.X1", "so_lieu", "100")
-    cells = store.cells(report)["3B"]
+    cells = store.cells.get(report)["3B"]
     assert cells["2.2:unit:H1.X1"] == {"so_lieu": "123"} and cells["3:unit:H1.X1"] == {"so_lieu": "100"}
 
 

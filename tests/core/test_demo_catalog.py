@@ -193,17 +193,17 @@ def test_every_seed_unit_in_its_real_hierarchy(demo_db):
     assert sum(u["parent"] == "KT.KR" for u in units.values()) == 7
     assert units["19873.cu"]["level"] == "xa" and units["TTH.QD"]["level"] == "huyen"
     with Store.open(demo_db) as store:
-        assert [u.code for u in store.children("KH.KS")] == ["22735.cu", "22732.cu", "22729.cu", "22714.cu", "22723.cu",
+        assert [u.code for u in store.units.children("KH.KS")] == ["22735.cu", "22732.cu", "22729.cu", "22714.cu", "22723.cu",
                                                                   "22726.cu", "22720.cu", "22717.cu"]
-        assert store.unit("23479.cu").name == "Thị trấn Đắk Rve"  # units without a report yet
+        assert store.units.get("23479.cu").name == "Thị trấn Đắk Rve"  # units without a report yet
 
 
 def test_every_printed_annex_has_its_demo_data(demo_db):
     catalog = load_catalog(forms_dir())
     with Store.open(demo_db) as store:
-        for report in store.reports():
+        for report in store.reports.all():
             form_set = catalog.form_set_of(report)
-            filled = set(store.cells(report.id))
+            filled = set(store.cells.get(report.id))
             # Phụ lục VII is referenced by seed 000 but not printed: nothing to enter.
             assert set(form_set.forms) - filled <= {"PL7"}, report.form_set_id
     assert len(demo_files()) == 3
@@ -211,7 +211,7 @@ def test_every_printed_annex_has_its_demo_data(demo_db):
 
 def test_printed_figures_land_in_their_cells(demo_db):
     with Store.open(demo_db) as store:
-        by_unit = {r.unit_code: store.cells(r.id) for r in store.reports()}
+        by_unit = {r.unit_code: store.cells.get(r.id) for r in store.reports.all()}
     assert by_unit["KH.KS"]["PL5"]["tong"]["tong_so"] == "1562"
     assert by_unit["KH.KS"]["PL5"]["tong"]["dong_y_dung"] == "-"  # printed "-", kept as the dash (counts as 0)
     assert by_unit["KH.KS"]["TD"]["the_che-1"]["tien_do"] == "Đã hoàn thành"
@@ -223,7 +223,7 @@ def test_printed_figures_land_in_their_cells(demo_db):
 
 
 def _report_of(store, unit):
-    return next(r.id for r in store.reports() if r.unit_code == unit)
+    return next(r.id for r in store.reports.all() if r.unit_code == unit)
 
 
 def test_a_cross_form_rule_catches_a_changed_figure(tmp_path, demo_db):

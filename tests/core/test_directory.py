@@ -92,10 +92,10 @@ def test_setup_makes_the_unit_its_province_and_its_predecessors(tmp_path):
     db = str(tmp_path / "xa.db")
     _json("--db", db, "setup", "--unit", "22732.2025")
     with Store.open(db) as store:
-        units = {u.code: u for u in store.units()}
+        units = {u.code: u for u in store.units.all()}
         assert units["22732.2025"].parent_code == "56.2025" and units["56.2025"].level == "tinh"
         assert {"22729.cu", "22732.cu", "22735.cu"} <= set(units)
-        settings = store.get_setting("unit"), store.get_setting("document")["place"]
+        settings = store.settings.get("unit"), store.settings.get("document")["place"]
     assert settings == ("22732.2025", "Đông Khánh Sơn")
 
 
@@ -103,8 +103,8 @@ def test_a_province_set_up_receives_all_its_communes(tmp_path):
     db = str(tmp_path / "tinh.db")
     _json("--db", db, "setup", "--unit", "79.2025", "--place", "Thành phố Hồ Chí Minh")
     with Store.open(db) as store:
-        assert len(store.children("79.2025")) == 168
-        assert store.get_setting("document")["place"] == "Thành phố Hồ Chí Minh"
+        assert len(store.units.children("79.2025")) == 168
+        assert store.settings.get("document")["place"] == "Thành phố Hồ Chí Minh"
 
 
 def test_new_report_offers_the_national_set_and_refuses_what_does_not_fit(tmp_path):
@@ -113,7 +113,7 @@ def test_new_report_offers_the_national_set_and_refuses_what_does_not_fit(tmp_pa
     made = _json("--db", db, "new-report", "--unit", "22732.2025", "--period", "quy", "--number", "3",
                  "--year", "2025", "--form-set", "toanquoc-06")
     with Store.open(db) as store:
-        report = store.report(made["id"])
+        report = store.reports.get(made["id"])
         assert (report.unit_code, report.period.label, report.place) == ("22732.2025", "Quý III năm 2025",
                                                                         "Đông Khánh Sơn")
     code, _ = cli("--db", db, "new-report", "--unit", "22732.2025", "--period", "quy", "--number", "3",
@@ -126,8 +126,8 @@ def test_new_report_offers_the_national_set_and_refuses_what_does_not_fit(tmp_pa
 
 def test_form_sets_for_a_unit_put_its_province_first(tmp_path, real_catalog):
     with Store.open(tmp_path / "x.db") as store:
-        store.add_unit("56.cu", "Tỉnh Khánh Hòa", "tinh")
-        store.add_unit("22732.cu", "Xã Ba Cụm Bắc", "xa", "56.cu")
+        store.units.add("56.cu", "Tỉnh Khánh Hòa", "tinh")
+        store.units.add("22732.cu", "Xã Ba Cụm Bắc", "xa", "56.cu")
         ids = [s.id for s in ops.form_sets_for(store, real_catalog, "22732.cu")]
     assert ids[0] == "khanhhoa-xa" and "toanquoc-06" in ids and "khanhhoa-huyen" not in ids
 
@@ -147,8 +147,8 @@ def test_set_types_cells_as_the_grid_does(tmp_path, capsys):
     code, _ = cli("--db", db, "set", "--report", str(report), "--form", "06", "ho_tich=5")
     assert code != 0
     with Store.open(db) as store:
-        assert store.cells(report)["06"]["item:ho_tich"] == {"nhan_truc_tuyen": "1562", "nhan_truc_tiep": "38"}
-        edits = [(e.row_id, e.col_id, e.new) for e in store.audit(report) if e.action == "edit"]
+        assert store.cells.get(report)["06"]["item:ho_tich"] == {"nhan_truc_tuyen": "1562", "nhan_truc_tiep": "38"}
+        edits = [(e.row_id, e.col_id, e.new) for e in store.audit.entries(report) if e.action == "edit"]
     assert edits == [("item:ho_tich", "nhan_truc_tuyen", "1562"), ("item:ho_tich", "nhan_truc_tiep", "38")]
 
 
@@ -168,8 +168,8 @@ def test_delete_report_asks_backs_up_refuses_a_signed_one_and_is_audited(tmp_pat
     gone = _json("--db", db, "delete-report", "--report", str(report), "--yes")
     assert gone["backup"].endswith("truoc-xoa-bao-cao.db")
     with Store.open(db) as store:
-        assert store.reports() == []
-        assert [e.action for e in store.audit(report)][-1] == "delete-report"
+        assert store.reports.all() == []
+        assert [e.action for e in store.audit.entries(report)][-1] == "delete-report"
 
 
 # --- the first report of a merged commune ------------------------------------------------------
@@ -183,12 +183,12 @@ def _old_reports(store, catalog, figures: dict[str, int | None], *, received: se
             continue
         if unit in received:
             document = {"forms": {"06": {"cells": {"item:ho_tich": {"dang_tong": figure}}}}}
-            store.add_submission({"unit_code": unit, "period_type": "quy", "period_number": 2, "year": 2025,
+            store.submissions.add({"unit_code": unit, "period_type": "quy", "period_number": 2, "year": 2025,
                                   "year_from": None, "form_set_id": "toanquoc-06", "form_set_version": 1,
                                   "report_version": 1, "signed_at": "2025-07-05T08:00:00+07:00", "signer": unit,
                                   "ca_verified": 0, "document": json.dumps(document)}, unit.encode())
             continue
-        report = store.create_report(unit, Period("quy", 2025, 2), "toanquoc-06", 1)
+        report = store.reports.create(unit, Period("quy", 2025, 2), "toanquoc-06", 1)
         ops.enter_cells(store, catalog, report, "06", [("item:ho_tich", "dang_tong", str(figure)),
                                                       ("item:ho_tich", "dang_trong_han", str(figure))])
 
@@ -204,7 +204,7 @@ def commune(tmp_path, real_catalog):
 
 def _new(store, catalog):
     report, carried = ops.create_report(store, catalog, "22732.2025", Period("quy", 2025, 3), "toanquoc-06", 1)
-    return store.cells(report).get("06", {}).get("item:ho_tich", {}).get("ky_truoc"), carried
+    return store.cells.get(report).get("06", {}).get("item:ho_tich", {}).get("ky_truoc"), carried
 
 
 def test_a_merged_commune_carries_over_the_sum_of_its_predecessors(commune, real_catalog):
@@ -231,7 +231,7 @@ def test_a_partial_predecessor_is_never_guessed(tmp_path, real_catalog, director
         _old_reports(store, real_catalog, {link.unit.id: 10 for link in links})
         report, carried = ops.create_report(store, real_catalog, "00004.2025", Period("quy", 2025, 3),
                                             "toanquoc-06", 1)
-        assert "ky_truoc" not in store.cells(report).get("06", {}).get("item:ho_tich", {})
+        assert "ky_truoc" not in store.cells.get(report).get("06", {}).get("item:ho_tich", {})
     assert carried.cells == 0 and "sáp nhập một phần" in carried.notes[0]
     assert "(một phần): 10" in carried.notes[1]
 
@@ -242,17 +242,17 @@ def test_the_demo_shows_a_merged_communes_first_report_with_illustrative_figures
 
     with Store.open(tmp_path / "demo.db") as store:
         load_demo(store, real_catalog)
-        by_unit = {r.unit_code: r for r in store.reports() if r.form_set_id == "toanquoc-06"}
+        by_unit = {r.unit_code: r for r in store.reports.all() if r.form_set_id == "toanquoc-06"}
         assert set(by_unit) == {"22729.cu", "22732.cu", "22735.cu", "22732.2025"}
         assert all("số liệu minh họa" in r.subject for r in by_unit.values())  # never presented as real
         new = by_unit["22732.2025"]
         assert new.period.label == "Quý III năm 2025"
         from desktop.report.data import ReportData
 
-        cells = store.cells(new.id)["06"]
+        cells = store.cells.get(new.id)["06"]
         scope = ReportData(store, real_catalog, new.id).scope("06")
         for row in ("item:ho_tich", "item:dat_dai", "tong"):
-            before = sum(int(store.cells(by_unit[old].id)["06"][row]["dang_tong"])
+            before = sum(int(store.cells.get(by_unit[old].id)["06"][row]["dang_tong"])
                          for old in ("22729.cu", "22732.cu", "22735.cu"))
             # the fields' figures carried over; the total row's computed from them (issue 25)
             assert scope.cell(row, scope.form.by_id["ky_truoc"]) == before, row
@@ -265,13 +265,13 @@ def test_an_annex_of_a_quarterly_report_names_the_quarter(tmp_path, real_catalog
     from desktop.report.data import ReportData
 
     with Store.open(tmp_path / "x.db") as store:
-        store.add_unit("56.cu", "Tỉnh Khánh Hòa", "tinh")
-        store.add_unit("22732.cu", "Xã Ba Cụm Bắc", "xa", "56.cu")
-        quarterly = store.create_report("22732.cu", Period("quy", 2025, 2), "khanhhoa-xa", 1)
-        yearly = store.create_report("22732.cu", Period("nam", 2019), "khanhhoa-xa", 1)
+        store.units.add("56.cu", "Tỉnh Khánh Hòa", "tinh")
+        store.units.add("22732.cu", "Xã Ba Cụm Bắc", "xa", "56.cu")
+        quarterly = store.reports.create("22732.cu", Period("quy", 2025, 2), "khanhhoa-xa", 1)
+        yearly = store.reports.create("22732.cu", Period("nam", 2019), "khanhhoa-xa", 1)
         form = real_catalog.get("khanhhoa-xa", 1).forms["KQ"]
         titles = [fill(form.title, placeholders(ReportData(store, real_catalog, r))) for r in (quarterly, yearly)]
-        national = store.create_report("22732.cu", Period("quy", 2025, 2), "toanquoc-06", 1)
+        national = store.reports.create("22732.cu", Period("quy", 2025, 2), "toanquoc-06", 1)
         subtitle = fill(real_catalog.get("toanquoc-06", 1).forms["06"].subtitle,
                         placeholders(ReportData(store, real_catalog, national)))
     assert titles == ["KẾT QUẢ GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH QUÝ II NĂM 2025 TẠI XÃ BA CỤM BẮC",
@@ -300,7 +300,7 @@ def test_the_printed_report_names_the_quarter_in_its_case(tmp_path, real_catalog
 
     with Store.open(tmp_path / "demo.db") as store:
         load_demo(store, real_catalog)
-        report = next(r.id for r in store.reports() if r.unit_code == "22732.2025")
+        report = next(r.id for r in store.reports.all() if r.unit_code == "22732.2025")
         write_pdf(store, real_catalog, report, tmp_path / "q3.pdf")
     text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "q3.pdf").pages)
     text = " ".join(text.split())
@@ -342,12 +342,12 @@ def test_the_place_of_the_date_line_is_never_left_as_dots(tmp_path, real_catalog
     from desktop.report.data import ReportData
 
     with Store.open(tmp_path / "x.db") as store:
-        store.add_unit("KH.KS", "Ủy ban nhân dân huyện Khánh Sơn", "huyen")
-        report = store.create_report("KH.KS", Period("nam", 2019), "khanhhoa-huyen", 1)
+        store.units.add("KH.KS", "Ủy ban nhân dân huyện Khánh Sơn", "huyen")
+        report = store.reports.create("KH.KS", Period("nam", 2019), "khanhhoa-huyen", 1)
         assert report_head(ReportData(store, real_catalog, report)).place_date.startswith("Khánh Sơn, ngày")
-        store.set_setting("document", {"place": "Tô Hạp"})
+        store.settings.set("document", {"place": "Tô Hạp"})
         assert report_head(ReportData(store, real_catalog, report)).place_date.startswith("Tô Hạp, ngày")
-        store.update_report(report, place="Khánh Hòa")
+        store.reports.update(report, place="Khánh Hòa")
         assert report_head(ReportData(store, real_catalog, report)).place_date.startswith("Khánh Hòa, ngày")
 
 
@@ -365,7 +365,7 @@ def test_printed_columns_never_split_a_word_nor_wrap_a_column_number(tmp_path, r
     with Store.open(tmp_path / "demo.db") as store:
         load_demo(store, real_catalog)
         checked = 0
-        for report in store.reports():
+        for report in store.reports.all():
             if real_catalog.form_set_of(report).kind.name != "bieu_mau":
                 continue
             for annex in build_annexes(ReportData(store, real_catalog, report.id)):

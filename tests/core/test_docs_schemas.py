@@ -41,5 +41,5 @@ def test_the_form_schema_refuses_what_the_loader_refuses():
 
 def test_every_exported_demo_report_matches_the_interchange_schema(store, real_catalog):
     load_demo(store, real_catalog)
-    for report in store.reports():
+    for report in store.reports.all():
         jsonschema.validate(export_report(store, real_catalog, report.id), schema("report.schema.json"))

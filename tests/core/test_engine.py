@@ -120,8 +120,8 @@ def test_column_scope_and_custom_message(tmp_path, store):
 
 def test_previous_period_carry_over(tmp_path, store):
     catalog, q1 = setup(tmp_path, store)
-    q2 = store.create_report("H1", Period("quy", 2020, 2), "test", 1)
-    q1_new = store.create_report("H1", Period("quy", 2020, 1), "test", 1)
+    q2 = store.reports.create("H1", Period("quy", 2020, 2), "test", 1)
+    q1_new = store.reports.create("H1", Period("quy", 2020, 1), "test", 1)
     fill(store, catalog, q1_new, "I", dang="7")
     fill(store, catalog, q2, "I", ky_truoc="7", tong="7")
     assert on_rule(validate_report(store, catalog, q2), "chuyen_ky") == []
@@ -181,12 +181,12 @@ def test_typing_into_what_cannot_be_typed_into_is_refused(tmp_path, store):
         with pytest.raises(CchcError) as raised:
             enter_cell(store, catalog, report, form, row, column, "abc" if code == "NUM001" else "1")
         assert raised.value.code == code
-    assert store.cells(report) == {}
+    assert store.cells.get(report) == {}
 
 
 def test_a_report_whose_form_set_is_missing_is_reported_not_crashed(tmp_path, store):
     catalog, report = setup(tmp_path, store)
-    store.create_report("H1", Period("quy", 2021, 1), "khong-co", 3)
+    store.reports.create("H1", Period("quy", 2021, 1), "khong-co", 3)
     findings = validate_all(store, catalog)
     assert [f.rule for f in findings] == ["form_set"]
     assert "khong-co" in findings[0].message

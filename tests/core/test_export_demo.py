@@ -31,7 +31,7 @@ def demo(tmp_path_factory):
     assert cli("--db", str(path), "demo")[0] == 0
     store = Store.open(path)
     catalog = load_catalog(forms_dir())
-    ids = {r.unit_code: r.id for r in store.reports()
+    ids = {r.unit_code: r.id for r in store.reports.all()
            if not catalog.form_set_of(r).kind.name == "chi_so"}  # annex reports
     yield store, catalog, ids, folder
     store.close()
@@ -109,10 +109,10 @@ def test_the_pdf_names_no_unknown_report_fields_and_every_seed_report_renders(de
 def test_every_demo_workbook_reads_back_to_the_store(demo):
     store, catalog, ids, folder = demo
     for unit, report in ids.items():
-        before = store.cells(report)
+        before = store.cells.get(report)
         path = write_xlsx(store, catalog, report, folder / f"{unit}.xlsx")
         assert len(import_xlsx(store, catalog, report, path)) == 0, unit
-        assert store.cells(report) == before
+        assert store.cells.get(report) == before
 
 
 def _soffice() -> str | None:
@@ -198,7 +198,7 @@ def test_seed_002_signs_for_the_committee_by_a_deputy(demo):
     from desktop.report.data import report_data
 
     store, catalog, _, _ = demo
-    kon_ray = next(r.id for r in store.reports() if r.unit_code == "KT.KR")
+    kon_ray = next(r.id for r in store.reports.all() if r.unit_code == "KT.KR")
     lines = [line.strip() for page in PdfReader(io.BytesIO(render_pdf(report_data(store, catalog, kon_ray)))).pages
              for line in page.extract_text().splitlines()]
     start = lines.index("TM. ỦY BAN NHÂN DÂN")
@@ -230,10 +230,10 @@ def test_names_and_numerals_keep_their_case_in_every_printed_report(demo):
     from desktop.exchange.annex import short_unit_name
     from desktop.foundation.directory import short_name
 
-    names = {short_name(short_unit_name(u.name)) for u in store.units()}
+    names = {short_name(short_unit_name(u.name)) for u in store.units.all()}
     lowered = sorted(n.lower() for n in names if n.lower() != n)
     assert "khánh sơn" in lowered and "ba cụm bắc" in lowered
-    for report in store.reports():
+    for report in store.reports.all():
         data = report_data(store, catalog, report.id)
         text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(data))).pages)
         text = " ".join(text.split())
@@ -259,9 +259,9 @@ def test_seed_004_is_whole_its_figures_in_their_annexes_and_its_body_in_its_own_
     the central agencies' annex and the online-services annex, its body prints in its own sections
     (I … V) in its order, and the figures its text cites come from the annexes."""
     store, catalog, _, _ = demo
-    report = next(r for r in store.reports() if r.form_set_id == "khanhhoa-tinh")
+    report = next(r for r in store.reports.all() if r.form_set_id == "khanhhoa-tinh")
     assert report.period.label == "6 tháng đầu năm 2020" and report.unit_code == "KH"
-    cells = store.cells(report.id)
+    cells = store.cells.get(report.id)
     assert cells["06"]["tong"]["nhan_tong"] == "362485" and cells["06"]["tong"]["nhan_truc_tuyen"] == "68253"
     assert cells["ND"]["tong"]["da_giai_quyet"] == "1730508" and cells["TT"]["phi_le_phi"]["trong_ky"] == "107394908"
     lines = _pdf_lines(store, catalog, report.id)
@@ -284,7 +284,7 @@ def test_seed_004_is_whole_its_figures_in_their_annexes_and_its_body_in_its_own_
 def test_noi_nhan_keeps_every_recipient_the_report_lists(demo, unit, count, last):
     """Seeds 001 and 002 list eight recipients, seed 004 ten: each report prints its own list whole."""
     store, catalog, _, _ = demo
-    report = next(r for r in store.reports() if r.unit_code == unit and r.recipients)
+    report = next(r for r in store.reports.all() if r.unit_code == unit and r.recipients)
     lines = _pdf_lines(store, catalog, report.id)
     start = lines.index("Nơi nhận:")
     listed = []
@@ -342,7 +342,7 @@ def test_a_note_for_the_clerk_stays_off_the_official_analysis(demo):
     from desktop.report.data import report_data
 
     store, catalog, _, _ = demo
-    kon_ray = next(r.id for r in store.reports() if r.unit_code == "KT.KR")
+    kon_ray = next(r.id for r in store.reports.all() if r.unit_code == "KT.KR")
     _, blocks = analysis_body(store, catalog, kon_ray)
     notes = [b for b in blocks if getattr(b, "kind", "") == NOTE]
     assert notes and "Lưu ý khi kiểm tra" in notes[0].text  # still made, for the screen

@@ -70,7 +70,7 @@ rows:
 def _report(tmp_path, store, forms=None):
     catalog = catalog_of(tmp_path, forms or {"5b.yaml": FORM_5B})
     report = new_report(store, communes=2)
-    store.update_report(report, doc_number="542/BC-UBND", doc_date="2019-11-21")
+    store.reports.update(report, doc_number="542/BC-UBND", doc_date="2019-11-21")
     return catalog, report
 
 
@@ -124,10 +124,10 @@ def test_totals_and_identities_are_formulas_only_where_the_figures_agree(tmp_pat
 def test_a_workbook_reads_back_to_the_stored_values(tmp_path, store):
     catalog, report = _report(tmp_path, store)
     _fill(store, catalog, report)
-    before = store.cells(report)
+    before = store.cells.get(report)
     path = write_xlsx(store, catalog, report, tmp_path / "bc.xlsx")
     assert len(import_xlsx(store, catalog, report, path)) == 0
-    assert store.cells(report) == before
+    assert store.cells.get(report) == before
 
 
 def test_numbers_changed_in_a_spreadsheet_come_back_and_formulas_are_read_as_calculated(tmp_path, store):
@@ -141,7 +141,7 @@ def test_numbers_changed_in_a_spreadsheet_come_back_and_formulas_are_read_as_cal
     sheet["G13"] = "Quá hạn 2 hồ sơ"
     book.save(path)
     assert len(import_xlsx(store, catalog, report, path)) == 7
-    cells = store.cells(report)["5B"]
+    cells = store.cells.get(report)["5B"]
     # C12 "=D12+E12" and the sums over it were never calculated by a spreadsheet: the import does it
     assert cells["unit:H1.X1"]["moi"] == "1600" and cells["unit:H1.X1"]["tong"] == "1600"
     assert cells["II"]["moi"] == "1600" and cells["II"]["tong"] == "1610"
@@ -164,12 +164,12 @@ def test_an_altered_layout_is_refused_naming_sheet_and_cell(tmp_path, store, cel
     book["Biểu mẫu 5B"][cell] = value
     book["Biểu mẫu 5B"]["D12"] = 7  # a real change too: it must not land
     book.save(path)
-    before = store.cells(report)
+    before = store.cells.get(report)
     with pytest.raises(CchcError) as refused:
         import_xlsx(store, catalog, report, path)
     assert refused.value.code == "XLSX004"
     assert "Biểu mẫu 5B" in str(refused.value) and where in str(refused.value)
-    assert store.cells(report) == before
+    assert store.cells.get(report) == before
 
 
 def test_a_bad_cell_refuses_the_whole_import(tmp_path, store):
@@ -180,17 +180,17 @@ def test_a_bad_cell_refuses_the_whole_import(tmp_path, store):
     book["Biểu mẫu 5B"]["D10"] = 55  # fine on its own
     book["Biểu mẫu 5B"]["E13"] = "mười"  # not a number
     book.save(path)
-    before = store.cells(report)
+    before = store.cells.get(report)
     with pytest.raises(CchcError) as refused:
         import_xlsx(store, catalog, report, path)
     assert refused.value.code == "XLSX006" and "Biểu mẫu 5B!E13" in str(refused.value)
-    assert store.cells(report) == before
+    assert store.cells.get(report) == before
 
 
 def test_a_workbook_of_another_report_or_not_a_workbook_is_refused(tmp_path, store):
     catalog, report = _report(tmp_path, store)
     path = write_xlsx(store, catalog, report, tmp_path / "bc.xlsx")
-    other = store.create_report("H1", __import__("desktop.foundation.periods").foundation.periods.Period("nam", 2021), "test", 1)
+    other = store.reports.create("H1", __import__("desktop.foundation.periods").foundation.periods.Period("nam", 2021), "test", 1)
     with pytest.raises(CchcError) as refused:
         import_xlsx(store, catalog, other, path)
     assert refused.value.code == "XLSX003" and "_cchc!" in str(refused.value)
@@ -209,8 +209,8 @@ def test_a_workbook_of_another_report_or_not_a_workbook_is_refused(tmp_path, sto
 
 def test_repeating_rows_dates_and_yes_no_go_both_ways(tmp_path, store):
     catalog, report = _report(tmp_path, store, {"td.yaml": TASKS})
-    first = store.add_row(report, "TD", "the_che")
-    second = store.add_row(report, "TD", "the_che")
+    first = store.rows.add(report, "TD", "the_che")
+    second = store.rows.add(report, "TD", "the_che")
     enter_cells(store, catalog, report, "TD", [(first, "nhiem_vu", "Rà soát văn bản"), (first, "ngay", "05/01/2020"),
                                                (first, "xong", "Có"), (second, "nhiem_vu", "Tuyên truyền")])
     path = write_xlsx(store, catalog, report, tmp_path / "bc.xlsx")
@@ -222,7 +222,7 @@ def test_repeating_rows_dates_and_yes_no_go_both_ways(tmp_path, store):
     sheet["D7"] = "không"
     book.save(path)
     assert len(import_xlsx(store, catalog, report, path)) == 2
-    cells = store.cells(report)["TD"]
+    cells = store.cells.get(report)["TD"]
     assert cells[second] == {"nhiem_vu": "Tuyên truyền CCHC", "xong": "0"}
     assert cells[first]["ngay"] == "2020-01-05"
 

@@ -41,7 +41,7 @@ def catalog(tmp_path):
 
 
 def _report(store, catalog, unit: str, period: Period, **cells) -> int:
-    report = store.create_report(unit, period, "thu", 1)
+    report = store.reports.create(unit, period, "thu", 1)
     if cells:
         ops.enter_cells(store, catalog, report, "KQ", [("r", k, v) for k, v in cells.items()])
     return report
@@ -49,9 +49,9 @@ def _report(store, catalog, unit: str, period: Period, **cells) -> int:
 
 def _history(store, catalog, unit="X", figures=(3870, 4102, 4310, 3950, 4050, 4200, 3990, 4102), periods=QUARTERS):
     try:
-        store.unit(unit)
+        store.units.get(unit)
     except Exception:
-        store.add_unit(unit, f"Xã {unit}", "xa")
+        store.units.add(unit, f"Xã {unit}", "xa")
     for period, figure in zip(periods, figures):
         if figure is not None:
             _report(store, catalog, unit, period, nhan=str(figure), ty_le="62%")
@@ -68,7 +68,7 @@ def test_a_figure_typed_ten_times_too_large_is_flagged_and_a_normal_one_is_not(s
     assert found.severity == "warning" and found.column == "Hồ sơ nhận"
     assert "41.020" in found.message and "Quý IV năm 2024: 4.102" in found.message
     assert "8 kỳ gần nhất: 3.870–4.310" in found.message
-    store.delete_report(planted)
+    store.reports.delete(planted)
     normal = _report(store, catalog, "X", NOW, nhan="4.250")
     assert _warnings(store, catalog, normal) == []
 
@@ -77,7 +77,7 @@ def test_a_jump_in_a_rate_and_an_empty_quarter_are_flagged(store, catalog):
     _history(store, catalog)
     rate = _report(store, catalog, "X", NOW, nhan="4.100", ty_le="100%")
     assert [f.column_id for f in _warnings(store, catalog, rate)] == ["ty_le"]
-    store.delete_report(rate)
+    store.reports.delete(rate)
     nothing = _report(store, catalog, "X", NOW, nhan="0")
     assert [f.column_id for f in _warnings(store, catalog, nothing)] == ["nhan"]
 
@@ -91,13 +91,13 @@ def test_a_missing_quarter_leaves_enough_history_and_too_little_history_checks_n
 
 def test_later_reports_are_not_history(store, catalog):
     _history(store, catalog)
-    first = store.find_report("X", QUARTERS[0], "thu")
+    first = store.reports.find("X", QUARTERS[0], "thu")
     ops.enter_cells(store, catalog, first, "KQ", [("r", "nhan", "3.900")])
     assert _warnings(store, catalog, first) == []  # nothing before the first quarter
 
 
 def test_a_form_set_switches_the_check_off_or_sets_its_own_bounds(store, catalog):
-    store.add_unit("X", "Xã X", "xa")
+    store.units.add("X", "Xã X", "xa")
     for period in QUARTERS:
         _report(store, catalog, "X", period, ghi_so="12", can_bo="5")
     report = _report(store, catalog, "X", NOW, ghi_so="12.000", can_bo="45")
@@ -118,7 +118,7 @@ def test_a_merged_commune_has_its_old_communes_history_added_up(tmp_path, catalo
                 _report(store, catalog, unit, period, nhan=str(base + 10 * n))
         sound = _report(store, catalog, "22732.2025", Period("quy", 2025, 3), nhan="4.200")
         assert _warnings(store, catalog, sound) == []
-        store.delete_report(sound)
+        store.reports.delete(sound)
         planted = _report(store, catalog, "22732.2025", Period("quy", 2025, 3), nhan="42.000")
         [found] = _warnings(store, catalog, planted)
         assert "Quý II năm 2025: 4.250" in found.message and "6 kỳ gần nhất: 4.100–4.250" in found.message
@@ -138,6 +138,6 @@ def test_on_generated_histories_a_tenfold_value_is_flagged_and_an_ordinary_one_i
         _history(store, catalog, figures=figures)
         ordinary = _report(store, catalog, "X", NOW, nhan=str(round(level * rng.uniform(0.92, 1.08))))
         assert _warnings(store, catalog, ordinary) == []
-        store.delete_report(ordinary)
+        store.reports.delete(ordinary)
         tenfold = _report(store, catalog, "X", NOW, nhan=str(figures[-1] * 10))
         assert len(_warnings(store, catalog, tenfold)) == 1

@@ -49,7 +49,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text_and_reads_back(tmp_pa
     catalog, report = _report(tmp_path, store)
     _fill(store, catalog, report)
     enter_cells(store, catalog, report, "5B", [("unit:H1.X1", "ghi_chu", text)])
-    store.update_report(report, subject=text)
+    store.reports.update(report, subject=text)
     path = write_xlsx(store, catalog, report, tmp_path / "bc.xlsx")
     book = load_workbook(path)
     live = [(s.title, c.coordinate) for s in book.worksheets for row in s.iter_rows() for c in row
@@ -57,9 +57,9 @@ def test_text_that_looks_like_a_formula_is_written_as_text_and_reads_back(tmp_pa
     assert live == []  # only the form's own sums and identities are formulas
     cell = next(c for row in book["Biểu mẫu 5B"].iter_rows() for c in row if c.value == text)
     assert cell.data_type == "s"
-    before = store.cells(report)
+    before = store.cells.get(report)
     assert import_xlsx(store, catalog, report, path) == []  # the app's own export reads back unchanged
-    assert store.cells(report) == before
+    assert store.cells.get(report) == before
 
 
 def test_a_cached_value_that_disagrees_with_its_formula_is_not_believed(tmp_path, store):
@@ -77,7 +77,7 @@ def test_a_cached_value_that_disagrees_with_its_formula_is_not_believed(tmp_path
             archive.writestr(name, content)
     assert load_workbook(path, data_only=True)["Biểu mẫu 5B"]["C12"].value == 5000  # what the file claims
     assert import_xlsx(store, catalog, report, path) == []
-    assert store.cells(report)["5B"]["unit:H1.X1"]["tong"] == "1562"
+    assert store.cells.get(report)["5B"]["unit:H1.X1"]["tong"] == "1562"
 
 
 @pytest.mark.parametrize("formula", ["=1+1", "='[khac.xlsx]Biểu mẫu 5B'!C12", '=WEBSERVICE("http://x.invalid")'])
@@ -88,11 +88,11 @@ def test_a_formula_the_form_does_not_have_is_refused_and_nothing_changes(tmp_pat
     book = load_workbook(path)
     book["Biểu mẫu 5B"]["E12"] = formula
     book.save(path)
-    before = store.cells(report)
+    before = store.cells.get(report)
     with pytest.raises(CchcError) as refused:
         import_xlsx(store, catalog, report, path)
     assert refused.value.code == "XLSX009" and "E12" in str(refused.value)
-    assert store.cells(report) == before
+    assert store.cells.get(report) == before
 
 
 # --- interchange documents ----------------------------------------------------------------
@@ -112,7 +112,7 @@ def test_a_document_cannot_make_a_report_signed_without_its_signature(tmp_path, 
     with Store.open(tmp_path / "khac.db") as other:
         with pytest.raises(CchcError) as refused:
             import_report(other, catalog, document)
-        assert refused.value.code == "JSON009" and other.reports() == []
+        assert refused.value.code == "JSON009" and other.reports.all() == []
 
 
 @pytest.mark.parametrize("where, code", [
@@ -128,7 +128,7 @@ def test_unit_codes_that_could_become_paths_are_refused(tmp_path, store, where, 
     with Store.open(tmp_path / "khac.db") as other:
         with pytest.raises(CchcError):
             import_report(other, catalog, document)
-        assert other.reports() == [] and other.units() == []
+        assert other.reports.all() == [] and other.units.all() == []
 
 
 def test_a_unit_cannot_be_its_own_parent_or_child(tmp_path, store):
@@ -141,9 +141,9 @@ def test_a_unit_cannot_be_its_own_parent_or_child(tmp_path, store):
         with Store.open(tmp_path / "khac.db") as other:
             with pytest.raises(CchcError) as refused:
                 import_report(other, catalog, changed)
-            assert refused.value.code == "JSON002" and other.units() == []
+            assert refused.value.code == "JSON002" and other.units.all() == []
     with pytest.raises(CchcError) as refused:
-        store.add_unit("X9", "Xã chín", "xa", "X9")
+        store.units.add("X9", "Xã chín", "xa", "X9")
     assert refused.value.code == "STORE018"
 
 
@@ -177,7 +177,7 @@ def test_numbers_too_large_for_their_field_get_a_message(tmp_path, store, where,
     with Store.open(tmp_path / "khac.db") as other:
         with pytest.raises(CchcError) as refused:
             import_report(other, catalog, document)
-        assert refused.value.code in ("JSON002", "JSON004") and other.reports() == []
+        assert refused.value.code in ("JSON002", "JSON004") and other.reports.all() == []
 
 
 def test_a_document_with_a_byte_order_mark_reads(tmp_path, store):
@@ -195,8 +195,8 @@ def test_keys_databases_and_backups_are_readable_by_their_owner_only(tmp_path):
     from conftest import cli
 
     with Store.open(tmp_path / "data.db", user="kiemthu") as store:
-        store.add_unit("H1", "Huyện Thử", "huyen")
-        backup = store.backup("thu")
+        store.units.add("H1", "Huyện Thử", "huyen")
+        backup = store.backups.make("thu")
     (tmp_path / "mk.txt").write_text("mat-khau-rat-dai\n", encoding="utf-8")
     assert cli("--db", str(tmp_path / "data.db"), "new-certificate", "--unit", "H1", "--passphrase-file",
                str(tmp_path / "mk.txt"), "-o", str(tmp_path / "h1.p12"))[0] == 0
@@ -209,20 +209,20 @@ def test_keys_databases_and_backups_are_readable_by_their_owner_only(tmp_path):
 def test_a_scratch_store_in_memory_leaves_no_backup_folder_behind(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with Store.open(":memory:", daily_backup=False) as scratch:
-        scratch.add_unit("H1", "Huyện Thử", "huyen")
-        assert scratch.backup("truoc-nhap") is None
+        scratch.units.add("H1", "Huyện Thử", "huyen")
+        assert scratch.backups.make("truoc-nhap") is None
     assert list(tmp_path.iterdir()) == []
 
 
 def test_restore_never_replaces_a_healthy_database_unasked_nor_deletes_its_wal(tmp_path, capsys):
     from conftest import cli
-    from desktop.store.db import restore_latest
+    from desktop.store.backups import restore_latest
 
     path = tmp_path / "data.db"
     store = Store.open(path, user="kiemthu")
-    store.add_unit("H1", "Huyện Thử", "huyen")
-    store.backup("thu")
-    store.add_unit("H2", "Huyện Sau", "huyen")  # committed after the backup, still in the -wal
+    store.units.add("H1", "Huyện Thử", "huyen")
+    store.backups.make("thu")
+    store.units.add("H2", "Huyện Sau", "huyen")  # committed after the backup, still in the -wal
     assert (tmp_path / "data.db-wal").stat().st_size > 0
     with pytest.raises(CchcError) as refused:
         restore_latest(path)
@@ -231,18 +231,18 @@ def test_restore_never_replaces_a_healthy_database_unasked_nor_deletes_its_wal(t
     assert code == 2 and "--force" in capsys.readouterr().err
     store.close()
     with Store.open(path, daily_backup=False) as reopened:
-        assert [u.code for u in reopened.units()] == ["H1", "H2"]
+        assert [u.code for u in reopened.units.all()] == ["H1", "H2"]
         reopened.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
     store = Store.open(path, daily_backup=False)
-    store.add_unit("H3", "Huyện Ba", "huyen")  # in the -wal when the clerk forces the restore
+    store.units.add("H3", "Huyện Ba", "huyen")  # in the -wal when the clerk forces the restore
     restore_latest(path, force=True)
     store.close()
     [aside] = [p for p in tmp_path.iterdir() if p.name.startswith("data.db.thay-")
                and not p.name.endswith(("-wal", "-shm"))]
     with Store.open(aside, daily_backup=False, read_only=True) as kept:
-        assert [u.code for u in kept.units()] == ["H1", "H2", "H3"]  # nothing committed was lost
+        assert [u.code for u in kept.units.all()] == ["H1", "H2", "H3"]  # nothing committed was lost
     with Store.open(path, daily_backup=False) as restored:
-        assert [u.code for u in restored.units()] == ["H1"]
+        assert [u.code for u in restored.units.all()] == ["H1"]
 
 
 def _workbook_edited_while_figures_were_typed(tmp_path, store, change_book=None):
@@ -257,14 +257,14 @@ def _workbook_edited_while_figures_were_typed(tmp_path, store, change_book=None)
     book["Biểu mẫu 5B"]["E12"] = 1600
     book.save(path)
     enter_cells(store, catalog, report, "5B", [("I", "ky_truoc", "41")])  # typed in the app meanwhile
-    return catalog, report, path, store.cells(report)
+    return catalog, report, path, store.cells.get(report)
 
 
 def test_a_workbook_made_before_the_figures_changed_is_not_imported_over_them(tmp_path, store):
     catalog, report, path, before = _workbook_edited_while_figures_were_typed(tmp_path, store)
     with pytest.raises(CchcError) as refused:
         import_xlsx(store, catalog, report, path)
-    assert refused.value.code == "XLSX010" and store.cells(report) == before
+    assert refused.value.code == "XLSX010" and store.cells.get(report) == before
 
 
 @pytest.mark.parametrize("fingerprint", [None, "", "khong-phai"])
@@ -277,7 +277,7 @@ def test_a_workbook_without_its_fingerprint_is_not_imported_over_the_figures(tmp
     catalog, report, path, before = _workbook_edited_while_figures_were_typed(tmp_path, store, blank_the_fingerprint)
     with pytest.raises(CchcError) as refused:
         import_xlsx(store, catalog, report, path)
-    assert refused.value.code == "XLSX011" and store.cells(report) == before
+    assert refused.value.code == "XLSX011" and store.cells.get(report) == before
 
 
 def test_two_imports_of_the_same_report_at_once_never_mix(tmp_path):
@@ -307,7 +307,7 @@ def test_two_imports_of_the_same_report_at_once_never_mix(tmp_path):
     results = sorted(outcome.get(timeout=5) for _ in workers)
     assert results == ["XLSX010", "ok"]
     with Store.open(db, daily_backup=False) as store:
-        cells = store.cells(report)["5B"]
+        cells = store.cells.get(report)["5B"]
     moi = int(cells["unit:H1.X1"]["moi"])
     assert moi in (1600, 1700) and int(cells["unit:H1.X1"]["tong"]) == moi
     assert int(cells["II"]["moi"]) == moi and int(cells["tong_cong"]["tong"]) == 100 + 10 + moi
@@ -337,11 +337,11 @@ def test_a_consolidation_stopped_midway_keeps_no_submission_without_its_figures(
         monkeypatch.setattr(consolidation, "write_cells", power_cut)
         with pytest.raises(OSError):
             consolidation.consolidate(store, catalog, district, [packages])
-        assert store.submissions() == [] and store.cells(district) == {}
+        assert store.submissions.all() == [] and store.cells.get(district) == {}
         monkeypatch.undo()
         result = consolidation.consolidate(store, catalog, district, [packages])
-        assert [r.status for r in result.received] == ["accepted"] and len(store.submissions()) == 1
-        assert store.cells(district)["TH"]["unit:H1.X1"]["tong"] == "10"
+        assert [r.status for r in result.received] == ["accepted"] and len(store.submissions.all()) == 1
+        assert store.cells.get(district)["TH"]["unit:H1.X1"]["tong"] == "10"
 
 
 def test_a_package_name_is_always_one_plain_file_name():
@@ -363,7 +363,7 @@ def test_the_longest_texts_a_report_takes_still_print(tmp_path, store):
 
     catalog, report = _report(tmp_path, store)
     _fill(store, catalog, report)
-    store.update_report(report, subject="Báo cáo tình hình " * 110)  # under the 2.000-character limit
+    store.reports.update(report, subject="Báo cáo tình hình " * 110)  # under the 2.000-character limit
     enter_cells(store, catalog, report, "5B", [("unit:H1.X1", "ghi_chu", "ghi chú dài " * 333)])  # ~4.000
     path = write_pdf(store, catalog, report, tmp_path / "bc.pdf")
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages)
@@ -443,7 +443,7 @@ def test_a_report_signed_before_its_period_began_is_refused(tmp_path, commune_pa
     catalog, store, identity, make = commune_package
     report = make(store, catalog)
     store.conn.execute("UPDATE reports SET year = 2030 WHERE id = ?", (report,))  # a report of 2030
-    assert store.report(report).period == Period("nam", 2030)
+    assert store.reports.get(report).period == Period("nam", 2030)
     from desktop.submission.package import sign_report
     from desktop.submission.workflow import mark_checked
 
@@ -530,11 +530,11 @@ def test_a_certificate_expired_since_signing_is_reported_and_the_package_stays_v
 
 def test_a_restored_database_is_readable_by_its_owner_only(tmp_path):
     """Issue 27: the database ``restore`` wrote was 0644 where every other one is 0600."""
-    from desktop.store.db import restore_latest
+    from desktop.store.backups import restore_latest
 
     with Store.open(tmp_path / "data.db", user="kiemthu") as store:
-        store.add_unit("H1", "Huyện Thử", "huyen")
-        store.backup("thu")
+        store.units.add("H1", "Huyện Thử", "huyen")
+        store.backups.make("thu")
     os.chmod(tmp_path / "data.db", 0o644)
     restore_latest(tmp_path / "data.db", force=True)
     assert stat.S_IMODE((tmp_path / "data.db").stat().st_mode) & 0o077 == 0

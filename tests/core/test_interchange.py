@@ -40,14 +40,14 @@ rows:
 def filled(tmp_path, store):
     catalog = catalog_of(tmp_path, {"t.yaml": FORM})
     report = new_report(store, communes=2)
-    store.update_report(report, doc_number="12/BC-UBND", signer_name="[Họ tên]")
-    row = store.add_row(report, "T", "tasks")
+    store.reports.update(report, doc_number="12/BC-UBND", signer_name="[Họ tên]")
+    row = store.rows.add(report, "T", "tasks")
     enter_cells(store, catalog, report, "T", [
         ("A", "so", "1.562"), ("A", "bien_dong", "-3"), ("A", "ty_le", "93,66"), ("A", "ngay", "05/01/2020"),
         ("A", "co", "Có"), ("A", "tien_do", "Đang thực hiện"), ("A", "ghi_chu", "Ghi chú “có dấu”"),
         (row, "ten", "Nhiệm vụ tự thêm"), ("unit:H1.X2", "so", "7"),
     ])
-    store.add_attachment(report, "T", row, "minh-chung.pdf", b"%PDF minh chung")
+    store.attachments.add(report, "T", row, "minh-chung.pdf", b"%PDF minh chung")
     return catalog, report
 
 
@@ -62,9 +62,9 @@ def test_export_then_import_reproduces_the_report(tmp_path, store, filled):
         new_id = import_report(other, catalog, json.loads(text))
         again = export_report(other, catalog, new_id)
         assert again == document
-        assert other.cells(new_id) == store.cells(report)
-        assert other.report(new_id).doc_number == "12/BC-UBND"
-        assert [u.code for u in other.children("H1")] == ["H1.X1", "H1.X2"]
+        assert other.cells.get(new_id) == store.cells.get(report)
+        assert other.reports.get(new_id).doc_number == "12/BC-UBND"
+        assert [u.code for u in other.units.children("H1")] == ["H1.X1", "H1.X2"]
 
 
 @pytest.mark.parametrize("mutate, code", [
@@ -90,7 +90,7 @@ def test_a_bad_document_is_refused_and_changes_nothing(tmp_path, store, filled, 
         with pytest.raises(CchcError) as raised:
             import_report(other, catalog, document)
         assert raised.value.code == code
-        assert other.reports() == [] and other.units() == []
+        assert other.reports.all() == [] and other.units.all() == []
 
 
 json_values = st.recursive(
@@ -116,7 +116,7 @@ def test_any_garbage_in_any_field_is_refused_cleanly(tmp_path_factory, path, val
             import_report(other, catalog, document)
         except CchcError as error:
             assert error.code.startswith(("JSON", "NUM", "STORE"))
-            assert other.reports() == []
+            assert other.reports.all() == []
 
 
 def test_many_documents_import_in_one_run_all_or_nothing_after_one_backup(tmp_path, store):
@@ -125,7 +125,8 @@ def test_many_documents_import_in_one_run_all_or_nothing_after_one_backup(tmp_pa
     from conftest import catalog_of, cli
 
     from desktop.exchange.interchange import dumps, export_report
-    from desktop.store.db import Store, list_backups
+    from desktop.store.backups import list_backups
+    from desktop.store.db import Store
 
     catalog = catalog_of(tmp_path, {"t.yaml": FORM})
     paths = []
@@ -140,11 +141,11 @@ def test_many_documents_import_in_one_run_all_or_nothing_after_one_backup(tmp_pa
     code, _ = cli("--db", str(target), "--forms", forms, "import", str(paths[0]), str(paths[1]), str(paths[0]))
     assert code == 2  # the same report twice: nothing of the batch
     with Store.open(target, daily_backup=False) as other:
-        assert other.reports() == []
+        assert other.reports.all() == []
     code, out = cli("--db", str(target), "--forms", forms, "--json", "import", *map(str, paths))
     assert code == 0 and len(__import__("json").loads(out)["reports"]) == 3
     with Store.open(target, daily_backup=False) as other:
-        assert sorted(r.year for r in other.reports()) == [2019, 2020, 2021]
+        assert sorted(r.year for r in other.reports.all()) == [2019, 2020, 2021]
     assert len([p for p in list_backups(target) if "truoc-nhap" in p.name]) == 1
 
 
@@ -176,4 +177,4 @@ def test_an_attachment_on_a_row_the_report_does_not_have_is_refused(tmp_path, st
         with Store.open(tmp_path / f"other-{form}.db") as other:
             with pytest.raises(CchcError) as refused:
                 import_report(other, catalog, bad)
-            assert "attachments" in str(refused.value) and other.reports() == []
+            assert "attachments" in str(refused.value) and other.reports.all() == []

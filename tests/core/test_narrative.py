@@ -40,7 +40,7 @@ PLACEHOLDERS = """placeholders:
 def report(tmp_path, store):
     catalog = catalog_of(tmp_path, {"kq.yaml": FORM}, lists=PLACEHOLDERS)
     report_id = new_report(store)
-    store.set_cells(report_id, [("KQ", "tong", "tiep_nhan", "1562"), ("KQ", "tong", "da_giai_quyet", "1463")])
+    store.cells.set_many(report_id, [("KQ", "tong", "tiep_nhan", "1562"), ("KQ", "tong", "da_giai_quyet", "1463")])
     return catalog, report_id
 
 
@@ -58,8 +58,8 @@ def test_placeholders_are_figures_from_the_annexes_in_the_vietnamese_way(store, 
 
 def test_the_text_follows_the_annexes_when_they_change(store, report):
     catalog, report_id = report
-    store.set_narrative(report_id, "II.2", "Đã giải quyết {{da_giai_quyet}} hồ sơ ({{ty_le}}).")
-    store.set_cells(report_id, [("KQ", "tong", "da_giai_quyet", "1500")])
+    store.narrative.set(report_id, "II.2", "Đã giải quyết {{da_giai_quyet}} hồ sơ ({{ty_le}}).")
+    store.cells.set_many(report_id, [("KQ", "tong", "da_giai_quyet", "1500")])
     (part, _), (section, text) = rendered_sections(data_of(store, catalog, report_id))
     assert part.heading.startswith("II. KẾT QUẢ")  # the part's heading, printed for its section
     assert section.heading == "2. Cải cách thủ tục hành chính"
@@ -68,7 +68,7 @@ def test_the_text_follows_the_annexes_when_they_change(store, report):
 
 def test_a_typed_figure_that_contradicts_the_annex_is_flagged(store, report):
     catalog, report_id = report
-    store.set_narrative(report_id, "II.2", "Tổng số hồ sơ đã tiếp nhận: 1.526 hồ sơ; đã giải quyết 1.463 hồ sơ.")
+    store.narrative.set(report_id, "II.2", "Tổng số hồ sơ đã tiếp nhận: 1.526 hồ sơ; đã giải quyết 1.463 hồ sơ.")
     findings = validate_report(store, catalog, report_id)
     assert [(f.rule, f.row_id, f.actual, f.expected, f.severity) for f in findings] == [
         ("nar_figure", "II.2", 1526.0, 1562.0, "warning")]
@@ -79,15 +79,15 @@ def test_a_typed_figure_that_contradicts_the_annex_is_flagged(store, report):
 
 def test_figures_that_agree_or_stand_as_placeholders_are_not_flagged(store, report):
     catalog, report_id = report
-    store.set_narrative(report_id, "II.2", "Hồ sơ đã tiếp nhận: {{tiep_nhan}} hồ sơ, trong đó 3 hồ sơ trực tuyến; "
+    store.narrative.set(report_id, "II.2", "Hồ sơ đã tiếp nhận: {{tiep_nhan}} hồ sơ, trong đó 3 hồ sơ trực tuyến; "
                                            "đã giải quyết 1.463 hồ sơ.")
     assert validate_report(store, catalog, report_id) == []
 
 
 def test_unknown_and_empty_placeholders_are_reported(store, report):
     catalog, report_id = report
-    store.set_cells(report_id, [("KQ", "tong", "da_giai_quyet", None)])
-    store.set_narrative(report_id, "I", "{{khong_co}} và {{da_giai_quyet}}")
+    store.cells.set_many(report_id, [("KQ", "tong", "da_giai_quyet", None)])
+    store.narrative.set(report_id, "I", "{{khong_co}} và {{da_giai_quyet}}")
     findings = validate_report(store, catalog, report_id)
     assert [(f.rule, f.severity) for f in findings] == [("nar_unknown", "error"), ("nar_empty", "warning")]
     assert render_text(data_of(store, catalog, report_id), "{{khong_co}} {{da_giai_quyet}}") == "[khong_co?] …"
@@ -118,20 +118,20 @@ def test_a_formatted_count_reads_back_to_itself(number):
 
 def test_the_body_is_stored_durably_audited_and_locked_with_the_report(store, report):
     catalog, report_id = report
-    store.set_narrative(report_id, "III", "Đánh giá chung.")
-    assert store.narrative(report_id) == {"III": "Đánh giá chung."}
-    assert any(a.action == "narrative" and a.row_id == "III" for a in store.audit(report_id))
-    store.set_narrative(report_id, "III", "   ")
-    assert store.narrative(report_id) == {}
-    store.update_report(report_id, status="da_ky")
+    store.narrative.set(report_id, "III", "Đánh giá chung.")
+    assert store.narrative.of(report_id) == {"III": "Đánh giá chung."}
+    assert any(a.action == "narrative" and a.row_id == "III" for a in store.audit.entries(report_id))
+    store.narrative.set(report_id, "III", "   ")
+    assert store.narrative.of(report_id) == {}
+    store.reports.update(report_id, status="da_ky")
     with pytest.raises(CchcError) as refused:
-        store.set_narrative(report_id, "III", "Sửa sau khi ký")
+        store.narrative.set(report_id, "III", "Sửa sau khi ký")
     assert refused.value.code == "CELL003"
 
 
 def test_khanh_son_body_quotes_phu_luc_v_and_flags_the_seeds_own_contradictions(store, real_catalog):
     load_demo(store, real_catalog)
-    report_id = next(r.id for r in store.reports() if r.unit_code == "KH.KS")
+    report_id = next(r.id for r in store.reports.all() if r.unit_code == "KH.KS")
     sections = dict((s.key, t) for s, t in rendered_sections(ReportData(store, real_catalog, report_id)))
     # part II's fourth area (the one-stop mechanism) cites Phụ lục V, in the seed's own outline
     assert "Tổng số hồ sơ đã tiếp nhận: 1.562 hồ sơ" in sections["II.4"]
@@ -152,7 +152,7 @@ def test_the_body_is_the_pdf_and_word_text(store, real_catalog, tmp_path):
     from desktop.exchange.pdf import write_pdf
 
     load_demo(store, real_catalog)
-    report_id = next(r.id for r in store.reports() if r.unit_code == "KH.KS")
+    report_id = next(r.id for r in store.reports.all() if r.unit_code == "KH.KS")
     pdf = write_pdf(store, real_catalog, report_id, tmp_path / "bc.pdf")
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
     assert "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CÔNG TÁC CẢI CÁCH HÀNH CHÍNH" in text  # as seed 000 titles it
@@ -171,7 +171,7 @@ def test_the_bodys_sub_headings_start_their_own_line(store, real_catalog, tmp_pa
     from desktop.exchange.pdf import write_pdf
 
     load_demo(store, real_catalog)
-    report_id = next(r.id for r in store.reports() if r.unit_code == "KH.KS")
+    report_id = next(r.id for r in store.reports.all() if r.unit_code == "KH.KS")
     lines = [line.strip() for page in PdfReader(write_pdf(store, real_catalog, report_id, tmp_path / "bc.pdf")).pages
              for line in page.extract_text().splitlines()]
     assert "b) Những tồn tại hạn chế" in lines and "c) Giải pháp" in lines
@@ -185,8 +185,8 @@ def test_one_report_writes_its_decimals_one_way(store, real_catalog, tmp_path):
     from desktop.exchange.pdf import write_pdf
 
     load_demo(store, real_catalog)
-    report_id = next(r.id for r in store.reports() if r.unit_code == "KH.KS")
-    stored = " ".join(store.narrative(report_id).values())
+    report_id = next(r.id for r in store.reports.all() if r.unit_code == "KH.KS")
+    stored = " ".join(store.narrative.of(report_id).values())
     assert "33.9%" in stored and "99.03 %" in stored
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(
         write_pdf(store, real_catalog, report_id, tmp_path / "bc.pdf")).pages).split())

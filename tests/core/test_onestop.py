@@ -40,7 +40,7 @@ def commune(tmp_path):
 def imported(store, report, path, **kwargs):
     plan = plan_import(store, CATALOG, report, path, **kwargs)
     apply_import(store, plan)
-    return plan, store.cells(report)[plan.form]
+    return plan, store.cells.get(report)[plan.form]
 
 
 @pytest.mark.parametrize("make, shape", [(html_xls, "html-xls"), (xlsx_file, "xlsx"), (xls_file, "xls"),
@@ -81,11 +81,11 @@ def test_a_form_column_as_the_sum_of_two_source_columns(commune, tmp_path):
 
 def test_a_preview_writes_nothing_and_names_old_and_new(commune, tmp_path):
     store, report = commune
-    before = store.cells(report)
+    before = store.cells.get(report)
     code, out = cli("--json", "--db", str(store.path), "import-stats", "--report", str(report), "--dry-run",
                     str(html_xls(tmp_path / "a.xls")))
     answer = json.loads(out)
-    assert code == 0 and store.cells(report) == before and answer["cells"] == 0
+    assert code == 0 and store.cells.get(report) == before and answer["cells"] == 0
     assert answer["source"] == {"format": "html-xls", "rows": len(FIELDS) + 1}
     assert {"report", "form", "source", "columns", "rows", "left_out", "cells"} <= set(answer)
     assert {"row": "item:ho_tich", "column": "ky_truoc", "old": "14", "new": "14"} not in answer["changes"]
@@ -130,10 +130,10 @@ def test_text_in_utf16_or_windows_1258_reads_the_same(commune, tmp_path, encodin
 
 
 def refused(store, report, path) -> str:
-    before = store.cells(report)
+    before = store.cells.get(report)
     with pytest.raises(CchcError) as error:
         plan_import(store, CATALOG, report, path)
-    assert store.cells(report) == before
+    assert store.cells.get(report) == before
     text = str(error.value)
     assert "chưa có gì bị thay đổi" in text.lower() and not any(w in text for w in ("Error", "line ", "Expecting"))
     return text

@@ -66,8 +66,8 @@ def sheet(criteria, **cells):
 
 def new_sheet(store) -> int:
     """A district's 2021 scoring sheet on the inline set."""
-    store.add_unit("H", "Huyện Thử", "huyen")
-    return store.create_report("H", Period("nam", 2021), "thu-chiso", 1)
+    store.units.add("H", "Huyện Thử", "huyen")
+    return store.reports.create("H", Period("nam", 2021), "thu-chiso", 1)
 
 
 def rules_of(card):
@@ -125,7 +125,7 @@ def test_only_an_optional_criterion_can_be_marked_not_applicable(tmp_path, store
     report = new_sheet(store)
     with pytest.raises(CchcError) as refused:
         enter(store, form_set.definition, report, [("1.1", "ap_dung", "Không")])
-    assert refused.value.code == "PAR007" and store.cells(report) == {}
+    assert refused.value.code == "PAR007" and store.cells.get(report) == {}
 
 
 # --- the arithmetic checks -------------------------------------------------------------
@@ -155,7 +155,7 @@ def test_no_score_above_its_maximum(tmp_path, store):
     with pytest.raises(CchcError) as refused:
         enter(store, form_set.definition, report, [("1.1", "diem", "1"), ("2.1", "diem", "2,5")])
     assert refused.value.code == "PAR001" and "vượt điểm tối đa 2" in str(refused.value)
-    assert store.cells(report) == {}  # nothing of the batch was stored
+    assert store.cells.get(report) == {}  # nothing of the batch was stored
 
 
 def test_an_unscored_criterion_and_lost_points_without_reason_are_reported(tmp_path):
@@ -218,8 +218,8 @@ def test_late_reports_score_zero_and_rates_map_to_points_by_bands(tmp_path, stor
     card = score_report(store, criteria, sheet_id)
     assert card.node("1.1").computed.points is None and "chưa tính được" in card.node("1.1").computed.explanation
 
-    year = store.create_report("H", Period("nam", 2021), "bc", 1, doc_date="2021-12-18", doc_number="5/BC-UBND")
-    store.set_cells(year, [("06", "tong", "da_tong", "200"), ("06", "tong", "da_dung_han", "192")])
+    year = store.reports.create("H", Period("nam", 2021), "bc", 1, doc_date="2021-12-18", doc_number="5/BC-UBND")
+    store.cells.set_many(year, [("06", "tong", "da_tong", "200"), ("06", "tong", "da_dung_han", "192")])
     card = score_report(store, criteria, sheet_id)
     assert card.node("1.1").achieved == 1  # sent 18/12, due 20/12
     assert card.node("1.2").achieved == 1  # 96%: below 100, at least 95
@@ -233,7 +233,7 @@ def test_a_typed_score_that_disagrees_with_the_data_is_a_warning(tmp_path, store
     catalog = load_catalog(root)
     criteria = catalog.get("thu-chiso", 1).definition
     sheet_id = new_sheet(store)
-    store.create_report("H", Period("quy", 2021, 3), "bc", 1, doc_date="2021-09-25", doc_number="9/BC-UBND")
+    store.reports.create("H", Period("quy", 2021, 3), "bc", 1, doc_date="2021-09-25", doc_number="9/BC-UBND")
     enter(store, criteria, sheet_id, [("1.1", "diem", "1")])
     card = score_report(store, criteria, sheet_id)
     node = card.node("1.1")
@@ -262,12 +262,12 @@ SEED_002 = [
 @pytest.fixture
 def demo_sheets(store, real_catalog):
     load_demo(store, real_catalog)
-    return {r.unit_code: r.id for r in store.reports() if r.form_set_id.startswith("kontum-")}
+    return {r.unit_code: r.id for r in store.reports.all() if r.form_set_id.startswith("kontum-")}
 
 
 @pytest.mark.parametrize("unit, achieved, maximum, index, rating", SEED_002)
 def test_every_seed_unit_scores_as_printed(store, real_catalog, demo_sheets, unit, achieved, maximum, index, rating):
-    report = store.report(demo_sheets[unit])
+    report = store.reports.get(demo_sheets[unit])
     criteria = real_catalog.get(report.form_set_id, 1).definition
     card = score_report(store, criteria, report.id)
     assert (card.achieved, card.maximum, card.index, card.rating) == (
@@ -346,7 +346,7 @@ def test_the_analysis_exports_to_pdf_and_word(store, real_catalog, demo_sheets, 
 
 def test_a_signed_sheet_refuses_new_scores(store, real_catalog, demo_sheets):
     criteria = real_catalog.get("kontum-huyen-chiso", 1).definition
-    store.update_report(demo_sheets["KT.KR"], status="da_ky")
+    store.reports.update(demo_sheets["KT.KR"], status="da_ky")
     with pytest.raises(CchcError) as refused:
         enter(store, criteria, demo_sheets["KT.KR"], [("1.1.1", "diem", "0")])
     assert refused.value.code == "CELL003"

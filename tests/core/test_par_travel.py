@@ -58,23 +58,23 @@ def catalog(tmp_path):
 
 
 def units(store: Store, communes: int = 3) -> None:
-    store.add_unit("H", "Huyện Thử", "huyen")
+    store.units.add("H", "Huyện Thử", "huyen")
     for n in range(1, communes + 1):
-        store.add_unit(f"H.X{n}", f"Xã Thử {n}", "xa", "H", n)
+        store.units.add(f"H.X{n}", f"Xã Thử {n}", "xa", "H", n)
 
 
 def commune_sheet(store: Store, catalog, unit: str = "H.X1", scores=("1", "2", "2", "3")) -> int:
     """A commune's 2021 self-assessment: 1.1, 1.2, 2.1, 2.2 scored, a reason where points are lost,
     an explanation and an evidence file on 1.2, the organisation notes in the body."""
-    report = store.create_report(unit, Period("nam", 2021), "thu-xa-chiso", 1)
+    report = store.reports.create(unit, Period("nam", 2021), "thu-xa-chiso", 1)
     criteria = catalog.get("thu-xa-chiso", 1).definition
     entries = [(code, "diem", score) for code, score in zip(("1.1", "1.2", "2.1", "2.2"), scores)]
     entries += [(code, "ly_do", "Chưa đạt yêu cầu") for code, score in zip(("1.1", "1.2", "2.1", "2.2"), scores)
                 if Decimal(score.replace(",", ".")) < criteria.by_code[code].maximum]
     entries.append(("1.2", "giai_trinh", "Đã gửi đủ 4 báo cáo quý, xem công văn kèm theo"))
     enter(store, criteria, report, entries)
-    store.add_attachment(report, "CHI_SO", "1.2", "cong-van-bao-cao.pdf", b"%PDF-1.4 minh chung")
-    store.set_narrative(report, "to_chuc", "Văn phòng UBND xã theo dõi, đôn đốc.")
+    store.attachments.add(report, "CHI_SO", "1.2", "cong-van-bao-cao.pdf", b"%PDF-1.4 minh chung")
+    store.narrative.set(report, "to_chuc", "Văn phòng UBND xã theo dõi, đôn đốc.")
     return report
 
 
@@ -89,9 +89,9 @@ def test_a_sheet_round_trips_through_json_with_its_body_and_evidence(tmp_path, c
     assert [a["row"] for a in document["attachments"]] == ["1.2"]
     with Store.open(tmp_path / "khac.db") as other:
         copy = import_report(other, catalog, document)
-        assert other.cells(copy) == store.cells(report)
-        assert other.narrative(copy) == store.narrative(report)
-        assert [(a.form_code, a.row_id, a.filename) for a in other.attachments(copy)] == \
+        assert other.cells.get(copy) == store.cells.get(report)
+        assert other.narrative.of(copy) == store.narrative.of(report)
+        assert [(a.form_code, a.row_id, a.filename) for a in other.attachments.of(copy)] == \
             [("CHI_SO", "1.2", "cong-van-bao-cao.pdf")]
         criteria = catalog.get("thu-xa-chiso", 1).definition
         assert score_report(other, criteria, copy).index == score_report(store, criteria, report).index == Decimal(80)
@@ -104,7 +104,7 @@ def test_a_document_of_format_version_1_still_imports(tmp_path, catalog, store):
     del document["parts"]
     with Store.open(tmp_path / "khac.db") as other:
         copy = import_report(other, catalog, document)
-        assert other.cells(copy)["CHI_SO"]["1.1"] == {"diem": "1"} and other.narrative(copy) == {}
+        assert other.cells.get(copy)["CHI_SO"]["1.1"] == {"diem": "1"} and other.narrative.of(copy) == {}
 
 
 def test_a_sheet_exports_to_excel_and_a_changed_score_comes_back(tmp_path, catalog, store):
@@ -120,7 +120,7 @@ def test_a_sheet_exports_to_excel_and_a_changed_score_comes_back(tmp_path, catal
     sheet.cell(rows["2.1"], header["Điểm đạt"]).value = 1.5
     book.save(path)
     import_xlsx(store, catalog, report, path)
-    assert store.cells(report)["CHI_SO"]["2.1"]["diem"] == "1.5"
+    assert store.cells.get(report)["CHI_SO"]["2.1"]["diem"] == "1.5"
     assert score_report(store, catalog.get("thu-xa-chiso", 1).definition, report).achieved == Decimal("7.5")
 
 
@@ -138,7 +138,7 @@ def test_cells_a_sheet_cannot_hold_are_errors_not_silently_dropped(tmp_path, cat
 def received(tmp_path, catalog, store):
     """The district's own 2021 sheet, with two of its three communes' signed sheets consolidated."""
     units(store)
-    district = store.create_report("H", Period("nam", 2021), "thu-huyen-chiso", 1)
+    district = store.reports.create("H", Period("nam", 2021), "thu-huyen-chiso", 1)
     packages = tmp_path / "goi"
     for unit, scores in (("H.X1", ("1", "2", "2", "3")), ("H.X2", ("1", "3", "2", "4"))):
         p12 = create_self_signed(unit, f"Ủy ban nhân dân xã {unit}", PASS)
@@ -181,13 +181,13 @@ def test_an_appraised_score_with_a_comment_changes_the_index_rating_and_ranking(
     line = next(line for line in h2.lines if line.code == "2.2")
     assert (line.own, line.appraised, line.comment) == (4, Decimal("1.5"), "Chưa có hồ sơ qua bưu chính công ích")
     # the commune's signed sheet, as received, is unchanged
-    assert json.loads(store.submissions(["H.X2"])[0].document)["forms"]["CHI_SO"]["cells"]["2.2"] == {"diem": 4}
-    audit = [a for a in store.audit(received) if a.action == "appraisal"]
+    assert json.loads(store.submissions.all(["H.X2"])[0].document)["forms"]["CHI_SO"]["cells"]["2.2"] == {"diem": 4}
+    audit = [a for a in store.audit.entries(received) if a.action == "appraisal"]
     assert len(audit) == 2
 
 
 def test_appraisal_refuses_what_no_reviewer_means(received, catalog, store):
-    before = store.appraisals(received)
+    before = store.appraisals.of(received)
     for unit, entry, code in (("H.X1", ("2.1", "3", None), "PAR001"),  # above the criterion's maximum
                               ("H.X1", ("9.9", "1", None), "PAR017"),  # no such criterion
                               ("H.X1", ("2.1", "hai", None), "NUM001"),  # not a number
@@ -195,17 +195,17 @@ def test_appraisal_refuses_what_no_reviewer_means(received, catalog, store):
         with pytest.raises(CchcError) as refused:
             appraise(store, catalog, received, unit, [("1.1", "0,5", None), entry])
         assert refused.value.code == code
-    assert store.appraisals(received) == before
-    store.update_report(received, status="da_ky")
+    assert store.appraisals.of(received) == before
+    store.reports.update(received, status="da_ky")
     with pytest.raises(CchcError) as refused:
         appraise(store, catalog, received, "H.X1", [("1.1", "0,5", None)])
     assert refused.value.code == "CELL003"
 
 
 def test_a_sheet_that_appraises_nothing_says_so(received, catalog, store):
-    own = store.find_report("H.X1", Period("nam", 2021), "thu-xa-chiso")
+    own = store.reports.find("H.X1", Period("nam", 2021), "thu-xa-chiso")
     with pytest.raises(CchcError) as refused:
-        appraisal(store, catalog, store.create_report("H.X3", Period("nam", 2021), "thu-xa-chiso", 1))
+        appraisal(store, catalog, store.reports.create("H.X3", Period("nam", 2021), "thu-xa-chiso", 1))
     assert refused.value.code == "PAR023" and own is None
 
 
@@ -228,11 +228,11 @@ def test_an_area_scored_as_a_whole_is_appraised_as_a_whole(tmp_path, catalog, st
     """Seed 002 publishes communes' areas only: a criterion under such an area has no score of its
     own, so appraising it alone would guess; the area's appraisal stands for everything under it."""
     units(store, 1)
-    district = store.create_report("H", Period("nam", 2021), "thu-huyen-chiso", 1)
+    district = store.reports.create("H", Period("nam", 2021), "thu-huyen-chiso", 1)
     p12 = create_self_signed("H.X1", "Ủy ban nhân dân xã Thử 1", PASS)
     with Store.open(tmp_path / "xa.db") as commune, load_p12(p12, PASS) as identity:
         units(commune, 1)
-        sheet = commune.create_report("H.X1", Period("nam", 2021), "thu-xa-chiso", 1)
+        sheet = commune.reports.create("H.X1", Period("nam", 2021), "thu-xa-chiso", 1)
         enter(commune, catalog.get("thu-xa-chiso", 1).definition, sheet, [("1", "diem", "4"), ("2", "diem", "5"),
                                                                            ("2", "ly_do", "Thiếu")])
         mark_checked(commune, catalog, sheet, acknowledge_warnings=True)
@@ -266,7 +266,7 @@ def test_a_districts_analysis_carries_the_communes_sheets_it_prints(tmp_path, ca
     units(store)
     commune_sheet(store, catalog, "H.X1")
     commune_sheet(store, catalog, "H.X2", ("1", "3", "2", "4"))
-    own = store.create_report("H", Period("nam", 2021), "thu-huyen-chiso", 1)
+    own = store.reports.create("H", Period("nam", 2021), "thu-huyen-chiso", 1)
     enter(store, catalog.get("thu-huyen-chiso", 1).definition, own,
           [("1.1", "diem", "1"), ("1.2", "diem", "3"), ("2.1", "diem", "2"), ("2.2", "diem", "4")])
     mark_checked(store, catalog, own, acknowledge_warnings=True)

@@ -64,15 +64,15 @@ def district(tmp_path, store):
     """A district of four communes with quarterly reports on the set: its own (units typed here) and,
     for commune 1, the commune's own report of the last quarter."""
     catalog = catalog_of(tmp_path, {"kq.yaml": FORM}, lists=FIGURES)
-    store.add_unit("H1", "Huyện Thử", "huyen")
+    store.units.add("H1", "Huyện Thử", "huyen")
     for n in range(1, 5):
-        store.add_unit(f"H1.X{n}", f"Xã {n}", "xa", "H1", n)
+        store.units.add(f"H1.X{n}", f"Xã {n}", "xa", "H1", n)
     return store, catalog
 
 
 def quarter_report(store, catalog, unit: str, year: int, quarter: int, rows: dict[str, tuple]) -> int:
     """The units' rows as given and the total row typed as their sum, as a clerk types it."""
-    report = store.create_report(unit, Period("quy", year, quarter), "test", 1)
+    report = store.reports.create(unit, Period("quy", year, quarter), "test", 1)
     columns = ("nhan", "dung_han", "da_giai_quyet")
     entries = [(row, column, str(value)) for row, values in rows.items()
                for column, value in zip(columns, values) if value is not None]
@@ -93,7 +93,7 @@ def test_a_trend_follows_the_units_reports_of_its_period_type_oldest_first(distr
     for n, (year, quarter) in enumerate(QUARTERS):
         ids[(year, quarter)] = quarter_report(store, catalog, "H1", year, quarter, {
             "H1.X1": (100 + n, 90, 100), "H1.X2": (50, None if n == 4 else 40, None if n == 4 else 50)})
-    store.create_report("H1", Period("nam", 2024), "test", 1)  # another period type: not in the quarterly trend
+    store.reports.create("H1", Period("nam", 2024), "test", 1)  # another period type: not in the quarterly trend
     received, rate = trends(store, catalog, ids[(2025, 3)])
     assert [p.period for p in received.points] == ["Quý I/2024", "Quý II/2024", "Quý IV/2024", "Quý I/2025",
                                                    "Quý II/2025", "Quý III/2025"]
@@ -218,17 +218,17 @@ def test_a_merged_communes_trend_starts_with_its_old_units_added_up(tmp_path):
     catalog = load_catalog(REPO / "forms")
     with Store.open(tmp_path / "demo.db") as store:
         load_demo(store, catalog)
-        own = next(r for r in store.reports() if r.unit_code == "22732.2025")
-        old = [r for r in store.reports() if r.form_set_id == "toanquoc-06" and r.unit_code != "22732.2025"]
+        own = next(r for r in store.reports.all() if r.unit_code == "22732.2025")
+        old = [r for r in store.reports.all() if r.form_set_id == "toanquoc-06" and r.unit_code != "22732.2025"]
         found = {t.figure.id: t for t in trends(store, catalog, own.id)}
         received, rate = found["tiep_nhan"], found["dung_han"]
         assert [p.period for p in received.points] == ["Quý II/2025", "Quý III/2025"]
-        totals = [store.cells(r.id)["06"]["tong"] for r in old]
+        totals = [store.cells.get(r.id)["06"]["tong"] for r in old]
         assert received.points[0].value == sum(int(t["nhan_tong"]) for t in totals)
         done = sum(int(t["da_tong"]) for t in totals)
         in_time = sum(int(t["da_truoc_han"]) + int(t["da_dung_han"]) for t in totals)
         assert rate.points[0].value == Decimal(in_time) * 100 / done  # not the mean of three rates
-        assert sorted(received.merged_from) == sorted(store.unit(r.unit_code).name for r in old)
+        assert sorted(received.merged_from) == sorted(store.units.get(r.unit_code).name for r in old)
         assert received.points[1].current and not received.points[0].current
         # a commune of the old world has no merged history
         assert all(not t.merged_from for t in trends(store, catalog, old[0].id))

@@ -107,13 +107,13 @@ def test_a_province_consolidates_its_communes_directly(tmp_path, real_catalog, s
     folder, certificates = sent
     with Store.open(tmp_path / "tinh.db") as store:
         setup_unit(store, PROVINCE)
-        assert len(store.children(PROVINCE)) == 166  # the per-commune rows come from the directory
+        assert len(store.units.children(PROVINCE)) == 166  # the per-commune rows come from the directory
         for unit_id, der in certificates.items():
             enrol(store, unit_id, der)
         report, _ = create_report(store, real_catalog, PROVINCE, Period("quy", 2025, 3), "toanquoc-06-tinh", 1)
         result = consolidate(store, real_catalog, report, [folder], workers=2)
         assert [r.status for r in result.received].count("accepted") == SENT
-        rows = store.cells(report)["06TH"]
+        rows = store.cells.get(report)["06TH"]
     states = [u["cells"]["Quý III năm 2025"]["state"] for u in result.matrix["units"]]
     assert len(states) == 166 and states.count("missing") == 46
     assert states.count("late") + states.count("submitted") == SENT

@@ -13,8 +13,8 @@ from desktop.report.ops import update_report_info
 
 @pytest.fixture
 def report(store):
-    store.add_unit("H1", "Ủy ban nhân dân huyện Thử", "huyen")
-    return store.create_report("H1", Period("nam", 2019), "khanhhoa-huyen", 1)
+    store.units.add("H1", "Ủy ban nhân dân huyện Thử", "huyen")
+    return store.reports.create("H1", Period("nam", 2019), "khanhhoa-huyen", 1)
 
 
 def test_a_report_states_its_own_data_period_and_its_annexes_print_it(store, real_catalog, report):
@@ -37,15 +37,15 @@ def test_a_report_states_its_own_data_period_and_its_annexes_print_it(store, rea
 ])
 def test_wrong_information_is_refused_whole_and_changes_nothing(store, report, fields, code):
     update_report_info(store, report, doc_number="13/BC-UBND")
-    before = store.report(report)
+    before = store.reports.get(report)
     with pytest.raises(CchcError) as refused:
         update_report_info(store, report, place="Khánh Sơn", **fields)
     assert refused.value.code == code
-    assert store.report(report) == before  # not even the good field
+    assert store.reports.get(report) == before  # not even the good field
 
 
 def test_a_signed_report_keeps_its_information(store, report):
-    store.update_report(report, status="da_ky")
+    store.reports.update(report, status="da_ky")
     with pytest.raises(CchcError) as refused:
         update_report_info(store, report, doc_number="14/BC-UBND")
     assert refused.value.code == "INFO001"
@@ -56,7 +56,7 @@ def test_the_cli_shows_and_sets_the_information(store, report, tmp_path):
                     "--doc-date", "27/11/2019", "--data-to", "25/11/2019")
     assert code == 0 and "đã cập nhật 3 thông tin" in out
     assert "Hình thức ký: KT" in out and "Ngày văn bản: 27/11/2019" in out and "Số liệu đến hết ngày: 25/11/2019" in out
-    assert store.report(report).doc_date == "2019-11-27"
+    assert store.reports.get(report).doc_date == "2019-11-27"
     code, out = cli("--db", str(store.path), "report-info", "--report", str(report))
     assert code == 0 and "Hình thức ký: KT" in out
 
@@ -65,7 +65,7 @@ def test_a_report_lists_its_own_recipients_one_per_line(store, real_catalog, rep
     from desktop.exchange.document import report_head
 
     update_report_info(store, report, recipients="- Sở Nội vụ (b/c);\n\n  - TT. Huyện ủy (b/c);\n- Lưu: VT.")
-    assert store.report(report).recipients == "Sở Nội vụ (b/c)\nTT. Huyện ủy (b/c)\nLưu: VT"
+    assert store.reports.get(report).recipients == "Sở Nội vụ (b/c)\nTT. Huyện ủy (b/c)\nLưu: VT"
     assert report_head(ReportData(store, real_catalog, report)).recipients == [
         "Sở Nội vụ (b/c)", "TT. Huyện ủy (b/c)", "Lưu: VT"]
     update_report_info(store, report, recipients="")  # cleared: the settings' (or the default) list

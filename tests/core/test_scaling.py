@@ -23,13 +23,13 @@ from test_signing import FORM  # one commune form, the signing tests' own
 
 def _province(store: Store, communes: int, quarters: int = 4) -> int:
     """A province with ``communes`` communes, each with ``quarters`` quarterly reports."""
-    store.add_unit("T", "Tỉnh Thử", "tinh")
+    store.units.add("T", "Tỉnh Thử", "tinh")
     made = 0
     for n in range(communes):
-        store.add_unit(f"T.X{n}", f"Xã {n}", "xa", "T", n)
+        store.units.add(f"T.X{n}", f"Xã {n}", "xa", "T", n)
         for quarter in range(1, quarters + 1):
-            report = store.create_report(f"T.X{n}", Period("quy", 2025, quarter), "test", 1)
-            store.set_cells(report, [("KQ", "r", "ky_truoc", str(n)), ("KQ", "r", "moi", str(quarter * 10)),
+            report = store.reports.create(f"T.X{n}", Period("quy", 2025, quarter), "test", 1)
+            store.cells.set_many(report, [("KQ", "r", "ky_truoc", str(n)), ("KQ", "r", "moi", str(quarter * 10)),
                                      ("KQ", "r", "tong", str(n + quarter * 10)), ("KQ", "r", "da_giai_quyet", str(n))])
             made += 1
     return made
@@ -93,7 +93,7 @@ def test_a_par_analysis_reads_its_childrens_reports_not_the_whole_table(tmp_path
 
     with Store.open(tmp_path / "demo.db", daily_backup=False) as store:
         load_demo(store, real_catalog)
-        [district] = [r.id for r in store.reports() if r.unit_code == "KT.KR"]
+        [district] = [r.id for r in store.reports.all() if r.unit_code == "KT.KR"]
         statements = _traced(store, lambda: sheets(store, real_catalog, district))
         assert not [s for s in statements if _shape(s).startswith("SELECT") and "FROM [reports]" in s
                     and "WHERE" not in s.upper()], statements
@@ -105,8 +105,8 @@ def test_one_reports_history_and_its_previous_period_are_found_by_index(tmp_path
     previous period's report: both by an index, however many reports the database holds."""
     with Store.open(tmp_path / "data.db", daily_backup=False) as store:
         _province(store, 3)
-        asked = _traced(store, lambda: (store.reports_of("T.X1", "test", "quy"),
-                                        store.find_report("T.X1", Period("quy", 2025, 2), "test")))
+        asked = _traced(store, lambda: (store.reports.history("T.X1", "test", "quy"),
+                                        store.reports.find("T.X1", Period("quy", 2025, 2), "test")))
         for sql in asked:
             plan = " ".join(row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
             assert "SEARCH reports USING INDEX" in plan, (sql, plan)

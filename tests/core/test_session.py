@@ -95,7 +95,7 @@ def test_typing_shows_vietnamese_numbers_and_computed_cells_follow(opened):
     grid = session.grid("5B")
     assert grid.text(*at(grid, "I", "tong")) == "1.562"
     assert grid.text(*at(grid, "I", "ty_le")) == "6,34%"
-    assert session.store.cells(session.report_id)["5B"]["I"] == {"tong": "1562", "dang": "99"}
+    assert session.store.cells.get(session.report_id)["5B"]["I"] == {"tong": "1562", "dang": "99"}
 
 
 def test_a_refused_value_changes_nothing_and_says_why(opened):
@@ -157,7 +157,7 @@ def test_a_paste_with_one_bad_value_pastes_nothing_and_names_the_cell(opened):
     assert refused.value.code == "CELL001"
     assert "Cấp xã" in str(refused.value) and "(4)" in str(refused.value)
     assert grid.block(0, 2, 1, 3) == [["", ""], ["", ""]]
-    assert session.store.cells(session.report_id) == {}
+    assert session.store.cells.get(session.report_id) == {}
 
 
 def test_delete_clears_the_editable_cells_of_a_selection(opened):
@@ -175,18 +175,18 @@ def test_undo_and_redo_span_the_whole_report(opened):
     session.enter("KH", [(row, "ten", "Rà soát văn bản"), (row, "so_luong", "3")])
     session.enter("5B", [("I", "tong", "6")])
     assert session.undo().focus == ("5B", "I", "tong")
-    assert session.store.cells(session.report_id)["5B"]["I"]["tong"] == "5"
+    assert session.store.cells.get(session.report_id)["5B"]["I"]["tong"] == "5"
     session.undo()  # the task's name and number
     assert session.grid("KH").text(1, 1) == ""
     session.undo()  # the added row
-    assert session.store.repeat_rows(session.report_id) == {}
+    assert session.store.rows.of(session.report_id) == {}
     session.undo()
-    assert session.store.cells(session.report_id) == {}
+    assert session.store.cells.get(session.report_id) == {}
     assert session.undo() is None
     for _ in range(4):
         session.redo()
-    assert session.store.cells(session.report_id)["KH"][row] == {"ten": "Rà soát văn bản", "so_luong": "3"}
-    assert session.store.cells(session.report_id)["5B"]["I"]["tong"] == "6"
+    assert session.store.cells.get(session.report_id)["KH"][row] == {"ten": "Rà soát văn bản", "so_luong": "3"}
+    assert session.store.cells.get(session.report_id)["5B"]["I"]["tong"] == "6"
     assert not session.can_redo
     session.undo()
     session.enter("5B", [("I", "moi", "1")])  # a new action forgets what could be redone
@@ -231,7 +231,7 @@ def test_evidence_files_attach_to_a_row(opened, tmp_path):
 
 def test_a_signed_report_cannot_be_changed(opened):
     session, _ = opened
-    session.store.update_report(session.report_id, status="da_ky")
+    session.store.reports.update(session.report_id, status="da_ky")
     session.reload()
     with pytest.raises(CchcError) as locked:
         session.enter("5B", [("I", "tong", "1")])
@@ -249,13 +249,13 @@ def test_a_new_report_carries_over_rows_and_pending_files(tmp_path, store):
     last.enter("KH", [(task, "ten", "Rà soát"), (task, "so_luong", "4")])
     report, carried = create_report(store, catalog, "H1", Period("quy", 2021, 1), "test", 1, doc_number="5/BC-UBND")
     assert (carried.previous_id, carried.rows, carried.cells) == (first, 1, 2)
-    cells = store.cells(report)
+    cells = store.cells.get(report)
     assert cells["5B"]["I"] == {"ky_truoc": "12"} and cells["5B"]["unit:H1.X1"] == {"ky_truoc": "0"}
     assert cells["KH"] == {task: {"ten": "Rà soát"}}  # the task, not last quarter's figures
-    assert store.report(report).doc_number == "5/BC-UBND"
+    assert store.reports.get(report).doc_number == "5/BC-UBND"
     assert ReportSession(store, catalog, report).counts()[1] == 0  # "kỳ trước" agrees with last quarter
     none_before, carried = create_report(store, catalog, "H1", Period("nam", 2021), "test", 1)
-    assert carried is None and store.cells(none_before) == {}
+    assert carried is None and store.cells.get(none_before) == {}
 
 
 def test_navigator_tree_lists_units_reports_and_form_counts(opened):
@@ -275,7 +275,7 @@ def test_a_report_on_a_form_set_not_installed_is_refused(tmp_path, store):
     with pytest.raises(CchcError) as refused:
         create_report(store, catalog, "H1", Period("nam", 2021), "khong-co", 1)
     assert refused.value.code == "STORE017"
-    assert len(store.reports()) == 1
+    assert len(store.reports.all()) == 1
 
 
 # --- the navigator's counts kept between starts (issue 20) ------------------------------------
@@ -323,7 +323,7 @@ def test_the_navigator_reuses_counts_until_what_they_depend_on_changes(demo_stor
     after = _counts(report_tree(store, catalog))
     assert validated == [2] and after[2] != first[2]
     validated.clear()
-    store.set_narrative(1, "V", "Kiến nghị mới")  # the body's text counts too (its checks read it)
+    store.narrative.set(1, "V", "Kiến nghị mới")  # the body's text counts too (its checks read it)
     report_tree(store, catalog)
     assert validated == [1]
 
@@ -338,7 +338,7 @@ def test_kept_counts_equal_a_fresh_validation_after_random_edits(demo_store):
     store, catalog = demo_store
     rng = random.Random(20)
     report_tree(store, catalog)
-    editable = [(r.id, code) for r in store.reports() for code in (catalog.form_set_of(r).forms if
+    editable = [(r.id, code) for r in store.reports.all() for code in (catalog.form_set_of(r).forms if
                                                                    catalog.form_set_of(r) else {})
                 if r.form_set_id in ("khanhhoa-huyen", "soctrang-huyen", "toanquoc-06")]
     for _ in range(12):
@@ -353,7 +353,7 @@ def test_kept_counts_equal_a_fresh_validation_after_random_edits(demo_store):
         ops.enter_cells(store, catalog, report, code, [(row, column, str(rng.randint(0, 5000)))])
         kept = _counts(report_tree(store, catalog))
         fresh = {r.id: _counts([type("U", (), {"reports": [report_entry(ReportData(store, catalog, r.id))],
-                                               "children": []})])[r.id] for r in store.reports()}
+                                               "children": []})])[r.id] for r in store.reports.all()}
         assert kept == fresh
 
 
@@ -367,9 +367,9 @@ def test_a_navigator_reads_only_the_units_it_opens_with_the_same_counts(demo_sto
     store, catalog = demo_store
     eager = _counts(report_tree(store, catalog))
     read = []
-    real = store.reports
-    monkeypatch.setattr(store, "reports", lambda units=None: read.append(units) or real(units))
-    ke_sach = store.report(2).unit_code
+    real = store.reports.all
+    monkeypatch.setattr(store.reports, "all", lambda units=None: read.append(units) or real(units))
+    ke_sach = store.reports.get(2).unit_code
     tree = report_tree(store, catalog, load={ke_sach}, all_up_to=3)
     assert read == [{ke_sach}]  # not every report of the database
     lazy = _counts(tree)
@@ -389,7 +389,7 @@ def test_a_navigator_reads_only_the_units_it_opens_with_the_same_counts(demo_sto
     monkeypatch.setattr(session_module, "validate", lambda data, real=session_module.validate:
                         validated.append(data.id) or real(data))
     one_by_one = {}
-    for code in store.reports_per_unit():
+    for code in store.reports.per_unit():
         for entry in unit_reports(store, catalog, {code})[code]:
             one_by_one[entry.id] = (entry.errors, entry.warnings, [(f.code, f.errors, f.warnings) for f in entry.forms])
     assert one_by_one == eager and sorted(validated) == sorted(eager)

@@ -22,7 +22,7 @@ def test_settings_start_from_the_defaults_and_round_trip(store):
     assert saved["document"]["parent_body"] == "Ủy ban nhân dân huyện Quảng Điền"
     assert saved["document"]["recipients"] == ["Phòng Nội vụ huyện (b/c)", "Lưu: VT"]
     assert load_settings(store) == saved
-    assert store.get_setting("period_rules")["deadline_day"] == 15  # what ReportData reads
+    assert store.settings.get("period_rules")["deadline_day"] == 15  # what ReportData reads
 
 
 @pytest.mark.parametrize("change, code", [

@@ -148,7 +148,7 @@ def _district(store) -> int:
 
 
 def _row(store, report, unit="H1.X1") -> dict:
-    return store.cells(report).get("TH", {}).get(f"unit:{unit}", {})
+    return store.cells.get(report).get("TH", {}).get(f"unit:{unit}", {})
 
 
 def test_a_forged_certificate_never_replaces_the_genuine_submission(store, forms, tmp_path):
@@ -164,7 +164,7 @@ def test_a_forged_certificate_never_replaces_the_genuine_submission(store, forms
     [result] = consolidate(store, forms, district, [forged]).received
     assert result.status == "held" and "người ký đã thay đổi" in result.message
     assert _row(store, district)["moi"] == "8"  # the genuine figures stay
-    [current] = store.submissions(["H1.X1"], current_only=True)
+    [current] = store.submissions.all(["H1.X1"], current_only=True)
     assert current.report_version == 1
     states = {u["code"]: u["cells"]["năm 2020"]["state"]
               for u in consolidate(store, forms, district, []).matrix["units"]}
@@ -177,9 +177,9 @@ def test_a_first_package_from_an_unknown_signer_waits_until_the_clerk_confirms_i
     result = consolidate(store, forms, district, [first])
     [received] = result.received
     assert received.status == "held" and "Chờ xác nhận chứng thư" in received.message
-    sha = store.submissions(state="held")[0].certificate_sha256
+    sha = store.submissions.all(state="held")[0].certificate_sha256
     assert fingerprint(sha)[:19] in received.message  # read out over the telephone
-    assert _row(store, district) == {} and store.submissions(["H1.X1"]) == []
+    assert _row(store, district) == {} and store.submissions.all(["H1.X1"]) == []
     cell = next(u for u in result.matrix["units"] if u["code"] == "H1.X1")["cells"]["năm 2020"]
     assert cell["state"] == "held" and cell["label"] == "Chờ xác nhận chứng thư"
     held = cell["submission"]
@@ -190,10 +190,10 @@ def test_a_first_package_from_an_unknown_signer_waits_until_the_clerk_confirms_i
     with pytest.raises(CchcError) as wrong:
         confirm(store, held, "0000 0000 0000 0000 0000")
     assert wrong.value.code == "CERT014"
-    assert store.submissions(state="held") and not store.certificates()  # nothing changed
+    assert store.submissions.all(state="held") and not store.certificates.all()  # nothing changed
 
     assert confirm(store, held, fingerprint(sha)[:24]) == "accepted"
-    [registered] = store.certificates("H1.X1")
+    [registered] = store.certificates.all("H1.X1")
     assert registered.bound_by == "confirmed" and registered.sha256 == sha
     consolidate(store, forms, district, [])  # the report refilled from what is now accepted
     assert _row(store, district)["moi"] == "8"
@@ -206,9 +206,9 @@ def test_a_first_package_from_an_unknown_signer_waits_until_the_clerk_confirms_i
 def test_a_held_package_can_be_refused_and_is_kept(store, forms, tmp_path):
     district = _district(store)
     consolidate(store, forms, district, [package(tmp_path, forms, p12_of("H1.X1"))])
-    [held] = store.submissions(state="held")
+    [held] = store.submissions.all(state="held")
     assert refuse(store, held.id, "Xã không gửi gói này") == "refused"
-    assert store.submissions(state="refused")[0].package_sha256 == held.package_sha256
+    assert store.submissions.all(state="refused")[0].package_sha256 == held.package_sha256
     with pytest.raises(CchcError) as again:
         confirm(store, held.id, held.certificate_sha256)
     assert again.value.code == "CERT011"
@@ -222,14 +222,14 @@ def test_one_communes_ca_certificate_cannot_sign_for_another(store, forms, tmp_p
     # its own unit: a trusted CA names the unit in the subject, so the certificate binds by itself
     own = consolidate(store, forms, district, [package(tmp_path, forms, x1)], root_paths=roots)
     assert [r.status for r in own.received] == ["accepted"]
-    assert [c.bound_by for c in store.certificates("H1.X1")] == ["ca"]
+    assert [c.bound_by for c in store.certificates.all("H1.X1")] == ["ca"]
     # the same CA certificate signing a package that says it is H1.X2: held, even with trust required
     other = consolidate(store, forms, district, [package(tmp_path, forms, x1, unit="H1.X2")], root_paths=roots,
                         require_trust=True)
     [received] = other.received
     assert received.status == "held" and "đã đăng ký cho Xã 1, nay ký gói xưng là của Xã 2" in received.message
     assert _row(store, district, "H1.X2") == {}
-    assert store.submissions(["H1.X2"]) == []
+    assert store.submissions.all(["H1.X2"]) == []
 
 
 def test_a_ca_certificate_naming_another_unit_is_held_before_any_registration(store, forms, tmp_path, ca):
@@ -248,13 +248,13 @@ def test_a_renewed_ca_certificate_binds_by_the_identifier_the_clerk_confirmed(st
     first = ca.issue("UBND xã H1.X1", uid="MST:4201234567")
     [held] = consolidate(store, forms, district, [package(tmp_path, forms, first)], root_paths=roots).received
     assert held.status == "held"
-    submission = store.submissions(state="held")[0]
+    submission = store.submissions.all(state="held")[0]
     confirm(store, submission.id, submission.certificate_sha256)
     renewed = ca.issue("UBND xã H1.X1", uid="MST:4201234567")
     result = consolidate(store, forms, district, [package(tmp_path, forms, renewed, versions=2, folder="v2")],
                          root_paths=roots)
     assert [r.status for r in result.received] == ["accepted"]
-    assert sorted(c.bound_by for c in store.certificates("H1.X1")) == ["ca", "confirmed"]
+    assert sorted(c.bound_by for c in store.certificates.all("H1.X1")) == ["ca", "confirmed"]
     # the identifier is H1.X1's: a CA certificate carrying it cannot bind to another unit
     stolen = ca.issue("UBND xã H1.X1", uid="MST:4201234567")
     [other] = consolidate(store, forms, district, [package(tmp_path, forms, stolen, unit="H1.X2")],
@@ -288,9 +288,9 @@ def test_an_untrusted_version_never_replaces_a_ca_verified_one(store, forms, tmp
     [received] = consolidate(store, forms, district, [later], root_paths=roots, require_trust=False).received
     assert received.status == "superseded" and "không thay thế phiên bản 1" in received.message
     assert _row(store, district)["moi"] == "8"
-    [current] = store.submissions(["H1.X1"], current_only=True)
+    [current] = store.submissions.all(["H1.X1"], current_only=True)
     assert (current.report_version, current.ca_verified) == (1, 1)
-    assert len(store.submissions(["H1.X1"])) == 2  # the untrusted one is kept, as history
+    assert len(store.submissions.all(["H1.X1"])) == 2  # the untrusted one is kept, as history
 
 
 def test_a_certificate_signs_for_one_unit_and_a_withdrawn_one_signs_for_none(store, forms, tmp_path):
@@ -299,11 +299,11 @@ def test_a_certificate_signs_for_one_unit_and_a_withdrawn_one_signs_for_none(sto
     with pytest.raises(CchcError) as twice:
         enrol_signer(store, "H1.X2", p12_of("H1.X1"))
     assert twice.value.code == "CERT012"
-    [registered] = store.certificates("H1.X1")
-    store.withdraw_certificate(registered.sha256, "Mất thiết bị ký")
+    [registered] = store.certificates.all("H1.X1")
+    store.certificates.withdraw(registered.sha256, "Mất thiết bị ký")
     [received] = consolidate(store, forms, district, [package(tmp_path, forms, p12_of("H1.X1"))]).received
     assert received.status == "held"
-    assert store.certificates(withdrawn=True)[0].withdraw_reason == "Mất thiết bị ký"
+    assert store.certificates.all(withdrawn=True)[0].withdraw_reason == "Mất thiết bị ký"
 
 
 def test_cli_register_held_confirm(tmp_path, forms, capsys):
@@ -326,7 +326,7 @@ def test_cli_register_held_confirm(tmp_path, forms, capsys):
                     "--fingerprint", held["fingerprint"][:24], "--report", str(district))
     assert code == 0 and "Đã xác nhận" in out
     with Store.open(db) as store:
-        assert store.cells(district)["TH"]["unit:H1.X1"]["moi"] == "8"
+        assert store.cells.get(district)["TH"]["unit:H1.X1"]["moi"] == "8"
     # a certificate file the other commune handed over
     with load_p12(p12_of("H1.X2"), PASS) as identity:
         (tmp_path / "x2.cer").write_bytes(identity.certificate.public_bytes(Encoding.PEM))
@@ -356,9 +356,9 @@ def test_packages_received_before_the_register_stay_accepted(tmp_path):
                               "received_at": "2021-01-06T08:00:00", "document": "{}"})
     db.conn.close()
     with Store.open(path) as store:
-        [kept] = store.submissions(current_only=True)
+        [kept] = store.submissions.all(current_only=True)
         assert (kept.state, kept.certificate_sha256) == ("accepted", None)
-        assert store.certificates() == []
+        assert store.certificates.all() == []
 
 
 # --- withdrawals (issue 27) -------------------------------------------------------------------
@@ -378,29 +378,29 @@ def test_a_withdrawn_ca_certificate_never_binds_again_by_itself(store, forms, tm
     lost = ca.issue("UBND xã H1.X1", serial_number="H1.X1")
     assert [r.status for r in consolidate(store, forms, district, [package(tmp_path, forms, lost)],
                                           root_paths=roots).received] == ["accepted"]
-    store.withdraw_certificate(_sha(lost), "Mất thiết bị ký")
+    store.certificates.withdraw(_sha(lost), "Mất thiết bị ký")
     [again] = consolidate(store, forms, district, [package(tmp_path, forms, lost, versions=2, folder="v2")],
                           root_paths=roots).received
     assert again.status == "held" and "đã bị thu hồi" in again.message and "Mất thiết bị ký" in again.message
-    assert store.certificate(_sha(lost)).withdrawn_at is not None
+    assert store.certificates.get(_sha(lost)).withdrawn_at is not None
 
 
 def test_confirming_a_withdrawn_certificates_package_never_erases_the_withdrawal(store, forms, tmp_path):
     district = _district(store)
     enrol_signer(store, "H1.X1", p12_of("H1.X1"))
-    store.withdraw_certificate(_sha(p12_of("H1.X1")), "Người ký đã nghỉ việc")
+    store.certificates.withdraw(_sha(p12_of("H1.X1")), "Người ký đã nghỉ việc")
     [held] = consolidate(store, forms, district, [package(tmp_path, forms, p12_of("H1.X1"))]).received
     assert held.status == "held" and "đã bị thu hồi" in held.message  # not "lần đầu nhận gói"
-    submission = store.submissions(state="held")[0]
+    submission = store.submissions.all(state="held")[0]
     with pytest.raises(CchcError) as refused:
         confirm(store, submission.id, submission.certificate_sha256)
     assert refused.value.code == "CERT021"
-    assert store.certificate(submission.certificate_sha256).withdraw_reason == "Người ký đã nghỉ việc"
+    assert store.certificates.get(submission.certificate_sha256).withdraw_reason == "Người ký đã nghỉ việc"
     assert _row(store, district) == {}
     # only a new enrolment binds it again, and the audit says it was withdrawn before
     enrol_signer(store, "H1.X1", p12_of("H1.X1"))
-    assert store.certificate(submission.certificate_sha256).withdrawn_at is None
-    assert any("đăng ký lại sau khi thu hồi" in (e.new or "") for e in store.audit())
+    assert store.certificates.get(submission.certificate_sha256).withdrawn_at is None
+    assert any("đăng ký lại sau khi thu hồi" in (e.new or "") for e in store.audit.entries())
 
 
 def test_a_withdrawn_keys_packages_can_be_set_aside_and_the_new_key_supersedes(store, forms, tmp_path):
@@ -415,10 +415,10 @@ def test_a_withdrawn_keys_packages_can_be_set_aside_and_the_new_key_supersedes(s
     stolen = package(tmp_path, forms, old, figures=(9999, 1, 9998, 9), versions=3, folder="v3")
     consolidate(store, forms, district, [genuine, stolen])
     assert _row(store, district)["moi"] == "9998"
-    assert store.withdraw_certificate(_sha(old), "Mất thiết bị ký",
+    assert store.certificates.withdraw(_sha(old), "Mất thiết bị ký",
                                       set_aside_from=dt.datetime.now().astimezone() - dt.timedelta(minutes=5)) == 2
-    assert store.submissions(["H1.X1"], current_only=True) == []  # both signed after that time
-    assert {s.state for s in store.submissions(["H1.X1"], state=None)} == {"refused"}  # kept, not counted
+    assert store.submissions.all(["H1.X1"], current_only=True) == []  # both signed after that time
+    assert {s.state for s in store.submissions.all(["H1.X1"], state=None)} == {"refused"}  # kept, not counted
     enrol_signer(store, "H1.X1", new)
     result = consolidate(store, forms, district, [package(tmp_path, forms, new, figures=(12, 2, 10, 9),
                                                           folder="moi")])
@@ -431,7 +431,7 @@ def test_a_version_from_the_units_new_key_supersedes_the_withdrawn_keys_higher_o
     old, new = p12_of("H1.X1"), p12_of("H1.X1-moi")
     enrol_signer(store, "H1.X1", old)
     consolidate(store, forms, district, [package(tmp_path, forms, old, figures=(9999, 1, 9998, 9), versions=3)])
-    store.withdraw_certificate(_sha(old), "Mất thiết bị ký")  # nothing set aside: it ranks below now
+    store.certificates.withdraw(_sha(old), "Mất thiết bị ký")  # nothing set aside: it ranks below now
     enrol_signer(store, "H1.X1", new)
     [received] = consolidate(store, forms, district, [package(tmp_path, forms, new, folder="moi")]).received
     assert received.status == "accepted" and _row(store, district)["moi"] == "8"
@@ -461,7 +461,7 @@ def test_an_identifier_confirmed_for_one_cas_certificate_binds_nothing_from_anot
     roots = [str(ca.root), str(other_ca.root)]
     first = ca.issue("UBND xã H1.X1", uid="MST:4201234567")
     consolidate(store, forms, district, [package(tmp_path, forms, first)], root_paths=roots)
-    submission = store.submissions(state="held")[0]
+    submission = store.submissions.all(state="held")[0]
     confirm(store, submission.id, submission.certificate_sha256)
     from_elsewhere = other_ca.issue("UBND xã H1.X1", uid="MST:4201234567")
     [received] = consolidate(store, forms, district, [package(tmp_path, forms, from_elsewhere, versions=2,

@@ -76,14 +76,14 @@ def forms(tmp_path):
 
 def commune_report(store: Store, catalog, code: str = "H1.X1", figures=(10, 2, 8, 9), version: int = 1) -> int:
     try:
-        store.unit(code)
+        store.units.get(code)
     except CchcError:
         try:
-            store.unit("H1")
+            store.units.get("H1")
         except CchcError:
-            store.add_unit("H1", "Huyện Thử", "huyen")
-        store.add_unit(code, f"Xã {code}", "xa", "H1")
-    report = store.create_report(code, Period("nam", 2020), "xa", 1)
+            store.units.add("H1", "Huyện Thử", "huyen")
+        store.units.add(code, f"Xã {code}", "xa", "H1")
+    report = store.reports.create(code, Period("nam", 2020), "xa", 1)
     ops.enter_cells(store, catalog, report, "KQ", [("r", c, str(v)) for c, v in
                                                    zip(("tong", "ky_truoc", "moi", "da_giai_quyet"), figures)])
     return report
@@ -139,7 +139,7 @@ def test_a_report_with_errors_cannot_be_checked(store, forms):
     with pytest.raises(CchcError) as refused:
         mark_checked(store, forms, report)
     assert refused.value.code == "FLOW001"
-    assert store.report(report).status == "nhap"
+    assert store.reports.get(report).status == "nhap"
 
 
 def test_warnings_must_be_acknowledged(store, forms):
@@ -148,14 +148,14 @@ def test_warnings_must_be_acknowledged(store, forms):
         mark_checked(store, forms, report)
     assert refused.value.code == "FLOW002"
     mark_checked(store, forms, report, acknowledge_warnings=True)
-    assert store.report(report).status == "da_kiem_tra"
+    assert store.reports.get(report).status == "da_kiem_tra"
 
 
 def test_an_edit_sends_a_checked_report_back_to_draft(store, forms):
     report = commune_report(store, forms)
     mark_checked(store, forms, report)
     ops.enter_cell(store, forms, report, "KQ", "r", "da_giai_quyet", "8")
-    assert store.report(report).status == "nhap"
+    assert store.reports.get(report).status == "nhap"
 
 
 def test_signing_needs_a_checked_report(store, forms, identity, tmp_path):
@@ -168,13 +168,13 @@ def test_signing_needs_a_checked_report(store, forms, identity, tmp_path):
 
 def test_a_signed_report_refuses_every_change_in_the_store(store, forms, identity, tmp_path):
     report, _ = signed_package(store, forms, identity, tmp_path)
-    assert store.report(report).status == "da_ky"
-    for change in (lambda: store.set_cell(report, "KQ", "r", "moi", "9"),
-                   lambda: store.add_attachment(report, "KQ", "r", "a.pdf", b"x")):
+    assert store.reports.get(report).status == "da_ky"
+    for change in (lambda: store.cells.set(report, "KQ", "r", "moi", "9"),
+                   lambda: store.attachments.add(report, "KQ", "r", "a.pdf", b"x")):
         with pytest.raises(CchcError) as refused:
             change()
         assert refused.value.code == "CELL003"
-    assert store.cells(report)["KQ"]["r"]["moi"] == "8"
+    assert store.cells.get(report)["KQ"]["r"]["moi"] == "8"
 
 
 def test_unlock_takes_a_reason_voids_the_signature_and_starts_the_next_version(store, forms, identity, tmp_path):
@@ -183,11 +183,11 @@ def test_unlock_takes_a_reason_voids_the_signature_and_starts_the_next_version(s
         unlock(store, report, "sửa")
     assert refused.value.code == "FLOW004"
     assert unlock(store, report, "Sai số hồ sơ mới nhận, xã báo lại") == 2
-    after = store.report(report)
+    after = store.reports.get(report)
     assert (after.status, after.version) == ("nhap", 2)
-    signature = store.signatures(report)[0]
+    signature = store.signatures.of(report)[0]
     assert signature.voided_at and signature.void_reason == "Sai số hồ sơ mới nhận, xã báo lại"
-    audit = [a for a in store.audit(report) if a.action == "unlock"]
+    audit = [a for a in store.audit.entries(report) if a.action == "unlock"]
     assert audit and audit[0].new == "Sai số hồ sơ mới nhận, xã báo lại" and audit[0].user == "kiemthu"
     ops.enter_cell(store, forms, report, "KQ", "r", "moi", "9")  # editable again
 
@@ -199,7 +199,7 @@ def test_submitted_only_after_signing(store, forms, identity, tmp_path):
     mark_checked(store, forms, report)
     sign_report(store, forms, report, identity, tmp_path)
     mark_submitted(store, report)
-    assert store.report(report).status == "da_nop"
+    assert store.reports.get(report).status == "da_nop"
 
 
 # --- identities -------------------------------------------------------------------------------
@@ -242,7 +242,7 @@ def test_sign_then_verify(store, forms, identity, tmp_path):
     assert names == ["manifest.json", "manifest.p7s", "data.json", "report.xlsx", "report.pdf"]
     manifest = json.loads(zipfile.ZipFile(io.BytesIO(package)).read(MANIFEST))
     assert manifest["unit"]["code"] == "H1.X1" and manifest["report_version"] == 1
-    assert store.signatures(report)[0].package_sha256 == __import__("hashlib").sha256(package).hexdigest()
+    assert store.signatures.of(report)[0].package_sha256 == __import__("hashlib").sha256(package).hexdigest()
 
 
 def test_the_pdf_signature_is_visible_in_the_signature_block(store, forms, identity, tmp_path):
@@ -270,7 +270,7 @@ def _flip(content: bytes, at: float = 0.5) -> bytes:
 
 def test_one_changed_byte_in_any_member_is_rejected_naming_it(store, forms, identity, tmp_path):
     report = commune_report(store, forms)
-    store.add_attachment(report, "KQ", "r", "bien-ban.pdf", b"%PDF-1.4 bien ban hop " * 20)
+    store.attachments.add(report, "KQ", "r", "bien-ban.pdf", b"%PDF-1.4 bien ban hop " * 20)
     mark_checked(store, forms, report)
     package = Path(sign_report(store, forms, report, identity, tmp_path).filename).read_bytes()
     members = zipfile.ZipFile(io.BytesIO(package)).namelist()
@@ -369,7 +369,7 @@ def test_consolidation_fills_the_communes_rows_and_the_total(store, forms, p12, 
         enrol_signer(store, f"H1.X{n}", p12_of(f"H1.X{n}"))
     result = consolidate(store, forms, district, [packages])
     assert [r.status for r in result.received] == ["accepted", "accepted"]
-    cells = store.cells(district)["TH"]
+    cells = store.cells.get(district)["TH"]
     assert cells["unit:H1.X1"] == {"tong": "10", "ky_truoc": "2", "moi": "8", "giai_quyet": "9"}
     assert cells["unit:H1.X2"] == {"tong": "5", "ky_truoc": "0", "moi": "5", "giai_quyet": "5"}
     assert cells["cong"] == {"tong": "15", "ky_truoc": "2", "moi": "13", "giai_quyet": "14"}
@@ -392,8 +392,8 @@ def test_a_newer_version_replaces_the_older_and_the_history_stays(store, forms, 
     # the newer arrives first, then the older: the newer stays current either way
     result = consolidate(store, forms, district, [Path(second), Path(first)])
     assert [r.status for r in result.received] == ["accepted", "superseded"]
-    assert store.cells(district)["TH"]["unit:H1.X1"]["moi"] == "9"
-    history = store.submissions(["H1.X1"])
+    assert store.cells.get(district)["TH"]["unit:H1.X1"]["moi"] == "9"
+    history = store.submissions.all(["H1.X1"])
     assert sorted((s.report_version, s.superseded_by is None) for s in history) == [(1, False), (2, True)]
 
 
@@ -418,15 +418,15 @@ def test_consolidating_the_demo_communes_reproduces_the_districts_rows(real_cata
     assert sorted(refused) == ["22726.cu", "22735.cu"] and len(written) == 6
     with Store.open(tmp_path / "demo.db") as printed:
         load_demo(printed, real_catalog)
-        printed_id = next(r.id for r in printed.reports() if r.unit_code == "KH.KS")
-        printed_rows = printed.cells(printed_id)["PL6"]
+        printed_id = next(r.id for r in printed.reports.all() if r.unit_code == "KH.KS")
+        printed_rows = printed.cells.get(printed_id)["PL6"]
     with Store.open(tmp_path / "huyen.db") as store:
         for unit in unit_tree().values():
-            store.add_unit(unit["code"], unit["name"], unit["level"], unit["parent"], unit["position"])
+            store.units.add(unit["code"], unit["name"], unit["level"], unit["parent"], unit["position"])
         report, _ = ops.create_report(store, real_catalog, "KH.KS", Period("nam", 2019), "khanhhoa-huyen", 1)
         assert enrol_demo_certificates(store, tmp_path / "goi") == sorted(SIGNED)
         result = consolidate(store, real_catalog, report, [tmp_path / "goi"])
-        rows = store.cells(report)["PL6"]
+        rows = store.cells.get(report)["PL6"]
     for code in SIGNED:
         assert rows[f"unit:{code}"] == printed_rows[f"unit:{code}"], code
     assert "unit:22735.cu" not in rows and "unit:22726.cu" not in rows

@@ -69,7 +69,7 @@ def test_sign_with_a_token_then_verify(token, store, real_catalog, tmp_path):
     verdict = verify_bytes(Path(signed.filename).read_bytes(), "goi", real_catalog)
     assert verdict.valid, verdict.problems
     assert verdict.signer["subject"] == "Ủy ban nhân dân xã Token"
-    assert store.report(report).status == "da_ky"
+    assert store.reports.get(report).status == "da_ky"
 
 
 def test_a_wrong_pin_is_a_message_without_the_pin(token):

@@ -103,8 +103,8 @@ def test_without_the_kind_the_set_is_a_problem_naming_the_kinds_known(tmp_path, 
 def test_the_toy_kind_loads_validates_travels_and_prints(tmp_path, catalog, store):
     form_set = catalog.get("kiem-tra", 1)
     assert form_set.kind.name == "kiem_tra" and [r.label for r in form_set.forms["DM"].rows][0] == "Có kế hoạch CCHC năm"
-    store.add_unit("X1", "Xã Thử", "xa")
-    report = store.create_report("X1", Period("nam", 2026), "kiem-tra", 1)
+    store.units.add("X1", "Xã Thử", "xa")
+    report = store.reports.create("X1", Period("nam", 2026), "kiem-tra", 1)
     assert [f.row_id for f in validate_report(store, catalog, report)] == ["m1", "m2", "m3"]
     ops.enter_cells(store, catalog, report, "DM", [("m1", "dat", "Có"), ("m2", "dat", "Không"), ("m3", "dat", "Có")])
     [left] = validate_report(store, catalog, report)
@@ -116,7 +116,7 @@ def test_the_toy_kind_loads_validates_travels_and_prints(tmp_path, catalog, stor
     assert document["forms"]["DM"]["cells"]["m2"] == {"dat": False, "ghi_chu": "Bảng niêm yết đang làm lại"}
     with Store.open(tmp_path / "khac.db") as other:
         copy = import_report(other, catalog, document)
-        assert other.cells(copy) == store.cells(report) and validate_report(other, catalog, copy) == []
+        assert other.cells.get(copy) == store.cells.get(report) and validate_report(other, catalog, copy) == []
 
     path = write_pdf(store, catalog, report, tmp_path / "kiem-tra.pdf")
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages)

@@ -110,7 +110,7 @@ def test_a_bad_package_is_refused_alone_and_the_others_of_the_run_are_received(s
     result = consolidate(store, forms, district, [hostile, good])
     assert [r.status for r in result.received] == ["rejected", "accepted"]
     assert "period.year" in result.received[0].message
-    assert store.cells(district)["TH"]["unit:H1.X1"]["moi"] == "8"
+    assert store.cells.get(district)["TH"]["unit:H1.X1"]["moi"] == "8"
 
 
 JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
@@ -170,16 +170,16 @@ def test_no_output_is_written_over_a_database_or_its_wal(tmp_path, forms, capsys
     """export --pdf/--xlsx, export-json, sign -o and new-certificate -o wrote over the open database
     (or its -wal) when given its path, and said they succeeded."""
     from conftest import cli
-    from desktop.store.db import list_backups
+    from desktop.store.backups import list_backups
     from test_signing import commune_report
 
     db = tmp_path / "xa.db"
     with Store.open(db) as store:
         report = commune_report(store, forms)
-        store.backup("thu")
+        store.backups.make("thu")
     with Store.open(db) as store:  # a -wal and a -shm beside it, as while the app is open
         store.conn.execute("PRAGMA wal_autocheckpoint = 0")
-        store.set_setting("x", 1)
+        store.settings.set("x", 1)
         path = list_backups(db)[0] if target == "backup" else Path(f"{db}{target}")
         before = path.read_bytes() if path.exists() else None
         (tmp_path / "mk").write_text(PASS)
@@ -197,7 +197,7 @@ def test_no_output_is_written_over_a_database_or_its_wal(tmp_path, forms, capsys
         if target != "-shm":  # the -shm is the open connections' shared index: any of them rewrites it
             assert (path.read_bytes() if path.exists() else None) == before
     with Store.open(db) as store:
-        assert store.get_setting("x") == 1 and store.report(report).status == "nhap"
+        assert store.settings.get("x") == 1 and store.reports.get(report).status == "nhap"
 
 
 def test_signing_on_a_full_disk_leaves_no_package_behind(tmp_path, forms):
@@ -216,7 +216,7 @@ def test_signing_on_a_full_disk_leaves_no_package_behind(tmp_path, forms):
             sign_report(store, forms, report, identity, tmp_path / "goi")
         assert full.value.code == "STORE004"
         assert list((tmp_path / "goi").iterdir()) == []
-        assert store.report(report).status == "da_kiem_tra"
+        assert store.reports.get(report).status == "da_kiem_tra"
 
 
 # --- form definitions ------------------------------------------------------------------------------
@@ -300,7 +300,7 @@ def test_a_report_whose_form_set_failed_to_load_does_not_validate_check_or_sign(
         with pytest.raises(CchcError) as refused:
             sign_report(store, catalog, report, identity, tmp_path / "goi")
         assert refused.value.code == "FLOW001"
-        store.update_report(report, status="nhap")
+        store.reports.update(report, status="nhap")
         with pytest.raises(CchcError):
             mark_checked(store, catalog, report, acknowledge_warnings=True)
 
@@ -328,7 +328,7 @@ def test_sqlite_and_file_system_reasons_are_said_in_vietnamese(tmp_path, capsys)
         from desktop.foundation.messages import CchcError
 
         with pytest.raises(CchcError) as busy:
-            store.set_setting("x", 1)
+            store.settings.set("x", 1)
         other.rollback()
         assert "đang được một cửa sổ hoặc một lệnh khác ghi" in str(busy.value) and "locked" not in str(busy.value)
 
@@ -340,13 +340,13 @@ def test_a_restore_killed_midway_loses_nothing_and_is_said_at_the_next_open(tmp_
     import os as real_os
 
     from desktop.foundation.messages import CchcError
-    from desktop.store import db as store_module
+    from desktop.store import backups as store_module
 
     path = tmp_path / "xa.db"
     with Store.open(path, daily_backup=False) as store:
-        store.add_unit("H1", "Huyện Một", "huyen")
-        store.backup("thu")
-        store.add_unit("H2", "Huyện Hai", "huyen")  # after the backup: only in the database (and its -wal)
+        store.units.add("H1", "Huyện Một", "huyen")
+        store.backups.make("thu")
+        store.units.add("H2", "Huyện Hai", "huyen")  # after the backup: only in the database (and its -wal)
 
     class Killed(BaseException):
         pass
@@ -368,11 +368,11 @@ def test_a_restore_killed_midway_loses_nothing_and_is_said_at_the_next_open(tmp_
     assert said.value.code == "STORE021"
     store_module.restore_latest(path, force=True)
     with Store.open(path, daily_backup=False) as restored:
-        assert [u.code for u in restored.units()] == ["H1"]
+        assert [u.code for u in restored.units.all()] == ["H1"]
     kept = [p for p in tmp_path.glob("xa.db.thay-*") if not p.name.endswith(("-wal", "-shm"))]
     assert kept
     with Store.open(sorted(kept)[0], daily_backup=False) as aside:  # what was typed after the backup
-        assert {u.code for u in aside.units()} == {"H1", "H2"}
+        assert {u.code for u in aside.units.all()} == {"H1", "H2"}
 
 
 def test_a_missing_database_beside_its_set_aside_copy_is_said_not_created_empty(tmp_path):
@@ -380,7 +380,7 @@ def test_a_missing_database_beside_its_set_aside_copy_is_said_not_created_empty(
 
     path = tmp_path / "xa.db"
     with Store.open(path, daily_backup=False) as store:
-        store.add_unit("H1", "Huyện Một", "huyen")
+        store.units.add("H1", "Huyện Một", "huyen")
     path.rename(tmp_path / "xa.db.thay-20261202-101010")
     with pytest.raises(CchcError) as said:
         Store.open(path)
@@ -488,7 +488,7 @@ def test_an_evidence_file_that_is_not_a_listed_document_is_refused(tmp_path, nam
                 with pytest.raises(CchcError) as refused:
                     session.attach("KQ", "r", tmp_path / name)
                 assert refused.value.code == "EVID001"
-        assert store.attachments(report) == []
+        assert store.attachments.of(report) == []
         document = export_report(store, catalog, report)
         document["attachments"] = [{"form": "KQ", "row": "r", "filename": name, "sha256": hashlib.sha256(
             content).hexdigest(), "content": base64.b64encode(content).decode()}]
@@ -572,7 +572,7 @@ def test_a_workbook_bomb_is_refused_from_its_directory(tmp_path, bomb):
                 if info.filename != "xl/sharedStrings.xml" or bomb != "shared strings":
                     target.writestr(info.filename, data)
         assert out.stat().st_size < 30 * 1024 * 1024
-        before = store.cells(report)
+        before = store.cells.get(report)
         started = time.monotonic()
         tracemalloc.start()
         with pytest.raises(CchcError) as refused:
@@ -580,7 +580,7 @@ def test_a_workbook_bomb_is_refused_from_its_directory(tmp_path, bomb):
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         assert refused.value.code == "XLSX001" and time.monotonic() - started < 10 and peak < 50 * 1024 * 1024
-        assert store.cells(report) == before
+        assert store.cells.get(report) == before
 
 
 @pytest.mark.parametrize("sections", [{f"muc_{n}": "x" for n in range(501)},
@@ -676,7 +676,7 @@ def test_a_signed_pdf_showing_other_figures_than_its_data_is_refused_naming_the_
         (tmp_path / "goi.cchc").write_bytes(_sent(tmp_path / "c", forms, monkeypatch, render=lying))
         result = consolidate(district_store, forms, district, [tmp_path / "goi.cchc"])
         assert [r.status for r in result.received] == ["rejected"]
-        assert "moi" not in district_store.cells(district).get("TH", {}).get("unit:H1.X1", {})  # 4177 not taken
+        assert "moi" not in district_store.cells.get(district).get("TH", {}).get("unit:H1.X1", {})  # 4177 not taken
 
 
 def test_a_print_that_differs_only_outside_its_text_is_refused(tmp_path, forms, monkeypatch):
@@ -800,7 +800,7 @@ def test_a_consolidation_verifies_outside_its_write_transaction(store, forms, tm
     result = consolidation.consolidate(store, forms, district, files, workers=1)
     assert [r.status for r in result.received] == ["accepted"] * 3
     assert got_in == [True, True, True]
-    assert {store.cells(district)["TH"][f"unit:{c}"]["moi"] for c in ("H1.X1", "H1.X2", "H1.X3")} == {"8"}
+    assert {store.cells.get(district)["TH"][f"unit:{c}"]["moi"] for c in ("H1.X1", "H1.X2", "H1.X3")} == {"8"}
 
 
 def test_a_consolidation_writes_in_batches_each_with_its_figures(store, forms, tmp_path, monkeypatch):
@@ -827,13 +827,13 @@ def test_a_consolidation_writes_in_batches_each_with_its_figures(store, forms, t
     monkeypatch.setattr(consolidation, "write_cells", power_cut_in_the_second_batch)
     with pytest.raises(OSError):
         consolidation.consolidate(store, forms, district, files, workers=1)
-    assert sorted(s.unit_code for s in store.submissions()) == ["H1.X1", "H1.X2"]
-    rows = store.cells(district)["TH"]
+    assert sorted(s.unit_code for s in store.submissions.all()) == ["H1.X1", "H1.X2"]
+    rows = store.cells.get(district)["TH"]
     assert rows["unit:H1.X1"]["moi"] == rows["unit:H1.X2"]["moi"] == "8" and "unit:H1.X3" not in rows
     monkeypatch.undo()
     result = consolidation.consolidate(store, forms, district, files, workers=1)
     assert result.received[2].status == "accepted"
-    assert store.cells(district)["TH"]["unit:H1.X3"]["moi"] == "8"
+    assert store.cells.get(district)["TH"]["unit:H1.X3"]["moi"] == "8"
 
 
 def test_a_print_compressed_by_another_zlib_is_the_same_print(tmp_path, forms, monkeypatch):

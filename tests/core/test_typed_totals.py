@@ -31,7 +31,7 @@ TOTALS = {"nhan_tong": ["nhan_truc_tuyen", "nhan_truc_tiep", "ky_truoc"],
 
 def open_report(folder: Path, unit: str = "22732.2025"):
     store = Store.open(folder / "xa.db", user="kiemthu")
-    store.add_unit(unit, "Xã Đông Khánh Sơn", "xa", None, 0)
+    store.units.add(unit, "Xã Đông Khánh Sơn", "xa", None, 0)
     report, _ = create_report(store, CATALOG, unit, Period("quy", 2025, 3), "toanquoc-06", 1)
     return store, report
 
@@ -115,7 +115,7 @@ def test_the_error_of_the_issue_is_one_finding_not_five(tmp_path):
 
 def test_a_transcript_keeps_what_the_paper_shows(tmp_path):
     store, report = open_report(tmp_path)
-    store.update_report(report, totals="nhu_ban_in")
+    store.reports.update(report, totals="nhu_ban_in")
     typed(store, report, {("ho_tich", "nhan_truc_tuyen"): 1562, ("ho_tich", "nhan_truc_tiep"): 38})
     scope = ReportData(store, CATALOG, report).scope("06")
     assert scope.cell("item:ho_tich", scope.form.by_id["nhan_tong"]) is None  # the paper's blank
@@ -126,7 +126,7 @@ def test_a_transcript_keeps_what_the_paper_shows(tmp_path):
 def test_the_carry_over_reads_a_computed_pending_total(tmp_path):
     store, report = open_report(tmp_path)
     typed(store, report, {("ho_tich", "dang_trong_han"): 13, ("ho_tich", "dang_qua_han"): 1})
-    store.update_report(report, status="da_nop")
+    store.reports.update(report, status="da_nop")
     following, carried = create_report(store, CATALOG, "22732.2025", Period("quy", 2025, 4), "toanquoc-06", 1)
     assert carried.cells >= 1
     scope = ReportData(store, CATALOG, following).scope("06")
@@ -190,7 +190,7 @@ def test_blanks_confirmed_as_nothing_happened_are_audited_undone_as_one_step_and
     assert confirmed == {("item:ho_tich", c) for c in ("ky_truoc", "da_truoc_han", "da_qua_han", "dang_trong_han",
                                                         "dang_qua_han")}
     assert {c.new for c in change.cells} == {"0"}
-    assert [a.action for a in store.audit(report) if a.action == "confirm_blank"]
+    assert [a.action for a in store.audit.entries(report) if a.action == "confirm_blank"]
     scope = ReportData(store, CATALOG, report).scope("06")
     assert scope.cell("tong", scope.form.by_id["dang_tong"]) == 0  # now a figure: computed
     assert findings(store, report) == []
@@ -226,8 +226,8 @@ def test_a_set_that_wants_every_row_filled_says_a_blank_row_once(tmp_path):
     catalog = load_catalog(tmp_path / "forms")
     assert not catalog.problems, catalog.problems
     store = Store.open(tmp_path / "x.db", user="kiemthu")
-    store.add_unit("H1", "Huyện Thử", "huyen")
-    report = store.create_report("H1", Period("nam", 2020), "test", 1)
+    store.units.add("H1", "Huyện Thử", "huyen")
+    report = store.reports.create("H1", Period("nam", 2020), "test", 1)
     enter_cells(store, catalog, report, "A", [("r1", "a", "3"), ("r1", "b", "4")])
     found = validate(ReportData(store, catalog, report))
     assert [(f.row_id, f.rule, f.severity) for f in found] == [("r2", "chua_nhap", "warning")]
@@ -246,12 +246,12 @@ def test_computed_totals_travel_as_figures_and_come_back_computed(tmp_path):
     assert "nhan_tong" in form["computed"]["item:ho_tich"]  # said to be computed: a receiver knows
     other = Store.open(tmp_path / "other.db", user="kiemthu")
     copy = import_report(other, CATALOG, document)
-    assert "nhan_tong" not in other.cells(copy)["06"]["item:ho_tich"]  # computed again, not typed
+    assert "nhan_tong" not in other.cells.get(copy)["06"]["item:ho_tich"]  # computed again, not typed
     scope = ReportData(other, CATALOG, copy).scope("06")
     assert scope.cell("tong", scope.form.by_id["nhan_tong"]) == 1600
     document["report"]["totals"] = "nhu_ban_in"  # a transcript takes every figure as given
     document["unit"]["code"], document["unit"]["name"] = "H9", "Xã Khác"
     transcript = import_report(other, CATALOG, document)
-    assert other.cells(transcript)["06"]["item:ho_tich"]["nhan_tong"] == "1600"
+    assert other.cells.get(transcript)["06"]["item:ho_tich"]["nhan_tong"] == "1600"
     store.close()
     other.close()

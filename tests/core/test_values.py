@@ -149,8 +149,8 @@ def test_a_dash_survives_the_workbook_round_trip(tmp_path, store, real_catalog):
     from desktop.foundation.periods import Period
     from desktop.report import ops
 
-    store.add_unit("H1", "Huyện Thử", "huyen")
-    report = store.create_report("H1", Period("nam", 2019), "khanhhoa-huyen", 1)
+    store.units.add("H1", "Huyện Thử", "huyen")
+    report = store.reports.create("H1", Period("nam", 2019), "khanhhoa-huyen", 1)
     ops.enter_cells(store, real_catalog, report, "PL5", [("tong", "dong_y_dung", "-"), ("tong", "tong_so", "0")])
     path = write_xlsx(store, real_catalog, report, tmp_path / "bc.xlsx")
     from openpyxl import load_workbook
@@ -159,4 +159,4 @@ def test_a_dash_survives_the_workbook_round_trip(tmp_path, store, real_catalog):
     dashed = [c for row in sheet.iter_rows() for c in row if c.number_format.endswith(';"-"')]
     assert len(dashed) == 1 and dashed[0].value == 0  # 0 for formulas, "-" on screen and paper
     import_xlsx(store, real_catalog, report, path)  # read as 0 it would be written back as "0"
-    assert store.cells(report)["PL5"]["tong"]["dong_y_dung"] == "-" and store.cells(report)["PL5"]["tong"]["tong_so"] == "0"
+    assert store.cells.get(report)["PL5"]["tong"]["dong_y_dung"] == "-" and store.cells.get(report)["PL5"]["tong"]["tong_so"] == "0"

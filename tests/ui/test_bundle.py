@@ -36,7 +36,7 @@ def test_build_spec_makes_a_bundle_that_opens_the_demo(tmp_path):
     assert opened.returncode == 0, opened.stderr
     assert "Khánh Sơn" in opened.stdout
     with Store.open(db) as store:  # the demo came from the bundled resources/ and forms/
-        assert len(store.reports()) == 16  # 4 annex reports (seeds 000, 003, 001, 004), 8 PAR sheets, 4 Biểu 06 of 2025
+        assert len(store.reports.all()) == 16  # 4 annex reports (seeds 000, 003, 001, 004), 8 PAR sheets, 4 Biểu 06 of 2025
     internal = bundle / "_internal"
     assert (internal / "forms" / "soctrang-huyen-2019" / "set.yaml").is_file()
     assert (internal / "resources" / "translations" / "qtbase_vi.qm").is_file()

@@ -22,7 +22,7 @@ def test_the_window_opens_inside_the_screen_and_remembers_where_it_was_left(qtbo
     qtbot.addWidget(again)
     assert (again.geometry().width(), again.geometry().height()) == (500, 400)  # … is where it opens
     assert room.contains(again.geometry())
-    again.store.set_setting(again.WINDOW_SETTING, {"x": 99999, "y": -500, "width": 5000, "height": 4000,
+    again.store.settings.set(again.WINDOW_SETTING, {"x": 99999, "y": -500, "width": 5000, "height": 4000,
                                                   "maximised": False})
     again.place_on_screen()  # a place off today's (smaller) screen is brought back inside it
     assert room.contains(again.geometry())

@@ -29,7 +29,7 @@ def test_a_new_database_starts_empty_and_asks_for_the_clerks_unit(qtbot, tmp_pat
     from desktop.ui.setup import SetupDialog
 
     window = _own_window(qtbot, tmp_path)
-    assert window.first_run and window.store.reports() == [] and window.store.units() == []
+    assert window.first_run and window.store.reports.all() == [] and window.store.units.all() == []
     dialog = SetupDialog(window, first_run=True)
     qtbot.addWidget(dialog)
     assert dialog.demo_button is not None
@@ -60,10 +60,10 @@ def test_a_new_database_starts_empty_and_asks_for_the_clerks_unit(qtbot, tmp_pat
     dialog.results.setCurrentRow(0)
     dialog.signer_name.setText("Nguyễn Văn A")
     dialog.accept()
-    settings = window.store.get_setting("unit"), window.store.get_setting("document")["place"]
+    settings = window.store.settings.get("unit"), window.store.settings.get("document")["place"]
     assert settings == ("22732.2025", "Đông Khánh Sơn")
-    assert window.store.get_setting("signer")["name"] == "Nguyễn Văn A"
-    assert {u.code for u in window.store.units()} >= {"56.2025", "22732.2025", "22729.cu"}
+    assert window.store.settings.get("signer")["name"] == "Nguyễn Văn A"
+    assert {u.code for u in window.store.units.all()} >= {"56.2025", "22732.2025", "22729.cu"}
     # the national Biểu 06 (level: any) is offered to the commune, and names the quarter
     from desktop.ui.dialogs import NewReportDialog
 
@@ -81,8 +81,8 @@ def test_the_demo_opens_in_a_database_of_its_own(qtbot, tmp_path, no_dialogs):
     window = _own_window(qtbot, tmp_path)
     demo = open_demo(window, tmp_path / "du-lieu-mau.db")
     qtbot.addWidget(demo)
-    assert len(demo.store.reports()) == 16 and demo.session is not None
-    assert window.store.reports() == []  # never mixed into the clerk's own
+    assert len(demo.store.reports.all()) == 16 and demo.session is not None
+    assert window.store.reports.all() == []  # never mixed into the clerk's own
     demo.store.close()
 
 
@@ -93,7 +93,7 @@ def test_the_first_report_of_a_merged_commune_in_the_window(qtbot, tmp_path, no_
     window = _own_window(qtbot, tmp_path)
     setup_unit(window.store, "22732.2025")
     for unit, figure in (("22729.cu", "3"), ("22732.cu", "6"), ("22735.cu", "1.562")):
-        report = window.store.create_report(unit, Period("quy", 2025, 2), "toanquoc-06", 1)
+        report = window.store.reports.create(unit, Period("quy", 2025, 2), "toanquoc-06", 1)
         ops.enter_cells(window.store, window.catalog, report, "06", [("item:ho_tich", "dang_tong", figure),
                                                                      ("item:ho_tich", "dang_trong_han", figure)])
     dialog = NewReportDialog(window)
@@ -106,7 +106,7 @@ def test_the_first_report_of_a_merged_commune_in_the_window(qtbot, tmp_path, no_
     dialog.form_set.setCurrentIndex(dialog.form_set.findData("toanquoc-06|1"))
     assert dialog.carry.isEnabled() and "thành lập từ Xã Sơn Trung" in dialog.carry_note.text()
     dialog.accept()
-    assert window.store.cells(dialog.created)["06"]["item:ho_tich"]["ky_truoc"] == "1571"
+    assert window.store.cells.get(dialog.created)["06"]["item:ho_tich"]["ky_truoc"] == "1571"
     assert "Đã chuyển 1 ô" in window.statusBar().currentMessage()
 
 
@@ -121,12 +121,12 @@ def test_deleting_the_open_report(qtbot, tmp_path, no_dialogs):
     window.refresh_navigator()
     window.open_report(report)
     assert window.delete_report_action.isEnabled()
-    assert not dialogs.delete_report(window, confirmed=False) and window.store.reports()
+    assert not dialogs.delete_report(window, confirmed=False) and window.store.reports.all()
     assert dialogs.delete_report(window, confirmed=True)
-    assert window.store.reports() == [] and window.session is None and window.placeholder.isVisible()
+    assert window.store.reports.all() == [] and window.session is None and window.placeholder.isVisible()
     assert not window.delete_report_action.isEnabled()
     with Store.open(tmp_path / "cua-toi.db") as again:
-        assert again.audit(report)[-1].action == "delete-report"
+        assert again.audit.entries(report)[-1].action == "delete-report"
 
 
 def test_search_results_name_the_province(qtbot, tmp_path, no_dialogs):
@@ -183,7 +183,7 @@ def test_long_work_shows_progress_soon_and_takes_no_clicks_meanwhile(qtbot, demo
 
     window = demo_window
     window.open_report(2, "5B")
-    before = window.store.cells(2)
+    before = window.store.cells.get(2)
     seen = {}
 
     def meanwhile():
@@ -193,5 +193,5 @@ def test_long_work_shows_progress_soon_and_takes_no_clicks_meanwhile(qtbot, demo
 
     QTimer.singleShot(350, meanwhile)
     assert run_in_background(window, "Đang làm…", lambda: time.sleep(0.8) or "xong") == "xong"
-    assert window.store.cells(2) == before and window.input_blocker.swallowed >= 2
+    assert window.store.cells.get(2) == before and window.input_blocker.swallowed >= 2
     assert True in seen["progress"]

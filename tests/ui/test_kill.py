@@ -69,6 +69,6 @@ def test_sigkill_while_typing_loses_no_committed_cell(tmp_path):
     assert child.returncode == -signal.SIGKILL
     assert len(committed) >= 12
     with Store.open(db) as store:
-        cells = store.cells(2)["5B"]
+        cells = store.cells.get(2)["5B"]
         for row, value in committed.items():
             assert cells[row]["ky_truoc"] == value, row

@@ -42,7 +42,7 @@ def type_into(qtbot, window, index, text, finish=Qt.Key_Return):
 
 
 def stored(window, report, form, row, column):
-    return window.store.cells(report).get(form, {}).get(row, {}).get(column)
+    return window.store.cells.get(report).get(form, {}).get(row, {}).get(column)
 
 
 def test_window_opens_with_navigator_and_the_first_report(demo_window):
@@ -187,7 +187,7 @@ def test_evidence_attached_to_a_row(qtbot, demo_window, tmp_path):
     evidence.write_bytes(b"%PDF-1.4 minh chung")
     window.view.setCurrentIndex(cell(window, "I", "ky_truoc"))
     window.attach_evidence([str(evidence)])
-    [attached] = window.store.attachments(KE_SACH)
+    [attached] = window.store.attachments.of(KE_SACH)
     assert (attached.row_id, attached.filename) == ("I", "quyet-dinh.pdf")
     label = window.model.index(cell(window, "I", "ky_truoc").row(), window.model.grid.frozen - 1)
     assert "1 tệp minh chứng" in window.model.data(label, Qt.ToolTipRole)
@@ -207,9 +207,9 @@ def test_new_report_dialog_shows_deadline_and_carries_over(qtbot, demo_window):
     dialog.doc_number.setText("12/BC-UBND")
     dialog.accept()
     report = dialog.created
-    assert window.store.report(report).doc_number == "12/BC-UBND"
-    ky_truoc = window.store.cells(report)["5B"]["I"]["ky_truoc"]
-    assert ky_truoc == window.store.cells(KE_SACH)["5B"]["I"]["dang_giai_quyet"]  # 2019's pending, carried into 2020
+    assert window.store.reports.get(report).doc_number == "12/BC-UBND"
+    ky_truoc = window.store.cells.get(report)["5B"]["I"]["ky_truoc"]
+    assert ky_truoc == window.store.cells.get(KE_SACH)["5B"]["I"]["dang_giai_quyet"]  # 2019's pending, carried into 2020
 
 
 def test_settings_dialog_saves_json_settings(qtbot, demo_window):
@@ -226,7 +226,7 @@ def test_settings_dialog_saves_json_settings(qtbot, demo_window):
     settings = load_settings(window.store)
     assert settings["document"]["parent_body"] == "Ủy ban nhân dân tỉnh Sóc Trăng"
     assert settings["signer"]["name"] == "Nguyễn Văn A"
-    assert window.store.get_setting("period_rules")["deadline_day"] == 15
+    assert window.store.settings.get("period_rules")["deadline_day"] == 15
 
 
 def test_reopening_the_database_finds_every_value(qtbot, tmp_path, no_dialogs):
@@ -254,14 +254,14 @@ def test_damaged_database_offers_the_latest_good_backup(qtbot, tmp_path, no_dial
 
     db = tmp_path / "demo.db"
     with Store.open(db) as store:
-        store.add_unit("H1", "Huyện Thử", "huyen")
-        store.backup("thu")
+        store.units.add("H1", "Huyện Thử", "huyen")
+        store.backups.make("thu")
     db.write_bytes(b"not a database" * 500)
     window = build_window(parse_args(["--db", str(db)]))
     assert window is not None
     qtbot.addWidget(window)
     assert no_dialogs[0][0] == "question" and "bản sao lưu" in no_dialogs[0][1]
-    assert [u.code for u in window.store.units()] == ["H1"]
+    assert [u.code for u in window.store.units.all()] == ["H1"]
     assert list(tmp_path.glob("demo.db.hong-*"))  # the damaged file kept aside
     window.store.close()
 
@@ -318,7 +318,7 @@ def test_evidence_dropped_on_a_row(qtbot, demo_window, tmp_path):
     point = QPointF(window.view.visualRect(target).center())
     drop = QDropEvent(point, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     window.view.dropEvent(drop)
-    [attached] = window.store.attachments(KE_SACH)
+    [attached] = window.store.attachments.of(KE_SACH)
     assert (attached.row_id, attached.filename) == ("II", "bien-ban.docx")
 
 
@@ -409,11 +409,11 @@ def test_on_a_large_database_the_navigator_reads_a_unit_when_it_is_opened(qtbot,
     window.show()
     try:
         loaded = {code for code, item in window._unit_items.items() if item.data(0, main_window.LOADED_ROLE)
-                  and window.store.reports_per_unit().get(code)}
+                  and window.store.reports.per_unit().get(code)}
         # the open report's unit, and its province (opened to show it, one report of its own)
         assert loaded == {window.session.data.report.unit_code, "KH"}
-        assert set(window._report_items) == {r.id for r in window.store.reports() if r.unit_code in loaded}
-        ke_sach = window.store.report(KE_SACH).unit_code
+        assert set(window._report_items) == {r.id for r in window.store.reports.all() if r.unit_code in loaded}
+        ke_sach = window.store.reports.get(KE_SACH).unit_code
         closed = window._unit_items[ke_sach]
         assert closed.text(2) == "1 báo cáo" and not closed.isExpanded() and KE_SACH not in window._report_items
         closed.setExpanded(True)  # as a click on its arrow does
@@ -422,9 +422,9 @@ def test_on_a_large_database_the_navigator_reads_a_unit_when_it_is_opened(qtbot,
         assert [node.child(i).text(0) for i in range(3)] == ["Nội dung báo cáo", "Danh sách", "Biểu mẫu 1B"]
         from desktop.ui.main_window import counts_text
 
-        assert node.text(2) == counts_text(*window.store.cached_counts([KE_SACH])[KE_SACH][1:3])  # kept counts
+        assert node.text(2) == counts_text(*window.store.counts.cached([KE_SACH])[KE_SACH][1:3])  # kept counts
         # A report of another closed unit opened directly: its unit is read, opened and the form selected.
-        quang_ngan = next(r for r in window.store.reports() if r.form_set_id == "thuathienhue-xa-tongket")
+        quang_ngan = next(r for r in window.store.reports.all() if r.form_set_id == "thuathienhue-xa-tongket")
         assert quang_ngan.id not in window._report_items
         window.open_report(quang_ngan.id)
         current = window.navigator.currentItem()

@@ -8,7 +8,7 @@ from desktop.kinds.narrative import FORM_CODE as BODY
 
 
 def _report_of(window, unit: str) -> int:
-    return next(r.id for r in window.store.reports() if r.unit_code == unit)
+    return next(r.id for r in window.store.reports.all() if r.unit_code == unit)
 
 
 def _row(model, code: str) -> int:
@@ -26,14 +26,14 @@ def test_scoring_a_criterion_updates_the_index_and_the_findings(demo_window, qtb
     index = model.index(_row(model, "1.1.1"), 4)
     page.table.setCurrentIndex(index)
     assert model.setData(index, "0,5")  # what the cell editor hands over when the clerk presses Enter
-    assert window.store.cells(sheet)["CHI_SO"]["1.1.1"]["diem"] == "0.5"
+    assert window.store.cells.get(sheet)["CHI_SO"]["1.1.1"]["diem"] == "0.5"
     assert "85,21" in page.summary.text()  # 80,95 / 95
     # the typed area total 19,49 no longer agrees with its criteria, nor the typed total and index
     rules = {f.rule for f in window.session.findings()}
     assert {"par_sum", "par_total", "par_index", "par_reason"} <= rules
     assert "lỗi" in window.counts_label.text().lower() or "Lỗi" in window.counts_label.text()
     window.undo()
-    assert window.store.cells(sheet)["CHI_SO"]["1.1.1"]["diem"] == "1"
+    assert window.store.cells.get(sheet)["CHI_SO"]["1.1.1"]["diem"] == "1"
     assert "85,74" in page.summary.text()
 
 
@@ -42,9 +42,9 @@ def test_a_score_above_its_maximum_is_refused_with_a_message(demo_window, no_dia
     sheet = _report_of(window, "23497.cu")
     window.open_report(sheet)
     model = window.scoring_page.model
-    before = window.store.cells(sheet)
+    before = window.store.cells.get(sheet)
     assert not model.setData(model.index(_row(model, "4"), 4), "5")  # Tân Lập's area 4 has 4 points
-    assert window.store.cells(sheet) == before
+    assert window.store.cells.get(sheet) == before
     assert no_dialogs and "vượt điểm tối đa 4" in no_dialogs[-1][1]
 
 
@@ -80,7 +80,7 @@ def test_the_body_editor_stores_text_and_previews_the_annex_figures(demo_window,
     page.insert_figure()
     page.editor.insertPlainText(" hồ sơ.")
     assert page.preview.toPlainText() == "Năm nay tiếp nhận 1.562 hồ sơ."
-    qtbot.waitUntil(lambda: window.store.narrative(report).get("II.8") == "Năm nay tiếp nhận {{huyen_tiep_nhan}} hồ sơ.",
+    qtbot.waitUntil(lambda: window.store.narrative.of(report).get("II.8") == "Năm nay tiếp nhận {{huyen_tiep_nhan}} hồ sơ.",
                     timeout=3000)
     # a typed figure that contradicts Phụ lục V shows among the findings, and a click goes to its section
     page.sections.setCurrentRow(page._row_of("III"))
@@ -99,15 +99,15 @@ def test_the_reports_undo_takes_back_a_body_edit_and_shows_its_section(demo_wind
     window.open_narrative(report)
     page = window.narrative_page
     page.sections.setCurrentRow(page._row_of("II.9"))
-    before = window.store.narrative(report).get("II.9", "")
+    before = window.store.narrative.of(report).get("II.9", "")
     page.editor.setPlainText("Kiến nghị bổ sung biên chế cho bộ phận một cửa.")
     page.save()
     page.sections.setCurrentRow(page._row_of("I"))  # the clerk has moved on
     window.undo()
-    assert window.store.narrative(report).get("II.9", "") == before
+    assert window.store.narrative.of(report).get("II.9", "") == before
     assert page.isVisible() and page.key == "II.9" and page.editor.toPlainText() == before
     window.redo()
-    assert window.store.narrative(report)["II.9"] == "Kiến nghị bổ sung biên chế cho bộ phận một cửa."
+    assert window.store.narrative.of(report)["II.9"] == "Kiến nghị bổ sung biên chế cho bộ phận một cửa."
     assert page.editor.toPlainText() == "Kiến nghị bổ sung biên chế cho bộ phận một cửa."
 
 
@@ -145,13 +145,13 @@ def test_the_district_receives_appraises_and_ranks_its_communes_sheets(demo_wind
     own = page.detail.item(row, 3).text()
     page.detail.item(row, SCORE).setText("99")  # above the area's maximum: refused, nothing stored
     assert no_dialogs[-1][0] == "warning" and "vượt điểm tối đa" in no_dialogs[-1][1]
-    assert window.store.appraisals(district) == {}
+    assert window.store.appraisals.of(district) == {}
     row = area_2_of("Xã Tân Lập")
     assert page.detail.item(row, SCORE).text() == ""
     page.detail.item(row, SCORE).setText("1")
     row = area_2_of("Xã Tân Lập")
     page.detail.item(row, COMMENT).setText("Thủ tục chưa công khai đủ")
-    assert window.store.appraisals(district)["23497.cu"]["2"] == ("1", "Thủ tục chưa công khai đủ")
+    assert window.store.appraisals.of(district)["23497.cu"]["2"] == ("1", "Thủ tục chưa công khai đủ")
     assert own == "6,93" and ranked().index("Xã Tân Lập") == 4  # 72,84/94: below Đắk Pne, above Đắk Rve
 
 
@@ -167,9 +167,9 @@ def test_the_body_of_one_report_is_never_saved_into_another(demo_window, qtbot, 
     window.open_report(khanh_son, "PL6")
     window.open_report(kon_ray)
     window.open_report(_report_of(window, "ST.KS"), "5B")
-    khanh_son_text = window.store.narrative(khanh_son)["II.2"]
-    assert window.store.narrative(kon_ray) == {}
-    assert window.store.narrative(_report_of(window, "ST.KS")).get("II.2") != khanh_son_text  # Kế Sách keeps its own
+    khanh_son_text = window.store.narrative.of(khanh_son)["II.2"]
+    assert window.store.narrative.of(kon_ray) == {}
+    assert window.store.narrative.of(_report_of(window, "ST.KS")).get("II.2") != khanh_son_text  # Kế Sách keeps its own
 
 
 def test_a_commune_explains_a_score_and_attaches_its_evidence_on_the_criterion(demo_window, qtbot, tmp_path):
@@ -180,14 +180,14 @@ def test_a_commune_explains_a_score_and_attaches_its_evidence_on_the_criterion(d
     column = [key for key, _ in __import__("desktop.ui.scoring", fromlist=["COLUMNS"]).COLUMNS].index("giai_trinh")
     row = _row(model, "2")
     assert model.setData(model.index(row, column), "Đã niêm yết đủ 127 thủ tục, xem biên bản kiểm tra")
-    assert window.store.cells(sheet)["CHI_SO"]["2"]["giai_trinh"].startswith("Đã niêm yết đủ 127")
+    assert window.store.cells.get(sheet)["CHI_SO"]["2"]["giai_trinh"].startswith("Đã niêm yết đủ 127")
     evidence = tmp_path / "bien-ban-kiem-tra.pdf"
     evidence.write_bytes(b"%PDF-1.4 bien ban")
     window.scoring_page.table.setCurrentIndex(model.index(row, 0))
     assert window.attach_action.isEnabled()
     window.attach_evidence([str(evidence)])
-    assert [(a.form_code, a.row_id, a.filename) for a in window.store.attachments(sheet)] == \
+    assert [(a.form_code, a.row_id, a.filename) for a in window.store.attachments.of(sheet)] == \
         [("CHI_SO", "2", "bien-ban-kiem-tra.pdf")]
     assert model.data(model.index(row, column + 1)) == "1 tệp"
     window.undo()
-    assert "giai_trinh" not in window.store.cells(sheet)["CHI_SO"].get("2", {})
+    assert "giai_trinh" not in window.store.cells.get(sheet)["CHI_SO"].get("2", {})

@@ -19,7 +19,7 @@ def ke_sach_pdf(tmp_path_factory):
     catalog = load_catalog(forms_dir())
     with Store.open(tmp_path_factory.mktemp("demo") / "demo.db") as store:
         load_demo(store, catalog)
-        report = next(r.id for r in store.reports() if r.unit_code == "ST.KS")
+        report = next(r.id for r in store.reports.all() if r.unit_code == "ST.KS")
         return render_pdf(ReportData(store, catalog, report))
 
 

@@ -18,10 +18,10 @@ def test_the_clerk_sets_the_signer_and_data_period_and_a_wrong_date_is_refused(d
     dialog.data_to.setText("25/11/2019")
     dialog.save()
     assert "phải trước" in dialog.error.text() and dialog.result() == 0
-    assert window.store.report(KE_SACH).signer_mode == "TM"  # nothing stored
+    assert window.store.reports.get(KE_SACH).signer_mode == "TM"  # nothing stored
     dialog.data_from.setText("01/01/2019")
     dialog.save()
-    report = window.store.report(KE_SACH)
+    report = window.store.reports.get(KE_SACH)
     assert (report.signer_mode, report.data_from, report.data_to) == ("KT", "2019-01-01", "2019-11-25")
     assert window.session.data.report.data_to == "2019-11-25"  # the open report read again
     assert window.info_action.shortcut().toString() == "Ctrl+I"
@@ -33,7 +33,7 @@ def test_a_signed_report_shows_its_information_without_a_save(demo_window, qtbot
     from desktop.ui.dialogs import ReportInfoDialog
 
     window = demo_window
-    window.store.update_report(KE_SACH, status="da_ky")
+    window.store.reports.update(KE_SACH, status="da_ky")
     window.open_report(KE_SACH)
     dialog = ReportInfoDialog(window)
     qtbot.addWidget(dialog)
@@ -82,11 +82,11 @@ def test_the_note_under_a_table_is_typed_below_it_and_undone_as_one_step(demo_wi
     assert note.text() == "" and note.isVisible()
     note.setText("Số liệu tính đến ngày 15/11/2019.")
     note.editingFinished.emit()
-    assert window.store.narrative(KE_SACH)[form_note_key("5B")] == "Số liệu tính đến ngày 15/11/2019."
+    assert window.store.narrative.of(KE_SACH)[form_note_key("5B")] == "Số liệu tính đến ngày 15/11/2019."
     window.show_form("4B")
     assert note.text() == ""  # each form its own note
     window.undo()
-    assert form_note_key("5B") not in window.store.narrative(KE_SACH)
+    assert form_note_key("5B") not in window.store.narrative.of(KE_SACH)
     assert window.form_code == "5B" and note.text() == ""  # the undo shows where it happened
     window.redo()
     assert note.text() == "Số liệu tính đến ngày 15/11/2019."

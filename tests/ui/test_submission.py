@@ -27,29 +27,29 @@ def test_check_sign_lock_and_unlock(demo_window, qtbot, tmp_path, no_dialogs):
     report = _commune_report(window)
     assert window.checked_action.isEnabled() and not window.unlock_action.isEnabled()
     assert submission.mark_checked(window)
-    assert window.store.report(report).status == "da_kiem_tra"
+    assert window.store.reports.get(report).status == "da_kiem_tra"
 
     choice = submission.SignChoice("new", tmp_path / "goi", secret="mat-khau-cua-xa",
                                    new_file=str(tmp_path / "xa.p12"))
     package = submission.sign_report(window, choice)
     assert package is not None and package.exists() and package.suffix == ".cchc"
     assert choice.secret == ""  # dropped once used
-    assert window.store.report(report).status == "da_ky"
+    assert window.store.reports.get(report).status == "da_ky"
     assert window.session.locked and not window.paste_action.isEnabled()
     assert window.unlock_action.isEnabled() and window.submitted_action.isEnabled()
     # a signed report says it is locked and opens no cell editor: typing changes nothing
     assert window.deadline_label.text().startswith("Đã ký · khóa sửa")
     window.view.setCurrentIndex(window.model.index(0, 3))
-    before = window.store.cells(report)
+    before = window.store.cells.get(report)
     qtbot.keyClicks(window.view, "7")
     assert not [w for w in window.view.viewport().findChildren(QLineEdit) if w.isVisible()]
     qtbot.keyClick(window.view, Qt.Key_Return)
-    assert window.store.cells(report) == before
+    assert window.store.cells.get(report) == before
     # the status bar follows the status: no "Quá hạn nộp" once submitted
     assert submission.mark_submitted(window)
     assert window.deadline_label.text().startswith("Đã nộp") and "Quá hạn" not in window.deadline_label.text()
     # the certificate file is remembered for next time, the passphrase is not
-    signing = window.store.get_setting("signing")
+    signing = window.store.settings.get("signing")
     assert signing["p12_file"] == str(tmp_path / "xa.p12")
     assert "mat-khau-cua-xa" not in str(window.store.conn.execute("SELECT * FROM settings").fetchall())
     # saving the settings dialog keeps it (the dialog shows the signing settings on a tab of their own)
@@ -59,13 +59,13 @@ def test_check_sign_lock_and_unlock(demo_window, qtbot, tmp_path, no_dialogs):
     assert settings_dialog.p12_file.text() == str(tmp_path / "xa.p12")
     settings_dialog.trusted_roots.setPlainText(str(tmp_path / "goc.pem"))
     settings_dialog.accept()
-    assert window.store.get_setting("signing")["p12_file"] == str(tmp_path / "xa.p12")
-    assert window.store.get_setting("signing")["trusted_roots"] == [str(tmp_path / "goc.pem")]
+    assert window.store.settings.get("signing")["p12_file"] == str(tmp_path / "xa.p12")
+    assert window.store.settings.get("signing")["trusted_roots"] == [str(tmp_path / "goc.pem")]
 
     assert not submission.unlock_report(window, reason="sửa")  # too short: refused
-    assert window.store.report(report).status == "da_nop"
+    assert window.store.reports.get(report).status == "da_nop"
     assert submission.unlock_report(window, reason="Sửa số hồ sơ mới nhận theo sổ theo dõi")
-    after = window.store.report(report)
+    after = window.store.reports.get(report)
     assert (after.status, after.version) == ("nhap", 2)
     assert not window.session.locked and window.paste_action.isEnabled()
 
@@ -83,7 +83,7 @@ def test_a_wrong_passphrase_is_said_and_nothing_is_signed(demo_window, tmp_path,
                                                                 p12_file=str(tmp_path / "xa.p12"),
                                                                 secret="sai-mat-khau")) is None
     assert no_dialogs and "mật khẩu không đúng" in no_dialogs[-1][1]
-    assert window.store.report(report).status == "da_kiem_tra"
+    assert window.store.reports.get(report).status == "da_kiem_tra"
     assert not (tmp_path / "goi2").exists() or not list((tmp_path / "goi2").iterdir())
 
 
@@ -96,7 +96,7 @@ def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
     # five communes handed over their certificates; Ba Cụm Bắc (22732.cu) sends its first package unannounced
     (tmp_path / "goi" / "chung-thu" / "22732.cu.cer").unlink()
     assert len(enrol_demo_certificates(window.store, tmp_path / "goi")) == 5
-    district = next(r.id for r in window.store.reports() if r.unit_code == "KH.KS")
+    district = next(r.id for r in window.store.reports.all() if r.unit_code == "KH.KS")
     window.open_report(district, "PL6")
     assert window.consolidate_action.isEnabled()
     (tmp_path / "goi" / "rac.cchc").write_bytes(b"khong phai goi")
@@ -129,11 +129,11 @@ def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
     dialog.grab().save(str(Path(tmp_path) / "tong-hop.png"))
     dialog.close()
     # the held package counts for nothing until the clerk has compared the fingerprint with the commune
-    assert window.store.submissions(["22732.cu"]) == []
+    assert window.store.submissions.all(["22732.cu"]) == []
     register = submission.CertificatesDialog(window)
     assert register.held.rowCount() == 1 and register.register.rowCount() == 5
     assert "Xã Ba Cụm Bắc" in register.held.item(0, 0).text()
-    [held] = window.store.submissions(state="held")
+    [held] = window.store.submissions.all(state="held")
     assert register.held.item(0, 3).text().replace("\n", " ") == fingerprint(held.certificate_sha256)
     assert "lần đầu nhận gói của Xã Ba Cụm Bắc" in register.reason.text()
     assert not submission.confirm_signer(window, held.id, "0000 1111 " * 3)
@@ -144,13 +144,13 @@ def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
     # the six rows hold what was printed already; the total row is now the sum of its communes,
     # where seed 000 printed 7.814 files received for the communes' 8.990
     assert result.filled == 3
-    assert window.store.cells(district)["PL6"]["tong"]["nhan_trong_ky"] == "8990"
-    assert [s.state for s in window.store.submissions(["22732.cu"], current_only=True)] == ["accepted"]
+    assert window.store.cells.get(district)["PL6"]["tong"]["nhan_trong_ky"] == "8990"
+    assert [s.state for s in window.store.submissions.all(["22732.cu"], current_only=True)] == ["accepted"]
 
     # the commune's token is lost: withdrawn, and what it signed from today set aside
     register.refresh()
-    [certificate] = [c for c in window.store.certificates() if c.unit_code == "22732.cu"]
-    register.register.selectRow(window.store.certificates().index(certificate))
+    [certificate] = [c for c in window.store.certificates.all() if c.unit_code == "22732.cu"]
+    register.register.selectRow(window.store.certificates.all().index(certificate))
     asking = submission.WithdrawDialog(register, certificate)
     ok = asking.buttons.button(asking.buttons.StandardButton.Ok)
     assert not ok.isEnabled() and not asking.from_day.isEnabled()  # a reason first; no day unless asked
@@ -159,4 +159,4 @@ def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
     assert ok.isEnabled() and asking.from_day.isEnabled() and asking.since() == dt.date.today()
     register.withdraw(certificate.sha256, asking.reason.text(), asking.since())
     assert "1 gói" in no_dialogs[-1][1]
-    assert window.store.submissions(["22732.cu"], current_only=True) == []
+    assert window.store.submissions.all(["22732.cu"], current_only=True) == []

@@ -50,7 +50,7 @@ def cmd_export_json(args) -> int:
 
     with store_for(args) as store:
         document = export_report(store, catalog_for(args), args.report)
-        store.backup("truoc-xuat")
+        store.backups.make("truoc-xuat")
     text = dumps(document) + "\n"
     write_atomically(args.output, lambda temporary: temporary.write_text(text, encoding="utf-8"))
     say(args, {"report": args.report, "file": str(args.output)}, msg("CLI006", report=args.report, file=args.output))
@@ -65,8 +65,8 @@ def cmd_import(args) -> int:
         report_ids = import_reports(store, catalog_for(args), documents)
         lines = []
         for report_id in report_ids:
-            report = store.report(report_id)
-            lines.append(msg("JSON008", report=report_id, unit=store.unit(report.unit_code).name,
+            report = store.reports.get(report_id)
+            lines.append(msg("JSON008", report=report_id, unit=store.units.get(report.unit_code).name,
                              period=report.period.label))
     data = {"report": report_ids[0]} if len(report_ids) == 1 else {"reports": report_ids}
     say(args, data, "\n".join(lines))
@@ -80,7 +80,7 @@ def cmd_export(args) -> int:
     written = []
     with store_for(args) as store:
         catalog = catalog_for(args)
-        store.report(args.report)  # an unknown report is a message before any file is touched
+        store.reports.get(args.report)  # an unknown report is a message before any file is touched
         if args.xlsx:
             from desktop.exchange.xlsx import write_xlsx
 

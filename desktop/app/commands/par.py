@@ -35,7 +35,7 @@ def cmd_score(args) -> int:
 
     with store_for(args) as store:
         catalog = catalog_for(args)
-        criteria = criteria_of(catalog.form_set_of(store.report(args.report)))
+        criteria = criteria_of(catalog.form_set_of(store.reports.get(args.report)))
         if criteria is None:
             raise CchcError("PAR018", report=args.report)
         card = score_report(store, criteria, args.report)

@@ -42,7 +42,7 @@ def add_parsers(commands, common) -> dict:
 
 def cmd_certificates(args) -> int:
     with store_for(args) as store:
-        found = [_certificate_json(c) for c in store.certificates(args.unit, withdrawn=args.withdrawn)]
+        found = [_certificate_json(c) for c in store.certificates.all(args.unit, withdrawn=args.withdrawn)]
     bound = {"ca": "CA cấp, ghi mã đơn vị", "enrolled": "đã nhập tệp chứng thư", "confirmed": "xác nhận khi nhận gói"}
     say(args, found, "\n".join(f"{c['unit']}: “{c['subject']}” {c['fingerprint']} ({bound[c['bound_by']]}"
                                 + (f"; thu hồi {c['withdrawn_at'][:10]}" if c["withdrawn_at"] else "") + ")"
@@ -55,7 +55,7 @@ def cmd_enrol_certificate(args) -> int:
 
     with store_for(args) as store:
         certificate = enrol(store, args.unit, read_certificate_file(args.file))
-        unit = store.unit(args.unit)
+        unit = store.units.get(args.unit)
     say(args, _certificate_json(certificate), msg("CERT016", subject=certificate.subject, unit=unit.name,
                                                     fingerprint=fingerprint(certificate.sha256)))
     return EXIT_OK
@@ -69,7 +69,7 @@ def cmd_withdraw_certificate(args) -> int:
     since = parse_date(args.set_aside_from) if args.set_aside_from else None
     moment = dt.datetime.combine(since, dt.time()).astimezone() if since else None  # midnight, this machine's
     with store_for(args) as store:
-        set_aside = store.withdraw_certificate(args.fingerprint.replace(" ", "").replace(":", "").lower(),
+        set_aside = store.certificates.withdraw(args.fingerprint.replace(" ", "").replace(":", "").lower(),
                                                args.reason, moment)
     said = msg("CERT023", set_aside=set_aside, since=f"{since:%d/%m/%Y}") if since else msg("CLI016")
     say(args, {"withdrawn": args.fingerprint, "set_aside": set_aside}, said)
@@ -78,7 +78,7 @@ def cmd_withdraw_certificate(args) -> int:
 
 def cmd_held(args) -> int:
     with store_for(args) as store:
-        found = [_held_json(s, store) for s in store.submissions(state="held")]
+        found = [_held_json(s, store) for s in store.submissions.all(state="held")]
     say(args, found, "\n".join(f"số {h['submission']}: {h['reason']}" for h in found) or msg("CLI017"))
     return EXIT_OK
 
@@ -89,8 +89,8 @@ def cmd_confirm(args) -> int:
 
     with store_for(args) as store:
         state = confirm(store, args.submission, args.fingerprint)
-        submission = store.submission(args.submission)
-        text = msg("CERT017", submission=args.submission, unit=store.unit(submission.unit_code).name)
+        submission = store.submissions.get(args.submission)
+        text = msg("CERT017", submission=args.submission, unit=store.units.get(submission.unit_code).name)
         data = {"submission": args.submission, "state": state}
         if args.report:
             result = consolidate(store, catalog_for(args), args.report, [])
@@ -105,7 +105,7 @@ def cmd_refuse(args) -> int:
 
     with store_for(args) as store:
         state = refuse(store, args.submission, args.reason)
-        unit = store.unit(store.submission(args.submission).unit_code)
+        unit = store.units.get(store.submissions.get(args.submission).unit_code)
     say(args, {"submission": args.submission, "state": state},
          msg("CERT018", submission=args.submission, unit=unit.name))
     return EXIT_OK
@@ -123,7 +123,7 @@ def _certificate_json(c) -> dict:
 def _held_json(s, store) -> dict:
     from desktop.submission.register import fingerprint
 
-    return {"submission": s.id, "unit": s.unit_code, "unit_name": store.unit(s.unit_code).name,
+    return {"submission": s.id, "unit": s.unit_code, "unit_name": store.units.get(s.unit_code).name,
             "period": s.period.label, "report_version": s.report_version, "signer": s.signer,
             "fingerprint": fingerprint(s.certificate_sha256 or ""), "received_at": s.received_at,
             "reason": s.held_reason}

@@ -62,16 +62,16 @@ def cmd_demo(args) -> int:
 
     with store_for(args) as store:
         load_demo(store, catalog_for(args))
-        count = len(store.reports())
+        count = len(store.reports.all())
         say(args, {"db": str(store.path), "reports": count}, msg("CLI002", path=store.path, reports=count))
     return EXIT_OK
 
 
 def cmd_reports(args) -> int:
-    from desktop.store.db import STATUS_LABELS
+    from desktop.store.reports import STATUS_LABELS
 
     with store_for(args) as store:
-        rows = [_report_summary(store, r) for r in store.reports()]
+        rows = [_report_summary(store, r) for r in store.reports.all()]
     text = "\n".join(f"{r['id']:>4}  {r['unit']} – {r['period']} – {r['form_set']} – {STATUS_LABELS.get(r['status'], r['status'])}"
                      for r in rows) or "Chưa có báo cáo nào."
     say(args, rows, text)
@@ -107,19 +107,19 @@ def cmd_new_report(args) -> int:
     period = Period(args.period, args.year, args.number if args.period == "quy" else None)
     with store_for(args) as store:
         try:
-            store.unit(args.unit)
+            store.units.get(args.unit)
         except CchcError:  # a unit of the official directory this database has not met yet: added
             add_from_directory(store, args.unit)
         usable = form_sets_for(store, catalog, args.unit, period)
         chosen = [s for s in usable if s.id == args.form_set]
         if not chosen:
-            unit = store.unit(args.unit)
+            unit = store.units.get(args.unit)
             raise CchcError("DIR004", form_set=args.form_set, unit=unit.name, level=unit.level,
                             usable=", ".join(dict.fromkeys(s.id for s in usable)) or "không có")
         form_set = max(chosen, key=lambda s: s.version)
         report_id, carried = create_report(store, catalog, args.unit, period, form_set.id, form_set.version,
                                            carry_over=args.carry_over)
-        unit = store.unit(args.unit)
+        unit = store.units.get(args.unit)
     data = {"id": report_id, "unit": args.unit, "period": period.label, "form_set": form_set.id,
             "version": form_set.version,
             "carry_over": None if carried is None else {"from_report": carried.previous_id, "rows": carried.rows,
@@ -154,7 +154,7 @@ def cmd_confirm_blanks(args) -> int:
     catalog = catalog_for(args)
     with store_for(args) as store:
         changes = confirm_blanks(store, catalog, args.report, args.form, args.row)
-        value = catalog.form_set_of(store.report(args.report)).blank_means
+        value = catalog.form_set_of(store.reports.get(args.report)).blank_means
     text = msg("CELL009", count=len(changes), value=value, report=args.report) if changes \
         else msg("CELL010", report=args.report)
     say(args, {"report": args.report, "value": value,
@@ -168,7 +168,7 @@ def cmd_report_info(args) -> int:
     given = {key: getattr(args, key) for key in INFO_FIELDS if getattr(args, key) is not None}
     with store_for(args) as store:
         changed = update_report_info(store, args.report, **given) if given else {}
-        report = store.report(args.report)
+        report = store.reports.get(args.report)
     shown = {key: getattr(report, key) for key in INFO_FIELDS}
     lines = [f"{INFO_LABELS[key]}: {shown_date(value) if key in DATE_FIELDS and value else value or '—'}"
              for key, value in shown.items()]
@@ -180,12 +180,12 @@ def cmd_report_info(args) -> int:
 
 def cmd_delete_report(args) -> int:
     with store_for(args) as store:
-        report = store.report(args.report)
+        report = store.reports.get(args.report)
         if not args.yes:
-            raise CchcError("DIR007", report=args.report, unit=store.unit(report.unit_code).name,
+            raise CchcError("DIR007", report=args.report, unit=store.units.get(report.unit_code).name,
                             period=report.period.label)
-        store.delete_report(args.report)
-        from desktop.store.db import list_backups
+        store.reports.delete(args.report)
+        from desktop.store.backups import list_backups
 
         backups = list_backups(store.path)
     backup = backups[0].name if backups else "—"
@@ -195,7 +195,7 @@ def cmd_delete_report(args) -> int:
 
 def cmd_restore(args) -> int:
     from desktop.foundation.paths import default_db_path
-    from desktop.store.db import restore_latest
+    from desktop.store.backups import restore_latest
 
     path = args.db or default_db_path()
     backup = restore_latest(path, force=args.force)
@@ -205,7 +205,7 @@ def cmd_restore(args) -> int:
 
 def _report_summary(store, report) -> dict:
     
-    unit = store.unit(report.unit_code)
+    unit = store.units.get(report.unit_code)
     return {
         "id": report.id, "unit": unit.name, "unit_code": unit.code,
         "period": report.period.label, "period_type": report.period_type,

@@ -81,7 +81,7 @@ def cmd_sign(args) -> int:
         refuse_writing_over_data(args.output)  # before the report is marked checked: nothing changes
     catalog = catalog_for(args)
     with store_for(args) as store, _identity(args) as identity:
-        if store.report(args.report).status == "nhap":
+        if store.reports.get(args.report).status == "nhap":
             mark_checked(store, catalog, args.report, acknowledge_warnings=args.acknowledge_warnings)
         signed = sign_report(store, catalog, args.report, identity, args.output)
     size = len(signed.package)
@@ -113,7 +113,7 @@ def cmd_new_certificate(args) -> int:
     from desktop.submission.identity import create_self_signed
 
     with store_for(args) as store:
-        unit = store.unit(args.unit)
+        unit = store.units.get(args.unit)
     data = create_self_signed(unit.code, unit.name, _secret(args.passphrase_file))
     write_atomically(args.output, lambda temporary: temporary.write_bytes(data), private=True)
     say(args, {"file": str(args.output), "unit": unit.code}, msg("CLI011", file=args.output, unit=unit.name))

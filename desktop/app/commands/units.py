@@ -59,7 +59,7 @@ def cmd_setup(args) -> int:
 
     with store_for(args) as store:
         unit = setup_unit(store, args.unit, place=args.place, parent_body=args.parent_body)
-        count = len(store.units())
+        count = len(store.units.all())
     say(args, {"unit": unit.to_json(), "units": count}, msg("DIR003", unit=unit.name, units=count))
     return EXIT_OK
 

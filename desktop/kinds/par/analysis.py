@@ -55,15 +55,15 @@ def sheets(store, catalog, report_id: int) -> tuple[UnitScore, list[UnitScore]]:
         criteria = criteria_of(catalog.form_set_of(report))
         if criteria is None:
             return None
-        return UnitScore(store.unit(report.unit_code), report, score_report(store, criteria, report.id))
+        return UnitScore(store.units.get(report.unit_code), report, score_report(store, criteria, report.id))
 
-    own = scored(store.report(report_id))
+    own = scored(store.reports.get(report_id))
     if own is None:
         raise CchcError("PAR018", report=report_id)
     children = []
     by_unit = {}
-    units = store.children(own.unit.code)
-    for report in store.reports(units=[u.code for u in units]):  # the children's, not the whole table
+    units = store.units.children(own.unit.code)
+    for report in store.reports.all(units=[u.code for u in units]):  # the children's, not the whole table
         if report.year == own.report.year and report.period_type == "nam":
             by_unit.setdefault(report.unit_code, []).append(report)
     for child in units:
@@ -180,7 +180,7 @@ def analysis_body(store, catalog, report_id: int) -> tuple[str, list[Block]]:
     year = own.report.year
     level = LEVEL_WORDS.get(own.unit.level, "đơn vị")
     who = f"UBND {level}"
-    notes = store.narrative(report_id)
+    notes = store.narrative.of(report_id)
     bases = [own.card.criteria.basis] + [c.card.criteria.basis for c in children]
     blocks: list[Block] = []
     for basis in dict.fromkeys(b for b in bases if b):

@@ -96,7 +96,7 @@ class UnitAppraisal:
 
 def _receiving(store, catalog, report_id: int) -> tuple[Report, str]:
     """The receiving report and the child criteria set id it appraises; else CchcError."""
-    report = store.report(report_id)
+    report = store.reports.get(report_id)
     criteria = criteria_of(catalog.form_set_of(report))
     if criteria is None:
         raise CchcError("PAR018", report=report_id)
@@ -121,7 +121,7 @@ def _sheet_cells(document: dict) -> dict[str, dict[str, str]]:
 def _current_sheets(store, report: Report, child_set: str) -> dict[str, Submission]:
     """The current submission of each child unit on ``child_set`` for the report's period."""
     period = report.period
-    return {s.unit_code: s for s in store.submissions([c.code for c in store.children(report.unit_code)],
+    return {s.unit_code: s for s in store.submissions.all([c.code for c in store.units.children(report.unit_code)],
                                                         current_only=True)
             if s.form_set_id == child_set and s.period == period}
 
@@ -175,9 +175,9 @@ def appraisal(store, catalog, report_id: int) -> list[UnitAppraisal]:
     ranked (units whose sheet was not received come last, unranked)."""
     report, child_set = _receiving(store, catalog, report_id)
     sheets = _current_sheets(store, report, child_set)
-    given = store.appraisals(report_id)
+    given = store.appraisals.of(report_id)
     units = []
-    for child in store.children(report.unit_code):
+    for child in store.units.children(report.unit_code):
         entry = UnitAppraisal(child.code, child.name)
         submission = sheets.get(child.code)
         criteria = criteria_of(catalog.form_set_of(submission)) if submission else None
@@ -213,7 +213,7 @@ def appraise(store, catalog, report_id: int, unit_code: str,
     if criteria is None:
         raise CchcError("JSON004", file=f"bảng chấm điểm của {unit_code}", form_set=submission.form_set_id,
                         version=submission.form_set_version)
-    current = store.appraisals(report_id).get(unit_code, {})
+    current = store.appraisals.of(report_id).get(unit_code, {})
     own = scorecard(criteria, _sheet_cells(json.loads(submission.document)))
     prepared = []
     for code, score_text, comment in entries:
@@ -240,7 +240,7 @@ def appraise(store, catalog, report_id: int, unit_code: str,
     changes = []
     with store.transaction():
         for code, score, note in prepared:
-            old = store.set_appraisal(report_id, unit_code, code, score, note)
+            old = store.appraisals.set(report_id, unit_code, code, score, note)
             if old != (score, note):
                 changes.append(AppraisalChange(report_id, unit_code, code, old, (score, note)))
     return changes

@@ -271,7 +271,7 @@ def stray_cells(criteria: CriteriaSet, cells: dict[str, dict[str, str]], report_
 
 def sent_date(store, report: Report) -> dt.date | None:
     """When a report went out: its signing time when it was signed here, else the date it bears."""
-    signatures = [s for s in store.signatures(report.id) if not s.voided_at]
+    signatures = [s for s in store.signatures.of(report.id) if not s.voided_at]
     if signatures:
         return dt.datetime.fromisoformat(signatures[-1].signed_at).date()
     return dt.date.fromisoformat(report.doc_date) if report.doc_date else None
@@ -279,7 +279,7 @@ def sent_date(store, report: Report) -> dt.date | None:
 
 def _on_time(store, spec: OnTime, criterion: Criterion, sheet: Report, rules: dict) -> Computed:
     late, on_time, undated = [], 0, 0
-    for report in store.reports(units=[sheet.unit_code]):  # the unit's own, not the whole table
+    for report in store.reports.all(units=[sheet.unit_code]):  # the unit's own, not the whole table
         if (report.unit_code != sheet.unit_code or report.year != sheet.year
                 or report.form_set_id not in spec.form_sets):
             continue
@@ -303,10 +303,10 @@ def _on_time(store, spec: OnTime, criterion: Criterion, sheet: Report, rules: di
 
 
 def _rate(store, spec: Rate, criterion: Criterion, sheet: Report) -> Computed:
-    found = store.find_report(sheet.unit_code, Period("nam", sheet.year), spec.form_set)
+    found = store.reports.find(sheet.unit_code, Period("nam", sheet.year), spec.form_set)
     if found is None:
         return Computed(None, msg("PAR014", form_set=spec.form_set, year=sheet.year))
-    row = store.cells(found).get(spec.form, {}).get(spec.row, {})
+    row = store.cells.get(found).get(spec.form, {}).get(spec.row, {})
 
     def total(columns) -> Decimal:
         return sum((Decimal(row[c]) for c in columns if row.get(c) not in (None, "")), Decimal(0))
@@ -325,7 +325,7 @@ def _rate(store, spec: Rate, criterion: Criterion, sheet: Report) -> Computed:
 
 
 def computed_scores(store, criteria: CriteriaSet, sheet: Report, rules: dict | None = None) -> dict[str, Computed]:
-    rules = rules if rules is not None else store.get_setting("period_rules", {})
+    rules = rules if rules is not None else store.settings.get("period_rules", {})
     out: dict[str, Computed] = {}
     for node in criteria.walk():
         if isinstance(node.compute, OnTime):
@@ -336,8 +336,8 @@ def computed_scores(store, criteria: CriteriaSet, sheet: Report, rules: dict | N
 
 
 def score_report(store, criteria: CriteriaSet, report_id: int, rules: dict | None = None) -> Scorecard:
-    sheet = store.report(report_id)
-    return scorecard(criteria, store.cells(report_id).get(FORM_CODE, {}),
+    sheet = store.reports.get(report_id)
+    return scorecard(criteria, store.cells.get(report_id).get(FORM_CODE, {}),
                      computed_scores(store, criteria, sheet, rules), report_id)
 
 
@@ -382,7 +382,7 @@ def enter(store, criteria: CriteriaSet, report_id: int, entries: list[tuple[str,
     transaction. An entry that would score above what applies, or mark a mandatory criterion not
     applicable, is refused with that check's own message. Returns what changed."""
     changes = [(FORM_CODE, row, column, parse_entry(criteria, row, column, text)) for row, column, text in entries]
-    after = {row: dict(values) for row, values in store.cells(report_id).get(FORM_CODE, {}).items()}
+    after = {row: dict(values) for row, values in store.cells.get(report_id).get(FORM_CODE, {}).items()}
     for _, row, column, value in changes:
         if value is None:
             after.get(row, {}).pop(column, None)
