@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QGridLayout, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from desktop.app.picture import overview, ranked_by, trends
 from desktop.exchange.charts import labelled, scale_of
 from desktop.foundation.messages import msg
 from desktop.foundation.values import format_figure
@@ -179,3 +180,16 @@ class PictureDialog(QDialog):
             window.open_report(window.session.report_id, form)
             window.go_to_cell(form, unit.row_id, None)
         self.accept()
+
+
+def show_picture(window) -> None:
+    """Xu hướng và tổng quan: the open report's key figures over time and, for a district or
+    province, its units this period (desktop.app.picture), computed as other long work is."""
+    session = window.session
+    if session is None:
+        return
+    found = window.perform(lambda: (trends(window.store, window.catalog, session.report_id),
+                                    overview(session.data, session.findings()), ranked_by(session.data)))
+    if isinstance(found, Exception):
+        return
+    PictureDialog(window, session.data, *found).exec()

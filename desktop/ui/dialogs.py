@@ -222,7 +222,7 @@ def delete_report(window, confirmed: bool | None = None) -> bool:
     if isinstance(window.perform(lambda: window.store.reports.delete(report.id)), Exception):
         return False
     window.close_report()
-    window.refresh_navigator()
+    window.navigator.refresh()
     window.say(f"Đã xóa báo cáo số {report.id}.")
     return True
 
@@ -230,7 +230,7 @@ def delete_report(window, confirmed: bool | None = None) -> bool:
 def new_report(window) -> int | None:
     dialog = NewReportDialog(window)
     if dialog.exec() == QDialog.Accepted and dialog.created:
-        window.refresh_navigator()
+        window.navigator.refresh()
         window.open_report(dialog.created)
         return dialog.created
     return None

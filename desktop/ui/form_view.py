@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPalette
-from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QHeaderView, QStyle, QStyleOptionHeader,
-                               QTableView)
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QHeaderView, QLabel, QLineEdit, QStyle,
+                               QStyleOptionHeader, QTableView, QVBoxLayout, QWidget)
 
 from desktop.app.session import FormGrid
+from desktop.exchange.annex import fill
 
 ERROR_BRUSH = QBrush(QColor("#f6c4c4"))
 WARNING_BRUSH = QBrush(QColor("#fbe3b0"))
@@ -548,3 +549,41 @@ class FormView(QTableView):
         self.setCurrentIndex(index)
         self.scrollTo(index, QAbstractItemView.PositionAtCenter)
         self.setFocus()
+
+
+class FormPage(QWidget):
+    """The annex as printed above its table: code at the right, title, subtitle."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        self.code = QLabel(alignment=Qt.AlignRight)
+        self.code.setStyleSheet("font-weight: bold;")
+        self.title = QLabel(alignment=Qt.AlignCenter, wordWrap=True)
+        self.title.setStyleSheet("font-weight: bold; font-size: 11pt;")
+        self.subtitle = QLabel(alignment=Qt.AlignCenter, wordWrap=True)
+        self.subtitle.setStyleSheet("font-style: italic;")
+        self.view = FormView(self)
+        for widget in (self.code, self.title, self.subtitle):
+            layout.addWidget(widget)
+        layout.addWidget(self.view, 1)
+        # the clerk's note printed under the table ("Tổng cộng đề ra 25 nhiệm vụ …", seed 000)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("Ghi chú in dưới biểu (nếu có), ví dụ: Tổng cộng đề ra 25 nhiệm vụ, …")
+        self.note.setToolTip("In ngay dưới bảng, trên bản PDF và Excel. Lưu khi rời ô (Enter hoặc Tab).")
+        layout.addWidget(self.note)
+
+    def show_form(self, grid, placeholders: dict) -> None:
+        form = grid.form
+        self.code.setText(form.printed_code)
+        self.title.setText(fill(form.title, placeholders))
+        lines = [fill(t, placeholders) for t in (form.subtitle, form.attachment_line) if t]
+        self.subtitle.setText("\n".join(lines))
+        self.subtitle.setVisible(bool(lines))
+
+    def show_note(self, text: str, locked: bool) -> None:
+        self.note.blockSignals(True)
+        self.note.setText(text)
+        self.note.setReadOnly(locked)
+        self.note.blockSignals(False)

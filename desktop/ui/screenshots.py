@@ -89,7 +89,7 @@ def render(folder: Path) -> list[Path]:
 
     import_stats(window, str(export), confirm=preview)
     window.perform(lambda: window.session.enter("06", [("item:chung_thuc", "nhan_tong", "270")]))
-    window.check_report()
+    window.findings_panel.check()
     window.go_to_cell("06", "item:chung_thuc", "nhan_tong")
     _settle(app)
     written.append(folder / "tong-tu-tinh-1024.png")

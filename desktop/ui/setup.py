@@ -167,7 +167,7 @@ class SetupDialog(QDialog):
             save_settings(self.window_.store, settings)
         if isinstance(self.window_.perform(work), Exception):
             return
-        self.window_.refresh_navigator()
+        self.window_.navigator.refresh()
         self.window_.say(msg("DIR003", unit=self.unit.name, units=len(self.window_.store.units.all())))
         super().accept()
 

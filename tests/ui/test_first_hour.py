@@ -118,7 +118,7 @@ def test_deleting_the_open_report(qtbot, tmp_path, no_dialogs):
     setup_unit(window.store, "22732.2025")
     report, _ = ops.create_report(window.store, window.catalog, "22732.2025", Period("quy", 2025, 3),
                                   "toanquoc-06", 1)
-    window.refresh_navigator()
+    window.navigator.refresh()
     window.open_report(report)
     assert window.delete_report_action.isEnabled()
     assert not dialogs.delete_report(window, confirmed=False) and window.store.reports.all()

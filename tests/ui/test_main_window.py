@@ -6,8 +6,9 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from desktop.store.db import Store
 from conftest import REPO
+from desktop.store.db import Store
+from desktop.ui import editing
 from desktop.ui.form_view import SEVERITY_ROLE
 
 KE_SACH, KHANH_SON, QUANG_NGAN = 2, 1, 3
@@ -96,7 +97,7 @@ def test_error_marker_appears_and_goes_and_the_panel_follows(qtbot, demo_window)
     assert errors_now > errors_before  # (3) ≠ (4)+(5), and the grand total no longer adds up
     assert f"Lỗi: {errors_now}" in window.counts_label.text()
     assert window.findings_panel.rowCount() == len(window.session.findings())
-    window.undo()
+    editing.undo(window)
     assert window.model.data(total, SEVERITY_ROLE) is None
     assert window.session.counts()[0] == errors_before
 
@@ -152,7 +153,7 @@ def test_undo_across_forms_shows_the_form_where_it_happened(qtbot, demo_window):
     window.open_report(KE_SACH, "5B")
     type_into(qtbot, window, cell(window, "I", "ky_truoc"), "5")
     window.show_form("4B")
-    window.undo()
+    editing.undo(window)
     assert window.form_code == "5B"
     assert stored(window, KE_SACH, "5B", "I", "ky_truoc") == "323"
 
@@ -175,7 +176,7 @@ def test_repeating_rows_insert_move_delete_from_the_menu(qtbot, demo_window):
     window.view.setCurrentIndex(window.model.index(window.model.grid.position(new.id, None)[0], 1))
     window.delete_row_action.trigger()
     assert window.model.rowCount() == rows_before
-    window.undo()
+    editing.undo(window)
     assert window.model.rowCount() == rows_before + 1
     assert stored(window, KHANH_SON, form, new.id, window.model.grid.columns[1].id) == "Nhiệm vụ mới"
 
@@ -186,7 +187,7 @@ def test_evidence_attached_to_a_row(qtbot, demo_window, tmp_path):
     evidence = tmp_path / "quyet-dinh.pdf"
     evidence.write_bytes(b"%PDF-1.4 minh chung")
     window.view.setCurrentIndex(cell(window, "I", "ky_truoc"))
-    window.attach_evidence([str(evidence)])
+    editing.attach_evidence(window, [str(evidence)])
     [attached] = window.store.attachments.of(KE_SACH)
     assert (attached.row_id, attached.filename) == ("I", "quyet-dinh.pdf")
     label = window.model.index(cell(window, "I", "ky_truoc").row(), window.model.grid.frozen - 1)
@@ -363,7 +364,7 @@ def test_an_excel_import_shows_in_the_grid_and_one_undo_takes_it_back(qtbot, dem
     dialogs.import_workbook(window, str(path))
     assert stored(window, KE_SACH, "5B", "I", "ky_truoc") == "400"
     assert window.model.data(cell(window, "I", "ky_truoc")) == "400"
-    window.undo()
+    editing.undo(window)
     assert stored(window, KE_SACH, "5B", "I", "ky_truoc") == before
     assert window.model.data(cell(window, "I", "ky_truoc")) == window.model.grid.text(r, c)
 
@@ -400,35 +401,35 @@ def test_on_a_large_database_the_navigator_reads_a_unit_when_it_is_opened(qtbot,
     """Beyond NAVIGATOR_ALL_UP_TO reports, only the open report's unit is read at start; another
     unit says how many reports it has and reads them when expanded; opening a report of a closed
     unit (from elsewhere than the tree) reads its unit and selects it."""
-    from desktop.ui import main_window
+    from desktop.ui import navigator
     from desktop.ui.app import build_window, parse_args
 
-    monkeypatch.setattr(main_window, "NAVIGATOR_ALL_UP_TO", 3)  # the demo's 16 reports count as many
+    monkeypatch.setattr(navigator, "NAVIGATOR_ALL_UP_TO", 3)  # the demo's 16 reports count as many
     window = build_window(parse_args(["--demo", "--db", str(tmp_path / "demo.db"), "--forms", str(REPO / "forms")]))
     qtbot.addWidget(window)
     window.show()
     try:
-        loaded = {code for code, item in window._unit_items.items() if item.data(0, main_window.LOADED_ROLE)
+        loaded = {code for code, item in window.navigator.unit_items.items() if item.data(0, navigator.LOADED_ROLE)
                   and window.store.reports.per_unit().get(code)}
         # the open report's unit, and its province (opened to show it, one report of its own)
         assert loaded == {window.session.data.report.unit_code, "KH"}
-        assert set(window._report_items) == {r.id for r in window.store.reports.all() if r.unit_code in loaded}
+        assert set(window.navigator.report_items) == {r.id for r in window.store.reports.all() if r.unit_code in loaded}
         ke_sach = window.store.reports.get(KE_SACH).unit_code
-        closed = window._unit_items[ke_sach]
-        assert closed.text(2) == "1 báo cáo" and not closed.isExpanded() and KE_SACH not in window._report_items
+        closed = window.navigator.unit_items[ke_sach]
+        assert closed.text(2) == "1 báo cáo" and not closed.isExpanded() and KE_SACH not in window.navigator.report_items
         closed.setExpanded(True)  # as a click on its arrow does
-        assert KE_SACH in window._report_items and closed.text(2) == ""
-        node = window._report_items[KE_SACH]
+        assert KE_SACH in window.navigator.report_items and closed.text(2) == ""
+        node = window.navigator.report_items[KE_SACH]
         assert [node.child(i).text(0) for i in range(3)] == ["Nội dung báo cáo", "Danh sách", "Biểu mẫu 1B"]
-        from desktop.ui.main_window import counts_text
+        from desktop.ui.navigator import counts_text
 
         assert node.text(2) == counts_text(*window.store.counts.cached([KE_SACH])[KE_SACH][1:3])  # kept counts
         # A report of another closed unit opened directly: its unit is read, opened and the form selected.
         quang_ngan = next(r for r in window.store.reports.all() if r.form_set_id == "thuathienhue-xa-tongket")
-        assert quang_ngan.id not in window._report_items
+        assert quang_ngan.id not in window.navigator.report_items
         window.open_report(quang_ngan.id)
         current = window.navigator.currentItem()
-        assert current.data(0, main_window.KIND_ROLE) == ("form", quang_ngan.id, window.form_code)
-        assert window._unit_items[quang_ngan.unit_code].isExpanded()
+        assert current.data(0, navigator.KIND_ROLE) == ("form", quang_ngan.id, window.form_code)
+        assert window.navigator.unit_items[quang_ngan.unit_code].isExpanded()
     finally:
         window.store.close()

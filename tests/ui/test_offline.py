@@ -27,7 +27,7 @@ def test_main_flows_without_network(qtbot, tmp_path, no_network, no_dialogs):
     window.show()
     window.open_report(KE_SACH, "5B")
     type_into(qtbot, window, cell(window, "I", "ky_truoc"), "400")
-    window.check_report()
+    window.findings_panel.check()
     assert window.store.cells.get(KE_SACH)["5B"]["I"]["ky_truoc"] == "400"
     assert dialogs.export_report(window, "xlsx", str(tmp_path / "bc.xlsx")).stat().st_size > 0
     assert dialogs.export_report(window, "pdf", str(tmp_path / "bc.pdf")).read_bytes().startswith(b"%PDF")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from desktop.kinds.narrative import FORM_CODE as BODY
+from desktop.ui import editing
 
 
 def _report_of(window, unit: str) -> int:
@@ -32,7 +33,7 @@ def test_scoring_a_criterion_updates_the_index_and_the_findings(demo_window, qtb
     rules = {f.rule for f in window.session.findings()}
     assert {"par_sum", "par_total", "par_index", "par_reason"} <= rules
     assert "lỗi" in window.counts_label.text().lower() or "Lỗi" in window.counts_label.text()
-    window.undo()
+    editing.undo(window)
     assert window.store.cells.get(sheet)["CHI_SO"]["1.1.1"]["diem"] == "1"
     assert "85,74" in page.summary.text()
 
@@ -89,7 +90,7 @@ def test_the_body_editor_stores_text_and_previews_the_annex_figures(demo_window,
     findings = window.findings_panel.findings
     row = next(i for i, f in enumerate(findings) if f.form_code == BODY and f.row_id == "III")
     page.sections.setCurrentRow(0)
-    window._jump_to_finding(row, 0)
+    window.findings_panel.jump(row, 0)
     assert page.sections.currentItem().data(Qt.UserRole) == "III"
 
 
@@ -103,10 +104,10 @@ def test_the_reports_undo_takes_back_a_body_edit_and_shows_its_section(demo_wind
     page.editor.setPlainText("Kiến nghị bổ sung biên chế cho bộ phận một cửa.")
     page.save()
     page.sections.setCurrentRow(page._row_of("I"))  # the clerk has moved on
-    window.undo()
+    editing.undo(window)
     assert window.store.narrative.of(report).get("II.9", "") == before
     assert page.isVisible() and page.key == "II.9" and page.editor.toPlainText() == before
-    window.redo()
+    editing.redo(window)
     assert window.store.narrative.of(report)["II.9"] == "Kiến nghị bổ sung biên chế cho bộ phận một cửa."
     assert page.editor.toPlainText() == "Kiến nghị bổ sung biên chế cho bộ phận một cửa."
 
@@ -185,9 +186,9 @@ def test_a_commune_explains_a_score_and_attaches_its_evidence_on_the_criterion(d
     evidence.write_bytes(b"%PDF-1.4 bien ban")
     window.scoring_page.table.setCurrentIndex(model.index(row, 0))
     assert window.attach_action.isEnabled()
-    window.attach_evidence([str(evidence)])
+    editing.attach_evidence(window, [str(evidence)])
     assert [(a.form_code, a.row_id, a.filename) for a in window.store.attachments.of(sheet)] == \
         [("CHI_SO", "2", "bien-ban-kiem-tra.pdf")]
     assert model.data(model.index(row, column + 1)) == "1 tệp"
-    window.undo()
+    editing.undo(window)
     assert "giai_trinh" not in window.store.cells.get(sheet)["CHI_SO"].get("2", {})

@@ -9,7 +9,7 @@ def picture(window, monkeypatch):
 
     shown = []
     monkeypatch.setattr(charts.PictureDialog, "exec", lambda self: shown.append(self) or 0)
-    window.show_picture()
+    charts.show_picture(window)
     assert len(shown) == 1
     return shown[0]
 

@@ -1,6 +1,8 @@
 """Tệp › Thông tin văn bản (Ctrl+I): the report's number, date, signer and data period, changed in
 the window; a wrong value says why in the dialog and changes nothing."""
 
+from desktop.ui import editing
+
 KE_SACH = 2
 
 
@@ -85,8 +87,8 @@ def test_the_note_under_a_table_is_typed_below_it_and_undone_as_one_step(demo_wi
     assert window.store.narrative.of(KE_SACH)[form_note_key("5B")] == "Số liệu tính đến ngày 15/11/2019."
     window.show_form("4B")
     assert note.text() == ""  # each form its own note
-    window.undo()
+    editing.undo(window)
     assert form_note_key("5B") not in window.store.narrative.of(KE_SACH)
     assert window.form_code == "5B" and note.text() == ""  # the undo shows where it happened
-    window.redo()
+    editing.redo(window)
     assert note.text() == "Số liệu tính đến ngày 15/11/2019."

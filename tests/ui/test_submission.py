@@ -17,7 +17,7 @@ def _commune_report(window) -> int:
     transcript = next(t for t in commune_transcripts() if t["unit"] == "22732.cu")
     document = transcript_document(transcript, unit_tree(), window.catalog, "x")
     report = import_report(window.store, window.catalog, document)
-    window.refresh_navigator()
+    window.navigator.refresh()
     window.open_report(report)
     return report
 

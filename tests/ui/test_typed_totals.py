@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from desktop.foundation.periods import Period
 from desktop.report.ops import create_report
+from desktop.ui import editing
 from desktop.ui.form_view import DERIVED_BRUSH
 
 
@@ -40,11 +41,11 @@ def test_a_blank_total_is_computed_in_the_grid_and_typing_over_it_is_checked(qtb
     assert window.model.data(total, Qt.BackgroundRole) != DERIVED_BRUSH
     [error] = [f for f in window.session.findings() if f.severity == "error"]
     assert (error.row_id, error.column_id, error.actual) == ("item:ho_tich", "nhan_tong", 9)
-    window.undo()
+    editing.undo(window)
     assert window.model.data(total, Qt.BackgroundRole) == DERIVED_BRUSH
-    window.confirm_blanks(whole=True)
+    editing.confirm_blanks(window, whole=True)
     assert window.store.cells.get(report)["06"]["item:ho_tich"]["da_truoc_han"] == "0"
-    window.undo()
+    editing.undo(window)
     assert "da_truoc_han" not in window.store.cells.get(report)["06"]["item:ho_tich"]
 
 
@@ -79,5 +80,5 @@ def test_the_one_stop_import_previews_then_writes_one_undoable_step(qtbot, demo_
     assert window.model.data(_cell(window, "tong", "nhan_truc_tuyen"), Qt.BackgroundRole) == DERIVED_BRUSH
     # (13) left out, the pending files no longer add up: the findings say so where it is
     assert [f.row_id for f in window.session.findings() if f.severity == "error"] == ["item:ho_tich", "item:dat_dai"]  # their (13) was 1 and 2
-    window.undo()
+    editing.undo(window)
     assert window.store.cells.get(report) == before
