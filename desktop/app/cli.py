@@ -19,7 +19,7 @@ import traceback
 from pathlib import Path
 
 from desktop import __version__
-from desktop.app.arguments import VietnameseParser as _Parser  # argparse's own words in Vietnamese
+from desktop.app.arguments import VietnameseParser as _Parser  # help and usage errors in Vietnamese
 from desktop.app.commands import GROUPS
 from desktop.app.commands.common import EXIT_BAD_INPUT, EXIT_OK, store_for
 from desktop.foundation.messages import CchcError, msg

@@ -8,6 +8,7 @@ import pytest
 from pytest_socket import disable_socket, enable_socket
 
 from desktop.app.cli import main
+from desktop.foundation.messages import msg
 
 REQUIRED = {"report", "form", "row", "column", "severity", "rule", "actual", "expected", "message"}
 
@@ -215,6 +216,38 @@ def test_argparse_speaks_vietnamese_too(capsys, argv, said):
         main(["--help"])
     out = capsys.readouterr().out
     assert out.startswith("cách dùng: ") and "tùy chọn:" in out and "show this help" not in out
+
+
+def test_argparse_itself_is_left_alone():
+    """The Vietnamese is the parser's own: argparse's module-level gettext is not replaced for the
+    whole process, so another parser in it (a library's, a test runner's) keeps its words."""
+    import argparse
+    import gettext
+
+    import desktop.app.arguments  # noqa: F401  (imported: nothing of argparse may change)
+
+    assert argparse._ is gettext.gettext and argparse.ngettext is gettext.ngettext
+    other = argparse.ArgumentParser(prog="khac")
+    assert other.format_usage().startswith("usage: ") and "show this help message" in other.format_help()
+
+
+@pytest.mark.parametrize("english, code", [
+    ("argument --report: invalid int value: 'mot'", None),
+    ("argument LỆNH: invalid choice: 'x' (choose from 'a', 'b: c')", None),
+    ("the following arguments are required: --period, --year", "ARG006"),
+    ("unrecognized arguments: --reprt 3", "ARG009"),
+    ("expected 2 arguments", "ARG017"),
+    ("ambiguous option: --re could match --report, --reason", "ARG012"),
+])
+def test_each_usage_error_is_said_from_the_catalogue(english, code):
+    from desktop.app.arguments import vietnamese
+
+    said = vietnamese(english)
+    assert said != english and not any(word in said for word in ("argument", "invalid", "choose", "expected",
+                                                                    "required", "unrecognized", "could match"))
+    if code is not None:
+        assert said.startswith(msg(code).split("%")[0])
+    assert vietnamese("a message argparse does not have") == "a message argparse does not have"
 
 
 def test_new_report_for_a_directory_unit_not_yet_in_the_database_adds_it(tmp_path):
