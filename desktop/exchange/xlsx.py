@@ -18,6 +18,7 @@ import json
 import hashlib
 import datetime as dt
 import io
+from copy import copy
 import math
 import re
 import zipfile
@@ -53,6 +54,27 @@ MAX_SHEET_XML = 8 * 1024 * 1024  # a form of 150 communes by 30 columns is some 
 MAX_RATIO = 100
 MM = 1 / 25.4  # openpyxl margins are in inches
 BODY_WIDTH = {"portrait": 100, "landscape": 150}  # characters across the printable width
+
+
+class StyleCache:
+    """Styles set once per combination. openpyxl looks each style object up anew (hashing it field by
+    field) whenever one is set on a cell: for the largest demo report's 9.393 settings that was about
+    half of its workbook's time. A cell given a combination seen before takes a copy of the first
+    cell's style indices (openpyxl's ``StyleArray``, which index the workbook's own style lists, so
+    one cache serves one workbook)."""
+
+    def __init__(self) -> None:
+        self._arrays: dict = {}
+
+    def apply(self, cell, key, make) -> None:
+        """``make()``: the attributes (font, border, alignment, number_format) of combination ``key``."""
+        found = self._arrays.get(key)
+        if found is not None:
+            cell._style = copy(found)
+            return
+        for name, value in make().items():
+            setattr(cell, name, value)
+        self._arrays[key] = copy(cell._style)
 
 
 class SheetPlan:
@@ -192,8 +214,9 @@ def build_workbook(data: ReportData, bound_to: str | None = None) -> Workbook:
     book = Workbook()
     book.remove(book.active)
     own_formulas: set[tuple[str, str]] = set()
+    styles = StyleCache()
     for annex in annexes:
-        own_formulas |= _write_sheet(book.create_sheet(annex.sheet_name), plans[annex.form.code], plans)
+        own_formulas |= _write_sheet(book.create_sheet(annex.sheet_name), plans[annex.form.code], plans, styles)
     meta = book.create_sheet(META_SHEET)
     for key, value in _meta(data):
         meta.append([key, value])
@@ -221,7 +244,7 @@ def _text_stays_text(book: Workbook, own_formulas: set[tuple[str, str]]) -> None
                     cell.data_type = "s"
 
 
-def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> set[tuple[str, str]]:
+def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan], styles: StyleCache) -> set[tuple[str, str]]:
     """The annex as printed on ``sheet``; returns the cells (sheet, coordinate) given our formulas."""
     annex = plan.annex
     width = plan.width
@@ -242,10 +265,11 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> set[tup
     for header in annex.header:
         top, left = plan.header_top + header.row, header.col + 1
         cell = sheet.cell(row=top, column=left, value=header.text)
-        cell.font, cell.alignment = header_font, centre
+        styles.apply(cell, "header", lambda: {"font": header_font, "alignment": centre, "border": box})
         for r in range(top, top + header.rowspan):
             for c in range(left, left + header.colspan):
-                sheet.cell(row=r, column=c).border = box
+                if (r, c) != (top, left):
+                    styles.apply(sheet.cell(row=r, column=c), "header-span", lambda: {"border": box})
         if header.rowspan > 1 or header.colspan > 1:
             sheet.merge_cells(start_row=top, start_column=left, end_row=top + header.rowspan - 1,
                               end_column=left + header.colspan - 1)
@@ -253,7 +277,7 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> set[tup
         number_font = Font(name=FONT, size=10, italic=True)
         for i, text in enumerate(annex.number_row, 1):
             cell = sheet.cell(row=plan.number_row, column=i, value=text or None)
-            cell.font, cell.alignment, cell.border = number_font, centre, box
+            styles.apply(cell, "number", lambda: {"font": number_font, "alignment": centre, "border": box})
 
     fonts = {style: Font(name=FONT, size=11, bold=style in ("group", "total", "bold"),
                          italic=style == "italic") for style in ("normal", "bold", "italic", "group", "total")}
@@ -270,24 +294,11 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> set[tup
                 cell.value = _excel_value(item)
             else:
                 cell.value = item.text or None
-            cell.font, cell.border = fonts.get(body.style, fonts["normal"]), box
-            if kind == "row_code":
-                cell.alignment = Alignment(horizontal="center", vertical="center")
-                cell.number_format = "@"
-            elif kind == "row_note":
-                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-                cell.number_format = "@"
-            elif kind == "row_label" or item.ctype.value_kind in ("text", "choice"):
-                cell.alignment = Alignment(vertical="center", wrap_text=True,
-                                           indent=body.row.depth if kind == "row_label" else 0)
-                cell.number_format = "@"
-            else:
-                horizontal = "right" if item.ctype.numeric else "center"
-                # a figure one character clear of the right border, as the PDF prints it
-                cell.alignment = Alignment(horizontal=horizontal, vertical="center", indent=1 if item.ctype.numeric else 0)
-                cell.number_format = number_format(item.ctype)
-                if isinstance(item.value, Nil):  # a typed dash: 0 for the formulas, "-" as printed
-                    cell.number_format = f'{cell.number_format};-{cell.number_format};"{DASH}"'
+            # what the style depends on, and nothing else (a test builds every demo workbook uncached)
+            key = (body.style if body.style in fonts else "normal", kind, item.ctype.value_kind, item.ctype.numeric,
+                   number_format(item.ctype), body.row.depth if kind == "row_label" else 0,
+                   isinstance(item.value, Nil))
+            styles.apply(cell, key, lambda: _body_style(body, item, fonts.get(body.style, fonts["normal"]), box))
 
 
     weights = annex.widths()
@@ -318,6 +329,30 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan]) -> set[tup
     sheet.print_options.horizontalCentered = True
     sheet.oddFooter.center.text = "Trang &P / &N"
     return own
+
+
+def _body_style(body, item, font: Font, box: Border) -> dict:
+    """A body cell's style: font and border, then alignment and number format by the column's
+    kind (code, note, label or text, figure)."""
+    kind = item.column.kind
+    said = {"font": font, "border": box}
+    if kind == "row_code":
+        said.update(alignment=Alignment(horizontal="center", vertical="center"), number_format="@")
+    elif kind == "row_note":
+        said.update(alignment=Alignment(horizontal="center", vertical="center", wrap_text=True), number_format="@")
+    elif kind == "row_label" or item.ctype.value_kind in ("text", "choice"):
+        said.update(alignment=Alignment(vertical="center", wrap_text=True,
+                                        indent=body.row.depth if kind == "row_label" else 0), number_format="@")
+    else:
+        numeric = item.ctype.numeric
+        # a figure one character clear of the right border, as the PDF prints it
+        said["alignment"] = Alignment(horizontal="right" if numeric else "center", vertical="center",
+                                      indent=1 if numeric else 0)
+        figure_format = number_format(item.ctype)
+        # a typed dash: 0 for the formulas, "-" as printed
+        said["number_format"] = f'{figure_format};-{figure_format};"{DASH}"' if isinstance(item.value, Nil) \
+            else figure_format
+    return said
 
 
 def _lines(text: str, width: float, bold: bool = False) -> int:

@@ -1,6 +1,7 @@
 """The workbook: laid out as printed, live formulas where the form implies them, read back
 all or nothing; a workbook whose layout was altered is refused, naming sheet and cell."""
 
+from copy import copy
 from decimal import Decimal
 
 import pytest
@@ -293,3 +294,44 @@ def test_the_issuing_body_is_the_peoples_committee_however_the_unit_is_named():
     import datetime as dt
     assert written_date("Quảng Ngạn", dt.date(2020, 1, 5)) == "Quảng Ngạn, ngày 05 tháng 01 năm 2020"
     assert written_date("Kế Sách", dt.date(2019, 11, 21)) == "Kế Sách, ngày 21 tháng 11 năm 2019"
+
+
+def test_styles_set_once_per_combination_are_the_styles_each_cell_would_be_given():
+    """The workbook's style cache changes nothing: every cell of every demo report's workbook has
+    the font, border, alignment and number format that setting them cell by cell gives."""
+    from conftest import REPO
+
+    from desktop.app.demo import load_demo
+    from desktop.exchange import xlsx
+    from desktop.registry import load_catalog
+    from desktop.report.data import report_data
+    from desktop.store.db import Store
+
+    class Uncached(xlsx.StyleCache):
+        def apply(self, cell, key, make) -> None:
+            for name, value in make().items():
+                setattr(cell, name, value)
+
+    catalog = load_catalog(REPO / "forms")
+    store = Store.open(":memory:", daily_backup=False)
+    load_demo(store, catalog)
+    compared = 0
+    for report in store.reports.all():
+        data = report_data(store, catalog, report.id)
+        cached = xlsx.build_workbook(data)
+        real = xlsx.StyleCache
+        try:
+            xlsx.StyleCache = Uncached
+            direct = xlsx.build_workbook(data)
+        finally:
+            xlsx.StyleCache = real
+        for sheet in direct.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    other = cached[sheet.title][cell.coordinate]
+                    # copies: openpyxl hands out proxies, which compare equal only to their own style
+                    assert [copy(other.font), copy(other.border), copy(other.alignment), other.number_format] == \
+                        [copy(cell.font), copy(cell.border), copy(cell.alignment), cell.number_format], \
+                        (sheet.title, cell.coordinate)
+                    compared += 1
+    assert compared > 10_000
