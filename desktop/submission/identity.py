@@ -20,10 +20,11 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko.sign import signers
+from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from desktop.foundation.messages import CchcError, os_reason
@@ -138,6 +139,23 @@ def _asn1_cert(certificate: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
 
+class _KeptKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner loads its key from DER at every signature, and cryptography checks an
+    RSA key each time it is loaded (some 40 ms; a package takes three signatures). This one signs
+    PKCS#1 v1.5, what the CAs' certificates use, with the key loaded once from the .p12; any other
+    mechanism goes through pyHanko's own path."""
+
+    def __init__(self, *args, loaded_key, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._loaded_key = loaded_key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        if mechanism.signature_algo == "rsassa_pkcs1v15" and isinstance(self._loaded_key, rsa.RSAPrivateKey):
+            return self._loaded_key.sign(data, padding.PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        return super().sign_raw(data, digest_algorithm)
+
+
 def _secret(passphrase: str | bytes) -> bytes:
     return passphrase.encode("utf-8") if isinstance(passphrase, str) else passphrase
 
@@ -159,10 +177,11 @@ def load_p12(data: bytes, passphrase: str | bytes, name: str = "chứng thư") -
     key_der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())  # in memory only, for pyHanko
     chain = list(others or [])
-    signer = signers.SimpleSigner(
+    signer = _KeptKeySigner(
         signing_cert=_asn1_cert(certificate),
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
         cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in chain]),
+        loaded_key=key,
     )
     return Identity(signer, certificate, chain, "p12")
 

@@ -471,3 +471,18 @@ def test_an_identifier_confirmed_for_one_cas_certificate_binds_nothing_from_anot
     [ok] = consolidate(store, forms, district, [package(tmp_path, forms, renewed, versions=2, folder="gia-han")],
                        root_paths=roots).received
     assert ok.status == "accepted"
+
+
+def test_a_p12_key_loaded_once_signs_exactly_as_pyhanko_would():
+    """The .p12 signer keeps its key loaded (pyHanko reloads it per signature): PKCS#1 v1.5 is
+    deterministic, so both give the same bytes for the same data and digest."""
+    from pyhanko.sign import signers
+
+    from desktop.submission.identity import create_self_signed
+
+    with load_p12(create_self_signed("X1", "Xã Thử", PASS), PASS) as identity:
+        kept = identity.signer
+        plain = signers.SimpleSigner(signing_cert=kept.signing_cert, signing_key=kept.signing_key,
+                                     cert_registry=kept.cert_registry)
+        for digest in ("sha256", "sha512"):
+            assert kept.sign_raw(b"bao cao", digest) == plain.sign_raw(b"bao cao", digest)
