@@ -34,6 +34,8 @@ DISPLAY, EDIT, ALIGNMENT, BACKGROUND, FOREGROUND, FONT, TOOLTIP = (int(r) for r 
 _READ_ONLY = Qt.ItemIsEnabled | Qt.ItemIsSelectable
 _EDITABLE = _READ_ONLY | Qt.ItemIsEditable
 _ROLES = {DISPLAY, EDIT, ALIGNMENT, BACKGROUND, FOREGROUND, FONT, TOOLTIP, ROW_ID_ROLE, SEVERITY_ROLE}
+_PAINTED = {DISPLAY, BACKGROUND, FOREGROUND, FONT}  # what a paint reads (with ALIGNMENT, which no edit changes)
+_FEW_CELLS = 64  # beyond, one change of the whole table costs less than a signal per cell
 RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
 CENTER = int(Qt.AlignCenter)
 LEFT = int(Qt.AlignLeft | Qt.AlignVCenter)
@@ -73,10 +75,26 @@ class FormModel(QAbstractTableModel):
         self.endResetModel()
 
     def refresh(self) -> None:
-        """Values changed: totals and computed cells may follow anywhere in the form."""
-        self._answers.clear()
-        if self.rowCount() and self.columnCount():
-            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+        """Values changed: totals and computed cells may follow anywhere in the form. The cells
+        painted before (those the views asked for) are asked again, and only those that now paint
+        differently are said to have changed: a keystroke repaints its cell, its totals and the
+        cells its findings colour, not the whole table."""
+        old, self._answers = self._answers, {}
+        changed = set()
+        for (r, c, role), answer in old.items():
+            if role == ALIGNMENT:  # by column and row kind: no value changes it
+                self._answers[(r, c, role)] = answer
+            elif role in _PAINTED:
+                now = self._answers[(r, c, role)] = self._answer(r, c, role)
+                if now != answer:
+                    changed.add((r, c))
+        if len(changed) > _FEW_CELLS:
+            if self.rowCount() and self.columnCount():
+                self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+            return
+        for r, c in sorted(changed):
+            index = self.index(r, c)
+            self.dataChanged.emit(index, index)
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.grid.rows)

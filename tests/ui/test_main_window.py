@@ -102,6 +102,30 @@ def test_error_marker_appears_and_goes_and_the_panel_follows(qtbot, demo_window)
     assert window.session.counts()[0] == errors_before
 
 
+def test_a_typed_value_repaints_the_cells_that_paint_differently_and_no_others(qtbot, demo_window):
+    """After a keystroke the table is told of the cells whose text or colour changed (the cell,
+    the totals it feeds, the cells its findings mark), not of the whole table; what it then
+    paints is what the grid holds."""
+    from desktop.ui.form_view import ERROR_BRUSH
+
+    window = demo_window
+    window.open_report(KE_SACH, "5B")
+    window.view.viewport().repaint()  # the visible cells asked for, as a clerk's screen has them
+    total = cell(window, "I", "tiep_nhan")
+    told = []
+    window.model.dataChanged.connect(lambda first, last, *_: told.append(
+        {(r, c) for r in range(first.row(), last.row() + 1) for c in range(first.column(), last.column() + 1)}))
+    type_into(qtbot, window, total, "9999")
+    changed = set().union(*told)
+    assert (total.row(), total.column()) in changed and len(changed) < 20
+    assert window.model.data(total, Qt.DisplayRole) == "9.999"
+    assert window.model.data(total, Qt.BackgroundRole) == ERROR_BRUSH
+    grid = window.model.grid
+    for r in range(len(grid.rows)):  # every cell shows the grid's text, told or not
+        for c in range(len(grid.columns)):
+            assert window.model.data(window.model.index(r, c), Qt.DisplayRole) == grid.text(r, c)
+
+
 def test_jump_from_the_findings_panel_to_the_cell(qtbot, demo_window):
     window = demo_window
     window.open_report(KE_SACH, "5B")
