@@ -37,6 +37,7 @@ from desktop.registry import load_catalog
 from desktop.store.db import Store
 
 PASS = b"benchmark-only"
+COUNTRY = 3321  # communes of Vietnam since 1 July 2025
 COLUMNS = ("nhan_tong", "nhan_truc_tuyen", "nhan_truc_tiep", "ky_truoc", "da_tong", "da_truoc_han", "da_dung_han",
            "da_qua_han", "dang_tong", "dang_trong_han", "dang_qua_han")
 _state: dict = {}
@@ -101,6 +102,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--communes", type=int, default=0,
                         help="only the first N communes (0: all); compare peak memory across N")
+    parser.add_argument("--fit", action="store_true",
+                        help="also consolidate a quarter and a half of the packages, and fit fixed + per package")
     parser.add_argument("--trace-memory", action="store_true",
                         help="also report the peak of Python's allocations during one consolidation (tracemalloc; slower)")
     args = parser.parse_args()
@@ -143,6 +146,8 @@ def main() -> int:
                 assert accepted == len(communes), [r.message for r in result.received if r.status != "accepted"][:3]
                 assert int(store.cells.get(report)["06TH"]["tong"]["nhan_tong"]) == sum(
                     figures(i)["nhan_tong"] for i in range(len(communes)))
+        fitted = _fit(folder, base, catalog, report, len(communes), median_of=statistics.median(samples)) \
+            if args.fit else None
         floors = _floors(sorted(folder.glob("*.cchc")), catalog)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     median = statistics.median(samples)
@@ -157,12 +162,49 @@ def main() -> int:
     if traced is not None:
         print(f"| Peak of Python's allocations during one consolidation (tracemalloc) | {traced:.1f} MiB | — | — |")
     print(f"(making the {len(communes)} signed packages, not measured: {made:.0f} s)")
+    if fitted:
+        points, fixed, per = fitted
+        print("\nConsolidating part of the same packages (2 workers, medians), and the least-squares line:\n")
+        print("| Packages | Consolidation | Per package |")
+        print("|---|---|---|")
+        for count, seconds in points:
+            print(f"| {count} | {seconds:.2f} s | {seconds / count * 1000:.1f} ms |")
+        print(f"\nFit: {fixed:.2f} s + {per * 1000:.1f} ms × packages; the country's {COUNTRY} communes at once: "
+              f"{fixed + per * COUNTRY:.0f} s (one minute: {'yes' if fixed + per * COUNTRY < 60 else 'NO'}).")
     print("\nPer package, one core, in this process, the same packages (medians over all of them):\n")
     print("| Step | Per package |")
     print("|---|---|")
     for name, seconds in floors:
         print(f"| {name} | {seconds * 1000:.1f} ms |")
     return 0 if met else 1
+
+
+def _fit(folder: Path, base: Path, catalog, report: int, total: int, median_of: float, rounds: int = 3):
+    """Consolidation of the first quarter and half of the packages beside the whole, and the line
+    through them (seconds = fixed + per package × packages)."""
+    from desktop.submission.consolidate import consolidate
+
+    files = sorted(folder.glob("*.cchc"))
+    points = []
+    for count in (max(1, total // 4), max(1, total // 2)):
+        part = folder.parent / f"goi-{count}"
+        part.mkdir()
+        for path in files[:count]:
+            (part / path.name).symlink_to(path)
+        samples = []
+        for n in range(rounds):
+            copy = folder.parent / f"tinh-fit-{count}-{n}.db"
+            shutil.copyfile(base, copy)
+            with Store.open(copy, daily_backup=False) as store:
+                start = time.perf_counter()
+                consolidate(store, catalog, report, [part], workers=2)
+                samples.append(time.perf_counter() - start)
+        points.append((count, statistics.median(samples)))
+    points.append((total, median_of))
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
+    per = sum((x - mean_x) * (y - mean_y) for x, y in points) / sum((x - mean_x) ** 2 for x in xs)
+    return points, mean_y - per * mean_x, per
 
 
 def _floors(files: list[Path], catalog) -> list[tuple[str, float]]:
