@@ -92,6 +92,9 @@ def main() -> int:
             samples = timed(lambda: validate_all(store, catalog), args.rounds)
             rows.append(("validate_all", f"Kiểm tra mọi báo cáo của CSDL mẫu ({reports}), trong tiến trình",
                          statistics.median(samples)))
+            ids = [r.id for r in store.reports.all()]
+            rows.append(("validate_floor", "  – sàn: đọc các ô của từng báo cáo đó (một truy vấn mỗi báo cáo)",
+                         statistics.median(timed(lambda: [store.cells.get(i) for i in ids], args.rounds))))
             samples = timed(lambda: load_catalog(forms_dir()), 10)
             rows.append(("catalog", "Nạp toàn bộ bộ biểu mẫu (forms/), từ bộ đệm đã biên dịch", statistics.median(samples)))
             empty_caches = iter(range(10**9))
@@ -110,10 +113,15 @@ def main() -> int:
             samples = timed(lambda: enter_cell(store, catalog, report, "5B", "I", "ky_truoc", str(next(counter))),
                             args.rounds * 5)
             rows.append(("commit", "Một lần nhập ô, ghi bền (kiểm tra + lưu), trung vị", statistics.median(samples)))
+            rows.append(("commit_floor", "  – sàn: SQLite một mình ghi bền một dòng (WAL, synchronous=FULL)",
+                         statistics.median(timed(_bare_commit(Path(folder) / "tho.db"), args.rounds * 5))))
         command = [sys.executable, "-m", "desktop", "--db", str(db), "validate", "--json"]
         subprocess.run(command, capture_output=True)  # warm the OS file cache once
         samples = timed(lambda: subprocess.run(command, capture_output=True), 10)
         rows.append(("cli_validate", "`cchc validate --json`, cả tiến trình", statistics.median(samples)))
+        bare = [sys.executable, "-c", "import sqlite3"]
+        rows.append(("cli_floor", "  – sàn: `python -c \"import sqlite3\"`, cả tiến trình",
+                     statistics.median(timed(lambda: subprocess.run(bare, capture_output=True), 10))))
         one = [sys.executable, "-m", "desktop", "--db", str(db), "validate", "--report", str(report)]
         modules = subprocess.run([sys.executable, "-c", MODULES_OF_VALIDATE, *one[3:]], capture_output=True,
                                  text=True).stderr.strip().splitlines()[-1]
@@ -127,6 +135,24 @@ def main() -> int:
     ratio = process / baseline
     print(f"Tiến trình / trình thông dịch với các mô-đun của nó: {ratio:.2f} (mục tiêu ≤ {PROCESS_OVER_IMPORTS:.0f})")
     return 1 if failed or ratio > PROCESS_OVER_IMPORTS else 0
+
+def _bare_commit(path: Path):
+    """One row written and committed durably by sqlite3 alone, as the store commits: the disk's floor."""
+    import sqlite3
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE IF NOT EXISTS cells (k INTEGER PRIMARY KEY, v TEXT)")
+    counter = iter(range(10**9))
+
+    def commit() -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT OR REPLACE INTO cells VALUES (?, ?)", (next(counter) % 100, "1"))
+        conn.execute("COMMIT")
+
+    return commit
+
 
 if __name__ == "__main__":
     sys.exit(main())

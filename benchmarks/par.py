@@ -59,8 +59,32 @@ def main() -> int:
              statistics.median(timed(lambda: write_docx(store, catalog, district, folder / "a.docx"), rounds))),
             ("narrative", "Nội dung báo cáo Khánh Sơn: điền số liệu và kiểm tra số gõ tay",
              statistics.median(timed(body, rounds))),
+            ("score_floor", "  – sàn của việc chấm: đọc các ô của bảng đó",
+             statistics.median(timed(lambda: store.cells.get(district), rounds))),
+            ("pdf_peer", "  – bên cạnh bản PDF: ReportLab một mình in cùng số trang chữ",
+             statistics.median(timed(lambda: _reportlab_alone(folder / "a.pdf", folder / "tho.pdf"), rounds))),
         ]
     return print_table(rows, TARGETS)
+
+
+def _reportlab_alone(printed: Path, target: Path) -> None:
+    """The analysis' text, page by page, drawn by ReportLab's canvas in a built-in font: the library's floor."""
+    from pypdf import PdfReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    if printed not in _TEXT:
+        _TEXT[printed] = [page.extract_text() for page in PdfReader(printed).pages]
+    canvas = Canvas(str(target))
+    for text in _TEXT[printed]:
+        y = 800
+        for line in text.splitlines():
+            canvas.drawString(40, y, line.encode("ascii", "replace").decode())
+            y -= 12
+        canvas.showPage()
+    canvas.save()
+
+
+_TEXT: dict = {}
 
 
 if __name__ == "__main__":
