@@ -10,7 +10,7 @@ misses its target.  Targets (issue 6):
 The benchmark first generates the packages: a district with ``--communes`` communes, each with
 its own key and certificate and its own figures (khanhhoa-xa form), checked and signed as a
 commune would; generation is not part of the measured time.  It then projects the time for
-all ~10,600 communes of Vietnam (linear: each package is verified on its own).
+all 3,321 communes of Vietnam (linear: each package is verified on its own).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from desktop.store.db import Store
 from desktop.submission.workflow import mark_checked
 
 TARGETS = {"sign_large": 1.0, "sign_commune": 1.0, "consolidate": 60.0}
-VIETNAM_COMMUNES = 10_600
+VIETNAM_COMMUNES = 3_321  # communes of Vietnam since 1 July 2025
 DISTRICT = "BM"
 
 
