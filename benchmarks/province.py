@@ -79,7 +79,7 @@ IN_WINDOW_CHILD = """
 import json, statistics, sys
 sys.path.insert(0, sys.argv[1])
 from ui import in_window
-switches, keystrokes = in_window(sys.argv[2], int(sys.argv[3]))
+switches, keystrokes, _bare = in_window(sys.argv[2], int(sys.argv[3]))
 print(json.dumps([statistics.median(switches), statistics.median(keystrokes)]))
 """
 
