@@ -80,7 +80,8 @@ def _sign(job: tuple[int, str, str, str]) -> tuple[str, bytes]:
                  "parent": {"code": province.id, "name": province.name, "level": "tinh"}},
         "child_units": [], "period": {"type": "quy", "year": 2025, "number": 3, "year_from": None},
         "form_set": {"id": "toanquoc-06", "version": 1},
-        "report": {"status": "nhap", "version": 1, "signer_name": "[Họ và tên]", "signer_title": "CHỦ TỊCH"},
+        "report": {"status": "nhap", "version": 1, "signer_name": "Nguyễn Văn A", "signer_title": "CHỦ TỊCH",
+                   "doc_number": "01/BC-UBND", "doc_date": "2025-10-05"},
         "forms": {"06": {"rows": {}, "cells": {"item:ho_tich": row, "tong": row}}}, "attachments": [],
     }
     with Store.open(":memory:", daily_backup=False, user="bench") as store:

@@ -67,7 +67,8 @@ def _commune_document(n: int) -> dict:
                  "parent": {"code": DISTRICT, "name": "Huyện Thử", "level": "huyen"}},
         "child_units": [], "period": {"type": "nam", "year": 2019, "number": None, "year_from": None},
         "form_set": {"id": "khanhhoa-xa", "version": 1},
-        "report": {"status": "nhap", "version": 1, "signer_name": "[Họ và tên]", "signer_title": "CHỦ TỊCH"},
+        "report": {"status": "nhap", "version": 1, "signer_name": "Nguyễn Văn A", "signer_title": "CHỦ TỊCH",
+                   "doc_number": "01/BC-UBND", "doc_date": "2019-12-10"},
         "forms": {"KQ": {"rows": {}, "cells": {"tong": row}}}, "attachments": [],
     }
 

@@ -12,6 +12,7 @@ Loading is idempotent: a report already present is left alone.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -304,6 +305,10 @@ def load_scoring_sheets(store, catalog: Catalog, transcript: dict, file: str) ->
 COMMUNE_SOURCE = "khanhhoa-khanhson-2019.yaml"  # seed 000: Phụ lục VI prints one row per commune
 COMMUNE_FORM_SET = {"id": "khanhhoa-xa", "version": 1}
 DEMO_PASSPHRASE = "demo-khong-dung-that"  # the demo's own certificates; never a real unit's
+# What a demo commune signs with: a generic name (no real person's), a number and today's date.
+# The transcripts keep the seeds' placeholders; nothing with a placeholder is signed.
+DEMO_SIGNER = "Nguyễn Văn A"
+DEMO_DOC_NUMBER = "01/BC-UBND"
 # The demo communes sign when the packages are made (a package's signing time is the machine's
 # clock): received today for 2019 and 2021, they show as "Nộp trễ hạn", judged on receipt.
 
@@ -342,6 +347,8 @@ def _sign_as_commune(catalog: Catalog, unit: dict, fill, folder: Path) -> Path |
 
     with Store.open(":memory:", daily_backup=False, user="demo") as store:
         report_id = fill(store)
+        store.reports.update(report_id, signer_name=DEMO_SIGNER, doc_number=DEMO_DOC_NUMBER,
+                             doc_date=dt.date.today().isoformat())
         try:
             mark_checked(store, catalog, report_id, acknowledge_warnings=True)
         except CchcError as error:

@@ -266,6 +266,21 @@ MESSAGES: dict[str, str] = {
     "FLOW004": "Hãy ghi lý do mở khóa (ít nhất {minimum} ký tự); lý do được lưu vào nhật ký.",
     "FLOW005": "Báo cáo đã chuyển sang “{status}”.",
     "FLOW006": "Đã mở khóa báo cáo; chữ ký cũ bị hủy, báo cáo sửa tiếp thành phiên bản {version}.",
+    "FLOW007": "Chưa thể {action}: bản in còn {count} chỗ chưa điền: {places}. Hãy điền (Tệp › Thông tin văn bản, "
+               "hoặc sửa ở biểu, ở nội dung báo cáo) rồi thử lại.",
+    "PLH001": "họ và tên người ký chưa điền",
+    "PLH002": "họ và tên người ký là “{text}”, chỗ để điền",
+    "PLH003": "số văn bản “{text}” chưa đủ",
+    "PLH004": "số văn bản chưa điền",
+    "PLH005": "ngày văn bản chưa điền",
+    "PLH006": "{where}: “{text}”",
+    "PLH007": "ghi chú dưới {form}",
+    "PLH008": "nội dung báo cáo, mục {section}",
+    "PLH009": "nhận xét thẩm định của đơn vị {unit}, tiêu chí {criterion}",
+    "PLH010": "{form}, dòng “{row}”, cột “{column}”",
+    "PLH011": " và {count} chỗ khác",
+    "PLH012": "chuyển sang “Đã kiểm tra”",
+    "PLH013": "ký",
     # --- packages ---------------------------------------------------------------
     # --- why a received package is refused (desktop/submission/verify.py) -----
     "ARC001": "tên tệp không hợp lệ",

@@ -50,11 +50,12 @@ from desktop.exchange.signature_look import look_of
 from desktop.foundation.settings import load_settings
 from desktop.exchange.xlsx import render_xlsx
 from desktop.exchange.interchange import dumps, export_report
-from desktop.foundation.messages import CchcError, os_reason
+from desktop.foundation.messages import CchcError, msg, os_reason
 from desktop.rules.engine import count, validate_report
 from desktop.foundation.paths import cache_dir, resources_dir
 from desktop.submission import NOT_CA_VERIFIED
 from desktop.submission.identity import Identity, is_self_signed
+from desktop.submission.workflow import refuse_unfinished
 from desktop.store.reports import STATUS_LABELS
 
 FORMAT = "cchc-package"
@@ -279,6 +280,7 @@ def sign_report(store, catalog, report_id: int, identity: Identity, out: Path) -
     errors, _ = count(validate_report(store, catalog, report_id))
     if errors:
         raise CchcError("FLOW001", errors=errors)
+    refuse_unfinished(store, catalog, report_id, msg("PLH013"))
     signed = build_package(store, catalog, report_id, identity)
     out = Path(out)
     if not out.exists() and out.suffix.lower() != EXTENSION:  # a folder still to be made

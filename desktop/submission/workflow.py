@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
-from desktop.foundation.messages import CchcError
+from desktop.foundation.messages import CchcError, msg
+from desktop.report.data import report_data
 from desktop.rules.engine import Finding, count, validate_report
+from desktop.rules.placeholders import listed, unfinished
 from desktop.store.reports import LOCKED_STATUSES, STATUS_LABELS
 
 MIN_REASON = 10
@@ -36,9 +38,17 @@ def mark_checked(store, catalog, report_id: int, *, acknowledge_warnings: bool =
         raise CchcError("FLOW001", errors=errors)
     if warnings and not acknowledge_warnings:
         raise CchcError("FLOW002", warnings=warnings)
+    refuse_unfinished(store, catalog, report_id, msg("PLH012"))
     if report.status != "da_kiem_tra":
         store.reports.update(report_id, status="da_kiem_tra")
     return findings
+
+
+def refuse_unfinished(store, catalog, report_id: int, action: str) -> None:
+    """No report with a place left to fill is checked or signed (rules/placeholders.py)."""
+    left = unfinished(report_data(store, catalog, report_id))
+    if left:
+        raise CchcError("FLOW007", action=action, count=len(left), places=listed(left))
 
 
 def mark_submitted(store, report_id: int) -> None:

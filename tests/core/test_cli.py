@@ -152,6 +152,8 @@ def command_db(tmp_path_factory):
     with contextlib.redirect_stdout(io.StringIO()):
         assert main(["--db", str(folder / "demo.db"), "demo"]) == 0
         assert main(["demo-packages", str(folder / "goi")]) == 0
+        assert main(["--db", str(folder / "demo.db"), "report-info", "--report", "13", "--doc-number", "01/BC-UBND",
+                     "--doc-date", "05/07/2025", "--signer-name", "Nguyễn Văn A"]) == 0
     (folder / "khoa.p12").write_bytes(create_self_signed("KS", "Ủy ban nhân dân huyện Thử", "mat-khau-thu"))
     (folder / "mat-khau").write_text("mat-khau-thu\n", encoding="utf-8")
     return folder

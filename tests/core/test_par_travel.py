@@ -25,7 +25,7 @@ from desktop.submission.identity import create_self_signed, load_p12
 from desktop.submission.package import sign_report
 from desktop.submission.verify import verify_bytes
 from desktop.submission.workflow import mark_checked
-from test_signing import enrol_signer
+from test_signing import SIGNED_AS, enrol_signer
 
 PASS = "mat-khau-thu"
 # Area 1 (4) = 1.1 (1) + 1.2 (3); area 2 (6) = 2.1 (2) + 2.2 (4, may not apply).
@@ -66,7 +66,7 @@ def units(store: Store, communes: int = 3) -> None:
 def commune_sheet(store: Store, catalog, unit: str = "H.X1", scores=("1", "2", "2", "3")) -> int:
     """A commune's 2021 self-assessment: 1.1, 1.2, 2.1, 2.2 scored, a reason where points are lost,
     an explanation and an evidence file on 1.2, the organisation notes in the body."""
-    report = store.reports.create(unit, Period("nam", 2021), "thu-xa-chiso", 1)
+    report = store.reports.create(unit, Period("nam", 2021), "thu-xa-chiso", 1, **SIGNED_AS)
     criteria = catalog.get("thu-xa-chiso", 1).definition
     entries = [(code, "diem", score) for code, score in zip(("1.1", "1.2", "2.1", "2.2"), scores)]
     entries += [(code, "ly_do", "Chưa đạt yêu cầu") for code, score in zip(("1.1", "1.2", "2.1", "2.2"), scores)
@@ -232,7 +232,7 @@ def test_an_area_scored_as_a_whole_is_appraised_as_a_whole(tmp_path, catalog, st
     p12 = create_self_signed("H.X1", "Ủy ban nhân dân xã Thử 1", PASS)
     with Store.open(tmp_path / "xa.db") as commune, load_p12(p12, PASS) as identity:
         units(commune, 1)
-        sheet = commune.reports.create("H.X1", Period("nam", 2021), "thu-xa-chiso", 1)
+        sheet = commune.reports.create("H.X1", Period("nam", 2021), "thu-xa-chiso", 1, **SIGNED_AS)
         enter(commune, catalog.get("thu-xa-chiso", 1).definition, sheet, [("1", "diem", "4"), ("2", "diem", "5"),
                                                                            ("2", "ly_do", "Thiếu")])
         mark_checked(commune, catalog, sheet, acknowledge_warnings=True)
@@ -266,7 +266,7 @@ def test_a_districts_analysis_carries_the_communes_sheets_it_prints(tmp_path, ca
     units(store)
     commune_sheet(store, catalog, "H.X1")
     commune_sheet(store, catalog, "H.X2", ("1", "3", "2", "4"))
-    own = store.reports.create("H", Period("nam", 2021), "thu-huyen-chiso", 1)
+    own = store.reports.create("H", Period("nam", 2021), "thu-huyen-chiso", 1, **SIGNED_AS)
     enter(store, catalog.get("thu-huyen-chiso", 1).definition, own,
           [("1.1", "diem", "1"), ("1.2", "diem", "3"), ("2.1", "diem", "2"), ("2.2", "diem", "4")])
     mark_checked(store, catalog, own, acknowledge_warnings=True)

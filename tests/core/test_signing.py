@@ -74,6 +74,10 @@ def forms(tmp_path):
     return catalog
 
 
+# what a report to sign has filled in (rules/placeholders.py: nothing is signed with a place left to fill)
+SIGNED_AS = {"signer_name": "Nguyễn Văn A", "doc_number": "12/BC-UBND", "doc_date": "2020-12-15"}
+
+
 def commune_report(store: Store, catalog, code: str = "H1.X1", figures=(10, 2, 8, 9), version: int = 1) -> int:
     try:
         store.units.get(code)
@@ -83,7 +87,7 @@ def commune_report(store: Store, catalog, code: str = "H1.X1", figures=(10, 2, 8
         except CchcError:
             store.units.add("H1", "Huyện Thử", "huyen")
         store.units.add(code, f"Xã {code}", "xa", "H1")
-    report = store.reports.create(code, Period("nam", 2020), "xa", 1)
+    report = store.reports.create(code, Period("nam", 2020), "xa", 1, **SIGNED_AS)
     ops.enter_cells(store, catalog, report, "KQ", [("r", c, str(v)) for c, v in
                                                    zip(("tong", "ky_truoc", "moi", "da_giai_quyet"), figures)])
     return report

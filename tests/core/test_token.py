@@ -62,6 +62,7 @@ def test_sign_with_a_token_then_verify(token, store, real_catalog, tmp_path):
     transcript = next(t for t in commune_transcripts() if t["unit"] == "22732.cu")
     assert transcript["form_set"] == COMMUNE_FORM_SET
     report = import_report(store, real_catalog, transcript_document(transcript, unit_tree(), real_catalog, "x"))
+    store.reports.update(report, signer_name="Nguyễn Văn A", doc_number="01/BC-UBND", doc_date="2019-12-10")
     mark_checked(store, real_catalog, report, acknowledge_warnings=True)
     with open_token(token, PIN, token_label="cchc-test") as identity:
         assert identity.source == "pkcs11" and identity.subject == "Ủy ban nhân dân xã Token"

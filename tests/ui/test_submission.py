@@ -13,13 +13,27 @@ from desktop.exchange.interchange import import_report
 from desktop.ui import submission
 
 
-def _commune_report(window) -> int:
+def _commune_report(window, filled: bool = True) -> int:
+    """A demo commune's report, with its signer, number and date filled in (the transcript keeps the
+    seed's placeholder for the name) unless ``filled`` is False."""
     transcript = next(t for t in commune_transcripts() if t["unit"] == "22732.cu")
     document = transcript_document(transcript, unit_tree(), window.catalog, "x")
     report = import_report(window.store, window.catalog, document)
+    if filled:
+        window.store.reports.update(report, signer_name="Nguyễn Văn A", doc_number="01/BC-UBND", doc_date="2019-12-10")
     window.navigator.refresh()
     window.open_report(report)
     return report
+
+
+def test_a_report_with_a_place_left_to_fill_is_not_checked_and_the_window_says_where(demo_window, no_dialogs):
+    window = demo_window
+    report = _commune_report(window, filled=False)
+    assert not submission.mark_checked(window)
+    assert window.store.reports.get(report).status == "nhap"
+    kind, text = no_dialogs[-1]
+    assert kind == "warning" and "Chưa thể chuyển sang “Đã kiểm tra”" in text
+    assert "“[Họ và tên người ký]”" in text and "số văn bản chưa điền" in text and "ngày văn bản chưa điền" in text
 
 
 def test_check_sign_lock_and_unlock(demo_window, qtbot, tmp_path, no_dialogs):
