@@ -41,6 +41,10 @@ def signer_lines(mode: str | None, title: str | None) -> list[str]:
     return [*above, title]
 
 
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"  # Quốc hiệu
+MOTTO = "Độc lập - Tự do - Hạnh phúc"  # tiêu ngữ
+
+
 @dataclass
 class ReportHead:
     parent_body: str

@@ -10,6 +10,7 @@ a 1,27 cm first-line indent.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -24,9 +25,12 @@ from desktop import __version__
 from desktop.exchange import body as bd
 from desktop.report.data import report_data
 from desktop.foundation.files import write_atomically
-from desktop.exchange.document import ReportHead, document_parts
+from desktop.exchange.document import MOTTO, NATION, ReportHead, document_parts
+from desktop.exchange.pdf import head_rules
 
 FONT = "Times New Roman"
+HEAD_WIDTHS = (Cm(6), Cm(10.5))  # the issuing body's column, the Quốc hiệu's
+PAGE_NUMBER_SIZE = 12  # as the PDF numbers its pages
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "centre": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 
 
@@ -50,8 +54,15 @@ def _line(container, text: str, size: float, align=WD_ALIGN_PARAGRAPH.CENTER, bo
     return paragraph
 
 
-def _underline(paragraph) -> None:
-    """A rule under the line, as long as the text (the issuing body's and the tiêu ngữ's rule)."""
+def _rule(cell, length: float, cell_width: float) -> None:
+    """A rule of ``length`` points centred in ``cell`` (``cell_width`` points wide), under the line
+    before it: the bottom border of an empty paragraph narrowed by its indents, so that the rule is
+    as long as the PDF's and no text is squeezed to draw it."""
+    paragraph = cell.add_paragraph()
+    side = max(0.0, (cell_width - length) / 2)
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = Pt(side)
+    paragraph.paragraph_format.space_before, paragraph.paragraph_format.space_after = Pt(0), Pt(4)
+    paragraph.paragraph_format.line_spacing = Pt(2)
     border = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
@@ -86,8 +97,9 @@ def _cell_text(cell, text: str, size: float, align, bold=False, italic=False):
 def _head(doc, head: ReportHead) -> None:
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
-    _widths(table, (Cm(6), Cm(10.5)))
+    _widths(table, HEAD_WIDTHS)
     left, right = table.rows[0].cells
+    issuer_rule, motto_rule = head_rules(head)
     first = True
     if head.parent_body:
         _font(left.paragraphs[0].add_run(head.parent_body), 12.5)
@@ -98,12 +110,12 @@ def _head(doc, head: ReportHead) -> None:
         first = False
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _font(paragraph.add_run(text), 12.5, bold=True)
-        if number == len(head.issuer_lines) - 1:
-            _underline(paragraph)
+    _rule(left, issuer_rule, HEAD_WIDTHS[0].pt)
     _line(left, head.number, 13)
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(right.paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), 12.5, bold=True)
-    _underline(_line(right, "Độc lập - Tự do - Hạnh phúc", 13.5, bold=True))
+    _font(right.paragraphs[0].add_run(NATION), 12.5, bold=True)
+    _line(right, MOTTO, 13.5, bold=True)
+    _rule(right, motto_rule, HEAD_WIDTHS[1].pt)
     _line(right, head.place_date, 13.5, italic=True).paragraph_format.space_before = Pt(6)
     _line(doc, "BÁO CÁO", 14, bold=True).paragraph_format.space_before = Pt(18)
     _line(doc, head.subject, 14, bold=True, after=12)
@@ -160,6 +172,48 @@ def _foot(doc, head: ReportHead) -> None:
     _line(right, head.signer_name, 13.5, bold=True)
 
 
+def _properties(doc, head: ReportHead) -> None:
+    """The file says what it is, whose, and when it was made: python-docx's template would say
+    "python-docx", 23/12/2013 and "Microsoft Macintosh Word"."""
+    props = doc.core_properties
+    props.title, props.subject = head.subject, f"{head.number} – {head.period_label}"
+    props.author = props.last_modified_by = head.issuer
+    props.comments, props.keywords, props.category = f"CCHC Desktop {__version__}", "", ""
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)  # python-docx writes UTC
+    props.created = props.modified = now
+    props.revision = 1
+    for part in doc.part.package.parts:
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = APP_PROPERTIES.encode("utf-8")
+
+
+APP_PROPERTIES = (  # docProps/app.xml: the application that made the file, and nothing stale
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    f'<Application>CCHC Desktop {__version__}</Application><DocSecurity>0</DocSecurity></Properties>'
+)
+
+
+def _page_numbers(section) -> None:
+    """As Nghị định 30/2020 and the PDF: from page 2, centred in the top margin; none on page 1."""
+    section.different_first_page_header_footer = True
+    section.header_distance = Mm(10)
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run()
+    _font(run, PAGE_NUMBER_SIZE)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
 def render_docx(head: ReportHead, blocks: list[bd.Block], annex_lines: list[str]) -> bytes:
     doc = Document()
     section = doc.sections[0]
@@ -168,9 +222,8 @@ def render_docx(head: ReportHead, blocks: list[bd.Block], annex_lines: list[str]
     section.left_margin, section.right_margin = Mm(30), Mm(15)
     normal = doc.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(14)
-    doc.core_properties.title = head.subject
-    doc.core_properties.author = head.issuer
-    doc.core_properties.comments = f"CCHC Desktop {__version__}"
+    _properties(doc, head)
+    _page_numbers(section)
     _head(doc, head)
     _body(doc, blocks)
     if annex_lines and not blocks:  # as in the PDF: the list stands for a body not yet written

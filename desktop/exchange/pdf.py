@@ -17,6 +17,8 @@ on every machine.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import io
 import re
 from pathlib import Path
@@ -41,7 +43,7 @@ from desktop.exchange import body as bd
 from desktop.exchange.annex import Annex, fill, in_sentence, placeholders
 from desktop.exchange.charts import chart_grid
 from desktop.exchange.signature_look import look_of
-from desktop.exchange.document import ReportHead, document_parts
+from desktop.exchange.document import MOTTO, NATION, ReportHead, document_parts
 from desktop.foundation.paths import resources_dir
 from desktop.report.data import ReportData
 from desktop.schema.loader import Catalog
@@ -214,6 +216,15 @@ def body_flowables(blocks: list[bd.Block], width: float, styles) -> list:
     return flow
 
 
+def head_rules(head: ReportHead) -> tuple[float, float]:
+    """The lengths, in points, of the rule under the issuing body (three fifths of its last line,
+    at most 45 mm's worth) and of the one under the tiêu ngữ (as long as it), for the PDF and the
+    Word file alike."""
+    register_fonts()
+    bold = _face(bold=True)
+    return min(stringWidth(head.issuer_lines[-1], bold, 12.5), 45 * MM) * 0.6, stringWidth(MOTTO, bold, 13.5)
+
+
 def _official_header(head: ReportHead, width: float, styles, full: bool = True) -> Table:
     """The issuing body (with its rule) beside the Quốc hiệu and tiêu ngữ (with theirs); ``full``
     adds the number and the place and date, as the report's first page has them."""
@@ -221,10 +232,9 @@ def _official_header(head: ReportHead, width: float, styles, full: bool = True) 
     if head.parent_body and full:
         left.append(_p(head.parent_body, styles["body_top"]))
     left += [_p(line, styles["issuer"]) for line in head.issuer_lines]
-    left.append(_Rule(min(stringWidth(head.issuer_lines[-1], _face(bold=True), 12.5), 45 * MM) * 0.6))
-    motto = "Độc lập - Tự do - Hạnh phúc"
-    right = [_p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles["national"]), _p(motto, styles["motto"]),
-             _Rule(stringWidth(motto, _face(bold=True), 13.5))]
+    issuer_rule, motto_rule = head_rules(head)
+    left.append(_Rule(issuer_rule))
+    right = [_p(NATION, styles["national"]), _p(MOTTO, styles["motto"]), _Rule(motto_rule)]
     if full:
         left.append(_p(head.number, styles["number"]))
         right += [Spacer(1, 4), _p(head.place_date, styles["place_date"])]
@@ -409,16 +419,27 @@ def _annex_table(annex: Annex, width: float, styles, height: float):
 BOUND_TO = "cchc-data-sha256:"  # in a package's PDF: the data.json it was made from
 
 
+def pdf_date(moment: dt.datetime) -> str:
+    """``moment`` as a PDF date ("D:20261202195600+07'00'"), in its own time zone (local if naive)."""
+    moment = moment if moment.tzinfo else moment.astimezone()
+    offset = int(moment.utcoffset().total_seconds() // 60)
+    sign = "+" if offset >= 0 else "-"
+    return f"D:{moment:%Y%m%d%H%M%S}{sign}{abs(offset) // 60:02d}'{abs(offset) % 60:02d}'"
+
+
 def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None = None,
-               trends: list | None = None, signing: dict | None = None) -> bytes:
+               trends: list | None = None, signing: dict | None = None, created: dt.datetime | None = None) -> bytes:
     """The report (first page, then each annex) as PDF bytes. ``marks``, when given, receives
     ``"signature"``: (page index, x1, y1, x2, y2) of the signature space, in points.
     ``bound_to``: the SHA-256 of the package's data.json, written into the PDF's keywords so
     that the signed PDF says which data it shows. ``trends`` (``desktop.app.picture.trends``):
     a last page of the key figures' charts, vector drawings in the report's font. ``signing``
     (the settings' ``signing``): draw its signature and seal images where a signed PDF shows them
-    (the print preview; ``marks["look"]`` receives where they went)."""
+    (the print preview; ``marks["look"]`` receives where they went). ``created``: the time the
+    PDF says it was made (a package's: its manifest's, so that a receiver prints the same bytes);
+    now when not given. Everything else of the file depends on the report alone."""
     register_fonts()
+    made = pdf_date(created or dt.datetime.now())
     styles = _styles()
     head, annexes, blocks = document_parts(data)
     sizes = {"portrait": A4, "landscape": landscape(A4)}
@@ -445,6 +466,9 @@ def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None
         invariant=True, lang="vi-VN", initialFontName=FAMILY,
         keywords=f"{BOUND_TO}{bound_to}" if bound_to else "",
     )
+    # invariant keeps the file's ID and layout free of the clock; its dates are then 2000-01-01
+    # unless a formatter says otherwise: the real time, given
+    doc.beforeDocument = lambda: doc.canv.setDateFormatter(lambda *_: made)
     story = [_PartStart()]
     story += _head_flowables(head, annexes, frame("portrait")._width, styles, marks, blocks, signing)
     for annex in annexes:

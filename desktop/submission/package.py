@@ -214,7 +214,7 @@ def build_package(store, catalog, report_id: int, identity: Identity) -> Signed:
     bound_to = hashlib.sha256(members[DATA]).hexdigest()
     members[WORKBOOK] = render_xlsx(data, bound_to)
     marks: dict = {}
-    pdf = render_pdf(data, marks, bound_to)
+    pdf = render_pdf(data, marks, bound_to, created=now)  # the manifest's time: a receiver prints the same
     report = data.report
     try:
         look = look_of(load_settings(store)["signing"], marks.get("signature"))

@@ -478,7 +478,11 @@ def _check_shown(members: dict[str, bytes], data, manifest: dict) -> None:
     """The signed PDF is this package's data printed as the sending app prints it, then one
     signature and nothing else (``submission.shown``): so it shows the figures accepted."""
     marks: dict = {}
-    printed = render_pdf(data, marks, hashlib.sha256(members[DATA]).hexdigest())
+    try:  # the time the sender's print says it was made: the manifest's (checked as a string before)
+        created = dt.datetime.fromisoformat(manifest["created_at"])
+    except (KeyError, TypeError, ValueError):
+        raise Rejected("ARC028", MANIFEST, field="created_at") from None
+    printed = render_pdf(data, marks, hashlib.sha256(members[DATA]).hexdigest(), created=created)
     signed = members[PDF]
     same = signed.startswith(printed)
     if same or shown.same_objects(signed, printed):

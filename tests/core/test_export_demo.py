@@ -410,3 +410,76 @@ def test_the_official_header_and_group_title_print_above_the_annexes_the_seed_ha
     assert first[0] == "PHỤ LỤC BÁO CÁO CCHC NĂM 2019 CỦA HUYỆN" and "CỘNG HÒA" not in " ".join(first)
     top5 = " ".join(line.strip() for line in page_of("Phụ lục V")[:3])
     assert "CỘNG HÒA" not in top5  # only where the seed prints it
+
+
+def test_a_pdf_says_when_it_was_made_and_a_packages_print_says_its_manifests_time(tmp_path):
+    """Issue 29 §3: no PDF dated 2000-01-01. An export is dated now; a package's print is dated with
+    its manifest's time, so that the receiver prints the same bytes; the dates are all that move."""
+    import datetime as dt
+
+    from conftest import REPO
+
+    from desktop.app.demo import load_demo
+    from desktop.exchange.pdf import pdf_date
+    from desktop.report.data import report_data
+
+    catalog = load_catalog(REPO / "forms")
+    with Store.open(tmp_path / "demo.db") as store:
+        load_demo(store, catalog)
+        data = report_data(store, catalog, store.reports.all()[0].id)
+        before = dt.datetime.now().astimezone().replace(microsecond=0)
+        made = PdfReader(io.BytesIO(render_pdf(data))).metadata["/CreationDate"]
+        assert made >= pdf_date(before)[:16] and not made.startswith("D:2000")
+        moment = dt.datetime(2026, 12, 2, 19, 56, 7, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+        first, second = render_pdf(data, created=moment), render_pdf(data, created=moment)
+        assert first == second and PdfReader(io.BytesIO(first)).metadata["/CreationDate"] == "D:20261202195607+07'00'"
+        other = render_pdf(data, created=moment + dt.timedelta(seconds=1))
+        assert other != first and len(other) == len(first)
+
+
+def test_the_word_file_numbers_its_pages_draws_its_rules_and_says_whose_it_is(tmp_path):
+    """Issue 29 §3, read back from the .docx: page numbers from page 2 centred at the top (none on
+    page 1), the rules under the issuing body and the tiêu ngữ as long as the PDF's, and the file's
+    properties the report's (title, the unit as author, made now, by this app)."""
+    import datetime as dt
+    import zipfile
+
+    from docx import Document
+    from docx.shared import Pt
+
+    from conftest import REPO
+
+    from desktop.app.demo import load_demo
+    from desktop.exchange.docx import HEAD_WIDTHS, write_docx
+    from desktop.exchange.document import report_head
+    from desktop.exchange.pdf import head_rules
+    from desktop.report.data import report_data
+
+    catalog = load_catalog(REPO / "forms")
+    with Store.open(tmp_path / "demo.db") as store:
+        load_demo(store, catalog)
+        report = next(r.id for r in store.reports.all() if r.unit_code == "KH.KS")
+        before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        path = write_docx(store, catalog, report, tmp_path / "bao-cao.docx")
+        head = report_head(report_data(store, catalog, report))
+    doc = Document(str(path))
+    section = doc.sections[0]
+    assert section.different_first_page_header_footer
+    assert not "".join(p.text for p in section.first_page_header.paragraphs).strip()
+    header = section.header.paragraphs[0]
+    assert header.alignment == 1 and 'PAGE' in header._p.xml and "fldChar" in header._p.xml  # centred field
+    left, right = doc.tables[0].rows[0].cells
+    wanted = head_rules(head)
+    for cell, width, length in ((left, HEAD_WIDTHS[0], wanted[0]), (right, HEAD_WIDTHS[1], wanted[1])):
+        [rule] = [p for p in cell.paragraphs if "w:pBdr" in p._p.xml]
+        drawn = width.pt - rule.paragraph_format.left_indent.pt - rule.paragraph_format.right_indent.pt
+        assert abs(drawn - length) < 1 and drawn < width.pt * 0.8, (drawn, length)
+    assert any("Độc lập - Tự do - Hạnh phúc" == p.text for p in right.paragraphs)
+    props = doc.core_properties
+    assert props.title == head.subject and props.author == "Ủy ban nhân dân huyện Khánh Sơn"
+    created = props.created if props.created.tzinfo else props.created.replace(tzinfo=dt.timezone.utc)
+    assert before <= created <= dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=1)
+    with zipfile.ZipFile(path) as archive:
+        application = archive.read("docProps/app.xml").decode()
+    assert "CCHC Desktop" in application and "Microsoft" not in application
+    assert Pt(12) == header.runs[0].font.size

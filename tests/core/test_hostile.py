@@ -494,7 +494,7 @@ def test_the_parts_of_a_package_must_have_been_made_together(tmp_path, commune_p
     catalog, store, identity, make = commune_package
     if part == "pdf":
         real = packaging.render_pdf
-        monkeypatch.setattr(packaging, "render_pdf", lambda data, marks, bound_to: real(data, marks, "0" * 64))
+        monkeypatch.setattr(packaging, "render_pdf", lambda data, marks, bound_to, **made: real(data, marks, "0" * 64, **made))
     elif part == "xlsx":
         real = packaging.render_xlsx
         monkeypatch.setattr(packaging, "render_xlsx", lambda data, bound_to: real(data, "f" * 64))

@@ -657,9 +657,9 @@ def test_a_signed_pdf_showing_other_figures_than_its_data_is_refused_naming_the_
     rewritten data.json's hash into the PDF: verify said "0 lỗi" and the province took 4177, while
     the document the chairman signed says 1.177."""
     def lying(real):
-        def render(data, marks, bound_to):
+        def render(data, marks, bound_to, **made):
             data.put("KQ", "r", "moi", "1177")  # after data.json and the workbook were made
-            return real(data, marks, bound_to)
+            return real(data, marks, bound_to, **made)
         return render
 
     honest = _sent(tmp_path / "a", forms, monkeypatch)
@@ -683,8 +683,8 @@ def test_a_print_that_differs_only_outside_its_text_is_refused(tmp_path, forms, 
     """The same text can be drawn with other glyphs (a remapped font), hidden or covered: the signed
     print must be the receiver's own print of data.json byte for byte, not only read the same."""
     def retouched(real):
-        def render(data, marks, bound_to):
-            printed = real(data, marks, bound_to)
+        def render(data, marks, bound_to, **made):
+            printed = real(data, marks, bound_to, **made)
             return printed.replace(b"/MediaBox [ 0 0 595.2756 841.8898 ]", b"/MediaBox [ 0 0 595.2756 841.8897 ]", 1)
         return render
 
@@ -757,7 +757,7 @@ def test_a_print_from_another_version_says_both_versions(tmp_path, forms, monkey
     """A package whose print differs (outside its text) and that another version of the app made:
     the message says which two versions, so the province knows what to update."""
     def retouched(real):
-        return lambda data, marks, bound_to: real(data, marks, bound_to).replace(
+        return lambda data, marks, bound_to, **made: real(data, marks, bound_to, **made).replace(
             b"/MediaBox [ 0 0 595.2756 841.8898 ]", b"/MediaBox [ 0 0 595.2756 841.8897 ]", 1)  # the text stays
 
     verdict = verify_bytes(_sent(tmp_path, forms, monkeypatch, render=retouched, version="0.9"), "goi.cchc", forms)
@@ -848,10 +848,10 @@ def test_a_print_compressed_by_another_zlib_is_the_same_print(tmp_path, forms, m
         decompress = staticmethod(real_zlib.decompress)
 
     def other_zlib(real):
-        def render(data, marks, bound_to):
+        def render(data, marks, bound_to, **made):
             monkeypatch.setattr(pdfdoc, "zlib", OtherZlib)
             try:
-                return real(data, marks, bound_to)
+                return real(data, marks, bound_to, **made)
             finally:
                 monkeypatch.setattr(pdfdoc, "zlib", real_zlib)
         return render
@@ -863,9 +863,9 @@ def test_a_print_compressed_by_another_zlib_is_the_same_print(tmp_path, forms, m
     assert verdict.valid, verdict.message
 
     def other_zlib_and_figure(real):
-        def render(data, marks, bound_to):
+        def render(data, marks, bound_to, **made):
             data.put("KQ", "r", "moi", "1177")
-            return other_zlib(real)(data, marks, bound_to)
+            return other_zlib(real)(data, marks, bound_to, **made)
         return render
     verdict = verify_bytes(_sent(tmp_path / "b", forms, monkeypatch, render=other_zlib_and_figure), "goi.cchc", forms)
     assert not verdict.valid and "bản ký in “1.177”" in verdict.message, verdict.message
