@@ -54,6 +54,7 @@ MAX_SHEET_XML = 8 * 1024 * 1024  # a form of 150 communes by 30 columns is some 
 MAX_RATIO = 100
 MM = 1 / 25.4  # openpyxl margins are in inches
 BODY_WIDTH = {"portrait": 100, "landscape": 150}  # characters across the printable width
+TITLE_SIZES = {"code": 12, "title": 13, "subtitle": 13, "attachment": 12}  # points, above each table
 
 
 class StyleCache:
@@ -251,15 +252,12 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan], styles: St
     thin = Side(style="thin", color="000000")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    title_fonts = {"code": Font(name=FONT, size=12, bold=True), "title": Font(name=FONT, size=13, bold=True),
-                   "subtitle": Font(name=FONT, size=13, bold=True),
-                   "attachment": Font(name=FONT, size=12, italic=True)}
-    for row, text, style in plan.title_rows:
+    title_fonts = {style: Font(name=FONT, size=size, bold=style != "attachment", italic=style == "attachment")
+                   for style, size in TITLE_SIZES.items()}
+    for row, text, style in plan.title_rows:  # their heights once the columns' widths are known
         cell = sheet.cell(row=row, column=1, value=text)
         cell.font, cell.alignment = title_fonts[style], centre
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-        lines = max(1, len(text) // 110 + 1)
-        sheet.row_dimensions[row].height = 17 * lines
 
     header_font = Font(name=FONT, size=11, bold=True)
     for header in annex.header:
@@ -327,7 +325,11 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan], styles: St
     margins.top, margins.bottom = 20 * MM, 20 * MM
     sheet.print_title_rows = f"{plan.header_top}:{plan.body_top - 1}"
     sheet.print_options.horizontalCentered = True
-    sheet.oddFooter.center.text = "Trang &P / &N"
+    # As the PDF and Nghị định 30/2020: each annex numbered on its own, from its page 2, centred at the top
+    setup.firstPageNumber, setup.useFirstPageNumber = 1, True
+    sheet.HeaderFooter.differentFirst = True
+    number = sheet.oddHeader.center
+    number.text, number.font, number.size = "&P", FONT, 12
     return own
 
 
@@ -355,16 +357,20 @@ def _body_style(body, item, font: Font, box: Border) -> dict:
     return said
 
 
-def _lines(text: str, width: float, bold: bool = False) -> int:
-    """Lines a wrapped text takes in a column ``width`` characters wide (Times, 11 pt):
+def _lines(text: str, width: float, bold: bool = False, size: float = 11) -> int:
+    """Lines a wrapped text takes in a column ``width`` characters wide (Times, ``size`` pt):
     spreadsheets do not grow rows that a program wrote, so the export sizes them."""
-    per_line = max(1.0, width * (1.05 if bold else 1.2))
+    per_line = max(1.0, width * (1.05 if bold else 1.2) * 11 / size)
     return sum(max(1, math.ceil(len(part) / per_line)) for part in (text or "").split("\n"))
 
 
 def _fit_heights(sheet, plan: SheetPlan, widths: list[float]) -> None:
     annex = plan.annex
     line_height = 15.0
+    for row, text, style in plan.title_rows:  # 12–13 pt across the whole table
+        size = TITLE_SIZES[style]
+        sheet.row_dimensions[row].height = size * 1.35 * _lines(text, sum(widths), bold=style != "attachment",
+                                                                size=size)
     needed: dict[int, int] = {}
     for header in annex.header:  # a tall header cell spreads its lines over the rows it spans
         span_width = sum(widths[header.col: header.col + header.colspan])

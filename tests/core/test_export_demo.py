@@ -483,3 +483,33 @@ def test_the_word_file_numbers_its_pages_draws_its_rules_and_says_whose_it_is(tm
         application = archive.read("docProps/app.xml").decode()
     assert "CCHC Desktop" in application and "Microsoft" not in application
     assert Pt(12) == header.runs[0].font.size
+
+
+def test_each_sheet_prints_as_its_pdf_annex_numbered_on_its_own_with_its_title_whole(demo, tmp_path):
+    """Issue 29 §3, the workbook as LibreOffice prints it: no "Trang 5 / 16" at the foot counted
+    through the workbook; each annex from its page 2 numbered at the top, from 2; a title as tall
+    as its lines across the table (2B's title was clipped to one line)."""
+    store, catalog, ids, _ = demo
+    path = write_xlsx(store, catalog, ids["ST.KS"], tmp_path / "ke-sach.xlsx")
+    book = load_workbook(path)
+    for sheet in book.worksheets:
+        if sheet.sheet_state != "visible":
+            continue
+        assert sheet.HeaderFooter.differentFirst and sheet.oddHeader.center.text == "&P"
+        assert sheet.page_setup.firstPageNumber == 1 and sheet.page_setup.useFirstPageNumber
+        assert not sheet.oddFooter.center.text and not sheet.firstHeader.center.text
+    title = next(row for row in book["Biểu mẫu 2B"].iter_rows(max_row=5) if str(row[0].value or "").startswith("THỐNG KÊ"))
+    assert book["Biểu mẫu 2B"].row_dimensions[title[0].row].height >= 2 * 13  # two lines of 13 pt
+    soffice = _soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (CI installs it)")
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={profile}", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=240)
+    pages = [page.extract_text() for page in PdfReader(tmp_path / "ke-sach.pdf").pages]
+    assert not any(re.search(r"Trang \d+ / \d+", text) for text in pages)
+    tops = [text.strip().splitlines()[0].strip() for text in pages]
+    numbered = [(i, int(top)) for i, top in enumerate(tops) if top.isdigit()]
+    assert numbered  # 4B runs over three pages
+    for i, number in numbered:  # 2 follows an annex's first page, which has none; each next one follows
+        assert (number == 2 and not tops[i - 1].isdigit()) or tops[i - 1] == str(number - 1), tops[i - 1: i + 1]
