@@ -71,6 +71,17 @@ def new_report(store: Store, set_id: str = "test", version: int = 1, period: Per
 
 
 @pytest.fixture
+def demo_store(tmp_path):
+    """The demo database (the seed reports) in a file of the test's, with the shipped catalog."""
+    from desktop.app.demo import load_demo
+
+    catalog = load_catalog(REPO / "forms")
+    with Store.open(tmp_path / "demo.db") as store:
+        load_demo(store, catalog)
+        yield store, catalog
+
+
+@pytest.fixture
 def real_catalog():
     return load_catalog(REPO / "forms")
 

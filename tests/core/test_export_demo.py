@@ -412,32 +412,27 @@ def test_the_official_header_and_group_title_print_above_the_annexes_the_seed_ha
     assert "CỘNG HÒA" not in top5  # only where the seed prints it
 
 
-def test_a_pdf_says_when_it_was_made_and_a_packages_print_says_its_manifests_time(tmp_path):
+def test_a_pdf_says_when_it_was_made_and_a_packages_print_says_its_manifests_time(demo_store):
     """Issue 29 §3: no PDF dated 2000-01-01. An export is dated now; a package's print is dated with
     its manifest's time, so that the receiver prints the same bytes; the dates are all that move."""
     import datetime as dt
 
-    from conftest import REPO
-
-    from desktop.app.demo import load_demo
     from desktop.exchange.pdf import pdf_date
     from desktop.report.data import report_data
 
-    catalog = load_catalog(REPO / "forms")
-    with Store.open(tmp_path / "demo.db") as store:
-        load_demo(store, catalog)
-        data = report_data(store, catalog, store.reports.all()[0].id)
-        before = dt.datetime.now().astimezone().replace(microsecond=0)
-        made = PdfReader(io.BytesIO(render_pdf(data))).metadata["/CreationDate"]
-        assert made >= pdf_date(before)[:16] and not made.startswith("D:2000")
-        moment = dt.datetime(2026, 12, 2, 19, 56, 7, tzinfo=dt.timezone(dt.timedelta(hours=7)))
-        first, second = render_pdf(data, created=moment), render_pdf(data, created=moment)
-        assert first == second and PdfReader(io.BytesIO(first)).metadata["/CreationDate"] == "D:20261202195607+07'00'"
-        other = render_pdf(data, created=moment + dt.timedelta(seconds=1))
-        assert other != first and len(other) == len(first)
+    store, catalog = demo_store
+    data = report_data(store, catalog, store.reports.all()[0].id)
+    before = dt.datetime.now().astimezone().replace(microsecond=0)
+    made = PdfReader(io.BytesIO(render_pdf(data))).metadata["/CreationDate"]
+    assert made >= pdf_date(before)[:16] and not made.startswith("D:2000")
+    moment = dt.datetime(2026, 12, 2, 19, 56, 7, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    first, second = render_pdf(data, created=moment), render_pdf(data, created=moment)
+    assert first == second and PdfReader(io.BytesIO(first)).metadata["/CreationDate"] == "D:20261202195607+07'00'"
+    other = render_pdf(data, created=moment + dt.timedelta(seconds=1))
+    assert other != first and len(other) == len(first)
 
 
-def test_the_word_file_numbers_its_pages_draws_its_rules_and_says_whose_it_is(tmp_path):
+def test_the_word_file_numbers_its_pages_draws_its_rules_and_says_whose_it_is(demo_store, tmp_path):
     """Issue 29 §3, read back from the .docx: page numbers from page 2 centred at the top (none on
     page 1), the rules under the issuing body and the tiêu ngữ as long as the PDF's, and the file's
     properties the report's (title, the unit as author, made now, by this app)."""
@@ -447,21 +442,16 @@ def test_the_word_file_numbers_its_pages_draws_its_rules_and_says_whose_it_is(tm
     from docx import Document
     from docx.shared import Pt
 
-    from conftest import REPO
-
-    from desktop.app.demo import load_demo
     from desktop.exchange.docx import HEAD_WIDTHS, write_docx
     from desktop.exchange.document import report_head
     from desktop.exchange.pdf import head_rules
     from desktop.report.data import report_data
 
-    catalog = load_catalog(REPO / "forms")
-    with Store.open(tmp_path / "demo.db") as store:
-        load_demo(store, catalog)
-        report = next(r.id for r in store.reports.all() if r.unit_code == "KH.KS")
-        before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-        path = write_docx(store, catalog, report, tmp_path / "bao-cao.docx")
-        head = report_head(report_data(store, catalog, report))
+    store, catalog = demo_store
+    report = next(r.id for r in store.reports.all() if r.unit_code == "KH.KS")
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    path = write_docx(store, catalog, report, tmp_path / "bao-cao.docx")
+    head = report_head(report_data(store, catalog, report))
     doc = Document(str(path))
     section = doc.sections[0]
     assert section.different_first_page_header_footer

@@ -296,25 +296,18 @@ def test_the_issuing_body_is_the_peoples_committee_however_the_unit_is_named():
     assert written_date("Kế Sách", dt.date(2019, 11, 21)) == "Kế Sách, ngày 21 tháng 11 năm 2019"
 
 
-def test_styles_set_once_per_combination_are_the_styles_each_cell_would_be_given():
+def test_styles_set_once_per_combination_are_the_styles_each_cell_would_be_given(demo_store):
     """The workbook's style cache changes nothing: every cell of every demo report's workbook has
     the font, border, alignment and number format that setting them cell by cell gives."""
-    from conftest import REPO
-
-    from desktop.app.demo import load_demo
     from desktop.exchange import xlsx
-    from desktop.registry import load_catalog
     from desktop.report.data import report_data
-    from desktop.store.db import Store
 
     class Uncached(xlsx.StyleCache):
         def apply(self, cell, key, make) -> None:
             for name, value in make().items():
                 setattr(cell, name, value)
 
-    catalog = load_catalog(REPO / "forms")
-    store = Store.open(":memory:", daily_backup=False)
-    load_demo(store, catalog)
+    store, catalog = demo_store
     compared = 0
     for report in store.reports.all():
         data = report_data(store, catalog, report.id)

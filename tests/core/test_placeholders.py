@@ -95,16 +95,3 @@ def test_words_in_brackets_are_a_placeholder_and_bare_numbers_are_not(inside):
     assert (found is not None) == any(ch.isalpha() for ch in inside)
     assert PLACEHOLDER.search(inside) is None  # no bracket, no placeholder
 
-
-@pytest.fixture
-def demo_store(tmp_path):
-    from conftest import REPO
-
-    from desktop.app.demo import load_demo
-    from desktop.registry import load_catalog
-    from desktop.store.db import Store
-
-    catalog = load_catalog(REPO / "forms")
-    with Store.open(tmp_path / "demo.db") as store:
-        load_demo(store, catalog)
-        yield store, catalog

@@ -293,19 +293,6 @@ def _counts(tree) -> dict:
     return found
 
 
-@pytest.fixture
-def demo_store(tmp_path):
-    from conftest import REPO
-    from desktop.app.demo import load_demo
-    from desktop.registry import load_catalog
-    from desktop.store.db import Store
-
-    catalog = load_catalog(REPO / "forms")
-    with Store.open(tmp_path / "demo.db") as store:
-        load_demo(store, catalog)
-        yield store, catalog
-
-
 def test_the_navigator_reuses_counts_until_what_they_depend_on_changes(demo_store, monkeypatch):
     from desktop.app import session as session_module
     from desktop.app.session import report_tree
