@@ -301,7 +301,8 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan], styles: St
 
     weights = annex.widths()
     total = sum(weights)
-    widths = [max(5.0, BODY_WIDTH[annex.orientation] * weight / total) for weight in weights]
+    widths = [max(5.0, BODY_WIDTH[annex.orientation] * weight / total, least)
+              for weight, least in zip(weights, _least_widths(annex))]
     for i, width_chars in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(i)].width = width_chars
     _fit_heights(sheet, plan, widths)
@@ -355,6 +356,20 @@ def _body_style(body, item, font: Font, box: Border) -> dict:
         said["number_format"] = f'{figure_format};-{figure_format};"{DASH}"' if isinstance(item.value, Nil) \
             else figure_format
     return said
+
+
+def _least_widths(annex) -> list[float]:
+    """Each column at least as wide as its longest header word and its column number, in
+    characters (as the PDF sizes its columns): a spreadsheet breaks a word that does not fit,
+    7B printed "tuyển" as "tu|yển"."""
+    least = [0.0] * len(annex.columns)
+    for header in annex.header:
+        if header.colspan == 1:
+            words = header.text.split() or [""]
+            least[header.col] = max(least[header.col], max(len(w) for w in words) * 1.1 + 1)
+    for i, text in enumerate(annex.number_row or []):
+        least[i] = max(least[i], len(text or "") * 0.95 + 1)  # 10 pt italic: "(3)=(4)+(5)+(6)" on one line
+    return least
 
 
 def _lines(text: str, width: float, bold: bool = False, size: float = 11) -> int:

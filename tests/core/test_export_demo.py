@@ -503,3 +503,11 @@ def test_each_sheet_prints_as_its_pdf_annex_numbered_on_its_own_with_its_title_w
     assert numbered  # 4B runs over three pages
     for i, number in numbered:  # 2 follows an annex's first page, which has none; each next one follows
         assert (number == 2 and not tops[i - 1].isdigit()) or tops[i - 1] == str(number - 1), tops[i - 1: i + 1]
+    # no header word broken across lines (7B printed "tuyển" as "tu|yển"), no column number either
+    printed = " ".join(" ".join(text.split()) for text in pages)
+    for annex in build_annexes(ReportData(store, catalog, ids["ST.KS"])):
+        for header in annex.header:
+            for word in header.text.split():
+                assert word in printed, (annex.sheet_name, word)
+        for number in annex.number_row or []:
+            assert not number or number in printed, (annex.sheet_name, number)
