@@ -327,6 +327,12 @@ MESSAGES: dict[str, str] = {
     "SIG113": "trang ký phải có đúng một ô chữ ký và không có chú thích nào khác",
     "SIG114": "ô chữ ký nằm ngoài chỗ ký của bản in",
     "SIG115": "{count} trang",
+    "SIG116": "chưa kiểm tra được thu hồi (ngoại tuyến)",
+    "TRUST003": "Thu hồi chứng thư không kiểm tra được khi ngoại tuyến: gói được CA xác thực vẫn ghi “chưa kiểm tra "
+                "được thu hồi”.",
+    "TRUST001": "Chứng thư gốc có sẵn “{file}” của ứng dụng bị thiếu hoặc hỏng; hãy cài lại ứng dụng.",
+    "TRUST002": "Chứng thư gốc có sẵn “{file}” không đúng dấu vân tay đã ghim (có {found}…, phải là {pinned}…): "
+                "tệp đã bị thay đổi, ứng dụng không tin nó; hãy cài lại ứng dụng.",
     "DAT001": "không đọc được JSON.",
     "DAT002": "đơn vị, kỳ hoặc bộ biểu mẫu khác với bản kê.",
     "DAT003": "không phải tệp gói (ZIP)",

@@ -28,7 +28,6 @@ from pathlib import Path
 from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 
 from desktop import __version__
 from desktop.exchange.document import document_parts
@@ -41,10 +40,10 @@ from desktop.rules.engine import count, validate_report
 from desktop.report.data import report_data
 from desktop.store.db import Store
 from desktop.submission import NOT_CA_VERIFIED, shown
+from desktop.submission.anchors import trust_anchors
 from desktop.submission.identity import (
     common_name,
     document_signing_problem,
-    is_certification_authority,
     is_self_signed,
     issuer_name,
     signer_certificate,
@@ -283,24 +282,9 @@ def _check_manifest_fields(manifest: dict) -> None:
 
 
 def load_trust_roots(paths: list[str | Path]) -> list[asn1_x509.Certificate]:
-    """Root certificates (PEM or DER files, or folders of them) a district trusts."""
-    roots = []
-    for path in paths:
-        path = Path(path)
-        files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
-        for file in files:
-            try:
-                data = file.read_bytes()
-                certs = x509.load_pem_x509_certificates(data) if b"-----BEGIN" in data \
-                    else [x509.load_der_x509_certificate(data)]
-            except (OSError, ValueError) as error:
-                raise CchcError("SIGN003", file=file.name, reason=os_reason(error) if isinstance(error, OSError) else
-                                "không phải chứng thư số") from None
-            for certificate in certs:
-                if not is_certification_authority(certificate):  # a signer's own certificate vouches for nobody
-                    raise CchcError("SIGN003", file=file.name, reason=msg("SIG107"))
-            roots += [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in certs]
-    return roots
+    """The anchors a verification trusts, as pyHanko takes them: Vietnam's shipped CAs
+    (``submission.anchors``) and the root certificates a district added (files or folders)."""
+    return [asn1_x509.Certificate.load(anchor.der) for anchor in trust_anchors(paths)]
 
 
 def _context(roots, moment: dt.datetime | None):
@@ -350,6 +334,8 @@ def _check_manifest_signature(raw: bytes, p7s: bytes, roots) -> dict:
         "valid_from": certificate.not_valid_before_utc.isoformat(),
         "valid_to": certificate.not_valid_after_utc.isoformat(),
         "note": "" if status.trusted else NOT_CA_VERIFIED,
+        # offline, whether the CA has since revoked the certificate cannot be known: never "valid"
+        "revocation": msg("SIG116"),
     }
 
 

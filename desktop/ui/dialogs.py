@@ -377,6 +377,14 @@ class SettingsDialog(QDialog):
         self.pkcs11_library.setPlaceholderText(r"C:\vnpt-ca\cryptoki.dll")
         self.token_label = QLineEdit(signing["token_label"])
         self.key_label = QLineEdit(signing["key_label"])
+        # the shipped anchors load the certificate stack: when the dialog opens, not at the window's start
+        from desktop.submission.anchors import built_in
+
+        shipped = built_in()
+        self.built_in_anchors = QLabel("Ban Cơ yếu Chính phủ (RootCA chuyên dùng Chính phủ G2, CA phục vụ các cơ quan "
+                                       "Nhà nước G2); Vietnam National Root CA, VNPT-CA SHA2", wordWrap=True)
+        self.built_in_anchors.setToolTip("\n".join(f"{a.subject}\nđến {a.valid_to:%d/%m/%Y}, SHA-256 {a.sha256}"
+                                                   for a in shipped) + "\nThu hồi: chưa kiểm tra được khi ngoại tuyến.")
         self.trusted_roots = QPlainTextEdit("\n".join(signing["trusted_roots"]))
         self.trusted_roots.setPlaceholderText("Mỗi dòng một tệp hoặc thư mục chứng thư gốc (.cer, .crt, .pem)")
         self.accept_untrusted = QCheckBox("Vẫn nhận gói ký bằng chứng thư không do CA tin cậy cấp")
@@ -393,7 +401,8 @@ class SettingsDialog(QDialog):
         _tab(tabs, "Chữ ký số", [("Tệp chứng thư số (.p12, .pfx)", self.p12_file),
                                  ("Thư viện PKCS#11 của thiết bị ký số", self.pkcs11_library),
                                  ("Nhãn thiết bị", self.token_label), ("Nhãn chứng thư trên thiết bị", self.key_label),
-                                 ("Chứng thư gốc tin cậy (khi kiểm tra gói)", self.trusted_roots),
+                                 ("Chứng thư gốc có sẵn", self.built_in_anchors),
+                                 ("Chứng thư gốc thêm (khi kiểm tra gói)", self.trusted_roots),
                                  ("", self.accept_untrusted),
                                  ("Hình chữ ký (PNG nền trong suốt)", self.image_rows["signature_image"][0]),
                                  ("Hình con dấu (PNG nền trong suốt)", self.image_rows["seal_image"][0]),

@@ -71,6 +71,9 @@ def test_check_sign_lock_and_unlock(demo_window, qtbot, tmp_path, no_dialogs):
 
     settings_dialog = SettingsDialog(window)
     assert settings_dialog.p12_file.text() == str(tmp_path / "xa.p12")
+    # Vietnam's anchors are shown, with their fingerprints, beside the roots the unit adds (issue 28 §1)
+    assert "RootCA chuyên dùng Chính phủ G2" in settings_dialog.built_in_anchors.text()
+    assert "f04ba4b459a7c9a1b971ad9b1cb833e695a80c79aea63b174b66a70edfe2fdb8" in settings_dialog.built_in_anchors.toolTip()
     settings_dialog.trusted_roots.setPlainText(str(tmp_path / "goc.pem"))
     settings_dialog.accept()
     assert window.store.settings.get("signing")["p12_file"] == str(tmp_path / "xa.p12")

@@ -59,7 +59,11 @@ def add_parsers(commands, common) -> dict:
                                         help="ghi các gói đã ký của các xã mẫu (huyện Khánh Sơn) vào một thư mục; "
                                              "với --db: đăng ký chứng thư của các xã mẫu vào tệp dữ liệu đó")
     demo_packages.add_argument("folder", type=Path, help="thư mục ghi gói (chứng thư trong chung-thu/)")
-    return {"check": cmd_check, "sign": cmd_sign, "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate, "signature-images": cmd_signature_images, "verify": cmd_verify, "consolidate": cmd_consolidate, "demo-packages": cmd_demo_packages}
+    anchors = commands.add_parser("trust-anchors", parents=[common],
+                                  help="các chứng thư gốc tin cậy: có sẵn của Việt Nam và do đơn vị thêm (Thiết lập)")
+    anchors.add_argument("--trust-root", action="append", default=[], type=Path,
+                         help="thêm chứng thư gốc (tệp hoặc thư mục; lặp lại được)")
+    return {"trust-anchors": cmd_trust_anchors, "check": cmd_check, "sign": cmd_sign, "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate, "signature-images": cmd_signature_images, "verify": cmd_verify, "consolidate": cmd_consolidate, "demo-packages": cmd_demo_packages}
 
 
 def cmd_check(args) -> int:
@@ -162,11 +166,23 @@ def cmd_verify(args) -> int:
     if verdict.valid:
         if verdict.signer["note"]:
             text += f" Chứng thư: {verdict.signer['note']}."
+        else:  # CA-verified: its revocation is not known offline
+            text += f" Chứng thư được CA xác thực, {verdict.signer['revocation']}."
         if not verdict.signer["in_force_at_receipt"]:
             text += " " + msg("PKG015")
         text += " " + verdict.findings["message"]
     say(args, verdict.to_json(), text)
     return {"valid": EXIT_OK, "invalid": EXIT_FINDINGS}.get(verdict.status, EXIT_BAD_INPUT)
+
+
+def cmd_trust_anchors(args) -> int:
+    from desktop.submission.anchors import BUILT_IN, trust_anchors
+
+    listed = trust_anchors(_trust_roots(args))
+    lines = [f"{'có sẵn' if a.source == BUILT_IN else 'thêm'}  {a.sha256[:16]}…  đến {a.valid_to:%d/%m/%Y}  {a.subject}"
+             for a in listed]
+    say(args, [a.to_json() for a in listed], "\n".join(lines) + "\n" + msg("TRUST003"))
+    return EXIT_OK
 
 
 def cmd_consolidate(args) -> int:
