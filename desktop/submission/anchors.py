@@ -9,6 +9,7 @@ that chains to an anchor is "CA-verified", and its revocation stays "not checked
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import hashlib
@@ -101,3 +102,28 @@ def added(paths: list[str | Path]) -> list[Anchor]:
 def trust_anchors(paths: list[str | Path]) -> list[Anchor]:
     """Every anchor a verification trusts: the shipped ones, then those added."""
     return [*built_in(), *added(paths)]
+
+
+def signing_check(certificate: x509.Certificate, chain: list[x509.Certificate], paths: list[str | Path],
+                  moment: dt.datetime) -> dict:
+    """Before signing (Nghị định 23/2025): whether ``certificate`` has a path, offline, to an
+    anchor (the shipped ones and those added at ``paths``) at ``moment``, and the path. Its
+    revocation cannot be known offline, and is said so. Goes into the package's manifest."""
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko_certvalidator import CertificateValidator, ValidationContext
+    from pyhanko_certvalidator.errors import PathError, ValidationError
+
+    def asn1(c: x509.Certificate) -> asn1_x509.Certificate:
+        return asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
+
+    context = ValidationContext(trust_roots=[asn1(a.certificate) for a in trust_anchors(paths)],
+                                other_certs=[asn1(c) for c in chain], allow_fetching=False,
+                                revocation_mode="soft-fail", moment=moment)
+    said = {"checked_at": moment.isoformat(), "ca_verified": False, "path": [], "revocation": msg("SIG116")}
+    try:
+        path = asyncio.run(CertificateValidator(asn1(certificate), validation_context=context)
+                           .async_validate_usage(set()))
+    except (PathError, ValidationError):  # no path to an anchor, a self-made certificate, one out of force
+        return said
+    said.update(ca_verified=True, path=[c.subject.native.get("common_name") or c.subject.human_friendly for c in path])
+    return said

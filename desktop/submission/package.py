@@ -54,6 +54,7 @@ from desktop.foundation.messages import CchcError, msg, os_reason
 from desktop.rules.engine import count, validate_report
 from desktop.foundation.paths import cache_dir, resources_dir
 from desktop.submission import NOT_CA_VERIFIED
+from desktop.submission.anchors import signing_check
 from desktop.submission.identity import Identity, is_self_signed
 from desktop.submission.workflow import refuse_unfinished
 from desktop.store.reports import STATUS_LABELS
@@ -240,7 +241,10 @@ def build_package(store, catalog, report_id: int, identity: Identity) -> Signed:
         "created_at": now.isoformat(),
         "app_version": __version__,
         "signer": {"subject": identity.subject, "certificate_sha256": identity.cert_sha256,
-                   "self_signed": is_self_signed(cert)},
+                   "self_signed": is_self_signed(cert),
+                   # its path to an anchor, checked offline before signing (its revocation cannot be)
+                   "check": signing_check(cert, identity.chain, load_settings(store)["signing"]["trusted_roots"],
+                                          now)},
         "files": [{"path": name, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
                   for name, content in members.items()],
     }
@@ -295,7 +299,7 @@ def sign_report(store, catalog, report_id: int, identity: Identity, out: Path) -
     try:
         with store.transaction():
             store.signatures.add(report_id, signed_at=signed.manifest["created_at"], signer=identity.subject,
-                                cert_sha256=identity.cert_sha256, ca_verified=not is_self_signed(identity.certificate),
+                                cert_sha256=identity.cert_sha256, ca_verified=signed.manifest["signer"]["check"]["ca_verified"],
                                 package=signed.package, filename=target.name)
             write_atomically(target, lambda temporary: temporary.write_bytes(signed.package))
             written = True

@@ -89,8 +89,11 @@ def cmd_sign(args) -> int:
             mark_checked(store, catalog, args.report, acknowledge_warnings=args.acknowledge_warnings)
         signed = sign_report(store, catalog, args.report, identity, args.output)
     size = len(signed.package)
+    check = signed.manifest["signer"]["check"]
+    trust = msg("TRUST004", path=" → ".join(check["path"]), revocation=check["revocation"]) if check["ca_verified"] \
+        else msg("TRUST005")
     say(args, {"report": args.report, "package": signed.filename, "size": size, "manifest": signed.manifest},
-         msg("PKG001", file=signed.filename, size=max(1, size // 1024)))
+         msg("PKG001", file=signed.filename, size=max(1, size // 1024)) + " " + trust)
     return EXIT_OK
 
 
