@@ -22,7 +22,7 @@ from pathlib import Path
 
 from desktop.foundation.messages import CchcError, msg, os_reason
 from desktop.foundation.paths import resources_dir
-from desktop.submission.identity import is_certification_authority
+from desktop.submission.identity import asn1_cert, is_certification_authority
 
 FOLDER = "trust-anchors"
 # file → SHA-256 of its DER, as the authorities publish them (../shared/reference/trust-anchors)
@@ -109,19 +109,16 @@ def signing_check(certificate: x509.Certificate, chain: list[x509.Certificate], 
     """Before signing (Nghị định 23/2025): whether ``certificate`` has a path, offline, to an
     anchor (the shipped ones and those added at ``paths``) at ``moment``, and the path. Its
     revocation cannot be known offline, and is said so. Goes into the package's manifest."""
-    from asn1crypto import x509 as asn1_x509
+    # pyHanko's path validator loads when a certificate is checked, not when anchors are listed
     from pyhanko_certvalidator import CertificateValidator, ValidationContext
     from pyhanko_certvalidator.errors import PathError, ValidationError
 
-    def asn1(c: x509.Certificate) -> asn1_x509.Certificate:
-        return asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
-
-    context = ValidationContext(trust_roots=[asn1(a.certificate) for a in trust_anchors(paths)],
-                                other_certs=[asn1(c) for c in chain], allow_fetching=False,
+    context = ValidationContext(trust_roots=[asn1_cert(a.certificate) for a in trust_anchors(paths)],
+                                other_certs=[asn1_cert(c) for c in chain], allow_fetching=False,
                                 revocation_mode="soft-fail", moment=moment)
     said = {"checked_at": moment.isoformat(), "ca_verified": False, "path": [], "revocation": msg("SIG116")}
     try:
-        path = asyncio.run(CertificateValidator(asn1(certificate), validation_context=context)
+        path = asyncio.run(CertificateValidator(asn1_cert(certificate), validation_context=context)
                            .async_validate_usage(set()))
     except (PathError, ValidationError):  # no path to an anchor, a self-made certificate, one out of force
         return said

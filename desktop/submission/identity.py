@@ -135,7 +135,7 @@ def is_certification_authority(certificate: x509.Certificate) -> bool:
         return False
 
 
-def _asn1_cert(certificate: x509.Certificate) -> asn1_x509.Certificate:
+def asn1_cert(certificate: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
 
@@ -178,9 +178,9 @@ def load_p12(data: bytes, passphrase: str | bytes, name: str = "chứng thư") -
                                 serialization.NoEncryption())  # in memory only, for pyHanko
     chain = list(others or [])
     signer = _KeptKeySigner(
-        signing_cert=_asn1_cert(certificate),
+        signing_cert=asn1_cert(certificate),
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-        cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in chain]),
+        cert_registry=SimpleCertificateStore.from_certs([asn1_cert(c) for c in chain]),
         loaded_key=key,
     )
     return Identity(signer, certificate, chain, "p12")

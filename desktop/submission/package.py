@@ -51,12 +51,11 @@ from desktop.foundation.settings import load_settings
 from desktop.exchange.xlsx import render_xlsx
 from desktop.exchange.interchange import dumps, export_report
 from desktop.foundation.messages import CchcError, msg, os_reason
-from desktop.rules.engine import count, validate_report
 from desktop.foundation.paths import cache_dir, resources_dir
 from desktop.submission import NOT_CA_VERIFIED
 from desktop.submission.anchors import signing_check
 from desktop.submission.identity import Identity, is_self_signed
-from desktop.submission.workflow import refuse_unfinished
+from desktop.submission.workflow import ready_findings
 from desktop.store.reports import STATUS_LABELS
 
 FORMAT = "cchc-package"
@@ -197,6 +196,7 @@ def build_package(store, catalog, report_id: int, identity: Identity) -> Signed:
         raise CchcError("SIGN010", subject=identity.subject,
                         valid_from=f"{cert.not_valid_before_utc:%d/%m/%Y}", valid_to=f"{cert.not_valid_after_utc:%d/%m/%Y}")
     data = report_data(store, catalog, report_id)
+    signing = load_settings(store)["signing"]  # the signature's look and the roots added
     document = export_report(store, catalog, report_id)
     document["report"]["status"] = "da_ky"
     members: dict[str, bytes] = {}
@@ -218,7 +218,7 @@ def build_package(store, catalog, report_id: int, identity: Identity) -> Signed:
     pdf = render_pdf(data, marks, bound_to, created=now)  # the manifest's time: a receiver prints the same
     report = data.report
     try:
-        look = look_of(load_settings(store)["signing"], marks.get("signature"))
+        look = look_of(signing, marks.get("signature"))
         members[PDF] = sign_pdf(pdf, identity, marks.get("signature"),
                                 reason=f"Báo cáo {data.period.label}, phiên bản {report.version}",
                                 location=report.place or "", look=look)
@@ -243,8 +243,7 @@ def build_package(store, catalog, report_id: int, identity: Identity) -> Signed:
         "signer": {"subject": identity.subject, "certificate_sha256": identity.cert_sha256,
                    "self_signed": is_self_signed(cert),
                    # its path to an anchor, checked offline before signing (its revocation cannot be)
-                   "check": signing_check(cert, identity.chain, load_settings(store)["signing"]["trusted_roots"],
-                                          now)},
+                   "check": signing_check(cert, identity.chain, signing["trusted_roots"], now)},
         "files": [{"path": name, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
                   for name, content in members.items()],
     }
@@ -281,10 +280,7 @@ def sign_report(store, catalog, report_id: int, identity: Identity, out: Path) -
     if report.status != "da_kiem_tra":
         raise CchcError("FLOW003", status=STATUS_LABELS[report.status], needed=STATUS_LABELS["da_kiem_tra"])
     # checked again as it is signed: the form set may have changed (or failed to load) since
-    errors, _ = count(validate_report(store, catalog, report_id))
-    if errors:
-        raise CchcError("FLOW001", errors=errors)
-    refuse_unfinished(store, catalog, report_id, msg("PLH013"))
+    ready_findings(store, catalog, report_id, msg("PLH013"))
     signed = build_package(store, catalog, report_id, identity)
     out = Path(out)
     if not out.exists() and out.suffix.lower() != EXTENSION:  # a folder still to be made

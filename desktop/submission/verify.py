@@ -42,6 +42,7 @@ from desktop.store.db import Store
 from desktop.submission import NOT_CA_VERIFIED, shown
 from desktop.submission.anchors import trust_anchors
 from desktop.submission.identity import (
+    asn1_cert,
     common_name,
     document_signing_problem,
     is_self_signed,
@@ -284,7 +285,7 @@ def _check_manifest_fields(manifest: dict) -> None:
 def load_trust_roots(paths: list[str | Path]) -> list[asn1_x509.Certificate]:
     """The anchors a verification trusts, as pyHanko takes them: Vietnam's shipped CAs
     (``submission.anchors``) and the root certificates a district added (files or folders)."""
-    return [asn1_x509.Certificate.load(anchor.der) for anchor in trust_anchors(paths)]
+    return [asn1_cert(anchor.certificate) for anchor in trust_anchors(paths)]
 
 
 def _context(roots, moment: dt.datetime | None):

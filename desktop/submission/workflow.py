@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from desktop.foundation.messages import CchcError, msg
 from desktop.report.data import report_data
-from desktop.rules.engine import Finding, count, validate_report
+from desktop.rules.engine import Finding, count, validate
 from desktop.rules.placeholders import listed, unfinished
 from desktop.store.reports import LOCKED_STATUSES, STATUS_LABELS
 
@@ -29,26 +29,30 @@ def _need(store, report_id: int, *statuses: str) -> dict:
 
 
 def mark_checked(store, catalog, report_id: int, *, acknowledge_warnings: bool = False) -> list[Finding]:
-    """Nháp → Đã kiểm tra when the report has no errors and its warnings are acknowledged.
-    Returns the findings (warnings only) the clerk acknowledged."""
+    """Nháp → Đã kiểm tra when the report has no errors, no place left to fill and its warnings
+    are acknowledged. Returns the findings (warnings only) the clerk acknowledged."""
     report = _need(store, report_id, "nhap", "da_kiem_tra")
-    findings = validate_report(store, catalog, report_id)
-    errors, warnings = count(findings)
-    if errors:
-        raise CchcError("FLOW001", errors=errors)
+    findings = ready_findings(store, catalog, report_id, msg("PLH012"))
+    _, warnings = count(findings)
     if warnings and not acknowledge_warnings:
         raise CchcError("FLOW002", warnings=warnings)
-    refuse_unfinished(store, catalog, report_id, msg("PLH012"))
     if report.status != "da_kiem_tra":
         store.reports.update(report_id, status="da_kiem_tra")
     return findings
 
 
-def refuse_unfinished(store, catalog, report_id: int, action: str) -> None:
-    """No report with a place left to fill is checked or signed (rules/placeholders.py)."""
-    left = unfinished(report_data(store, catalog, report_id))
+def ready_findings(store, catalog, report_id: int, action: str) -> list[Finding]:
+    """The report's findings when it may go on to ``action`` (the check, the signature), read once:
+    refused while it has errors or a place of its print left to fill (rules/placeholders.py)."""
+    data = report_data(store, catalog, report_id)
+    findings = validate(data)
+    errors, _ = count(findings)
+    if errors:
+        raise CchcError("FLOW001", errors=errors)
+    left = unfinished(data)
     if left:
         raise CchcError("FLOW007", action=action, count=len(left), places=listed(left))
+    return findings
 
 
 def mark_submitted(store, report_id: int) -> None:
