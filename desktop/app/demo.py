@@ -20,7 +20,7 @@ from desktop import __version__
 from desktop.exchange.interchange import FORMAT, FORMAT_VERSION, import_report
 from desktop.foundation.directory import load_directory
 from desktop.foundation.messages import CchcError
-from desktop.kinds.narrative import section
+from desktop.schema.outline import section
 from desktop.kinds.par.criteria import criteria_of
 from desktop.kinds.par.scoring import enter
 from desktop.kinds.par.sheet import APPLIES, INDEX, OFFICE, RATING, REASON, SCORE, TOTAL_ROW

@@ -19,6 +19,7 @@ from pathlib import Path
 from desktop import __version__
 from desktop.foundation.directory import predecessors_of
 from desktop.kinds.narrative import FORM_CODE as BODY_FORM
+from desktop.schema.outline import own_outline
 from desktop.kinds.par.criteria import criteria_of
 from desktop.kinds.par.scoring import enter, score_data
 from desktop.kinds.par.sheet import FORM_CODE as SHEET_FORM
@@ -202,6 +203,11 @@ class ReportSession:
     def appraises(self) -> bool:
         """Whether this is a PAR sheet of the level above, which appraises its units' sheets."""
         return self.criteria is not None and bool(self.criteria.appraises)
+
+    @property
+    def has_body(self) -> bool:
+        """Whether the report has a body text to type (``ReportEntry.has_body``)."""
+        return has_body(self.data.form_set)
 
     def grid(self, code: str) -> FormGrid:
         if code not in self._grids:
@@ -529,6 +535,7 @@ class ReportEntry:
     forms: list[FormEntry]  # the annexes a clerk opens one by one (a PAR sheet is one screen: none)
     form_set: str
     appraises: bool = False  # a PAR sheet that appraises its units' sheets
+    has_body: bool = False  # a body text to type: every annex report's, a sheet's whose set outlines one
 
 
 @dataclass
@@ -549,6 +556,14 @@ def report_entry(data: ReportData, findings: list[Finding] | None = None) -> Rep
     return _entry(data.report, data.form_set, *count(findings), per_form)
 
 
+def has_body(form_set) -> bool:
+    """An annex report has a body text; a PAR sheet has one when its set outlines it (the
+    analysis's tasks and organisation, seed 002's parts III and IV)."""
+    if form_set is None:
+        return False
+    return criteria_of(form_set) is None or own_outline(form_set) is not None
+
+
 def _entry(report: Report, form_set, errors: int, warnings: int, per_form: dict) -> ReportEntry:
     criteria = criteria_of(form_set)
     forms = [FormEntry(form.code, form.printed_code, form.title, *per_form.get(form.code, (0, 0)))
@@ -557,7 +572,8 @@ def _entry(report: Report, form_set, errors: int, warnings: int, per_form: dict)
     return ReportEntry(report.id, label[:1].upper() + label[1:], report.year, report.status,
                        STATUS_LABELS.get(report.status, report.status), errors, warnings, forms,
                        form_set.name if form_set else report.form_set_id,
-                       appraises=bool(criteria and criteria.appraises))
+                       appraises=bool(criteria and criteria.appraises),
+                       has_body=has_body(form_set))
 
 
 def report_stamps(reports: list[Report], catalog, rules: dict | None = None) -> dict[int, str]:

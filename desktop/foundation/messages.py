@@ -41,6 +41,8 @@ MESSAGES: dict[str, str] = {
     "PAR016": "tỷ lệ {rate}% ({numerator}/{denominator}, báo cáo số {report})",
     "PAR017": "Không có tiêu chí “{criterion}” trong bộ tiêu chí.",
     "PAR018": "Báo cáo số {report} không phải bảng chấm điểm Chỉ số CCHC.",
+    "PAR030": "{unit} ghi tổng điểm {actual}/{maximum} và chỉ số {index}, nhưng các lĩnh vực của đơn vị cộng lại "
+              "{expected} điểm (chỉ số {computed}). Báo cáo in số đơn vị đã ghi; hãy đối chiếu với bảng của đơn vị.",
     # --- the report's body text (narrative) ----------------------------------
     "NAR001": "Mục “{section}”: không có số liệu nào tên “{name}”; xem danh sách số liệu chèn được.",
     "NAR002": "Mục “{section}”: số liệu “{name}” ({label}) chưa có trong phụ lục nên đang in “…”.",

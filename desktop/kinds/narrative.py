@@ -20,15 +20,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 from pathlib import Path
 
 from desktop.exchange.body import para, text_blocks
 from desktop.foundation.messages import CchcError, msg
-from desktop.foundation.paths import resources_dir
 from desktop.report.ops import write_section
 from desktop.rules.engine import Finding
-from desktop.schema.reading import LineDict, Problem, Fields, problem, read_yaml
+from desktop.schema.outline import OUTLINE_FILE, SECTION_KEY, Section, outline, read_outline
+from desktop.schema.reading import LineDict, Problem, Fields, problem
 from desktop.foundation.values import CellType, format_value
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}\n]{1,80}?)\s*\}\}")
@@ -39,7 +38,6 @@ TEXT_COLUMN, TEXT_LABEL = "text", "Nội dung"
 MAX_SECTION_CHARS = 100_000
 MAX_SECTIONS = 500
 MAX_BODY_CHARS = 2_000_000
-_SECTION_KEY = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 _REF = re.compile(r"^([A-Za-z0-9_.\-]+)/([A-Za-z0-9_.:\-]+)/([A-Za-z_][A-Za-z0-9_]*)$")
 # A figure in running text: "1.562", "101.666.000", "93,66", "93.66" (a point before other than
 # three digits is a decimal mark typed the English way), "21".
@@ -75,32 +73,6 @@ class Placeholder:
     @property
     def is_percent(self) -> bool:
         return bool(self.per)
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: str
-    hint: str = ""
-    label: str = ""  # printed instead of the key's number, on a line above the title ("Phần thứ nhất")
-
-    @property
-    def heading(self) -> str:
-        """"I. CÔNG TÁC …", "1. Cải cách thể chế", "Phần thứ nhất\nTÌNH HÌNH …"; the opening paragraph has none."""
-        if self.label:
-            return "\n".join(part for part in (self.label, self.title) if part)
-        if not self.title:
-            return ""
-        number = self.key.rsplit(".", 1)[-1]
-        return f"{number}. {self.title}"
-
-    def heading_for(self, year: int) -> str:
-        """The heading of a report of ``year``: its {year} and {next_year} filled."""
-        return self.heading.replace("{year}", str(year)).replace("{next_year}", str(year + 1))
-
-    @property
-    def depth(self) -> int:
-        return self.key.count(".")
 
 
 # --- definitions (read with the form set) ----------------------------------------------
@@ -157,70 +129,6 @@ def check_placeholders(placeholders: dict[str, Placeholder], form_set, file: str
 def placeholders_of(form_set) -> dict[str, Placeholder]:
     """The placeholders a set declares (``placeholders:`` in set.yaml), by name."""
     return form_set.parts.get(PART_NAME, {}) if form_set is not None else {}
-
-
-OUTLINE_FILE = "noi-dung.yaml"  # a form set's own outline, beside its set.yaml
-
-
-def read_outline(path: Path, shown: str, problems: list[Problem]) -> tuple[Section, ...] | None:
-    """An outline file in stages: read, each section's fields checked (key, title, hint), the keys
-    unique and each subsection after its part; None with the problems recorded when it is wrong."""
-    before = len(problems)
-    data = read_yaml(path, shown, problems)
-    if data is None:
-        return None
-    f = Fields(data, shown, problems)
-    raw = f.get("sections", list, required=True, default=[])
-    f.done()
-    sections: list[Section] = []
-    for item in raw:
-        s = Fields(item, shown, problems, " (sections)", getattr(raw, "line", 0))
-        key = str(s.get("key", required=True, default=""))
-        title, hint, label = s.get("title", default=""), s.get("hint", default=""), s.get("label", default="")
-        s.done()
-        if s.failed:
-            continue
-        if not _SECTION_KEY.fullmatch(key) or any(x.key == key for x in sections):
-            s.fail("FORM004", s.line_of("key"), field="key", expected="mã mục duy nhất (I, II.1, intro…)")
-            continue
-        parent = key.rsplit(".", 1)[0] if "." in key else None
-        if parent is not None and not any(x.key == parent for x in sections):
-            s.fail("FORM004", s.line_of("key"), field="key", expected=f"mục con đứng sau mục “{parent}”")
-            continue
-        sections.append(Section(key, title or "", hint or "", label or ""))
-    if len(problems) > before or not sections:
-        return None
-    return tuple(sections)
-
-
-@lru_cache(maxsize=16)
-def _outline(path: Path, _stamp: float) -> tuple[Section, ...] | None:
-    return read_outline(path, path.name, [])
-
-
-def _outline_at(path: Path) -> tuple[Section, ...] | None:
-    try:
-        stamp = path.stat().st_mtime
-    except OSError:
-        return None
-    return _outline(path, stamp)
-
-
-def outline(form_set=None) -> tuple[Section, ...]:
-    """The sections a report on ``form_set`` prints its body in: the set's own outline when it has
-    one that reads (the loader reports one that does not), else the national one."""
-    if form_set is not None and getattr(form_set, "directory", ""):
-        own = _outline_at(Path(form_set.directory) / OUTLINE_FILE)
-        if own:
-            return own
-    national = _outline_at(resources_dir() / "narrative" / "outline.yaml")
-    if not national:
-        raise RuntimeError("resources/narrative/outline.yaml: không đọc được dàn ý")
-    return national
-
-
-def section(key: str, form_set=None) -> Section | None:
-    return next((s for s in outline(form_set) if s.key == key), None)
 
 
 # --- figures ----------------------------------------------------------------------------
@@ -438,7 +346,7 @@ class NarrativePart:
         if sum(len(text) for text in sections.values() if isinstance(text, str)) > MAX_BODY_CHARS:
             raise CchcError("NAR004", reason=f"tổng nội dung dài quá {MAX_BODY_CHARS:,} ký tự".replace(",", "."))
         for key, text in sections.items():
-            if not _SECTION_KEY.fullmatch(key):  # the outline's keys, and a sheet's notes ("nv.1", "to_chuc")
+            if not SECTION_KEY.fullmatch(key):  # the outline's keys, and a sheet's notes ("nv.1", "to_chuc")
                 raise CchcError("NAR004", reason=f"tên mục “{key[:40]}” không hợp lệ")
             if not isinstance(text, str) or len(text) > MAX_SECTION_CHARS:
                 raise CchcError("NAR004", reason=f"nội dung mục “{key}” không phải chữ hoặc dài quá "
@@ -453,5 +361,5 @@ class NarrativePart:
 PART = NarrativePart()
 
 
-__all__ = ["CellRef", "PART", "PART_NAME", "NarrativePart", "Placeholder", "Section", "check", "outline",
+__all__ = ["CellRef", "PART", "PART_NAME", "NarrativePart", "Placeholder", "check",
            "placeholders_of", "render_text", "rendered_sections"]

@@ -392,7 +392,7 @@ class MainWindow(QMainWindow):
 
     def open_narrative(self, report_id: int) -> None:
         self.open_report(report_id)
-        if self.session is None or self.session.report_id != report_id or self._kind_screen() is not None:
+        if self.session is None or self.session.report_id != report_id or not self.session.has_body:
             return
         self._show_screen(self.narrative_page, "Nội dung báo cáo", item_kind=("narrative", report_id))
 

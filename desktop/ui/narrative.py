@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QLis
                                QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from desktop.foundation.messages import CchcError
-from desktop.kinds.narrative import outline, placeholders_of, render_text, shown_value, value_of
+from desktop.kinds.narrative import placeholders_of, render_text, shown_value, value_of
+from desktop.schema.outline import outline
 
 SAVE_AFTER_MS = 700
 

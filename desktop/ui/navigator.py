@@ -108,9 +108,10 @@ class Navigator(QTreeWidget):
                                         "xếp hạng")
                 appraised.setData(0, KIND_ROLE, ("appraisal", report.id))
                 node.addChild(appraised)
-            if report.forms:  # a report with annexes has a body text too; a scoring sheet is one screen
+            if report.has_body:  # a report with annexes has a body text; a sheet, its analysis's tasks
                 body = QTreeWidgetItem(["Nội dung báo cáo", "", ""])
-                body.setToolTip(0, "Phần lời của báo cáo (I–V), với số liệu lấy từ phụ lục")
+                body.setToolTip(0, "Phần lời của báo cáo (I–V), với số liệu lấy từ phụ lục" if report.forms else
+                                "Phần lời của báo cáo phân tích: nhiệm vụ, giải pháp và tổ chức thực hiện")
                 body.setData(0, KIND_ROLE, ("narrative", report.id))
                 node.addChild(body)
             for form in report.forms:

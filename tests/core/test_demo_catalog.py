@@ -137,6 +137,9 @@ SEED_FINDINGS = {
     # which add up to 76,65 (index 80,68). Every other Kon Rẫy sheet adds up as printed.
     ("23488.cu", "CHI_SO", "tong", "diem", "par_total", 78.15, 76.65, "error"),
     ("23488.cu", "CHI_SO", "tong", "chi_so", "par_index", 82.26, 80.68, "error"),
+    # ... and the district's analysis, which prints the commune's 78,15 and 82,26 as seed 002 does,
+    # says so (issue 29 §2: never silently replaced by the recomputed figure)
+    ("KT.KR", "", "23488.cu", "diem", "par_relayed", 78.15, 76.65, "warning"),
     # Totals the seeds print over parts they leave blank (issue 18: said, as warnings): Phụ lục VI's
     # "Dừng tính" 4 over no commune; Kế Sách's 6B row II 13 bodies, 7B row I 12 planned recruitments
     # and 4 transfers, 7B row II 4 disciplined, all over blank rows.

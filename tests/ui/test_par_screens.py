@@ -169,7 +169,7 @@ def test_the_body_of_one_report_is_never_saved_into_another(demo_window, qtbot, 
     window.open_report(kon_ray)
     window.open_report(_report_of(window, "ST.KS"), "5B")
     khanh_son_text = window.store.narrative.of(khanh_son)["II.2"]
-    assert window.store.narrative.of(kon_ray) == {}
+    assert "II.2" not in window.store.narrative.of(kon_ray)  # its own body is seed 002's tasks (nv.*)
     assert window.store.narrative.of(_report_of(window, "ST.KS")).get("II.2") != khanh_son_text  # Kế Sách keeps its own
 
 
@@ -192,3 +192,29 @@ def test_a_commune_explains_a_score_and_attaches_its_evidence_on_the_criterion(d
     assert model.data(model.index(row, column + 1)) == "1 tệp"
     editing.undo(window)
     assert "giai_trinh" not in window.store.cells.get(sheet)["CHI_SO"].get("2", {})
+
+
+def test_the_district_types_its_analysis_tasks_in_the_body_and_the_analysis_prints_them(demo_window, qtbot,
+                                                                                         no_dialogs):
+    """Issue 29 §2: part III and IV of seed 002 are what the clerk types; the sheet's tree item has
+    a body, titled as the set's outline titles the seed's areas, and the printed analysis follows."""
+    from desktop.kinds.par.analysis import analysis_body
+
+    window = demo_window
+    sheet = _report_of(window, "KT.KR")
+    item = window.navigator.report_items[sheet]
+    children = [item.child(i).text(0) for i in range(item.childCount())]
+    assert "Nội dung báo cáo" in children
+    window.open_narrative(sheet)
+    page = window.narrative_page
+    assert page.isVisible()
+    titles = [page.sections.item(i).text() for i in range(page.sections.count())]
+    assert any("Đối với công tác cải cách thủ tục hành chính" in t for t in titles)
+    assert any(t.startswith("TỔ CHỨC, THỰC HIỆN") for t in titles)
+    page.sections.setCurrentRow(page._row_of("nv.8"))
+    page.editor.setPlainText("- Nhiệm vụ cần thực hiện: kiểm tra đột xuất hằng quý.")
+    page.save()
+    _, blocks = analysis_body(window.store, window.catalog, sheet)
+    text = [b.text for b in blocks]
+    at = text.index("8. Đối với việc chấp hành quy chế văn hóa công sở, kỷ luật, kỷ cương hành chính:")
+    assert text[at + 1] == "- Nhiệm vụ cần thực hiện: kiểm tra đột xuất hằng quý."

@@ -2,26 +2,32 @@
 
 From a unit's scoring sheet and those of its child units for the same year:
 I. the unit's points per area, and each criterion that lost points with its reason and
-responsible office; II. each child unit's points per area, index and rating, with a
-summary table ranking them; III. the tasks per area that lost points (the text typed for
-it, or the criteria to recover and the offices in charge); IV. what the clerk typed under
-"Tổ chức thực hiện". The sheet's own notes are narrative sections ``nv.<area>`` and
-``to_chuc`` of the scoring report.
+responsible office; II. each child unit's points per area, and the total, index and rating its
+sheet states (a statement its areas contradict is a finding of the report, never silently
+replaced: seed 002's Đắk Ruồng); III. the tasks per area (the text typed for it, or the
+criteria to recover and the offices in charge); IV. what the clerk typed under "Tổ chức, thực
+hiện". The sheet's own notes are narrative sections ``nv.<area>`` and ``to_chuc`` of the
+scoring report; a set's outline (noi-dung.yaml) may title them as its report does.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop.exchange.body import NOTE, Block, Paragraph, Run, Table, para, text_blocks
-from desktop.foundation.messages import CchcError
+from desktop.exchange.body import NOTE, Block, Paragraph, Run, para, text_blocks
+from desktop.foundation.messages import CchcError, msg
+from desktop.schema.outline import section
 from desktop.kinds.par.criteria import criteria_of
 from desktop.kinds.par.scoring import Scorecard, score_report
+from desktop.kinds.par.sheet import SCORE
 from desktop.foundation.values import format_points
+from desktop.rules.engine import Finding
 from desktop.store.records import Report, Unit
 
-TASKS_PREFIX = "nv."  # narrative key of an area's "Nhiệm vụ cần thực hiện"
+TASKS_KEY, TASKS_TITLE = "nv", "NHIỆM VỤ, GIẢI PHÁP CHỦ YẾU"  # part III
+TASKS_PREFIX = TASKS_KEY + "."  # narrative key of an area's "Nhiệm vụ cần thực hiện"
 ORGANISATION = "to_chuc"  # narrative key of part IV
+ORGANISATION_TITLE = "TỔ CHỨC, THỰC HIỆN"  # seed 002's part IV
 LEVEL_WORDS = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã"}
 
 
@@ -97,7 +103,7 @@ def _lost_lines(own: UnitScore, who: str) -> list[Block]:
             if lost and area.office:
                 blocks.append(para(f"* Trách nhiệm thuộc về: {area.office}", italic=True))
             continue
-        blocks.append(para(f"{number}. {title}: {who} đạt {format_points(area.achieved)}/{format_points(area.maximum)} điểm; "
+        blocks.append(para(f"{number}. {title}: {who} đạt được {format_points(area.achieved)}/{format_points(area.maximum)} điểm; "
                            f"tiêu chí, tiêu chí thành phần bị mất điểm, cụ thể:"))
         for node in lost:
             c = node.criterion
@@ -113,12 +119,14 @@ def _child_lines(children: list[UnitScore]) -> list[Block]:
     blocks: list[Block] = []
     for number, child in enumerate(children, 1):
         card = child.card
+        achieved, index, rating = stated(card)
         blocks.append(Paragraph([
             Run(f"{number}. Đối với {committee(child.unit.name)}: Tổng số điểm các tiêu chí, tiêu chí thành phần "
                 f"đạt được là "),
-            Run(f"{format_points(card.achieved)}/{format_points(card.maximum)} điểm", bold=True),
-            Run(f" (Chỉ số cải cách hành chính của đơn vị: {format_points(card.index, 2)} điểm), xếp loại "
-                f"{card.rating}, cụ thể:"),
+            Run(f"{format_points(achieved)}/{format_points(card.maximum)} điểm", bold=True),
+            Run(f" (Chỉ số cải cách hành chính của đơn vị: "
+                f"{format_points(index, None if card.typed_index is not None else 2)} điểm), xếp loại "
+                f"{rating}, cụ thể:"),  # a stated index as the unit wrote it ("83,8"), a computed one to 2 places
         ]))
         for area in card.areas:
             if area.applicable:
@@ -131,34 +139,55 @@ def _child_lines(children: list[UnitScore]) -> list[Block]:
     return blocks
 
 
-def summary_table(children: list[UnitScore]) -> Table:
-    """One row per child unit: points, maximum, index, rating and rank by index."""
-    ordered = sorted((c for c in children if c.card.index is not None), key=lambda c: -c.card.index)
-    rank: dict[str, int] = {}
-    for position, child in enumerate(ordered, 1):
-        before = ordered[position - 2] if position > 1 else None
-        tied = before is not None and before.card.index == child.card.index
-        rank[child.unit.code] = rank[before.unit.code] if tied else position
-    rows = []
-    for number, child in enumerate(children, 1):
+def stated(card: Scorecard) -> tuple:
+    """The total, index and rating a unit's sheet states (typed on its Tổng cộng row), or what its
+    areas give where it states none: the level above reports what the unit reported."""
+    return (card.typed_total if card.typed_total is not None else card.achieved,
+            card.typed_index if card.typed_index is not None else card.index,
+            card.typed_rating or card.rating)
+
+
+RELAYED = "Phần II: kết quả của các đơn vị"  # where a relayed statement's finding is, as the findings name it
+
+
+def relayed_findings(report_id: int, children: list[UnitScore]) -> list[Finding]:
+    """A warning on the report for each child unit whose sheet states a total or an index its
+    areas do not give: the report prints the unit's statement (as seed 002 prints Đắk Ruồng's
+    78,15 and 82,26), so the difference is said, not silently replaced by a recomputed figure."""
+    found = []
+    for child in children:
         card = child.card
-        rows.append([str(number), child.unit.name, format_points(card.achieved), format_points(card.maximum),
-                     format_points(card.index, 2), card.rating, str(rank.get(child.unit.code, ""))])
-    return Table(["STT", "Đơn vị", "Điểm đạt", "Điểm tối đa", "Chỉ số CCHC", "Xếp loại", "Thứ hạng"], rows,
-                 [0.8, 3.2, 1.1, 1.1, 1.1, 1.1, 1.0],
-                 ["centre", "left", "right", "right", "right", "centre", "centre"])
+        achieved, index, _ = stated(card)
+        if achieved == card.achieved and (index == card.index or card.index is None):
+            continue
+        found.append(Finding(
+            report=report_id, form=RELAYED, row=child.unit.name, column="Tổng số điểm", severity="warning",
+            rule="par_relayed", actual=float(achieved), expected=float(card.achieved),
+            message=msg("PAR030", unit=child.unit.name, actual=format_points(achieved),
+                        maximum=format_points(card.maximum), index=format_points(index, 2),
+                        expected=format_points(card.achieved), computed=format_points(card.index, 2)),
+            row_id=child.unit.code, column_id=SCORE))
+    return found
 
 
-def _tasks(own: UnitScore, notes: dict[str, str]) -> list[Block]:
+def _title(key: str, form_set, default: str) -> str:
+    """A note's heading as the set's outline titles it, else ``default``."""
+    own = section(key, form_set)
+    return own.title if own is not None and own.title else default
+
+
+def _tasks(own: UnitScore, notes: dict[str, str], form_set) -> list[Block]:
     blocks: list[Block] = []
     number = 0
     for area in own.card.areas:
-        typed = notes.get(TASKS_PREFIX + area.code, "").strip()
+        key = TASKS_PREFIX + area.code
+        typed = notes.get(key, "").strip()
         lost = area.lost_leaves() if area.applicable else []
         if not typed and not lost:
             continue
         number += 1
-        blocks.append(para(f"{number}. Đối với {_lower_first(area.criterion.title)}:"))
+        title = _title(key, form_set, f"Đối với {_lower_first(area.criterion.title)}")
+        blocks.append(para(f"{number}. {title}:"))
         if typed:
             blocks += text_blocks(typed)
             continue
@@ -181,14 +210,16 @@ def analysis_body(store, catalog, report_id: int) -> tuple[str, list[Block]]:
     level = LEVEL_WORDS.get(own.unit.level, "đơn vị")
     who = f"UBND {level}"
     notes = store.narrative.of(report_id)
+    form_set = catalog.form_set_of(own.report)
     bases = [own.card.criteria.basis] + [c.card.criteria.basis for c in children]
     blocks: list[Block] = []
-    for basis in dict.fromkeys(b for b in bases if b):
-        blocks.append(para(f"Căn cứ {basis};"))
+    grounds = list(dict.fromkeys(b for b in bases if b))
+    for position, basis in enumerate(grounds, 1):  # "Căn cứ …;" and the last "Căn cứ … ." as seed 002
+        blocks.append(para(f"Căn cứ {basis}{'.' if position == len(grounds) else ';'}"))
     members = "các xã, thị trấn" if own.unit.level == "huyen" else "các đơn vị trực thuộc"
     scope = f"của {level} và {members}" if children else f"của {level}"
     blocks.append(para(f"Trên cơ sở kết quả đánh giá, chấm điểm và xếp loại công tác cải cách hành chính năm {year} "
-                       f"{scope}; {committee(own.unit.name)} báo cáo đánh giá, phân tích và làm rõ nguyên nhân, "
+                       f"{scope}; {who} báo cáo đánh giá, phân tích và làm rõ nguyên nhân, "
                        f"trách nhiệm của các cơ quan, đơn vị làm ảnh hưởng đến Chỉ số cải cách hành chính năm {year} "
                        f"của {level}; đồng thời đề ra những nhiệm vụ, giải pháp cần thực hiện, cụ thể như sau:"))
     part = iter(("I", "II", "III", "IV", "V"))
@@ -206,18 +237,17 @@ def analysis_body(store, catalog, report_id: int) -> tuple[str, list[Block]]:
         blocks.append(para(f"{next(part)}. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CÔNG TÁC CẢI CÁCH HÀNH CHÍNH NĂM {year} CỦA "
                            f"{('UBND ' + members) if own.unit.level == 'huyen' else members}".upper(), "heading"))
         blocks += _child_lines(children)
-        blocks.append(para(f"Bảng tổng hợp kết quả Chỉ số cải cách hành chính năm {year} của các đơn vị:", "body"))
-        blocks.append(summary_table(children))
-    tasks = _tasks(own, notes)
+    tasks = _tasks(own, notes, form_set)
     if tasks:
-        blocks.append(para(f"{next(part)}. NHIỆM VỤ, GIẢI PHÁP CHỦ YẾU", "heading"))
+        blocks.append(para(f"{next(part)}. {_title(TASKS_KEY, form_set, TASKS_TITLE)}", "heading"))
+        blocks += text_blocks(notes.get(TASKS_KEY, ""))  # a sentence before the areas, if typed
         blocks += tasks
     if notes.get(ORGANISATION, "").strip():
-        blocks.append(para(f"{next(part)}. TỔ CHỨC THỰC HIỆN", "heading"))
+        blocks.append(para(f"{next(part)}. {_title(ORGANISATION, form_set, ORGANISATION_TITLE)}", "heading"))
         blocks += text_blocks(notes[ORGANISATION])
     blocks.append(para(f"Trên đây là báo cáo đánh giá, phân tích và làm rõ nguyên nhân, trách nhiệm của các cơ quan, "
                        f"đơn vị làm ảnh hưởng đến Chỉ số cải cách hành chính năm {year} của {level}./."))
     return subject(own), blocks
 
 
-__all__ = ["analysis_body", "committee", "sheets", "summary_table"]
+__all__ = ["analysis_body", "committee", "relayed_findings", "sheets", "stated"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.foundation.messages import msg
-from desktop.kinds.par.analysis import analysis_body, sheets
+from desktop.kinds.par.analysis import analysis_body, relayed_findings, sheets
 from desktop.kinds.par.criteria import load_criteria
 from desktop.kinds.par.scoring import score_data, stray_cells
 from desktop.kinds.par.sheet import FORM_CODE, sheet_form
@@ -47,7 +47,9 @@ class ParKind:
 
     def validate(self, data) -> list:
         card = score_data(data)
-        return card.findings + stray_cells(data.form_set.definition, data.raw.get(FORM_CODE, {}), data.id)
+        found = card.findings + stray_cells(data.form_set.definition, data.raw.get(FORM_CODE, {}), data.id)
+        found += relayed_findings(data.id, sheets(data.store, data.catalog, data.id)[1])
+        return found
 
     def document(self, data) -> Document:
         """The analysis report as seed 002 prints it, without the sheet: the sheet itself is
