@@ -460,6 +460,23 @@ def build_annexes(data: ReportData) -> list[Annex]:
     return annexes
 
 
+def has_figures(annex: Annex) -> bool:
+    """Whether any cell of data holds something (typed, received or computed); what the form
+    itself prints (codes, names, notes) does not count."""
+    return any(cell.value is not None and cell.value != "" for row in annex.rows for cell in row.cells
+               if row.row.printed(cell.column) is None)
+
+
+def printed_annexes(data: ReportData) -> tuple[list[Annex], list[Annex]]:
+    """The annexes a report's PDF and Word files print, and those they leave out: a form that is
+    no annex (``annex: false``: figures behind the body) and an annex with nothing in it (seed 000
+    mentions its Phụ lục VII and prints none). The workbook keeps every form: it is the data."""
+    shown, left_out = [], []
+    for annex in build_annexes(data):
+        (shown if annex.form.annex and has_figures(annex) else left_out).append(annex)
+    return shown, left_out
+
+
 def _attach_formulas(data: ReportData, annexes: list[Annex]) -> None:
     cells: dict[Ref, Cell] = {}
     for annex in annexes:

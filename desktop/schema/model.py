@@ -117,6 +117,9 @@ class Form:
     # (issuing body | Quốc hiệu, tiêu ngữ), and a title over a group of annexes
     header_block: bool = False
     group_title: str = ""
+    # False: the form holds figures behind the body (the placeholders it quotes) and prints no
+    # annex, as seed 004 prints its figures in its text and no table
+    annex: bool = True
     leaves: list[Column] = field(default_factory=list)
     by_id: dict[str, Column] = field(default_factory=dict)
     by_number: dict[int, Column] = field(default_factory=dict)

@@ -256,8 +256,9 @@ def _pdf_lines(store, catalog, report_id) -> list[str]:
 
 def test_seed_004_is_whole_its_figures_in_their_annexes_and_its_body_in_its_own_order(demo):
     """Seed 004 (Khánh Hòa province, 6 months 2020) had no demo report: its figures are in Biểu 06,
-    the central agencies' annex and the online-services annex, its body prints in its own sections
-    (I … V) in its order, and the figures its text cites come from the annexes."""
+    the central agencies' form and the online-services form, its body prints in its own sections
+    (I … V) in its order, and the figures its text cites come from those forms. Issue 29 §2: the seed
+    prints no annex, so the forms are data behind the body (``annex: false``) and none prints."""
     store, catalog, _, _ = demo
     report = next(r for r in store.reports.all() if r.form_set_id == "khanhhoa-tinh")
     assert report.period.label == "6 tháng đầu năm 2020" and report.unit_code == "KH"
@@ -269,7 +270,8 @@ def test_seed_004_is_whole_its_figures_in_their_annexes_and_its_body_in_its_own_
     for figure in ("362.485", "339.239", "332.183", "97,92%", "68.253", "20,12%", "1.730.508", "1.506.228", "87,04%",
                    "92,31", "107.394.908", "101.586"):
         assert figure in text, figure
-    assert "từ ngày 12/10/2019 đến ngày 10/06/2020" in text  # the data period the seed states
+    assert "Kết quả giải quyết hồ sơ từ 12/10/2019 đến 10/6/2020 như sau:" in text  # the data period, as the seed says it
+    assert not any(line.startswith(("Biểu số 06", "Phụ lục")) for line in lines)  # no annex the seed does not print
     headings = [line for line in lines if re.match(r"^(I|II|III|IV|V)\. [A-ZĐ]", line)]
     assert headings == ["I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC", "II. NHỮNG KẾT QUẢ TRỌNG TÂM TRÊN CÁC NỘI DUNG CCHC",
                         "III. ĐÁNH GIÁ CHUNG", "IV. NHIỆM VỤ TRỌNG TÂM 06 THÁNG CUỐI NĂM 2020", "V. ĐỀ XUẤT, KIẾN NGHỊ"]
@@ -277,6 +279,27 @@ def test_seed_004_is_whole_its_figures_in_their_annexes_and_its_body_in_its_own_
     assert [p[:2] for p in parts] == ["1.", "2.", "3.", "4.", "5.", "6."]
     assert "Trên đây là tình hình, kết quả thực hiện công tác CCHC của tỉnh Khánh Hòa" in text
 
+
+
+def test_no_annex_prints_that_the_seed_does_not_and_the_workbook_keeps_every_form(demo, tmp_path):
+    """Issue 29 §2: seed 000 mentions its Phụ lục VII and prints none (the demo's is empty), seed 004
+    prints its figures in its text. The PDF and Word leave such forms out; the workbook is the data
+    and keeps each, so nothing is lost on the way to Excel and back."""
+    from docx import Document
+
+    from desktop.exchange.docx import report_docx
+    from desktop.report.data import report_data
+
+    store, catalog, ids, _ = demo
+    khanh_son = _pdf_lines(store, catalog, ids["KH.KS"])
+    assert "Phụ lục VI" in khanh_son and "Phụ lục VII" not in khanh_son
+    province = next(r for r in store.reports.all() if r.form_set_id == "khanhhoa-tinh")
+    words = [p.text for p in Document(io.BytesIO(report_docx(report_data(store, catalog, province.id)))).paragraphs]
+    assert not any(w.startswith(("Biểu số 06", "Phụ lục")) for w in words) and any("362.485" in w for w in words)
+    workbook = load_workbook(write_xlsx(store, catalog, province.id, tmp_path / "tinh.xlsx"))
+    assert workbook.sheetnames[:3] == ["Biểu số 06 VPCP KSTT", "Phụ lục 1", "Phụ lục 2"]  # and its hidden key sheet
+    workbook = load_workbook(write_xlsx(store, catalog, ids["KH.KS"], tmp_path / "khanh-son.xlsx"))
+    assert any("VII" in name for name in workbook.sheetnames)
 
 
 @pytest.mark.parametrize("unit, count, last", [("KT.KR", 8, "- Lưu: VT."), ("KH", 10, "- Lưu: VT, DL."),

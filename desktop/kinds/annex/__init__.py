@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.exchange.annex import build_annexes
+from desktop.exchange.annex import printed_annexes
 from desktop.exchange.document import part_blocks
 from desktop.rules.engine import check_form, form_dependents
 from desktop.rules.history import check_history
@@ -41,7 +41,7 @@ class AnnexKind:
         return found
 
     def document(self, data) -> Document:
-        return Document(annexes=build_annexes(data), blocks=part_blocks(data))
+        return Document(annexes=printed_annexes(data)[0], blocks=part_blocks(data))
 
     def receives(self, form_set) -> set[str]:
         """The child units' form sets whose packages fill this set's ``from:`` rows."""
