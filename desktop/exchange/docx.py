@@ -139,18 +139,22 @@ def _body(doc, blocks: list[bd.Block]) -> None:
 
 
 def _table(doc, block: bd.Table) -> None:
-    table = doc.add_table(rows=1 + len(block.rows), cols=len(block.header))
+    heads = len(block.head)
+    table = doc.add_table(rows=heads + len(block.rows), cols=len(block.widths))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     total = sum(block.widths)
     widths = [Cm(16 * w / total) for w in block.widths]
-    align = block.align or ["left"] * len(block.header)
-    for column, text in enumerate(block.header):
-        _cell_text(table.rows[0].cells[column], text, 12, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
-    for number, row in enumerate(block.rows, 1):
+    align = block.align or ["left"] * len(block.widths)
+    for r, c, rowspan, colspan, text in block.head_cells():
+        cell = table.cell(r, c)
+        if rowspan > 1 or colspan > 1:
+            cell = cell.merge(table.cell(r + rowspan - 1, c + colspan - 1))
+        _cell_text(cell, text, 12, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+    for number, row in enumerate(block.rows):
         for column, text in enumerate(row):
-            _cell_text(table.rows[number].cells[column], text, 12, _ALIGN[align[column]],
-                       bold=(number - 1) in block.bold_rows)
+            _cell_text(table.rows[heads + number].cells[column], text, 12, _ALIGN[align[column]],
+                       bold=number in block.bold_rows)
     _widths(table, widths)
     doc.add_paragraph()
 

@@ -200,20 +200,39 @@ def body_flowables(blocks: list[bd.Block], width: float, styles) -> list:
         if isinstance(block, bd.Paragraph):
             flow.append(Paragraph(_runs(block), styles.get(block.kind, styles["body"])))
             continue
-        total = sum(block.widths)
-        widths = [width * w / total for w in block.widths]
-        align = block.align or ["left"] * len(block.header)
-        grid = [[_p(text, styles["table_head"]) for text in block.header]]
+        widths = _settled(block.widths, _body_table_least(block), width)
+        align = block.align or ["left"] * len(block.widths)
+        grid = [[""] * len(block.widths) for _ in block.head]
+        commands = [("FONTNAME", (0, 0), (-1, -1), FAMILY), ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),  # the padding the least widths allow for
+                    ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5)]
+        for r, c, rowspan, colspan, text in block.head_cells():
+            grid[r][c] = _p(text, styles["table_head"])
+            if rowspan > 1 or colspan > 1:
+                commands.append(("SPAN", (c, r), (c + colspan - 1, r + rowspan - 1)))
         for number, row in enumerate(block.rows):
             bold = number in block.bold_rows
             grid.append([_p(text, styles[f"table_{a}{'_bold' if bold else ''}"]) for text, a in zip(row, align)])
-        table = Table(grid, colWidths=widths, repeatRows=1)
-        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FAMILY), ("GRID", (0, 0), (-1, -1), 0.5, "black"),
-                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        table = Table(grid, colWidths=widths, repeatRows=len(block.head))
+        table.setStyle(TableStyle(commands))
         # a short table (a district's communes ranked) moves whole to the next page rather than leave
         # its header and a row or two at the foot of this one
         flow += [Spacer(1, 4), KeepTogether(table) if len(block.rows) <= KEEP_TOGETHER_ROWS else table, Spacer(1, 8)]
     return flow
+
+
+def _body_table_least(block: bd.Table, size: float = 12) -> list[float]:
+    """A body table's columns at least as wide as a header word or a figure (never split)."""
+    bold, plain = _face(bold=True), _face()
+    least = [0.0] * len(block.widths)
+    for _, c, _, colspan, text in block.head_cells():
+        if colspan == 1:
+            least[c] = max([least[c]] + [stringWidth(w, bold, size) for w in text.split()])
+    for row in block.rows:
+        for c, text in enumerate(row):
+            pieces = [text] if block.align and block.align[c] == "right" else text.split()
+            least[c] = max([least[c]] + [stringWidth(w, plain, size) for w in pieces])
+    return [w + PADDING for w in least]
 
 
 def head_rules(head: ReportHead) -> tuple[float, float]:
@@ -317,8 +336,12 @@ def _column_widths(annex: Annex, width: float, size: float) -> list[float]:
     # goes to the figures' columns, whose headers wrap less (issue 18 §2)
     empty = [i for i, column in enumerate(annex.columns)
              if column.kind == "data" and not column.ctype.numeric and not any(b.cells[i].text for b in annex.rows)]
-    least = _least_widths(annex, size)
     weights = [w if i not in empty else 0.0 for i, w in enumerate(weights)]
+    return _settled(weights, _least_widths(annex, size), width)
+
+
+def _settled(weights: list[float], least: list[float], width: float) -> list[float]:
+    """Widths over ``width`` in proportion to ``weights``, each at least its ``least``."""
     total = sum(weights) or 1.0
     widths = [width * w / total for w in weights]
     if sum(least) >= width:  # cannot all fit: each its share of the page, in proportion to its need
