@@ -39,7 +39,7 @@ from desktop.exchange.annex import Annex, Cell, Const, Ref, Round, Sum, build_an
 from desktop.foundation.messages import CchcError, os_reason
 from desktop.report.data import ReportData
 from desktop.schema.loader import Catalog
-from desktop.foundation.values import DASH, NIL, CellType, Nil, from_json, parse_input, to_storage
+from desktop.foundation.values import DASH, NIL, CellType, Nil, Shown, from_json, parse_input, shown_count, to_storage
 
 META_SHEET = "_cchc"
 FORMAT = "cchc-xlsx"
@@ -181,7 +181,33 @@ def _excel_value(cell: Cell):
         return float(value)  # a double holds every figure of a report (<= 15 digits)
     if kind == "bool":
         return cell.text
+    if isinstance(value, Shown):
+        return int(value)  # a number for the formulas; its zeros and unit are its format (shown_format)
     return value
+
+
+_SHOWN_FORMAT = re.compile(r'^(0+|#,##0)(?: "([^"]{1,40})")?$')
+
+
+def shown_format(value: Shown) -> str:
+    """The number format that shows a count as it was typed: "08" as 00, "23 nhiệm vụ" as
+    0 "nhiệm vụ", so that the cell stays a number the workbook's formulas add."""
+    digits, _, unit = value.text.partition(" ")
+    zeros = "0" * len(digits) if len(digits) > 1 and digits.startswith("0") else "#,##0"
+    return zeros + (f' "{unit}"' if unit else "")
+
+
+def shown_read(value, number_format: str, ctype: CellType):
+    """A count read back with the format ``shown_format`` gave it; any other format, the number."""
+    match = _SHOWN_FORMAT.match(number_format or "")
+    if match is None or isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return value
+    zeros, unit = match.groups()
+    digits = str(value).zfill(len(zeros)) if zeros != "#,##0" else str(value)
+    if unit is None and digits == str(value):
+        return value
+    shown = shown_count(f"{digits} {unit}" if unit else digits, ctype)
+    return value if shown is None else shown  # never "or": Shown(0, "00") is falsy
 
 
 def _meta(data: ReportData) -> list[tuple[str, object]]:
@@ -295,7 +321,7 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan], styles: St
             # what the style depends on, and nothing else (a test builds every demo workbook uncached)
             key = (body.style if body.style in fonts else "normal", kind, item.ctype.value_kind, item.ctype.numeric,
                    number_format(item.ctype), body.row.depth if kind == "row_label" else 0,
-                   isinstance(item.value, Nil))
+                   isinstance(item.value, Nil), item.value.text if isinstance(item.value, Shown) else None)
             styles.apply(cell, key, lambda: _body_style(body, item, fonts.get(body.style, fonts["normal"]), box))
 
 
@@ -354,7 +380,7 @@ def _body_style(body, item, font: Font, box: Border) -> dict:
         figure_format = number_format(item.ctype)
         # a typed dash: 0 for the formulas, "-" as printed
         said["number_format"] = f'{figure_format};-{figure_format};"{DASH}"' if isinstance(item.value, Nil) \
-            else figure_format
+            else shown_format(item.value) if isinstance(item.value, Shown) else figure_format
     return said
 
 
@@ -529,6 +555,7 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> list[Cel
     values: dict[Ref, object] = {}
     types: dict[Ref, CellType] = {}
     pending: dict[Ref, object] = {}  # our own formulas that no spreadsheet has calculated yet
+    formats: dict[Ref, str] = {}  # their number formats, which may show a count as typed ("03")
     for annex in annexes:
         plan = plans[annex.form.code]
         sheet = formulas[annex.sheet_name]
@@ -551,12 +578,18 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> list[Cel
                     if raw not in candidates:
                         raise CchcError("XLSX009", where=where, formula=str(raw)[:60])
                     pending[ref] = (item.formula or item.implied, item.ctype, where)
+                    formats[ref] = found.number_format
                     continue
                 value = read_value(raw, item.ctype, where)
                 if value == 0 and found.number_format.endswith(f';"{DASH}"'):
                     value = NIL  # the dash this app wrote for a typed "-"
+                elif item.ctype.value_kind in ("count", "integer"):
+                    value = shown_read(value, found.number_format, item.ctype)  # "08", "23 nhiệm vụ"
                 values[ref] = value
     _settle(pending, values)
+    for ref, shown in formats.items():  # a typed total written as its formula keeps its zeros too ("03")
+        if types[ref].value_kind in ("count", "integer") and values.get(ref) is not None:
+            values[ref] = shown_read(values[ref], shown, types[ref])
     for ref in [ref for ref in values if _still_computed(data, ref, values[ref])]:
         del values[ref]  # a total the report computes, come back as computed: not typed by anyone
 

@@ -62,6 +62,7 @@ MESSAGES: dict[str, str] = {
     "NUM009": "“{text}” không nằm trong danh sách lựa chọn: {choices}.",
     "NUM010": "Ô này được tính tự động, không nhập trực tiếp.",
     "NUM011": "Nội dung quá dài ({length} ký tự; tối đa {limit}).",
+    "NUM012": "“{text}”: sau số chỉ được ghi đơn vị tính của cột ({units}), ví dụ “23 nhiệm vụ”.",
     # --- form definitions -------------------------------------------------
     "FORM001": "{file}: không đọc được tệp ({reason}).",
     "FORM002": "{file}, dòng {line}: cú pháp YAML sai: {reason}.",

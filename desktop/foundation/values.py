@@ -10,7 +10,9 @@ Number input follows what clerks type and what Excel/LibreOffice paste:
   plain decimal point ("93.66" pasted from an English-locale sheet);
 - "%" and spaces are ignored, full-width digits are accepted (NFKC);
 - "-" alone means zero, as in the printed tables; a leading minus (also "−")
-  only where the cell is signed.
+  only where the cell is signed;
+- a count keeps the zeros and the unit it is typed with ("08", "23 nhiệm vụ" where the column
+  allows the unit): it counts as its number and prints as typed (``Shown``).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class CellType:
     decimals: int | None = None  # fixed places for display; None = as entered
     signed: bool = False
     result: str = "count"
+    units: tuple[str, ...] = ()  # words a count may be typed with ("nhiệm vụ", "đơn vị")
 
     @property
     def numeric(self) -> bool:
@@ -82,6 +85,45 @@ NIL = Nil()
 DASH = "-"
 
 
+class Shown(int):
+    """A count typed the way the seeds print it, with its leading zeros or its unit ("08",
+    "23 nhiệm vụ", "08 đơn vị"): it counts as its number in every sum and check, and is kept,
+    stored, sent and printed as typed (seed 000's Phụ lục 1 says which of its figures are tasks
+    and which are units only so)."""
+
+    text: str
+
+    def __new__(cls, number: int, text: str):
+        made = super().__new__(cls, number)
+        made.text = text
+        return made
+
+    def __repr__(self) -> str:
+        return f"Shown({int(self)}, {self.text!r})"
+
+    def __reduce__(self):
+        return Shown, (int(self), self.text)
+
+
+_SHOWN = re.compile(r"^(\d{1,12})(?:\s+(\S.{0,39}))?$")
+
+
+def shown_count(text: str, ctype: CellType) -> Shown | None:
+    """``text`` as a ``Shown`` count when it has a leading zero or one of the column's units;
+    None when it is a plain number (or not a count)."""
+    if ctype.value_kind not in ("count", "integer"):
+        return None
+    match = _SHOWN.match(" ".join(text.split()))
+    if match is None:
+        return None
+    digits, unit = match.groups()
+    if unit is not None and unit not in ctype.units:
+        return None
+    if unit is None and not (len(digits) > 1 and digits.startswith("0")):
+        return None
+    return Shown(int(digits), digits if unit is None else f"{digits} {unit}")
+
+
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     return text.replace("\u2212", "-").strip()
@@ -94,6 +136,9 @@ def parse_number(text: str, ctype: CellType) -> int | Decimal | None:
     kind = ctype.value_kind
     if kind == "percent":
         text = text.rstrip("%").strip()
+    shown = shown_count(text, ctype)
+    if shown is not None:
+        return shown
     text = re.sub(r"\s+", "", text)
     if text == "":
         return None
@@ -112,6 +157,8 @@ def parse_number(text: str, ctype: CellType) -> int | Decimal | None:
         number = Decimal(text)
     elif re.search(r"\d", text) and re.fullmatch(r"[\d.,]+", text):
         raise CchcError("NUM002", text=raw.strip())
+    elif ctype.units and re.match(r"^\d", text):
+        raise CchcError("NUM012", text=raw.strip(), units=", ".join(f"“{u}”" for u in ctype.units))
     else:
         raise CchcError("NUM001", text=raw.strip())
     if negative:
@@ -231,6 +278,8 @@ def format_value(value, ctype: CellType) -> str:
     kind = ctype.value_kind
     if isinstance(value, Nil) and kind in NUMERIC_KINDS:
         return DASH
+    if isinstance(value, Shown) and kind in NUMERIC_KINDS:
+        return value.text
     if kind in NUMERIC_KINDS:
         text = format_number(value, ctype.decimals)
         return text + "%" if kind == "percent" else text
@@ -248,6 +297,8 @@ def to_storage(value, ctype: CellType) -> str | None:
     kind = ctype.value_kind
     if isinstance(value, Nil) and kind in NUMERIC_KINDS:
         return DASH
+    if isinstance(value, Shown) and kind in ("count", "integer"):
+        return value.text
     if kind in ("count", "integer"):
         return str(int(value))
     if kind in ("decimal", "percent"):
@@ -266,6 +317,9 @@ def from_storage(text: str | None, ctype: CellType):
     if text == DASH and kind in NUMERIC_KINDS:
         return NIL
     if kind in ("count", "integer"):
+        match = _SHOWN.match(text)
+        if match is not None and (match.group(2) or (len(text) > 1 and text[0] == "0")):
+            return Shown(int(match.group(1)), text)  # as it was typed, even if the form has changed since
         return int(text)
     if kind in ("decimal", "percent"):
         return Decimal(text)
@@ -281,6 +335,8 @@ def json_value(value):
     int, other Decimals as floats (exact within MAX_DIGITS), dates as ISO text."""
     if isinstance(value, Nil):
         return DASH  # the dash travels as typed (docs/package.md)
+    if isinstance(value, Shown):
+        return value.text  # "08", "23 nhiệm vụ" travel as typed too
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
     if isinstance(value, dt.date):
@@ -300,6 +356,11 @@ def from_json(data, ctype: CellType):
     kind = ctype.value_kind
     if kind in NUMERIC_KINDS and data == DASH:
         return NIL
+    if isinstance(data, str) and kind in ("count", "integer"):
+        shown = shown_count(data, ctype)
+        if shown is None:
+            raise CchcError("NUM001", text=data[:40])
+        return shown
     if kind in NUMERIC_KINDS:
         if isinstance(data, bool) or not isinstance(data, (int, float, Decimal)):
             raise CchcError("NUM001", text=str(data)[:40])

@@ -74,12 +74,19 @@ def _normalise_column(data, file: str, problems: list[Problem], line: int) -> Co
         kind = f.get("type", default="text" if column.kind != "data" else "count", choices=KINDS)
         choices = f.get("choices", list, default=[])
         result = f.get("result", default="count", choices=("count", "integer", "decimal", "percent"))
+        units = f.get("units", list, default=[])
+        if not all(isinstance(u, str) and u.strip() and '"' not in u and len(u) <= 40 for u in units) or \
+                (units and kind not in ("count", "integer")):
+            f.fail("FORM004", f.line_of("units"), field="units",
+                   expected="danh sách đơn vị tính của một cột số đếm, ví dụ [nhiệm vụ, đơn vị]")
+            units = []
         column.ctype = CellType(
             kind=kind,
             choices=tuple(str(c) for c in choices),
             decimals=f.get("decimals", int),
             signed=f.get("signed", bool, default=False),
             result=result,
+            units=tuple(" ".join(u.split()) for u in units),
         )
         column.equals = f.get("equals")
         column.history = f.get("history", bool, default=True)

@@ -160,3 +160,61 @@ def test_a_dash_survives_the_workbook_round_trip(tmp_path, store, real_catalog):
     assert len(dashed) == 1 and dashed[0].value == 0  # 0 for formulas, "-" on screen and paper
     import_xlsx(store, real_catalog, report, path)  # read as 0 it would be written back as "0"
     assert store.cells.get(report)["PL5"]["tong"]["dong_y_dung"] == "-" and store.cells.get(report)["PL5"]["tong"]["tong_so"] == "0"
+
+
+# --- counts typed as the seeds print them (issue 29 §2) ----------------------------------------
+
+UNITS = CellType("count", units=("nhiệm vụ", "đơn vị"))
+
+
+@pytest.mark.parametrize("ctype, typed, number, shown", [
+    # seed 000's Phụ lục 1 and seed 001's Phụ lục 2 write counts so
+    (UNITS, "23 nhiệm vụ", 23, "23 nhiệm vụ"),
+    (UNITS, "08  đơn vị", 8, "08 đơn vị"),
+    (UNITS, "29", 29, "29"),
+    (COUNT, "08", 8, "08"),
+    (COUNT, "00", 0, "00"),
+    (COUNT, "0", 0, "0"),
+    (COUNT, "1.562", 1562, "1.562"),
+    (SIGNED, "03", 3, "03"),
+])
+def test_a_count_keeps_its_zeros_and_its_unit_and_counts_as_its_number(ctype, typed, number, shown):
+    from desktop.exchange.xlsx import shown_format, shown_read
+    from desktop.foundation.values import Shown
+
+    value = parse_input(typed, ctype)
+    assert value == number and value + 1 == number + 1  # in every sum and check, its number
+    assert format_value(value, ctype) == shown  # printed and shown as typed
+    assert from_storage(to_storage(value, ctype), ctype) == value
+    assert format_value(from_storage(to_storage(value, ctype), ctype), ctype) == shown
+    assert format_value(from_json(to_json(value, ctype), ctype), ctype) == shown  # sent as typed
+    if isinstance(value, Shown):  # the workbook: a number, shown by its format
+        assert format_value(shown_read(int(value), shown_format(value), ctype), ctype) == shown
+
+
+@pytest.mark.parametrize("ctype, typed, code", [
+    (UNITS, "23 cái", "NUM012"),  # a unit the column does not have
+    (COUNT, "23 nhiệm vụ", "NUM001"),  # a column without units
+])
+def test_a_count_with_a_unit_not_its_columns_is_refused(ctype, typed, code):
+    with pytest.raises(CchcError) as refused:
+        parse_input(typed, ctype)
+    assert refused.value.code == code
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=4),
+       st.sampled_from([None, "nhiệm vụ", "đơn vị"]))
+def test_any_count_as_typed_survives_storage_json_and_the_workbook(number, zeros, unit):
+    from desktop.exchange.xlsx import shown_format, shown_read
+    from desktop.foundation.values import Shown
+
+    digits = "0" * zeros + str(number)
+    typed = digits + (" " + unit if unit else "")
+    value = parse_input(typed, UNITS)
+    assert value == number
+    shown = format_value(value, UNITS)
+    assert shown == (typed if isinstance(value, Shown) else format_value(number, UNITS))
+    for back in (from_storage(to_storage(value, UNITS), UNITS), from_json(to_json(value, UNITS), UNITS)):
+        assert back == number and format_value(back, UNITS) == shown
+    if isinstance(value, Shown):
+        assert format_value(shown_read(int(value), shown_format(value), UNITS), UNITS) == shown
