@@ -39,7 +39,7 @@ from desktop.exchange.annex import Annex, Cell, Const, Ref, Round, Sum, build_an
 from desktop.foundation.messages import CchcError, os_reason
 from desktop.report.data import ReportData
 from desktop.schema.loader import Catalog
-from desktop.foundation.values import DASH, NIL, CellType, Nil, Shown, from_json, parse_input, shown_count, to_storage
+from desktop.foundation.values import MARKS, CellType, Nil, Shown, from_json, parse_input, shown_count, to_storage
 
 META_SHEET = "_cchc"
 FORMAT = "cchc-xlsx"
@@ -321,7 +321,8 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan], styles: St
             # what the style depends on, and nothing else (a test builds every demo workbook uncached)
             key = (body.style if body.style in fonts else "normal", kind, item.ctype.value_kind, item.ctype.numeric,
                    number_format(item.ctype), body.row.depth if kind == "row_label" else 0,
-                   isinstance(item.value, Nil), item.value.text if isinstance(item.value, Shown) else None)
+                   item.value.mark if isinstance(item.value, Nil) else None,
+                   item.value.text if isinstance(item.value, Shown) else None)
             styles.apply(cell, key, lambda: _body_style(body, item, fonts.get(body.style, fonts["normal"]), box))
 
 
@@ -379,7 +380,7 @@ def _body_style(body, item, font: Font, box: Border) -> dict:
                                       indent=1 if numeric else 0)
         figure_format = number_format(item.ctype)
         # a typed dash: 0 for the formulas, "-" as printed
-        said["number_format"] = f'{figure_format};-{figure_format};"{DASH}"' if isinstance(item.value, Nil) \
+        said["number_format"] = f'{figure_format};-{figure_format};"{item.value.mark}"' if isinstance(item.value, Nil) \
             else shown_format(item.value) if isinstance(item.value, Shown) else figure_format
     return said
 
@@ -581,8 +582,9 @@ def import_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> list[Cel
                     formats[ref] = found.number_format
                     continue
                 value = read_value(raw, item.ctype, where)
-                if value == 0 and found.number_format.endswith(f';"{DASH}"'):
-                    value = NIL  # the dash this app wrote for a typed "-"
+                mark = next((m for m in MARKS if found.number_format.endswith(f';"{m}"')), None)
+                if value == 0 and mark is not None:
+                    value = MARKS[mark]  # the dash or the slash this app wrote for a typed "-" or "/"
                 elif item.ctype.value_kind in ("count", "integer"):
                     value = shown_read(value, found.number_format, item.ctype)  # "08", "23 nhiệm vụ"
                 values[ref] = value

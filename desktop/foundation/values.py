@@ -9,7 +9,8 @@ Number input follows what clerks type and what Excel/LibreOffice paste:
 - with no comma, a single dot followed by other than three digits is read as a
   plain decimal point ("93.66" pasted from an English-locale sheet);
 - "%" and spaces are ignored, full-width digits are accepted (NFKC);
-- "-" alone means zero, as in the printed tables; a leading minus (also "−")
+- "-" alone means zero, as in the printed tables, and "/" "does not apply" (both count as 0 and
+  print as typed); a leading minus (also "−")
   only where the cell is signed;
 - a count keeps the zeros and the unit it is typed with ("08", "23 nhiệm vụ" where the column
   allows the unit): it counts as its number and prints as typed (``Shown``).
@@ -71,18 +72,28 @@ class CellType:
 
 
 class Nil(int):
-    """A dash typed for "nothing" ("-", as seed 000's Phụ lục V prints it): it counts as 0 in every
-    sum and check, and is kept, stored, sent and printed as the dash the clerk typed."""
+    """A mark typed for "nothing": the dash ("-", as seed 000's Phụ lục V prints it) or the slash
+    for "does not apply" ("/", seed 003's Biểu mẫu 4B). It counts as 0 in every sum and check, and
+    is kept, stored, sent and printed as the mark the clerk typed."""
 
-    def __new__(cls):
-        return super().__new__(cls, 0)
+    mark: str
+
+    def __new__(cls, mark: str = "-"):
+        made = super().__new__(cls, 0)
+        made.mark = mark
+        return made
 
     def __repr__(self) -> str:
-        return "NIL"
+        return "NIL" if self.mark == DASH else f"Nil({self.mark!r})"
+
+    def __reduce__(self):
+        return Nil, (self.mark,)
 
 
-NIL = Nil()
 DASH = "-"
+NIL = Nil(DASH)
+SLASH = Nil("/")
+MARKS = {DASH: NIL, "/": SLASH}  # what a number cell takes for "nothing", as typed
 
 
 class Shown(int):
@@ -105,7 +116,7 @@ class Shown(int):
         return Shown, (int(self), self.text)
 
 
-_SHOWN = re.compile(r"^(\d{1,12})(?:\s+(\S.{0,39}))?$")
+_SHOWN = re.compile(r"^(\d{1,15})(?:\s+(\S.{0,39}))?$")
 
 
 def shown_count(text: str, ctype: CellType) -> Shown | None:
@@ -121,6 +132,8 @@ def shown_count(text: str, ctype: CellType) -> Shown | None:
         return None
     if unit is None and not (len(digits) > 1 and digits.startswith("0")):
         return None
+    if int(digits) > MAX_ABS:
+        raise CchcError("NUM005", text=text.strip()[:40], limit=format_number(MAX_ABS))
     return Shown(int(digits), digits if unit is None else f"{digits} {unit}")
 
 
@@ -142,8 +155,8 @@ def parse_number(text: str, ctype: CellType) -> int | Decimal | None:
     text = re.sub(r"\s+", "", text)
     if text == "":
         return None
-    if text == DASH:
-        return NIL
+    if text in MARKS:
+        return MARKS[text]
     negative = text.startswith("-")
     if negative or text.startswith("+"):
         text = text[1:]
@@ -277,7 +290,7 @@ def format_value(value, ctype: CellType) -> str:
         return ""
     kind = ctype.value_kind
     if isinstance(value, Nil) and kind in NUMERIC_KINDS:
-        return DASH
+        return value.mark
     if isinstance(value, Shown) and kind in NUMERIC_KINDS:
         return value.text
     if kind in NUMERIC_KINDS:
@@ -296,7 +309,7 @@ def to_storage(value, ctype: CellType) -> str | None:
         return None
     kind = ctype.value_kind
     if isinstance(value, Nil) and kind in NUMERIC_KINDS:
-        return DASH
+        return value.mark
     if isinstance(value, Shown) and kind in ("count", "integer"):
         return value.text
     if kind in ("count", "integer"):
@@ -314,8 +327,8 @@ def from_storage(text: str | None, ctype: CellType):
     if text is None:
         return None
     kind = ctype.value_kind
-    if text == DASH and kind in NUMERIC_KINDS:
-        return NIL
+    if text in MARKS and kind in NUMERIC_KINDS:
+        return MARKS[text]
     if kind in ("count", "integer"):
         match = _SHOWN.match(text)
         if match is not None and (match.group(2) or (len(text) > 1 and text[0] == "0")):
@@ -334,7 +347,7 @@ def json_value(value):
     """Any cell or rule value as JSON: a Decimal written without a point as an
     int, other Decimals as floats (exact within MAX_DIGITS), dates as ISO text."""
     if isinstance(value, Nil):
-        return DASH  # the dash travels as typed (docs/package.md)
+        return value.mark  # the dash and the slash travel as typed (docs/package.md)
     if isinstance(value, Shown):
         return value.text  # "08", "23 nhiệm vụ" travel as typed too
     if isinstance(value, Decimal):
@@ -354,8 +367,8 @@ def from_json(data, ctype: CellType):
     if data is None:
         return None
     kind = ctype.value_kind
-    if kind in NUMERIC_KINDS and data == DASH:
-        return NIL
+    if kind in NUMERIC_KINDS and isinstance(data, str) and data in MARKS:
+        return MARKS[data]
     if isinstance(data, str) and kind in ("count", "integer"):
         shown = shown_count(data, ctype)
         if shown is None:

@@ -8,7 +8,7 @@ evaluated on demand, other forms, the previous period).
 from __future__ import annotations
 
 from desktop.foundation.messages import CchcError
-from desktop.foundation.values import from_storage
+from desktop.foundation.values import MARKS, Nil, from_storage
 from desktop.schema import expr as ex
 from desktop.schema.layout import Layout, child_units_of, resolve
 from desktop.schema.loader import Catalog
@@ -183,11 +183,25 @@ class FormScope:
                     how = ("rows", self.total_parts(found))
             if value is None and how is not None and how[0] == "rows":
                 value = ex.Evaluation(self, row, ex.ColRef(name=column.id))._sum(how[1], ex.ColRef(current=True))
+            if value == 0 and how is not None:
+                marked = self._mark_of_parts(row, column, how)
+                value = value if marked is None else marked  # never "or": a mark is falsy
             value = _as_cell(value, self.layout.cell_type(row, column))
         finally:
             self._computing.discard(key)
         self._derived[key] = value
         return value
+
+    def _mark_of_parts(self, row: str, column: Column, how: tuple):
+        """The mark every part of a total holds, when each holds the same one ("/" under both
+        kinds of inter-agency procedures: the total does not apply either, seed 003's 4B); else None."""
+        if how[0] == "columns":
+            parts = [self.value(row, node) for node in ex.walk(how[1], into_other_forms=False)
+                     if isinstance(node, ex.ColRef)]
+        else:
+            parts = [self.cell(part, column) for part in how[1]]
+        marks = {part.mark if isinstance(part, Nil) else None for part in parts}
+        return MARKS[marks.pop()] if len(marks) == 1 and None not in marks else None
 
     def part_columns(self, row: str) -> list[Column]:
         """The columns of a row the clerk types figures into that no sum of the row fills: where a

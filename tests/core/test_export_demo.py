@@ -67,6 +67,15 @@ def test_the_annexes_hold_the_printed_figures_in_vietnamese_format(ke_sach_pdf):
     assert "(3)=(4)+(5)" in "".join(text.split())  # the column-number row, wrapped in its narrow cell
 
 
+def test_4b_prints_the_slash_where_the_seed_does(ke_sach_pdf):
+    """Issue 29 §2: seed 003's 4B marks "/" under horizontal and vertical inter-agency procedures
+    for six fields (rows 9-12, 20, 23); the app dropped them."""
+    lines = [line.strip() for page in ke_sach_pdf.pages for line in page.extract_text().splitlines()]
+    for field, figure in (("Lĩnh vực Bảo trợ xã hội", "9"), ("Lĩnh vực Đăng ký đất đai", "7")):
+        at = lines.index(field)  # each cell of the row is a line of its own in the text
+        assert lines[at + 1:at + 5] == [figure, figure, "/", "/"]
+
+
 def test_every_font_is_embedded(ke_sach_pdf):
     fonts = set()
     for page in ke_sach_pdf.pages:

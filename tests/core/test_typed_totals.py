@@ -255,3 +255,21 @@ def test_computed_totals_travel_as_figures_and_come_back_computed(tmp_path):
     assert other.cells.get(transcript)["06"]["item:ho_tich"]["nhan_tong"] == "1600"
     store.close()
     other.close()
+
+
+def test_a_total_whose_parts_all_say_does_not_apply_says_so_too(tmp_path):
+    """Issue 29 §2: "/" (does not apply, seed 003's 4B) counts as nothing and prints as typed; a
+    total over parts that are all "/" is "/" too, not a 0 nobody wrote; one figure among them wins."""
+    from desktop.foundation.values import SLASH, format_value
+
+    store, report = open_report(tmp_path)
+    enter_cells(store, CATALOG, report, "06", [("ho_tich", c, "/") for c in ("nhan_truc_tuyen", "nhan_truc_tiep",
+                                                                            "ky_truoc")])
+    enter_cells(store, CATALOG, report, "06", [("chung_thuc", "nhan_truc_tuyen", "/"),
+                                               ("chung_thuc", "nhan_truc_tiep", "12")])
+    scope = ReportData(store, CATALOG, report).scope("06")
+    total = scope.form.by_id["nhan_tong"]
+    assert scope.cell("item:ho_tich", total) is SLASH and format_value(SLASH, total.ctype) == "/"
+    assert scope.cell("item:chung_thuc", total) == 12
+    assert store.cells.get(report)["06"]["item:ho_tich"]["nhan_truc_tuyen"] == "/"
+    store.close()

@@ -177,6 +177,7 @@ UNITS = CellType("count", units=("nhiệm vụ", "đơn vị"))
     (COUNT, "0", 0, "0"),
     (COUNT, "1.562", 1562, "1.562"),
     (SIGNED, "03", 3, "03"),
+    (UNITS, "0000100000000 nhiệm vụ", 100000000, "0000100000000 nhiệm vụ"),  # found by the property below
 ])
 def test_a_count_keeps_its_zeros_and_its_unit_and_counts_as_its_number(ctype, typed, number, shown):
     from desktop.exchange.xlsx import shown_format, shown_read
@@ -195,6 +196,8 @@ def test_a_count_keeps_its_zeros_and_its_unit_and_counts_as_its_number(ctype, ty
 @pytest.mark.parametrize("ctype, typed, code", [
     (UNITS, "23 cái", "NUM012"),  # a unit the column does not have
     (COUNT, "23 nhiệm vụ", "NUM001"),  # a column without units
+    (UNITS, "099999999999999 nhiệm vụ", "NUM005"),  # over the limit, zeros or not
+    (COUNT, "09999999999999", "NUM005"),
 ])
 def test_a_count_with_a_unit_not_its_columns_is_refused(ctype, typed, code):
     with pytest.raises(CchcError) as refused:
@@ -218,3 +221,15 @@ def test_any_count_as_typed_survives_storage_json_and_the_workbook(number, zeros
         assert back == number and format_value(back, UNITS) == shown
     if isinstance(value, Shown):
         assert format_value(shown_read(int(value), shown_format(value), UNITS), UNITS) == shown
+
+
+@pytest.mark.parametrize("ctype", [COUNT, SIGNED, DECIMAL, PERCENT])
+def test_a_typed_slash_says_does_not_apply_counts_as_nothing_and_is_kept(ctype):
+    """Seed 003's 4B prints "/" under the inter-agency procedures a field has none of."""
+    from desktop.foundation.values import SLASH
+
+    value = parse_input("/", ctype)
+    assert value is SLASH and value == 0 and value + 5 == 5
+    assert format_value(value, ctype) == "/"
+    assert to_storage(value, ctype) == "/" and from_storage("/", ctype) is SLASH
+    assert to_json(value, ctype) == "/" and from_json("/", ctype) is SLASH
