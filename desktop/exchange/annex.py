@@ -434,7 +434,7 @@ def build_annexes(data: ReportData) -> list[Annex]:
         scope = data.scope(form.code)
         layout = scope.layout
         header, depth = header_grid(form)
-        numbered = any(c.number is not None for c in form.leaves)
+        numbered = form.number_row and any(c.number is not None for c in form.leaves)
         annex = Annex(
             form=form, layout=layout, sheet_name=names[form.code], printed_code=form.printed_code,
             title=fill(form.title, values), subtitle=fill(form.subtitle, values),

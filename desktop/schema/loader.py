@@ -285,6 +285,7 @@ def normalise_form(data, file: str, problems: list[Problem]) -> Form | None:
     header_block = f.get("header_block", bool, default=False)
     group_title = f.get("group_title", default="")
     annex = f.get("annex", bool, default=True)
+    number_row = f.get("number_row", bool, default=True)
     raw_columns = f.get("columns", list, required=True, default=[])
     raw_rows = f.get("rows", list, required=True, default=[])
     raw_identities = f.get("identities", list, default=[])
@@ -325,7 +326,8 @@ def normalise_form(data, file: str, problems: list[Problem]) -> Form | None:
         return None
     form = Form(code=code, printed_code=printed, title=title, columns=columns, rows=rows, rules=rules,
                 subtitle=subtitle, attachment_line=attachment, orientation=orientation, file=file,
-                header_block=header_block, group_title=group_title, annex=annex)
+                header_block=header_block, group_title=group_title, annex=annex,
+                number_row=number_row)
     if numbered:
         number = 1
         for leaf in form.leaves:

@@ -120,6 +120,9 @@ class Form:
     # False: the form holds figures behind the body (the placeholders it quotes) and prints no
     # annex, as seed 004 prints its figures in its text and no table
     annex: bool = True
+    # False: the columns have numbers (for the identities, "(3)=(4)+(5)") and print no row of them,
+    # as seed 003 prints one for its 5B only
+    number_row: bool = True
     leaves: list[Column] = field(default_factory=list)
     by_id: dict[str, Column] = field(default_factory=dict)
     by_number: dict[int, Column] = field(default_factory=dict)

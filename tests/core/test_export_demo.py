@@ -67,6 +67,20 @@ def test_the_annexes_hold_the_printed_figures_in_vietnamese_format(ke_sach_pdf):
     assert "(3)=(4)+(5)" in "".join(text.split())  # the column-number row, wrapped in its narrow cell
 
 
+def test_only_5b_prints_a_row_of_column_numbers_as_seed_003_does(demo, ke_sach_pdf):
+    """Issue 29 §2: seven of Kế Sách's forms number their columns for their identities; the seed
+    prints the numbers under 5B's header only, and so does the app (``number_row: false``)."""
+    from desktop.exchange.annex import printed_annexes
+    from desktop.report.data import report_data
+
+    store, catalog, ids, _ = demo
+    annexes, _ = printed_annexes(report_data(store, catalog, ids["ST.KS"]))
+    assert [a.form.code for a in annexes if a.number_row] == ["5B"]
+    assert all(a.form.leaves[2].number is not None for a in annexes if a.form.code in ("4B", "10B"))  # kept for rules
+    lines = [line.strip() for page in ke_sach_pdf.pages for line in page.extract_text().splitlines()]
+    assert lines.count("(3)=(4)+(5)") == 1
+
+
 def test_4b_prints_the_slash_where_the_seed_does(ke_sach_pdf):
     """Issue 29 §2: seed 003's 4B marks "/" under horizontal and vertical inter-agency procedures
     for six fields (rows 9-12, 20, 23); the app dropped them."""
