@@ -165,6 +165,7 @@ class Annex:
     number_row: list[str] | None  # "(1)", "(2)", "(3)=(4)+(5)"... when the form prints them
     rows: list[BodyRow] = field(default_factory=list)
     footnote: str = ""  # the clerk's note printed under the table (report.ops.form_note_key)
+    group_title: str = ""  # printed above the annex's code, over a group of annexes
 
     @property
     def columns(self) -> list[Column]:
@@ -442,7 +443,7 @@ def build_annexes(data: ReportData) -> list[Annex]:
             phrase=fill(sentence_case(form.title), {key: in_sentence(value) for key, value in values.items()}),
             header=header, header_rows=depth,
             number_row=[c.number_label for c in form.leaves] if numbered else None,
-            footnote=texts.get(form_note_key(form.code), ""),
+            footnote=texts.get(form_note_key(form.code), ""), group_title=fill(form.group_title, values),
         )
         for row in layout.rows:
             cells = []

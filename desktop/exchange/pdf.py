@@ -25,13 +25,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
-from reportlab.lib.fonts import addMapping
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak, PageTemplate,
                                 Paragraph, Spacer, Table, TableStyle)
 
@@ -40,46 +36,18 @@ from desktop.report.data import report_data
 from desktop.foundation.files import write_atomically
 from desktop.foundation.messages import msg
 from desktop.exchange import body as bd
-from desktop.exchange.annex import Annex, fill, in_sentence, placeholders
+from desktop.exchange.annex import Annex, in_sentence
 from desktop.exchange.charts import chart_grid
 from desktop.exchange.signature_look import look_of
 from desktop.exchange.document import MOTTO, NATION, ReportHead, document_parts
-from desktop.foundation.paths import resources_dir
+from desktop.exchange.measure import (FAMILY, MARGINS, MM, PADDING, PAGES, column_widths, face, font_size,
+                                     register_fonts, settled)
 from desktop.report.data import ReportData
 from desktop.schema.loader import Catalog
 
-FAMILY = "CCHCSerif"
-MM = 72 / 25.4
-# Nghị định 30/2020, Phụ lục I: 20–25 mm top and bottom, 30–35 mm on the binding side (left),
-# 15–20 mm on the other; the same on a landscape annex page, which is bound with the report.
-MARGINS = {  # left, right, top, bottom in mm
-    "portrait": (30, 15, 20, 20),
-    "landscape": (30, 15, 20, 20),
-}
-_registered = False
-
-
-def register_fonts() -> None:
-    global _registered
-    if _registered:
-        return
-
-    folder = resources_dir() / "fonts"
-    faces = {"": "Regular", "-Bold": "Bold", "-Italic": "Italic", "-BoldItalic": "BoldItalic"}
-    for suffix, face in faces.items():
-        pdfmetrics.registerFont(TTFont(FAMILY + suffix, str(folder / f"LiberationSerif-{face}.ttf")))
-    for bold, italic, suffix in ((0, 0, ""), (1, 0, "-Bold"), (0, 1, "-Italic"), (1, 1, "-BoldItalic")):
-        addMapping(FAMILY, bold, italic, FAMILY + suffix)
-    _registered = True
-
-
-def _face(bold: bool = False, italic: bool = False) -> str:
-    return FAMILY + ("-BoldItalic" if bold and italic else "-Bold" if bold else "-Italic" if italic else "")
-
-
 def _styles():
     def style(name, size, align=TA_LEFT, bold=False, italic=False, **extra):
-        font = _face(bold, italic)
+        font = face(bold, italic)
         extra.setdefault("leading", size * 1.2)
         return ParagraphStyle(name, fontName=font, fontSize=size, alignment=align, **extra)
 
@@ -200,7 +168,7 @@ def body_flowables(blocks: list[bd.Block], width: float, styles) -> list:
         if isinstance(block, bd.Paragraph):
             flow.append(Paragraph(_runs(block), styles.get(block.kind, styles["body"])))
             continue
-        widths = _settled(block.widths, _body_table_least(block), width)
+        widths = settled(block.widths, _body_table_least(block), width)
         align = block.align or ["left"] * len(block.widths)
         grid = [[""] * len(block.widths) for _ in block.head]
         commands = [("FONTNAME", (0, 0), (-1, -1), FAMILY), ("GRID", (0, 0), (-1, -1), 0.5, "black"),
@@ -223,7 +191,7 @@ def body_flowables(blocks: list[bd.Block], width: float, styles) -> list:
 
 def _body_table_least(block: bd.Table, size: float = 12) -> list[float]:
     """A body table's columns at least as wide as a header word or a figure (never split)."""
-    bold, plain = _face(bold=True), _face()
+    bold, plain = face(bold=True), face()
     least = [0.0] * len(block.widths)
     for _, c, _, colspan, text in block.head_cells():
         if colspan == 1:
@@ -240,7 +208,7 @@ def head_rules(head: ReportHead) -> tuple[float, float]:
     at most 45 mm's worth) and of the one under the tiêu ngữ (as long as it), for the PDF and the
     Word file alike."""
     register_fonts()
-    bold = _face(bold=True)
+    bold = face(bold=True)
     return min(stringWidth(head.issuer_lines[-1], bold, 12.5), 45 * MM) * 0.6, stringWidth(MOTTO, bold, 13.5)
 
 
@@ -292,74 +260,6 @@ def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles
 
 
 
-def _font_size(annex: Annex) -> float:
-    count = len(annex.columns)
-    wide = annex.orientation == "landscape"
-    if count <= (9 if wide else 6):
-        return 11
-    if count <= (13 if wide else 9):
-        return 10
-    return 9 if count <= 16 else 8
-
-
-PADDING = 7  # a cell's left and right padding, and the grid lines, in points
-
-
-def _least_widths(annex: Annex, size: float) -> list[float]:
-    """What each column cannot do with less: its longest header word (a word never splits:
-    "UBND", not "UBN / D"), its column number on one line ("(9)=(10)+(11)"), its widest figure
-    (numbers never wrap), and the STT column's longest code ("3.2.10")."""
-    bold, italic, plain = _face(bold=True), _face(italic=True), _face()
-    least = [0.0] * len(annex.columns)
-    for header in annex.header:
-        if header.colspan == 1:
-            words = header.text.split() or [""]
-            least[header.col] = max(least[header.col], max(stringWidth(w, bold, size) for w in words))
-    for i, label in enumerate(annex.number_row or []):
-        least[i] = max(least[i], stringWidth(label or "", italic, size))
-    for body in annex.rows:
-        for i, cell in enumerate(body.cells):
-            column = annex.columns[i]
-            if column.kind == "row_code":
-                least[i] = max(least[i], stringWidth(body.row.code or "", bold, size))
-            elif cell.ctype.numeric and cell.text:
-                least[i] = max(least[i], stringWidth(cell.text, bold if body.style in ("group", "total") else plain,
-                                                     size))
-    return [w + PADDING for w in least]
-
-
-def _column_widths(annex: Annex, width: float, size: float) -> list[float]:
-    """The form's relative widths over the frame, each column at least what its content needs
-    (``_least_widths``); what a narrow column takes comes from the columns that have room."""
-    weights = annex.widths()
-    # a text column nobody wrote in (7B's Ghi chú) keeps no more than its header needs: its share
-    # goes to the figures' columns, whose headers wrap less (issue 18 §2)
-    empty = [i for i, column in enumerate(annex.columns)
-             if column.kind == "data" and not column.ctype.numeric and not any(b.cells[i].text for b in annex.rows)]
-    weights = [w if i not in empty else 0.0 for i, w in enumerate(weights)]
-    return _settled(weights, _least_widths(annex, size), width)
-
-
-def _settled(weights: list[float], least: list[float], width: float) -> list[float]:
-    """Widths over ``width`` in proportion to ``weights``, each at least its ``least``."""
-    total = sum(weights) or 1.0
-    widths = [width * w / total for w in weights]
-    if sum(least) >= width:  # cannot all fit: each its share of the page, in proportion to its need
-        return [width * w / sum(least) for w in least]
-    for _ in range(len(widths)):  # raising one column may take another below its need: settle
-        short = [i for i, w in enumerate(widths) if w < least[i] - 0.01]
-        if not short:
-            break
-        need = sum(least[i] - widths[i] for i in short)
-        room = {i: widths[i] - least[i] for i in range(len(widths)) if i not in short and widths[i] > least[i]}
-        spare = sum(room.values())
-        for i in short:
-            widths[i] = least[i]
-        for i, r in room.items():
-            widths[i] -= need * r / spare
-    return widths
-
-
 def _fitting(text: str, column_width: float, size: float, page_height: float) -> str:
     """A cell's text cut to what fits in half a page at its column's width, marked "[…]".
     A table row cannot continue on the next page, and a row taller than the page would stop
@@ -376,14 +276,14 @@ _ALIGNED = {"cell_centre": "CENTER", "cell_right": "RIGHT"}
 
 
 def _annex_table(annex: Annex, width: float, styles, height: float):
-    size = _font_size(annex)
+    size = font_size(annex)
 
     def sized(name: str, bold=False, italic=False):
-        return ParagraphStyle(f"{name}-{size}-{bold}-{italic}", parent=styles[name], fontName=_face(bold, italic),
+        return ParagraphStyle(f"{name}-{size}-{bold}-{italic}", parent=styles[name], fontName=face(bold, italic),
                               fontSize=size,
                               leading=size * 1.18)
 
-    widths = _column_widths(annex, width, size)
+    widths = column_widths(annex, width, size)
     depth = annex.header_rows
     grid = [["" for _ in annex.columns] for _ in range(depth)]
     # FONTNAME: a table's own default is Helvetica, which would not be embedded
@@ -399,7 +299,7 @@ def _annex_table(annex: Annex, width: float, styles, height: float):
     if annex.number_row:
         numbers = []
         for text, column_width in zip(annex.number_row, widths):
-            if "=" in text and stringWidth(text, _face(italic=True), size) > column_width - 5:
+            if "=" in text and stringWidth(text, face(italic=True), size) > column_width - 5:
                 text = text.replace("=", "=\n", 1)  # "(4)=" over "(5)+(6)" rather than a broken "(6)"
             numbers.append(_p(text, sized("cell_centre", italic=True)))
         grid.append(numbers)
@@ -411,11 +311,11 @@ def _annex_table(annex: Annex, width: float, styles, height: float):
     for body in annex.rows:
         bold = body.style in ("group", "total", "bold")
         italic = body.style == "italic"
-        face = _face(bold, italic)
+        row_face = face(bold, italic)
         line = []
         at = len(grid)
         if bold or italic:
-            commands.append(("FONTNAME", (0, at), (-1, at), face))
+            commands.append(("FONTNAME", (0, at), (-1, at), row_face))
         for number, (cell, column_width) in enumerate(zip(body.cells, widths)):
             kind = cell.column.kind
             if kind in ("row_code", "row_note"):
@@ -427,7 +327,7 @@ def _annex_table(annex: Annex, width: float, styles, height: float):
             else:
                 name = "cell_centre"
             text = _fitting(str(cell.text), column_width, size, height)
-            if "\n" in text or _RANGE.search(text) or stringWidth(text, face, size) > column_width - 5:
+            if "\n" in text or _RANGE.search(text) or stringWidth(text, row_face, size) > column_width - 5:
                 line.append(_p(text, sized(name, bold, italic)))
                 continue
             line.append(text)
@@ -465,7 +365,7 @@ def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None
     made = pdf_date(created or dt.datetime.now())
     styles = _styles()
     head, annexes, blocks = document_parts(data)
-    sizes = {"portrait": A4, "landscape": landscape(A4)}
+    sizes = PAGES
 
     def frame(orientation: str) -> Frame:
         page_width, page_height = sizes[orientation]
@@ -499,8 +399,8 @@ def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None
         story += [NextPageTemplate(annex.orientation), PageBreak(), _PartStart()]
         if annex.form.header_block:  # as seed 000 prints its Phụ lục 4 and VI
             story += [_official_header(head, width, styles, full=False), Spacer(1, 8)]
-        if annex.form.group_title:  # "PHỤ LỤC BÁO CÁO CCHC NĂM 2019 CỦA HUYỆN", above the first of a group
-            story.append(_p(fill(annex.form.group_title, placeholders(data)), styles["annex_title"]))
+        if annex.group_title:  # "PHỤ LỤC BÁO CÁO CCHC NĂM 2019 CỦA HUYỆN", above the first of a group
+            story.append(_p(annex.group_title, styles["annex_title"]))
         story.append(_p(annex.printed_code, styles["annex_code"]))
         story.append(_p(annex.title, styles["annex_title"]))
         if annex.subtitle:

@@ -28,6 +28,7 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -39,6 +40,8 @@ from desktop.exchange.annex import Annex, Cell, Const, Ref, Round, Sum, build_an
 from desktop.foundation.messages import CchcError, os_reason
 from desktop.report.data import ReportData
 from desktop.schema.loader import Catalog
+from desktop.exchange.document import MOTTO, NATION, ReportHead, report_head
+from desktop.exchange.measure import MM as MM_PT, column_widths, font_size, frame_width, wrapped_lines
 from desktop.foundation.values import MARKS, CellType, Nil, Shown, from_json, parse_input, shown_count, to_storage
 
 META_SHEET = "_cchc"
@@ -53,8 +56,12 @@ MAX_INFLATED = 24 * 1024 * 1024
 MAX_SHEET_XML = 8 * 1024 * 1024  # a form of 150 communes by 30 columns is some 300 KB
 MAX_RATIO = 100
 MM = 1 / 25.4  # openpyxl margins are in inches
-BODY_WIDTH = {"portrait": 100, "landscape": 150}  # characters across the printable width
-TITLE_SIZES = {"code": 12, "title": 13, "subtitle": 13, "attachment": 12}  # points, above each table
+# A column of width w (openpyxl's unit: the default font's digit, Calibri 11, 7 px) is 7w + 5 px
+# wide; a point is 4/3 px. The columns take the PDF's widths, in a little less than the page's
+# width, so that a spreadsheet prints each sheet at 100 %, at the PDF's sizes, not shrunk to fit.
+PX_PER_PT, DIGIT_PX, COLUMN_PAD_PX, FILL = 4 / 3, 7, 5, 0.97
+CELL_PAD_PT, LEADING = 4.0, 1.36  # a cell's text inside its borders; a line's height over its size
+TITLE_SIZES = {"group": 13, "code": 12, "title": 13, "subtitle": 13, "attachment": 12}  # points, above each table
 
 
 class StyleCache:
@@ -85,9 +92,14 @@ class SheetPlan:
         self.annex = annex
         self.width = len(annex.columns)
         row = 1
+        # the official header above the annex, as the PDF prints it (seed 000's Phụ lục 4 and VI):
+        # the issuing body over two rows beside the Quốc hiệu and the tiêu ngữ, then a blank row
+        self.head_top = row if annex.form.header_block else None
+        if annex.form.header_block:
+            row += 3
         self.title_rows: list[tuple[int, str, str]] = []  # (row, text, style)
-        for text, style in ((annex.printed_code, "code"), (annex.title, "title"), (annex.subtitle, "subtitle"),
-                            (annex.attachment_line, "attachment")):
+        for text, style in ((annex.group_title, "group"), (annex.printed_code, "code"), (annex.title, "title"),
+                            (annex.subtitle, "subtitle"), (annex.attachment_line, "attachment")):
             if text:
                 self.title_rows.append((row, text, style))
                 row += 1
@@ -238,12 +250,14 @@ def render_xlsx(data: ReportData, bound_to: str | None = None) -> bytes:
 def build_workbook(data: ReportData, bound_to: str | None = None) -> Workbook:
     annexes = build_annexes(data)
     plans = {annex.form.code: SheetPlan(annex) for annex in annexes}
+    head = report_head(data) if any(annex.form.header_block for annex in annexes) else None
     book = Workbook()
     book.remove(book.active)
+    _default_font(book)
     own_formulas: set[tuple[str, str]] = set()
     styles = StyleCache()
     for annex in annexes:
-        own_formulas |= _write_sheet(book.create_sheet(annex.sheet_name), plans[annex.form.code], plans, styles)
+        own_formulas |= _write_sheet(book.create_sheet(annex.sheet_name), plans[annex.form.code], plans, styles, head)
     meta = book.create_sheet(META_SHEET)
     for key, value in _meta(data):
         meta.append([key, value])
@@ -260,6 +274,16 @@ def build_workbook(data: ReportData, bound_to: str | None = None) -> Workbook:
     return book
 
 
+def _default_font(book: Workbook) -> None:
+    """The workbook's default font is the report's (Times New Roman, 11 pt), not Calibri: a column's
+    width is counted in the default font's digits, and a machine without Calibri or a metric twin
+    of it (LibreOffice on Linux has Liberation Serif, not Carlito) widens every column otherwise,
+    and then shrinks the page to fit."""
+    normal = Font(name=FONT, size=11)
+    book._fonts = IndexedList([normal] + list(book._fonts)[1:])
+    book._named_styles["Normal"].font = normal
+
+
 def _text_stays_text(book: Workbook, own_formulas: set[tuple[str, str]]) -> None:
     """Every text the workbook carries (a clerk's note, a unit name, a title) is written as text:
     openpyxl takes any string beginning with "=" for a formula, and a hostile "=HYPERLINK(…)",
@@ -271,7 +295,8 @@ def _text_stays_text(book: Workbook, own_formulas: set[tuple[str, str]]) -> None
                     cell.data_type = "s"
 
 
-def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan], styles: StyleCache) -> set[tuple[str, str]]:
+def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan], styles: StyleCache,
+                 head: ReportHead | None = None) -> set[tuple[str, str]]:
     """The annex as printed on ``sheet``; returns the cells (sheet, coordinate) given our formulas."""
     annex = plan.annex
     width = plan.width
@@ -284,12 +309,16 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan], styles: St
         cell = sheet.cell(row=row, column=1, value=text)
         cell.font, cell.alignment = title_fonts[style], centre
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    size = font_size(annex)  # the PDF's size for this annex
+    points = column_widths(annex, frame_width(annex.orientation), size)
+    if plan.head_top is not None and head is not None:
+        _write_head(sheet, plan, head, points)
 
-    header_font = Font(name=FONT, size=11, bold=True)
+    header_font = Font(name=FONT, size=size, bold=True)
     for header in annex.header:
         top, left = plan.header_top + header.row, header.col + 1
         cell = sheet.cell(row=top, column=left, value=header.text)
-        styles.apply(cell, "header", lambda: {"font": header_font, "alignment": centre, "border": box})
+        styles.apply(cell, ("header", size), lambda: {"font": header_font, "alignment": centre, "border": box})
         for r in range(top, top + header.rowspan):
             for c in range(left, left + header.colspan):
                 if (r, c) != (top, left):
@@ -298,12 +327,12 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan], styles: St
             sheet.merge_cells(start_row=top, start_column=left, end_row=top + header.rowspan - 1,
                               end_column=left + header.colspan - 1)
     if annex.number_row:
-        number_font = Font(name=FONT, size=10, italic=True)
+        number_font = Font(name=FONT, size=size, italic=True)  # as the PDF prints them
         for i, text in enumerate(annex.number_row, 1):
             cell = sheet.cell(row=plan.number_row, column=i, value=text or None)
-            styles.apply(cell, "number", lambda: {"font": number_font, "alignment": centre, "border": box})
+            styles.apply(cell, ("number", size), lambda: {"font": number_font, "alignment": centre, "border": box})
 
-    fonts = {style: Font(name=FONT, size=11, bold=style in ("group", "total", "bold"),
+    fonts = {style: Font(name=FONT, size=size, bold=style in ("group", "total", "bold"),
                          italic=style == "italic") for style in ("normal", "bold", "italic", "group", "total")}
     own: set[tuple[str, str]] = set()
     for body in annex.rows:
@@ -319,27 +348,24 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan], styles: St
             else:
                 cell.value = item.text or None
             # what the style depends on, and nothing else (a test builds every demo workbook uncached)
-            key = (body.style if body.style in fonts else "normal", kind, item.ctype.value_kind, item.ctype.numeric,
+            key = (size, body.style if body.style in fonts else "normal", kind, item.ctype.value_kind, item.ctype.numeric,
                    number_format(item.ctype), body.row.depth if kind == "row_label" else 0,
                    item.value.mark if isinstance(item.value, Nil) else None,
                    item.value.text if isinstance(item.value, Shown) else None)
             styles.apply(cell, key, lambda: _body_style(body, item, fonts.get(body.style, fonts["normal"]), box))
 
 
-    weights = annex.widths()
-    total = sum(weights)
-    widths = [max(5.0, BODY_WIDTH[annex.orientation] * weight / total, least)
-              for weight, least in zip(weights, _least_widths(annex))]
+    widths = [(p * FILL * PX_PER_PT - COLUMN_PAD_PX) / DIGIT_PX for p in points]
     for i, width_chars in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(i)].width = width_chars
-    _fit_heights(sheet, plan, widths)
+    _fit_heights(sheet, plan, points, size)
     if annex.footnote:  # the clerk's note, a row below the table, across it (not read back: typed in the app)
         row = plan.note_row
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=plan.width)
         note = sheet.cell(row=row, column=1, value=annex.footnote)
         note.font = Font(name=FONT, size=12)
         note.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.row_dimensions[row].height = 15.0 * max(1, _lines(annex.footnote, sum(widths)))
+        sheet.row_dimensions[row].height = 12 * LEADING * wrapped_lines(annex.footnote, sum(points) * FILL - CELL_PAD_PT, 12)
 
     first_data = next((i for i, c in enumerate(annex.columns, 1) if c.kind == "data"), 1)
     sheet.freeze_panes = f"{get_column_letter(first_data)}{plan.body_top}"
@@ -359,6 +385,29 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan], styles: St
     number = sheet.oddHeader.center
     number.text, number.font, number.size = "&P", FONT, 12
     return own
+
+
+def _write_head(sheet, plan: SheetPlan, head: ReportHead, points: list[float]) -> None:
+    """The issuing body (its lines in one cell over two rows) on the left, the Quốc hiệu over the
+    tiêu ngữ on the right, split where the PDF splits them: the left block 40 % of a portrait
+    page's width (68 mm), the right one the rest. The tiêu ngữ is underlined, as long as itself."""
+    top, width = plan.head_top, plan.width
+    split, used = 1, 0.0
+    while split < width - 1 and used + points[split - 1] <= 68 * MM_PT:
+        used += points[split - 1]
+        split += 1
+    split = max(split - 1, 1)
+    centre = Alignment(horizontal="center", vertical="top", wrap_text=True)
+    issuer = sheet.cell(row=top, column=1, value="\n".join(head.issuer_lines))
+    issuer.font, issuer.alignment = Font(name=FONT, size=12, bold=True), centre
+    sheet.merge_cells(start_row=top, start_column=1, end_row=top + 1, end_column=split)
+    for row, text, font in ((top, NATION, Font(name=FONT, size=12, bold=True)),
+                            (top + 1, MOTTO, Font(name=FONT, size=13, bold=True, underline="single"))):
+        cell = sheet.cell(row=row, column=split + 1, value=text)
+        cell.font, cell.alignment = font, centre
+        sheet.merge_cells(start_row=row, start_column=split + 1, end_row=row, end_column=width)
+    lines = max(2, len(head.issuer_lines))
+    sheet.row_dimensions[top].height = sheet.row_dimensions[top + 1].height = 12 * LEADING * lines / 2
 
 
 def _body_style(body, item, font: Font, box: Border) -> dict:
@@ -385,48 +434,29 @@ def _body_style(body, item, font: Font, box: Border) -> dict:
     return said
 
 
-def _least_widths(annex) -> list[float]:
-    """Each column at least as wide as its longest header word and its column number, in
-    characters (as the PDF sizes its columns): a spreadsheet breaks a word that does not fit,
-    7B printed "tuyển" as "tu|yển"."""
-    least = [0.0] * len(annex.columns)
-    for header in annex.header:
-        if header.colspan == 1:
-            words = header.text.split() or [""]
-            least[header.col] = max(least[header.col], max(len(w) for w in words) * 1.1 + 1)
-    for i, text in enumerate(annex.number_row or []):
-        least[i] = max(least[i], len(text or "") * 0.95 + 1)  # 10 pt italic: "(3)=(4)+(5)+(6)" on one line
-    return least
-
-
-def _lines(text: str, width: float, bold: bool = False, size: float = 11) -> int:
-    """Lines a wrapped text takes in a column ``width`` characters wide (Times, ``size`` pt):
+def _fit_heights(sheet, plan: SheetPlan, points: list[float], size: float) -> None:
+    """Row heights for the lines each row's texts wrap to, in the columns' printed widths:
     spreadsheets do not grow rows that a program wrote, so the export sizes them."""
-    per_line = max(1.0, width * (1.05 if bold else 1.2) * 11 / size)
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in (text or "").split("\n"))
-
-
-def _fit_heights(sheet, plan: SheetPlan, widths: list[float]) -> None:
     annex = plan.annex
-    line_height = 15.0
+    inside = [p * FILL - CELL_PAD_PT for p in points]  # a cell's text width, inside its padding
     for row, text, style in plan.title_rows:  # 12–13 pt across the whole table
-        size = TITLE_SIZES[style]
-        sheet.row_dimensions[row].height = size * 1.35 * _lines(text, sum(widths), bold=style != "attachment",
-                                                                size=size)
+        title = TITLE_SIZES[style]
+        lines = wrapped_lines(text, sum(inside), title, bold=style != "attachment", italic=style == "attachment")
+        sheet.row_dimensions[row].height = title * LEADING * lines
     needed: dict[int, int] = {}
     for header in annex.header:  # a tall header cell spreads its lines over the rows it spans
-        span_width = sum(widths[header.col: header.col + header.colspan])
-        lines = math.ceil(_lines(header.text, span_width, bold=True) / header.rowspan)
+        span = sum(points[header.col: header.col + header.colspan]) * FILL - CELL_PAD_PT
+        lines = math.ceil(wrapped_lines(header.text, span, size, bold=True) / header.rowspan)
         row = plan.header_top + header.row
         for r in range(row, row + header.rowspan):
             needed[r] = max(needed.get(r, 1), lines)
     for body in annex.rows:
-        row = plan.row_of[body.row.id]
-        needed[row] = max(_lines(str(cell.text), widths[i], body.style in ("group", "total", "bold"))
-                          for i, cell in enumerate(body.cells))
+        bold = body.style in ("group", "total", "bold")
+        needed[plan.row_of[body.row.id]] = max(wrapped_lines(str(cell.text), inside[i], size, bold=bold)
+                                               for i, cell in enumerate(body.cells))
     for row, lines in needed.items():
         if lines > 1:
-            sheet.row_dimensions[row].height = line_height * lines
+            sheet.row_dimensions[row].height = size * LEADING * lines
 
 
 # --- import --------------------------------------------------------------------

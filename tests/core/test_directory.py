@@ -358,7 +358,7 @@ def test_printed_columns_never_split_a_word_nor_wrap_a_column_number(tmp_path, r
 
     from desktop.app.demo import load_demo
     from desktop.exchange.annex import build_annexes
-    from desktop.exchange.pdf import MARGINS, MM, _column_widths, _font_size, _least_widths, register_fonts
+    from desktop.exchange.measure import MARGINS, MM, column_widths, font_size, least_widths, register_fonts
     from desktop.report.data import ReportData
 
     register_fonts()
@@ -371,11 +371,11 @@ def test_printed_columns_never_split_a_word_nor_wrap_a_column_number(tmp_path, r
             for annex in build_annexes(ReportData(store, real_catalog, report.id)):
                 left, right, _, _ = MARGINS[annex.orientation]
                 page = landscape(A4) if annex.orientation == "landscape" else A4
-                width, size = page[0] - (left + right) * MM, _font_size(annex)
-                least = _least_widths(annex, size)
+                width, size = page[0] - (left + right) * MM, font_size(annex)
+                least = least_widths(annex, size)
                 if sum(least) >= width:
                     continue  # cannot all fit: shared in proportion (none of the seeds' annexes)
-                widths = _column_widths(annex, width, size)
+                widths = column_widths(annex, width, size)
                 assert abs(sum(widths) - width) < 0.5, annex.printed_code
                 assert all(w >= need - 0.01 for w, need in zip(widths, least)), annex.printed_code
                 checked += 1

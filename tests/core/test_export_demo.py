@@ -67,6 +67,24 @@ def test_the_annexes_hold_the_printed_figures_in_vietnamese_format(ke_sach_pdf):
     assert "(3)=(4)+(5)" in "".join(text.split())  # the column-number row, wrapped in its narrow cell
 
 
+def test_the_workbook_prints_the_official_header_above_the_annexes_whose_pdf_page_has_it(demo, tmp_path):
+    """Issue 29 §3: seed 000 prints the issuing body and the Quốc hiệu above its Phụ lục 4 and VI,
+    and the group title above Phụ lục 1; the PDF did, the workbook did not."""
+    store, catalog, ids, _ = demo
+    book = load_workbook(write_xlsx(store, catalog, ids["KH.KS"], tmp_path / "khanh-son.xlsx"))
+    for name in ("Phụ lục 4", "Phụ lục VI"):
+        sheet = book[name]
+        assert sheet["A1"].value == "ỦY BAN NHÂN DÂN\nHUYỆN KHÁNH SƠN" and sheet["A1"].font.b
+        right = [c for c in sheet[1] + sheet[2] if c.value in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                                                "Độc lập - Tự do - Hạnh phúc")]
+        assert len(right) == 2 and right[1].font.u == "single"  # the tiêu ngữ's rule, as long as itself
+        assert sheet.cell(row=4, column=1).value == name  # the annex's code after a blank row
+    pl1 = book["Phụ lục 1"]
+    assert [pl1["A1"].value, pl1["A2"].value] == ["PHỤ LỤC BÁO CÁO CCHC NĂM 2019 CỦA HUYỆN", "Phụ lục 1"]
+    assert book["Phụ lục 2"]["A1"].value == "Phụ lục 2"  # no header where the PDF prints none
+    assert import_xlsx(store, catalog, ids["KH.KS"], tmp_path / "khanh-son.xlsx") == []  # and it reads back
+
+
 def test_only_5b_prints_a_row_of_column_numbers_as_seed_003_does(demo, ke_sach_pdf):
     """Issue 29 §2: seven of Kế Sách's forms number their columns for their identities; the seed
     prints the numbers under 5B's header only, and so does the app (``number_row: false``)."""
@@ -420,7 +438,7 @@ def test_the_note_under_a_table_prints_in_the_pdf_and_the_workbook(demo, tmp_pat
 def test_an_empty_note_column_gives_its_room_to_the_figures(demo):
     """Issue 18 §2: 7B gave a wide empty Ghi chú while its data headers were cramped."""
     from desktop.exchange.annex import build_annexes
-    from desktop.exchange.pdf import MARGINS, MM, _column_widths, _font_size, _least_widths, register_fonts
+    from desktop.exchange.measure import MARGINS, MM, column_widths, font_size, least_widths, register_fonts
     from desktop.report.data import report_data
 
     register_fonts()
@@ -428,8 +446,8 @@ def test_an_empty_note_column_gives_its_room_to_the_figures(demo):
     annex = next(a for a in build_annexes(report_data(store, catalog, ids["ST.KS"])) if a.form.code == "7B")
     left, right = MARGINS["landscape"][:2]
     width = (297 - left - right) * MM
-    size = _font_size(annex)
-    widths, least = _column_widths(annex, width, size), _least_widths(annex, size)
+    size = font_size(annex)
+    widths, least = column_widths(annex, width, size), least_widths(annex, size)
     note = [c.id for c in annex.columns].index("ghi_chu")
     assert widths[note] == pytest.approx(least[note], abs=0.5)  # no more than "Ghi chú" needs
     assert sum(widths) == pytest.approx(width, abs=0.5)  # the page's width, all used by the figures
@@ -549,6 +567,19 @@ def test_each_sheet_prints_as_its_pdf_annex_numbered_on_its_own_with_its_title_w
     assert numbered  # 4B runs over three pages
     for i, number in numbered:  # 2 follows an annex's first page, which has none; each next one follows
         assert (number == 2 and not tops[i - 1].isdigit()) or tops[i - 1] == str(number - 1), tops[i - 1: i + 1]
+    # at the PDF's sizes, not shrunk to fit (the text printed at 7,3 pt): each page's smallest text
+    # is its annex's PDF size, less at most what a fit to width of 97 % takes
+    from desktop.exchange.measure import font_size
+    sizes = {a.sheet_name: font_size(a) for a in build_annexes(ReportData(store, catalog, ids["ST.KS"]))}
+    current = None
+    for page, text in zip(PdfReader(tmp_path / "ke-sach.pdf").pages, pages):
+        first = text.strip().splitlines()[0].strip()
+        current = next((name for name in sizes if first.startswith(name[:11]) and first.split()[:3] == name.split()[:3]),
+                       current)
+        seen = []
+        page.extract_text(visitor_text=lambda t, cm, tm, fd, fs: seen.append(
+            fs * (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5) if t.strip() else None)
+        assert current and min(seen) >= sizes[current] * 0.97 - 0.05, (current, min(seen), sizes[current])
     # no header word broken across lines (7B printed "tuyển" as "tu|yển"), no column number either
     printed = " ".join(" ".join(text.split()) for text in pages)
     for annex in build_annexes(ReportData(store, catalog, ids["ST.KS"])):
