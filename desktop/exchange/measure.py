@@ -14,6 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 
 from desktop.exchange.annex import Annex
+from desktop.exchange.body import Table
 from desktop.foundation.paths import resources_dir
 
 FAMILY = "CCHCSerif"
@@ -123,6 +124,21 @@ def settled(weights: list[float], least: list[float], width: float) -> list[floa
     return widths
 
 
+def table_least_widths(block: Table, size: float = 12) -> list[float]:
+    """A body table's columns at least as wide as a header word or a figure (never split)."""
+    register_fonts()
+    bold, plain = face(bold=True), face()
+    least = [0.0] * len(block.widths)
+    for _, c, _, colspan, text in block.head_cells():
+        if colspan == 1:
+            least[c] = max([least[c]] + [stringWidth(w, bold, size) for w in text.split()])
+    for row in block.rows:
+        for c, text in enumerate(row):
+            pieces = [text] if block.align and block.align[c] == "right" else text.split()
+            least[c] = max([least[c]] + [stringWidth(w, plain, size) for w in pieces])
+    return [w + PADDING for w in least]
+
+
 def wrapped_lines(text: str, width: float, size: float, bold: bool = False, italic: bool = False) -> int:
     """Lines ``text`` takes wrapped at words in ``width`` points (a word longer than the line on
     a line of its own, as a spreadsheet wraps), each paragraph of it on lines of its own."""
@@ -143,4 +159,4 @@ def wrapped_lines(text: str, width: float, size: float, bold: bool = False, ital
 
 
 __all__ = ["FAMILY", "MARGINS", "MM", "PADDING", "PAGES", "column_widths", "face", "font_size", "frame_width",
-           "least_widths", "register_fonts", "settled", "wrapped_lines"]
+           "least_widths", "register_fonts", "settled", "table_least_widths", "wrapped_lines"]

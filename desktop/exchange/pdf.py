@@ -40,8 +40,8 @@ from desktop.exchange.annex import Annex, in_sentence
 from desktop.exchange.charts import chart_grid
 from desktop.exchange.signature_look import look_of
 from desktop.exchange.document import MOTTO, NATION, ReportHead, document_parts
-from desktop.exchange.measure import (FAMILY, MARGINS, MM, PADDING, PAGES, column_widths, face, font_size,
-                                     register_fonts, settled)
+from desktop.exchange.measure import (FAMILY, MARGINS, MM, PAGES, column_widths, face, font_size,
+                                     register_fonts, settled, table_least_widths)
 from desktop.report.data import ReportData
 from desktop.schema.loader import Catalog
 
@@ -168,7 +168,7 @@ def body_flowables(blocks: list[bd.Block], width: float, styles) -> list:
         if isinstance(block, bd.Paragraph):
             flow.append(Paragraph(_runs(block), styles.get(block.kind, styles["body"])))
             continue
-        widths = settled(block.widths, _body_table_least(block), width)
+        widths = settled(block.widths, table_least_widths(block), width)
         align = block.align or ["left"] * len(block.widths)
         grid = [[""] * len(block.widths) for _ in block.head]
         commands = [("FONTNAME", (0, 0), (-1, -1), FAMILY), ("GRID", (0, 0), (-1, -1), 0.5, "black"),
@@ -187,20 +187,6 @@ def body_flowables(blocks: list[bd.Block], width: float, styles) -> list:
         # its header and a row or two at the foot of this one
         flow += [Spacer(1, 4), KeepTogether(table) if len(block.rows) <= KEEP_TOGETHER_ROWS else table, Spacer(1, 8)]
     return flow
-
-
-def _body_table_least(block: bd.Table, size: float = 12) -> list[float]:
-    """A body table's columns at least as wide as a header word or a figure (never split)."""
-    bold, plain = face(bold=True), face()
-    least = [0.0] * len(block.widths)
-    for _, c, _, colspan, text in block.head_cells():
-        if colspan == 1:
-            least[c] = max([least[c]] + [stringWidth(w, bold, size) for w in text.split()])
-    for row in block.rows:
-        for c, text in enumerate(row):
-            pieces = [text] if block.align and block.align[c] == "right" else text.split()
-            least[c] = max([least[c]] + [stringWidth(w, plain, size) for w in pieces])
-    return [w + PADDING for w in least]
 
 
 def head_rules(head: ReportHead) -> tuple[float, float]:
