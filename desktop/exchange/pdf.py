@@ -39,6 +39,7 @@ from desktop.exchange import body as bd
 from desktop.exchange.annex import Annex, in_sentence
 from desktop.exchange.charts import chart_grid
 from desktop.exchange.signature_look import look_of
+from desktop.exchange.typeset import ClosingWithSignature, balanced, keep_with_next, line_count, unbroken_rows
 from desktop.exchange.document import MOTTO, NATION, ReportHead, document_parts
 from desktop.exchange.measure import (FAMILY, MARGINS, MM, PAGES, column_widths, face, font_size,
                                      register_fonts, settled, table_least_widths)
@@ -60,9 +61,15 @@ def _styles():
         "place_date": style("place_date", 13.5, TA_CENTER, italic=True),
         "type": style("type", 14, TA_CENTER, bold=True, spaceBefore=18),
         "subject": style("subject", 14, TA_CENTER, bold=True, spaceAfter=14),
-        "body": style("body", 14, TA_JUSTIFY, firstLineIndent=1.27 * 10 * MM, spaceAfter=6, leading=14 * 1.35),
+        # allowWidows=0: no paragraph leaves its last line alone at a page's top (orphans, the
+        # first line alone at a page's foot, reportlab refuses by default)
+        "body": style("body", 14, TA_JUSTIFY, firstLineIndent=1.27 * 10 * MM, spaceAfter=6, leading=14 * 1.35,
+                      allowWidows=0),
+        # a sub-heading ("**a) Về tổ chức bộ máy**", "2.6. Cải cách tài chính công"): set as the body, kept as a heading
+        "subheading": style("subheading", 14, TA_JUSTIFY, firstLineIndent=1.27 * 10 * MM, spaceAfter=6,
+                            leading=14 * 1.35, allowWidows=0),
         "heading": style("heading", 14, TA_JUSTIFY, bold=True, firstLineIndent=1.27 * 10 * MM, spaceBefore=4,
-                         spaceAfter=6, leading=14 * 1.35),
+                         spaceAfter=6, leading=14 * 1.35, allowWidows=0),
         "centred": style("centred", 14, TA_CENTER, spaceAfter=6),
         # tables inside the body text (the PAR summary): 12 pt, smaller than the body, as seed 002 prints them
         "table_head": style("table_head", 12, TA_CENTER, bold=True),
@@ -159,14 +166,36 @@ def _runs(paragraph: bd.Paragraph) -> str:
 
 
 KEEP_TOGETHER_ROWS = 25
+HEADING_STYLES = {"heading", "subheading", "annex_code", "annex_title"}
+_SUBHEADING_LENGTH = 160  # characters: longer, an emphasised paragraph is a passage, not a heading
+
+
+# "2.6. Cải cách tài chính công", "b) Về triển khai…": a short numbered line with no sentence after
+# a colon heads what follows, bold or not (seed 000 prints its sub-headings plain); "2. Xây dựng…:
+# UBND huyện đạt được 9/9 điểm." is an item, and an italic line ("*Trách nhiệm thuộc về: …*")
+# closes the item above it
+_OUTLINE = re.compile(r"^(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s")
+_OUTLINE_LENGTH = 120
+
+
+def _style_of(block: bd.Paragraph, styles) -> ParagraphStyle:
+    """The body's style, or the sub-heading's (the same look, kept with what follows) for a
+    short paragraph typed all in bold or a short numbered line."""
+    text = block.text.strip()
+    if block.kind == "body" and text and (
+            len(text) <= _SUBHEADING_LENGTH and all(run.bold for run in block.runs if run.text.strip())
+            or len(text) <= _OUTLINE_LENGTH and _OUTLINE.match(text) and ":" not in text.rstrip(":")):
+        return styles["subheading"]
+    return styles.get(block.kind, styles["body"])
 
 
 def body_flowables(blocks: list[bd.Block], width: float, styles) -> list:
-    """The body blocks (narrative, analysis) as reportlab flowables."""
+    """The body blocks (narrative, analysis) as reportlab flowables, each heading and caption
+    kept with what follows it (``typeset.keep_with_next``)."""
     flow = []
     for block in bd.printed(blocks):
         if isinstance(block, bd.Paragraph):
-            flow.append(Paragraph(_runs(block), styles.get(block.kind, styles["body"])))
+            flow.append(Paragraph(_runs(block), _style_of(block, styles)))
             continue
         widths = settled(block.widths, table_least_widths(block), width)
         align = block.align or ["left"] * len(block.widths)
@@ -182,11 +211,11 @@ def body_flowables(blocks: list[bd.Block], width: float, styles) -> list:
             bold = number in block.bold_rows
             grid.append([_p(text, styles[f"table_{a}{'_bold' if bold else ''}"]) for text, a in zip(row, align)])
         table = Table(grid, colWidths=widths, repeatRows=len(block.head))
-        table.setStyle(TableStyle(commands))
+        table.setStyle(TableStyle(commands + unbroken_rows(len(block.head), len(block.rows))))
         # a short table (a district's communes ranked) moves whole to the next page rather than leave
         # its header and a row or two at the foot of this one
         flow += [Spacer(1, 4), KeepTogether(table) if len(block.rows) <= KEEP_TOGETHER_ROWS else table, Spacer(1, 8)]
-    return flow
+    return keep_with_next(flow, width, HEADING_STYLES)
 
 
 def head_rules(head: ReportHead) -> tuple[float, float]:
@@ -221,7 +250,7 @@ def _official_header(head: ReportHead, width: float, styles, full: bool = True) 
 def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles, marks: dict | None = None,
                     blocks: list[bd.Block] | None = None, signing: dict | None = None) -> list:
     top = _official_header(head, width, styles)
-    flow = [top, _p("BÁO CÁO", styles["type"]), _p(head.subject, styles["subject"])]
+    flow = [top, _p("BÁO CÁO", styles["type"]), balanced(_p, head.subject, styles["subject"], width)]
     if blocks:  # the body as the clerk wrote it: it names its annexes where it wants ("Đính kèm các Biểu mẫu…")
         flow += body_flowables(blocks, width, styles)
     else:  # no body yet: a paragraph listing the annexes stands for it
@@ -242,7 +271,16 @@ def _head_flowables(head: ReportHead, annexes: list[Annex], width: float, styles
     bottom = Table([[recipients, signer]], colWidths=[width * 0.45, width * 0.55])
     bottom.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FAMILY), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-    return flow + [Spacer(1, 8), bottom]
+    closing = len(flow) - 1
+    while closing >= 0 and not isinstance(flow[closing], Paragraph):
+        closing -= 1
+    if closing != len(flow) - 1:  # the body ends with a table: the block follows it as it can
+        return flow + [Spacer(1, 8), bottom]
+    first = closing
+    if line_count(flow[closing], width) < 2 and closing > 0 and isinstance(flow[closing - 1], Paragraph) \
+            and flow[closing - 1].style.name not in HEADING_STYLES:
+        first = closing - 1  # "… kính báo cáo./." alone: the paragraph above goes with it too
+    return flow[:first] + [ClosingWithSignature(flow[first:closing + 1], [*flow[closing + 1:], Spacer(1, 8), bottom])]
 
 
 
@@ -321,7 +359,8 @@ def _annex_table(annex: Annex, width: float, styles, height: float):
                 commands.append(("ALIGN", (number, at), (number, at), _ALIGNED[name]))
         grid.append(line)
     table = Table(grid, colWidths=widths, repeatRows=repeat, splitByRow=1)
-    table.setStyle(TableStyle(commands))
+    groups = [repeat + i for i, body in enumerate(annex.rows) if body.style == "group"]
+    table.setStyle(TableStyle(commands + unbroken_rows(repeat, len(annex.rows), groups)))
     return table
 
 
@@ -386,11 +425,11 @@ def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None
         if annex.form.header_block:  # as seed 000 prints its Phụ lục 4 and VI
             story += [_official_header(head, width, styles, full=False), Spacer(1, 8)]
         if annex.group_title:  # "PHỤ LỤC BÁO CÁO CCHC NĂM 2019 CỦA HUYỆN", above the first of a group
-            story.append(_p(annex.group_title, styles["annex_title"]))
+            story.append(balanced(_p, annex.group_title, styles["annex_title"], width))
         story.append(_p(annex.printed_code, styles["annex_code"]))
-        story.append(_p(annex.title, styles["annex_title"]))
+        story.append(balanced(_p, annex.title, styles["annex_title"], width))
         if annex.subtitle:
-            story.append(_p(annex.subtitle, styles["annex_title"]))
+            story.append(balanced(_p, annex.subtitle, styles["annex_title"], width))
         if annex.attachment_line:
             story.append(_p(annex.attachment_line, styles["annex_attach"]))
         else:
