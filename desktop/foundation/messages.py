@@ -262,6 +262,11 @@ MESSAGES: dict[str, str] = {
     "SIGN009": "Trên thiết bị ký số không có chứng thư “{label}” kèm khóa bí mật.",
     "SIGN010": "Chứng thư số của “{subject}” đã hết hạn hoặc chưa có hiệu lực (hiệu lực từ {valid_from} đến {valid_to}).",
     "SIGN011": "Không ký được báo cáo ({reason}); báo cáo chưa bị thay đổi.",
+    "SIGN012": "Không đọc được thư viện thiết bị ký số {library} của {vendor} ({reason}). Thư viện 32 bit "
+               "(trong SysWOW64) không dùng được với chương trình 64 bit; các thiết bị khác vẫn được liệt kê.",
+    "SIGN013": "Không tìm thấy thiết bị ký số nào trên máy (đã tìm các thư viện của VNPT-CA, Viettel-CA, BkavCA, "
+               "FPT-CA, Ban Cơ yếu…). Hãy cắm thiết bị, cài phần mềm của nhà cung cấp, hoặc chỉ đường dẫn thư viện.",
+    "SIGN014": "Có {count} chứng thư trên các thiết bị ký số đang cắm; hãy chọn một ({choices}).",
     # --- workflow -------------------------------------------------------------
     "FLOW001": "Báo cáo còn {errors} lỗi; hãy sửa hết lỗi trước khi chuyển sang “Đã kiểm tra”.",
     "FLOW002": "Báo cáo có {warnings} cảnh báo; hãy xem và xác nhận đã xem các cảnh báo trước khi chuyển sang “Đã kiểm tra”.",
@@ -457,7 +462,8 @@ MESSAGES: dict[str, str] = {
     "CLI006": "Đã xuất báo cáo số {report} ra “{file}”.",
     "CLI008": "Hãy chọn ít nhất một tệp để xuất: --xlsx TỆP, --pdf TỆP và/hoặc --docx TỆP.",
     "CLI009": "Tùy chọn {option} là bắt buộc khi dùng {needs}.",
-    "CLI010": "Hãy chọn cách ký: --p12 TỆP --passphrase-file TỆP, hoặc --pkcs11-lib THƯ_VIỆN --pin-file TỆP.",
+    "CLI010": "Hãy chọn cách ký: --p12 TỆP --passphrase-file TỆP, --pkcs11-lib THƯ_VIỆN --pin-file TỆP, "
+              "hoặc --token --pin-file TỆP (thiết bị ký số tìm thấy trên máy).",
     "CLI011": "Đã tạo chứng thư số tự ký cho {unit} trong “{file}” (không được CA xác thực).",
     "CLI012": "Đã ghi {count} gói đã ký vào “{folder}”.",
     "CLI014": "Đã đăng ký {count} chứng thư của các xã mẫu vào “{db}” (như văn thư nhận tệp chứng thư từ xã).",

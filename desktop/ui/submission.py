@@ -42,6 +42,7 @@ class SignChoice:
     library: str = ""
     token_label: str = ""
     new_file: str = ""
+    key_label: str = ""  # the certificate chosen on the token (issue 28 §4), or its only one
 
 
 # --- status -----------------------------------------------------------------------------------
@@ -126,6 +127,16 @@ class SignDialog(QDialog):
         self.library = QLineEdit(signing["pkcs11_library"])
         self.library.setPlaceholderText(r"C:\vnpt-ca\cryptoki.dll")
         self.token_label = QLineEdit(signing["token_label"])
+        self.key_label = signing["key_label"]
+        # the tokens found on this machine (the CAs' modules in System32/SysWOW64): picked, not typed
+        self.found = QComboBox()
+        self.found.setPlaceholderText("Bấm “Tìm thiết bị” để liệt kê chứng thư trên thiết bị đang cắm")
+        self.found.setMinimumContentsLength(20)
+        self.found.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.found.currentIndexChanged.connect(self._use_found)
+        self.found_note = QLabel()
+        self.found_note.setWordWrap(True)
+        self.found_note.hide()
         self.new_file = QLineEdit(str(Path(self.settings["folders"]["export"] or Path.home()) / "chung-thu-don-vi.p12"))
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.Password)
@@ -138,7 +149,17 @@ class SignDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.token_radio)
         token_form = QFormLayout()
-        token_form.addRow("Thư viện PKCS#11:", self._with_browse(self.library, "Thư viện (*.dll *.so *.dylib)"))
+        find = QPushButton("Tìm thiết bị")
+        find.setMinimumWidth(find.sizeHint().width() + 16)  # its diacritics need the room the style's hint omits
+        find.clicked.connect(lambda: self.find_tokens())
+        found_row = QWidget()
+        found_layout = QHBoxLayout(found_row)
+        found_layout.setContentsMargins(0, 0, 0, 0)
+        found_layout.addWidget(self.found, 1)
+        found_layout.addWidget(find)
+        token_form.addRow("Chứng thư trên thiết bị:", found_row)
+        token_form.addRow(self.found_note)
+        token_form.addRow("hoặc thư viện PKCS#11:", self._with_browse(self.library, "Thư viện (*.dll *.so *.dylib)"))
         token_form.addRow("Nhãn thiết bị (nếu cắm nhiều):", self.token_label)
         layout.addLayout(token_form)
         layout.addWidget(self.new_radio)
@@ -173,10 +194,49 @@ class SignDialog(QDialog):
         row.addWidget(button)
         return box
 
+    def find_tokens(self, folders: list[Path] | None = None) -> int:
+        """List the certificates on the tokens plugged in; the first is chosen. How many were found."""
+        from desktop.submission.tokens import discover
+
+        tokens, problems = discover(folders)
+        self.found.blockSignals(True)
+        self.found.clear()
+        for token in tokens:
+            for certificate in token.certificates or [None]:
+                if certificate is None:
+                    text = f"{token.label} ({token.module.vendor}): chứng thư hiện sau khi nhập mã PIN"
+                else:
+                    lapsed = "" if certificate.in_force() else " — HẾT HIỆU LỰC"
+                    text = (f"{certificate.subject} — {certificate.issuer}, {certificate.valid_from:%d/%m/%Y}–"
+                            f"{certificate.valid_to:%d/%m/%Y}{lapsed} ({token.module.vendor}, {token.label})")
+                self.found.addItem(text, (str(token.module.path), token.label, certificate.label if certificate else ""))
+        self.found.blockSignals(False)
+        notes = [problem.message for problem in problems]
+        if not tokens:
+            notes.insert(0, msg("SIGN013"))
+        self.found_note.setText("\n".join(notes))
+        self.found_note.setVisible(bool(notes))
+        if tokens:
+            self.token_radio.setChecked(True)
+            self.found.setCurrentIndex(0)
+            self._use_found(0)
+        self.adjustSize()  # the note's lines take room: the dialog grows rather than overlap them
+        return self.found.count()
+
+    def _use_found(self, index: int) -> None:
+        chosen = self.found.itemData(index)
+        self.found.setToolTip(self.found.itemText(index))  # the whole line, where the box cuts it
+        if chosen:
+            library, token_label, key_label = chosen
+            self.library.setText(library)
+            self.token_label.setText(token_label)
+            self.key_label = key_label
+
     def choice(self) -> SignChoice:
         mode = "token" if self.token_radio.isChecked() else "new" if self.new_radio.isChecked() else "p12"
         return SignChoice(mode, Path(self.folder.text().strip()), self.p12_file.text().strip(), self.secret.text(),
-                          self.library.text().strip(), self.token_label.text().strip(), self.new_file.text().strip())
+                          self.library.text().strip(), self.token_label.text().strip(), self.new_file.text().strip(),
+                          self.key_label if mode == "token" else "")
 
     def accept(self) -> None:
         if self.new_radio.isChecked() and self.secret.text() != self.repeat.text():
@@ -190,7 +250,8 @@ def _open_identity(window, choice: SignChoice):
     from desktop.submission.identity import create_self_signed, load_p12, open_token, read_p12
 
     if choice.mode == "token":
-        return open_token(choice.library, choice.secret, token_label=choice.token_label or None)
+        return open_token(choice.library, choice.secret, token_label=choice.token_label or None,
+                          key_label=choice.key_label or None)
     if choice.mode == "new":
         unit = window.store.units.get(window.store.reports.get(window.session.report_id).unit_code)
         data = create_self_signed(unit.code, unit.name, choice.secret)
@@ -204,7 +265,7 @@ def _remember(window, choice: SignChoice) -> None:
     settings = load_settings(window.store)
     signing = settings["signing"]
     if choice.mode == "token":
-        signing.update(pkcs11_library=choice.library, token_label=choice.token_label)
+        signing.update(pkcs11_library=choice.library, token_label=choice.token_label, key_label=choice.key_label)
     else:
         signing.update(p12_file=choice.new_file if choice.mode == "new" else choice.p12_file, pkcs11_library="")
     try:

@@ -104,6 +104,44 @@ def test_a_wrong_passphrase_is_said_and_nothing_is_signed(demo_window, tmp_path,
     assert not (tmp_path / "goi2").exists() or not list((tmp_path / "goi2").iterdir())
 
 
+def test_the_sign_dialog_lists_the_tokens_found_and_signs_with_the_one_picked(demo_window, qtbot, tmp_path,
+                                                                                token, monkeypatch, no_dialogs):
+    """Issue 28 §4: the clerk picks a certificate from the tokens plugged in (SoftHSM2 under
+    VNPT-CA's module name in a System32 of the test's), no path typed; a broken module is said."""
+    import shutil
+
+    from desktop.submission.tokens import FOLDERS_VARIABLE
+
+    window = demo_window
+    report = _commune_report(window)
+    assert submission.mark_checked(window)
+    system32 = tmp_path / "System32"
+    system32.mkdir()
+    shutil.copy(token.library, system32 / "vnptca_p11_v8.dll")
+    (system32 / "fptca_v3.dll").write_bytes(b"\x00" * 64)
+    monkeypatch.setenv(FOLDERS_VARIABLE, str(system32))
+    dialog = submission.SignDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.p12_radio.setChecked(True)
+    assert dialog.find_tokens() == 1
+    assert dialog.token_radio.isChecked()
+    shown = dialog.found.currentText()
+    assert "Ủy ban nhân dân xã Token" in shown and "VNPT-CA" in shown and "cchc-test" in shown
+    assert dialog.library.text() == str(system32 / "vnptca_p11_v8.dll") and dialog.token_label.text() == "cchc-test"
+    assert "fptca_v3.dll" in dialog.found_note.text() and "FPT-CA" in dialog.found_note.text()
+    dialog.secret.setText(token.pin)
+    dialog.folder.setText(str(tmp_path / "goi"))
+    choice = dialog.choice()
+    assert (choice.mode, choice.key_label) == ("token", "chu-ky")
+    assert submission.sign_report(window, choice) is not None
+    assert window.store.reports.get(report).status == "da_ky"
+    # nothing plugged in: said in the dialog, not a traceback
+    monkeypatch.setenv(FOLDERS_VARIABLE, str(tmp_path / "trong"))
+    empty = submission.SignDialog(window)
+    qtbot.addWidget(empty)
+    assert empty.find_tokens() == 0 and "Không tìm thấy thiết bị ký số" in empty.found_note.text()
+
+
 def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
     from desktop.app.demo import enrol_demo_certificates, write_commune_packages
     from desktop.submission.register import fingerprint

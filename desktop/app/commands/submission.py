@@ -24,6 +24,9 @@ def add_parsers(commands, common) -> dict:
     sign.add_argument("--pin-file", type=Path, help="tệp chứa mã PIN của thiết bị ký số (dòng đầu)")
     sign.add_argument("--token-label", help="nhãn thiết bị ký số (khi cắm nhiều thiết bị)")
     sign.add_argument("--key-label", help="nhãn chứng thư trên thiết bị")
+    sign.add_argument("--token", action="store_true",
+                      help="ký bằng thiết bị ký số tìm thấy trên máy (không cần --pkcs11-lib; xem “cchc tokens”)")
+    _add_token_folders(sign)
     sign.add_argument("--acknowledge-warnings", action="store_true",
                       help="đã xem các cảnh báo (khi báo cáo còn ở trạng thái Nháp)")
     submitted = commands.add_parser("mark-submitted", parents=[common], help="chuyển báo cáo đã ký sang “Đã nộp”")
@@ -63,7 +66,10 @@ def add_parsers(commands, common) -> dict:
                                   help="các chứng thư gốc tin cậy: có sẵn của Việt Nam và do đơn vị thêm (Thiết lập)")
     anchors.add_argument("--trust-root", action="append", default=[], type=Path,
                          help="thêm chứng thư gốc (tệp hoặc thư mục; lặp lại được)")
-    return {"trust-anchors": cmd_trust_anchors, "check": cmd_check, "sign": cmd_sign, "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate, "signature-images": cmd_signature_images, "verify": cmd_verify, "consolidate": cmd_consolidate, "demo-packages": cmd_demo_packages}
+    tokens = commands.add_parser("tokens", parents=[common],
+                                 help="các thiết bị ký số (USB token) đang cắm và chứng thư trên đó")
+    _add_token_folders(tokens)
+    return {"tokens": cmd_tokens, "trust-anchors": cmd_trust_anchors, "check": cmd_check, "sign": cmd_sign, "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate, "signature-images": cmd_signature_images, "verify": cmd_verify, "consolidate": cmd_consolidate, "demo-packages": cmd_demo_packages}
 
 
 def cmd_check(args) -> int:
@@ -188,6 +194,37 @@ def cmd_trust_anchors(args) -> int:
     return EXIT_OK
 
 
+def _add_token_folders(parser) -> None:
+    parser.add_argument("--folder", action="append", default=[], type=Path,
+                        help="tìm thêm thư viện PKCS#11 của thiết bị ký số trong thư mục này (lặp lại được)")
+
+
+def _discover(args):
+    from desktop.submission.tokens import discover, search_folders
+
+    return discover(search_folders() + list(getattr(args, "folder", [])))
+
+
+def cmd_tokens(args) -> int:
+    tokens, problems = _discover(args)
+    data = {"tokens": [{"module": str(t.module.path), "vendor": t.module.vendor, "token_label": t.label,
+                        "serial": t.serial, "manufacturer": t.manufacturer,
+                        "certificates": [{"label": c.label, "subject": c.subject, "issuer": c.issuer,
+                                          "valid_from": c.valid_from.isoformat(), "valid_to": c.valid_to.isoformat(),
+                                          "in_force": c.in_force(), "sha256": c.sha256} for c in t.certificates]}
+                       for t in tokens],
+            "problems": [{"module": str(p.module.path), "message": p.message} for p in problems]}
+    lines = []
+    for token in tokens:
+        lines.append(f"{token.module.vendor} · thiết bị “{token.label}” ({token.module.path})")
+        for c in token.certificates:
+            lines.append(f"    “{c.label}”: {c.subject} — cấp bởi {c.issuer}, hiệu lực "
+                         f"{c.valid_from:%d/%m/%Y} – {c.valid_to:%d/%m/%Y}{'' if c.in_force() else ' (HẾT HIỆU LỰC)'}")
+    lines += [p.message for p in problems]
+    say(args, data, "\n".join(lines) if tokens else "\n".join([msg("SIGN013"), *lines]))
+    return EXIT_OK
+
+
 def cmd_consolidate(args) -> int:
     from desktop.submission.consolidate import consolidate
 
@@ -258,6 +295,15 @@ def _identity(args):
             raise CchcError("CLI009", option="--pin-file", needs="--pkcs11-lib")
         return open_token(args.pkcs11_lib, _secret(args.pin_file), token_label=args.token_label,
                           key_label=args.key_label)
+    if args.token:
+        if not args.pin_file:
+            raise CchcError("CLI009", option="--pin-file", needs="--token")
+        from desktop.submission.tokens import choose
+
+        tokens, _ = _discover(args)
+        token, certificate = choose(tokens, token_label=args.token_label, key_label=args.key_label)
+        return open_token(token.module.path, _secret(args.pin_file), token_label=token.label,
+                          key_label=certificate.label if certificate else None)
     raise CchcError("CLI010")
 
 
