@@ -6,7 +6,8 @@ accepted:
 
 - ``ca``: a trusted CA (a configured root) issued it and its subject carries an identifier of
   that unit: the unit's code, or an identifier (UID, SERIALNUMBER) of a CA certificate the clerk
-  confirmed for the unit before, so that the unit's renewed certificate binds by itself;
+  confirmed for the unit before, so that the unit's renewed certificate binds by itself; or,
+  from the Ban Cơ yếu, the unit's name as that CA writes it (``subjects.py``);
 - ``enrolled``: the receiving clerk imported the certificate the unit handed over (.cer/.pem);
 - ``confirmed``: the clerk confirmed it on first receipt, after comparing its fingerprint with
   the unit (by telephone, say).
@@ -36,6 +37,7 @@ from desktop.submission.identity import (
     subject_identifiers,
 )
 from desktop.submission.package import MANIFEST_SIGNATURE
+from desktop.submission.subjects import names_unit_by_subject
 from desktop.submission.verify import read_archive
 
 MAX_CERTIFICATE_BYTES = 64 * 1024
@@ -95,6 +97,11 @@ def _made_by_its_holder(sha256: str, der: bytes) -> bool:
 
 
 @lru_cache(maxsize=4096)
+def _certificate_of(sha256: str, der: bytes) -> x509.Certificate:
+    return x509.load_der_x509_certificate(der)
+
+
+@lru_cache(maxsize=4096)
 def _issuer_of(sha256: str, der: bytes) -> str:
     """The issuer's whole distinguished name: two CAs may share a common name."""
     return x509.load_der_x509_certificate(der).issuer.rfc4514_string()
@@ -131,7 +138,8 @@ def hold_reason(store, unit, signer: dict, der: bytes | None) -> str | None:
     if signer.get("ca_verified") and der is not None:
         vouched = _vouched_identifiers(store)
         issuer = _issuer_of(sha, der)
-        ours = names_unit(identifiers, unit.code) or any(vouched.get((issuer, i)) == unit.code for i in identifiers)
+        ours = (names_unit(identifiers, unit.code) or any(vouched.get((issuer, i)) == unit.code for i in identifiers)
+                or names_unit_by_subject(_certificate_of(sha, der), store, unit))
         theirs = any(code != unit.code for (_, i), code in vouched.items() if i in identifiers)
         if ours and not theirs:
             store.certificates.add(certificate_record(der, unit.code, "ca"))
