@@ -262,6 +262,17 @@ MESSAGES: dict[str, str] = {
     "SIGN009": "Trên thiết bị ký số không có chứng thư “{label}” kèm khóa bí mật.",
     "SIGN010": "Chứng thư số của “{subject}” đã hết hạn hoặc chưa có hiệu lực (hiệu lực từ {valid_from} đến {valid_to}).",
     "SIGN011": "Không ký được báo cáo ({reason}); báo cáo chưa bị thay đổi.",
+    "CRL001": "Không đọc được danh sách thu hồi “{file}” ({reason}).",
+    "CRL002": "Danh sách thu hồi “{file}” không do một CA tin cậy ký ({issuer}); hãy thêm chứng thư của CA đó "
+              "trong Thiết lập › Chứng thư gốc tin cậy rồi nhập lại.",
+    "CRL003": "Đã nhập danh sách thu hồi của “{issuer}” ngày {date} ({revoked} chứng thư bị thu hồi); "
+              "từ nay các chữ ký do CA này cấp được đối chiếu với danh sách đó.",
+    "CRL004": "Danh sách thu hồi của “{issuer}” đang dùng ra ngày {known}, mới hơn tệp được chọn (ngày {given}); "
+              "không thay bằng danh sách cũ hơn.",
+    "CRL005": "tệp lớn hơn {megabytes} MB",
+    "CRL006": "không phải danh sách thu hồi chứng thư (CRL) dạng DER hoặc PEM",
+    "CRL007": "Chưa nhập danh sách thu hồi nào: chữ ký được CA xác thực ghi “chưa kiểm tra được thu hồi (ngoại "
+              "tuyến)”. Tải tệp CRL của CA ở máy có mạng rồi nhập bằng “cchc import-crl TỆP”.",
     "SIGN012": "Không đọc được thư viện thiết bị ký số {library} của {vendor} ({reason}). Thư viện 32 bit "
                "(trong SysWOW64) không dùng được với chương trình 64 bit; các thiết bị khác vẫn được liệt kê.",
     "SIGN013": "Không tìm thấy thiết bị ký số nào trên máy (đã tìm các thư viện của VNPT-CA, Viettel-CA, BkavCA, "
@@ -336,6 +347,10 @@ MESSAGES: dict[str, str] = {
     "SIG114": "ô chữ ký nằm ngoài chỗ ký của bản in",
     "SIG115": "{count} trang",
     "SIG116": "chưa kiểm tra được thu hồi (ngoại tuyến)",
+    "SIG117": "đã đối chiếu danh sách thu hồi (CRL) ngày {date} của CA: chưa bị thu hồi",
+    "SIG118": "đã đối chiếu danh sách thu hồi (CRL) ngày {date} của CA, nhưng danh sách đã quá hạn cập nhật "
+              "({next}): chưa bị thu hồi tính đến ngày {date}",
+    "SIG119": "chứng thư của người ký đã bị CA thu hồi (theo danh sách thu hồi ngày {date})",
     "TRUST003": "Thu hồi chứng thư không kiểm tra được khi ngoại tuyến: gói được CA xác thực vẫn ghi “chưa kiểm tra "
                 "được thu hồi”.",
     "TRUST004": "Chứng thư được CA xác thực ({path}), {revocation}.",
@@ -359,6 +374,8 @@ MESSAGES: dict[str, str] = {
     "PKG006": "Chữ ký số trên “{member}” không hợp lệ ({reason}).",
     "PKG007": "Chứng thư số của người ký không thuộc danh sách gốc tin cậy: {note}.",
     "PKG008": "Chứng thư số không còn hiệu lực vào thời điểm ký ({signed_at}).",
+    "PKG024": "Chứng thư số của “{subject}” đã bị CA thu hồi theo danh sách thu hồi ngày {date}; gói không được "
+              "nhận, dù ghi ký lúc nào (thời điểm ký do người ký tự khai).",
     "PKG009": "Dữ liệu “data.json” không hợp lệ: {reason}",
     "PKG011": "Thời điểm ký {signed_at} ở sau đồng hồ của máy nhận: không có thật (đồng hồ máy ký sai, hoặc ghi "
     "giờ ký giả).",

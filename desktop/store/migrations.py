@@ -154,7 +154,15 @@ def _v10(db: sqlite_utils.Database) -> None:
     db["units"].create_index(["parent_code", "position"])
 
 
-STEPS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
+def _v11(db: sqlite_utils.Database) -> None:
+    """Certificate revocation lists an officer imported (issue 28 §1): one per issuing CA, the
+    newest kept; verification checks signers against them, offline."""
+    db["crls"].create({"sha256": str, "issuer": str, "this_update": str, "next_update": str, "revoked": int,
+                       "imported_at": str, "imported_by": str, "der": bytes}, pk="sha256")
+    db["crls"].create_index(["issuer"], unique=True)
+
+
+STEPS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11]
 LATEST = len(STEPS)
 
 

@@ -213,3 +213,30 @@ class Certificates:
                 if rival:
                     self._store.submissions.elect(conn, rival[0])
             return len(set_aside)
+
+
+class RevocationLists:
+    """The certificate revocation lists (CRLs) an officer imported, one per issuing CA: a newer
+    list of the same CA replaces the older; an older one is refused (it would bring revoked
+    certificates back)."""
+
+    def __init__(self, store) -> None:
+        self._store = store
+
+    def add(self, record: dict) -> None:
+        """``record``: sha256, issuer (the issuer's whole name), this_update, next_update, revoked
+        (how many certificates it lists), der."""
+        with self._store.transaction() as conn:
+            known = conn.execute("SELECT this_update FROM crls WHERE issuer = ?", (record["issuer"],)).fetchone()
+            if known and known[0] > record["this_update"]:
+                raise CchcError("CRL004", issuer=record["issuer"], known=known[0][:10], given=record["this_update"][:10])
+            conn.execute("DELETE FROM crls WHERE issuer = ?", (record["issuer"],))
+            fields = dict(record, imported_at=now(), imported_by=self._store.user)
+            conn.execute(f"INSERT OR REPLACE INTO crls ({', '.join(fields)}) VALUES ({', '.join('?' for _ in fields)})",
+                         list(fields.values()))
+            self._store.audit.write(conn, "crl", col=record["issuer"], new=f"{record['this_update']} {record['sha256']}")
+
+    def all(self, *, with_der: bool = False) -> list[dict]:
+        """Each list with its dates, and its bytes when asked (verification needs them, a listing not)."""
+        columns = "sha256, issuer, this_update, next_update, revoked, imported_at" + (", der" if with_der else "")
+        return [dict(row) for row in self._store.db.query(f"SELECT {columns} FROM crls ORDER BY issuer")]

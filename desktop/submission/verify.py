@@ -41,6 +41,7 @@ from desktop.report.data import report_data
 from desktop.store.db import Store
 from desktop.submission import NOT_CA_VERIFIED, shown
 from desktop.submission.anchors import trust_anchors
+from desktop.submission.revocation import checked
 from desktop.submission.identity import (
     asn1_cert,
     common_name,
@@ -301,7 +302,7 @@ def _signing_time(signed_data) -> dt.datetime | None:
     return None
 
 
-def _check_manifest_signature(raw: bytes, p7s: bytes, roots) -> dict:
+def _check_manifest_signature(raw: bytes, p7s: bytes, roots, crls: list[dict] = ()) -> dict:
     from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 
     try:
@@ -323,6 +324,12 @@ def _check_manifest_signature(raw: bytes, p7s: bytes, roots) -> dict:
     if signed_at is None:
         raise Rejected("PKG006", MANIFEST_SIGNATURE, member=MANIFEST_SIGNATURE, reason=msg("SIG103"))
     in_force = certificate.not_valid_before_utc <= signed_at <= certificate.not_valid_after_utc
+    # offline, revocation is known only from a list the officer imported; never "valid" without one
+    revocation, revoked = checked(certificate, list(crls))
+    if revoked:
+        kept = next(k for k in crls if k["issuer"] == certificate.issuer.rfc4514_string())
+        raise Rejected("PKG024", MANIFEST_SIGNATURE, subject=common_name(certificate),
+                       date=f"{dt.datetime.fromisoformat(kept['this_update']):%d/%m/%Y}")
     return {
         "subject": common_name(certificate),
         "issuer": issuer_name(certificate),
@@ -335,8 +342,7 @@ def _check_manifest_signature(raw: bytes, p7s: bytes, roots) -> dict:
         "valid_from": certificate.not_valid_before_utc.isoformat(),
         "valid_to": certificate.not_valid_after_utc.isoformat(),
         "note": "" if status.trusted else NOT_CA_VERIFIED,
-        # offline, whether the CA has since revoked the certificate cannot be known: never "valid"
-        "revocation": msg("SIG116"),
+        "revocation": revocation,
     }
 
 
@@ -526,15 +532,16 @@ def _check_times(signer: dict, pdf: dict, manifest: dict, rules: dict | None, no
 
 
 def verify_bytes(data: bytes, name: str, catalog, roots=(), *, require_trust: bool = False,
-                 rules: dict | None = None, now: dt.datetime | None = None) -> Verdict:
+                 rules: dict | None = None, now: dt.datetime | None = None, crls: list[dict] = ()) -> Verdict:
     """Everything about one package; never raises for what the package contains. ``rules``: the
-    receiver's period rules (data cut-off days); ``now``: the receiver's clock."""
+    receiver's period rules (data cut-off days); ``now``: the receiver's clock; ``crls``: the
+    revocation lists the receiver imported (``store.revocation_lists.all(with_der=True)``)."""
     verdict = Verdict(name, "invalid")
     try:
         members = read_archive(data)
         raw, manifest = _manifest(members)
         verdict.manifest = manifest
-        verdict.signer = _check_manifest_signature(raw, members[MANIFEST_SIGNATURE], list(roots))
+        verdict.signer = _check_manifest_signature(raw, members[MANIFEST_SIGNATURE], list(roots), list(crls))
         verdict.certificate = signer_certificate(members[MANIFEST_SIGNATURE], verdict.signer["certificate_sha256"])
         for entry in manifest["files"]:
             content = members[entry["path"]]
@@ -593,8 +600,8 @@ def read_package(path: Path) -> bytes | Verdict:
             "PKG002", file=path.name, reason=os_reason(error))}])
 
 
-def verify_file(path: Path, catalog, roots=(), *, require_trust: bool = False) -> Verdict:
+def verify_file(path: Path, catalog, roots=(), *, require_trust: bool = False, crls: list[dict] = ()) -> Verdict:
     data = read_package(path)
     if isinstance(data, Verdict):
         return data
-    return verify_bytes(data, Path(path).name, catalog, roots, require_trust=require_trust)
+    return verify_bytes(data, Path(path).name, catalog, roots, require_trust=require_trust, crls=crls)

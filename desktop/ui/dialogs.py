@@ -392,6 +392,16 @@ class SettingsDialog(QDialog):
         self.accept_untrusted.setToolTip("Khi đã khai báo chứng thư gốc tin cậy, mặc định chỉ nhận gói được CA "
                                          "xác thực; gói không được CA xác thực không bao giờ thay thế gói đã được "
                                          "CA xác thực.")
+        # revocation lists the officer downloaded elsewhere (issue 28 §1): imported at once, not on Save
+        self.crl_state = QLabel(wordWrap=True)
+        crl_button = QPushButton("Nhập danh sách thu hồi (CRL)…")
+        crl_button.clicked.connect(lambda: self.import_crl())
+        self.crl_row = QWidget()
+        crl_layout = QVBoxLayout(self.crl_row)
+        crl_layout.setContentsMargins(0, 0, 0, 0)
+        crl_layout.addWidget(self.crl_state)
+        crl_layout.addWidget(crl_button)
+        self._show_crls()
         self.images = {"signature_image": signing["signature_image"], "seal_image": signing["seal_image"]}
         self.image_rows: dict[str, tuple[QWidget, QLabel]] = {}
         for key, what in (("signature_image", "chữ ký"), ("seal_image", "con dấu")):
@@ -404,6 +414,7 @@ class SettingsDialog(QDialog):
                                  ("Chứng thư gốc có sẵn", self.built_in_anchors),
                                  ("Chứng thư gốc thêm (khi kiểm tra gói)", self.trusted_roots),
                                  ("", self.accept_untrusted),
+                                 ("Danh sách thu hồi", self.crl_row),
                                  ("Hình chữ ký (PNG nền trong suốt)", self.image_rows["signature_image"][0]),
                                  ("Hình con dấu (PNG nền trong suốt)", self.image_rows["seal_image"][0]),
                                  ("Đường kính con dấu", self.seal_mm)])
@@ -414,6 +425,30 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _show_crls(self) -> None:
+        kept = self.store.revocation_lists.all()
+        self.crl_state.setText("\n".join(
+            f"{k['issuer']}: ngày {dt.datetime.fromisoformat(k['this_update']):%d/%m/%Y}, {k['revoked']} chứng thư "
+            "bị thu hồi" for k in kept) or "Chưa nhập: chữ ký được CA xác thực ghi “chưa kiểm tra được thu hồi "
+                                          "(ngoại tuyến)”.")
+
+    def import_crl(self, path: str | None = None) -> bool:
+        """A CRL file chosen (or ``path``): checked against the trust anchors, kept, shown."""
+        from desktop.submission.revocation import import_crl
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Nhập danh sách thu hồi", "",
+                                                  "Danh sách thu hồi (*.crl *.pem *.der);;Mọi tệp (*)")
+            if not path:
+                return False
+        roots = [line for line in self.trusted_roots.toPlainText().splitlines() if line.strip()]
+        outcome = run_in_background(self, "Đang kiểm tra danh sách thu hồi…",
+                                    lambda: import_crl(self.store, Path(path), roots))
+        if not shown_outcome(self.window_, outcome):
+            return False
+        self._show_crls()
+        return True
 
     def values(self) -> dict:
         return {

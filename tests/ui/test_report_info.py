@@ -75,6 +75,46 @@ def test_the_settings_take_a_signature_and_a_seal_image_and_refuse_an_opaque_one
     assert signing["seal_mm"] == 40
 
 
+def test_the_settings_import_a_revocation_list_signed_by_a_trusted_ca_and_refuse_junk(demo_window, qtbot, tmp_path,
+                                                                                      no_dialogs):
+    """Thiết lập › Chữ ký số › Danh sách thu hồi (issue 28 §1): a CA's CRL, downloaded elsewhere."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from cryptography.x509.oid import NameOID
+
+    from desktop.ui.dialogs import SettingsDialog
+
+    now = dt.datetime.now(dt.timezone.utc)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA Thử nghiệm CRL")])
+    ca = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+          .serial_number(1).not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True).sign(key, hashes.SHA256()))
+    (tmp_path / "ca.pem").write_bytes(ca.public_bytes(Encoding.PEM))
+    crl = (x509.CertificateRevocationListBuilder().issuer_name(name).last_update(now - dt.timedelta(hours=1))
+           .next_update(now + dt.timedelta(days=7)).add_revoked_certificate(
+               x509.RevokedCertificateBuilder().serial_number(42).revocation_date(now).build())
+           .sign(key, hashes.SHA256()))
+    (tmp_path / "ca.crl").write_bytes(crl.public_bytes(Encoding.DER))
+    (tmp_path / "rac.crl").write_bytes(b"khong phai CRL")
+    window = demo_window
+    dialog = SettingsDialog(window)
+    qtbot.addWidget(dialog)
+    assert dialog.crl_state.text().startswith("Chưa nhập")
+    assert not dialog.import_crl(str(tmp_path / "ca.crl"))  # its CA is not yet trusted here
+    assert "không do một CA tin cậy ký" in no_dialogs[-1][1]
+    dialog.trusted_roots.setPlainText(str(tmp_path / "ca.pem"))
+    assert not dialog.import_crl(str(tmp_path / "rac.crl"))
+    assert "không phải danh sách thu hồi" in no_dialogs[-1][1] and "Error" not in no_dialogs[-1][1]
+    assert dialog.import_crl(str(tmp_path / "ca.crl"))
+    assert "CA Thử nghiệm CRL" in dialog.crl_state.text() and "1 chứng thư bị thu hồi" in dialog.crl_state.text()
+    assert len(window.store.revocation_lists.all()) == 1
+
+
 def test_the_note_under_a_table_is_typed_below_it_and_undone_as_one_step(demo_window, qtbot):
     from desktop.report.ops import form_note_key
 

@@ -50,6 +50,8 @@ def add_parsers(commands, common) -> dict:
     verify.add_argument("--trust-root", action="append", default=[], type=Path,
                         help="chứng thư gốc tin cậy (tệp hoặc thư mục; lặp lại được)")
     verify.add_argument("--require-trust", action="store_true", help="từ chối gói không được CA xác thực")
+    verify.add_argument("--crl", action="append", default=[], type=Path,
+                        help="đối chiếu với danh sách thu hồi (CRL) này, ngoài các danh sách đã nhập vào --db")
     consolidate = commands.add_parser("consolidate", parents=[common],
                                       help="nhận gói của các đơn vị cấp dưới và tổng hợp vào báo cáo")
     consolidate.add_argument("--report", type=int, required=True)
@@ -62,6 +64,12 @@ def add_parsers(commands, common) -> dict:
                                         help="ghi các gói đã ký của các xã mẫu (huyện Khánh Sơn) vào một thư mục; "
                                              "với --db: đăng ký chứng thư của các xã mẫu vào tệp dữ liệu đó")
     demo_packages.add_argument("folder", type=Path, help="thư mục ghi gói (chứng thư trong chung-thu/)")
+    crl = commands.add_parser("import-crl", parents=[common],
+                              help="nhập danh sách thu hồi chứng thư (CRL) tải về từ CA, để đối chiếu khi nhận gói")
+    crl.add_argument("file", type=Path, help="tệp CRL (.crl, DER hoặc PEM)")
+    crl.add_argument("--trust-root", action="append", default=[], type=Path,
+                     help="thêm chứng thư CA (tệp hoặc thư mục) mà danh sách có thể do nó ký")
+    commands.add_parser("crls", parents=[common], help="các danh sách thu hồi chứng thư đã nhập, với ngày của chúng")
     anchors = commands.add_parser("trust-anchors", parents=[common],
                                   help="các chứng thư gốc tin cậy: có sẵn của Việt Nam và do đơn vị thêm (Thiết lập)")
     anchors.add_argument("--trust-root", action="append", default=[], type=Path,
@@ -69,7 +77,7 @@ def add_parsers(commands, common) -> dict:
     tokens = commands.add_parser("tokens", parents=[common],
                                  help="các thiết bị ký số (USB token) đang cắm và chứng thư trên đó")
     _add_token_folders(tokens)
-    return {"tokens": cmd_tokens, "trust-anchors": cmd_trust_anchors, "check": cmd_check, "sign": cmd_sign, "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate, "signature-images": cmd_signature_images, "verify": cmd_verify, "consolidate": cmd_consolidate, "demo-packages": cmd_demo_packages}
+    return {"import-crl": cmd_import_crl, "crls": cmd_crls, "tokens": cmd_tokens, "trust-anchors": cmd_trust_anchors, "check": cmd_check, "sign": cmd_sign, "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate, "signature-images": cmd_signature_images, "verify": cmd_verify, "consolidate": cmd_consolidate, "demo-packages": cmd_demo_packages}
 
 
 def cmd_check(args) -> int:
@@ -166,16 +174,30 @@ def cmd_signature_images(args) -> int:
     return EXIT_OK
 
 
+def _revocation_lists(args) -> list[dict]:
+    """The lists the database keeps (with ``--db``), and a list file named with ``--crl``."""
+    from desktop.submission.revocation import read_crl
+
+    lists = []
+    if args.db:
+        with store_for(args) as store:
+            lists = store.revocation_lists.all(with_der=True)
+    for path in getattr(args, "crl", []):
+        given = read_crl(path, _trust_roots(args))
+        lists = [kept for kept in lists if kept["issuer"] != given["issuer"]] + [given]
+    return lists
+
+
 def cmd_verify(args) -> int:
     from desktop.submission.verify import load_trust_roots, verify_file
 
     verdict = verify_file(args.package, catalog_for(args), load_trust_roots(_trust_roots(args)),
-                          require_trust=args.require_trust)
+                          require_trust=args.require_trust, crls=_revocation_lists(args))
     text = verdict.message
     if verdict.valid:
         if verdict.signer["note"]:
             text += f" Chứng thư: {verdict.signer['note']}."
-        else:  # CA-verified: its revocation is not known offline
+        else:  # CA-verified: its revocation, as far as an imported list tells
             text += f" Chứng thư được CA xác thực, {verdict.signer['revocation']}."
         if not verdict.signer["in_force_at_receipt"]:
             text += " " + msg("PKG015")
@@ -191,6 +213,33 @@ def cmd_trust_anchors(args) -> int:
     lines = [f"{'có sẵn' if a.source == BUILT_IN else 'thêm'}  {a.sha256[:16]}…  đến {a.valid_to:%d/%m/%Y}  {a.subject}"
              for a in listed]
     say(args, [a.to_json() for a in listed], "\n".join(lines) + "\n" + msg("TRUST003"))
+    return EXIT_OK
+
+
+def cmd_import_crl(args) -> int:
+    import datetime as dt
+
+    from desktop.submission.revocation import import_crl
+
+    with store_for(args) as store:
+        kept = import_crl(store, args.file, _trust_roots(args))
+    say(args, kept, msg("CRL003", issuer=kept["issuer"], revoked=kept["revoked"],
+                        date=f"{dt.datetime.fromisoformat(kept['this_update']):%d/%m/%Y}"))
+    return EXIT_OK
+
+
+def cmd_crls(args) -> int:
+    import datetime as dt
+
+    with store_for(args) as store:
+        kept = store.revocation_lists.all()
+
+    def day(iso):
+        return f"{dt.datetime.fromisoformat(iso):%d/%m/%Y}" if iso else "—"
+
+    lines = [f"{k['issuer']}: ngày {day(k['this_update'])}, cập nhật tiếp {day(k['next_update'])}, "
+             f"{k['revoked']} chứng thư bị thu hồi" for k in kept]
+    say(args, kept, "\n".join(lines) or msg("CRL007"))
     return EXIT_OK
 
 
