@@ -355,6 +355,7 @@ MESSAGES: dict[str, str] = {
                 "được thu hồi”.",
     "TRUST004": "Chứng thư được CA xác thực ({path}), {revocation}.",
     "TRUST005": "Chứng thư không được CA xác thực (không có đường tới chứng thư gốc tin cậy nào).",
+    "TRUST006": "Máy ký ghi đã kiểm tra chứng thư trước khi ký ({at}): {found}",
     "TRUST001": "Chứng thư gốc có sẵn “{file}” của ứng dụng bị thiếu hoặc hỏng; hãy cài lại ứng dụng.",
     "TRUST002": "Chứng thư gốc có sẵn “{file}” không đúng dấu vân tay đã ghim (có {found}…, phải là {pinned}…): "
                 "tệp đã bị thay đổi, ứng dụng không tin nó; hãy cài lại ứng dụng.",

@@ -114,10 +114,39 @@ class Verdict:
                        signed_at=shown_time(self.signer["signed_at"]))
         return "; ".join(p["message"] for p in self.problems)
 
+    @property
+    def trust(self) -> str:
+        """The signer's trust as the receiver found it, then as the signing machine checked it
+        before signing (Nghị định 23/2025: the check goes into the package and shows here)."""
+        said = [f"Chứng thư: {self.signer['note']}." if self.signer["note"]
+                else f"Chứng thư được CA xác thực, {self.signer['revocation']}."]
+        before = sender_check(self.manifest)
+        if before is not None:
+            found = (msg("TRUST004", path=" → ".join(before["path"]), revocation=before["revocation"])
+                     if before["ca_verified"] else msg("TRUST005"))
+            said.append(msg("TRUST006", at=shown_time(before["checked_at"]), found=found))
+        return " ".join(said)
+
     def to_json(self) -> dict:
         return {"file": self.file, "status": self.status, "valid": self.valid, "message": self.message,
                 "problems": self.problems, "manifest": self.manifest, "signer": self.signer, "pdf": self.pdf,
-                "findings": self.findings}
+                "findings": self.findings, "checked_before_signing": sender_check(self.manifest)}
+
+
+def sender_check(manifest: dict | None) -> dict | None:
+    """The signing machine's check of its certificate (``signer.check``), as the signer wrote it:
+    shown beside the receiver's own, never trusted instead of it; None when absent or malformed."""
+    check = ((manifest or {}).get("signer") or {}).get("check") if isinstance(manifest, dict) else None
+    if not isinstance(check, dict) or not isinstance(check.get("ca_verified"), bool):
+        return None
+    path, at, revocation = check.get("path"), check.get("checked_at"), check.get("revocation")
+    if not isinstance(path, list) or not all(isinstance(p, str) for p in path) or not isinstance(revocation, str):
+        return None
+    try:
+        dt.datetime.fromisoformat(at)
+    except (TypeError, ValueError):
+        return None
+    return {"ca_verified": check["ca_verified"], "path": path[:8], "checked_at": at, "revocation": revocation[:200]}
 
 
 # --- the archive ---------------------------------------------------------------------

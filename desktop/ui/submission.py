@@ -317,14 +317,14 @@ def verify_package(window, path: str | None = None):
         if not path:
             return None
     roots = load_settings(window.store)["signing"]["trusted_roots"]
+    crls = window.store.revocation_lists.all(with_der=True)
     outcome = run_in_background(window, "Đang kiểm tra gói…",
-                                lambda: verify_file(Path(path), window.catalog, load_trust_roots(roots)))
+                                lambda: verify_file(Path(path), window.catalog, load_trust_roots(roots), crls=crls))
     if not shown_outcome(window, outcome):
         return None
     text = outcome.message
     if outcome.valid:
-        text += ("" if outcome.signer["ca_verified"] else f"\nChứng thư: {NOT_CA_VERIFIED}.") + \
-            "\n" + outcome.findings["message"]
+        text += "\n" + outcome.trust + "\n" + outcome.findings["message"]
         QMessageBox.information(window, "Kiểm tra gói nộp", text)
     else:
         QMessageBox.warning(window, "Kiểm tra gói nộp", text)

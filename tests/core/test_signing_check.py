@@ -47,3 +47,33 @@ def test_a_certificate_of_an_unknown_ca_or_self_made_is_not_ca_verified(store, f
     with Store.open(tmp_path / "tu-ky.db") as other:
         check, recorded = _signed(other, forms, tmp_path / "tu-ky", own)
     assert not check["ca_verified"] and not recorded
+
+
+def test_verify_shows_the_signing_machines_check_beside_its_own(store, forms, tmp_path):
+    """The check before signing goes into the package and shows in verify (issue 28 §2), beside
+    the receiver's own finding, which alone decides."""
+    from desktop.foundation.settings import load_settings, save_settings
+    from desktop.submission.verify import load_trust_roots, sender_check, verify_file
+
+    authority = Authority(tmp_path, "CA Thử của tỉnh")
+    settings = load_settings(store)
+    settings["signing"]["trusted_roots"] = [str(authority.root)]
+    save_settings(store, settings)
+    report = commune_report(store, forms)
+    mark_checked(store, forms, report, acknowledge_warnings=True)
+    with load_p12(authority.issue("Ủy ban nhân dân xã Thử", serial_number="H1.X1"), PASS) as identity:
+        signed = sign_report(store, forms, report, identity, tmp_path / "goi")
+    # the receiver trusts that CA too: both say CA-verified
+    trusted = verify_file(signed.filename, forms, load_trust_roots([authority.root]))
+    assert trusted.valid and trusted.trust.startswith("Chứng thư được CA xác thực, chưa kiểm tra được thu hồi")
+    assert "Máy ký ghi đã kiểm tra chứng thư trước khi ký" in trusted.trust
+    assert "(CA Thử của tỉnh → Ủy ban nhân dân xã Thử)" in trusted.trust
+    assert trusted.to_json()["checked_before_signing"]["ca_verified"] is True
+    # a receiver that does not: its own finding first; the signer's claim is only shown
+    untrusted = verify_file(signed.filename, forms)
+    assert untrusted.trust.startswith("Chứng thư: không được CA xác thực.")
+    #   | signer.check as a manifest may carry it                     | read as  |
+    for check in (None, "x", {"ca_verified": "yes", "path": [], "checked_at": "2020-01-01", "revocation": ""},
+                  {"ca_verified": True, "path": [1], "checked_at": "2020-01-01", "revocation": ""},
+                  {"ca_verified": True, "path": [], "checked_at": "hôm qua", "revocation": ""}):
+        assert sender_check({"signer": {"check": check}}) is None, check

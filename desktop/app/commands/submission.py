@@ -195,10 +195,7 @@ def cmd_verify(args) -> int:
                           require_trust=args.require_trust, crls=_revocation_lists(args))
     text = verdict.message
     if verdict.valid:
-        if verdict.signer["note"]:
-            text += f" Chứng thư: {verdict.signer['note']}."
-        else:  # CA-verified: its revocation, as far as an imported list tells
-            text += f" Chứng thư được CA xác thực, {verdict.signer['revocation']}."
+        text += " " + verdict.trust
         if not verdict.signer["in_force_at_receipt"]:
             text += " " + msg("PKG015")
         text += " " + verdict.findings["message"]
