@@ -273,6 +273,24 @@ MESSAGES: dict[str, str] = {
     "CRL006": "không phải danh sách thu hồi chứng thư (CRL) dạng DER hoặc PEM",
     "CRL007": "Chưa nhập danh sách thu hồi nào: chữ ký được CA xác thực ghi “chưa kiểm tra được thu hồi (ngoại "
               "tuyến)”. Tải tệp CRL của CA ở máy có mạng rồi nhập bằng “cchc import-crl TỆP”.",
+    "RCPT001": "Gói số {submission} không ở trạng thái đã nhận; chỉ ra phiếu cho gói đã được nhận vào tổng hợp.",
+    "RCPT002": "Trả lại cần lý do, ít nhất {minimum} ký tự (đơn vị cấp dưới đọc lý do này để sửa).",
+    "RCPT003": "Phiếu không hợp lệ: trường “{field}” thiếu hoặc sai.",
+    "RCPT004": "Không nhận được phiếu: {reason}.",
+    "RCPT005": "Phiếu không nói về gói nào đã ký trong tệp dữ liệu này (có thể là phiếu của đơn vị khác).",
+    "RCPT006": "Phiếu ghi {unit}, phiên bản {version}, không đúng với gói đã ký mà nó nêu.",
+    "RCPT007": "Phiếu do “{issuer}” ra, không phải cơ quan cấp trên của đơn vị.",
+    "RCPT008": "Phiếu được ký bằng chứng thư “{subject}” chưa được đăng ký cho {parent}. Hãy lấy tệp chứng thư của "
+               "{parent} và đăng ký: cchc enrol-certificate --unit {parent_code} TỆP.cer.",
+    "RCPT009": "Phiếu này đã được ghi nhận trước đây.",
+    "RCPT010": "{unit} không có cơ quan cấp trên trong tệp dữ liệu; không ra phiếu được.",
+    "RCPT011": "tệp lớn hơn {kilobytes} KB, không phải một phiếu",
+    "RCPT012": "tệp không đúng cấu trúc phiếu (receipt.json và receipt.p7s)",
+    "RCPT013": "thời điểm ra phiếu ({issued}) không hợp lý (khác thời điểm ký, ở tương lai, hoặc trước khi gói được ký)",
+    "RCPT014": "Phiếu nói về phiên bản {version}; báo cáo nay đã ở phiên bản {now}, nên không đổi trạng thái.",
+    "RCPT015": "{issuer} đã tiếp nhận ngày {date} (phiên bản {version}).",
+    "RCPT016": "Bị {issuer} trả lại ngày {date} (phiên bản {version}): {reason}",
+    "RCPT017": "Đã ghi phiếu {decision} vào “{file}”.",
     "SIGN012": "Không đọc được thư viện thiết bị ký số {library} của {vendor} ({reason}). Thư viện 32 bit "
                "(trong SysWOW64) không dùng được với chương trình 64 bit; các thiết bị khác vẫn được liệt kê.",
     "SIGN013": "Không tìm thấy thiết bị ký số nào trên máy (đã tìm các thư viện của VNPT-CA, Viettel-CA, BkavCA, "

@@ -34,7 +34,7 @@ from desktop.store.cells import Cells, Rows
 from desktop.store.common import in_memory, login, sqlite_reason, write_error
 from desktop.store.reports import Counts, Reports
 from desktop.store.settings import Settings
-from desktop.store.submissions import Certificates, RevocationLists, Signatures, Submissions
+from desktop.store.submissions import Certificates, Receipts, RevocationLists, Signatures, Submissions
 from desktop.store.texts import Appraisals, Attachments, Narrative
 from desktop.store.units import Units
 
@@ -66,6 +66,7 @@ class Store:
         self.submissions = Submissions(self)
         self.certificates = Certificates(self)
         self.revocation_lists = RevocationLists(self)
+        self.receipts = Receipts(self)
 
     # --- opening -------------------------------------------------------------
 

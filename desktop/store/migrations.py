@@ -155,11 +155,21 @@ def _v10(db: sqlite_utils.Database) -> None:
 
 
 def _v11(db: sqlite_utils.Database) -> None:
-    """Certificate revocation lists an officer imported (issue 28 §1): one per issuing CA, the
-    newest kept; verification checks signers against them, offline."""
+    """Issue 28: certificate revocation lists an officer imported (one per issuing CA, the newest
+    kept; verification checks signers against them, offline), and the way back: the receipts
+    (phiếu tiếp nhận, trả lại) a parent body issues for its children's packages and a unit
+    receives for its own, found by the package they name."""
     db["crls"].create({"sha256": str, "issuer": str, "this_update": str, "next_update": str, "revoked": int,
                        "imported_at": str, "imported_by": str, "der": bytes}, pk="sha256")
     db["crls"].create_index(["issuer"], unique=True)
+    db["receipts"].create(
+        {"sha256": str, "direction": str, "package_sha256": str, "unit_code": str, "report_id": int,
+         "report_version": int, "submission_id": int, "decision": str, "reason": str, "issued_at": str,
+         "issuer_code": str, "issuer_name": str, "signer": str, "recorded_at": str, "recorded_by": str},
+        pk="sha256")
+    db["receipts"].create_index(["package_sha256"])
+    db["receipts"].create_index(["report_id"])
+    db["signatures"].create_index(["package_sha256"])
 
 
 STEPS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11]

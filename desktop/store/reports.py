@@ -10,9 +10,12 @@ from desktop.foundation.periods import Period
 from desktop.store.common import now, text
 from desktop.store.records import Report
 
-STATUSES = ("nhap", "da_kiem_tra", "da_ky", "da_nop")
-STATUS_LABELS = {"nhap": "Nháp", "da_kiem_tra": "Đã kiểm tra", "da_ky": "Đã ký", "da_nop": "Đã nộp"}
-LOCKED_STATUSES = ("da_ky", "da_nop")  # signed: figures change only after "Mở khóa để sửa"
+# after the way back (issue 28 §5): the parent body accepted the package (da_tiep_nhan, locked), or
+# returned it (bi_tra_lai: unlocked as the next version, which any edit makes a draft again)
+STATUSES = ("nhap", "da_kiem_tra", "da_ky", "da_nop", "da_tiep_nhan", "bi_tra_lai")
+STATUS_LABELS = {"nhap": "Nháp", "da_kiem_tra": "Đã kiểm tra", "da_ky": "Đã ký", "da_nop": "Đã nộp",
+                 "da_tiep_nhan": "Cấp trên đã tiếp nhận", "bi_tra_lai": "Bị trả lại"}
+LOCKED_STATUSES = ("da_ky", "da_nop", "da_tiep_nhan")  # signed: figures change only after "Mở khóa để sửa"
 REPORT_FIELDS = (
     "status", "doc_number", "doc_date", "signer_name", "signer_title", "signer_mode", "place", "subject",
     "version", "data_from", "data_to", "recipients", "totals",
@@ -128,9 +131,9 @@ class Reports:
             raise CchcError("STORE008", report=report_id)
         if found[0] in LOCKED_STATUSES:
             raise CchcError("CELL003")
-        if found[0] == "da_kiem_tra":
+        if found[0] in ("da_kiem_tra", "bi_tra_lai"):
             conn.execute("UPDATE reports SET status = 'nhap' WHERE id = ?", (report_id,))
-            self._store.audit.write(conn, "report_field", report_id, col="status", old="da_kiem_tra", new="nhap")
+            self._store.audit.write(conn, "report_field", report_id, col="status", old=found[0], new="nhap")
 
     def touched(self, conn, report_id: int) -> None:
         """Inside a write of the report's content: its time of change."""

@@ -37,6 +37,11 @@ class Signatures:
         return [Signature.of(r) for r in
                 self._store.db["signatures"].rows_where("report_id = ?", [report_id], order_by="id")]
 
+    def by_package(self, package_sha256: str) -> Signature | None:
+        """The signature whose package has this SHA-256 (a receipt names its package so)."""
+        found = next(iter(self._store.db["signatures"].rows_where("package_sha256 = ?", [package_sha256])), None)
+        return Signature.of(found) if found else None
+
 
 class Submissions:
     """Packages received from child units, and which of them is current."""
@@ -240,3 +245,37 @@ class RevocationLists:
         """Each list with its dates, and its bytes when asked (verification needs them, a listing not)."""
         columns = "sha256, issuer, this_update, next_update, revoked, imported_at" + (", der" if with_der else "")
         return [dict(row) for row in self._store.db.query(f"SELECT {columns} FROM crls ORDER BY issuer")]
+
+
+class Receipts:
+    """The way back (issue 28 §5): receipts this unit issued for its children's packages
+    (``issued``) and those it received for its own (``received``), each kept once by its SHA-256."""
+
+    def __init__(self, store) -> None:
+        self._store = store
+
+    def add(self, record: dict, *, status: tuple[int, str] | None = None) -> None:
+        """Keep ``record`` (the ``receipts`` fields but the time of recording); with ``status``
+        (report id, new status), set the report's status in the same transaction, audited."""
+        with self._store.transaction() as conn:
+            if conn.execute("SELECT 1 FROM receipts WHERE sha256 = ?", (record["sha256"],)).fetchone():
+                raise CchcError("RCPT009")
+            fields = dict(record, recorded_at=now(), recorded_by=self._store.user)
+            conn.execute(f"INSERT INTO receipts ({', '.join(fields)}) VALUES ({', '.join('?' for _ in fields)})",
+                         list(fields.values()))
+            self._store.audit.write(conn, f"receipt-{record['direction']}", record.get("report_id"),
+                                    col=record["decision"], new=f"{record['package_sha256']} {record.get('reason') or ''}")
+            if status is not None:
+                report_id, new = status
+                old = conn.execute("SELECT status FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
+                conn.execute("UPDATE reports SET status = ?, updated_at = ? WHERE id = ?", (new, now(), report_id))
+                self._store.audit.write(conn, "report_field", report_id, col="status", old=old, new=new)
+
+    def of_report(self, report_id: int) -> list[dict]:
+        return [dict(r) for r in self._store.db.query(
+            "SELECT * FROM receipts WHERE report_id = ? AND direction = 'received' ORDER BY issued_at", [report_id])]
+
+    def of_package(self, package_sha256: str, direction: str) -> list[dict]:
+        return [dict(r) for r in self._store.db.query(
+            "SELECT * FROM receipts WHERE package_sha256 = ? AND direction = ? ORDER BY issued_at",
+            [package_sha256, direction])]

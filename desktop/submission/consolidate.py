@@ -54,6 +54,7 @@ class Received:
     status: str  # accepted | superseded | held (its signer awaits the clerk) | rejected
     message: str
     version: int | None = None
+    submission: int | None = None  # the kept package's number (``cchc receipt --submission N``)
 
 
 @dataclass
@@ -272,14 +273,14 @@ def _keep(store, verdict: Verdict, package: bytes, unit: str, child, period: Per
     decides whether its signer may speak for the unit)."""
     signer = verdict.signer
     held = hold_reason(store, child, signer, verdict.certificate)
-    _, state = store.submissions.add(_submission_record(verdict, unit, period), package, held_reason=held)
+    submission, state = store.submissions.add(_submission_record(verdict, unit, period), package, held_reason=held)
     text = held or verdict.message + ("" if signer["ca_verified"] else f" ({signer['note']})")
     if state == "superseded" and not signer["ca_verified"]:
         trusted = [s for s in store.submissions.all([unit], current_only=True)
                    if s.period == period and s.ca_verified and s.report_version < verdict.manifest["report_version"]]
         if trusted:
             text += " " + msg("CONS005", version=verdict.manifest["report_version"], current=trusted[0].report_version)
-    return Received(verdict.file, unit, state, text, verdict.manifest["report_version"])
+    return Received(verdict.file, unit, state, text, verdict.manifest["report_version"], submission)
 
 
 def requires_trust(store, root_paths) -> bool:

@@ -331,7 +331,11 @@ def _signing_time(signed_data) -> dt.datetime | None:
     return None
 
 
-def _check_manifest_signature(raw: bytes, p7s: bytes, roots, crls: list[dict] = ()) -> dict:
+def check_detached_signature(raw: bytes, p7s: bytes, roots, crls: list[dict] = (), *, signed: str = MANIFEST,
+                             signature: str = MANIFEST_SIGNATURE) -> dict:
+    """The signer of ``raw`` by its detached CMS signature ``p7s`` (members ``signed`` and
+    ``signature`` of an archive: a package's manifest, a receipt): refused (``Rejected``) unless
+    intact, by a certificate for signing documents, dated, and not revoked by a kept list."""
     from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 
     try:
@@ -343,21 +347,21 @@ def _check_manifest_signature(raw: bytes, p7s: bytes, roots, crls: list[dict] = 
         status = asyncio.run(async_validate_detached_cms(raw, signed_data,
                                                          signer_validation_context=_context(roots, signed_at)))
     except Exception:  # anything a damaged or forged signature makes asn1crypto/pyHanko raise
-        raise Rejected("PKG006", MANIFEST_SIGNATURE, member=MANIFEST_SIGNATURE, reason=msg("SIG101")) from None
+        raise Rejected("PKG006", signature, member=signature, reason=msg("SIG101")) from None
     if not status.intact or not status.valid:
-        raise Rejected("PKG006", MANIFEST, member=MANIFEST, reason=msg("SIG102"))
+        raise Rejected("PKG006", signed, member=signed, reason=msg("SIG102"))
     certificate = x509.load_der_x509_certificate(status.signing_cert.dump())
     unusable = document_signing_problem(certificate)
     if unusable:
-        raise Rejected("PKG017", MANIFEST_SIGNATURE, usage=unusable)
+        raise Rejected("PKG017", signature, usage=unusable)
     if signed_at is None:
-        raise Rejected("PKG006", MANIFEST_SIGNATURE, member=MANIFEST_SIGNATURE, reason=msg("SIG103"))
+        raise Rejected("PKG006", signature, member=signature, reason=msg("SIG103"))
     in_force = certificate.not_valid_before_utc <= signed_at <= certificate.not_valid_after_utc
     # offline, revocation is known only from a list the officer imported; never "valid" without one
     revocation, revoked = checked(certificate, list(crls))
     if revoked:
         kept = next(k for k in crls if k["issuer"] == certificate.issuer.rfc4514_string())
-        raise Rejected("PKG024", MANIFEST_SIGNATURE, subject=common_name(certificate),
+        raise Rejected("PKG024", signature, subject=common_name(certificate),
                        date=f"{dt.datetime.fromisoformat(kept['this_update']):%d/%m/%Y}")
     return {
         "subject": common_name(certificate),
@@ -570,7 +574,7 @@ def verify_bytes(data: bytes, name: str, catalog, roots=(), *, require_trust: bo
         members = read_archive(data)
         raw, manifest = _manifest(members)
         verdict.manifest = manifest
-        verdict.signer = _check_manifest_signature(raw, members[MANIFEST_SIGNATURE], list(roots), list(crls))
+        verdict.signer = check_detached_signature(raw, members[MANIFEST_SIGNATURE], list(roots), list(crls))
         verdict.certificate = signer_certificate(members[MANIFEST_SIGNATURE], verdict.signer["certificate_sha256"])
         for entry in manifest["files"]:
             content = members[entry["path"]]

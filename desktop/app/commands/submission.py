@@ -18,15 +18,7 @@ def add_parsers(commands, common) -> dict:
     sign = commands.add_parser("sign", parents=[common], help="ký báo cáo và tạo gói nộp")
     sign.add_argument("--report", type=int, required=True)
     sign.add_argument("-o", "--output", type=Path, required=True, help="tệp gói (.cchc) hoặc thư mục")
-    sign.add_argument("--p12", type=Path, help="chứng thư số dạng tệp .p12/.pfx")
-    sign.add_argument("--passphrase-file", type=Path, help="tệp chứa mật khẩu của tệp .p12 (dòng đầu)")
-    sign.add_argument("--pkcs11-lib", help="thư viện PKCS#11 của thiết bị ký số (USB token)")
-    sign.add_argument("--pin-file", type=Path, help="tệp chứa mã PIN của thiết bị ký số (dòng đầu)")
-    sign.add_argument("--token-label", help="nhãn thiết bị ký số (khi cắm nhiều thiết bị)")
-    sign.add_argument("--key-label", help="nhãn chứng thư trên thiết bị")
-    sign.add_argument("--token", action="store_true",
-                      help="ký bằng thiết bị ký số tìm thấy trên máy (không cần --pkcs11-lib; xem “cchc tokens”)")
-    _add_token_folders(sign)
+    _add_identity_options(sign)
     sign.add_argument("--acknowledge-warnings", action="store_true",
                       help="đã xem các cảnh báo (khi báo cáo còn ở trạng thái Nháp)")
     submitted = commands.add_parser("mark-submitted", parents=[common], help="chuyển báo cáo đã ký sang “Đã nộp”")
@@ -64,6 +56,18 @@ def add_parsers(commands, common) -> dict:
                                         help="ghi các gói đã ký của các xã mẫu (huyện Khánh Sơn) vào một thư mục; "
                                              "với --db: đăng ký chứng thư của các xã mẫu vào tệp dữ liệu đó")
     demo_packages.add_argument("folder", type=Path, help="thư mục ghi gói (chứng thư trong chung-thu/)")
+    receipt = commands.add_parser("receipt", parents=[common],
+                                  help="ra phiếu tiếp nhận hoặc trả lại (ký số) cho một gói đã nhận của đơn vị cấp dưới")
+    receipt.add_argument("--submission", type=int, required=True, help="số của gói đã nhận (“submission” trong cchc consolidate --json)")
+    receipt.add_argument("--accept", action="store_true", help="tiếp nhận")
+    receipt.add_argument("--return", dest="return_", action="store_true", help="trả lại (cần --reason)")
+    receipt.add_argument("--reason", help="lý do trả lại")
+    receipt.add_argument("-o", "--output", type=Path, required=True, help="tệp phiếu (.cchcphieu) hoặc thư mục")
+    _add_identity_options(receipt)
+    take = commands.add_parser("import-receipt", parents=[common], help="nhận phiếu tiếp nhận/trả lại của cấp trên")
+    take.add_argument("file", type=Path, help="tệp phiếu (.cchcphieu)")
+    take.add_argument("--trust-root", action="append", default=[], type=Path,
+                      help="thêm chứng thư gốc (tệp hoặc thư mục; lặp lại được)")
     crl = commands.add_parser("import-crl", parents=[common],
                               help="nhập danh sách thu hồi chứng thư (CRL) tải về từ CA, để đối chiếu khi nhận gói")
     crl.add_argument("file", type=Path, help="tệp CRL (.crl, DER hoặc PEM)")
@@ -77,7 +81,7 @@ def add_parsers(commands, common) -> dict:
     tokens = commands.add_parser("tokens", parents=[common],
                                  help="các thiết bị ký số (USB token) đang cắm và chứng thư trên đó")
     _add_token_folders(tokens)
-    return {"import-crl": cmd_import_crl, "crls": cmd_crls, "tokens": cmd_tokens, "trust-anchors": cmd_trust_anchors, "check": cmd_check, "sign": cmd_sign, "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate, "signature-images": cmd_signature_images, "verify": cmd_verify, "consolidate": cmd_consolidate, "demo-packages": cmd_demo_packages}
+    return {"receipt": cmd_receipt, "import-receipt": cmd_import_receipt, "import-crl": cmd_import_crl, "crls": cmd_crls, "tokens": cmd_tokens, "trust-anchors": cmd_trust_anchors, "check": cmd_check, "sign": cmd_sign, "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate, "signature-images": cmd_signature_images, "verify": cmd_verify, "consolidate": cmd_consolidate, "demo-packages": cmd_demo_packages}
 
 
 def cmd_check(args) -> int:
@@ -240,6 +244,44 @@ def cmd_crls(args) -> int:
     return EXIT_OK
 
 
+def _add_identity_options(parser) -> None:
+    """How the command signs: a .p12 file, a token's library, or a token found on the machine."""
+    parser.add_argument("--p12", type=Path, help="chứng thư số dạng tệp .p12/.pfx")
+    parser.add_argument("--passphrase-file", type=Path, help="tệp chứa mật khẩu của tệp .p12 (dòng đầu)")
+    parser.add_argument("--pkcs11-lib", help="thư viện PKCS#11 của thiết bị ký số (USB token)")
+    parser.add_argument("--pin-file", type=Path, help="tệp chứa mã PIN của thiết bị ký số (dòng đầu)")
+    parser.add_argument("--token-label", help="nhãn thiết bị ký số (khi cắm nhiều thiết bị)")
+    parser.add_argument("--key-label", help="nhãn chứng thư trên thiết bị")
+    parser.add_argument("--token", action="store_true",
+                        help="ký bằng thiết bị ký số tìm thấy trên máy (không cần --pkcs11-lib; xem “cchc tokens”)")
+    _add_token_folders(parser)
+
+
+def cmd_receipt(args) -> int:
+    from desktop.foundation.files import refuse_writing_over_data, write_atomically
+    from desktop.submission.receipts import DECISIONS, issue_receipt, receipt_filename
+
+    if args.accept == args.return_:
+        raise CchcError("CLI009", option="--accept hoặc --return", needs="receipt")
+    with store_for(args) as store, _identity(args) as identity:
+        if not args.output.is_dir():
+            refuse_writing_over_data(args.output)
+        data, document = issue_receipt(store, args.submission, identity, accept=args.accept, reason=args.reason)
+    target = args.output / receipt_filename(document) if args.output.is_dir() else args.output
+    write_atomically(target, lambda temporary: temporary.write_bytes(data))
+    say(args, document | {"file": str(target)}, msg("RCPT017", decision=DECISIONS[document["decision"]], file=target))
+    return EXIT_OK
+
+
+def cmd_import_receipt(args) -> int:
+    from desktop.submission.receipts import import_receipt
+
+    with store_for(args) as store:
+        done = import_receipt(store, args.file, _trust_roots(args))
+    say(args, done, done["message"])
+    return EXIT_OK
+
+
 def _add_token_folders(parser) -> None:
     parser.add_argument("--folder", action="append", default=[], type=Path,
                         help="tìm thêm thư viện PKCS#11 của thiết bị ký số trong thư mục này (lặp lại được)")
@@ -279,7 +321,7 @@ def cmd_consolidate(args) -> int:
         result = consolidate(store, catalog_for(args), args.report, args.packages, root_paths=roots,
                              require_trust=False if args.accept_untrusted else None)
     data = result.to_json()
-    lines = [f"{r.file}: {r.message}" for r in result.received]
+    lines = [f"{r.file}: {r.message}" + (f" [gói số {r.submission}]" if r.submission else "") for r in result.received]
     matrix = result.matrix
     lines.append("")
     lines.append("Đơn vị".ljust(28) + "".join(p.ljust(18) for p in matrix["periods"]))

@@ -1,0 +1,211 @@
+"""The way back (issue 28 §5): the parent body's phiếu tiếp nhận or trả lại for a package.
+
+A receipt is a small signed file (format in docs/package.md): ``receipt.json``, which names the
+package by its SHA-256 with its unit, period, form set, version, the decision (``tiep_nhan``
+or ``tra_lai`` with a reason) and the time, and ``receipt.p7s``, the issuer's detached CMS
+signature over it. It is stored in the package's canonical ZIP layout (``archive_bytes``) and
+read with the same hardening (``read_archive``).
+
+The unit takes a receipt only when all of these hold:
+- it names a package this database signed, of that report's version, for that unit;
+- it is issued by the unit's parent body;
+- it is signed by the certificate registered for that body here (``cchc enrol-certificate
+  --unit PARENT FILE.cer``), not withdrawn;
+- it is dated neither in the future nor before the package was signed.
+
+An acceptance makes the report "Cấp trên đã tiếp nhận" (locked). A return unlocks it as the next
+version ("Bị trả lại"), audited with the reason. A receipt for a version the unit has since
+replaced is kept, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+from desktop.foundation.messages import CchcError, msg, os_reason
+from desktop.submission.identity import Identity
+from desktop.submission.package import archive_bytes, sign_detached
+from desktop.submission.verify import (CLOCK_SLACK, Rejected, check_detached_signature, load_trust_roots,
+                                       read_archive, shown_time)
+
+FORMAT = "cchc-receipt"
+FORMAT_VERSION = 1
+EXTENSION = ".cchcphieu"
+RECEIPT, RECEIPT_SIGNATURE = "receipt.json", "receipt.p7s"
+MAX_RECEIPT_BYTES = 256 * 1024  # a receipt is a few kilobytes; anything larger is not one
+DECISIONS = {"tiep_nhan": "tiếp nhận", "tra_lai": "trả lại"}
+MIN_REASON = 10
+
+
+def receipt_filename(document: dict) -> str:
+    period = document["period"]
+    parts = ["phieu", document["decision"], document["unit"]["code"], str(period["year"]), period["type"]]
+    if period.get("number"):
+        parts.append(str(period["number"]))
+    return "_".join(parts).replace("/", "_") + f"_v{document['report_version']}{EXTENSION}"
+
+
+def issue_receipt(store, submission_id: int, identity: Identity, *, accept: bool,
+                  reason: str | None = None) -> tuple[bytes, dict]:
+    """The parent body's receipt for a child's accepted package, signed by ``identity`` now and
+    recorded here; returns (the file's bytes, its document)."""
+    submission = store.submissions.get(submission_id)
+    if submission.state != "accepted":
+        raise CchcError("RCPT001", submission=submission_id)
+    reason = " ".join((reason or "").split()) or None
+    if not accept and (reason is None or len(reason) < MIN_REASON):
+        raise CchcError("RCPT002", minimum=MIN_REASON)
+    unit = store.units.get(submission.unit_code)
+    issuer = store.units.get(unit.parent_code) if unit.parent_code else None
+    if issuer is None:
+        raise CchcError("RCPT010", unit=unit.name)
+    now = dt.datetime.now().astimezone().replace(microsecond=0)
+    document = {
+        "format": FORMAT, "format_version": FORMAT_VERSION,
+        "decision": "tiep_nhan" if accept else "tra_lai", "reason": None if accept else reason,
+        "package_sha256": submission.package_sha256,
+        "unit": {"code": unit.code, "name": unit.name},
+        "period": {"type": submission.period_type, "number": submission.period_number, "year": submission.year,
+                   "year_from": submission.year_from},
+        "form_set": {"id": submission.form_set_id, "version": submission.form_set_version},
+        "report_version": submission.report_version,
+        "issued_at": now.isoformat(),
+        "issuer": {"code": issuer.code, "name": issuer.name},
+    }
+    raw = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    try:
+        signature = sign_detached(raw, identity, now)
+    except Exception as error:  # a token pulled out, a key the library refuses
+        raise CchcError("SIGN011", reason=type(error).__name__) from None
+    data = archive_bytes([(RECEIPT, raw), (RECEIPT_SIGNATURE, signature)])
+    store.receipts.add({"sha256": hashlib.sha256(data).hexdigest(), "direction": "issued",
+                        "package_sha256": submission.package_sha256, "unit_code": unit.code, "report_id": None,
+                        "report_version": submission.report_version, "submission_id": submission_id,
+                        "decision": document["decision"], "reason": document["reason"],
+                        "issued_at": document["issued_at"], "issuer_code": issuer.code, "issuer_name": issuer.name,
+                        "signer": identity.subject})
+    return data, document
+
+
+def _text(value, field: str, limit: int = 300, optional: bool = False) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+        raise CchcError("RCPT003", field=field)
+
+
+def _document(raw: bytes) -> dict:
+    """``receipt.json`` with every field checked before it is used."""
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise CchcError("RCPT003", field=RECEIPT) from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT \
+            or document.get("format_version") != FORMAT_VERSION:
+        raise CchcError("RCPT003", field="format")
+    if document.get("decision") not in DECISIONS:
+        raise CchcError("RCPT003", field="decision")
+    _text(document.get("reason"), "reason", 2000, optional=document["decision"] == "tiep_nhan")
+    package = document.get("package_sha256")
+    if not isinstance(package, str) or len(package) != 64 or any(c not in "0123456789abcdef" for c in package):
+        raise CchcError("RCPT003", field="package_sha256")
+    for part in ("unit", "issuer"):
+        value = document.get(part)
+        if not isinstance(value, dict):
+            raise CchcError("RCPT003", field=part)
+        _text(value.get("code"), f"{part}.code", 100)
+        _text(value.get("name"), f"{part}.name")
+    version = document.get("report_version")
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= 10 ** 6:
+        raise CchcError("RCPT003", field="report_version")
+    try:
+        issued = dt.datetime.fromisoformat(document.get("issued_at"))
+    except (TypeError, ValueError):
+        raise CchcError("RCPT003", field="issued_at") from None
+    if issued.tzinfo is None:
+        raise CchcError("RCPT003", field="issued_at")
+    return document
+
+
+def read_receipt(data: bytes, roots=(), crls=()) -> tuple[dict, dict]:
+    """(the receipt's document, its signer as verification finds it); refused with the reason."""
+    if len(data) > MAX_RECEIPT_BYTES:
+        raise CchcError("RCPT004", reason=msg("RCPT011", kilobytes=MAX_RECEIPT_BYTES // 1024))
+    try:
+        members = read_archive(data)
+        if set(members) != {RECEIPT, RECEIPT_SIGNATURE}:
+            raise CchcError("RCPT004", reason=msg("RCPT012"))
+        signer = check_detached_signature(members[RECEIPT], members[RECEIPT_SIGNATURE], list(roots), list(crls),
+                                          signed=RECEIPT, signature=RECEIPT_SIGNATURE)
+    except zipfile.BadZipFile:
+        raise CchcError("RCPT004", reason=msg("DAT003")) from None
+    except Rejected as rejected:
+        raise CchcError("RCPT004", reason=rejected.reason) from None
+    if archive_bytes([(RECEIPT, members[RECEIPT]), (RECEIPT_SIGNATURE, members[RECEIPT_SIGNATURE])]) != data:
+        raise CchcError("RCPT004", reason=msg("RCPT012"))  # bytes outside the two members: not as issued
+    return _document(members[RECEIPT]), signer
+
+
+def import_receipt(store, path: Path, root_paths: list[str] = ()) -> dict:
+    """Take a receipt for one of this unit's packages; returns what changed (``decision``,
+    ``report``, ``version``, ``status`` or None when the report has moved on, ``message``)."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_RECEIPT_BYTES:
+            raise CchcError("RCPT004", reason=msg("RCPT011", kilobytes=MAX_RECEIPT_BYTES // 1024))
+        data = path.read_bytes()
+    except OSError as error:
+        raise CchcError("RCPT004", reason=os_reason(error)) from None
+    document, signer = read_receipt(data, load_trust_roots(root_paths), store.revocation_lists.all(with_der=True))
+    signature = store.signatures.by_package(document["package_sha256"])
+    if signature is None:
+        raise CchcError("RCPT005")
+    report = store.reports.get(signature.report_id)
+    unit = store.units.get(report.unit_code)
+    if document["unit"]["code"] != unit.code or document["report_version"] != signature.version:
+        raise CchcError("RCPT006", unit=document["unit"]["name"], version=document["report_version"])
+    if not unit.parent_code or document["issuer"]["code"] != unit.parent_code:
+        raise CchcError("RCPT007", issuer=document["issuer"]["name"])
+    parent = store.units.get(unit.parent_code)
+    registered = store.certificates.get(signer["certificate_sha256"])
+    if registered is None or registered.unit_code != parent.code or registered.withdrawn_at is not None:
+        raise CchcError("RCPT008", parent=parent.name, subject=signer["subject"], parent_code=parent.code)
+    issued = dt.datetime.fromisoformat(document["issued_at"])
+    signed = dt.datetime.fromisoformat(signer["signed_at"])
+    if abs(issued - signed) > CLOCK_SLACK or issued > dt.datetime.now().astimezone() + CLOCK_SLACK \
+            or issued < dt.datetime.fromisoformat(signature.signed_at) - CLOCK_SLACK:
+        raise CchcError("RCPT004", reason=msg("RCPT013", issued=shown_time(document["issued_at"])))
+    current = report.version == signature.version and report.status in ("da_ky", "da_nop")
+    record = {"sha256": hashlib.sha256(data).hexdigest(), "direction": "received",
+              "package_sha256": document["package_sha256"], "unit_code": unit.code, "report_id": report.id,
+              "report_version": signature.version, "submission_id": None, "decision": document["decision"],
+              "reason": document["reason"], "issued_at": document["issued_at"], "issuer_code": parent.code,
+              "issuer_name": parent.name, "signer": signer["subject"]}
+    status = None
+    with store.transaction():
+        if current and document["decision"] == "tra_lai":
+            store.reports.unlock(report.id, f"Bị {parent.name} trả lại: {document['reason']}")
+            status = "bi_tra_lai"
+        elif current:
+            status = "da_tiep_nhan"
+        store.receipts.add(record, status=(report.id, status) if status else None)
+    said = receipt_state(store.receipts.of_report(report.id)[-1:])
+    if status is None:
+        said = msg("RCPT014", version=signature.version, now=report.version) + " " + said
+    return {"decision": document["decision"], "report": report.id, "version": signature.version, "status": status,
+            "message": said}
+
+
+def receipt_state(received: list[dict]) -> str:
+    """What the report shows of its last receipt: "Huyện … đã tiếp nhận ngày …" or "Bị trả lại: …"."""
+    if not received:
+        return ""
+    last = received[-1]
+    day = f"{dt.datetime.fromisoformat(last['issued_at']):%d/%m/%Y}"
+    if last["decision"] == "tiep_nhan":
+        return msg("RCPT015", issuer=last["issuer_name"], date=day, version=last["report_version"])
+    return msg("RCPT016", issuer=last["issuer_name"], date=day, version=last["report_version"], reason=last["reason"])
