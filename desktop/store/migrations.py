@@ -166,7 +166,7 @@ def _v11(db: sqlite_utils.Database) -> None:
         {"sha256": str, "direction": str, "package_sha256": str, "unit_code": str, "report_id": int,
          "report_version": int, "submission_id": int, "decision": str, "reason": str, "issued_at": str,
          "issuer_code": str, "issuer_name": str, "signer": str, "recorded_at": str, "recorded_by": str},
-        pk="sha256")
+        pk=("sha256", "direction"))  # one database may issue a receipt and receive it (the demo holds both levels)
     db["receipts"].create_index(["package_sha256"])
     db["receipts"].create_index(["report_id"])
     db["signatures"].create_index(["package_sha256"])

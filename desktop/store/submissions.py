@@ -258,7 +258,8 @@ class Receipts:
         """Keep ``record`` (the ``receipts`` fields but the time of recording); with ``status``
         (report id, new status), set the report's status in the same transaction, audited."""
         with self._store.transaction() as conn:
-            if conn.execute("SELECT 1 FROM receipts WHERE sha256 = ?", (record["sha256"],)).fetchone():
+            if conn.execute("SELECT 1 FROM receipts WHERE sha256 = ? AND direction = ?",
+                            (record["sha256"], record["direction"])).fetchone():
                 raise CchcError("RCPT009")
             fields = dict(record, recorded_at=now(), recorded_by=self._store.user)
             conn.execute(f"INSERT INTO receipts ({', '.join(fields)}) VALUES ({', '.join('?' for _ in fields)})",

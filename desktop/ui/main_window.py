@@ -35,6 +35,12 @@ def _charts():
     return charts
 
 
+def _submission():
+    from desktop.ui import submission
+
+    return submission
+
+
 def _onestop():
     from desktop.ui import onestop  # the one-stop import's readers (html.parser, csv) load when first used
 
@@ -179,6 +185,7 @@ class MainWindow(QMainWindow):
                                                 lambda: _onestop().import_stats(self), None, file_menu)
         self.preview_action = self._action("Xem trước và &in…", lambda: dialogs.print_preview(self),
                                            QKeySequence.Print, file_menu)
+        self._action("Nhận phiếu của &cấp trên…", lambda: _submission().import_receipt(self), None, file_menu)
         file_menu.addSeparator()
         self._action("&Thoát", self.close, QKeySequence.Quit, file_menu)
 
@@ -441,7 +448,13 @@ class MainWindow(QMainWindow):
 
         data = self.session.data
         state = deadline_state(data.period, data.period_rules)
-        if self.session.report.status == "da_nop":
+        status = self.session.report.status
+        if status in ("da_tiep_nhan", "bi_tra_lai"):  # the parent body's answer (issue 28 §5)
+            from desktop.submission.receipts import receipt_state
+
+            text = receipt_state(self.store.receipts.of_report(self.session.report_id))
+            color = "green" if status == "da_tiep_nhan" else "#b00020"
+        elif status == "da_nop":
             text, color = "Đã nộp · khóa sửa", "green"
         elif self.session.report.status == "da_ky":
             text, color = "Đã ký · khóa sửa (Nộp báo cáo → Mở khóa để sửa)", "#1a5fb4"

@@ -305,6 +305,57 @@ def sign_report(window, choice: SignChoice | None = None) -> Path | None:
     return path
 
 
+# --- the way back: receipts ---------------------------------------------------------------------
+
+
+def issue_receipt(window, submission_id: int, accept: bool, reason: str | None = None,
+                  choice: SignChoice | None = None) -> Path | None:
+    """The parent body's signed receipt for a received package, written to the folder chosen."""
+    from desktop.foundation.files import write_atomically
+    from desktop.submission.receipts import DECISIONS, issue_receipt as issue, receipt_filename
+
+    if choice is None:
+        dialog = SignDialog(window)
+        dialog.setWindowTitle("Ký phiếu trả lời đơn vị cấp dưới")
+        if dialog.exec() != QDialog.Accepted:
+            return None
+        choice = dialog.choice()
+
+    def work():
+        with _open_identity(window, choice) as identity:
+            data, document = issue(window.store, submission_id, identity, accept=accept, reason=reason)
+        choice.folder.mkdir(parents=True, exist_ok=True)
+        target = choice.folder / receipt_filename(document)
+        write_atomically(target, lambda temporary: temporary.write_bytes(data))
+        return target, document
+
+    outcome = run_in_background(window, "Đang ký phiếu…", work)
+    choice.secret = ""
+    if not shown_outcome(window, outcome):
+        return None
+    target, document = outcome
+    window.say(msg("RCPT017", decision=DECISIONS[document["decision"]], file=target))
+    return target
+
+
+def import_receipt(window, path: str | None = None) -> dict | None:
+    """Tệp → Nhận phiếu của cấp trên: the receipt checked and taken; the report says what it says."""
+    from desktop.submission.receipts import import_receipt as take
+
+    if path is None:
+        path, _ = QFileDialog.getOpenFileName(window, "Nhận phiếu của cấp trên", "",
+                                              "Phiếu tiếp nhận, trả lại (*.cchcphieu)")
+        if not path:
+            return None
+    roots = load_settings(window.store)["signing"]["trusted_roots"]
+    outcome = run_in_background(window, "Đang kiểm tra phiếu…", lambda: take(window.store, Path(path), roots))
+    if not shown_outcome(window, outcome):
+        return None
+    window.report_changed_elsewhere()
+    window.say(outcome["message"], warning=outcome["decision"] == "tra_lai")
+    return outcome
+
+
 # --- receiving packages -----------------------------------------------------------------------
 
 
@@ -402,6 +453,16 @@ class ConsolidationDialog(QDialog):
             review.clicked.connect(lambda: self._review(window))
             row.addWidget(review)
             layout.addLayout(row)
+        # the way back (issue 28 §5): a signed receipt for the package chosen above
+        self.result = result
+        answer = QHBoxLayout()
+        answer.addWidget(QLabel("Trả lời đơn vị về gói đang chọn:"))
+        for text, accept in (("Ra phiếu tiếp nhận…", True), ("Trả lại (kèm lý do)…", False)):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _=False, accept=accept: self._answer(window, accept))
+            answer.addWidget(button)
+        answer.addStretch(1)
+        layout.addLayout(answer)
         errors = sum(1 for f in result.findings if f.severity == "error")
         accepted = sum(1 for r in result.received if r.status == "accepted")
         layout.addWidget(QLabel(msg("CONS004", units=accepted, report=result.report_id, filled=result.filled)
@@ -409,6 +470,19 @@ class ConsolidationDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _answer(self, window, accept: bool) -> Path | None:
+        row = self.received.currentRow()
+        chosen = self.result.received[row] if 0 <= row < len(self.result.received) else None
+        if chosen is None or chosen.submission is None or chosen.status != "accepted":
+            QMessageBox.information(self, "CCHC Desktop", "Hãy chọn một gói đã nhận (dòng “Đã nhận”) ở bảng trên.")
+            return None
+        reason = None
+        if not accept:
+            reason, ok = QInputDialog.getMultiLineText(self, "Trả lại gói", "Lý do trả lại (đơn vị đọc để sửa):")
+            if not ok:
+                return None
+        return issue_receipt(window, chosen.submission, accept, reason)
 
     def _filter(self) -> None:
         """Rows whose unit name contains the text (any spelling) and whose state, in any period, is the one chosen."""

@@ -215,3 +215,49 @@ def test_consolidating_the_communes_packages(demo_window, tmp_path, no_dialogs):
     register.withdraw(certificate.sha256, asking.reason.text(), asking.since())
     assert "1 gói" in no_dialogs[-1][1]
     assert window.store.submissions.all(["22732.cu"], current_only=True) == []
+
+
+def test_the_way_back_a_receipt_from_the_district_window_to_the_communes(demo_window, qtbot, tmp_path, no_dialogs,
+                                                                          monkeypatch):
+    """Issue 28 §5 in the window: the district returns a commune's package with a reason (its
+    consolidation dialog), the commune takes the receipt (Tệp → Nhận phiếu của cấp trên) and its
+    report is unlocked as the next version, the reason shown where the deadline was."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from desktop.submission.identity import load_p12
+    from desktop.submission.register import enrol
+
+    window = demo_window
+    report = _commune_report(window)  # Ba Cụm Bắc (22732.cu), signed and sent from this database
+    assert submission.mark_checked(window)
+    package = submission.sign_report(window, submission.SignChoice("new", tmp_path / "goi", secret="mat-khau-cua-xa",
+                                                                   new_file=str(tmp_path / "xa.p12")))
+    assert submission.mark_submitted(window)
+    # the district's clerk, in the same demo database: its commune's certificate registered, the package received
+    with load_p12((tmp_path / "xa.p12").read_bytes(), "mat-khau-cua-xa") as commune_identity:
+        enrol(window.store, "22732.cu", commune_identity.certificate.public_bytes(Encoding.DER))
+    parent = window.store.units.get(window.store.units.get("22732.cu").parent_code)
+    district_report = next(r.id for r in window.store.reports.all() if r.unit_code == parent.code)
+    window.open_report(district_report)
+    result = submission.consolidate_packages(window, [str(package)], show=False)
+    dialog = window.consolidation_dialog
+    row = next(i for i, r in enumerate(result.received) if r.status == "accepted")
+    dialog.received.setCurrentCell(row, 0)
+    district_key = tmp_path / "huyen.p12"
+    monkeypatch.setattr(submission.QInputDialog, "getMultiLineText",
+                        lambda *a, **k: ("Phụ lục thiếu số liệu tháng 6, đề nghị bổ sung", True))
+    choice = submission.SignChoice("new", tmp_path / "phieu", secret="mat-khau-cua-huyen", new_file=str(district_key))
+    monkeypatch.setattr(submission, "issue_receipt",
+                        lambda w, n, accept, reason=None, real=submission.issue_receipt: real(w, n, accept, reason, choice))
+    receipt = dialog._answer(window, False)
+    assert receipt is not None and receipt.suffix == ".cchcphieu"
+    # the commune has its district's certificate on file, then takes the receipt
+    with load_p12(district_key.read_bytes(), "mat-khau-cua-huyen") as district_identity:
+        enrol(window.store, parent.code, district_identity.certificate.public_bytes(Encoding.DER))
+    window.open_report(report)
+    taken = submission.import_receipt(window, str(receipt))
+    assert taken is not None, no_dialogs[-1:]
+    assert taken["status"] == "bi_tra_lai"
+    assert window.store.reports.get(report).version == 2
+    assert "trả lại" in window.deadline_label.text() and "tháng 6" in window.deadline_label.text()
+    assert not window.session.locked
