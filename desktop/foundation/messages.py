@@ -273,6 +273,7 @@ MESSAGES: dict[str, str] = {
     "CRL006": "không phải danh sách thu hồi chứng thư (CRL) dạng DER hoặc PEM",
     "CRL007": "Chưa nhập danh sách thu hồi nào: chữ ký được CA xác thực ghi “chưa kiểm tra được thu hồi (ngoại "
               "tuyến)”. Tải tệp CRL của CA ở máy có mạng rồi nhập bằng “cchc import-crl TỆP”.",
+    "DUE001": "Không có báo cáo nào đến kỳ: đơn vị chưa có báo cáo nào để suy ra lịch nộp.",
     "RCPT001": "Gói số {submission} không ở trạng thái đã nhận; chỉ ra phiếu cho gói đã được nhận vào tổng hợp.",
     "RCPT002": "Trả lại cần lý do, ít nhất {minimum} ký tự (đơn vị cấp dưới đọc lý do này để sửa).",
     "RCPT003": "Phiếu không hợp lệ: trường “{field}” thiếu hoặc sai.",

@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
         self.submitted_action = self._action("Đánh dấu “Đã &nộp”", lambda: submission.mark_submitted(self), None,
                                              submit)
         self.unlock_action = self._action("&Mở khóa để sửa…", lambda: submission.unlock_report(self), None, submit)
+        self._action("&Việc cần nộp…", lambda: submission.show_due(self), None, submit)
         submit.addSeparator()
         self.consolidate_action = self._action("&Tổng hợp từ gói của đơn vị cấp dưới…",
                                                lambda: submission.consolidate_packages(self), None, submit)

@@ -356,6 +356,60 @@ def import_receipt(window, path: str | None = None) -> dict | None:
     return outcome
 
 
+# --- what is due ---------------------------------------------------------------------------------
+
+DUE_COLOURS = {"late": "#f6d0d0", "not_started": "#eeeeee", "returned": "#fde9c8", "sent": "#d8f0d8",
+               "received": "#d8f0d8"}
+
+
+class DueDialog(QDialog):
+    """Việc cần nộp: the unit's reports by period, with their state and deadline (issue 28 §5);
+    a double click opens a report that exists."""
+
+    def __init__(self, window, today: dt.date | None = None) -> None:
+        from desktop.submission.due import STATE_LABELS, due
+
+        super().__init__(window)
+        self.setWindowTitle("Việc cần nộp")
+        self.resize(860, 480)
+        own = load_settings(window.store)["unit"]
+        units = [own] if own else sorted({r.unit_code for r in window.store.reports.all()})
+        self.listed = due(window.store, window.catalog, units, today)
+        layout = QVBoxLayout(self)
+        late = sum(1 for d in self.listed if d.state == "late")
+        layout.addWidget(QLabel(f"<b>{len(self.listed)} báo cáo theo kỳ</b>, {late} quá hạn. Lịch nộp suy ra từ các "
+                                "báo cáo đã làm của đơn vị."))
+        self.table = QTableWidget(len(self.listed), 5)
+        # the state and the deadline before the set's long name, so that a 1024-pixel screen shows them
+        self.table.setHorizontalHeaderLabels(["Đơn vị", "Kỳ báo cáo", "Tình trạng", "Hạn nộp", "Bộ biểu mẫu"])
+        self.table.verticalHeader().hide()
+        for r, item in enumerate(self.listed):
+            deadline = dt.date.fromisoformat(item.deadline)
+            for c, text in enumerate((item.unit_name, item.period, STATE_LABELS[item.state], f"{deadline:%d/%m/%Y}",
+                                      item.form_set_name)):
+                cell = QTableWidgetItem(text)
+                if item.state in DUE_COLOURS:
+                    cell.setBackground(QBrush(QColor(DUE_COLOURS[item.state])))
+                self.table.setItem(r, c, cell)
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.cellDoubleClicked.connect(lambda row, _: self._open(window, row))
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _open(self, window, row: int) -> None:
+        if self.listed[row].report is not None:
+            window.open_report(self.listed[row].report)
+            self.accept()
+
+
+def show_due(window) -> None:
+    DueDialog(window).exec()
+
+
 # --- receiving packages -----------------------------------------------------------------------
 
 

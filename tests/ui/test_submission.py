@@ -261,3 +261,28 @@ def test_the_way_back_a_receipt_from_the_district_window_to_the_communes(demo_wi
     assert window.store.reports.get(report).version == 2
     assert "trả lại" in window.deadline_label.text() and "tháng 6" in window.deadline_label.text()
     assert not window.session.locked
+
+
+def test_what_is_due_lists_the_units_reports_by_period_and_opens_one(demo_window, qtbot):
+    import datetime as dt
+
+    from desktop.foundation.settings import load_settings, save_settings
+
+    window = demo_window
+    settings = load_settings(window.store)
+    settings["unit"] = "22732.cu"  # Ba Cụm Bắc: its Quý II 2025 report, a draft
+    save_settings(window.store, settings)
+    dialog = submission.DueDialog(window, today=dt.date(2025, 10, 1))
+    qtbot.addWidget(dialog)
+    rows = [[dialog.table.item(r, c).text() for c in range(5)] for r in range(dialog.table.rowCount())]
+    #   | Kỳ báo cáo        | Tình trạng | Hạn nộp    |
+    assert [row[1:4] for row in rows] == [
+        ["Quý II năm 2025", "Quá hạn", "20/06/2025"],  # its draft, past the deadline
+        ["Quý III năm 2025", "Quá hạn", "20/09/2025"],  # never started
+        ["Quý IV năm 2025", "Chưa làm", "20/12/2025"],  # its data began on 15/9
+    ]
+    assert rows[0][4].startswith("Biểu số 06")
+    assert len(rows) == 3
+    report = dialog.listed[0].report
+    dialog._open(window, 0)
+    assert window.session.report_id == report

@@ -56,6 +56,10 @@ def add_parsers(commands, common) -> dict:
                                         help="ghi các gói đã ký của các xã mẫu (huyện Khánh Sơn) vào một thư mục; "
                                              "với --db: đăng ký chứng thư của các xã mẫu vào tệp dữ liệu đó")
     demo_packages.add_argument("folder", type=Path, help="thư mục ghi gói (chứng thư trong chung-thu/)")
+    due_parser = commands.add_parser("due", parents=[common],
+                                     help="việc cần nộp: báo cáo của đơn vị theo từng kỳ, tình trạng và hạn nộp")
+    due_parser.add_argument("--unit", action="append", default=[],
+                            help="mã đơn vị (mặc định: đơn vị trong Thiết lập, hoặc mọi đơn vị có báo cáo)")
     receipt = commands.add_parser("receipt", parents=[common],
                                   help="ra phiếu tiếp nhận hoặc trả lại (ký số) cho một gói đã nhận của đơn vị cấp dưới")
     receipt.add_argument("--submission", type=int, required=True, help="số của gói đã nhận (“submission” trong cchc consolidate --json)")
@@ -81,7 +85,7 @@ def add_parsers(commands, common) -> dict:
     tokens = commands.add_parser("tokens", parents=[common],
                                  help="các thiết bị ký số (USB token) đang cắm và chứng thư trên đó")
     _add_token_folders(tokens)
-    return {"receipt": cmd_receipt, "import-receipt": cmd_import_receipt, "import-crl": cmd_import_crl, "crls": cmd_crls, "tokens": cmd_tokens, "trust-anchors": cmd_trust_anchors, "check": cmd_check, "sign": cmd_sign, "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate, "signature-images": cmd_signature_images, "verify": cmd_verify, "consolidate": cmd_consolidate, "demo-packages": cmd_demo_packages}
+    return {"due": cmd_due, "receipt": cmd_receipt, "import-receipt": cmd_import_receipt, "import-crl": cmd_import_crl, "crls": cmd_crls, "tokens": cmd_tokens, "trust-anchors": cmd_trust_anchors, "check": cmd_check, "sign": cmd_sign, "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate, "signature-images": cmd_signature_images, "verify": cmd_verify, "consolidate": cmd_consolidate, "demo-packages": cmd_demo_packages}
 
 
 def cmd_check(args) -> int:
@@ -270,6 +274,20 @@ def cmd_receipt(args) -> int:
     target = args.output / receipt_filename(document) if args.output.is_dir() else args.output
     write_atomically(target, lambda temporary: temporary.write_bytes(data))
     say(args, document | {"file": str(target)}, msg("RCPT017", decision=DECISIONS[document["decision"]], file=target))
+    return EXIT_OK
+
+
+def cmd_due(args) -> int:
+    from desktop.foundation.settings import load_settings
+    from desktop.submission.due import STATE_LABELS, due
+
+    with store_for(args) as store:
+        own = load_settings(store)["unit"]
+        units = args.unit or ([own] if own else sorted({r.unit_code for r in store.reports.all()}))
+        listed = due(store, catalog_for(args), units)
+    lines = [f"{d.unit_name} · {d.period} · {d.form_set_name}: {STATE_LABELS[d.state]} (hạn {d.deadline[8:10]}/"
+             f"{d.deadline[5:7]}/{d.deadline[:4]})" for d in listed]
+    say(args, [d.to_json() for d in listed], "\n".join(lines) or msg("DUE001"))
     return EXIT_OK
 
 
