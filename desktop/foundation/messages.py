@@ -292,6 +292,8 @@ MESSAGES: dict[str, str] = {
     "RCPT015": "{issuer} đã tiếp nhận ngày {date} (phiên bản {version}).",
     "RCPT016": "Bị {issuer} trả lại ngày {date} (phiên bản {version}): {reason}",
     "RCPT017": "Đã ghi phiếu {decision} vào “{file}”.",
+    "SIGN015": "Chứng thư số của “{subject}” không dùng để ký văn bản (trường {usage} không cho phép); hãy dùng "
+               "chứng thư ký số do CA cấp cho việc ký văn bản. Báo cáo chưa bị thay đổi.",
     "SIGN012": "Không đọc được thư viện thiết bị ký số {library} của {vendor} ({reason}). Thư viện 32 bit "
                "(trong SysWOW64) không dùng được với chương trình 64 bit; các thiết bị khác vẫn được liệt kê.",
     "SIGN013": "Không tìm thấy thiết bị ký số nào trên máy (đã tìm các thư viện của VNPT-CA, Viettel-CA, BkavCA, "

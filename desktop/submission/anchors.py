@@ -124,3 +124,11 @@ def signing_check(certificate: x509.Certificate, chain: list[x509.Certificate], 
         return said
     said.update(ca_verified=True, path=[c.subject.native.get("common_name") or c.subject.human_friendly for c in path])
     return said
+
+
+def said_of_check(check: dict) -> str:
+    """A signing check (``signing_check``'s result) as the clerk reads it: CA-verified with its
+    path and what is known of its revocation, or plainly not."""
+    if check["ca_verified"]:
+        return msg("TRUST004", path=" → ".join(check["path"]), revocation=check["revocation"])
+    return msg("TRUST005")

@@ -54,7 +54,7 @@ from desktop.foundation.messages import CchcError, msg, os_reason
 from desktop.foundation.paths import cache_dir, resources_dir
 from desktop.submission import NOT_CA_VERIFIED
 from desktop.submission.anchors import signing_check
-from desktop.submission.identity import Identity, is_self_signed
+from desktop.submission.identity import Identity, document_signing_problem, is_self_signed
 from desktop.submission.workflow import ready_findings
 from desktop.store.reports import STATUS_LABELS
 
@@ -195,6 +195,9 @@ def build_package(store, catalog, report_id: int, identity: Identity) -> Signed:
     if not cert.not_valid_before_utc <= now.astimezone(dt.timezone.utc) <= cert.not_valid_after_utc:
         raise CchcError("SIGN010", subject=identity.subject,
                         valid_from=f"{cert.not_valid_before_utc:%d/%m/%Y}", valid_to=f"{cert.not_valid_after_utc:%d/%m/%Y}")
+    unusable = document_signing_problem(cert)  # refused here, not by the receiver (PKG017) after sending
+    if unusable:
+        raise CchcError("SIGN015", subject=identity.subject, usage=unusable)
     data = report_data(store, catalog, report_id)
     signing = load_settings(store)["signing"]  # the signature's look and the roots added
     document = export_report(store, catalog, report_id)

@@ -40,7 +40,7 @@ from desktop.rules.engine import count, validate_report
 from desktop.report.data import report_data
 from desktop.store.db import Store
 from desktop.submission import NOT_CA_VERIFIED, shown
-from desktop.submission.anchors import trust_anchors
+from desktop.submission.anchors import said_of_check, trust_anchors
 from desktop.submission.revocation import checked
 from desktop.submission.identity import (
     asn1_cert,
@@ -122,9 +122,7 @@ class Verdict:
                 else f"Chứng thư được CA xác thực, {self.signer['revocation']}."]
         before = sender_check(self.manifest)
         if before is not None:
-            found = (msg("TRUST004", path=" → ".join(before["path"]), revocation=before["revocation"])
-                     if before["ca_verified"] else msg("TRUST005"))
-            said.append(msg("TRUST006", at=shown_time(before["checked_at"]), found=found))
+            said.append(msg("TRUST006", at=shown_time(before["checked_at"]), found=said_of_check(before)))
         return " ".join(said)
 
     def to_json(self) -> dict:

@@ -301,7 +301,11 @@ def sign_report(window, choice: SignChoice | None = None) -> Path | None:
     _remember(window, choice)
     window.report_changed_elsewhere()
     path = Path(outcome.filename)
-    window.say(msg("PKG001", file=path, size=max(1, len(outcome.package) // 1024)))
+    # the check before signing, said plainly (Nghị định 23/2025): CA-verified with its path, or not
+    from desktop.submission.anchors import said_of_check
+
+    trust = said_of_check(outcome.manifest["signer"]["check"])
+    window.say(msg("PKG001", file=path, size=max(1, len(outcome.package) // 1024)) + " " + trust)
     return path
 
 

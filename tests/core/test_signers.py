@@ -129,11 +129,15 @@ def test_a_signers_own_certificate_is_not_a_trust_root(forms, tmp_path, ca):
     ([ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION], True, None),
     (None, True, None),
 ])
-def test_only_a_certificate_for_signing_documents_signs_a_package(forms, tmp_path, ca, purposes, signs, refused):
+def test_only_a_certificate_for_signing_documents_signs_a_package(forms, tmp_path, ca, purposes, signs, refused,
+                                                                  monkeypatch):
     """A web server's, a program's or an encryption-only certificate from a trusted CA was accepted
-    as a CA-verified signer."""
+    as a CA-verified signer. The app refuses to sign with one (SIGN015, test_signing_check.py); the
+    receiver refuses it too, as another program may have signed."""
+    from desktop.submission import package as packaging
     from desktop.submission.verify import load_trust_roots, verify_file
 
+    monkeypatch.setattr(packaging, "document_signing_problem", lambda certificate: None)  # another program
     signed = package(tmp_path, forms, ca.issue("UBND xã H1.X1", serial_number="H1.X1", purposes=purposes,
                                                signs=signs))
     verdict = verify_file(signed, forms, load_trust_roots([ca.root]))

@@ -77,3 +77,22 @@ def test_verify_shows_the_signing_machines_check_beside_its_own(store, forms, tm
                   {"ca_verified": True, "path": [1], "checked_at": "2020-01-01", "revocation": ""},
                   {"ca_verified": True, "path": [], "checked_at": "hôm qua", "revocation": ""}):
         assert sender_check({"signer": {"check": check}}) is None, check
+
+
+def test_a_certificate_not_for_signing_documents_is_refused_before_signing(store, forms, tmp_path):
+    """Nghị định 23/2025: the key usage is checked before signing, not found out by the receiver."""
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    import pytest
+
+    from desktop.foundation.messages import CchcError
+
+    authority = Authority(tmp_path, "CA Thử của tỉnh")
+    report = commune_report(store, forms)
+    mark_checked(store, forms, report, acknowledge_warnings=True)
+    for p12 in (authority.issue("Máy chủ web", purposes=[ExtendedKeyUsageOID.SERVER_AUTH]),
+                authority.issue("Chỉ mã hóa", signs=False)):
+        with load_p12(p12, PASS) as identity, pytest.raises(CchcError) as refused:
+            sign_report(store, forms, report, identity, tmp_path / "goi")
+        assert refused.value.code == "SIGN015" and "không dùng để ký văn bản" in str(refused.value)
+    assert store.reports.get(report).status == "da_kiem_tra" and store.signatures.of(report) == []

@@ -98,10 +98,10 @@ def cmd_check(args) -> int:
 
 
 def cmd_sign(args) -> int:
+    from desktop.foundation.files import refuse_writing_over_data
+    from desktop.submission.anchors import said_of_check
     from desktop.submission.package import sign_report
     from desktop.submission.workflow import mark_checked
-
-    from desktop.foundation.files import refuse_writing_over_data
 
     if not args.output.is_dir():
         refuse_writing_over_data(args.output)  # before the report is marked checked: nothing changes
@@ -111,9 +111,7 @@ def cmd_sign(args) -> int:
             mark_checked(store, catalog, args.report, acknowledge_warnings=args.acknowledge_warnings)
         signed = sign_report(store, catalog, args.report, identity, args.output)
     size = len(signed.package)
-    check = signed.manifest["signer"]["check"]
-    trust = msg("TRUST004", path=" → ".join(check["path"]), revocation=check["revocation"]) if check["ca_verified"] \
-        else msg("TRUST005")
+    trust = said_of_check(signed.manifest["signer"]["check"])
     say(args, {"report": args.report, "package": signed.filename, "size": size, "manifest": signed.manifest},
          msg("PKG001", file=signed.filename, size=max(1, size // 1024)) + " " + trust)
     return EXIT_OK
