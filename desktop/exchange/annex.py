@@ -166,6 +166,7 @@ class Annex:
     rows: list[BodyRow] = field(default_factory=list)
     footnote: str = ""  # the clerk's note printed under the table (report.ops.form_note_key)
     group_title: str = ""  # printed above the annex's code, over a group of annexes
+    blank: bool = False  # printed empty, to write in (exchange.blank): every column keeps its room
 
     @property
     def columns(self) -> list[Column]:

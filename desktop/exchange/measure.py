@@ -98,8 +98,9 @@ def column_widths(annex: Annex, width: float, size: float) -> list[float]:
     weights = annex.widths()
     # a text column nobody wrote in (7B's Ghi chú) keeps no more than its header needs: its share
     # goes to the figures' columns, whose headers wrap less (issue 18 §2)
-    empty = [i for i, column in enumerate(annex.columns)
-             if column.kind == "data" and not column.ctype.numeric and not any(b.cells[i].text for b in annex.rows)]
+    empty = [] if annex.blank else [
+        i for i, column in enumerate(annex.columns)
+        if column.kind == "data" and not column.ctype.numeric and not any(b.cells[i].text for b in annex.rows)]
     weights = [w if i not in empty else 0.0 for i, w in enumerate(weights)]
     return settled(weights, least_widths(annex, size), width)
 

@@ -40,7 +40,7 @@ from desktop.exchange.annex import Annex, in_sentence
 from desktop.exchange.charts import chart_grid
 from desktop.exchange.signature_look import look_of
 from desktop.exchange.typeset import ClosingWithSignature, balanced, keep_with_next, line_count, unbroken_rows
-from desktop.exchange.document import MOTTO, NATION, ReportHead, document_parts
+from desktop.exchange.document import MOTTO, NATION, ReportHead, document_parts, report_head
 from desktop.exchange.measure import (FAMILY, MARGINS, MM, PAGES, column_widths, face, font_size,
                                      register_fonts, settled, table_least_widths)
 from desktop.report.data import ReportData
@@ -376,7 +376,8 @@ def pdf_date(moment: dt.datetime) -> str:
 
 
 def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None = None,
-               trends: list | None = None, signing: dict | None = None, created: dt.datetime | None = None) -> bytes:
+               trends: list | None = None, signing: dict | None = None, created: dt.datetime | None = None,
+               only: list[Annex] | None = None) -> bytes:
     """The report (first page, then each annex) as PDF bytes. ``marks``, when given, receives
     ``"signature"``: (page index, x1, y1, x2, y2) of the signature space, in points.
     ``bound_to``: the SHA-256 of the package's data.json, written into the PDF's keywords so
@@ -385,11 +386,16 @@ def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None
     (the settings' ``signing``): draw its signature and seal images where a signed PDF shows them
     (the print preview; ``marks["look"]`` receives where they went). ``created``: the time the
     PDF says it was made (a package's: its manifest's, so that a receiver prints the same bytes);
-    now when not given. Everything else of the file depends on the report alone."""
+    now when not given. ``only``: these annexes and nothing else, from the first page (a blank
+    form to print, ``exchange.blank``). Everything else of the file depends on the report alone."""
     register_fonts()
     made = pdf_date(created or dt.datetime.now())
     styles = _styles()
-    head, annexes, blocks = document_parts(data)
+    if only is not None:
+        head, annexes, blocks = None, only, []
+    else:
+        head, annexes, blocks = document_parts(data)
+    shown_head = head or report_head(data)
     sizes = PAGES
 
     def frame(orientation: str) -> Frame:
@@ -405,12 +411,14 @@ def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None
             canvas.setFont(FAMILY, 12)
             canvas.drawCentredString(page_width / 2, page_height - 12 * MM, str(page))
 
+    # the first page takes the first template: a blank landscape annex starts on a landscape page
+    first = annexes[0].orientation if head is None and annexes else "portrait"
     templates = [PageTemplate(id=o, frames=[frame(o)], pagesize=sizes[o], onPageEnd=number_page)
-                 for o in ("portrait", "landscape")]
+                 for o in sorted(("portrait", "landscape"), key=lambda o: o != first)]
     out = io.BytesIO()
     doc = BaseDocTemplate(
-        out, pageTemplates=templates, title=head.subject, author=head.issuer,
-        subject=f"{head.number} – {head.period_label}", creator=f"CCHC Desktop {__version__}",
+        out, pageTemplates=templates, title=shown_head.subject, author=shown_head.issuer,
+        subject=f"{shown_head.number} – {shown_head.period_label}", creator=f"CCHC Desktop {__version__}",
         invariant=True, lang="vi-VN", initialFontName=FAMILY,
         keywords=f"{BOUND_TO}{bound_to}" if bound_to else "",
     )
@@ -418,30 +426,37 @@ def render_pdf(data: ReportData, marks: dict | None = None, bound_to: str | None
     # unless a formatter says otherwise: the real time, given
     doc.beforeDocument = lambda: doc.canv.setDateFormatter(lambda *_: made)
     story = [_PartStart()]
-    story += _head_flowables(head, annexes, frame("portrait")._width, styles, marks, blocks, signing)
-    for annex in annexes:
-        width, height = frame(annex.orientation)._width, frame(annex.orientation)._height
-        story += [NextPageTemplate(annex.orientation), PageBreak(), _PartStart()]
-        if annex.form.header_block:  # as seed 000 prints its Phụ lục 4 and VI
-            story += [_official_header(head, width, styles, full=False), Spacer(1, 8)]
-        if annex.group_title:  # "PHỤ LỤC BÁO CÁO CCHC NĂM 2019 CỦA HUYỆN", above the first of a group
-            story.append(balanced(_p, annex.group_title, styles["annex_title"], width))
-        story.append(_p(annex.printed_code, styles["annex_code"]))
-        story.append(balanced(_p, annex.title, styles["annex_title"], width))
-        if annex.subtitle:
-            story.append(balanced(_p, annex.subtitle, styles["annex_title"], width))
-        if annex.attachment_line:
-            story.append(_p(annex.attachment_line, styles["annex_attach"]))
-        else:
-            story.append(Spacer(1, 10))
-        story.append(_annex_table(annex, width, styles, height))
-        if annex.footnote:  # the clerk's note under the table, as the seed prints it
-            story.append(Spacer(1, 6))
-            story += [_p(line, styles["body"]) for line in annex.footnote.splitlines() if line.strip()]
+    if head is not None:
+        story += _head_flowables(head, annexes, frame("portrait")._width, styles, marks, blocks, signing)
+    for number, annex in enumerate(annexes):
+        story += _annex_story(annex, shown_head, frame(annex.orientation), styles, first=head is None and number == 0)
     if trends:
         story += _chart_page(trends, head, frame("portrait")._width, styles)
     doc.build(story)
     return out.getvalue()
+
+
+def _annex_story(annex: Annex, head: ReportHead, frame: Frame, styles, first: bool = False) -> list:
+    """One annex as its part of the PDF: on a page of its own, numbered from its page 2."""
+    width, height = frame._width, frame._height
+    story = [] if first else [NextPageTemplate(annex.orientation), PageBreak(), _PartStart()]
+    if annex.form.header_block:  # as seed 000 prints its Phụ lục 4 and VI
+        story += [_official_header(head, width, styles, full=False), Spacer(1, 8)]
+    if annex.group_title:  # "PHỤ LỤC BÁO CÁO CCHC NĂM 2019 CỦA HUYỆN", above the first of a group
+        story.append(balanced(_p, annex.group_title, styles["annex_title"], width))
+    story.append(_p(annex.printed_code, styles["annex_code"]))
+    story.append(balanced(_p, annex.title, styles["annex_title"], width))
+    if annex.subtitle:
+        story.append(balanced(_p, annex.subtitle, styles["annex_title"], width))
+    if annex.attachment_line:
+        story.append(_p(annex.attachment_line, styles["annex_attach"]))
+    else:
+        story.append(Spacer(1, 10))
+    story.append(_annex_table(annex, width, styles, height))
+    if annex.footnote:  # the clerk's note under the table, as the seed prints it
+        story.append(Spacer(1, 6))
+        story += [_p(line, styles["body"]) for line in annex.footnote.splitlines() if line.strip()]
+    return story
 
 
 def _chart_page(trends: list, head: ReportHead, width: float, styles) -> list:

@@ -273,6 +273,10 @@ MESSAGES: dict[str, str] = {
     "CRL006": "không phải danh sách thu hồi chứng thư (CRL) dạng DER hoặc PEM",
     "CRL007": "Chưa nhập danh sách thu hồi nào: chữ ký được CA xác thực ghi “chưa kiểm tra được thu hồi (ngoại "
               "tuyến)”. Tải tệp CRL của CA ở máy có mạng rồi nhập bằng “cchc import-crl TỆP”.",
+    "BLANK001": "Bộ “{set}” không có biểu “{form}”; các biểu của bộ: {forms}.",
+    "BLANK002": "Bộ “{set}” không có biểu nào để in (mọi biểu của bộ là số liệu kèm nội dung, không in thành phụ lục).",
+    "BLANK003": "Đã ghi {forms} biểu mẫu trống của bộ “{set}” vào “{file}”.",
+    "BLANK004": "Không tìm thấy bộ biểu mẫu “{set}” (thư mục có set.yaml, hoặc mã bộ có sẵn).",
     "DUE001": "Không có báo cáo nào đến kỳ: đơn vị chưa có báo cáo nào để suy ra lịch nộp.",
     "RCPT001": "Gói số {submission} không ở trạng thái đã nhận; chỉ ra phiếu cho gói đã được nhận vào tổng hợp.",
     "RCPT002": "Trả lại cần lý do, ít nhất {minimum} ký tự (đơn vị cấp dưới đọc lý do này để sửa).",

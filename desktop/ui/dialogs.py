@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
+                               QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
                                QSpinBox, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from desktop import __version__
@@ -551,6 +551,57 @@ def _export_folder(window) -> str:
 def _file_stem(window) -> str:
     data = window.session.data
     return f"bao-cao-{data.unit.code}-{data.period.year}-so-{window.session.report_id}"
+
+
+ALL_FORMS = "Mọi biểu của bộ"
+
+
+def print_blank_forms(window, set_key: tuple[str, int] | None = None, form_code: str | None = "",
+                      path: str | None = None) -> Path | None:
+    """Tệp → In biểu mẫu trống: a set's forms (or one) as empty forms to fill in by hand (issue 26 §4).
+    ``form_code``: "" asks, None prints every form of the set."""
+    from desktop.exchange.blank import blank_pdf
+
+    sets = sorted((s for s in window.catalog.sets.values() if any(f.annex for f in s.forms.values())),
+                  key=lambda s: (s.name, s.version))
+    if not sets:
+        return None
+    if set_key is None:
+        names = [f"{s.name} (phiên bản {s.version})" for s in sets]
+        current = window.session.data.form_set.key if window.session is not None else None
+        start = next((i for i, s in enumerate(sets) if s.key == current), 0)
+        chosen, ok = QInputDialog.getItem(window, "In biểu mẫu trống", "Bộ biểu mẫu:", names, start, False)
+        if not ok:
+            return None
+        set_key = sets[names.index(chosen)].key
+    form_set = window.catalog.get(*set_key)
+    if form_code == "":
+        choices = [ALL_FORMS] + [f"{f.printed_code or c} – {f.title}"[:120] for c, f in form_set.forms.items() if f.annex]
+        chosen, ok = QInputDialog.getItem(window, "In biểu mẫu trống", "Biểu cần in:", choices, 0, False)
+        if not ok:
+            return None
+        codes = [c for c, f in form_set.forms.items() if f.annex]
+        form_code = None if chosen == ALL_FORMS else codes[choices.index(chosen) - 1]
+    if path is None:
+        stem = f"bieu-mau-trong_{form_set.id}" + (f"_{form_code}" if form_code else "")
+        path, _ = QFileDialog.getSaveFileName(window, "In biểu mẫu trống", str(Path(_export_folder(window)) /
+                                                                            f"{stem}.pdf"), "Tệp PDF (*.pdf)")
+        if not path:
+            return None
+    target = Path(path)
+
+    def work():
+        from desktop.foundation.files import write_atomically
+
+        content = blank_pdf(window.catalog, form_set, form_code)
+        return write_atomically(target, lambda temporary: temporary.write_bytes(content))
+
+    outcome = run_in_background(window, "Đang in biểu mẫu trống…", work)
+    if not shown_outcome(window, outcome):
+        return None
+    count = 1 if form_code else sum(1 for f in form_set.forms.values() if f.annex)
+    window.say(msg("BLANK003", forms=count, set=form_set.name, file=target))
+    return target
 
 
 def export_report(window, kind: str, path: str | None = None) -> Path | None:

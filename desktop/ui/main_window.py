@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
                                                 lambda: _onestop().import_stats(self), None, file_menu)
         self.preview_action = self._action("Xem trước và &in…", lambda: dialogs.print_preview(self),
                                            QKeySequence.Print, file_menu)
+        self._action("In biểu mẫu &trống…", lambda: dialogs.print_blank_forms(self), None, file_menu)
         self._action("Nhận phiếu của &cấp trên…", lambda: _submission().import_receipt(self), None, file_menu)
         file_menu.addSeparator()
         self._action("&Thoát", self.close, QKeySequence.Quit, file_menu)

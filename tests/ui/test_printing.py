@@ -68,3 +68,27 @@ def test_the_preview_dialog_shows_every_page(qtbot, ke_sach_pdf):
     qtbot.waitUntil(lambda: preview.pageCount() > 0)
     assert preview.pageCount() == len(PdfReader(__import__("io").BytesIO(ke_sach_pdf)).pages)
     assert dialog.windowTitle() == "Xem trước khi in"
+
+
+def test_blank_forms_print_from_the_window(demo_window, tmp_path, monkeypatch):
+    """Tệp → In biểu mẫu trống (issue 26 §4): the open report's set offered first, one form chosen."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from desktop.ui import dialogs
+
+    window = demo_window
+    kesach = next(r.id for r in window.store.reports.all() if r.unit_code == "ST.KS")
+    window.open_report(kesach)
+    asked = []
+
+    def answer(parent, title, label, items, current, editable):
+        asked.append((label, items[current]))
+        return (items[current] if label == "Bộ biểu mẫu:" else next(i for i in items if i.startswith("Biểu mẫu 5B"))), True
+
+    monkeypatch.setattr(QInputDialog, "getItem", answer)
+    out = dialogs.print_blank_forms(window, path=str(tmp_path / "trong.pdf"))
+    assert out is not None and out.exists()
+    assert asked[0][1].startswith("Bộ biểu mẫu báo cáo CCHC cấp huyện – tỉnh Sóc Trăng")
+    assert asked[1][1] == dialogs.ALL_FORMS
+    pages = PdfReader(out).pages
+    assert "Biểu mẫu 5B" in pages[0].extract_text() and len(pages) <= 2
