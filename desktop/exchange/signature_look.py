@@ -103,11 +103,17 @@ def widest_box(spot: tuple) -> Placed:
     return Placed(page, min(x1, signature_left - seal), min(y1, middle_y - seal / 2), x2, max(y2, middle_y + seal / 2))
 
 
-def look_of(signing: dict, spot: tuple | None) -> SignatureLook | None:
+PERSON, ORGANISATION = ("signature",), ("seal",)  # what each of the two signatures shows (Nghị định 30/2020)
+
+
+def look_of(signing: dict, spot: tuple | None, parts: tuple[str, ...] = ("signature", "seal")) -> SignatureLook | None:
     """The images of the settings placed in ``spot`` (page, x1, y1, x2, y2: the space between the
-    signer's title and name); None without a signature image or a spot."""
+    signer's title and name); None without a signature image or a spot. ``parts``: which of the
+    two the composed image holds: both as the printed page shows them (the preview), the
+    signature alone as the person's signature shows it (``PERSON``), the seal alone as the
+    organisation's (``ORGANISATION``, None without a seal image)."""
     signature_png, seal_png, seal_mm = images_of(signing)
-    if signature_png is None or spot is None:
+    if signature_png is None or spot is None or (parts == ORGANISATION and seal_png is None):
         return None
     from PIL import Image
 
@@ -124,25 +130,31 @@ def look_of(signing: dict, spot: tuple | None) -> SignatureLook | None:
         diameter = seal_mm * MM
         right = signature.left + signature.width / 3  # over the left third of the signature
         seal = Placed(page, right - diameter, middle_y - diameter / 2, right, middle_y + diameter / 2)
-    parts = [p for p in (signature, seal) if p is not None]
-    box = Placed(page, min(p.left for p in parts), min(p.bottom for p in parts), max(p.right for p in parts),
-                 max(p.top for p in parts))
+    drawn = [(signature_image, signature)] if "signature" in parts else []
+    if seal is not None and "seal" in parts:  # the seal over the signature, as a stamped paper has it
+        with Image.open(io.BytesIO(seal_png)) as opened:
+            drawn.append((opened.convert("RGBA"), seal))
+    box = Placed(page, min(p.left for _, p in drawn), min(p.bottom for _, p in drawn), max(p.right for _, p in drawn),
+                 max(p.top for _, p in drawn))
     scale = DPI / 72
     canvas = Image.new("RGBA", (max(1, round(box.width * scale)), max(1, round(box.height * scale))), (0, 0, 0, 0))
-
-    def paste(image, placed: Placed) -> None:
+    for image, placed in drawn:
         size = (max(1, round(placed.width * scale)), max(1, round(placed.height * scale)))
-        resized = image.resize(size, Image.LANCZOS)
         at = (round((placed.left - box.left) * scale), round((box.top - placed.top) * scale))
-        canvas.alpha_composite(resized, at)
-
-    paste(signature_image, signature)
-    if seal is not None:  # the seal over the signature, as a stamped paper has it
-        with Image.open(io.BytesIO(seal_png)) as opened:
-            paste(opened.convert("RGBA"), seal)
+        canvas.alpha_composite(image.resize(size, Image.LANCZOS), at)
     out = io.BytesIO()
     canvas.save(out, format="PNG")
     return SignatureLook(signature, seal, box, out.getvalue())
 
 
-__all__ = ["Placed", "SignatureLook", "checked_png", "images_of", "look_of"]
+def seal_box(spot: tuple) -> Placed:
+    """Where the organisation's signature goes without images: a seal's size over the left third
+    of the spot's middle, where the seal image would be."""
+    page, x1, y1, x2, y2 = spot
+    diameter = 36 * MM
+    middle_y = (y1 + y2) / 2
+    right = (x1 + x2) / 2 - (x2 - x1) * 0.4 + (x2 - x1) * 0.8 / 3
+    return Placed(page, right - diameter, middle_y - diameter / 2, right, middle_y + diameter / 2)
+
+
+__all__ = ["ORGANISATION", "PERSON", "Placed", "SignatureLook", "checked_png", "images_of", "look_of", "seal_box"]

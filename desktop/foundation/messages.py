@@ -372,6 +372,7 @@ MESSAGES: dict[str, str] = {
     "SIG114": "ô chữ ký nằm ngoài chỗ ký của bản in",
     "SIG115": "{count} trang",
     "SIG116": "chưa kiểm tra được thu hồi (ngoại tuyến)",
+    "SIG120": "sau chữ ký của người ký, bản PDF bị thay đổi ngoài việc thêm chữ ký số của cơ quan",
     "SIG117": "đã đối chiếu danh sách thu hồi (CRL) ngày {date} của CA: chưa bị thu hồi",
     "SIG118": "đã đối chiếu danh sách thu hồi (CRL) ngày {date} của CA, nhưng danh sách đã quá hạn cập nhật "
               "({next}): chưa bị thu hồi tính đến ngày {date}",
@@ -400,6 +401,10 @@ MESSAGES: dict[str, str] = {
     "PKG006": "Chữ ký số trên “{member}” không hợp lệ ({reason}).",
     "PKG007": "Chứng thư số của người ký không thuộc danh sách gốc tin cậy: {note}.",
     "PKG008": "Chứng thư số không còn hiệu lực vào thời điểm ký ({signed_at}).",
+    "PKG025": "Đơn vị nhận yêu cầu gói có cả chữ ký số của cơ quan (đóng dấu); gói này chỉ có chữ ký của người ký.",
+    "PKG026": "Gói hợp lệ: {unit}, {period}, phiên bản {version}, ký bởi {person} lúc {signed_at}, đóng dấu (chữ ký "
+              "số cơ quan) bởi {organisation} lúc {sealed_at}.",
+    "PKG027": "Đã đóng dấu (chữ ký số của {organisation}) và ghi lại gói nộp “{file}” ({size} KB).",
     "PKG024": "Chứng thư số của “{subject}” đã bị CA thu hồi theo danh sách thu hồi ngày {date}; gói không được "
               "nhận, dù ghi ký lúc nào (thời điểm ký do người ký tự khai).",
     "PKG009": "Dữ liệu “data.json” không hợp lệ: {reason}",

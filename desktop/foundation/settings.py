@@ -35,7 +35,10 @@ DEFAULTS: dict = {
                 "accept_untrusted": False,
                 # the images a signed PDF shows (Nghị định 30/2020): base64 PNG, and the seal's real
                 # diameter in mm (desktop/exchange/signature_look.py); none: the text stamp
-                "signature_image": "", "seal_image": "", "seal_mm": 36},
+                "signature_image": "", "seal_image": "", "seal_mm": 36,
+                # a receiving unit may require packages to carry the organisation's signature (its
+                # seal) after the person's, as provinces' rules following Nghị định 30/2020 do
+                "require_seal": False},
 }
 
 

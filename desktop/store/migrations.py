@@ -156,7 +156,8 @@ def _v10(db: sqlite_utils.Database) -> None:
 
 def _v11(db: sqlite_utils.Database) -> None:
     """Issue 28: certificate revocation lists an officer imported (one per issuing CA, the newest
-    kept; verification checks signers against them, offline), and the way back: the receipts
+    kept; verification checks signers against them, offline); a signature's role (the person's
+    or the organisation's, its seal); and the way back: the receipts
     (phiếu tiếp nhận, trả lại) a parent body issues for its children's packages and a unit
     receives for its own, found by the package they name."""
     db["crls"].create({"sha256": str, "issuer": str, "this_update": str, "next_update": str, "revoked": int,
@@ -170,6 +171,8 @@ def _v11(db: sqlite_utils.Database) -> None:
     db["receipts"].create_index(["package_sha256"])
     db["receipts"].create_index(["report_id"])
     db["signatures"].create_index(["package_sha256"])
+    # who signed (Nghị định 30/2020): the person with authority, then the organisation (its seal)
+    db.execute("ALTER TABLE signatures ADD COLUMN role TEXT NOT NULL DEFAULT 'ca_nhan'")
 
 
 STEPS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11]

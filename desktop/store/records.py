@@ -87,6 +87,7 @@ class Signature(NamedTuple):
     filename: str
     voided_at: str | None = None
     void_reason: str | None = None
+    role: str = "ca_nhan"  # ca_nhan (the person with authority) | co_quan (the organisation: its seal)
     of = classmethod(_of)
 
 

@@ -12,10 +12,11 @@ from desktop.store.records import Report
 
 # after the way back (issue 28 §5): the parent body accepted the package (da_tiep_nhan, locked), or
 # returned it (bi_tra_lai: unlocked as the next version, which any edit makes a draft again)
-STATUSES = ("nhap", "da_kiem_tra", "da_ky", "da_nop", "da_tiep_nhan", "bi_tra_lai")
-STATUS_LABELS = {"nhap": "Nháp", "da_kiem_tra": "Đã kiểm tra", "da_ky": "Đã ký", "da_nop": "Đã nộp",
-                 "da_tiep_nhan": "Cấp trên đã tiếp nhận", "bi_tra_lai": "Bị trả lại"}
-LOCKED_STATUSES = ("da_ky", "da_nop", "da_tiep_nhan")  # signed: figures change only after "Mở khóa để sửa"
+STATUSES = ("nhap", "da_kiem_tra", "da_ky", "da_dong_dau", "da_nop", "da_tiep_nhan", "bi_tra_lai")
+STATUS_LABELS = {"nhap": "Nháp", "da_kiem_tra": "Đã kiểm tra", "da_ky": "Đã ký", "da_dong_dau": "Đã đóng dấu",
+                 "da_nop": "Đã nộp", "da_tiep_nhan": "Cấp trên đã tiếp nhận", "bi_tra_lai": "Bị trả lại"}
+# signed (by the person, then the organisation): figures change only after "Mở khóa để sửa"
+LOCKED_STATUSES = ("da_ky", "da_dong_dau", "da_nop", "da_tiep_nhan")
 REPORT_FIELDS = (
     "status", "doc_number", "doc_date", "signer_name", "signer_title", "signer_mode", "place", "subject",
     "version", "data_from", "data_to", "recipients", "totals",

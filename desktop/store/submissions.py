@@ -17,8 +17,10 @@ class Signatures:
         self._store = store
 
     def add(self, report_id: int, *, signed_at: str, signer: str, cert_sha256: str,
-            ca_verified: bool, package: bytes, filename: str) -> int:
-        """The signed package of the report's current version; the report becomes Đã ký (locked)."""
+            ca_verified: bool, package: bytes, filename: str, role: str = "ca_nhan") -> int:
+        """The signed package of the report's current version; the report becomes Đã ký, or with
+        the organisation's signature added (``role="co_quan"``) Đã đóng dấu; locked either way."""
+        status = {"ca_nhan": "da_ky", "co_quan": "da_dong_dau"}[role]
         with self._store.transaction() as conn:
             report = conn.execute("SELECT status, version FROM reports WHERE id = ?", (report_id,)).fetchone()
             if report is None:
@@ -26,10 +28,10 @@ class Signatures:
             digest = put_blob(conn, package)
             cursor = conn.execute(
                 "INSERT INTO signatures (report_id, version, signed_at, signer, cert_sha256, ca_verified, "
-                "package_sha256, filename) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (report_id, report[1], signed_at, signer, cert_sha256, int(ca_verified), digest, filename))
-            conn.execute("UPDATE reports SET status = 'da_ky', updated_at = ? WHERE id = ?", (now(), report_id))
-            self._store.audit.write(conn, "sign", report_id, old=report[0],
+                "package_sha256, filename, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (report_id, report[1], signed_at, signer, cert_sha256, int(ca_verified), digest, filename, role))
+            conn.execute("UPDATE reports SET status = ?, updated_at = ? WHERE id = ?", (status, now(), report_id))
+            self._store.audit.write(conn, "sign" if role == "ca_nhan" else "seal", report_id, old=report[0],
                                     new=f"phiên bản {report[1]}; {signer}; {digest}")
         return cursor.lastrowid
 

@@ -104,7 +104,7 @@ def _end_with_the_parent() -> None:
 
 
 def _start_worker(catalog, root_paths: list[str], rules: dict | None = None, require_trust: bool = False,
-                  in_a_worker: bool = False, crls: list[dict] = ()) -> None:
+                  in_a_worker: bool = False, crls: list[dict] = (), require_seal: bool = False) -> None:
     if in_a_worker:
         _end_with_the_parent()
     _worker_state["catalog"] = catalog
@@ -112,6 +112,7 @@ def _start_worker(catalog, root_paths: list[str], rules: dict | None = None, req
     _worker_state["rules"] = rules
     _worker_state["require_trust"] = require_trust
     _worker_state["crls"] = list(crls)
+    _worker_state["require_seal"] = require_seal
 
 
 def _read_and_verify(path: Path) -> tuple[bytes | None, Verdict]:
@@ -122,19 +123,19 @@ def _read_and_verify(path: Path) -> tuple[bytes | None, Verdict]:
         return None, data
     verdict = verify_bytes(data, path.name, _worker_state["catalog"], _worker_state["roots"],
                            rules=_worker_state.get("rules"), require_trust=_worker_state.get("require_trust", False),
-                           crls=_worker_state.get("crls", ()))
+                           crls=_worker_state.get("crls", ()), require_seal=_worker_state.get("require_seal", False))
     return (data if verdict.valid else None), verdict  # a refused package's bytes are not kept
 
 
 def verify_many(files: list[Path], catalog, root_paths: list[str], *, workers: int | None = None,
                 progress: Callable[[int, int], None] | None = None, rules: dict | None = None,
-                require_trust: bool = False, crls: list[dict] = ()):
+                require_trust: bool = False, crls: list[dict] = (), require_seal: bool = False):
     """(package bytes or None, verdict) per file, in order, one file at a time: a package is read
     only when its turn comes, and at most a few are in flight, so memory does not grow with the
     number of files (twelve junk files of 250 MB once took 5 GB)."""
     total = len(files)
     if total < POOL_FROM or workers == 1:
-        _start_worker(catalog, root_paths, rules, require_trust, crls=crls)
+        _start_worker(catalog, root_paths, rules, require_trust, crls=crls, require_seal=require_seal)
         for done, path in enumerate(files, 1):
             result = _read_and_verify(path)
             if progress:
@@ -143,7 +144,8 @@ def verify_many(files: list[Path], catalog, root_paths: list[str], *, workers: i
         return
     workers = workers or max(1, min(os.cpu_count() or 1, 8))
     with ProcessPoolExecutor(workers, initializer=_start_worker,
-                             initargs=(catalog, list(map(str, root_paths)), rules, require_trust, True, list(crls))) as pool:
+                             initargs=(catalog, list(map(str, root_paths)), rules, require_trust, True, list(crls),
+                                       require_seal)) as pool:
         waiting: deque = deque()
         queued = iter(files)
         for path in islice(queued, 2 * workers):
@@ -334,7 +336,8 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
     started = time.monotonic()
     for package, verdict in verify_many(files, catalog, list(root_paths), workers=workers, progress=progress,
                                         rules=store.settings.get("period_rules", {}), require_trust=strict,
-                                        crls=store.revocation_lists.all(with_der=True)):
+                                        crls=store.revocation_lists.all(with_der=True),
+                                        require_seal=load_settings(store)["signing"]["require_seal"]):
         unit = (verdict.manifest or {}).get("unit", {}).get("code") if isinstance(verdict.manifest, dict) else None
         unit = unit if isinstance(unit, str) else None
         problem = verdict.message if not verdict.valid else _problem_with(verdict, unit, children, parent, period,

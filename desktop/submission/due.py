@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass
 
 from desktop.foundation.periods import Period
 
-STATE_OF_STATUS = {"nhap": "draft", "da_kiem_tra": "checked", "da_ky": "signed", "da_nop": "sent",
+STATE_OF_STATUS = {"nhap": "draft", "da_kiem_tra": "checked", "da_ky": "signed", "da_dong_dau": "signed", "da_nop": "sent",
                    "da_tiep_nhan": "received", "bi_tra_lai": "returned"}
 STATE_LABELS = {"not_started": "Chưa làm", "draft": "Nháp", "checked": "Đã kiểm tra", "signed": "Đã ký",
                 "sent": "Đã nộp", "received": "Cấp trên đã tiếp nhận", "returned": "Bị trả lại", "late": "Quá hạn"}

@@ -46,7 +46,7 @@ from desktop import __version__
 from desktop.report.data import report_data
 from desktop.foundation.files import write_atomically
 from desktop.exchange.pdf import render_pdf
-from desktop.exchange.signature_look import look_of
+from desktop.exchange.signature_look import ORGANISATION, PERSON, look_of, seal_box
 from desktop.foundation.settings import load_settings
 from desktop.exchange.xlsx import render_xlsx
 from desktop.exchange.interchange import dumps, export_report
@@ -60,6 +60,7 @@ from desktop.store.reports import STATUS_LABELS
 
 FORMAT = "cchc-package"
 FORMAT_VERSION = 2  # 2: the workbook and the PDF name the data.json they were made from
+SEALED_FORMAT_VERSION = 3  # 3: sealed, the organisation's signature after the person's (``seal_report``)
 EXTENSION = ".cchc"
 MANIFEST = "manifest.json"
 MANIFEST_SIGNATURE = "manifest.p7s"
@@ -69,6 +70,7 @@ PDF = "report.pdf"
 ATTACHMENTS = "attachments/"
 SOURCES = "sources/"  # the other reports the PDF prints (a PAR analysis: its child units' sheets)
 SIGNATURE_FIELD = "ChuKySo"
+SEAL_FIELD = "DauCoQuan"  # the organisation's signature, added by the văn thư after the person's
 # A ZIP entry's time: fixed, so that the same members always give the same archive bytes.
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
@@ -159,20 +161,22 @@ def _look_style(look) -> stamp.StaticStampStyle:
             margins=layout.Margins(), inner_content_scaling=layout.InnerScaling.STRETCH_FILL))
 
 
-def sign_pdf(pdf: bytes, identity: Identity, box: tuple | None, reason: str, location: str, look=None) -> bytes:
-    """PAdES signature with its visible stamp at ``box`` (page index, x1, y1, x2, y2): the text stamp,
-    or with ``look`` (exchange.signature_look) the signature and seal images where the decree puts them."""
+def sign_pdf(pdf: bytes, identity: Identity, box: tuple | None, reason: str, location: str, look=None,
+             field: str = SIGNATURE_FIELD) -> bytes:
+    """PAdES signature (incremental: an earlier one stays intact) in the new field ``field``, with
+    its visible stamp at ``box`` (page index, x1, y1, x2, y2): the text stamp, or with ``look``
+    (exchange.signature_look) the image where the decree puts it."""
     if look is not None:
         box = (look.box.page, look.box.left, look.box.bottom, look.box.right, look.box.top)
     page, *rect = box if box else (0, 350, 80, 560, 150)
     meta = signers.PdfSignatureMetadata(
-        field_name=SIGNATURE_FIELD, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
+        field_name=field, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
         reason=reason, location=location or None, name=identity.subject,
     )
     pdf_signer = signers.PdfSigner(
         meta, signer=identity.signer,
         stamp_style=_look_style(look) if look is not None else _stamp_style(identity.certificate),
-        new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=page, box=tuple(round(v) for v in rect)),
+        new_field_spec=fields.SigFieldSpec(field, on_page=page, box=tuple(round(v) for v in rect)),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     return pdf_signer.sign_pdf(writer).getvalue()
@@ -186,18 +190,34 @@ def sign_detached(content: bytes, identity: Identity, signing_time: dt.datetime)
     return signed.dump()
 
 
-def build_package(store, catalog, report_id: int, identity: Identity) -> Signed:
-    """The package of a report's current version, signed by ``identity`` now. Touches no store.
-    The signing time is this machine's clock, in the manifest's signature as in the PDF's: there is
-    no way to sign at another time (a receiver refuses a package whose two times disagree)."""
+def _usable_now(identity: Identity) -> dt.datetime:
+    """Now, when ``identity``'s certificate may sign a document now (Nghị định 23/2025: checked
+    before signing, not found out by the receiver after sending); else refused with the reason."""
     now = dt.datetime.now().astimezone().replace(microsecond=0)
     cert = identity.certificate
     if not cert.not_valid_before_utc <= now.astimezone(dt.timezone.utc) <= cert.not_valid_after_utc:
         raise CchcError("SIGN010", subject=identity.subject,
                         valid_from=f"{cert.not_valid_before_utc:%d/%m/%Y}", valid_to=f"{cert.not_valid_after_utc:%d/%m/%Y}")
-    unusable = document_signing_problem(cert)  # refused here, not by the receiver (PKG017) after sending
+    unusable = document_signing_problem(cert)
     if unusable:
         raise CchcError("SIGN015", subject=identity.subject, usage=unusable)
+    return now
+
+
+def _signer_entry(identity: Identity, roots: list, now: dt.datetime) -> dict:
+    """The manifest's word on a signer: who, which certificate, and its check before signing."""
+    return {"subject": identity.subject, "certificate_sha256": identity.cert_sha256,
+            "self_signed": is_self_signed(identity.certificate),
+            # its path to an anchor, checked offline before signing (its revocation cannot be)
+            "check": signing_check(identity.certificate, identity.chain, roots, now)}
+
+
+def build_package(store, catalog, report_id: int, identity: Identity) -> Signed:
+    """The package of a report's current version, signed by ``identity`` now. Touches no store.
+    The signing time is this machine's clock, in the manifest's signature as in the PDF's: there is
+    no way to sign at another time (a receiver refuses a package whose two times disagree)."""
+    now = _usable_now(identity)
+    cert = identity.certificate
     data = report_data(store, catalog, report_id)
     signing = load_settings(store)["signing"]  # the signature's look and the roots added
     document = export_report(store, catalog, report_id)
@@ -221,7 +241,7 @@ def build_package(store, catalog, report_id: int, identity: Identity) -> Signed:
     pdf = render_pdf(data, marks, bound_to, created=now)  # the manifest's time: a receiver prints the same
     report = data.report
     try:
-        look = look_of(signing, marks.get("signature"))
+        look = look_of(signing, marks.get("signature"), PERSON)  # the seal is the organisation's signature
         members[PDF] = sign_pdf(pdf, identity, marks.get("signature"),
                                 reason=f"Báo cáo {data.period.label}, phiên bản {report.version}",
                                 location=report.place or "", look=look)
@@ -243,10 +263,7 @@ def build_package(store, catalog, report_id: int, identity: Identity) -> Signed:
         "status": STATUS_LABELS["da_ky"],
         "created_at": now.isoformat(),
         "app_version": __version__,
-        "signer": {"subject": identity.subject, "certificate_sha256": identity.cert_sha256,
-                   "self_signed": is_self_signed(cert),
-                   # its path to an anchor, checked offline before signing (its revocation cannot be)
-                   "check": signing_check(cert, identity.chain, signing["trusted_roots"], now)},
+        "signer": _signer_entry(identity, signing["trusted_roots"], now),
         "files": [{"path": name, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
                   for name, content in members.items()],
     }
@@ -285,6 +302,12 @@ def sign_report(store, catalog, report_id: int, identity: Identity, out: Path) -
     # checked again as it is signed: the form set may have changed (or failed to load) since
     ready_findings(store, catalog, report_id, msg("PLH013"))
     signed = build_package(store, catalog, report_id, identity)
+    return _keep_and_write(store, report_id, signed, identity, out, signed.manifest["created_at"], "ca_nhan")
+
+
+def _keep_and_write(store, report_id: int, signed: Signed, identity: Identity, out: Path, signed_at: str,
+                    role: str) -> Signed:
+    """The signed package recorded in the store and written to ``out`` (a file or a folder), or neither."""
     out = Path(out)
     if not out.exists() and out.suffix.lower() != EXTENSION:  # a folder still to be made
         try:
@@ -297,9 +320,10 @@ def sign_report(store, catalog, report_id: int, identity: Identity, out: Path) -
     written = False
     try:
         with store.transaction():
-            store.signatures.add(report_id, signed_at=signed.manifest["created_at"], signer=identity.subject,
-                                cert_sha256=identity.cert_sha256, ca_verified=signed.manifest["signer"]["check"]["ca_verified"],
-                                package=signed.package, filename=target.name)
+            store.signatures.add(report_id, signed_at=signed_at, signer=identity.subject,
+                                 cert_sha256=identity.cert_sha256,
+                                 ca_verified=signed.manifest["signer"]["check"]["ca_verified"],
+                                 package=signed.package, filename=target.name, role=role)
             write_atomically(target, lambda temporary: temporary.write_bytes(signed.package))
             written = True
     except BaseException:
@@ -308,3 +332,49 @@ def sign_report(store, catalog, report_id: int, identity: Identity, out: Path) -
         raise
     signed.filename = str(target)
     return signed
+
+
+def seal_report(store, catalog, report_id: int, identity: Identity, out: Path) -> Signed:
+    """Đóng dấu: the organisation's signature (the văn thư's, with the organisation's
+    certificate) added to a signed report's package (Nghị định 30/2020). The PDF gains a second
+    PAdES signature in an incremental revision, the person's left intact, with the seal image
+    over the left third of the signature as its appearance. The manifest names both signers,
+    and the organisation signs it. The package is written anew, and the report becomes Đã đóng dấu."""
+    report = store.reports.get(report_id)
+    if report.status != "da_ky":
+        raise CchcError("FLOW003", status=STATUS_LABELS[report.status], needed=STATUS_LABELS["da_ky"])
+    person = [s for s in store.signatures.of(report_id) if s.voided_at is None and s.role == "ca_nhan"][-1]
+    with zipfile.ZipFile(io.BytesIO(store.attachments.blob(person.package_sha256))) as archive:  # our own, as kept
+        members = {name: archive.read(name) for name in archive.namelist()}
+    manifest = json.loads(members.pop(MANIFEST))
+    members.pop(MANIFEST_SIGNATURE)
+    now = _usable_now(identity)
+    data = report_data(store, catalog, report_id)
+    marks: dict = {}
+    render_pdf(data, marks, created=dt.datetime.fromisoformat(manifest["created_at"]))  # where the signature is
+    spot = marks.get("signature")
+    signing = load_settings(store)["signing"]
+    look = look_of(signing, spot, ORGANISATION) if spot else None
+    box = None if look is not None or spot is None else seal_box(spot)
+    try:
+        members[PDF] = sign_pdf(members[PDF], identity, (box.page, box.left, box.bottom, box.right, box.top)
+                                if box else None, reason=f"Đóng dấu: {data.unit.name}",
+                                location=report.place or "", look=look, field=SEAL_FIELD)
+    except CchcError:
+        raise
+    except Exception as error:  # a token pulled out mid-way, a key the library refuses
+        raise CchcError("SIGN011", reason=type(error).__name__) from None
+    sealed = dict(manifest, format_version=SEALED_FORMAT_VERSION, status=STATUS_LABELS["da_dong_dau"],
+                  person=manifest["signer"], signer=_signer_entry(identity, signing["trusted_roots"], now),
+                  sealed_at=now.isoformat())
+    sealed["files"] = [{"path": entry["path"], "size": len(members[entry["path"]]),
+                        "sha256": hashlib.sha256(members[entry["path"]]).hexdigest()} for entry in manifest["files"]]
+    manifest_bytes = json.dumps(sealed, ensure_ascii=False, indent=1).encode("utf-8")
+    try:
+        signature = sign_detached(manifest_bytes, identity, now)
+    except Exception as error:
+        raise CchcError("SIGN011", reason=type(error).__name__) from None
+    package = archive_bytes([(MANIFEST, manifest_bytes), (MANIFEST_SIGNATURE, signature),
+                             *[(entry["path"], members[entry["path"]]) for entry in sealed["files"]]])
+    signed = Signed(package, sealed, package_filename(sealed))
+    return _keep_and_write(store, report_id, signed, identity, out, now.isoformat(), "co_quan")

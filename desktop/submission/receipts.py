@@ -179,7 +179,7 @@ def import_receipt(store, path: Path, root_paths: list[str] = ()) -> dict:
     if abs(issued - signed) > CLOCK_SLACK or issued > dt.datetime.now().astimezone() + CLOCK_SLACK \
             or issued < dt.datetime.fromisoformat(signature.signed_at) - CLOCK_SLACK:
         raise CchcError("RCPT004", reason=msg("RCPT013", issued=shown_time(document["issued_at"])))
-    current = report.version == signature.version and report.status in ("da_ky", "da_nop")
+    current = report.version == signature.version and report.status in ("da_ky", "da_dong_dau", "da_nop")
     record = {"sha256": hashlib.sha256(data).hexdigest(), "direction": "received",
               "package_sha256": document["package_sha256"], "unit_code": unit.code, "report_id": report.id,
               "report_version": signature.version, "submission_id": None, "decision": document["decision"],

@@ -25,7 +25,7 @@ from desktop.foundation.messages import msg
 # form and pyHanko's extension level, the information dictionary its dates, the signature's page
 # its one annotation.
 _MAY_CHANGE = {"/Catalog": {"/AcroForm", "/Extensions", "/Version"}, "/Info": {"/ModDate", "/Producer"},
-               "/Page": {"/Annots"}}
+               "/Page": {"/Annots"}, "/AcroForm": {"/Fields", "/SigFlags"}}
 _ACROFORM_KEYS = {"/Fields", "/SigFlags", "/DR", "/DA"}
 _SLACK = 1.5  # points: the field's box is rounded to whole points when it is made
 
@@ -47,7 +47,7 @@ def _stream_free(dictionary) -> bytes:
                     if key not in ("/Length", "/Filter", "/DecodeParms"))
 
 
-def same_objects(signed: bytes, printed: bytes) -> bool:
+def same_objects(signed: bytes, printed: bytes, signatures: int = 1) -> bool:
     """Whether the first revision of ``signed`` holds exactly the objects of ``printed``, streams
     compared decoded: another build of zlib may compress the same page to other bytes, and the
     print is still the same. (Only asked when the bytes differ.)"""
@@ -56,7 +56,7 @@ def same_objects(signed: bytes, printed: bytes) -> bool:
 
     try:
         ours, theirs = PdfFileReader(io.BytesIO(printed), strict=False), PdfFileReader(io.BytesIO(signed), strict=False)
-        if theirs.xrefs.total_revisions != 2:
+        if theirs.xrefs.total_revisions != 1 + signatures:
             return False
         old = theirs.get_historical_resolver(0)
         mine = {(r.idnum, r.generation) for r in ours.xrefs.explicit_refs_in_revision(0)}
@@ -78,57 +78,68 @@ def same_objects(signed: bytes, printed: bytes) -> bool:
     return True
 
 
-def signing_problem(pdf: bytes, printed: bytes | None, spot) -> str | None:
+def signing_problem(pdf: bytes, printed: bytes | None, spot, signatures: int = 1) -> str | None:
     """Why what follows the print in ``pdf`` (its first revision, already checked to be
-    ``printed``) is more than a signature: None when one revision adds the signature field and its
-    widget in the signature's place and changes nothing else. ``printed``: when given, the bytes
+    ``printed``) is more than its signatures: None when each of ``signatures`` revisions adds one
+    signature field and its widget in the signature's place and changes nothing else (a sealed
+    package has two: the person's, then the organisation's). ``printed``: when given, the bytes
     the first revision must end at; ``spot``: (page, x1, y1, x2, y2), where the print puts it."""
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     xrefs = reader.xrefs
-    if xrefs.total_revisions != 2:
+    revisions = 1 + signatures
+    if xrefs.total_revisions != revisions:
         return msg("SIG108", what=msg("SIG109"))
     if printed is not None:
         at = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", printed[-64:])
         if at is None or xrefs.get_startxref_for_revision(0) != int(at.group(1)):
             return msg("SIG108", what=msg("SIG109"))
-    if xrefs.refs_freed_in_revision(1):
-        return msg("SIG108", what=msg("SIG110"))
-    old = reader.get_historical_resolver(0)
+    first = reader.get_historical_resolver(0)
     root, info = reader.trailer.raw_get("/Root"), reader.trailer.raw_get("/Info")
-    kids = old.root["/Pages"]["/Kids"]
+    kids = first.root["/Pages"]["/Kids"]
     if spot is None or not 0 <= spot[0] < len(kids):
         return msg("SIG108", what=msg("SIG111"))
     page_ref = kids.raw_get(spot[0])
     allowed = {(root.idnum, root.generation): "/Catalog", (page_ref.idnum, page_ref.generation): "/Page"}
     if isinstance(info, generic.IndirectObject):
         allowed[(info.idnum, info.generation)] = "/Info"
-    for ref in xrefs.explicit_refs_in_revision(1):
-        if xrefs.get_introducing_revision(ref) != 0:
-            continue  # a new object: only what the catalog and the page reach matters, checked below
-        role = allowed.get((ref.idnum, ref.generation))
-        if role is None:
-            return msg("SIG108", what=msg("SIG112", number=ref.idnum))
-        changed = _changed_keys(old.get_object(ref), reader.get_object(ref))
-        if changed - _MAY_CHANGE[role]:
-            return msg("SIG108", what=msg("SIG112", number=ref.idnum))
+    form_ref = reader.root.raw_get("/AcroForm") if "/AcroForm" in reader.root else None
+    if isinstance(form_ref, generic.IndirectObject):  # made by the first signature, given the next's field
+        allowed[(form_ref.idnum, form_ref.generation)] = "/AcroForm"
+    for revision in range(1, revisions):
+        if xrefs.refs_freed_in_revision(revision):
+            return msg("SIG108", what=msg("SIG110"))
+        before = reader.get_historical_resolver(revision - 1)
+        after = reader.get_historical_resolver(revision) if revision < revisions - 1 else reader
+        for ref in xrefs.explicit_refs_in_revision(revision):
+            if xrefs.get_introducing_revision(ref) == revision:
+                continue  # a new object: only what the catalog and the page reach matters, checked below
+            role = allowed.get((ref.idnum, ref.generation))
+            if role is None:
+                return msg("SIG108", what=msg("SIG112", number=ref.idnum))
+            changed = _changed_keys(before.get_object(ref), after.get_object(ref))
+            if changed - _MAY_CHANGE[role]:
+                return msg("SIG108", what=msg("SIG112", number=ref.idnum))
     form = reader.root["/AcroForm"] if "/AcroForm" in reader.root else None
     page = reader.get_object(page_ref)
     annotations = page["/Annots"] if "/Annots" in page else None
-    if form is None or annotations is None or len(annotations) != 1 or set(form.keys()) - _ACROFORM_KEYS:
+    if form is None or annotations is None or len(annotations) != signatures or set(form.keys()) - _ACROFORM_KEYS:
         return msg("SIG108", what=msg("SIG113"))
-    widget = annotations[0]
     fields = form["/Fields"] if "/Fields" in form else None
-    if (fields is None or len(fields) != 1 or fields.raw_get(0) != annotations.raw_get(0)
-            or widget.get("/FT") != "/Sig" or widget.get("/Subtype") != "/Widget"):
+    if fields is None or len(fields) != signatures:
         return msg("SIG108", what=msg("SIG113"))
-    left, bottom, right, top = (float(v) for v in widget["/Rect"])
     box = widest_box(spot)
-    if (min(left, right) < box.left - _SLACK or max(left, right) > box.right + _SLACK
-            or min(bottom, top) < box.bottom - _SLACK or max(bottom, top) > box.top + _SLACK):
-        return msg("SIG108", what=msg("SIG114"))
+    for index in range(signatures):
+        widget = annotations[index]
+        if (fields.raw_get(index) != annotations.raw_get(index) or widget.get("/FT") != "/Sig"
+                or widget.get("/Subtype") != "/Widget"):
+            return msg("SIG108", what=msg("SIG113"))
+        left, bottom, right, top = (float(v) for v in widget["/Rect"])
+        if (min(left, right) < box.left - _SLACK or max(left, right) > box.right + _SLACK
+                or min(bottom, top) < box.bottom - _SLACK or max(bottom, top) > box.top + _SLACK):
+            return msg("SIG108", what=msg("SIG114"))
     return None
 
 

@@ -59,6 +59,9 @@ from desktop.submission.package import (
     MANIFEST,
     MANIFEST_SIGNATURE,
     PDF,
+    SEAL_FIELD,
+    SEALED_FORMAT_VERSION,
+    SIGNATURE_FIELD,
     SOURCES,
     WORKBOOK,
     archive_bytes,
@@ -100,6 +103,7 @@ class Verdict:
     document: dict | None = None  # data.json, when valid
     attachments: dict[str, bytes] = field(default_factory=dict)
     certificate: bytes | None = None  # the signer's certificate (DER), for the receiver's register
+    person: dict | None = None  # a sealed package's first signer, the person (``signer`` is the organisation)
 
     @property
     def valid(self) -> bool:
@@ -109,10 +113,29 @@ class Verdict:
     def message(self) -> str:
         if self.valid:
             period = self.manifest["period"].get("label", "")
+            if self.person is not None:
+                return msg("PKG026", unit=self.manifest["unit"]["name"], period=period,
+                           version=self.manifest["report_version"], person=self.person["subject"],
+                           signed_at=shown_time(self.person["signed_at"]), organisation=self.signer["subject"],
+                           sealed_at=shown_time(self.signer["signed_at"]))
             return msg("PKG004", unit=self.manifest["unit"]["name"], period=period,
                        version=self.manifest["report_version"], signer=self.signer["subject"],
                        signed_at=shown_time(self.signer["signed_at"]))
         return "; ".join(p["message"] for p in self.problems)
+
+    @property
+    def signatures(self) -> list[dict]:
+        """Each signature with its role: the person's (``ca_nhan``), then the organisation's
+        (``co_quan``) when sealed; ``valid`` as verification found it."""
+        if self.signer is None:
+            return []
+        if self.person is None:
+            return [{"role": "ca_nhan", "subject": self.signer["subject"], "valid": self.valid,
+                     "ca_verified": self.signer["ca_verified"], "signed_at": self.signer["signed_at"]}]
+        return [{"role": "ca_nhan", "subject": self.person["subject"], "valid": self.valid,
+                 "ca_verified": self.person["ca_verified"], "signed_at": self.person["signed_at"]},
+                {"role": "co_quan", "subject": self.signer["subject"], "valid": self.valid,
+                 "ca_verified": self.signer["ca_verified"], "signed_at": self.signer["signed_at"]}]
 
     @property
     def trust(self) -> str:
@@ -128,7 +151,8 @@ class Verdict:
     def to_json(self) -> dict:
         return {"file": self.file, "status": self.status, "valid": self.valid, "message": self.message,
                 "problems": self.problems, "manifest": self.manifest, "signer": self.signer, "pdf": self.pdf,
-                "findings": self.findings, "checked_before_signing": sender_check(self.manifest)}
+                "findings": self.findings, "checked_before_signing": sender_check(self.manifest),
+                "signatures": self.signatures}
 
 
 def sender_check(manifest: dict | None) -> dict | None:
@@ -231,8 +255,10 @@ def _manifest(members: dict[str, bytes]) -> tuple[bytes, dict]:
         raise Rejected("ARC016", MANIFEST) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise Rejected("ARC017", MANIFEST)
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise Rejected("ARC018", MANIFEST, found=repr(manifest.get("format_version")), supported=FORMAT_VERSION)
+    if manifest.get("format_version") not in (FORMAT_VERSION, SEALED_FORMAT_VERSION) \
+            or isinstance(manifest.get("format_version"), bool):
+        raise Rejected("ARC018", MANIFEST, found=repr(manifest.get("format_version")),
+                       supported=f"{FORMAT_VERSION}, {SEALED_FORMAT_VERSION}")
     files = manifest.get("files")
     if not isinstance(files, list) or not all(
             isinstance(f, dict) and isinstance(f.get("path"), str) and isinstance(f.get("sha256"), str)
@@ -300,6 +326,13 @@ def _check_manifest_fields(manifest: dict) -> None:
     signer = manifest.get("signer")
     if signer is not None and not isinstance(signer, dict):
         raise Rejected("ARC028", MANIFEST, field="signer")
+    if manifest["format_version"] == SEALED_FORMAT_VERSION:  # the person who signed before the seal
+        person = manifest.get("person")
+        if not isinstance(person, dict) or not isinstance(person.get("certificate_sha256"), str) \
+                or not SHA256_HEX.fullmatch(person["certificate_sha256"]):
+            raise Rejected("ARC028", MANIFEST, field="person")
+        text(person.get("subject"), "person.subject", optional=False)
+        text(manifest.get("sealed_at"), "sealed_at", optional=False)
     for entry in manifest["files"]:
         size = entry.get("size", 0)
         if len(entry["path"]) > 255 or not SHA256_HEX.fullmatch(entry["sha256"]) \
@@ -375,6 +408,64 @@ def check_detached_signature(raw: bytes, p7s: bytes, roots, crls: list[dict] = (
         "note": "" if status.trusted else NOT_CA_VERIFIED,
         "revocation": revocation,
     }
+
+
+def sealed(manifest: dict | None) -> bool:
+    """Whether a package carries the organisation's signature after the person's (format 3)."""
+    return isinstance(manifest, dict) and manifest.get("format_version") == SEALED_FORMAT_VERSION
+
+
+def _check_sealed_pdf(pdf: bytes, signer: dict, person: dict, roots, crls) -> tuple[dict, dict]:
+    """A sealed package's PDF: the person's signature (``ChuKySo``) intact over its revision with
+    nothing after it but the organisation's signature field, then the organisation's
+    (``DauCoQuan``, by the manifest's signer) over the whole file. Returns (the PDF's word, the
+    person as verification finds them)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko.sign.diff_analysis import ModificationLevel
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+        if len(signatures) != 2 or [s.field_name for s in signatures] != [SIGNATURE_FIELD, SEAL_FIELD]:
+            raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG104", count=len(signatures)))
+        first = validate_pdf_signature(signatures[0], signer_validation_context=_context(roots, None))
+        last = validate_pdf_signature(signatures[1], signer_validation_context=_context(roots, None))
+    except Rejected:
+        raise
+    except Exception:  # whatever a malformed PDF makes the parser raise
+        raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG101")) from None
+    for status in (first, last):
+        if not status.intact or not status.valid:
+            raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG102"))
+    if last.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG105"))
+    # after the person signed, a signature field and nothing else (pyHanko's difference analysis)
+    if first.coverage != SignatureCoverageLevel.ENTIRE_REVISION or first.modification_level is None \
+            or first.modification_level > ModificationLevel.FORM_FILLING or not first.docmdp_ok:
+        raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG120"))
+    if last.signing_cert.sha256.hex() != signer["certificate_sha256"] \
+            or first.signing_cert.sha256.hex() != person["certificate_sha256"]:
+        raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG106"))
+    certificate = x509.load_der_x509_certificate(first.signing_cert.dump())
+    unusable = document_signing_problem(certificate)
+    if unusable:
+        raise Rejected("PKG017", PDF, usage=unusable)
+    revocation, revoked = checked(certificate, list(crls))
+    if revoked:
+        raise Rejected("PKG024", PDF, subject=common_name(certificate), date=revocation)
+    signed_at = first.signer_reported_dt
+    found = {"subject": common_name(certificate), "certificate_sha256": first.signing_cert.sha256.hex(),
+             "ca_verified": bool(first.trusted), "self_signed": is_self_signed(certificate),
+             "signed_at": signed_at.astimezone().isoformat() if signed_at else None,
+             "in_force_when_signed": bool(signed_at) and certificate.not_valid_before_utc <= signed_at
+             <= certificate.not_valid_after_utc, "revocation": revocation}
+    if not found["in_force_when_signed"]:
+        raise Rejected("PKG008", PDF, signed_at=shown_time(found["signed_at"]) if signed_at else "(không có)")
+    word = {"intact": True, "covers_whole_file": True, "field": SEAL_FIELD,
+            "signed_at": last.signer_reported_dt.astimezone().isoformat() if last.signer_reported_dt else None}
+    return word, found
 
 
 def _check_pdf(pdf: bytes, signer: dict, roots) -> dict:
@@ -509,8 +600,9 @@ def _check_shown(members: dict[str, bytes], data, manifest: dict) -> None:
     printed = render_pdf(data, marks, hashlib.sha256(members[DATA]).hexdigest(), created=created)
     signed = members[PDF]
     same = signed.startswith(printed)
-    if same or shown.same_objects(signed, printed):
-        problem = shown.signing_problem(signed, printed if same else None, marks.get("signature"))
+    signatures = 2 if sealed(manifest) else 1
+    if same or shown.same_objects(signed, printed, signatures):
+        problem = shown.signing_problem(signed, printed if same else None, marks.get("signature"), signatures)
         if problem:
             raise Rejected("PKG019", PDF, reason=problem)
         return
@@ -563,10 +655,12 @@ def _check_times(signer: dict, pdf: dict, manifest: dict, rules: dict | None, no
 
 
 def verify_bytes(data: bytes, name: str, catalog, roots=(), *, require_trust: bool = False,
-                 rules: dict | None = None, now: dt.datetime | None = None, crls: list[dict] = ()) -> Verdict:
+                 rules: dict | None = None, now: dt.datetime | None = None, crls: list[dict] = (),
+                 require_seal: bool = False) -> Verdict:
     """Everything about one package; never raises for what the package contains. ``rules``: the
     receiver's period rules (data cut-off days); ``now``: the receiver's clock; ``crls``: the
-    revocation lists the receiver imported (``store.revocation_lists.all(with_der=True)``)."""
+    revocation lists the receiver imported (``store.revocation_lists.all(with_der=True)``);
+    ``require_seal``: refuse a package without the organisation's signature (a province's setting)."""
     verdict = Verdict(name, "invalid")
     try:
         members = read_archive(data)
@@ -583,7 +677,17 @@ def verify_bytes(data: bytes, name: str, catalog, roots=(), *, require_trust: bo
             raise Rejected("PKG008", MANIFEST_SIGNATURE, signed_at=shown_time(verdict.signer["signed_at"]))
         if require_trust and not verdict.signer["ca_verified"]:
             raise Rejected("PKG007", MANIFEST_SIGNATURE, note=NOT_CA_VERIFIED)
-        verdict.pdf = _check_pdf(members[PDF], verdict.signer, list(roots))
+        if sealed(manifest):  # the person's signature, then the organisation's (the manifest's signer)
+            verdict.pdf, verdict.person = _check_sealed_pdf(members[PDF], verdict.signer, manifest["person"],
+                                                            list(roots), list(crls))
+            if dt.datetime.fromisoformat(verdict.person["signed_at"]) > \
+                    dt.datetime.fromisoformat(verdict.signer["signed_at"]) + CLOCK_SLACK:
+                raise Rejected("PKG013", PDF, pdf=shown_time(verdict.person["signed_at"]),
+                               manifest=shown_time(verdict.signer["signed_at"]))
+        else:
+            if require_seal:
+                raise Rejected("PKG025", MANIFEST_SIGNATURE)
+            verdict.pdf = _check_pdf(members[PDF], verdict.signer, list(roots))
         received = now or dt.datetime.now().astimezone()
         _check_times(verdict.signer, verdict.pdf, manifest, rules, received)
         # what openssl and pdfsig say (validity today), beside what decides (validity when signed)
@@ -631,8 +735,10 @@ def read_package(path: Path) -> bytes | Verdict:
             "PKG002", file=path.name, reason=os_reason(error))}])
 
 
-def verify_file(path: Path, catalog, roots=(), *, require_trust: bool = False, crls: list[dict] = ()) -> Verdict:
+def verify_file(path: Path, catalog, roots=(), *, require_trust: bool = False, crls: list[dict] = (),
+                require_seal: bool = False) -> Verdict:
     data = read_package(path)
     if isinstance(data, Verdict):
         return data
-    return verify_bytes(data, Path(path).name, catalog, roots, require_trust=require_trust, crls=crls)
+    return verify_bytes(data, Path(path).name, catalog, roots, require_trust=require_trust, crls=crls,
+                        require_seal=require_seal)

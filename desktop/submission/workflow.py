@@ -1,9 +1,11 @@
-"""A report's way to the level above: Nháp → Đã kiểm tra → Đã ký → Đã nộp.
+"""A report's way to the level above: Nháp → Đã kiểm tra → Đã ký → (Đã đóng dấu) → Đã nộp.
 
 - Đã kiểm tra: no errors, and the clerk has seen the warnings.  Any later edit
   sends the report back to Nháp (the store does it in the edit's transaction).
 - Đã ký: set by signing (``desktop.submission.package.sign_report``); the store
   then refuses every change to the figures.
+- Đã đóng dấu: the văn thư added the organisation's signature, its seal
+  (``desktop.submission.package.seal_report``; Nghị định 30/2020).
 - Đã nộp: the package was sent.
 - "Mở khóa để sửa": a reason, written to the audit log; the signature is void
   and the report goes on as version n+1.
@@ -56,8 +58,8 @@ def ready_findings(store, catalog, report_id: int, action: str) -> list[Finding]
 
 
 def mark_submitted(store, report_id: int) -> None:
-    """Đã ký → Đã nộp: the signed package has gone to the level above."""
-    _need(store, report_id, "da_ky")
+    """Đã ký (or Đã đóng dấu) → Đã nộp: the signed package has gone to the level above."""
+    _need(store, report_id, "da_ky", "da_dong_dau")
     store.reports.update(report_id, status="da_nop")
 
 

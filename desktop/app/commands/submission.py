@@ -21,6 +21,11 @@ def add_parsers(commands, common) -> dict:
     _add_identity_options(sign)
     sign.add_argument("--acknowledge-warnings", action="store_true",
                       help="đã xem các cảnh báo (khi báo cáo còn ở trạng thái Nháp)")
+    seal = commands.add_parser("seal", parents=[common],
+                               help="đóng dấu: thêm chữ ký số của cơ quan vào báo cáo đã ký và ghi lại gói nộp")
+    seal.add_argument("--report", type=int, required=True)
+    seal.add_argument("-o", "--output", type=Path, required=True, help="tệp gói (.cchc) hoặc thư mục")
+    _add_identity_options(seal)
     submitted = commands.add_parser("mark-submitted", parents=[common], help="chuyển báo cáo đã ký sang “Đã nộp”")
     submitted.add_argument("--report", type=int, required=True)
     unlock = commands.add_parser("unlock", parents=[common], help="mở khóa báo cáo đã ký để sửa (hủy chữ ký)")
@@ -42,6 +47,8 @@ def add_parsers(commands, common) -> dict:
     verify.add_argument("--trust-root", action="append", default=[], type=Path,
                         help="chứng thư gốc tin cậy (tệp hoặc thư mục; lặp lại được)")
     verify.add_argument("--require-trust", action="store_true", help="từ chối gói không được CA xác thực")
+    verify.add_argument("--require-seal", action="store_true",
+                        help="từ chối gói chưa có chữ ký số của cơ quan (đóng dấu)")
     verify.add_argument("--crl", action="append", default=[], type=Path,
                         help="đối chiếu với danh sách thu hồi (CRL) này, ngoài các danh sách đã nhập vào --db")
     consolidate = commands.add_parser("consolidate", parents=[common],
@@ -85,7 +92,7 @@ def add_parsers(commands, common) -> dict:
     tokens = commands.add_parser("tokens", parents=[common],
                                  help="các thiết bị ký số (USB token) đang cắm và chứng thư trên đó")
     _add_token_folders(tokens)
-    return {"due": cmd_due, "receipt": cmd_receipt, "import-receipt": cmd_import_receipt, "import-crl": cmd_import_crl, "crls": cmd_crls, "tokens": cmd_tokens, "trust-anchors": cmd_trust_anchors, "check": cmd_check, "sign": cmd_sign, "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate, "signature-images": cmd_signature_images, "verify": cmd_verify, "consolidate": cmd_consolidate, "demo-packages": cmd_demo_packages}
+    return {"seal": cmd_seal, "due": cmd_due, "receipt": cmd_receipt, "import-receipt": cmd_import_receipt, "import-crl": cmd_import_crl, "crls": cmd_crls, "tokens": cmd_tokens, "trust-anchors": cmd_trust_anchors, "check": cmd_check, "sign": cmd_sign, "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate, "signature-images": cmd_signature_images, "verify": cmd_verify, "consolidate": cmd_consolidate, "demo-packages": cmd_demo_packages}
 
 
 def cmd_check(args) -> int:
@@ -114,6 +121,23 @@ def cmd_sign(args) -> int:
     trust = said_of_check(signed.manifest["signer"]["check"])
     say(args, {"report": args.report, "package": signed.filename, "size": size, "manifest": signed.manifest},
          msg("PKG001", file=signed.filename, size=max(1, size // 1024)) + " " + trust)
+    return EXIT_OK
+
+
+def cmd_seal(args) -> int:
+    from desktop.foundation.files import refuse_writing_over_data
+    from desktop.submission.anchors import said_of_check
+    from desktop.submission.package import seal_report
+
+    if not args.output.is_dir():
+        refuse_writing_over_data(args.output)
+    with store_for(args) as store, _identity(args) as identity:
+        sealed = seal_report(store, catalog_for(args), args.report, identity, args.output)
+    size = len(sealed.package)
+    say(args, {"report": args.report, "package": sealed.filename, "size": size, "manifest": sealed.manifest,
+               "status": "da_dong_dau"},
+        msg("PKG027", file=sealed.filename, size=max(1, size // 1024), organisation=sealed.manifest["signer"]["subject"])
+        + " " + said_of_check(sealed.manifest["signer"]["check"]))
     return EXIT_OK
 
 
@@ -198,7 +222,8 @@ def cmd_verify(args) -> int:
     from desktop.submission.verify import load_trust_roots, verify_file
 
     verdict = verify_file(args.package, catalog_for(args), load_trust_roots(_trust_roots(args)),
-                          require_trust=args.require_trust, crls=_revocation_lists(args))
+                          require_trust=args.require_trust, crls=_revocation_lists(args),
+                          require_seal=args.require_seal)
     text = verdict.message
     if verdict.valid:
         text += " " + verdict.trust
