@@ -13,6 +13,7 @@ Loading is idempotent: a report already present is left alone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from pathlib import Path
 
@@ -333,16 +334,25 @@ def commune_transcripts() -> list[dict]:
     return transcripts
 
 
-def _sign_as_commune(catalog: Catalog, unit: dict, fill, folder: Path) -> Path | str:
+@functools.cache
+def _demo_person() -> bytes:
+    """The demo's signer (the generic name the demo signs with), one key per run."""
+    from desktop.submission.identity import create_self_signed
+
+    return create_self_signed("demo", DEMO_SIGNER, DEMO_PASSPHRASE)
+
+
+def _sign_as_commune(catalog: Catalog, unit: dict, fill, folder: Path, seal: bool = False) -> Path | str:
     """One demo commune on its own machine: a scratch store that ``fill(store)`` gives its report
     (returning its id), checked and signed with a certificate of the commune's own making into
-    ``folder``. Returns the package, or why the commune could not sign (a report with errors
-    cannot pass "Đã kiểm tra")."""
+    ``folder``; with ``seal``, signed by its chair and then sealed with the commune's certificate
+    (Nghị định 30/2020's two signatures). Returns the package, or why the commune could not
+    sign (a report with errors cannot pass "Đã kiểm tra")."""
     # Signing loads pyHanko and its cryptography stack: only when packages are made.
     from cryptography.hazmat.primitives.serialization import Encoding
 
     from desktop.submission.identity import create_self_signed, load_p12
-    from desktop.submission.package import sign_report
+    from desktop.submission.package import seal_report, sign_report
     from desktop.submission.workflow import mark_checked
 
     with Store.open(":memory:", daily_backup=False, user="demo") as store:
@@ -354,7 +364,12 @@ def _sign_as_commune(catalog: Catalog, unit: dict, fill, folder: Path) -> Path |
         except CchcError as error:
             return str(error)
         with load_p12(create_self_signed(unit["code"], unit["name"], DEMO_PASSPHRASE), DEMO_PASSPHRASE) as identity:
-            package = Path(sign_report(store, catalog, report_id, identity, folder).filename)
+            if seal:
+                with load_p12(_demo_person(), DEMO_PASSPHRASE) as person:
+                    sign_report(store, catalog, report_id, person, folder)
+                package = Path(seal_report(store, catalog, report_id, identity, folder).filename)
+            else:
+                package = Path(sign_report(store, catalog, report_id, identity, folder).filename)
             # what the commune hands the district with its first package: its certificate, no key
             certificates = folder / CERTIFICATES_FOLDER
             certificates.mkdir(exist_ok=True)
@@ -377,13 +392,13 @@ def enrol_demo_certificates(store, folder: Path) -> list[str]:
     return enrolled
 
 
-def _sign_all(catalog: Catalog, folder: Path, communes) -> tuple[list[Path], dict[str, str]]:
+def _sign_all(catalog: Catalog, folder: Path, communes, seal: bool = False) -> tuple[list[Path], dict[str, str]]:
     """``communes``: (unit, fill) pairs. Returns the packages written and, by unit code, why a
     commune could not sign."""
     folder.mkdir(parents=True, exist_ok=True)
     written, refused = [], {}
     for unit, fill in communes:
-        outcome = _sign_as_commune(catalog, unit, fill, folder)
+        outcome = _sign_as_commune(catalog, unit, fill, folder, seal)
         if isinstance(outcome, Path):
             written.append(outcome)
         else:
@@ -392,9 +407,9 @@ def _sign_all(catalog: Catalog, folder: Path, communes) -> tuple[list[Path], dic
 
 
 def write_commune_packages(catalog: Catalog, folder: Path) -> tuple[list[Path], dict[str, str]]:
-    """Each demo commune's report, checked and signed, as a package in ``folder``. Two rows of
-    seed 000's Phụ lục VI do not add up (Ba Cụm Nam, Sơn Bình): those two communes have not
-    submitted."""
+    """Each demo commune's report, checked, signed by its chair and sealed with the commune's
+    certificate, as a package in ``folder``. Two rows of seed 000's Phụ lục VI do not add up (Ba
+    Cụm Nam, Sơn Bình): those two communes have not submitted."""
     units = unit_tree()
 
     def communes():
@@ -403,7 +418,7 @@ def write_commune_packages(catalog: Catalog, folder: Path) -> tuple[list[Path], 
             yield units[transcript["unit"]], lambda store, document=document: import_report(
                 store, catalog, document, COMMUNE_SOURCE)
 
-    return _sign_all(catalog, folder, communes())
+    return _sign_all(catalog, folder, communes(), seal=True)
 
 
 SHEETS_FOLDER = "chi-so"

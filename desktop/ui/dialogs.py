@@ -389,6 +389,10 @@ class SettingsDialog(QDialog):
         self.trusted_roots.setPlaceholderText("Mỗi dòng một tệp hoặc thư mục chứng thư gốc (.cer, .crt, .pem)")
         self.accept_untrusted = QCheckBox("Vẫn nhận gói ký bằng chứng thư không do CA tin cậy cấp")
         self.accept_untrusted.setChecked(signing["accept_untrusted"])
+        self.require_seal = QCheckBox("Chỉ nhận gói có cả chữ ký số của cơ quan (đóng dấu)")
+        self.require_seal.setChecked(signing["require_seal"])
+        self.require_seal.setToolTip("Nghị định 30/2020: văn bản điện tử có chữ ký của người có thẩm quyền và "
+                                     "chữ ký số của cơ quan; gói chỉ có chữ ký người ký bị từ chối.")
         self.accept_untrusted.setToolTip("Khi đã khai báo chứng thư gốc tin cậy, mặc định chỉ nhận gói được CA "
                                          "xác thực; gói không được CA xác thực không bao giờ thay thế gói đã được "
                                          "CA xác thực.")
@@ -413,7 +417,7 @@ class SettingsDialog(QDialog):
                                  ("Nhãn thiết bị", self.token_label), ("Nhãn chứng thư trên thiết bị", self.key_label),
                                  ("Chứng thư gốc có sẵn", self.built_in_anchors),
                                  ("Chứng thư gốc thêm (khi kiểm tra gói)", self.trusted_roots),
-                                 ("", self.accept_untrusted),
+                                 ("", self.accept_untrusted), ("", self.require_seal),
                                  ("Danh sách thu hồi", self.crl_row),
                                  ("Hình chữ ký (PNG nền trong suốt)", self.image_rows["signature_image"][0]),
                                  ("Hình con dấu (PNG nền trong suốt)", self.image_rows["seal_image"][0]),
@@ -465,7 +469,8 @@ class SettingsDialog(QDialog):
             "signing": {"p12_file": self.p12_file.text(), "pkcs11_library": self.pkcs11_library.text(),
                         "token_label": self.token_label.text(), "key_label": self.key_label.text(),
                         "trusted_roots": self.trusted_roots.toPlainText().splitlines(),
-                        "accept_untrusted": self.accept_untrusted.isChecked(), **self.images,
+                        "accept_untrusted": self.accept_untrusted.isChecked(),
+                        "require_seal": self.require_seal.isChecked(), **self.images,
                         "seal_mm": self.seal_mm.value()},
         }
 

@@ -229,6 +229,8 @@ class MainWindow(QMainWindow):
         self.checked_action = self._action("Chuyển sang “Đã &kiểm tra”", lambda: submission.mark_checked(self),
                                            None, submit)
         self.sign_action = self._action("&Ký số và tạo gói nộp…", lambda: submission.sign_report(self), None, submit)
+        self.seal_action = self._action("Đóng &dấu (chữ ký số cơ quan)…", lambda: submission.seal_report(self), None,
+                                        submit)
         self.submitted_action = self._action("Đánh dấu “Đã &nộp”", lambda: submission.mark_submitted(self), None,
                                              submit)
         self.unlock_action = self._action("&Mở khóa để sửa…", lambda: submission.unlock_report(self), None, submit)
@@ -269,7 +271,8 @@ class MainWindow(QMainWindow):
         status = self.store.reports.get(self.session.report_id).status if has_report else None
         self.checked_action.setEnabled(status == "nhap")
         self.sign_action.setEnabled(status in ("nhap", "da_kiem_tra"))
-        self.submitted_action.setEnabled(status == "da_ky")
+        self.seal_action.setEnabled(status == "da_ky")
+        self.submitted_action.setEnabled(status in ("da_ky", "da_dong_dau"))
         self.unlock_action.setEnabled(status in LOCKED_STATUSES)
         self.consolidate_action.setEnabled(has_report and self.session.consolidates)
         self.undo_action.setEnabled(has_report and self.session.can_undo)
@@ -458,6 +461,8 @@ class MainWindow(QMainWindow):
             color = "green" if status == "da_tiep_nhan" else "#b00020"
         elif status == "da_nop":
             text, color = "Đã nộp · khóa sửa", "green"
+        elif status == "da_dong_dau":
+            text, color = "Đã ký và đóng dấu · khóa sửa (Nộp báo cáo → Mở khóa để sửa)", "#1a5fb4"
         elif self.session.report.status == "da_ky":
             text, color = "Đã ký · khóa sửa (Nộp báo cáo → Mở khóa để sửa)", "#1a5fb4"
         elif state.state == "late":

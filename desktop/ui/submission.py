@@ -309,6 +309,38 @@ def sign_report(window, choice: SignChoice | None = None) -> Path | None:
     return path
 
 
+def seal_report(window, choice: SignChoice | None = None) -> Path | None:
+    """Đóng dấu (chữ ký số cơ quan): the văn thư adds the organisation's signature to a signed
+    report with the organisation's certificate; the package is written anew with both."""
+    from desktop.submission.anchors import said_of_check
+    from desktop.submission.package import seal_report as seal
+
+    session = window.session
+    if session is None:
+        return None
+    if choice is None:
+        dialog = SignDialog(window)
+        dialog.setWindowTitle("Đóng dấu (chữ ký số cơ quan)")
+        if dialog.exec() != QDialog.Accepted:
+            return None
+        choice = dialog.choice()
+    report_id = session.report_id
+
+    def work():
+        with _open_identity(window, choice) as identity:
+            return seal(window.store, window.catalog, report_id, identity, choice.folder)
+
+    outcome = run_in_background(window, "Đang đóng dấu (ký số của cơ quan)…", work)
+    choice.secret = ""
+    if not shown_outcome(window, outcome):
+        return None
+    window.report_changed_elsewhere()
+    path = Path(outcome.filename)
+    window.say(msg("PKG027", file=path, size=max(1, len(outcome.package) // 1024),
+                   organisation=outcome.manifest["signer"]["subject"]) + " " + said_of_check(outcome.manifest["signer"]["check"]))
+    return path
+
+
 # --- the way back: receipts ---------------------------------------------------------------------
 
 

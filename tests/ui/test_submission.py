@@ -286,3 +286,24 @@ def test_what_is_due_lists_the_units_reports_by_period_and_opens_one(demo_window
     report = dialog.listed[0].report
     dialog._open(window, 0)
     assert window.session.report_id == report
+
+
+def test_the_seal_after_the_signature_in_the_window(demo_window, tmp_path, no_dialogs):
+    """Issue 28 §3: Đã ký → Đóng dấu (chữ ký số cơ quan) → Đã nộp, each step's action enabled in turn."""
+    window = demo_window
+    report = _commune_report(window)
+    assert submission.mark_checked(window)
+    assert not window.seal_action.isEnabled()
+    assert submission.sign_report(window, submission.SignChoice("new", tmp_path / "goi", secret="mat-khau-cua-xa",
+                                                                new_file=str(tmp_path / "nguoi-ky.p12")))
+    assert window.seal_action.isEnabled() and window.submitted_action.isEnabled()
+    sealed = submission.seal_report(window, submission.SignChoice("new", tmp_path / "goi", secret="mat-khau-co-quan",
+                                                                  new_file=str(tmp_path / "co-quan.p12")))
+    assert sealed is not None and window.store.reports.get(report).status == "da_dong_dau"
+    assert not window.seal_action.isEnabled() and window.submitted_action.isEnabled()
+    assert window.deadline_label.text().startswith("Đã ký và đóng dấu")
+    from desktop.submission.verify import verify_file
+
+    verdict = verify_file(sealed, window.catalog)
+    assert verdict.valid and [s["role"] for s in verdict.signatures] == ["ca_nhan", "co_quan"]
+    assert submission.mark_submitted(window)
