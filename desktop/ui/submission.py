@@ -274,8 +274,30 @@ def _remember(window, choice: SignChoice) -> None:
         pass  # remembering is a convenience; the package is signed already
 
 
+def _signing_step(window, choice: SignChoice | None, title: str | None, busy: str, operation):
+    """One step that signs: the way of signing asked (unless ``choice``), then ``operation(identity,
+    folder)`` on a worker with the identity open; its outcome, or None when refused or cancelled
+    (said to the clerk). The passphrase or PIN is dropped once used."""
+    if choice is None:
+        dialog = SignDialog(window)
+        if title:
+            dialog.setWindowTitle(title)
+        if dialog.exec() != QDialog.Accepted:
+            return None, None
+        choice = dialog.choice()
+
+    def work():
+        with _open_identity(window, choice) as identity:
+            return operation(identity, choice.folder)
+
+    outcome = run_in_background(window, busy, work)
+    choice.secret = ""
+    return (outcome, choice) if shown_outcome(window, outcome) else (None, choice)
+
+
 def sign_report(window, choice: SignChoice | None = None) -> Path | None:
     """Check (when still Nháp), sign with the chosen certificate, write the package; the report locks."""
+    from desktop.submission.anchors import said_of_check
     from desktop.submission.package import sign_report as sign
 
     session = window.session
@@ -283,27 +305,16 @@ def sign_report(window, choice: SignChoice | None = None) -> Path | None:
         return None
     if window.store.reports.get(session.report_id).status == "nhap" and not mark_checked(window):
         return None
-    if choice is None:
-        dialog = SignDialog(window)
-        if dialog.exec() != QDialog.Accepted:
-            return None
-        choice = dialog.choice()
     report_id = session.report_id
-
-    def work():
-        with _open_identity(window, choice) as identity:
-            return sign(window.store, window.catalog, report_id, identity, choice.folder)
-
-    outcome = run_in_background(window, "Đang ký số và tạo gói nộp…", work)
-    choice.secret = ""
-    if not shown_outcome(window, outcome):
+    outcome, choice = _signing_step(window, choice, None, "Đang ký số và tạo gói nộp…",
+                                    lambda identity, folder: sign(window.store, window.catalog, report_id, identity,
+                                                                  folder))
+    if outcome is None:
         return None
     _remember(window, choice)
     window.report_changed_elsewhere()
     path = Path(outcome.filename)
     # the check before signing, said plainly (Nghị định 23/2025): CA-verified with its path, or not
-    from desktop.submission.anchors import said_of_check
-
     trust = said_of_check(outcome.manifest["signer"]["check"])
     window.say(msg("PKG001", file=path, size=max(1, len(outcome.package) // 1024)) + " " + trust)
     return path
@@ -318,21 +329,10 @@ def seal_report(window, choice: SignChoice | None = None) -> Path | None:
     session = window.session
     if session is None:
         return None
-    if choice is None:
-        dialog = SignDialog(window)
-        dialog.setWindowTitle("Đóng dấu (chữ ký số cơ quan)")
-        if dialog.exec() != QDialog.Accepted:
-            return None
-        choice = dialog.choice()
     report_id = session.report_id
-
-    def work():
-        with _open_identity(window, choice) as identity:
-            return seal(window.store, window.catalog, report_id, identity, choice.folder)
-
-    outcome = run_in_background(window, "Đang đóng dấu (ký số của cơ quan)…", work)
-    choice.secret = ""
-    if not shown_outcome(window, outcome):
+    outcome, _ = _signing_step(window, choice, "Đóng dấu (chữ ký số cơ quan)", "Đang đóng dấu (ký số của cơ quan)…",
+                               lambda identity, folder: seal(window.store, window.catalog, report_id, identity, folder))
+    if outcome is None:
         return None
     window.report_changed_elsewhere()
     path = Path(outcome.filename)
@@ -350,24 +350,15 @@ def issue_receipt(window, submission_id: int, accept: bool, reason: str | None =
     from desktop.foundation.files import write_atomically
     from desktop.submission.receipts import DECISIONS, issue_receipt as issue, receipt_filename
 
-    if choice is None:
-        dialog = SignDialog(window)
-        dialog.setWindowTitle("Ký phiếu trả lời đơn vị cấp dưới")
-        if dialog.exec() != QDialog.Accepted:
-            return None
-        choice = dialog.choice()
-
-    def work():
-        with _open_identity(window, choice) as identity:
-            data, document = issue(window.store, submission_id, identity, accept=accept, reason=reason)
-        choice.folder.mkdir(parents=True, exist_ok=True)
-        target = choice.folder / receipt_filename(document)
+    def operation(identity, folder: Path):
+        data, document = issue(window.store, submission_id, identity, accept=accept, reason=reason)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / receipt_filename(document)
         write_atomically(target, lambda temporary: temporary.write_bytes(data))
         return target, document
 
-    outcome = run_in_background(window, "Đang ký phiếu…", work)
-    choice.secret = ""
-    if not shown_outcome(window, outcome):
+    outcome, _ = _signing_step(window, choice, "Ký phiếu trả lời đơn vị cấp dưới", "Đang ký phiếu…", operation)
+    if outcome is None:
         return None
     target, document = outcome
     window.say(msg("RCPT017", decision=DECISIONS[document["decision"]], file=target))
