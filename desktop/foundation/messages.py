@@ -298,6 +298,11 @@ MESSAGES: dict[str, str] = {
     "RCPT017": "Đã ghi phiếu {decision} vào “{file}”.",
     "SIGN015": "Chứng thư số của “{subject}” không dùng để ký văn bản (trường {usage} không cho phép); hãy dùng "
                "chứng thư ký số do CA cấp cho việc ký văn bản. Báo cáo chưa bị thay đổi.",
+    "RCPT018": "Phiếu của {parent} được ký bằng chứng thư “{subject}” chưa đăng ký cho cơ quan này: phiếu được giữ "
+               "lại, chưa thay đổi gì. Hãy gọi cho {parent}, đối chiếu dấu vân tay {fingerprint}, rồi xác nhận: "
+               "cchc confirm-receipt --receipt {sha} --fingerprint “20 chữ số đầu”.",
+    "RCPT019": "Phiếu này đang được giữ chờ xác nhận chứng thư của cấp trên.",
+    "RCPT020": "Không tìm thấy một phiếu đang giữ có mã bắt đầu bằng “{receipt}” (cần ít nhất 8 ký tự).",
     "SIGN012": "Không đọc được thư viện thiết bị ký số {library} của {vendor} ({reason}). Thư viện 32 bit "
                "(trong SysWOW64) không dùng được với chương trình 64 bit; các thiết bị khác vẫn được liệt kê.",
     "SIGN013": "Không tìm thấy thiết bị ký số nào trên máy (đã tìm các thư viện của VNPT-CA, Viettel-CA, BkavCA, "

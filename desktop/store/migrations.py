@@ -166,7 +166,10 @@ def _v11(db: sqlite_utils.Database) -> None:
     db["receipts"].create(
         {"sha256": str, "direction": str, "package_sha256": str, "unit_code": str, "report_id": int,
          "report_version": int, "submission_id": int, "decision": str, "reason": str, "issued_at": str,
-         "issuer_code": str, "issuer_name": str, "signer": str, "recorded_at": str, "recorded_by": str},
+         "issuer_code": str, "issuer_name": str, "signer": str, "recorded_at": str, "recorded_by": str,
+         # received from a certificate not yet bound to the parent body: held, its file kept, until
+         # the clerk compares the fingerprint with the parent body's (receipts.confirm_receipt)
+         "state": str, "certificate_sha256": str, "file_sha256": str},
         pk=("sha256", "direction"))  # one database may issue a receipt and receive it (the demo holds both levels)
     db["receipts"].create_index(["package_sha256"])
     db["receipts"].create_index(["report_id"])

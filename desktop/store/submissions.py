@@ -256,27 +256,54 @@ class Receipts:
     def __init__(self, store) -> None:
         self._store = store
 
-    def add(self, record: dict, *, status: tuple[int, str] | None = None) -> None:
-        """Keep ``record`` (the ``receipts`` fields but the time of recording); with ``status``
-        (report id, new status), set the report's status in the same transaction, audited."""
+    def add(self, record: dict, *, status: tuple[int, str] | None = None, file: bytes | None = None) -> None:
+        """Keep ``record`` (the ``receipts`` fields but the time of recording; ``state`` ``taken``
+        unless it says ``held``, then with its ``file`` kept); with ``status`` (report id, new
+        status), set the report's status in the same transaction, audited."""
         with self._store.transaction() as conn:
-            if conn.execute("SELECT 1 FROM receipts WHERE sha256 = ? AND direction = ?",
-                            (record["sha256"], record["direction"])).fetchone():
-                raise CchcError("RCPT009")
+            known = conn.execute("SELECT state FROM receipts WHERE sha256 = ? AND direction = ?",
+                                 (record["sha256"], record["direction"])).fetchone()
+            if known:
+                raise CchcError("RCPT019" if known[0] == "held" else "RCPT009")
             fields = dict(record, recorded_at=now(), recorded_by=self._store.user)
+            fields.setdefault("state", "taken")
+            if file is not None:
+                fields["file_sha256"] = put_blob(conn, file)
             conn.execute(f"INSERT INTO receipts ({', '.join(fields)}) VALUES ({', '.join('?' for _ in fields)})",
                          list(fields.values()))
             self._store.audit.write(conn, f"receipt-{record['direction']}", record.get("report_id"),
-                                    col=record["decision"], new=f"{record['package_sha256']} {record.get('reason') or ''}")
+                                    col=f"{record['decision']} {fields['state']}",
+                                    new=f"{record['package_sha256']} {record.get('reason') or ''}")
             if status is not None:
-                report_id, new = status
-                old = conn.execute("SELECT status FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
-                conn.execute("UPDATE reports SET status = ?, updated_at = ? WHERE id = ?", (new, now(), report_id))
-                self._store.audit.write(conn, "report_field", report_id, col="status", old=old, new=new)
+                self._status(conn, *status)
+
+    def _status(self, conn, report_id: int, new: str) -> None:
+        old = conn.execute("SELECT status FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
+        conn.execute("UPDATE reports SET status = ?, updated_at = ? WHERE id = ?", (new, now(), report_id))
+        self._store.audit.write(conn, "report_field", report_id, col="status", old=old, new=new)
+
+    def take(self, sha256: str, *, status: tuple[int, str] | None = None) -> None:
+        """A held receipt taken after the clerk confirmed its signer; the report's new status with it."""
+        with self._store.transaction() as conn:
+            conn.execute("UPDATE receipts SET state = 'taken' WHERE sha256 = ? AND direction = 'received'", (sha256,))
+            self._store.audit.write(conn, "receipt-confirmed", None, new=sha256)
+            if status is not None:
+                self._status(conn, *status)
+
+    def get(self, sha256: str, direction: str = "received") -> dict | None:
+        found = list(self._store.db.query("SELECT * FROM receipts WHERE sha256 = ? AND direction = ?",
+                                          [sha256, direction]))
+        return dict(found[0]) if found else None
+
+    def held(self) -> list[dict]:
+        return [dict(r) for r in self._store.db.query(
+            "SELECT * FROM receipts WHERE direction = 'received' AND state = 'held' ORDER BY recorded_at")]
 
     def of_report(self, report_id: int) -> list[dict]:
+        """The receipts taken for a report (a held one says nothing until confirmed)."""
         return [dict(r) for r in self._store.db.query(
-            "SELECT * FROM receipts WHERE report_id = ? AND direction = 'received' ORDER BY issued_at", [report_id])]
+            "SELECT * FROM receipts WHERE report_id = ? AND direction = 'received' AND state = 'taken' "
+            "ORDER BY issued_at", [report_id])]
 
     def of_package(self, package_sha256: str, direction: str) -> list[dict]:
         return [dict(r) for r in self._store.db.query(

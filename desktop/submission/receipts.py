@@ -9,8 +9,10 @@ read with the same hardening (``read_archive``).
 The unit takes a receipt only when all of these hold:
 - it names a package this database signed, of that report's version, for that unit;
 - it is issued by the unit's parent body;
-- it is signed by the certificate registered for that body here (``cchc enrol-certificate
-  --unit PARENT FILE.cer``), not withdrawn;
+- it is signed by the parent body's certificate. That is the one registered for the body here
+  (``cchc enrol-certificate --unit PARENT FILE.cer``), not withdrawn, or a CA-verified Ban Cơ
+  yếu certificate naming the body (``subjects.py``), which is then registered. Any other
+  certificate's receipt is held until the clerk confirms its fingerprint (``confirm_receipt``);
 - it is dated neither in the future nor before the package was signed.
 
 An acceptance makes the report "Cấp trên đã tiếp nhận" (locked). A return unlocks it as the next
@@ -23,12 +25,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import zipfile
 from pathlib import Path
 
+from cryptography import x509
+
 from desktop.foundation.messages import CchcError, msg, os_reason
-from desktop.submission.identity import Identity
+from desktop.submission.identity import Identity, signer_certificate
 from desktop.submission.package import archive_bytes, sign_detached
+from desktop.submission.register import CONFIRM_DIGITS, certificate_record, fingerprint
+from desktop.submission.subjects import names_unit_by_subject
 from desktop.submission.verify import (CLOCK_SLACK, Rejected, check_detached_signature, load_trust_roots,
                                        read_archive, shown_time)
 
@@ -131,8 +138,9 @@ def _document(raw: bytes) -> dict:
     return document
 
 
-def read_receipt(data: bytes, roots=(), crls=()) -> tuple[dict, dict]:
-    """(the receipt's document, its signer as verification finds it); refused with the reason."""
+def read_receipt(data: bytes, roots=(), crls=()) -> tuple[dict, dict, bytes | None]:
+    """(the receipt's document, its signer as verification finds it, the signer's certificate
+    as DER); refused with the reason."""
     if len(data) > MAX_RECEIPT_BYTES:
         raise CchcError("RCPT004", reason=msg("RCPT011", kilobytes=MAX_RECEIPT_BYTES // 1024))
     try:
@@ -147,20 +155,24 @@ def read_receipt(data: bytes, roots=(), crls=()) -> tuple[dict, dict]:
         raise CchcError("RCPT004", reason=rejected.reason) from None
     if archive_bytes([(RECEIPT, members[RECEIPT]), (RECEIPT_SIGNATURE, members[RECEIPT_SIGNATURE])]) != data:
         raise CchcError("RCPT004", reason=msg("RCPT012"))  # bytes outside the two members: not as issued
-    return _document(members[RECEIPT]), signer
+    return (_document(members[RECEIPT]), signer,
+            signer_certificate(members[RECEIPT_SIGNATURE], signer["certificate_sha256"]))
 
 
-def import_receipt(store, path: Path, root_paths: list[str] = ()) -> dict:
-    """Take a receipt for one of this unit's packages; returns what changed (``decision``,
-    ``report``, ``version``, ``status`` or None when the report has moved on, ``message``)."""
+def _read_file(path: Path) -> bytes:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_RECEIPT_BYTES:
             raise CchcError("RCPT004", reason=msg("RCPT011", kilobytes=MAX_RECEIPT_BYTES // 1024))
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise CchcError("RCPT004", reason=os_reason(error)) from None
-    document, signer = read_receipt(data, load_trust_roots(root_paths), store.revocation_lists.all(with_der=True))
+
+
+def _checked(store, data: bytes, root_paths) -> tuple[dict, dict, bytes | None, object, object, object]:
+    """The receipt read and checked against this database: (document, signer, certificate, the
+    signature it answers, the report, the parent body); refused with the reason."""
+    document, signer, der = read_receipt(data, load_trust_roots(root_paths), store.revocation_lists.all(with_der=True))
     signature = store.signatures.by_package(document["package_sha256"])
     if signature is None:
         raise CchcError("RCPT005")
@@ -170,34 +182,84 @@ def import_receipt(store, path: Path, root_paths: list[str] = ()) -> dict:
         raise CchcError("RCPT006", unit=document["unit"]["name"], version=document["report_version"])
     if not unit.parent_code or document["issuer"]["code"] != unit.parent_code:
         raise CchcError("RCPT007", issuer=document["issuer"]["name"])
-    parent = store.units.get(unit.parent_code)
-    registered = store.certificates.get(signer["certificate_sha256"])
-    if registered is None or registered.unit_code != parent.code or registered.withdrawn_at is not None:
-        raise CchcError("RCPT008", parent=parent.name, subject=signer["subject"], parent_code=parent.code)
     issued = dt.datetime.fromisoformat(document["issued_at"])
     signed = dt.datetime.fromisoformat(signer["signed_at"])
     if abs(issued - signed) > CLOCK_SLACK or issued > dt.datetime.now().astimezone() + CLOCK_SLACK \
             or issued < dt.datetime.fromisoformat(signature.signed_at) - CLOCK_SLACK:
         raise CchcError("RCPT004", reason=msg("RCPT013", issued=shown_time(document["issued_at"])))
-    current = report.version == signature.version and report.status in ("da_ky", "da_dong_dau", "da_nop")
+    return document, signer, der, signature, report, store.units.get(unit.parent_code)
+
+
+def import_receipt(store, path: Path, root_paths: list[str] = ()) -> dict:
+    """Take a receipt for one of this unit's packages; returns what changed (``decision``,
+    ``report``, ``version``, ``status`` or None when nothing changed, ``held``, ``message``).
+    Its signer must be the parent body's: the certificate registered for it here, or a
+    CA-verified Ban Cơ yếu certificate naming it (then registered). Any other is held until the
+    clerk compares its fingerprint with the parent body (``confirm_receipt``), as a package is."""
+    data = _read_file(path)
+    document, signer, der, signature, report, parent = _checked(store, data, root_paths)
     record = {"sha256": hashlib.sha256(data).hexdigest(), "direction": "received",
-              "package_sha256": document["package_sha256"], "unit_code": unit.code, "report_id": report.id,
+              "package_sha256": document["package_sha256"], "unit_code": report.unit_code, "report_id": report.id,
               "report_version": signature.version, "submission_id": None, "decision": document["decision"],
               "reason": document["reason"], "issued_at": document["issued_at"], "issuer_code": parent.code,
-              "issuer_name": parent.name, "signer": signer["subject"]}
+              "issuer_name": parent.name, "signer": signer["subject"],
+              "certificate_sha256": signer["certificate_sha256"]}
+    registered = store.certificates.get(signer["certificate_sha256"])
+    if registered is not None and (registered.unit_code != parent.code or registered.withdrawn_at is not None):
+        raise CchcError("RCPT008", parent=parent.name, subject=signer["subject"], parent_code=parent.code)
+    if registered is None and signer["ca_verified"] and der is not None \
+            and names_unit_by_subject(x509.load_der_x509_certificate(der), store, parent, above_optional=True):
+        store.certificates.add(certificate_record(der, parent.code, "ca"))
+        registered = store.certificates.get(signer["certificate_sha256"])
+    if registered is None:
+        store.receipts.add(record | {"state": "held"}, file=data)
+        return {"decision": document["decision"], "report": report.id, "version": signature.version, "status": None,
+                "held": record["sha256"],
+                "message": msg("RCPT018", parent=parent.name, subject=signer["subject"],
+                               fingerprint=fingerprint(signer["certificate_sha256"]), sha=record["sha256"][:16])}
+    return _take(store, record, signature, report, parent, held=False)
+
+
+def confirm_receipt(store, receipt_sha: str, typed: str, root_paths: list[str] = ()) -> dict:
+    """The clerk confirms a held receipt's signer, having compared its fingerprint with the parent
+    body (``typed``: at least its first digits, as for a package): the certificate is registered
+    for the parent body and the receipt taken as if it had come signed so."""
+    found = [r for r in store.receipts.held() if r["sha256"].startswith(receipt_sha.strip().lower())] \
+        if len(receipt_sha.strip()) >= 8 else []
+    if len(found) != 1:
+        raise CchcError("RCPT020", receipt=receipt_sha)
+    held = found[0]
+    wanted = re.sub(r"[^0-9a-f]", "", typed.lower())
+    if len(wanted) < CONFIRM_DIGITS:
+        raise CchcError("CERT019", digits=CONFIRM_DIGITS)
+    if not held["certificate_sha256"].startswith(wanted):
+        raise CchcError("CERT014", typed=typed, fingerprint=fingerprint(held["certificate_sha256"])[:19] + "…")
+    data = store.attachments.blob(held["file_sha256"])
+    document, signer, der, signature, report, parent = _checked(store, data, root_paths)
+    with store.transaction():
+        store.certificates.add(certificate_record(der, parent.code, "confirmed"))
+        return _take(store, held, signature, report, parent, held=True)
+
+
+def _take(store, record: dict, signature, report, parent, *, held: bool) -> dict:
+    """The receipt's decision applied to its report (when it answers the report's current version)."""
+    current = report.version == signature.version and report.status in ("da_ky", "da_dong_dau", "da_nop")
     status = None
     with store.transaction():
-        if current and document["decision"] == "tra_lai":
-            store.reports.unlock(report.id, f"Bị {parent.name} trả lại: {document['reason']}")
+        if current and record["decision"] == "tra_lai":
+            store.reports.unlock(report.id, f"Bị {parent.name} trả lại: {record['reason']}")
             status = "bi_tra_lai"
         elif current:
             status = "da_tiep_nhan"
-        store.receipts.add(record, status=(report.id, status) if status else None)
+        if held:
+            store.receipts.take(record["sha256"], status=(report.id, status) if status else None)
+        else:
+            store.receipts.add(record, status=(report.id, status) if status else None)
     said = receipt_state(store.receipts.of_report(report.id)[-1:])
     if status is None:
         said = msg("RCPT014", version=signature.version, now=report.version) + " " + said
-    return {"decision": document["decision"], "report": report.id, "version": signature.version, "status": status,
-            "message": said}
+    return {"decision": record["decision"], "report": report.id, "version": signature.version, "status": status,
+            "held": None, "message": said}
 
 
 def receipt_state(received: list[dict]) -> str:

@@ -65,21 +65,24 @@ def province_of(store, unit):
     return None
 
 
-def names_unit_by_subject(certificate: x509.Certificate, store, unit) -> bool:
+def names_unit_by_subject(certificate: x509.Certificate, store, unit, *, above_optional: bool = False) -> bool:
     """Whether a Ban Cơ yếu certificate's subject names ``unit`` exactly, within its province
-    and its parent body, and no other unit of that province has the name."""
+    and its parent body, and no other unit of that province has the name. ``above_optional``:
+    the unit may be the top of the register (a province receiving none above it: its O is not
+    read), as for the body that signs a receipt (``receipts.py``)."""
     if BAN_CO_YEU not in {plain(o) for o in _values(certificate.issuer, NameOID.ORGANIZATION_NAME)}:
         return False
     province = province_of(store, unit)
     parent = store.units.get(unit.parent_code) if unit.parent_code else None
-    if province is None or parent is None or province.code == unit.code:
+    if province is None or (parent is None and not above_optional) or (province.code == unit.code
+                                                                        and not above_optional):
         return False
     subject = certificate.subject
     localities = _values(subject, NameOID.LOCALITY_NAME) + _values(subject, NameOID.STATE_OR_PROVINCE_NAME)
     bodies_above = _values(subject, NameOID.ORGANIZATION_NAME)
     if not localities or {province_name(l) for l in localities} != {province_name(province.name)}:
         return False
-    if len(bodies_above) != 1 or bare(bodies_above[0]) != bare(parent.name):
+    if parent is not None and (len(bodies_above) != 1 or bare(bodies_above[0]) != bare(parent.name)):
         return False
     wanted = bare(unit.name)
     named = [bare(n) for n in _values(subject, NameOID.COMMON_NAME) + _values(subject, NameOID.ORGANIZATIONAL_UNIT_NAME)]

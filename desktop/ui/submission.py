@@ -378,6 +378,19 @@ def import_receipt(window, path: str | None = None) -> dict | None:
     outcome = run_in_background(window, "Đang kiểm tra phiếu…", lambda: take(window.store, Path(path), roots))
     if not shown_outcome(window, outcome):
         return None
+    if outcome["held"]:  # an unregistered certificate: the clerk compares its fingerprint with the parent body
+        from desktop.submission.receipts import confirm_receipt
+
+        typed, ok = QInputDialog.getText(window, "Xác nhận chứng thư của cấp trên",
+                                         outcome["message"].split(" rồi xác nhận")[0] +
+                                         ".\n\nNhập 20 chữ số đầu của dấu vân tay cấp trên đọc cho:")
+        if not ok:
+            window.say(outcome["message"], warning=True)
+            return outcome
+        outcome = run_in_background(window, "Đang nhận phiếu…",
+                                    lambda: confirm_receipt(window.store, outcome["held"], typed, roots))
+        if not shown_outcome(window, outcome):
+            return None
     window.report_changed_elsewhere()
     window.say(outcome["message"], warning=outcome["decision"] == "tra_lai")
     return outcome

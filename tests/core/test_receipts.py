@@ -18,6 +18,7 @@ from desktop.submission.package import sign_report
 from desktop.submission.receipts import issue_receipt, import_receipt, receipt_filename
 from desktop.submission.workflow import mark_checked, mark_submitted
 from test_signing import PASS, commune_report, enrol_signer, forms, p12_of  # noqa: F401  (forms: a fixture)
+from test_subjects import ban_co_yeu  # noqa: F401  (a fixture: test CAs of the Ban Cơ yếu's shape)
 
 DISTRICT_KEY = create_self_signed("H1", "Ủy ban nhân dân huyện Thử", PASS)
 
@@ -106,9 +107,37 @@ def test_a_return_needs_a_reason_and_only_a_received_package_gets_a_receipt(way)
         way.receipt(submission + 99, accept=True)
 
 
-def test_a_receipt_signed_by_a_certificate_not_the_parents_is_refused(way):
-    impostor = create_self_signed("H1", "Ủy ban nhân dân huyện Thử", PASS)  # same names, another key
-    path, _ = way.receipt(way.receive(), accept=False, reason="Trả lại để thử kẻ mạo danh", key=impostor)
+def test_a_receipt_from_an_unregistered_certificate_is_held_until_its_fingerprint_is_confirmed(way):
+    """The district's new key (or an impostor's, same names): nothing changes until the clerk has
+    compared the fingerprint with the district, as for a package; a wrong one is refused."""
+    from desktop.submission.receipts import confirm_receipt
+    from desktop.submission.register import fingerprint
+
+    renewed = create_self_signed("H1", "Ủy ban nhân dân huyện Thử", PASS)
+    path, _ = way.receipt(way.receive(), accept=False, reason="Trả lại sau khi huyện đổi chứng thư", key=renewed)
+    held = import_receipt(way.commune, path)
+    assert held["held"] and held["status"] is None and "đối chiếu dấu vân tay" in held["message"]
+    assert way.commune.reports.get(way.report).status == "da_nop"
+    assert way.commune.receipts.of_report(way.report) == []  # a held receipt says nothing on the report
+    with pytest.raises(CchcError) as again:
+        import_receipt(way.commune, path)
+    assert again.value.code == "RCPT019"
+    with load_p12(renewed, PASS) as identity:
+        right = identity.cert_sha256
+    wrong = "0" * 20 if not right.startswith("0" * 20) else "1" * 20
+    with pytest.raises(CchcError) as mistyped:
+        confirm_receipt(way.commune, held["held"], wrong)
+    assert mistyped.value.code == "CERT014"
+    assert way.commune.reports.get(way.report).status == "da_nop"
+    done = confirm_receipt(way.commune, held["held"][:12], fingerprint(right)[:24])
+    assert done["status"] == "bi_tra_lai" and way.commune.reports.get(way.report).version == 2
+    assert [c.bound_by for c in way.commune.certificates.all("H1")] == ["enrolled", "confirmed"]
+
+
+def test_a_receipt_signed_by_another_units_certificate_is_refused(way):
+    """A certificate registered for the commune itself cannot answer for its district."""
+    path, _ = way.receipt(way.receive(), accept=True, key=p12_of("H1.X1"))
+    enrol_signer(way.commune, "H1.X1", p12_of("H1.X1"))
     with pytest.raises(CchcError) as refused:
         import_receipt(way.commune, path)
     assert refused.value.code == "RCPT008" and "enrol-certificate --unit H1" in str(refused.value)
@@ -174,3 +203,30 @@ def test_cli_receipt_then_import_receipt_and_the_reports_status(way, tmp_path):
     [listed] = [r for r in json.loads(out) if r["id"] == way.report]
     assert listed["status"] == "bi_tra_lai"
     way.commune = Store.open(way.commune.path)
+
+
+def test_a_ban_co_yeu_certificate_naming_the_district_binds_by_itself(tmp_path, forms, store, ban_co_yeu):
+    """No certificate handed over: the district's Ban Cơ yếu certificate names it as that CA writes
+    names (CN the district, O the province's committee, L the province), so the receipt is taken
+    and the certificate registered for the district."""
+    with Store.open(tmp_path / "xa.db") as commune:
+        commune.units.add("KH", "Tỉnh Khánh Hòa", "tinh")
+        commune.units.add("H1", "Ủy ban nhân dân huyện Khánh Sơn", "huyen", "KH")
+        way = Way.__new__(Way)
+        way.tmp, way.catalog, way.district, way.commune = tmp_path, forms, store, commune
+        way.report = commune_report(commune, forms)
+        way.sent = way.send()
+        district_key = ban_co_yeu.issue("C=VN, L=Khánh Hòa, O=ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA, "
+                                        "CN=ỦY BAN NHÂN DÂN HUYỆN KHÁNH SƠN")
+        path, _ = way.receipt(way.receive(), accept=True, key=district_key)
+        untrusted = import_receipt(commune, path)  # its root not configured here: held, not bound
+        assert untrusted["held"]
+    with Store.open(tmp_path / "xa2.db") as commune:
+        commune.units.add("KH", "Tỉnh Khánh Hòa", "tinh")
+        commune.units.add("H1", "Ủy ban nhân dân huyện Khánh Sơn", "huyen", "KH")
+        way.commune, way.report = commune, commune_report(commune, forms)
+        way.sent = way.send()
+        path, _ = way.receipt(way.receive(), accept=True, key=district_key, name="phieu2.cchcphieu")
+        taken = import_receipt(commune, path, [str(ban_co_yeu.root_file)])
+        assert taken["status"] == "da_tiep_nhan", taken["message"]
+        assert [c.bound_by for c in commune.certificates.all("H1")] == ["ca"]

@@ -79,6 +79,10 @@ def add_parsers(commands, common) -> dict:
     take.add_argument("file", type=Path, help="tệp phiếu (.cchcphieu)")
     take.add_argument("--trust-root", action="append", default=[], type=Path,
                       help="thêm chứng thư gốc (tệp hoặc thư mục; lặp lại được)")
+    confirm_receipt = commands.add_parser("confirm-receipt", parents=[common],
+                                          help="xác nhận chứng thư của cấp trên cho một phiếu đang giữ, rồi nhận phiếu")
+    confirm_receipt.add_argument("--receipt", required=True, help="mã phiếu đang giữ (ít nhất 8 ký tự đầu)")
+    confirm_receipt.add_argument("--fingerprint", required=True, help="dấu vân tay đọc được từ cấp trên (20 chữ số đầu)")
     crl = commands.add_parser("import-crl", parents=[common],
                               help="nhập danh sách thu hồi chứng thư (CRL) tải về từ CA, để đối chiếu khi nhận gói")
     crl.add_argument("file", type=Path, help="tệp CRL (.crl, DER hoặc PEM)")
@@ -92,7 +96,7 @@ def add_parsers(commands, common) -> dict:
     tokens = commands.add_parser("tokens", parents=[common],
                                  help="các thiết bị ký số (USB token) đang cắm và chứng thư trên đó")
     _add_token_folders(tokens)
-    return {"seal": cmd_seal, "due": cmd_due, "receipt": cmd_receipt, "import-receipt": cmd_import_receipt, "import-crl": cmd_import_crl, "crls": cmd_crls, "tokens": cmd_tokens, "trust-anchors": cmd_trust_anchors, "check": cmd_check, "sign": cmd_sign, "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate, "signature-images": cmd_signature_images, "verify": cmd_verify, "consolidate": cmd_consolidate, "demo-packages": cmd_demo_packages}
+    return {"confirm-receipt": cmd_confirm_receipt, "seal": cmd_seal, "due": cmd_due, "receipt": cmd_receipt, "import-receipt": cmd_import_receipt, "import-crl": cmd_import_crl, "crls": cmd_crls, "tokens": cmd_tokens, "trust-anchors": cmd_trust_anchors, "check": cmd_check, "sign": cmd_sign, "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate, "signature-images": cmd_signature_images, "verify": cmd_verify, "consolidate": cmd_consolidate, "demo-packages": cmd_demo_packages}
 
 
 def cmd_check(args) -> int:
@@ -314,13 +318,22 @@ def cmd_due(args) -> int:
     return EXIT_OK
 
 
+def cmd_confirm_receipt(args) -> int:
+    from desktop.submission.receipts import confirm_receipt
+
+    with store_for(args) as store:
+        done = confirm_receipt(store, args.receipt, args.fingerprint)
+    say(args, done, done["message"])
+    return EXIT_OK
+
+
 def cmd_import_receipt(args) -> int:
     from desktop.submission.receipts import import_receipt
 
     with store_for(args) as store:
         done = import_receipt(store, args.file, _trust_roots(args))
     say(args, done, done["message"])
-    return EXIT_OK
+    return EXIT_FINDINGS if done["held"] else EXIT_OK
 
 
 def _add_token_folders(parser) -> None:
