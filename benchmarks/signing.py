@@ -16,6 +16,8 @@ all 3,321 communes of Vietnam (linear: each package is verified on its own).
 from __future__ import annotations
 
 import argparse
+import io
+import zipfile
 import random
 import statistics
 import sys
@@ -39,11 +41,12 @@ from desktop.submission.identity import create_self_signed, load_p12
 from desktop.submission.register import enrol
 from desktop.exchange.pdf import render_pdf
 from desktop.report.data import report_data
-from desktop.submission.package import build_package, sign_pdf, sign_report
+from desktop.submission.package import SEAL_FIELD, build_package, seal_report, sign_pdf, sign_report
+from desktop.submission.verify import verify_file
 from desktop.store.db import Store
 from desktop.submission.workflow import mark_checked
 
-TARGETS = {"sign_large": 1.0, "sign_commune": 1.0, "consolidate": 60.0}
+TARGETS = {"sign_large": 1.0, "sign_commune": 1.0, "seal_commune": 1.0, "consolidate": 60.0}
 VIETNAM_COMMUNES = 3_321  # communes of Vietnam since 1 July 2025
 DISTRICT = "BM"
 
@@ -88,6 +91,37 @@ def _make_package(job: tuple[int, str]) -> tuple[str, bytes]:
             return f"{DISTRICT}.{n:04d}", identity.certificate.public_bytes(Encoding.DER)
 
 
+def _seal_rows(store, catalog, person, folder: Path, rounds: int) -> list[tuple[str, str, float]]:
+    """The organisation's signature (issue 28 §3): sealing a commune's signed report, beside
+    pyHanko alone adding that second signature; verifying a sealed package, beside one with the
+    person's signature alone. Each round seals a report of its own (a report is sealed once)."""
+    signed = []
+    for n in range(rounds + 1):
+        report = import_report(store, catalog, _commune_document(500 + n))
+        mark_checked(store, catalog, report)
+        signed.append((report, sign_report(store, catalog, report, person, folder / "ky")))
+    org_p12 = create_self_signed(f"{DISTRICT}.0500", "Ủy ban nhân dân xã Thử", DEMO_PASSPHRASE)
+    with load_p12(org_p12, DEMO_PASSPHRASE) as organisation:
+        queue = [report for report, _ in signed[1:]]
+        samples = timed(lambda: seal_report(store, catalog, queue.pop(), organisation, folder / "dau"), rounds)
+        person_pdf = zipfile.ZipFile(io.BytesIO(signed[0][1].package)).read("report.pdf")
+        box = (0, 100, 100, 200, 200)
+        alone = timed(lambda: sign_pdf(person_pdf, organisation, box, "Đóng dấu", "", field=SEAL_FIELD), rounds)
+        sealed = seal_report(store, catalog, signed[0][0], organisation, folder / "dau0")
+    person_only = folder / "mot-chu-ky.cchc"
+    person_only.write_bytes(signed[1][1].package)
+    for path in (Path(sealed.filename), person_only):  # what is timed is a package accepted, not a refusal
+        verdict = verify_file(path, catalog)
+        assert verdict.valid, verdict.message
+    verify_sealed = timed(lambda: verify_file(Path(sealed.filename), catalog), rounds)
+    verify_person = timed(lambda: verify_file(person_only, catalog), rounds)
+    return [("seal_commune", "Đóng dấu báo cáo của một xã (chữ ký số cơ quan, gói ghi lại)", statistics.median(samples)),
+            ("pyhanko_seal", "  – bên cạnh: pyHanko thêm chữ ký thứ hai vào bản PDF đó (một mình)",
+             statistics.median(alone)),
+            ("verify_sealed", "Kiểm tra một gói đã đóng dấu (hai chữ ký)", statistics.median(verify_sealed)),
+            ("verify_person", "  – bên cạnh: kiểm tra gói chỉ có chữ ký người ký", statistics.median(verify_person))]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--communes", type=int, default=1000)
@@ -122,6 +156,7 @@ def main() -> int:
             commune = import_report(store, catalog, _commune_document(1))
             samples = timed(lambda: build_package(store, catalog, commune, identity), args.rounds)
             rows.append(("sign_commune", "Ký báo cáo của một xã thành gói", statistics.median(samples)))
+            rows += _seal_rows(store, catalog, identity, folder, args.rounds)
 
         packages = folder / "goi"
         packages.mkdir()
