@@ -115,6 +115,31 @@ def _vouched_identifiers(store) -> dict[tuple[str, str], str]:
             if not _made_by_its_holder(c.sha256, c.der) for i in json.loads(c.identifiers or "[]")}
 
 
+UNIT_IDENTIFIERS = "unit_identifiers"  # settings key: unit code → ["MST:…", "MNS:…"] the register has for it
+_IDENTIFIER = re.compile(r"^(MST|MNS):[0-9][0-9-]{5,19}$")
+
+
+def unit_identifiers(store) -> dict[str, list[str]]:
+    """The tax and budget codes (``MST:``, ``MNS:``) the receiving clerk recorded for its units:
+    a public CA writes them in UID, so a certificate carrying one binds to its unit by itself."""
+    return store.settings.get(UNIT_IDENTIFIERS, {}) or {}
+
+
+def set_unit_identifier(store, unit_code: str, identifier: str) -> list[str]:
+    """Record ``identifier`` ("MST:0101234567") for ``unit_code``; one unit's, never two's."""
+    store.units.get(unit_code)
+    identifier = identifier.strip().upper().replace(" ", "")
+    if not _IDENTIFIER.fullmatch(identifier):
+        raise CchcError("CERT026", identifier=identifier)
+    known = unit_identifiers(store)
+    owner = next((code for code, ids in known.items() if identifier in ids and code != unit_code), None)
+    if owner is not None:
+        raise CchcError("CERT027", identifier=identifier, unit=store.units.get(owner).name)
+    known[unit_code] = sorted(set(known.get(unit_code, [])) | {identifier})
+    store.settings.set(UNIT_IDENTIFIERS, known)
+    return known[unit_code]
+
+
 def _withdrawn(store, registered: Certificate, unit, shown: dict) -> str:
     return msg("CERT020", withdrawn_at=registered.withdrawn_at[:10], reason=registered.withdraw_reason or "",
                owner=store.units.get(registered.unit_code).name, **shown)
@@ -138,9 +163,12 @@ def hold_reason(store, unit, signer: dict, der: bytes | None) -> str | None:
     if signer.get("ca_verified") and der is not None:
         vouched = _vouched_identifiers(store)
         issuer = _issuer_of(sha, der)
+        recorded = {f"UID={i}": code for code, ids in unit_identifiers(store).items() for i in ids}
         ours = (names_unit(identifiers, unit.code) or any(vouched.get((issuer, i)) == unit.code for i in identifiers)
+                or any(recorded.get(i) == unit.code for i in identifiers)
                 or names_unit_by_subject(_certificate_of(sha, der), store, unit))
-        theirs = any(code != unit.code for (_, i), code in vouched.items() if i in identifiers)
+        theirs_recorded = any(code != unit.code for i, code in recorded.items() if i in identifiers)
+        theirs = theirs_recorded or any(code != unit.code for (_, i), code in vouched.items() if i in identifiers)
         if ours and not theirs:
             store.certificates.add(certificate_record(der, unit.code, "ca"))
             return None

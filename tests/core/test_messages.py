@@ -36,3 +36,15 @@ def test_every_code_the_app_raises_is_in_the_catalogue_with_the_parameters_it_is
             if not wanted <= given:
                 unfilled.append(f"{path.name}: {code} lacks {sorted(wanted - given)}")
     assert not missing and not unfilled, missing + unfilled
+
+
+def test_no_code_is_in_the_catalogue_twice():
+    """A dict literal keeps the last of two equal keys silently: CERT023 once said two things."""
+    import re
+    from collections import Counter
+
+    from desktop.foundation import messages
+
+    text = open(messages.__file__, encoding="utf-8").read()
+    keys = re.findall(r'^\s+"([A-Z]+[0-9]{3})":', text, re.M)
+    assert [k for k, n in Counter(keys).items() if n > 1] == []

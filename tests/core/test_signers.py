@@ -490,3 +490,32 @@ def test_a_p12_key_loaded_once_signs_exactly_as_pyhanko_would():
                                      cert_registry=kept.cert_registry)
         for digest in ("sha256", "sha512"):
             assert kept.sign_raw(b"bao cao", digest) == plain.sign_raw(b"bao cao", digest)
+
+
+def test_a_public_cas_certificate_binds_by_the_tax_or_budget_code_the_register_has_for_the_unit(store, forms,
+                                                                                               tmp_path, ca):
+    """Issue 28 §1: public CAs write the holder's MST:/MNS: in UID; once the clerk has recorded the
+    unit's code, the unit's first certificate from a trusted CA binds by itself, and no other
+    unit's package can use that code."""
+    from desktop.submission.register import set_unit_identifier
+
+    district = _district(store)
+    roots = [str(ca.root)]
+    assert set_unit_identifier(store, "H1.X1", "mst:4201234567") == ["MST:4201234567"]
+    with pytest.raises(CchcError) as taken:
+        set_unit_identifier(store, "H1.X2", "MST:4201234567")
+    assert taken.value.code == "CERT027"
+    with pytest.raises(CchcError) as malformed:
+        set_unit_identifier(store, "H1.X2", "CCCD:001234567890")  # a person's, not a unit's
+    assert malformed.value.code == "CERT026"
+    first = ca.issue("UBND xã H1.X1", uid="MST:4201234567")
+    [received] = consolidate(store, forms, district, [package(tmp_path, forms, first)], root_paths=roots).received
+    assert received.status == "accepted", received.message
+    assert [c.bound_by for c in store.certificates.all("H1.X1")] == ["ca"]
+    # the same code in a certificate for a package that says it is H1.X2: held
+    other = ca.issue("UBND xã H1.X2", uid="MST:4201234567")
+    [held] = consolidate(store, forms, district, [package(tmp_path, forms, other, unit="H1.X2")],
+                         root_paths=roots).received
+    assert held.status == "held"
+    code, out = cli("--db", str(store.path), "unit-identifier", "--unit", "H1.X2", "MNS:1234567")
+    assert code == 0 and "MNS:1234567" in out

@@ -27,6 +27,10 @@ def add_parsers(commands, common) -> dict:
     withdraw.add_argument("--reason", required=True, help="lý do (ghi vào nhật ký)")
     withdraw.add_argument("--set-aside-from", metavar="NGÀY",
                           help="đặt ra ngoài tổng hợp các gói chứng thư này ký từ ngày này (dd/mm/yyyy)")
+    identifier = commands.add_parser("unit-identifier", parents=[common],
+                                     help="ghi mã số thuế (MST:) hoặc mã quan hệ ngân sách (MNS:) của đơn vị cấp dưới")
+    identifier.add_argument("--unit", required=True, help="mã đơn vị cấp dưới")
+    identifier.add_argument("identifier", help="ví dụ MST:0101234567 hoặc MNS:1234567")
     commands.add_parser("held", parents=[common], help="các gói đang chờ xác nhận chứng thư")
     confirm = commands.add_parser("confirm", parents=[common],
                                   help="xác nhận người ký của một gói đang chờ (sau khi đối chiếu dấu vân tay)")
@@ -37,7 +41,7 @@ def add_parsers(commands, common) -> dict:
     refuse = commands.add_parser("refuse", parents=[common], help="từ chối một gói đang chờ xác nhận chứng thư")
     refuse.add_argument("--submission", type=int, required=True, help="số của gói đang chờ (lệnh held)")
     refuse.add_argument("--reason", required=True, help="lý do (ghi vào nhật ký)")
-    return {"certificates": cmd_certificates, "enrol-certificate": cmd_enrol_certificate, "withdraw-certificate": cmd_withdraw_certificate, "held": cmd_held, "confirm": cmd_confirm, "refuse": cmd_refuse}
+    return {"unit-identifier": cmd_unit_identifier, "certificates": cmd_certificates, "enrol-certificate": cmd_enrol_certificate, "withdraw-certificate": cmd_withdraw_certificate, "held": cmd_held, "confirm": cmd_confirm, "refuse": cmd_refuse}
 
 
 def cmd_certificates(args) -> int:
@@ -127,3 +131,13 @@ def _held_json(s, store) -> dict:
             "period": s.period.label, "report_version": s.report_version, "signer": s.signer,
             "fingerprint": fingerprint(s.certificate_sha256 or ""), "received_at": s.received_at,
             "reason": s.held_reason}
+
+
+def cmd_unit_identifier(args) -> int:
+    from desktop.submission.register import set_unit_identifier
+
+    with store_for(args) as store:
+        recorded = set_unit_identifier(store, args.unit, args.identifier)
+        name = store.units.get(args.unit).name
+    say(args, {"unit": args.unit, "identifiers": recorded}, msg("CERT028", unit=name, identifiers=", ".join(recorded)))
+    return EXIT_OK
