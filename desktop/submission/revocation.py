@@ -78,18 +78,18 @@ def _parsed(sha256: str, der: bytes) -> x509.CertificateRevocationList:
     return x509.load_der_x509_crl(der)
 
 
-def checked(certificate: x509.Certificate, lists: list[dict], now: dt.datetime | None = None) -> tuple[str, bool]:
-    """(what to say of the signer's revocation, whether a kept list revokes it). Without a list of
-    its issuer: "not checked (offline)", never "valid"."""
+def checked(certificate: x509.Certificate, lists: list[dict], now: dt.datetime | None = None) -> tuple[str, str | None]:
+    """(what to say of the signer's revocation, the date of the kept list that revokes it, or
+    None). Without a list of its issuer: "not checked (offline)", never "valid"."""
     issuer = certificate.issuer.rfc4514_string()
     for kept in lists:
         if kept["issuer"] != issuer:
             continue
         date = f"{dt.datetime.fromisoformat(kept['this_update']):%d/%m/%Y}"
         if _parsed(kept["sha256"], kept["der"]).get_revoked_certificate_by_serial_number(certificate.serial_number):
-            return msg("SIG119", date=date), True
+            return msg("SIG119", date=date), date
         next_update = dt.datetime.fromisoformat(kept["next_update"]) if kept["next_update"] else None
         if next_update and next_update < (now or dt.datetime.now(dt.timezone.utc)):
-            return msg("SIG118", date=date, next=f"{next_update:%d/%m/%Y}"), False
-        return msg("SIG117", date=date), False
-    return msg("SIG116"), False
+            return msg("SIG118", date=date, next=f"{next_update:%d/%m/%Y}"), None
+        return msg("SIG117", date=date), None
+    return msg("SIG116"), None

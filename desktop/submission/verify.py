@@ -389,11 +389,9 @@ def check_detached_signature(raw: bytes, p7s: bytes, roots, crls: list[dict] = (
         raise Rejected("PKG006", signature, member=signature, reason=msg("SIG103"))
     in_force = certificate.not_valid_before_utc <= signed_at <= certificate.not_valid_after_utc
     # offline, revocation is known only from a list the officer imported; never "valid" without one
-    revocation, revoked = checked(certificate, list(crls))
-    if revoked:
-        kept = next(k for k in crls if k["issuer"] == certificate.issuer.rfc4514_string())
-        raise Rejected("PKG024", signature, subject=common_name(certificate),
-                       date=f"{dt.datetime.fromisoformat(kept['this_update']):%d/%m/%Y}")
+    revocation, revoked_on = checked(certificate, list(crls))
+    if revoked_on:
+        raise Rejected("PKG024", signature, subject=common_name(certificate), date=revoked_on)
     return {
         "subject": common_name(certificate),
         "issuer": issuer_name(certificate),
@@ -452,9 +450,9 @@ def _check_sealed_pdf(pdf: bytes, signer: dict, person: dict, roots, crls) -> tu
     unusable = document_signing_problem(certificate)
     if unusable:
         raise Rejected("PKG017", PDF, usage=unusable)
-    revocation, revoked = checked(certificate, list(crls))
-    if revoked:
-        raise Rejected("PKG024", PDF, subject=common_name(certificate), date=revocation)
+    revocation, revoked_on = checked(certificate, list(crls))
+    if revoked_on:
+        raise Rejected("PKG024", PDF, subject=common_name(certificate), date=revoked_on)
     signed_at = first.signer_reported_dt
     found = {"subject": common_name(certificate), "certificate_sha256": first.signing_cert.sha256.hex(),
              "ca_verified": bool(first.trusted), "self_signed": is_self_signed(certificate),

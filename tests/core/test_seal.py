@@ -163,3 +163,26 @@ def test_cli_seal_and_verify_json(tmp_path, forms):
     assert all(s["valid"] for s in said["signatures"])
     code, out = cli("--db", str(db), "--json", "reports")
     assert [r["status"] for r in json.loads(out) if r["id"] == report] == ["da_dong_dau"]
+
+
+def test_a_sealed_package_whose_person_the_ca_revoked_is_refused(store, forms, tmp_path):
+    """The organisation's signature does not cover for a person whose certificate was revoked."""
+    from test_revocation import _crl
+    from test_signers import Authority
+
+    from desktop.submission.revocation import import_crl
+
+    authority = Authority(tmp_path, "CA Thử thu hồi người ký")
+    person = authority.issue("Nguyễn Văn B")
+    report = commune_report(store, forms)
+    mark_checked(store, forms, report, acknowledge_warnings=True)
+    with load_p12(person, PASS) as identity:
+        sign_report(store, forms, report, identity, tmp_path / "goi")
+        serial = identity.certificate.serial_number
+    sealed = _seal(store, forms, report, tmp_path)
+    import_crl(store, _crl(tmp_path / "ca.crl", authority, [serial]), [authority.root])
+    from desktop.submission.verify import load_trust_roots
+
+    verdict = verify_file(sealed.filename, forms, load_trust_roots([authority.root]),
+                          crls=store.revocation_lists.all(with_der=True))
+    assert not verdict.valid and "Nguyễn Văn B" in verdict.message and "đã bị CA thu hồi" in verdict.message
