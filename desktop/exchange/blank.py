@@ -14,6 +14,7 @@ from desktop.exchange.pdf import render_pdf
 from desktop.foundation.messages import CchcError
 from desktop.foundation.periods import Period
 from desktop.report.data import report_data
+from desktop.store.db import Store
 
 BLANK_UNITS = {"xa": "Xã ……………", "huyen": "Huyện ……………", "tinh": "Tỉnh ……………"}
 BLANK_REPEAT_ROWS = 5  # empty rows a repeating section (rows the clerk adds) prints to write in
@@ -29,6 +30,11 @@ def repeat_sections(specs) -> set[str]:
     return found
 
 
+def printed_forms(form_set, form_code: str | None = None) -> int:
+    """How many forms a blank print of the set (or of ``form_code``) holds."""
+    return 1 if form_code else sum(1 for form in form_set.forms.values() if form.annex)
+
+
 def blank_pdf(catalog, form_set, form_code: str | None = None, period: Period | None = None) -> bytes:
     """The set's annexes (or the one of ``form_code``) as empty forms, PDF bytes."""
     return blank_annexes(catalog, form_set, form_code, period, render=True)
@@ -38,8 +44,6 @@ def blank_annexes(catalog, form_set, form_code: str | None = None, period: Perio
                   render: bool = False):
     """The empty annexes (or, with ``render``, their PDF: the scratch database lives only while
     they are built and printed)."""
-    from desktop.store.db import Store
-
     if form_code is not None and form_code not in form_set.forms:
         raise CchcError("BLANK001", form=form_code, set=form_set.name, forms=", ".join(form_set.forms))
     period = period or Period("nam", form_set.year)

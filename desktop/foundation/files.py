@@ -58,3 +58,20 @@ def write_atomically(path: Path, write: Callable[[Path], None], *, private: bool
             raise CchcError("STORE004") from None
         raise CchcError("EXPORT001", file=path, reason=os_reason(error)) from None
     return path
+
+
+class TooLarge(Exception):
+    """A file larger than its kind ever is: refused from its size, never read."""
+
+
+def read_at_most(path: Path, limit: int) -> bytes:
+    """The bytes of ``path`` when it holds at most ``limit`` of them; ``TooLarge`` (before reading
+    anything) or ``OSError`` otherwise. One read: a file that grows meanwhile is still bounded."""
+    path = Path(path)
+    if path.stat().st_size > limit:
+        raise TooLarge(path.name)
+    with open(path, "rb") as stream:
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(path.name)
+    return data

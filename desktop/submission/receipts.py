@@ -31,6 +31,7 @@ from pathlib import Path
 
 from cryptography import x509
 
+from desktop.foundation.files import TooLarge, read_at_most
 from desktop.foundation.messages import CchcError, msg, os_reason
 from desktop.submission.identity import Identity, signer_certificate
 from desktop.submission.package import archive_bytes, sign_detached
@@ -160,11 +161,10 @@ def read_receipt(data: bytes, roots=(), crls=()) -> tuple[dict, dict, bytes | No
 
 
 def _read_file(path: Path) -> bytes:
-    path = Path(path)
     try:
-        if path.stat().st_size > MAX_RECEIPT_BYTES:
-            raise CchcError("RCPT004", reason=msg("RCPT011", kilobytes=MAX_RECEIPT_BYTES // 1024))
-        return path.read_bytes()
+        return read_at_most(path, MAX_RECEIPT_BYTES)
+    except TooLarge:
+        raise CchcError("RCPT004", reason=msg("RCPT011", kilobytes=MAX_RECEIPT_BYTES // 1024)) from None
     except OSError as error:
         raise CchcError("RCPT004", reason=os_reason(error)) from None
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from desktop.foundation.files import TooLarge, read_at_most
 from desktop.foundation.messages import CchcError, msg
 from desktop.store.records import Certificate
 from desktop.submission.identity import (
@@ -70,10 +71,8 @@ def read_certificate_file(path: Path) -> bytes:
     """The DER of a certificate file (.cer/.crt in DER or PEM); anything else is refused."""
     path = Path(path)
     try:
-        if path.stat().st_size > MAX_CERTIFICATE_BYTES:
-            raise CchcError("CERT015", file=path.name)
-        data = path.read_bytes()
-    except OSError:
+        data = read_at_most(path, MAX_CERTIFICATE_BYTES)
+    except (OSError, TooLarge):
         raise CchcError("CERT015", file=path.name) from None
     try:
         certificate = (x509.load_pem_x509_certificate(data) if data.lstrip().startswith(b"-----BEGIN")

@@ -22,6 +22,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from desktop.foundation.files import TooLarge, read_at_most
 from desktop.foundation.messages import CchcError, msg, os_reason
 from desktop.submission.anchors import trust_anchors
 
@@ -43,9 +44,9 @@ def read_crl(path: Path, root_paths: list[str | Path] = ()) -> dict:
     trust anchor signed it."""
     path = Path(path)
     try:
-        if path.stat().st_size > MAX_CRL_BYTES:
-            raise CchcError("CRL001", file=path.name, reason=msg("CRL005", megabytes=MAX_CRL_BYTES // 2 ** 20))
-        data = path.read_bytes()
+        data = read_at_most(path, MAX_CRL_BYTES)
+    except TooLarge:
+        raise CchcError("CRL001", file=path.name, reason=msg("CRL005", megabytes=MAX_CRL_BYTES // 2 ** 20)) from None
     except OSError as error:
         raise CchcError("CRL001", file=path.name, reason=os_reason(error)) from None
     try:

@@ -23,31 +23,25 @@ are whatever the applicant wrote, so they bind by identifier only (register.py).
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from desktop.foundation.directory import fold, without_kind
+
 BAN_CO_YEU = "ban co yeu chinh phu"
 _KIND = re.compile(r"\b(?:uy ban nhan dan|ubnd)\b\s*")
-_PROVINCE_WORD = re.compile(r"^(?:tinh|thanh pho|tp)\s+")
-
-
-def plain(text: str) -> str:
-    """"ỦY BAN NHÂN DÂN Xã  Sơn-Trung" → "uy ban nhan dan xa son trung"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    letters = "".join(c for c in decomposed if unicodedata.category(c) != "Mn").casefold()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", letters).split())
 
 
 def bare(name: str) -> str:
-    """A body's name without its kind word: "UBND xã Sơn Trung" → "xa son trung"."""
-    return " ".join(_KIND.sub("", plain(name)).split())
+    """A body's name without its kind word: "UBND xã Sơn Trung" → "xa son trung" (``fold``:
+    the directory's own comparison, without diacritics, case or punctuation)."""
+    return " ".join(_KIND.sub("", fold(name)).split())
 
 
 def province_name(name: str) -> str:
     """"Tỉnh Khánh Hòa", "UBND tỉnh Khánh Hoà", "Khánh Hòa" → "khanh hoa"."""
-    return _PROVINCE_WORD.sub("", bare(name))
+    return without_kind(bare(name))
 
 
 def _values(name: x509.Name, oid) -> list[str]:
@@ -70,7 +64,7 @@ def names_unit_by_subject(certificate: x509.Certificate, store, unit, *, above_o
     and its parent body, and no other unit of that province has the name. ``above_optional``:
     the unit may be the top of the register (a province receiving none above it: its O is not
     read), as for the body that signs a receipt (``receipts.py``)."""
-    if BAN_CO_YEU not in {plain(o) for o in _values(certificate.issuer, NameOID.ORGANIZATION_NAME)}:
+    if BAN_CO_YEU not in {fold(o) for o in _values(certificate.issuer, NameOID.ORGANIZATION_NAME)}:
         return False
     province = province_of(store, unit)
     parent = store.units.get(unit.parent_code) if unit.parent_code else None

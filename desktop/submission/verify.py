@@ -362,6 +362,19 @@ def _signing_time(signed_data) -> dt.datetime | None:
     return None
 
 
+def _usable(certificate: x509.Certificate, crls, member: str) -> str:
+    """What is known of a signer's revocation, once its certificate is found fit: refused when it
+    is not for signing documents (PKG017) or a kept list revokes it (PKG024). Offline, revocation
+    is known only from a list the officer imported; never "valid" without one."""
+    unusable = document_signing_problem(certificate)
+    if unusable:
+        raise Rejected("PKG017", member, usage=unusable)
+    revocation, revoked_on = checked(certificate, list(crls))
+    if revoked_on:
+        raise Rejected("PKG024", member, subject=common_name(certificate), date=revoked_on)
+    return revocation
+
+
 def check_detached_signature(raw: bytes, p7s: bytes, roots, crls: list[dict] = (), *, signed: str = MANIFEST,
                              signature: str = MANIFEST_SIGNATURE) -> dict:
     """The signer of ``raw`` by its detached CMS signature ``p7s`` (members ``signed`` and
@@ -382,16 +395,10 @@ def check_detached_signature(raw: bytes, p7s: bytes, roots, crls: list[dict] = (
     if not status.intact or not status.valid:
         raise Rejected("PKG006", signed, member=signed, reason=msg("SIG102"))
     certificate = x509.load_der_x509_certificate(status.signing_cert.dump())
-    unusable = document_signing_problem(certificate)
-    if unusable:
-        raise Rejected("PKG017", signature, usage=unusable)
+    revocation = _usable(certificate, crls, signature)
     if signed_at is None:
         raise Rejected("PKG006", signature, member=signature, reason=msg("SIG103"))
     in_force = certificate.not_valid_before_utc <= signed_at <= certificate.not_valid_after_utc
-    # offline, revocation is known only from a list the officer imported; never "valid" without one
-    revocation, revoked_on = checked(certificate, list(crls))
-    if revoked_on:
-        raise Rejected("PKG024", signature, subject=common_name(certificate), date=revoked_on)
     return {
         "subject": common_name(certificate),
         "issuer": issuer_name(certificate),
@@ -413,83 +420,54 @@ def sealed(manifest: dict | None) -> bool:
     return isinstance(manifest, dict) and manifest.get("format_version") == SEALED_FORMAT_VERSION
 
 
-def _check_sealed_pdf(pdf: bytes, signer: dict, person: dict, roots, crls) -> tuple[dict, dict]:
-    """A sealed package's PDF: the person's signature (``ChuKySo``) intact over its revision with
-    nothing after it but the organisation's signature field, then the organisation's
-    (``DauCoQuan``, by the manifest's signer) over the whole file. Returns (the PDF's word, the
-    person as verification finds them)."""
+def _check_pdf(pdf: bytes, signer: dict, roots, person: dict | None = None, crls=()) -> tuple[dict, dict | None]:
+    """The signed PDF: its last signature, by the manifest's signer, over the whole file. A
+    sealed package (``person``: the manifest's person) has the person's signature (``ChuKySo``)
+    before it, intact over its revision with nothing after it but the organisation's field
+    (``DauCoQuan``). Returns (the PDF's word, the person as verification finds them, or None)."""
     from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko.sign.diff_analysis import ModificationLevel
 
+    expected = [SIGNATURE_FIELD, SEAL_FIELD] if person is not None else None
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
-        if len(signatures) != 2 or [s.field_name for s in signatures] != [SIGNATURE_FIELD, SEAL_FIELD]:
+        if len(signatures) != (2 if expected else 1) or (expected and [s.field_name for s in signatures] != expected):
             raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG104", count=len(signatures)))
-        first = validate_pdf_signature(signatures[0], signer_validation_context=_context(roots, None))
-        last = validate_pdf_signature(signatures[1], signer_validation_context=_context(roots, None))
+        statuses = [validate_pdf_signature(s, signer_validation_context=_context(roots, None)) for s in signatures]
     except Rejected:
         raise
     except Exception:  # whatever a malformed PDF makes the parser raise
         raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG101")) from None
-    for status in (first, last):
-        if not status.intact or not status.valid:
-            raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG102"))
+    if not all(status.intact and status.valid for status in statuses):
+        raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG102"))
+    last = statuses[-1]
     if last.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG105"))
+    if last.signing_cert.sha256.hex() != signer["certificate_sha256"]:
+        raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG106"))
+    word = {"intact": True, "covers_whole_file": True, "field": signatures[-1].field_name,
+            "signed_at": last.signer_reported_dt.astimezone().isoformat() if last.signer_reported_dt else None}
+    if person is None:
+        return word, None
+    first = statuses[0]
     # after the person signed, a signature field and nothing else (pyHanko's difference analysis)
     if first.coverage != SignatureCoverageLevel.ENTIRE_REVISION or first.modification_level is None \
             or first.modification_level > ModificationLevel.FORM_FILLING or not first.docmdp_ok:
         raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG120"))
-    if last.signing_cert.sha256.hex() != signer["certificate_sha256"] \
-            or first.signing_cert.sha256.hex() != person["certificate_sha256"]:
+    if first.signing_cert.sha256.hex() != person["certificate_sha256"]:
         raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG106"))
     certificate = x509.load_der_x509_certificate(first.signing_cert.dump())
-    unusable = document_signing_problem(certificate)
-    if unusable:
-        raise Rejected("PKG017", PDF, usage=unusable)
-    revocation, revoked_on = checked(certificate, list(crls))
-    if revoked_on:
-        raise Rejected("PKG024", PDF, subject=common_name(certificate), date=revoked_on)
+    revocation = _usable(certificate, crls, PDF)
     signed_at = first.signer_reported_dt
+    if not signed_at or not certificate.not_valid_before_utc <= signed_at <= certificate.not_valid_after_utc:
+        raise Rejected("PKG008", PDF, signed_at=shown_time(signed_at.isoformat()) if signed_at else "(không có)")
     found = {"subject": common_name(certificate), "certificate_sha256": first.signing_cert.sha256.hex(),
              "ca_verified": bool(first.trusted), "self_signed": is_self_signed(certificate),
-             "signed_at": signed_at.astimezone().isoformat() if signed_at else None,
-             "in_force_when_signed": bool(signed_at) and certificate.not_valid_before_utc <= signed_at
-             <= certificate.not_valid_after_utc, "revocation": revocation}
-    if not found["in_force_when_signed"]:
-        raise Rejected("PKG008", PDF, signed_at=shown_time(found["signed_at"]) if signed_at else "(không có)")
-    word = {"intact": True, "covers_whole_file": True, "field": SEAL_FIELD,
-            "signed_at": last.signer_reported_dt.astimezone().isoformat() if last.signer_reported_dt else None}
+             "signed_at": signed_at.astimezone().isoformat(), "in_force_when_signed": True, "revocation": revocation}
     return word, found
-
-
-def _check_pdf(pdf: bytes, signer: dict, roots) -> dict:
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-
-    try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        signatures = reader.embedded_signatures
-        if len(signatures) != 1:
-            raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG104", count=len(signatures)))
-        status = validate_pdf_signature(signatures[0], signer_validation_context=_context(roots, None))
-    except Rejected:
-        raise
-    except Exception:  # whatever a malformed PDF makes the parser raise
-        raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG101")) from None
-    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    if not status.intact or not status.valid:
-        raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG102"))
-    if not whole:
-        raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG105"))
-    if status.signing_cert.sha256.hex() != signer["certificate_sha256"]:
-        raise Rejected("PKG006", PDF, member=PDF, reason=msg("SIG106"))
-    return {"intact": True, "covers_whole_file": whole, "field": signatures[0].field_name,
-            "signed_at": status.signer_reported_dt.astimezone().isoformat() if status.signer_reported_dt else None}
 
 
 def _check_layout(data: bytes, raw: bytes, members: dict[str, bytes], manifest: dict) -> None:
@@ -675,17 +653,15 @@ def verify_bytes(data: bytes, name: str, catalog, roots=(), *, require_trust: bo
             raise Rejected("PKG008", MANIFEST_SIGNATURE, signed_at=shown_time(verdict.signer["signed_at"]))
         if require_trust and not verdict.signer["ca_verified"]:
             raise Rejected("PKG007", MANIFEST_SIGNATURE, note=NOT_CA_VERIFIED)
-        if sealed(manifest):  # the person's signature, then the organisation's (the manifest's signer)
-            verdict.pdf, verdict.person = _check_sealed_pdf(members[PDF], verdict.signer, manifest["person"],
-                                                            list(roots), list(crls))
-            if dt.datetime.fromisoformat(verdict.person["signed_at"]) > \
-                    dt.datetime.fromisoformat(verdict.signer["signed_at"]) + CLOCK_SLACK:
-                raise Rejected("PKG013", PDF, pdf=shown_time(verdict.person["signed_at"]),
-                               manifest=shown_time(verdict.signer["signed_at"]))
-        else:
-            if require_seal:
-                raise Rejected("PKG025", MANIFEST_SIGNATURE)
-            verdict.pdf = _check_pdf(members[PDF], verdict.signer, list(roots))
+        if require_seal and not sealed(manifest):
+            raise Rejected("PKG025", MANIFEST_SIGNATURE)
+        # a sealed package: the person's signature, then the organisation's (the manifest's signer)
+        verdict.pdf, verdict.person = _check_pdf(members[PDF], verdict.signer, list(roots),
+                                                 manifest["person"] if sealed(manifest) else None, list(crls))
+        if verdict.person is not None and dt.datetime.fromisoformat(verdict.person["signed_at"]) > \
+                dt.datetime.fromisoformat(verdict.signer["signed_at"]) + CLOCK_SLACK:
+            raise Rejected("PKG013", PDF, pdf=shown_time(verdict.person["signed_at"]),
+                           manifest=shown_time(verdict.signer["signed_at"]))
         received = now or dt.datetime.now().astimezone()
         _check_times(verdict.signer, verdict.pdf, manifest, rules, received)
         # what openssl and pdfsig say (validity today), beside what decides (validity when signed)

@@ -565,7 +565,7 @@ def print_blank_forms(window, set_key: tuple[str, int] | None = None, form_code:
                       path: str | None = None) -> Path | None:
     """Tệp → In biểu mẫu trống: a set's forms (or one) as empty forms to fill in by hand (issue 26 §4).
     ``form_code``: "" asks, None prints every form of the set."""
-    from desktop.exchange.blank import blank_pdf
+    from desktop.exchange.blank import blank_pdf, printed_forms
 
     sets = sorted((s for s in window.catalog.sets.values() if any(f.annex for f in s.forms.values())),
                   key=lambda s: (s.name, s.version))
@@ -604,8 +604,7 @@ def print_blank_forms(window, set_key: tuple[str, int] | None = None, form_code:
     outcome = run_in_background(window, "Đang in biểu mẫu trống…", work)
     if not shown_outcome(window, outcome):
         return None
-    count = 1 if form_code else sum(1 for f in form_set.forms.values() if f.annex)
-    window.say(msg("BLANK003", forms=count, set=form_set.name, file=target))
+    window.say(msg("BLANK003", forms=printed_forms(form_set, form_code), set=form_set.name, file=target))
     return target
 
 

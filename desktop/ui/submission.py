@@ -198,7 +198,11 @@ class SignDialog(QDialog):
         """List the certificates on the tokens plugged in; the first is chosen. How many were found."""
         from desktop.submission.tokens import discover
 
-        tokens, problems = discover(folders)
+        # loading the CAs' modules and asking each token may take seconds: on a worker, the dialog painted
+        outcome = run_in_background(self, "Đang tìm thiết bị ký số…", lambda: discover(folders))
+        if not shown_outcome(self.parentWidget(), outcome):
+            return 0
+        tokens, problems = outcome
         self.found.blockSignals(True)
         self.found.clear()
         for token in tokens:

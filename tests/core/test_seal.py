@@ -83,7 +83,7 @@ def test_the_seal_follows_the_signature_and_both_verify(store, forms, tmp_path):
 def test_pdfsig_finds_both_signatures_valid(store, forms, tmp_path):
     """poppler's pdfsig, another reader than pyHanko: both signatures valid, the last over the whole file."""
     if not shutil.which("pdfsig"):
-        if os.environ.get("CCHC_REQUIRE_LIBREOFFICE"):
+        if os.environ.get("CCHC_REQUIRE_POPPLER"):
             pytest.fail("pdfsig (poppler-utils) is required here")
         pytest.skip("poppler-utils is not installed")
     report = _signed(store, forms, tmp_path, images=False)

@@ -17,7 +17,8 @@ from cryptography.x509.oid import NameOID
 
 from conftest import new_report
 from desktop.submission.consolidate import consolidate
-from desktop.submission.subjects import bare, plain, province_name
+from desktop.foundation.directory import fold as plain
+from desktop.submission.subjects import bare, province_name
 from test_signers import package
 from test_signing import PASS, forms  # noqa: F401  (forms: a fixture)
 

@@ -41,7 +41,7 @@ def cmd_forms_check(args) -> int:
 
 
 def cmd_forms_print(args) -> int:
-    from desktop.exchange.blank import blank_pdf
+    from desktop.exchange.blank import blank_pdf, printed_forms
     from desktop.foundation.files import refuse_writing_over_data, write_atomically
     from desktop.foundation.periods import Period
     from desktop.foundation.messages import CchcError
@@ -60,7 +60,7 @@ def cmd_forms_print(args) -> int:
     refuse_writing_over_data(args.output)
     content = blank_pdf(catalog, form_set, args.form, period)
     write_atomically(args.output, lambda temporary: temporary.write_bytes(content))
-    count = 1 if args.form else sum(1 for f in form_set.forms.values() if f.annex)
+    count = printed_forms(form_set, args.form)
     say(args, {"file": str(args.output), "set": form_set.id, "version": form_set.version, "forms": count},
         msg("BLANK003", forms=count, set=form_set.name, file=args.output))
     return EXIT_OK

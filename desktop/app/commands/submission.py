@@ -4,6 +4,7 @@ Each command's parser and handler side by side; a handler imports what it uses w
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from desktop.app.commands.common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, catalog_for, say, store_for
@@ -44,8 +45,7 @@ def add_parsers(commands, common) -> dict:
     images.add_argument("--clear", action="store_true", help="bỏ cả hai hình: chữ ký số hiện bằng chữ")
     verify = commands.add_parser("verify", parents=[common], help="kiểm tra một gói đã ký")
     verify.add_argument("package", type=Path)
-    verify.add_argument("--trust-root", action="append", default=[], type=Path,
-                        help="chứng thư gốc tin cậy (tệp hoặc thư mục; lặp lại được)")
+    _add_trust_roots(verify, "chứng thư gốc tin cậy (tệp hoặc thư mục; lặp lại được)")
     verify.add_argument("--require-trust", action="store_true", help="từ chối gói không được CA xác thực")
     verify.add_argument("--require-seal", action="store_true",
                         help="từ chối gói chưa có chữ ký số của cơ quan (đóng dấu)")
@@ -55,8 +55,7 @@ def add_parsers(commands, common) -> dict:
                                       help="nhận gói của các đơn vị cấp dưới và tổng hợp vào báo cáo")
     consolidate.add_argument("--report", type=int, required=True)
     consolidate.add_argument("packages", nargs="+", type=Path, help="tệp gói hoặc thư mục chứa gói")
-    consolidate.add_argument("--trust-root", action="append", default=[], type=Path,
-                             help="chứng thư gốc tin cậy (tệp hoặc thư mục; lặp lại được)")
+    _add_trust_roots(consolidate, "chứng thư gốc tin cậy (tệp hoặc thư mục; lặp lại được)")
     consolidate.add_argument("--accept-untrusted", action="store_true",
                              help="nhận cả gói không được CA xác thực khi đã cấu hình gốc tin cậy (lần này)")
     demo_packages = commands.add_parser("demo-packages", parents=[common],
@@ -77,8 +76,7 @@ def add_parsers(commands, common) -> dict:
     _add_identity_options(receipt)
     take = commands.add_parser("import-receipt", parents=[common], help="nhận phiếu tiếp nhận/trả lại của cấp trên")
     take.add_argument("file", type=Path, help="tệp phiếu (.cchcphieu)")
-    take.add_argument("--trust-root", action="append", default=[], type=Path,
-                      help="thêm chứng thư gốc (tệp hoặc thư mục; lặp lại được)")
+    _add_trust_roots(take, "thêm chứng thư gốc (tệp hoặc thư mục; lặp lại được)")
     confirm_receipt = commands.add_parser("confirm-receipt", parents=[common],
                                           help="xác nhận chứng thư của cấp trên cho một phiếu đang giữ, rồi nhận phiếu")
     confirm_receipt.add_argument("--receipt", required=True, help="mã phiếu đang giữ (ít nhất 8 ký tự đầu)")
@@ -86,13 +84,11 @@ def add_parsers(commands, common) -> dict:
     crl = commands.add_parser("import-crl", parents=[common],
                               help="nhập danh sách thu hồi chứng thư (CRL) tải về từ CA, để đối chiếu khi nhận gói")
     crl.add_argument("file", type=Path, help="tệp CRL (.crl, DER hoặc PEM)")
-    crl.add_argument("--trust-root", action="append", default=[], type=Path,
-                     help="thêm chứng thư CA (tệp hoặc thư mục) mà danh sách có thể do nó ký")
+    _add_trust_roots(crl, "thêm chứng thư CA (tệp hoặc thư mục) mà danh sách có thể do nó ký")
     commands.add_parser("crls", parents=[common], help="các danh sách thu hồi chứng thư đã nhập, với ngày của chúng")
     anchors = commands.add_parser("trust-anchors", parents=[common],
                                   help="các chứng thư gốc tin cậy: có sẵn của Việt Nam và do đơn vị thêm (Thiết lập)")
-    anchors.add_argument("--trust-root", action="append", default=[], type=Path,
-                         help="thêm chứng thư gốc (tệp hoặc thư mục; lặp lại được)")
+    _add_trust_roots(anchors, "thêm chứng thư gốc (tệp hoặc thư mục; lặp lại được)")
     tokens = commands.add_parser("tokens", parents=[common],
                                  help="các thiết bị ký số (USB token) đang cắm và chứng thư trên đó")
     _add_token_folders(tokens)
@@ -249,8 +245,6 @@ def cmd_trust_anchors(args) -> int:
 
 
 def cmd_import_crl(args) -> int:
-    import datetime as dt
-
     from desktop.submission.revocation import import_crl
 
     with store_for(args) as store:
@@ -261,8 +255,6 @@ def cmd_import_crl(args) -> int:
 
 
 def cmd_crls(args) -> int:
-    import datetime as dt
-
     with store_for(args) as store:
         kept = store.revocation_lists.all()
 
@@ -273,6 +265,10 @@ def cmd_crls(args) -> int:
              f"{k['revoked']} chứng thư bị thu hồi" for k in kept]
     say(args, kept, "\n".join(lines) or msg("CRL007"))
     return EXIT_OK
+
+
+def _add_trust_roots(parser, help: str) -> None:
+    parser.add_argument("--trust-root", action="append", default=[], type=Path, help=help)
 
 
 def _add_identity_options(parser) -> None:
