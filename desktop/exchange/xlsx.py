@@ -471,26 +471,35 @@ def _cell_text(value) -> str:
     return " ".join(str(value).split())
 
 
-def _open(path: Path):
-    """The workbook with its formulas (the values a spreadsheet cached for them are not trusted)."""
+def refuse_bombs(path: Path, code: str) -> None:
+    """Refuses, with message ``code`` ({file}, {reason}), a file too large, not a zip, or whose
+    members would inflate beyond what any workbook of ours holds: read from the zip's directory,
+    before openpyxl inflates anything."""
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise CchcError("XLSX001", file=path.name, reason="tệp quá lớn")
-        with zipfile.ZipFile(path) as archive:  # a bomb is refused from the directory, before openpyxl inflates it
+            raise CchcError(code, file=path.name, reason="tệp quá lớn")
+        with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-            if sum(info.file_size for info in infos) > MAX_INFLATED or any(
-                    info.file_size > MAX_SHEET_XML for info in infos if info.filename.startswith("xl/worksheets/")):
-                raise CchcError("XLSX001", file=path.name, reason="nội dung giải nén quá lớn")
-            if any(info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1)
-                   for info in infos):
-                raise CchcError("XLSX001", file=path.name, reason="tỷ lệ nén bất thường (có thể là bom nén)")
-        return load_workbook(path)
     except CchcError:
         raise
     except OSError as error:
-        raise CchcError("XLSX001", file=path.name, reason=os_reason(error)) from None
+        raise CchcError(code, file=path.name, reason=os_reason(error)) from None
     except zipfile.BadZipFile:
-        raise CchcError("XLSX001", file=path.name, reason="không phải định dạng .xlsx") from None
+        raise CchcError(code, file=path.name, reason="không phải định dạng .xlsx") from None
+    if sum(info.file_size for info in infos) > MAX_INFLATED or any(
+            info.file_size > MAX_SHEET_XML for info in infos if info.filename.startswith("xl/worksheets/")):
+        raise CchcError(code, file=path.name, reason="nội dung giải nén quá lớn")
+    if any(info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1) for info in infos):
+        raise CchcError(code, file=path.name, reason="tỷ lệ nén bất thường (có thể là bom nén)")
+
+
+def _open(path: Path):
+    """The workbook with its formulas (the values a spreadsheet cached for them are not trusted)."""
+    refuse_bombs(path, "XLSX001")
+    try:
+        return load_workbook(path)
+    except OSError as error:
+        raise CchcError("XLSX001", file=path.name, reason=os_reason(error)) from None
     except Exception:  # openpyxl raises many kinds on a damaged workbook; none is the clerk's to read
         raise CchcError("XLSX001", file=path.name, reason="nội dung hỏng hoặc sai định dạng") from None
 

@@ -66,6 +66,8 @@ MESSAGES: dict[str, str] = {
     # --- form definitions -------------------------------------------------
     "FORM001": "{file}: không đọc được tệp ({reason}).",
     "FORM002": "{file}, dòng {line}: cú pháp YAML sai: {reason}.",
+    "FORM026": "{file}, dòng {line}: ngày áp dụng “{value}” (valid_from) phải là một ngày ghi dạng năm-tháng-ngày, "
+    "ví dụ 2026-01-01.",
     "FORM024": "{file}, dòng {line}: khóa gộp “<<” không được dùng trong định nghĩa biểu mẫu; hãy viết đủ các trường.",
     "FORM025": "{file}: tệp có quá nhiều mục (hơn {limit} khi mở các tham chiếu *); không đọc.",
     "FORM003": "{file}, dòng {line}: thiếu trường bắt buộc “{field}”{where}.",
@@ -273,6 +275,19 @@ MESSAGES: dict[str, str] = {
     "CRL006": "không phải danh sách thu hồi chứng thư (CRL) dạng DER hoặc PEM",
     "CRL007": "Chưa nhập danh sách thu hồi nào: chữ ký được CA xác thực ghi “chưa kiểm tra được thu hồi (ngoại "
               "tuyến)”. Tải tệp CRL của CA ở máy có mạng rồi nhập bằng “cchc import-crl TỆP”.",
+    "DEF001": "Không xuất được bảng định nghĩa: tệp “{file}” đọc không được ({reason}).",
+    "DEF002": "Không xuất được bảng định nghĩa: tệp “{file}” có trường “{field}” mà bảng định nghĩa chưa có cột.",
+    "DEF003": "Tệp “{file}” không phải bảng định nghĩa đọc được ({reason}); không nhập gì.",
+    "DEF004": "Trang “{sheet}” lớn quá bảng định nghĩa nào ({reason}); không nhập gì.",
+    "DEF005": "Ô {cell} có công thức “{formula}”: bảng định nghĩa chỉ chứa chữ và số, không dùng công thức; "
+    "không nhập gì.",
+    "DEF006": "{where}: {reason}",
+    "DEF007": "Thiếu trang “{sheet}” của bảng định nghĩa.",
+    "DEF008": "Bảng định nghĩa có {count} lỗi; không ghi gì:\n{problems}",
+    "DEF009": "{where}: {reason}",
+    "DEF010": "Đã ghi bảng định nghĩa của bộ “{set}” ({forms} biểu) vào “{file}”.",
+    "DEF011": "Đã dịch bảng định nghĩa “{file}” thành bộ “{set}” phiên bản {version} ({forms} biểu) trong “{folder}”.",
+    "DEF012": "Thư mục “{folder}” đã có tệp; hãy chọn thư mục trống hoặc thêm --force để ghi đè.",
     "BLANK001": "Bộ “{set}” không có biểu “{form}”; các biểu của bộ: {forms}.",
     "BLANK002": "Bộ “{set}” không có biểu nào để in (mọi biểu của bộ là số liệu kèm nội dung, không in thành phụ lục).",
     "BLANK003": "Đã ghi {forms} biểu mẫu trống của bộ “{set}” vào “{file}”.",

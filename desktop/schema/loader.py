@@ -633,6 +633,13 @@ def load_form_set(directory: Path, problems: list[Problem], kinds: tuple, parts:
         blank_rows=f.get("blank_rows", default="khong_phat_sinh", choices=BLANK_ROWS),
         blank_means=str(f.get("blank_means", default="0", choices=BLANK_MEANS)),
     )
+    valid_from = f.data.get("valid_from")  # YAML reads an unquoted 2026-01-01 as a date
+    f.used.add("valid_from")
+    valid_from = "" if valid_from is None else valid_from.isoformat() if hasattr(valid_from, "isoformat") else str(valid_from)
+    if valid_from and not _is_date(valid_from):
+        f.fail("FORM026", f.line_of("valid_from"), value=valid_from)
+        valid_from = ""
+    form_set.valid_from = valid_from
     form_set.lists = _normalise_lists(f.get("lists", dict), f)
     by_name = {kind.name: kind for kind in kinds}
     name = f.get("kind", default=kinds[0].name if kinds else "", choices=tuple(by_name))
@@ -653,6 +660,15 @@ def load_form_set(directory: Path, problems: list[Problem], kinds: tuple, parts:
         form_set.parts[part.name] = part.load(raw_parts.get(part.name), form_set, shown(set_path), problems)
     form_set.problems = problems[before:]
     return form_set
+
+
+def _is_date(text: str) -> bool:
+    import datetime as dt
+
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)) and dt.date.fromisoformat(text) is not None
+    except ValueError:
+        return False
 
 
 @dataclass

@@ -24,7 +24,54 @@ def add_parsers(commands, common) -> dict:
     blank.add_argument("--year", type=int, help="năm in trên biểu (mặc định: năm của bộ)")
     blank.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="quý, khi --period quy")
     blank.add_argument("-o", "--output", type=Path, required=True, help="tệp PDF cần ghi")
+    export = forms_commands.add_parser("export-xlsx", parents=[common], help="ghi bộ biểu mẫu thành bảng định nghĩa Excel")
+    export.add_argument("set", help="thư mục bộ biểu mẫu (có set.yaml) hoặc mã bộ có sẵn")
+    export.add_argument("-o", "--output", type=Path, required=True, help="tệp .xlsx cần ghi")
+    compile_ = forms_commands.add_parser("import-xlsx", parents=[common], help="dịch bảng định nghĩa Excel thành bộ biểu mẫu")
+    compile_.add_argument("workbook", type=Path, help="bảng định nghĩa .xlsx")
+    compile_.add_argument("-o", "--output", type=Path, required=True, help="thư mục bộ biểu mẫu cần ghi")
+    compile_.add_argument("--force", action="store_true", help="ghi đè thư mục đã có tệp")
     return {"forms": lambda args: FORMS_COMMANDS[args.forms_command](args)}
+
+
+def set_folder(args, name: str) -> Path:
+    """A set's folder: the one named, or the newest version's of a set id the catalogue holds."""
+    from desktop.foundation.messages import CchcError
+
+    folder = Path(name)
+    if (folder / "set.yaml").is_file():
+        return folder
+    found = catalog_for(args).latest(name)
+    if found is None:
+        raise CchcError("BLANK004", set=name)
+    return Path(found.directory)
+
+
+def cmd_forms_export_xlsx(args) -> int:
+    from desktop.exchange.definitions import export_workbook
+    from desktop.foundation.files import write_atomically
+
+    folder = set_folder(args, args.set)
+    content = export_workbook(folder)
+    write_atomically(args.output, lambda temporary: temporary.write_bytes(content))
+    problems: list = []
+    from desktop.registry import load_form_set
+
+    form_set = load_form_set(folder, problems, root=folder.parent)
+    forms = len(form_set.forms) if form_set else 0
+    say(args, {"file": str(args.output), "set": form_set.id if form_set else folder.name, "forms": forms},
+        msg("DEF010", set=form_set.name if form_set else folder.name, forms=forms, file=args.output))
+    return EXIT_OK
+
+
+def cmd_forms_import_xlsx(args) -> int:
+    from desktop.app.definitions import compile_workbook
+
+    form_set = compile_workbook(args.workbook, args.output, args.force)
+    say(args, {"folder": str(args.output), "set": form_set.id, "version": form_set.version, "forms": list(form_set.forms)},
+        msg("DEF011", file=args.workbook, set=form_set.id, version=form_set.version, forms=len(form_set.forms),
+            folder=args.output))
+    return EXIT_OK
 
 
 def cmd_forms_check(args) -> int:
@@ -66,4 +113,5 @@ def cmd_forms_print(args) -> int:
     return EXIT_OK
 
 
-FORMS_COMMANDS = {"check": cmd_forms_check, "print": cmd_forms_print}
+FORMS_COMMANDS = {"check": cmd_forms_check, "print": cmd_forms_print, "export-xlsx": cmd_forms_export_xlsx,
+                  "import-xlsx": cmd_forms_import_xlsx}
