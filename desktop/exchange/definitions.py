@@ -20,6 +20,7 @@ and all; so every shipped set goes out and comes back to the same model.
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -281,7 +282,13 @@ def _cell_value(field: Field, value):
     return str(value)
 
 
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _put(sheet, row: int, column: int, value) -> None:
+    if isinstance(value, str) and _NOT_IN_XML.search(value):
+        raise CchcError("DEF014", sheet=sheet.title, cell=f"{get_column_letter(column)}{row}",
+                        char=f"U+{ord(_NOT_IN_XML.search(value)[0]):04X}")
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # "=..." typed in a definition is text, never a live formula
@@ -762,12 +769,51 @@ class _Emitter:
 
 
 def _dump(value) -> str:
-    """One YAML value on one line (flow style), quoted where YAML would read it otherwise."""
+    """One YAML value on one line (flow style), quoted where YAML would read it otherwise; a text
+    with a line break or a character YAML would not print as itself is written as JSON (a YAML
+    flow value too) with every such character escaped, so that it stays on its one line."""
+    if not _printable(value):
+        return _quoted(value)
     text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10 ** 9)
     text = text.strip()
     if text.endswith("\n..."):
         text = text[: -len("\n...")]
     return text.removesuffix("...").strip()
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _quoted(value) -> str:
+    """A YAML flow value with every text double-quoted and each character YAML would not keep as
+    itself escaped (``\\n``, ``\\u2028``, ``\\U0001f600`` when it is not printable)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_quoted(k)}: {_quoted(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_quoted(v) for v in value) + "]"
+    if not isinstance(value, str):
+        return json.dumps(value)
+    out = []
+    for char in value:
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif char.isprintable() and char != "\ufeff":
+            out.append(char)
+        elif ord(char) > 0xFFFF:
+            out.append(f"\\U{ord(char):08x}")
+        else:
+            out.append(f"\\u{ord(char):04x}")
+    return '"' + "".join(out) + '"'
+
+
+def _printable(value) -> bool:
+    if isinstance(value, str):
+        return value.isprintable() and value == value.strip() and "  " not in value
+    if isinstance(value, dict):
+        return all(_printable(k) and _printable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_printable(v) for v in value)
+    return True
 
 
 def _scalar(value) -> str:

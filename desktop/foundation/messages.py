@@ -285,6 +285,8 @@ MESSAGES: dict[str, str] = {
     "DEF007": "Thiếu trang “{sheet}” của bảng định nghĩa.",
     "DEF008": "Bảng định nghĩa có {count} lỗi; không ghi gì:\n{problems}",
     "DEF009": "{where}: {reason}",
+    "DEF014": "Không xuất được bảng định nghĩa: chữ của trang “{sheet}”, ô {cell} có ký tự {char} mà tệp Excel "
+    "không chứa được; hãy sửa định nghĩa.",
     "DEF010": "Đã ghi bảng định nghĩa của bộ “{set}” ({forms} biểu) vào “{file}”.",
     "DEF011": "Đã dịch bảng định nghĩa “{file}” thành bộ “{set}” phiên bản {version} ({forms} biểu) trong “{folder}”.",
     "DEF012": "Thư mục “{folder}” đã có tệp; hãy chọn thư mục trống hoặc thêm --force để ghi đè.",
