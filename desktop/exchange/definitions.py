@@ -30,6 +30,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from desktop.exchange.xlsx import refuse_bombs
 from desktop.foundation.messages import CchcError, msg
@@ -304,13 +305,25 @@ def _write_table(sheet, fields: tuple, lines: list) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = f.width
         if f.kind in ("text", "list"):
             sheet.column_dimensions[get_column_letter(column)].number_format = "@"
+    sheet.row_dimensions[1].height = 30
     for row, values in enumerate(lines, start=2):
         for column, (f, value) in enumerate(zip(fields, values), start=1):
             _put(sheet, row, column, _cell_value(f, value))
             if f.key == "label" and fields in (COLUMN_FIELDS, ROW_FIELDS):
-                sheet.cell(row=row, column=column).alignment = Alignment(indent=max(0, (values[0] or 1) - 1) * 2)
+                sheet.cell(row=row, column=column).alignment = Alignment(horizontal="left", indent=max(0, (values[0] or 1) - 1) * 2)
     sheet.freeze_panes = "A2"
     _add_choices(sheet, fields, max(len(lines) + 200, 500))
+    _print_setup(sheet)
+
+
+def _print_setup(sheet) -> None:
+    """Printed for a meeting: landscape, one page wide, with the grid and the heading row on each page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.print_options.gridLines = True
+    sheet.print_title_rows = "1:1"
 
 
 def _write_key_values(sheet, pairs: list) -> None:
@@ -329,6 +342,7 @@ def _write_key_values(sheet, pairs: list) -> None:
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 60
     sheet.column_dimensions["C"].width = 60
+    _print_setup(sheet)
 
 
 def _add_choices(sheet, fields: tuple, rows: int) -> None:
