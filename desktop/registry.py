@@ -22,9 +22,10 @@ KINDS = (annex.KIND, par.KIND)
 PARTS = (narrative.PART,)
 
 
-def load_catalog(root: Path, kinds: tuple = KINDS, parts: tuple = PARTS) -> Catalog:
-    """Every set under ``root``, compiled by this application's kinds and parts."""
-    return loader.load_catalog(root, kinds, parts)
+def load_catalog(root: Path, kinds: tuple = KINDS, parts: tuple = PARTS, received: Path | None = None) -> Catalog:
+    """Every set under ``root`` (and ``received``: the sets received from parent bodies),
+    compiled by this application's kinds and parts."""
+    return loader.load_catalog(root, kinds, parts, received)
 
 
 def load_form_set(directory: Path, problems: list[Problem], root: Path | None = None,

@@ -17,6 +17,12 @@ settings.register_profile("cchc", deadline=None, suppress_health_check=[HealthCh
 settings.load_profile("cchc")
 
 
+@pytest.fixture(autouse=True)
+def _received_forms_here(tmp_path_factory, monkeypatch):
+    """The form sets a test receives are installed in a folder of its own, never the user's."""
+    monkeypatch.setenv("CCHC_RECEIVED_FORMS_DIR", str(tmp_path_factory.mktemp("bo-bieu-mau-nhan")))
+
+
 # --- a USB token, as SoftHSM2 (Debian package softhsm2) stands in for one ---------------------
 
 LIBRARY = Path("/usr/lib/softhsm/libsofthsm2.so")

@@ -290,6 +290,41 @@ MESSAGES: dict[str, str] = {
     "DEF010": "Đã ghi bảng định nghĩa của bộ “{set}” ({forms} biểu) vào “{file}”.",
     "DEF011": "Đã dịch bảng định nghĩa “{file}” thành bộ “{set}” phiên bản {version} ({forms} biểu) trong “{folder}”.",
     "DEF012": "Thư mục “{folder}” đã có tệp; hãy chọn thư mục trống hoặc thêm --force để ghi đè.",
+    "FSET001": "Bộ biểu mẫu “{folder}” còn lỗi, không phát hành được:\n{problems}",
+    "FSET002": "Tệp “{name}” của bộ không phát hành được (tên chỉ gồm chữ không dấu, số, “-”, “_” và đuôi .yaml; "
+    "mỗi tệp tối đa 2 MB; tối đa 100 tệp).",
+    "FSET003": "Không ghi hoặc đọc được “{file}” ({reason}).",
+    "FSET004": "Không nhận được bộ biểu mẫu: {reason}. Chưa cài gì.",
+    "FSET005": "trường “{field}” của bản kê (manifest.json) thiếu hoặc sai",
+    "FSET006": "tệp lớn hơn {megabytes} MB, không phải một gói bộ biểu mẫu",
+    "FSET007": "tệp không đúng cấu trúc gói bộ biểu mẫu (manifest.json, manifest.p7s và các tệp files/…)",
+    "FSET008": "gói có tệp “{name}” không ghi trong bản kê, hoặc thiếu tệp bản kê ghi",
+    "FSET009": "tệp “{name}” khác với bản kê đã ký (đã bị sửa sau khi ký)",
+    "FSET010": "thời điểm phát hành ghi trong bản kê không khớp thời điểm ký, hoặc ở tương lai",
+    "FSET011": "Chưa chọn đơn vị của tệp dữ liệu (Thiết lập › Đơn vị): không biết cơ quan cấp trên nào được ban hành "
+    "bộ biểu mẫu cho đơn vị.",
+    "FSET012": "{unit} không có cơ quan cấp trên trong tệp dữ liệu: không nhận bộ biểu mẫu của ai được.",
+    "FSET013": "Bộ biểu mẫu được ký bằng chứng thư “{subject}” không phải của cơ quan cấp trên (hoặc đã thu hồi). "
+    "Hãy lấy tệp chứng thư của {parent} và đăng ký: cchc enrol-certificate --unit {parent_code} TỆP.cer. Chưa cài gì.",
+    "FSET014": "Bộ “{set}” phiên bản {version} từ gói này đã được nhận và cài trước đây.",
+    "FSET015": "Bộ “{name}” được ký bằng chứng thư “{subject}” chưa đăng ký cho cấp trên: gói được giữ lại, chưa cài. "
+    "Hãy gọi cho {parent}, đối chiếu dấu vân tay {fingerprint}, rồi xác nhận: cchc forms confirm --package {sha} "
+    "--fingerprint “20 chữ số đầu”.",
+    "FSET016": "Không tìm thấy một gói bộ biểu mẫu đang giữ có mã bắt đầu bằng “{package}” (cần ít nhất 8 ký tự).",
+    "FSET017": "Bộ biểu mẫu trong gói có lỗi, không cài:\n{problems}",
+    "FSET018": "Bộ “{set}” phiên bản {version} {source} với nội dung khác. Một phiên bản đã ban hành không được đổi: "
+    "cấp trên cần phát hành phiên bản mới. Chưa cài gì.",
+    "FSET019": "Đã cài bộ “{name}” phiên bản {version} do {publisher} ban hành (ký bởi “{subject}”).",
+    "FSET020": "Đã ghi gói bộ biểu mẫu “{name}” phiên bản {version} vào “{file}”.",
+    "UPG001": "Báo cáo số {report} đã ký hoặc đã nộp: chỉ chuyển được bản nháp sang phiên bản mới của bộ biểu mẫu "
+    "(hãy mở khóa trước nếu cần sửa).",
+    "UPG002": "Báo cáo đã ở phiên bản {version} của bộ biểu mẫu.",
+    "UPG003": "Máy này không có bộ “{set}” phiên bản {version} (có: {known}). Hãy nhận bộ biểu mẫu cấp trên phát hành trước.",
+    "UPG004": "Chuyển báo cáo số {report} từ phiên bản {old} sang phiên bản {new} của bộ “{set}”: {moved} ô giữ "
+    "nguyên, {dropped} ô không còn chỗ trong phiên bản mới.",
+    "UPG005": "{form} / dòng “{row}” / {column}: {value}",
+    "UPG006": "Chưa chuyển gì. Các ô trên sẽ bị bỏ (vẫn ghi trong nhật ký); chạy lại với --yes để chuyển.",
+    "UPG007": "Đã chuyển báo cáo số {report} sang phiên bản {new} của bộ “{set}”.",
     "BLANK001": "Bộ “{set}” không có biểu “{form}”; các biểu của bộ: {forms}.",
     "BLANK002": "Bộ “{set}” không có biểu nào để in (mọi biểu của bộ là số liệu kèm nội dung, không in thành phụ lục).",
     "BLANK003": "Đã ghi {forms} biểu mẫu trống của bộ “{set}” vào “{file}”.",

@@ -45,6 +45,15 @@ def user_data_dir() -> Path:
     return Path(platform_user_data_dir(APP_NAME, APP_AUTHOR))
 
 
+def received_forms_dir() -> Path:
+    """Where the form sets received from a parent body are installed: the user's data, never the
+    program's folder (which a clerk's account may not write, and an update replaces)."""
+    override = os.environ.get("CCHC_RECEIVED_FORMS_DIR")
+    if override:
+        return Path(override)
+    return user_data_dir() / "bo-bieu-mau"
+
+
 def cache_dir() -> Path:
     """Files the app can always make again (a font prepared for signature stamps)."""
     override = os.environ.get("CCHC_CACHE_DIR")

@@ -213,7 +213,8 @@ def form_sets_for(store, catalog: Catalog, unit_code: str, period: Period | None
     """The form sets a unit can report on: those of its level and those for any level. For a
     period, its own province's and the national sets come first, those in force then first, the
     newest first (a commune of 2025: Biểu 06 of 2020 before its province's 2019 set), other
-    provinces' sets last; without a period, its own province's sets, then the national ones."""
+    provinces' sets last; without a period, its own province's sets, then the national ones.
+    Of each set, only the version in force then (``Catalog.in_force``)."""
     unit = store.units.get(unit_code)
     names = []
     code = unit_code
@@ -221,7 +222,9 @@ def form_sets_for(store, catalog: Catalog, unit_code: str, period: Period | None
         known = store.units.get(code)
         names.append(known.name.lower())
         code = known.parent_code
-    usable = [s for s in catalog.sets.values() if s.level in (unit.level, "any")]
+    on = _period_end(period).isoformat() if period is not None else dt.date.today().isoformat()
+    # one version of each set: the one in force at the period's end (a newer one from its valid_from)
+    usable = [s for s in catalog.sets.values() if s.level in (unit.level, "any") and catalog.in_force(s.id, on) is s]
 
     def order(form_set):
         province = (form_set.province or "").lower()
@@ -233,6 +236,12 @@ def form_sets_for(store, catalog: Catalog, unit_code: str, period: Period | None
                     form_set.id, -form_set.version)
         return (not own, form_set.level == "any" and not own, -(form_set.year or 0), form_set.id, -form_set.version)
     return sorted(usable, key=order)
+
+
+def _period_end(period: Period) -> dt.date:
+    """The period's last calendar day (31/12 for a year, 30/6 for six months)."""
+    following = dt.date(period.year + (period.last_month == 12), period.last_month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
 
 
 def create_report(store, catalog: Catalog, unit_code: str, period: Period, form_set_id: str, form_set_version: int,
@@ -427,6 +436,86 @@ DATE_FIELDS = ("doc_date", "data_from", "data_to")
 INFO_LABELS = {"doc_number": "Số văn bản", "doc_date": "Ngày văn bản", "place": "Địa danh", "subject": "Trích yếu",
                "signer_name": "Người ký", "signer_title": "Chức vụ người ký", "signer_mode": "Hình thức ký",
                "data_from": "Số liệu từ ngày", "data_to": "Số liệu đến hết ngày", "recipients": "Nơi nhận"}
+
+
+@dataclass
+class Upgrade:
+    """A report's move to another version of its form set: the cells that move with it, and those
+    the new version has no place for (``dropped``: each with its value as ``old``)."""
+
+    report_id: int
+    form_set_id: str
+    from_version: int
+    to_version: int
+    moved: int
+    dropped: list[CellChange] = field(default_factory=list)
+
+    def dropped_lines(self, catalog: Catalog) -> list[str]:
+        """Each dropped cell as the clerk reads it: "Phụ lục 1 / dòng 2 / Đơn vị: 12"."""
+        old = catalog.get(self.form_set_id, self.from_version)
+        lines = []
+        for cell in self.dropped:
+            form = old.forms.get(cell.form) if old else None
+            column = form.by_id.get(cell.column) if form else None
+            lines.append(msg("UPG005", form=form.printed_code if form else cell.form, row=cell.row,
+                             column=form.short_label(column) if column else cell.column, value=cell.old))
+        return lines
+
+
+def upgrade_plan(store, catalog: Catalog, report_id: int, to_version: int) -> Upgrade:
+    """What moving a draft to version ``to_version`` of its form set keeps and drops; changes nothing.
+    A cell moves when its form, row and column still exist in the new version and the clerk still
+    types it there; the rest (a form, row or column taken out, a column now computed) is dropped."""
+    report = store.reports.get(report_id)
+    if report.status in LOCKED_STATUSES:
+        raise CchcError("UPG001", report=report_id)
+    if to_version == report.form_set_version:
+        raise CchcError("UPG002", version=to_version)
+    old_set = catalog.get(report.form_set_id, report.form_set_version)
+    new_set = catalog.get(report.form_set_id, to_version)
+    if new_set is None:
+        known = sorted(v for (i, v) in catalog.sets if i == report.form_set_id)
+        raise CchcError("UPG003", set=report.form_set_id, version=to_version, known=", ".join(map(str, known)))
+    old_forms = set(old_set.forms) if old_set else set()
+    units = child_units_of(store, report.unit_code)
+    repeats = store.rows.of(report_id)
+    layouts = {code: resolve(form, new_set, units, repeats.get(code)) for code, form in new_set.forms.items()}
+    moved, dropped = 0, []
+    for form_code, rows in store.cells.get(report_id).items():
+        if form_code not in new_set.forms and form_code not in old_forms:
+            continue  # not a form's cells (the body's own store): neither set owns it
+        form, layout = new_set.forms.get(form_code), layouts.get(form_code)
+        for row_id, columns in rows.items():
+            for column_id, value in columns.items():
+                row = layout.by_id.get(row_id) if layout else None
+                column = form.by_id.get(column_id) if form else None
+                if row is not None and column is not None and row.typed(column):
+                    moved += 1
+                else:
+                    dropped.append(CellChange(report_id, form_code, row_id, column_id, value, None))
+    return Upgrade(report_id, report.form_set_id, report.form_set_version, to_version, moved, dropped)
+
+
+def upgrade_report(store, catalog: Catalog, report_id: int, to_version: int) -> Upgrade:
+    """The move ``upgrade_plan`` describes, in one transaction, audited: the dropped cells cleared
+    (their values kept in the audit, and in the returned plan for an undo), the version changed."""
+    plan = upgrade_plan(store, catalog, report_id, to_version)
+    with store.transaction() as conn:
+        if plan.dropped:
+            store.cells.set_many(report_id, [(c.form, c.row, c.column, None) for c in plan.dropped], action="upgrade")
+        store.reports.editable(conn, report_id)
+        store.reports.set_form_set_version(conn, report_id, to_version)
+    return plan
+
+
+def undo_upgrade(store, plan: Upgrade) -> None:
+    """``upgrade_report`` taken back: the earlier version again, with the cells it dropped."""
+    with store.transaction() as conn:
+        store.reports.editable(conn, plan.report_id)
+        store.reports.set_form_set_version(conn, plan.report_id, plan.from_version)
+        if plan.dropped:
+            store.cells.set_many(plan.report_id, [(c.form, c.row, c.column, c.old) for c in plan.dropped],
+                                 action="undo")
 
 
 def update_report_info(store, report_id: int, **fields) -> dict:

@@ -693,47 +693,63 @@ class Catalog:
         versions = [s for (i, _), s in self.sets.items() if i == set_id]
         return max(versions, key=lambda s: s.version, default=None)
 
+    def in_force(self, set_id: str, on: str) -> FormSet | None:
+        """The version a new report of a period ending ``on`` (ISO date) is made on: the newest
+        whose ``valid_from`` is not after it (a version without one has been in force all along)."""
+        versions = [s for (i, _), s in self.sets.items() if i == set_id and (s.valid_from or "") <= on]
+        return max(versions, key=lambda s: s.version, default=None)
+
     @property
     def form_count(self) -> int:
         return sum(len(s.forms) for s in self.sets.values())
 
 
-def load_catalog(root: Path, kinds: tuple, parts: tuple = ()) -> Catalog:
-    """Every ``*/set.yaml`` under ``root``, compiled by ``kinds`` (the first is the default)
-    with ``parts``. The application passes its registry's (``desktop.registry.load_catalog``)."""
+def load_catalog(root: Path, kinds: tuple, parts: tuple = (), received: Path | None = None) -> Catalog:
+    """Every ``*/set.yaml`` under ``root`` (the sets the program ships), then under ``received``
+    (those received from a parent body, ``source`` "received"; a folder not yet made holds none),
+    compiled by ``kinds`` (the first is the default) with ``parts``. The application passes its
+    registry's (``desktop.registry.load_catalog``)."""
     problems: list[Problem] = []
     sets: dict[tuple[str, int], FormSet] = {}
     if not root.is_dir():
         problems.append(Problem("FORM016", msg("FORM016", path=root), str(root)))
         return Catalog(sets, problems, tuple(kinds), tuple(parts))
     where: dict[tuple[str, int], str] = {}
-    for set_path in sorted(root.glob(f"*/{SET_FILE}")):
-        form_set = load_form_set(set_path.parent, problems, kinds, parts, root)
-        if form_set is None:
-            continue
-        if form_set.key in sets:
-            shown = str(set_path.relative_to(root))
-            problems.append(Problem("FORM013", msg("FORM013", file=shown, ident=form_set.id,
-                                                   version=form_set.version, other=where[form_set.key]), shown))
-            continue
-        sets[form_set.key] = form_set
-        where[form_set.key] = str(set_path.relative_to(root))
-    return Catalog(sets, problems, tuple(kinds), tuple(parts), _digest(root))
+    roots = [(root, "built-in")] + ([(received, "received")] if received is not None and received.is_dir() else [])
+    for folder, source in roots:
+        for set_path in sorted(folder.glob(f"*/{SET_FILE}")):
+            form_set = load_form_set(set_path.parent, problems, kinds, parts, folder)
+            if form_set is None:
+                continue
+            form_set.source = source
+            shown = str(set_path.relative_to(folder))
+            if form_set.key in sets:
+                problems.append(Problem("FORM013", msg("FORM013", file=shown, ident=form_set.id,
+                                                       version=form_set.version, other=where[form_set.key]), shown))
+                continue
+            sets[form_set.key] = form_set
+            where[form_set.key] = shown
+    return Catalog(sets, problems, tuple(kinds), tuple(parts), _digest([folder for folder, _ in roots]))
 
 
-def _digest(root: Path) -> str:
+def _digest(roots: list[Path]) -> str:
     """Of every definition file's content; a file too large to be read (refused when its set
     loads) counts by its size and time, so a 3 GB file beside a set is not read to be hashed."""
     content = hashlib.sha256()
+    for index, root in enumerate(roots):
+        _digest_into(content, root, index)
+    return content.hexdigest()
+
+
+def _digest_into(content, root: Path, index: int) -> None:
     for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml")):
-        content.update(str(path.relative_to(root)).encode() + b"\0")
+        content.update(f"{index}:".encode() + str(path.relative_to(root)).encode() + b"\0")
         found = path.stat()
         if found.st_size > MAX_FILE_BYTES:
             content.update(f"{found.st_size}:{found.st_mtime_ns}".encode())
         else:
             with open(path, "rb") as file:
                 content.update(file.read(MAX_FILE_BYTES + 1))
-    return content.hexdigest()
 
 
 __all__ = ["Catalog", "add_forms", "load_catalog", "load_form_set", "load_forms"]

@@ -203,6 +203,7 @@ class FormSet:
     description: str = ""
     directory: str = ""
     valid_from: str = ""  # ISO date from which this version replaces the earlier ones for new reports
+    source: str = "built-in"  # built-in (shipped with the program) | received (from a parent body)
     # The kind that compiled the set (set.yaml's ``kind:``, a ``desktop.schema.kinds.ReportKind``),
     # what it compiled besides forms (a PAR criteria set), and what each part of the report
     # declared in set.yaml (the body's placeholders), by the part's name. The schema reads none

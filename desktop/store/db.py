@@ -34,7 +34,7 @@ from desktop.store.cells import Cells, Rows
 from desktop.store.common import in_memory, login, sqlite_reason, write_error
 from desktop.store.reports import Counts, Reports
 from desktop.store.settings import Settings
-from desktop.store.submissions import Certificates, Receipts, RevocationLists, Signatures, Submissions
+from desktop.store.submissions import Certificates, ReceivedForms, Receipts, RevocationLists, Signatures, Submissions
 from desktop.store.texts import Appraisals, Attachments, Narrative
 from desktop.store.units import Units
 
@@ -67,6 +67,7 @@ class Store:
         self.certificates = Certificates(self)
         self.revocation_lists = RevocationLists(self)
         self.receipts = Receipts(self)
+        self.received_forms = ReceivedForms(self)
 
     # --- opening -------------------------------------------------------------
 

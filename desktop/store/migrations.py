@@ -178,7 +178,19 @@ def _v11(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE signatures ADD COLUMN role TEXT NOT NULL DEFAULT 'ca_nhan'")
 
 
-STEPS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11]
+def _v12(db: sqlite_utils.Database) -> None:
+    """Issue 26 §3: the form sets this database received from its parent bodies (bộ biểu mẫu
+    published and signed by the province), installed in the user's data folder, or held with
+    their file until the clerk confirms the signer's fingerprint."""
+    db["received_forms"].create(
+        {"sha256": str, "set_id": str, "version": int, "name": str, "valid_from": str, "publisher_code": str,
+         "publisher_name": str, "signer": str, "certificate_sha256": str, "published_at": str, "state": str,
+         "folder": str, "received_at": str, "received_by": str, "file_sha256": str},
+        pk="sha256")
+    db["received_forms"].create_index(["set_id", "version"])
+
+
+STEPS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12]
 LATEST = len(STEPS)
 
 

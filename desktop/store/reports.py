@@ -136,6 +136,12 @@ class Reports:
             conn.execute("UPDATE reports SET status = 'nhap' WHERE id = ?", (report_id,))
             self._store.audit.write(conn, "report_field", report_id, col="status", old=found[0], new="nhap")
 
+    def set_form_set_version(self, conn, report_id: int, version: int) -> None:
+        """Inside a report's move to another version of its form set (``ops.upgrade_report``)."""
+        old = conn.execute("SELECT form_set_version FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
+        conn.execute("UPDATE reports SET form_set_version = ?, updated_at = ? WHERE id = ?", (version, now(), report_id))
+        self._store.audit.write(conn, "report_field", report_id, col="form_set_version", old=str(old), new=str(version))
+
     def touched(self, conn, report_id: int) -> None:
         """Inside a write of the report's content: its time of change."""
         conn.execute("UPDATE reports SET updated_at = ? WHERE id = ?", (now(), report_id))

@@ -309,3 +309,34 @@ class Receipts:
         return [dict(r) for r in self._store.db.query(
             "SELECT * FROM receipts WHERE package_sha256 = ? AND direction = ? ORDER BY issued_at",
             [package_sha256, direction])]
+
+
+class ReceivedForms:
+    """The form sets received from parent bodies (issue 26 §3), each kept once by its package's SHA-256."""
+
+    def __init__(self, store) -> None:
+        self._store = store
+
+    def add(self, record: dict, *, file: bytes | None = None) -> None:
+        """Keep ``record`` (``state`` ``installed``, or ``held`` with its ``file`` kept), audited."""
+        with self._store.transaction() as conn:
+            fields = dict(record, received_at=now(), received_by=self._store.user)
+            if file is not None:
+                fields["file_sha256"] = put_blob(conn, file)
+            conn.execute("DELETE FROM received_forms WHERE sha256 = ? AND state = 'held'", (record["sha256"],))
+            conn.execute(f"INSERT INTO received_forms ({', '.join(fields)}) VALUES ({', '.join('?' for _ in fields)})",
+                         list(fields.values()))
+            self._store.audit.write(conn, f"forms-{fields['state']}", None, col=f"{record['set_id']} v{record['version']}",
+                                    new=f"{record['sha256']} {record['signer']}")
+
+    def get(self, sha256: str) -> dict | None:
+        found = list(self._store.db.query("SELECT * FROM received_forms WHERE sha256 = ?", [sha256]))
+        return dict(found[0]) if found else None
+
+    def of_set(self, set_id: str, version: int) -> list[dict]:
+        return [dict(r) for r in self._store.db.query(
+            "SELECT * FROM received_forms WHERE set_id = ? AND version = ? ORDER BY received_at", [set_id, version])]
+
+    def held(self) -> list[dict]:
+        return [dict(r) for r in self._store.db.query(
+            "SELECT * FROM received_forms WHERE state = 'held' ORDER BY received_at")]

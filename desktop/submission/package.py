@@ -190,7 +190,7 @@ def sign_detached(content: bytes, identity: Identity, signing_time: dt.datetime)
     return signed.dump()
 
 
-def _usable_now(identity: Identity) -> dt.datetime:
+def usable_now(identity: Identity) -> dt.datetime:
     """Now, when ``identity``'s certificate may sign a document now (Nghị định 23/2025: checked
     before signing, not found out by the receiver after sending); else refused with the reason."""
     now = dt.datetime.now().astimezone().replace(microsecond=0)
@@ -216,7 +216,7 @@ def build_package(store, catalog, report_id: int, identity: Identity) -> Signed:
     """The package of a report's current version, signed by ``identity`` now. Touches no store.
     The signing time is this machine's clock, in the manifest's signature as in the PDF's: there is
     no way to sign at another time (a receiver refuses a package whose two times disagree)."""
-    now = _usable_now(identity)
+    now = usable_now(identity)
     cert = identity.certificate
     data = report_data(store, catalog, report_id)
     signing = load_settings(store)["signing"]  # the signature's look and the roots added
@@ -348,7 +348,7 @@ def seal_report(store, catalog, report_id: int, identity: Identity, out: Path) -
         members = {name: archive.read(name) for name in archive.namelist()}
     manifest = json.loads(members.pop(MANIFEST))
     members.pop(MANIFEST_SIGNATURE)
-    now = _usable_now(identity)
+    now = usable_now(identity)
     data = report_data(store, catalog, report_id)
     marks: dict = {}
     render_pdf(data, marks, created=dt.datetime.fromisoformat(manifest["created_at"]))  # where the signature is

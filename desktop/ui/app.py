@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop import __version__
 from desktop.app.arguments import VietnameseParser
 from desktop.foundation.messages import CchcError, msg
-from desktop.foundation.paths import cache_dir, default_db_path, forms_dir, resources_dir
+from desktop.foundation.paths import cache_dir, default_db_path, forms_dir, received_forms_dir, resources_dir
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -91,7 +91,7 @@ def build_window(args: argparse.Namespace):
 
     path = args.db or (demo_db_path() if getattr(args, "demo", False) else default_db_path())
     first_run = not path.exists()
-    catalog = load_catalog(args.forms or forms_dir())
+    catalog = load_catalog(args.forms or forms_dir(), received=received_forms_dir())
     try:
         store = open_store(path)
         if store is None:

@@ -16,10 +16,10 @@ def say(args, data, text: str) -> None:
 
 
 def catalog_for(args, folder=None):
-    from desktop.foundation.paths import forms_dir
+    from desktop.foundation.paths import forms_dir, received_forms_dir
     from desktop.registry import load_catalog
 
-    return load_catalog(folder or args.forms or forms_dir())
+    return load_catalog(folder or args.forms or forms_dir(), received=None if folder else received_forms_dir())
 
 
 def store_for(args):

@@ -31,7 +31,86 @@ def add_parsers(commands, common) -> dict:
     compile_.add_argument("workbook", type=Path, help="bảng định nghĩa .xlsx")
     compile_.add_argument("-o", "--output", type=Path, required=True, help="thư mục bộ biểu mẫu cần ghi")
     compile_.add_argument("--force", action="store_true", help="ghi đè thư mục đã có tệp")
+    from desktop.app.commands.submission import _add_identity_options, _add_trust_roots
+
+    publish = forms_commands.add_parser("publish", parents=[common], help="ký và phát hành bộ biểu mẫu thành gói (.cchcforms)")
+    publish.add_argument("set", help="thư mục bộ biểu mẫu (có set.yaml)")
+    publish.add_argument("-o", "--output", type=Path, required=True, help="tệp gói (.cchcforms) hoặc thư mục")
+    _add_identity_options(publish)
+    receive = forms_commands.add_parser("receive", parents=[common], help="nhận và cài bộ biểu mẫu cấp trên phát hành")
+    receive.add_argument("package", type=Path, help="tệp gói bộ biểu mẫu (.cchcforms)")
+    _add_trust_roots(receive, "thêm chứng thư gốc (tệp hoặc thư mục; lặp lại được)")
+    confirm = forms_commands.add_parser("confirm", parents=[common],
+                                        help="xác nhận chứng thư của cấp trên cho một gói bộ biểu mẫu đang giữ, rồi cài")
+    confirm.add_argument("--package", required=True, help="mã gói đang giữ (ít nhất 8 ký tự đầu)")
+    confirm.add_argument("--fingerprint", required=True, help="dấu vân tay đọc được từ cấp trên (20 chữ số đầu)")
+    forms_commands.add_parser("list", parents=[common], help="các bộ biểu mẫu: có sẵn và đã nhận, với phiên bản và ngày áp dụng")
     return {"forms": lambda args: FORMS_COMMANDS[args.forms_command](args)}
+
+
+def cmd_forms_publish(args) -> int:
+    from desktop.app.commands.submission import _identity
+    from desktop.foundation.files import refuse_writing_over_data, write_atomically
+    from desktop.submission.formsets import package_filename, publish
+
+    if not args.output.is_dir():
+        refuse_writing_over_data(args.output)
+    with _identity(args) as identity:
+        data, manifest = publish(Path(args.set), identity)
+    target = args.output / package_filename(manifest) if args.output.is_dir() else args.output
+    write_atomically(target, lambda temporary: temporary.write_bytes(data))
+    say(args, manifest | {"file": str(target)},
+        msg("FSET020", name=manifest["set"]["name"], version=manifest["set"]["version"], file=target))
+    return EXIT_OK
+
+
+def cmd_forms_receive(args) -> int:
+    from desktop.app.commands.common import store_for
+    from desktop.app.commands.submission import _trust_roots
+    from desktop.foundation.paths import received_forms_dir
+    from desktop.submission.formsets import receive
+
+    with store_for(args) as store:
+        done = receive(store, args.package, received_forms_dir(), _trust_roots(args))
+    say(args, done, done["message"])
+    return EXIT_FINDINGS if done["held"] else EXIT_OK
+
+
+def cmd_forms_confirm(args) -> int:
+    from desktop.app.commands.common import store_for
+    from desktop.app.commands.submission import _trust_roots
+    from desktop.foundation.paths import received_forms_dir
+    from desktop.submission.formsets import confirm_forms
+
+    with store_for(args) as store:
+        done = confirm_forms(store, args.package, args.fingerprint, received_forms_dir(), _trust_roots(args))
+    say(args, done, done["message"])
+    return EXIT_OK
+
+
+def form_set_listing(catalog) -> list[dict]:
+    """Every set of the catalogue as ``forms list --json`` gives it, by id then version."""
+    from desktop.submission.formsets import received_note
+
+    listed = []
+    for form_set in sorted(catalog.sets.values(), key=lambda s: (s.id, s.version)):
+        note = received_note(form_set)
+        listed.append({"id": form_set.id, "version": form_set.version, "name": form_set.name, "level": form_set.level,
+                       "province": form_set.province, "year": form_set.year, "valid_from": form_set.valid_from or None,
+                       "source": form_set.source, "signed_by": note.get("signed_by"),
+                       "publisher": note.get("publisher"), "received_at": note.get("received_at"),
+                       "forms": list(form_set.forms), "folder": form_set.directory})
+    return listed
+
+
+def cmd_forms_list(args) -> int:
+    listed = form_set_listing(catalog_for(args))
+    sources = {"built-in": "có sẵn", "received": "đã nhận"}
+    lines = [f"{s['id']} v{s['version']} – {s['name']} ({sources[s['source']]}"
+             + (f", áp dụng từ {s['valid_from']}" if s["valid_from"] else "")
+             + (f", ký bởi {s['signed_by']}" if s["signed_by"] else "") + ")" for s in listed]
+    say(args, listed, "\n".join(lines))
+    return EXIT_OK
 
 
 def set_folder(args, name: str) -> Path:
@@ -114,4 +193,5 @@ def cmd_forms_print(args) -> int:
 
 
 FORMS_COMMANDS = {"check": cmd_forms_check, "print": cmd_forms_print, "export-xlsx": cmd_forms_export_xlsx,
-                  "import-xlsx": cmd_forms_import_xlsx}
+                  "import-xlsx": cmd_forms_import_xlsx, "publish": cmd_forms_publish, "receive": cmd_forms_receive,
+                  "confirm": cmd_forms_confirm, "list": cmd_forms_list}

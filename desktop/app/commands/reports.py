@@ -54,7 +54,12 @@ def add_parsers(commands, common) -> dict:
                                   help="khôi phục tệp dữ liệu bị hỏng từ bản sao lưu tốt gần nhất")
     restore.add_argument("--force", action="store_true",
                          help="khôi phục cả khi tệp không hỏng (bỏ các thay đổi sau bản sao lưu; tệp cũ được cất riêng)")
-    return {"demo": cmd_demo, "reports": cmd_reports, "validate": cmd_validate, "new-report": cmd_new_report, "set": cmd_set, "confirm-blanks": cmd_confirm_blanks, "report-info": cmd_report_info, "delete-report": cmd_delete_report, "restore": cmd_restore}
+    upgrade = commands.add_parser("upgrade-report", parents=[common],
+                                  help="chuyển bản nháp sang phiên bản khác của bộ biểu mẫu (liệt kê ô bị bỏ trước)")
+    upgrade.add_argument("--report", type=int, required=True)
+    upgrade.add_argument("--to", type=int, required=True, dest="to_version", help="phiên bản mới của bộ biểu mẫu")
+    upgrade.add_argument("--yes", action="store_true", help="chuyển dù có ô bị bỏ (đã xem danh sách)")
+    return {"upgrade-report": cmd_upgrade_report, "demo": cmd_demo, "reports": cmd_reports, "validate": cmd_validate, "new-report": cmd_new_report, "set": cmd_set, "confirm-blanks": cmd_confirm_blanks, "report-info": cmd_report_info, "delete-report": cmd_delete_report, "restore": cmd_restore}
 
 
 def cmd_demo(args) -> int:
@@ -190,6 +195,27 @@ def cmd_delete_report(args) -> int:
         backups = list_backups(store.path)
     backup = backups[0].name if backups else "—"
     say(args, {"deleted": args.report, "backup": backup}, msg("DIR006", report=args.report, backup=backup))
+    return EXIT_OK
+
+
+def cmd_upgrade_report(args) -> int:
+    from desktop.report.ops import upgrade_plan, upgrade_report
+
+    catalog = catalog_for(args)
+    with store_for(args) as store:
+        plan = upgrade_plan(store, catalog, args.report, args.to_version)
+        lines = plan.dropped_lines(catalog)
+        summary = msg("UPG004", report=args.report, old=plan.from_version, new=plan.to_version, set=plan.form_set_id,
+                      moved=plan.moved, dropped=len(plan.dropped))
+        data = {"report": args.report, "form_set": plan.form_set_id, "from_version": plan.from_version,
+                "to_version": plan.to_version, "moved": plan.moved,
+                "dropped": [{"form": c.form, "row": c.row, "column": c.column, "value": c.old} for c in plan.dropped]}
+        if plan.dropped and not args.yes:
+            say(args, data | {"upgraded": False}, "\n".join([summary, *lines, msg("UPG006")]))
+            return EXIT_FINDINGS
+        upgrade_report(store, catalog, args.report, args.to_version)
+    say(args, data | {"upgraded": True}, "\n".join([summary, *lines, msg("UPG007", report=args.report,
+                                                                           new=plan.to_version, set=plan.form_set_id)]))
     return EXIT_OK
 
 
