@@ -513,6 +513,20 @@ def _attach_formulas(data: ReportData, annexes: list[Annex]) -> None:
     _break_cycles(cells)
 
 
+def live_formulas(annexes: list[Annex]) -> None:
+    """Every empty cell the form computes gets its formula (a blank form to fill in Excel: its
+    totals and identities add up as the office types), cycles broken as for a report."""
+    cells: dict[Ref, Cell] = {}
+    for annex in annexes:
+        for body in annex.rows:
+            for cell in body.cells:
+                if cell.column.kind == "data":
+                    if cell.value is None and cell.formula is None and cell.implied is not None:
+                        cell.formula = cell.implied
+                    cells[Ref(annex.form.code, body.row.id, cell.column.id)] = cell
+    _break_cycles(cells)
+
+
 def _break_cycles(cells: dict[Ref, Cell]) -> None:
     """x = y and y = x can both hold; Excel would call it a circular reference.
     A cell on a cycle keeps its number instead of its formula."""

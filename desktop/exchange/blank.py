@@ -4,13 +4,13 @@ layout with its cells empty, for offices that collect on paper first.
 The annexes are those of a report made for the occasion in a scratch database that lives in
 memory only and is never saved. The unit is a dotted placeholder of the set's level, the period
 is the one asked for, and each repeating section gets a few empty rows to write in. They print
-as a report's annexes do (``exchange.pdf``), with no report page before them.
+as a report's annexes do (``exchange.pdf``), with no report page before them, or as a workbook
+(``exchange.xlsx``) whose totals and identities are live formulas.
 """
 
 from __future__ import annotations
 
-from desktop.exchange.annex import build_annexes
-from desktop.exchange.pdf import render_pdf
+from desktop.exchange.annex import build_annexes, live_formulas
 from desktop.foundation.messages import CchcError
 from desktop.foundation.periods import Period
 from desktop.report.data import report_data
@@ -37,7 +37,13 @@ def printed_forms(form_set, form_code: str | None = None) -> int:
 
 def blank_pdf(catalog, form_set, form_code: str | None = None, period: Period | None = None) -> bytes:
     """The set's annexes (or the one of ``form_code``) as empty forms, PDF bytes."""
-    return blank_annexes(catalog, form_set, form_code, period, render=True)
+    return blank_annexes(catalog, form_set, form_code, period, render="pdf")
+
+
+def blank_xlsx(catalog, form_set, form_code: str | None = None, period: Period | None = None) -> bytes:
+    """The same as a workbook, the template a province sends its communes: the official layout
+    with its totals and identities as live formulas over the empty cells."""
+    return blank_annexes(catalog, form_set, form_code, period, render="xlsx")
 
 
 def blank_annexes(catalog, form_set, form_code: str | None = None, period: Period | None = None,
@@ -60,4 +66,13 @@ def blank_annexes(catalog, form_set, form_code: str | None = None, period: Perio
             raise CchcError("BLANK002", set=form_set.name)
         for annex in annexes:
             annex.blank = True
-        return render_pdf(data, only=annexes) if render else annexes
+        if render == "xlsx":
+            from desktop.exchange.xlsx import render_xlsx  # each render imports only its own writer
+
+            live_formulas(annexes)
+            return render_xlsx(data, only=annexes)
+        if render == "pdf":
+            from desktop.exchange.pdf import render_pdf
+
+            return render_pdf(data, only=annexes)
+        return annexes

@@ -239,16 +239,17 @@ def write_xlsx(store, catalog: Catalog, report_id: int, path: Path) -> Path:
     return write_atomically(path, book.save)
 
 
-def render_xlsx(data: ReportData, bound_to: str | None = None) -> bytes:
+def render_xlsx(data: ReportData, bound_to: str | None = None, only: list[Annex] | None = None) -> bytes:
     """The workbook as bytes (for a signed package). ``bound_to``: the SHA-256 of the package's
-    data.json, written into the hidden sheet so that the workbook says which data it shows."""
+    data.json, written into the hidden sheet so that the workbook says which data it shows.
+    ``only``: these annexes, built already (a blank form's)."""
     out = io.BytesIO()
-    build_workbook(data, bound_to).save(out)
+    build_workbook(data, bound_to, only).save(out)
     return out.getvalue()
 
 
-def build_workbook(data: ReportData, bound_to: str | None = None) -> Workbook:
-    annexes = build_annexes(data)
+def build_workbook(data: ReportData, bound_to: str | None = None, only: list[Annex] | None = None) -> Workbook:
+    annexes = only if only is not None else build_annexes(data)
     plans = {annex.form.code: SheetPlan(annex) for annex in annexes}
     head = report_head(data) if any(annex.form.header_block for annex in annexes) else None
     book = Workbook()

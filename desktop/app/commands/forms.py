@@ -23,7 +23,8 @@ def add_parsers(commands, common) -> dict:
     blank.add_argument("--period", choices=["nam", "quy", "6thang", "9thang"], default="nam", help="loại kỳ in trên biểu")
     blank.add_argument("--year", type=int, help="năm in trên biểu (mặc định: năm của bộ)")
     blank.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="quý, khi --period quy")
-    blank.add_argument("-o", "--output", type=Path, required=True, help="tệp PDF cần ghi")
+    blank.add_argument("-o", "--output", type=Path, required=True,
+                       help="tệp cần ghi: .pdf để in, .xlsx để gửi cấp dưới điền (có sẵn công thức tổng)")
     export = forms_commands.add_parser("export-xlsx", parents=[common], help="ghi bộ biểu mẫu thành bảng định nghĩa Excel")
     export.add_argument("set", help="thư mục bộ biểu mẫu (có set.yaml) hoặc mã bộ có sẵn")
     export.add_argument("-o", "--output", type=Path, required=True, help="tệp .xlsx cần ghi")
@@ -184,7 +185,12 @@ def cmd_forms_print(args) -> int:
     form_set = max(found, key=lambda s: s.version)
     period = Period(args.period, args.year or form_set.year, args.quarter or (1 if args.period == "quy" else None))
     refuse_writing_over_data(args.output)
-    content = blank_pdf(catalog, form_set, args.form, period)
+    if args.output.suffix.lower() == ".xlsx":
+        from desktop.exchange.blank import blank_xlsx
+
+        content = blank_xlsx(catalog, form_set, args.form, period)
+    else:
+        content = blank_pdf(catalog, form_set, args.form, period)
     write_atomically(args.output, lambda temporary: temporary.write_bytes(content))
     count = printed_forms(form_set, args.form)
     say(args, {"file": str(args.output), "set": form_set.id, "version": form_set.version, "forms": count},
