@@ -33,6 +33,31 @@ def compile_workbook(workbook: Path, folder: Path, force: bool = False) -> FormS
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def compile_template(template: Path, folder: Path, *, force: bool = False, workbook: Path | None = None,
+                     **given) -> tuple[FormSet, list]:
+    """A first draft set from a province's annex workbook (``exchange.template``), compiled and
+    checked as a definition workbook is, written to ``folder`` with the notes of what was
+    inferred and what is left to finish (``NOTES_FILE``); the draft definition workbook also to
+    ``workbook`` when asked (it is written even when the draft does not compile, to be finished)."""
+    from desktop.exchange.definitions import workbook_of
+    from desktop.exchange.template import read_template
+    from desktop.foundation.files import write_atomically
+
+    draft = read_template(template, **given)
+    content = workbook_of(draft.set_data, draft.forms)
+    if workbook is not None:
+        write_atomically(workbook, lambda temporary: temporary.write_bytes(content))
+    with tempfile.TemporaryDirectory(prefix=".cchc-mau-") as scratch:
+        path = Path(scratch) / "nhap.xlsx"
+        path.write_bytes(content)
+        form_set = compile_workbook(path, folder, force)
+    (folder / NOTES_FILE).write_text("\n".join(str(note) for note in draft.notes) + "\n", encoding="utf-8")
+    return form_set, draft.notes
+
+
+NOTES_FILE = "suy-luan.txt"  # beside a draft set: what from-template inferred (no YAML: never loaded or published)
+
+
 def check_built(built: Built, staging: Path) -> FormSet:
     """The built files written to ``staging`` and loaded; every problem the loader finds, said
     at the workbook's cell it came from."""

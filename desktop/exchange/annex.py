@@ -521,7 +521,8 @@ def live_formulas(annexes: list[Annex]) -> None:
         for body in annex.rows:
             for cell in body.cells:
                 if cell.column.kind == "data":
-                    if cell.value is None and cell.formula is None and cell.implied is not None:
+                    if cell.value is None and cell.formula is None and cell.implied is not None \
+                            and formula_refs(cell.implied):  # a total of no rows yet (a district's communes) stays empty
                         cell.formula = cell.implied
                     cells[Ref(annex.form.code, body.row.id, cell.column.id)] = cell
     _break_cycles(cells)

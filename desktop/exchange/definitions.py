@@ -171,6 +171,19 @@ def export_workbook(directory: Path) -> bytes:
     set_data = read_yaml(directory / SET_FILE, SET_FILE, problems)
     if set_data is None or not isinstance(set_data, dict):
         raise CchcError("DEF001", file=SET_FILE, reason=problems[0].text if problems else "không phải một bảng")
+    form_files = [ref for ref in set_data.get("forms") or [] if isinstance(ref, str)]
+    forms = []
+    for ref in form_files:
+        data = read_yaml(directory / ref, ref, problems)
+        if not isinstance(data, dict):
+            raise CchcError("DEF001", file=ref, reason=problems[-1].text if problems else "không phải một bảng")
+        forms.append((ref, data))
+    return workbook_of(set_data, forms, _other_lines(directory, set_data, form_files))
+
+
+def workbook_of(set_data: dict, forms: list[tuple[str, dict]], other: list | None = None) -> bytes:
+    """The definition workbook of a set given as the plain data its YAML files hold: set.yaml's
+    (``set_data``), each form file's by its name, and the lines of "YAML khác"."""
     book = Workbook()
     book.remove(book.active)
     fields = [(f, set_data.get(f.key)) for f in SET_FIELDS]
@@ -178,22 +191,17 @@ def export_workbook(directory: Path) -> bytes:
     lists = [[name, item.get("key"), item.get("label")] for name, items in (set_data.get("lists") or {}).items()
              for item in items]
     _write_table(book.create_sheet(LISTS_SHEET), LIST_FIELDS, lists)
-    form_files = [ref for ref in set_data.get("forms") or [] if isinstance(ref, str)]
-    forms_rows, per_form = [], []
-    for ref in form_files:
-        data = read_yaml(directory / ref, ref, problems)
-        if not isinstance(data, dict):
-            raise CchcError("DEF001", file=ref, reason=problems[-1].text if problems else "không phải một bảng")
+    for ref, data in forms:
         _refuse_unknown(data, _FORM_KEYS, ref)
-        forms_rows.append([ref] + [data.get(f.key) for f in FORM_FIELDS[1:]])
-        per_form.append((str(data.get("code")), data))
-    _write_table(book.create_sheet(FORMS_SHEET), FORM_FIELDS, forms_rows)
-    for code, data in per_form:
+    _write_table(book.create_sheet(FORMS_SHEET), FORM_FIELDS,
+                 [[ref] + [data.get(f.key) for f in FORM_FIELDS[1:]] for ref, data in forms])
+    for ref, data in forms:
+        code = str(data.get("code"))
         columns_sheet, rows_sheet, rules_sheet = form_sheets(code)
         _write_table(book.create_sheet(columns_sheet), COLUMN_FIELDS, list(_column_lines(data.get("columns") or [], 1, code)))
         _write_table(book.create_sheet(rows_sheet), ROW_FIELDS, list(_row_lines(data.get("rows") or [], 1, code)))
         _write_table(book.create_sheet(rules_sheet), RULE_FIELDS, _rule_lines(data))
-    _write_table(book.create_sheet(OTHER_SHEET), OTHER_FIELDS, _other_lines(directory, set_data, form_files))
+    _write_table(book.create_sheet(OTHER_SHEET), OTHER_FIELDS, other or [])
     _write_guide(book.create_sheet(GUIDE_SHEET))
     out = io.BytesIO()
     book.save(out)
@@ -842,4 +850,4 @@ def _key(name: str) -> str:
     return _dump(name)
 
 
-__all__ = ["Built", "export_workbook", "form_sheets", "import_workbook", "read_workbook"]
+__all__ = ["Built", "export_workbook", "form_sheets", "import_workbook", "read_workbook", "workbook_of"]

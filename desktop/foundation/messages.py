@@ -325,6 +325,14 @@ MESSAGES: dict[str, str] = {
     "UPG005": "{form} / dòng “{row}” / {column}: {value}",
     "UPG006": "Chưa chuyển gì. Các ô trên sẽ bị bỏ (vẫn ghi trong nhật ký); chạy lại với --yes để chuyển.",
     "UPG007": "Đã chuyển báo cáo số {report} sang phiên bản {new} của bộ “{set}”.",
+    "TPL001": "Tệp “{file}” không phải bảng tính Excel đọc được ({reason}); không tạo gì.",
+    "TPL002": "Trang “{sheet}” có {rows} dòng, {columns} cột: lớn quá một biểu mẫu (tối đa {max_rows} dòng, "
+    "{max_columns} cột); không tạo gì.",
+    "TPL003": "Trang “{sheet}” không có dòng tiêu đề cột nhận ra được (dòng có “STT” hoặc ít nhất ba ô tiêu đề); "
+    "không tạo gì.",
+    "TPL004": "--code chỉ dùng được khi bảng tính có một trang biểu mẫu.",
+    "TPL005": "Đã tạo bản nháp bộ “{set}” ({forms} biểu) trong “{folder}”: {inferred} điều suy ra được, {todo} "
+    "điều cần cán bộ hoàn thiện (xem “{notes}”).",
     "BLANK001": "Bộ “{set}” không có biểu “{form}”; các biểu của bộ: {forms}.",
     "BLANK002": "Bộ “{set}” không có biểu nào để in (mọi biểu của bộ là số liệu kèm nội dung, không in thành phụ lục).",
     "BLANK003": "Đã ghi {forms} biểu mẫu trống của bộ “{set}” vào “{file}”.",

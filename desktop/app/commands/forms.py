@@ -32,6 +32,17 @@ def add_parsers(commands, common) -> dict:
     compile_.add_argument("workbook", type=Path, help="bảng định nghĩa .xlsx")
     compile_.add_argument("-o", "--output", type=Path, required=True, help="thư mục bộ biểu mẫu cần ghi")
     compile_.add_argument("--force", action="store_true", help="ghi đè thư mục đã có tệp")
+    template = forms_commands.add_parser("from-template", parents=[common],
+                                         help="tạo bản nháp bộ biểu mẫu từ bảng tính biểu mẫu của tỉnh (.xlsx)")
+    template.add_argument("template", type=Path, help="bảng tính biểu mẫu (mỗi trang một biểu)")
+    template.add_argument("-o", "--output", type=Path, required=True, help="thư mục bộ biểu mẫu cần ghi")
+    template.add_argument("--code", help="mã biểu (khi bảng tính có một trang)")
+    template.add_argument("--id", dest="set_id", help="mã bộ (mặc định: theo tên tệp)")
+    template.add_argument("--year", type=int, help="năm của bộ")
+    template.add_argument("--level", choices=["tinh", "huyen", "xa", "any"], help="cấp báo cáo")
+    template.add_argument("--province", help="tỉnh ban hành")
+    template.add_argument("--workbook", type=Path, help="ghi cả bảng định nghĩa nháp (để hoàn thiện trong Excel)")
+    template.add_argument("--force", action="store_true", help="ghi đè thư mục đã có tệp")
     from desktop.app.commands.submission import _add_identity_options, _add_trust_roots
 
     publish = forms_commands.add_parser("publish", parents=[common], help="ký và phát hành bộ biểu mẫu thành gói (.cchcforms)")
@@ -47,6 +58,21 @@ def add_parsers(commands, common) -> dict:
     confirm.add_argument("--fingerprint", required=True, help="dấu vân tay đọc được từ cấp trên (20 chữ số đầu)")
     forms_commands.add_parser("list", parents=[common], help="các bộ biểu mẫu: có sẵn và đã nhận, với phiên bản và ngày áp dụng")
     return {"forms": lambda args: FORMS_COMMANDS[args.forms_command](args)}
+
+
+def cmd_forms_from_template(args) -> int:
+    from desktop.app.definitions import NOTES_FILE, compile_template
+
+    form_set, notes = compile_template(args.template, args.output, force=args.force, workbook=args.workbook,
+                                       code=args.code, set_id=args.set_id, year=args.year, level=args.level,
+                                       province=args.province)
+    todo = [n for n in notes if not n.inferred]
+    summary = msg("TPL005", set=form_set.id, forms=len(form_set.forms), folder=args.output,
+                  inferred=len(notes) - len(todo), todo=len(todo), notes=args.output / NOTES_FILE)
+    say(args, {"folder": str(args.output), "set": form_set.id, "forms": list(form_set.forms),
+               "notes": [{"sheet": n.sheet, "cell": n.cell, "text": n.text, "inferred": n.inferred} for n in notes]},
+        "\n".join([summary] + [str(n) for n in notes]))
+    return EXIT_OK
 
 
 def cmd_forms_publish(args) -> int:
@@ -199,5 +225,5 @@ def cmd_forms_print(args) -> int:
 
 
 FORMS_COMMANDS = {"check": cmd_forms_check, "print": cmd_forms_print, "export-xlsx": cmd_forms_export_xlsx,
-                  "import-xlsx": cmd_forms_import_xlsx, "publish": cmd_forms_publish, "receive": cmd_forms_receive,
+                  "import-xlsx": cmd_forms_import_xlsx, "publish": cmd_forms_publish, "from-template": cmd_forms_from_template, "receive": cmd_forms_receive,
                   "confirm": cmd_forms_confirm, "list": cmd_forms_list}
