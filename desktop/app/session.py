@@ -49,6 +49,7 @@ class Change:
     focus: tuple[str, str, str | None] | None = None  # (form, row, column) the action happened at
     saved_at: dt.datetime | None = None
     left_out: int = 0  # pasted values that fell outside the table
+    version_changed: bool = False  # the report moved to another version of its form set: every view anew
 
     @property
     def touched_forms(self) -> set[str]:
@@ -59,7 +60,7 @@ class Change:
 class _Step:
     """One undoable action of the clerk."""
 
-    kind: str  # cells | section | add_row | delete_row | move_row
+    kind: str  # cells | section | add_row | delete_row | move_row | upgrade
     form: str
     cells: list[ops.CellChange] = field(default_factory=list)
     row: str | None = None
@@ -67,6 +68,7 @@ class _Step:
     position: int | None = None  # add: where it went; delete: where it was; move: where it went
     old_position: int | None = None  # move: where it came from
     section_change: ops.SectionChange | None = None  # section: the body text before and after
+    upgrade: ops.Upgrade | None = None  # upgrade: the move to another version and the cells it dropped
 
 
 class FormGrid:
@@ -411,9 +413,27 @@ class ReportSession:
             column_text = column.number_label or f"“{grid.form.short_label(column)}”" if column else where[1]
             raise CchcError("CELL001", row=row_title, column=column_text, reason=str(error)) from None
 
+    def upgrade(self, version: int) -> Change:
+        """The draft moved to ``version`` of its form set (``ops.upgrade_plan`` says what it drops
+        first): one undoable step."""
+        self._check_unlocked()
+        plan = ops.upgrade_report(self.store, self.catalog, self.report_id, version)
+        self._record(_Step("upgrade", "", upgrade=plan))
+        return self._moved()
+
+    def _moved(self) -> Change:
+        self.reload()
+        return self._changed(Change(forms={f.code for f in self.forms}, version_changed=True), rows_changed=True)
+
     def _apply(self, step: _Step, forward: bool) -> Change:
         """Do (forward) or undo a recorded step, without recording it again."""
         report, code = self.report_id, step.form
+        if step.kind == "upgrade":
+            if forward:
+                ops.upgrade_report(self.store, self.catalog, report, step.upgrade.to_version)
+            else:
+                ops.undo_upgrade(self.store, step.upgrade)
+            return self._moved()
         if step.kind == "cells":
             values = [(c.form, c.row, c.column, c.new if forward else c.old) for c in step.cells]
             cells = ops.write_cells(self.store, report, values, action="redo" if forward else "undo")

@@ -41,6 +41,12 @@ def _submission():
     return submission
 
 
+def _formsets():
+    from desktop.ui import formsets  # the definition workbook and the form-set packages load when first used
+
+    return formsets
+
+
 def _onestop():
     from desktop.ui import onestop  # the one-stop import's readers (html.parser, csv) load when first used
 
@@ -173,6 +179,8 @@ class MainWindow(QMainWindow):
         self.info_action = self._action("&Thông tin văn bản (số, ngày, người ký)…",
                                         lambda: dialogs.ReportInfoDialog(self).exec(), QKeySequence("Ctrl+I"),
                                         file_menu)
+        self.upgrade_action = self._action("Chuyển sang &phiên bản khác của bộ biểu mẫu…",
+                                           lambda: _formsets().upgrade_report(self), None, file_menu)
         self.export_xlsx_action = self._action("Xuất &Excel…", lambda: dialogs.export_report(self, "xlsx"),
                                                None, file_menu)
         self.export_pdf_action = self._action("Xuất &PDF…", lambda: dialogs.export_report(self, "pdf"), None,
@@ -187,6 +195,9 @@ class MainWindow(QMainWindow):
                                            QKeySequence.Print, file_menu)
         self._action("In biểu mẫu &trống…", lambda: dialogs.print_blank_forms(self), None, file_menu)
         self._action("Nhận phiếu của &cấp trên…", lambda: _submission().import_receipt(self), None, file_menu)
+        self._action("Nhận &bộ biểu mẫu của cấp trên…", lambda: _formsets().receive_form_set(self), None, file_menu)
+        self._action("Bộ &biểu mẫu…", lambda: _formsets().show_form_sets(
+            self, lambda folder: _submission().publish_form_set(self, folder)), None, file_menu)
         file_menu.addSeparator()
         self._action("&Thoát", self.close, QKeySequence.Quit, file_menu)
 
@@ -265,6 +276,9 @@ class MainWindow(QMainWindow):
                        self.row_up_action, self.row_down_action, self.attach_action, self.confirm_row_action):
             action.setEnabled(editable)
         self.confirm_all_action.setEnabled(has_report and not self.session.locked)
+        self.upgrade_action.setEnabled(has_report and not self.session.locked and any(
+            i == self.session.report.form_set_id and v != self.session.report.form_set_version
+            for i, v in self.catalog.sets))
         self.import_stats_action.setEnabled(has_report and not self.session.locked)
         if has_report and self.session.criteria is not None:  # a scoring sheet: evidence per criterion
             self.attach_action.setEnabled(not self.session.locked)
@@ -304,6 +318,14 @@ class MainWindow(QMainWindow):
     def apply(self, change: Change) -> None:
         """Refresh what ``change`` touched: the open form, findings, counts, the saved time."""
         if self.session is None:
+            return
+        if change.version_changed:  # another version of the form set: its forms, rows and columns anew
+            codes = [f.code for f in self.session.forms]
+            self.navigator.refresh()
+            if codes and not self._kind_screen():
+                self.show_form(self.form_code if self.form_code in codes else codes[0])
+            self.findings_panel.refresh()
+            self._update_actions()
             return
         if change.notes:  # an undo of a note under a table shows that form and its note
             code = next(iter(change.notes))

@@ -168,6 +168,15 @@ def render(folder: Path) -> list[Path]:
         _settle(app)
         written.append(folder / name)
         window.grab().save(str(written[-1]))
+    # Tệp › Bộ biểu mẫu on a 1024×768 screen (issue 26): the sets, and Sóc Trăng's 5B as printed empty
+    from desktop.ui.formsets import FormSetsDialog
+
+    sets = FormSetsDialog(window)
+    sets.resize(984, 700)
+    names = [sets.table.item(r, 0).text() for r in range(sets.table.rowCount())]
+    sets.table.selectRow(next(r for r, n in enumerate(names) if "Sóc Trăng" in n))
+    sets.forms.setCurrentIndex(next(i for i in range(sets.forms.count()) if sets.forms.itemData(i) == "5B"))
+    shoot(sets, "bo-bieu-mau-1024.png")
     window.store.close()
     window.close()
     window.deleteLater()

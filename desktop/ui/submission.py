@@ -345,6 +345,26 @@ def seal_report(window, choice: SignChoice | None = None) -> Path | None:
     return path
 
 
+def publish_form_set(window, folder: Path, choice: SignChoice | None = None) -> Path | None:
+    """Phát hành: the province signs the set in ``folder`` as a package for its communes (issue 26 §3)."""
+    from desktop.foundation.files import write_atomically
+    from desktop.submission.formsets import package_filename, publish
+
+    def work(identity, out):
+        data, manifest = publish(folder, identity)
+        target = Path(out) / package_filename(manifest)
+        write_atomically(target, lambda temporary: temporary.write_bytes(data))
+        return target, manifest
+
+    outcome, _ = _signing_step(window, choice, "Phát hành bộ biểu mẫu (ký số của cơ quan)",
+                               "Đang ký và phát hành bộ biểu mẫu…", work)
+    if outcome is None:
+        return None
+    target, manifest = outcome
+    window.say(msg("FSET020", name=manifest["set"]["name"], version=manifest["set"]["version"], file=target))
+    return target
+
+
 # --- the way back: receipts ---------------------------------------------------------------------
 
 
