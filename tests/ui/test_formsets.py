@@ -66,6 +66,18 @@ def test_published_received_and_a_draft_moved_to_the_new_version_then_back(demo_
     sources = {dialog.table.item(r, 0).text(): dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())}
     assert sources["Biểu số 06/VPCP/KSTT – Kết quả giải quyết thủ tục hành chính (phiên bản 2)"] == "Đã nhận"
     assert window.catalog.get("toanquoc-06", 2) is not None
+    # a new report of 2026 is offered version 2 only; one of 2025 still version 1 (valid from 1/1/2026)
+    from desktop.ui.dialogs import NewReportDialog
+
+    new = NewReportDialog(window)
+    qtbot.addWidget(new)
+    new.unit.setCurrentIndex(next(i for i in range(new.unit.count()) if new.unit.itemData(i).code == "22732.cu"))
+    offered = {}
+    for year in (2025, 2026):
+        new.year.setValue(year)
+        offered[year] = [new.form_set.itemText(i) for i in range(new.form_set.count()) if "06/VPCP" in new.form_set.itemText(i)]
+    assert offered == {2025: ["Biểu số 06/VPCP/KSTT – Kết quả giải quyết thủ tục hành chính (phiên bản 1)"],
+                       2026: ["Biểu số 06/VPCP/KSTT – Kết quả giải quyết thủ tục hành chính (phiên bản 2)"]}
     # the commune's 2025 draft on version 1, open in the window, moved to version 2
     report = next(r.id for r in window.store.reports.all() if r.unit_code == "22732.cu")
     window.open_report(report, "06")
