@@ -33,7 +33,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 from desktop.exchange.xlsx import refuse_bombs
-from desktop.foundation.messages import CchcError, msg
+from desktop.foundation.messages import CchcError
 
 MAX_COLUMNS = 120  # an annex is printed on one page's width: 40 columns is already small print
 MAX_ROWS = 3000

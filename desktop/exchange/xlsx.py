@@ -354,6 +354,10 @@ def _write_sheet(sheet, plan: SheetPlan, plans: dict[str, SheetPlan], styles: St
                    item.value.mark if isinstance(item.value, Nil) else None,
                    item.value.text if isinstance(item.value, Shown) else None)
             styles.apply(cell, key, lambda: _body_style(body, item, fonts.get(body.style, fonts["normal"]), box))
+            if annex.blank and item.formula is not None and item.ctype.numeric:
+                # a blank form's total shows nothing until something is typed: a printed 0 reads as a figure
+                fmt = cell.number_format if ";" not in cell.number_format else "#,##0"
+                cell.number_format = f"{fmt};-{fmt};"
 
 
     widths = [(p * FILL * PX_PER_PT - COLUMN_PAD_PX) / DIGIT_PX for p in points]

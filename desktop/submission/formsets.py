@@ -42,7 +42,7 @@ from desktop.schema.loader import SET_FILE
 from desktop.schema.reading import MAX_FILE_BYTES
 from desktop.submission.identity import Identity, signer_certificate
 from desktop.submission.package import usable_now, archive_bytes, sign_detached
-from desktop.submission.register import CONFIRM_DIGITS, certificate_record, fingerprint
+from desktop.submission.register import certificate_record, check_read_out, fingerprint, one_held
 from desktop.submission.subjects import names_unit_by_subject
 from desktop.submission.verify import (CLOCK_SLACK, Rejected, check_detached_signature, load_trust_roots,
                                        read_archive)
@@ -259,23 +259,18 @@ def confirm_forms(store, package_sha: str, typed: str, installed: Path, root_pat
     """The clerk confirms a held set's signer, having compared its fingerprint with the body above
     (``typed``: at least its first digits): the certificate is registered for that body and the
     set installed as if it had come signed so."""
-    found = [r for r in store.received_forms.held() if r["sha256"].startswith(package_sha.strip().lower())] \
-        if len(package_sha.strip()) >= 8 else []
-    if len(found) != 1:
-        raise CchcError("FSET016", package=package_sha)
-    held = found[0]
-    wanted = re.sub(r"[^0-9a-f]", "", typed.lower())
-    if len(wanted) < CONFIRM_DIGITS:
-        raise CchcError("CERT019", digits=CONFIRM_DIGITS)
-    if not held["certificate_sha256"].startswith(wanted):
-        raise CchcError("CERT014", typed=typed, fingerprint=fingerprint(held["certificate_sha256"])[:19] + "…")
+    held = one_held(store.received_forms.held(), package_sha, "FSET016", package=package_sha)
+    check_read_out(held["certificate_sha256"], typed)
     data = store.attachments.blob(held["file_sha256"])
     manifest, signer, der, files = read_package(data, load_trust_roots(root_paths),
                                                 store.revocation_lists.all(with_der=True))
     body = _bodies_above(store)[0]
     folder_name = _folder_name(manifest)
     _check_set(files, installed, folder_name)
-    if store.certificates.get(signer["certificate_sha256"]) is None:
+    registered = store.certificates.get(signer["certificate_sha256"])
+    if registered is not None and registered.withdrawn_at is not None:  # a confirmation never undoes it
+        raise CchcError("CERT021", withdrawn_at=registered.withdrawn_at[:10])
+    if registered is None:
         store.certificates.add(certificate_record(der, body.code, "confirmed"))
     return _install(store, _record(manifest, signer, held["sha256"], body), files, installed, folder_name, signer)
 

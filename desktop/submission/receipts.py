@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 import zipfile
 from pathlib import Path
 
@@ -35,7 +34,7 @@ from desktop.foundation.files import TooLarge, read_at_most
 from desktop.foundation.messages import CchcError, msg, os_reason
 from desktop.submission.identity import Identity, signer_certificate
 from desktop.submission.package import archive_bytes, sign_detached
-from desktop.submission.register import CONFIRM_DIGITS, certificate_record, fingerprint
+from desktop.submission.register import certificate_record, check_read_out, fingerprint, one_held
 from desktop.submission.subjects import names_unit_by_subject
 from desktop.submission.verify import (CLOCK_SLACK, Rejected, check_detached_signature, load_trust_roots,
                                        read_archive, shown_time)
@@ -224,16 +223,8 @@ def confirm_receipt(store, receipt_sha: str, typed: str, root_paths: list[str] =
     """The clerk confirms a held receipt's signer, having compared its fingerprint with the parent
     body (``typed``: at least its first digits, as for a package): the certificate is registered
     for the parent body and the receipt taken as if it had come signed so."""
-    found = [r for r in store.receipts.held() if r["sha256"].startswith(receipt_sha.strip().lower())] \
-        if len(receipt_sha.strip()) >= 8 else []
-    if len(found) != 1:
-        raise CchcError("RCPT020", receipt=receipt_sha)
-    held = found[0]
-    wanted = re.sub(r"[^0-9a-f]", "", typed.lower())
-    if len(wanted) < CONFIRM_DIGITS:
-        raise CchcError("CERT019", digits=CONFIRM_DIGITS)
-    if not held["certificate_sha256"].startswith(wanted):
-        raise CchcError("CERT014", typed=typed, fingerprint=fingerprint(held["certificate_sha256"])[:19] + "…")
+    held = one_held(store.receipts.held(), receipt_sha, "RCPT020", receipt=receipt_sha)
+    check_read_out(held["certificate_sha256"], typed)
     data = store.attachments.blob(held["file_sha256"])
     document, signer, der, signature, report, parent = _checked(store, data, root_paths)
     with store.transaction():

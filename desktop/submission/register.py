@@ -196,16 +196,32 @@ def held_certificate(store, submission_id: int) -> bytes:
     return der
 
 
+def check_read_out(certificate_sha256: str, typed: str) -> None:
+    """The fingerprint digits the clerk typed, as the signer's body read them out: enough of them
+    (CERT019), and those of this certificate (CERT014)."""
+    wanted = re.sub(r"[^0-9a-f]", "", typed.lower())
+    if len(wanted) < CONFIRM_DIGITS:
+        raise CchcError("CERT019", digits=CONFIRM_DIGITS)
+    if not certificate_sha256.startswith(wanted):
+        raise CchcError("CERT014", typed=typed, fingerprint=fingerprint(certificate_sha256)[:19] + "…")
+
+
+def one_held(rows: list[dict], prefix: str, code: str, **params) -> dict:
+    """The one held record (a receipt, a form set) whose SHA-256 starts with ``prefix`` (at least
+    8 characters); else ``code`` with ``params``."""
+    prefix = prefix.strip().lower()
+    found = [r for r in rows if r["sha256"].startswith(prefix)] if len(prefix) >= 8 else []
+    if len(found) != 1:
+        raise CchcError(code, **params)
+    return found[0]
+
+
 def confirm(store, submission_id: int, typed: str) -> str:
     """The clerk confirms a held package's signer, having compared its fingerprint with the unit
     (``typed``: at least its first digits). The certificate is registered for the unit and the
     package accepted like any other. Returns the package's state after."""
     submission = _held(store, submission_id)
-    wanted = re.sub(r"[^0-9a-f]", "", typed.lower())
-    if len(wanted) < CONFIRM_DIGITS:
-        raise CchcError("CERT019", digits=CONFIRM_DIGITS)
-    if not submission.certificate_sha256.startswith(wanted):
-        raise CchcError("CERT014", typed=typed, fingerprint=fingerprint(submission.certificate_sha256)[:19] + "…")
+    check_read_out(submission.certificate_sha256, typed)
     der = held_certificate(store, submission_id)
     with store.transaction():
         registered = store.certificates.get(submission.certificate_sha256)

@@ -59,3 +59,21 @@ def test_cli_forms_print(tmp_path):
     assert len(PdfReader(out).pages) >= 14
     code, _ = cli("forms", "print", "khong-co-bo-nay", "-o", str(out))
     assert code == 2
+
+
+def test_a_blank_workbook_has_live_totals_that_print_nothing_until_typed(real_catalog):
+    from openpyxl import load_workbook
+
+    from desktop.exchange.blank import blank_xlsx
+
+    book = load_workbook(io.BytesIO(blank_xlsx(real_catalog, real_catalog.latest("toanquoc-06"))))
+    sheet = book.worksheets[0]
+    total = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(row=r, column=2).value == "Tổng cộng")
+    assert sheet.cell(row=total, column=4).value == f"=SUM(D10:D{total - 1})"
+    assert sheet.cell(row=10, column=3).value == "=D10+E10+F10"
+    assert sheet.cell(row=10, column=3).number_format.endswith(";")  # a zero prints as nothing
+    assert sheet.cell(row=10, column=4).value is None  # what the office types stays empty
+    district = load_workbook(io.BytesIO(blank_xlsx(real_catalog, real_catalog.latest("soctrang-huyen"), "7B")))
+    formulas = [c.value for row in district.worksheets[0].iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("=")]
+    assert formulas and "=SUM()" not in formulas  # the communes' total of a template with none: no formula

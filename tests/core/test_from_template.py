@@ -8,6 +8,7 @@ import re
 import zipfile
 
 import pytest
+from hypothesis import given, strategies as st
 from conftest import REPO, cli
 from openpyxl import Workbook
 from openpyxl.styles import Border, Font, Side
@@ -205,3 +206,21 @@ def test_cli_from_template(tmp_path):
     assert result["forms"] == ["02X"] and any(not n["inferred"] for n in result["notes"])
     assert workbook.exists() and (out / "set.yaml").exists()
     assert cli("forms", "check", str(out))[0] == 0
+
+
+@given(st.text(max_size=80) | st.from_regex(r"=(SUM\([A-Z]{1,3}[0-9]{1,7}(:[A-Z]{1,3}[0-9]{1,7})?\)|[A-Z]{1,3}[0-9]{1,7})([+-][A-Z]{1,2}[0-9]{1,4})*",
+                                            fullmatch=True))
+def test_any_formula_text_is_read_or_refused_never_raises(text):
+    from desktop.exchange.template import MAX_RANGE_CELLS, _terms
+
+    found = _terms(text.lstrip("="))
+    assert found is None or 0 < len(found) <= MAX_RANGE_CELLS
+    assert found is None or all(sign in (1, -1) and row >= 0 and column >= 1 for sign, row, column in found)
+
+
+@given(st.text(min_size=1, max_size=60))
+def test_any_label_gives_an_id_the_loader_takes(label):
+    from desktop.exchange.template import slug
+
+    made = slug(label)
+    assert re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", made) and len(made) <= 34
