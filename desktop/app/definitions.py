@@ -17,8 +17,11 @@ def compile_workbook(workbook: Path, folder: Path, force: bool = False) -> FormS
     """The set the workbook defines, written to ``folder`` only when it loads without a problem
     (each said at its sheet and row); an existing folder with files is kept unless ``force``."""
     folder = Path(folder)
-    if folder.exists() and any(folder.iterdir()) and not force:
-        raise CchcError("DEF012", folder=folder)
+    if folder.exists() and any(folder.iterdir()):
+        if not force:
+            raise CchcError("DEF012", folder=folder)
+        if not (folder / "set.yaml").is_file():  # --force replaces a set, never a folder of other files
+            raise CchcError("DEF015", folder=folder)
     built = import_workbook(workbook)
     staging = Path(tempfile.mkdtemp(prefix=".cchc-def-", dir=_existing_parent(folder)))
     try:

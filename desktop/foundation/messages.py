@@ -285,6 +285,8 @@ MESSAGES: dict[str, str] = {
     "DEF007": "Thiếu trang “{sheet}” của bảng định nghĩa.",
     "DEF008": "Bảng định nghĩa có {count} lỗi; không ghi gì:\n{problems}",
     "DEF009": "{where}: {reason}",
+    "DEF015": "Thư mục “{folder}” không phải thư mục bộ biểu mẫu (không có set.yaml): không ghi đè, kể cả với "
+    "--force. Hãy chọn thư mục trống.",
     "DEF014": "Không xuất được bảng định nghĩa: chữ của trang “{sheet}”, ô {cell} có ký tự {char} mà tệp Excel "
     "không chứa được; hãy sửa định nghĩa.",
     "DEF010": "Đã ghi bảng định nghĩa của bộ “{set}” ({forms} biểu) vào “{file}”.",

@@ -179,7 +179,13 @@ def test_an_existing_folder_is_kept_unless_forced(tmp_path):
     with pytest.raises(CchcError) as kept:
         compile_workbook(path, out)
     assert kept.value.code == "DEF012" and (out / "ghi-chu.txt").exists()
-    compile_workbook(path, out, force=True)
+    with pytest.raises(CchcError) as kept:  # not a set's folder: never replaced, even forced
+        compile_workbook(path, out, force=True)
+    assert kept.value.code == "DEF015" and (out / "ghi-chu.txt").exists()
+    (out / "ghi-chu.txt").unlink()
+    compile_workbook(path, out)
+    (out / "ghi-chu.txt").write_text("bản cũ", encoding="utf-8")
+    compile_workbook(path, out, force=True)  # a set's folder: replaced whole
     assert (out / "set.yaml").exists() and not (out / "ghi-chu.txt").exists()
 
 
