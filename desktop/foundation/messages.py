@@ -326,6 +326,8 @@ MESSAGES: dict[str, str] = {
     "nguyên, {dropped} ô không còn chỗ trong phiên bản mới.",
     "UPG005": "{form} / dòng “{row}” / {column}: {value}",
     "UPG006": "Chưa chuyển gì. Các ô trên sẽ bị bỏ (vẫn ghi trong nhật ký); chạy lại với --yes để chuyển.",
+    "UPG008": "Máy này chỉ có phiên bản {version} của bộ “{set}”. Khi cấp trên ban hành phiên bản mới, hãy nhận "
+    "bộ biểu mẫu (Tệp › Nhận bộ biểu mẫu của cấp trên) rồi chuyển báo cáo.",
     "UPG007": "Đã chuyển báo cáo số {report} sang phiên bản {new} của bộ “{set}”.",
     "TPL001": "Tệp “{file}” không phải bảng tính Excel đọc được ({reason}); không tạo gì.",
     "TPL002": "Trang “{sheet}” có {rows} dòng, {columns} cột: lớn quá một biểu mẫu (tối đa {max_rows} dòng, "

@@ -449,15 +449,17 @@ class Upgrade:
     to_version: int
     moved: int
     dropped: list[CellChange] = field(default_factory=list)
+    titles: dict = field(default_factory=dict)  # (form, row id) → the row as the old version prints it
 
     def dropped_lines(self, catalog: Catalog) -> list[str]:
-        """Each dropped cell as the clerk reads it: "Phụ lục 1 / dòng 2 / Đơn vị: 12"."""
+        """Each dropped cell as the clerk reads it: "Phụ lục 1 / dòng “2. Công khai” / Đơn vị: 12"."""
         old = catalog.get(self.form_set_id, self.from_version)
         lines = []
         for cell in self.dropped:
             form = old.forms.get(cell.form) if old else None
             column = form.by_id.get(cell.column) if form else None
-            lines.append(msg("UPG005", form=form.printed_code if form else cell.form, row=cell.row,
+            lines.append(msg("UPG005", form=form.printed_code if form else cell.form,
+                             row=self.titles.get((cell.form, cell.row), cell.row),
                              column=form.short_label(column) if column else cell.column, value=cell.old))
         return lines
 
@@ -493,7 +495,12 @@ def upgrade_plan(store, catalog: Catalog, report_id: int, to_version: int) -> Up
                     moved += 1
                 else:
                     dropped.append(CellChange(report_id, form_code, row_id, column_id, value, None))
-    return Upgrade(report_id, report.form_set_id, report.form_set_version, to_version, moved, dropped)
+    titles = {}
+    for form_code in {c.form for c in dropped}:
+        if old_set is not None and form_code in old_set.forms:
+            layout = resolve(old_set.forms[form_code], old_set, units, repeats.get(form_code))
+            titles.update({(form_code, row.id): row.title for row in layout.rows})
+    return Upgrade(report_id, report.form_set_id, report.form_set_version, to_version, moved, dropped, titles)
 
 
 def upgrade_report(store, catalog: Catalog, report_id: int, to_version: int) -> Upgrade:

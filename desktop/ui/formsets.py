@@ -279,8 +279,8 @@ def upgrade_report(window, version: int | None = None, confirm: bool = True) -> 
     report = session.report
     versions = sorted(v for (i, v) in window.catalog.sets if i == report.form_set_id and v != report.form_set_version)
     if not versions:
-        window.say(msg("UPG003", set=report.form_set_id, version=report.form_set_version + 1,
-                       known=str(report.form_set_version)), warning=True)
+        window.say(msg("UPG008", set=session.data.form_set.name if session.data.form_set else report.form_set_id,
+                       version=report.form_set_version), warning=True)
         return False
     if version is None:
         names = [f"Phiên bản {v} – {window.catalog.get(report.form_set_id, v).name}" for v in versions]

@@ -235,7 +235,8 @@ def test_a_draft_moves_to_the_new_version_listing_what_it_drops_and_undoes(tmp_p
                                                     ("tong", "huy", "1")])
     plan = ops.upgrade_plan(commune, catalog, report, 2)
     assert plan.moved == 2 and [(c.row, c.column, c.old) for c in plan.dropped] == [("tong", "dung_tinh", "2")]
-    assert plan.dropped_lines(catalog) == ["Biểu số 01/KQGQ-XA / dòng “tong” / Dừng tính: 2"]
+    assert plan.dropped_lines(catalog) == ["Biểu số 01/KQGQ-XA / dòng “1. Hồ sơ thủ tục hành chính thuộc thẩm quyền "
+                                           "giải quyết của UBND cấp xã” / Dừng tính: 2"]
     assert commune.reports.get(report).form_set_version == 1  # a plan changes nothing
     ops.upgrade_report(commune, catalog, report, 2)
     assert commune.reports.get(report).form_set_version == 2

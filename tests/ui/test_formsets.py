@@ -35,7 +35,8 @@ def test_the_form_sets_screen_lists_previews_checks_and_exports(demo_window, qtb
     assert out.exists() and "Sóc Trăng" in dialog.status.text()
 
 
-def test_published_received_and_a_draft_moved_to_the_new_version_then_back(demo_window, qtbot, tmp_path, no_dialogs):
+def test_published_received_and_a_draft_moved_to_the_new_version_then_back(demo_window, qtbot, tmp_path, no_dialogs,
+                                                                         monkeypatch):
     window = demo_window
     dialog = formsets.FormSetsDialog(window, lambda folder: submission.publish_form_set(window, folder, choice))
     qtbot.addWidget(dialog)
@@ -83,6 +84,16 @@ def test_published_received_and_a_draft_moved_to_the_new_version_then_back(demo_
     window.open_report(report, "06")
     typed = window.store.cells.get(report)
     assert window.upgrade_action.isEnabled()
+    asked = []
+
+    def answer_no(box):
+        asked.append(box.text())
+        return formsets.QMessageBox.No
+
+    monkeypatch.setattr(formsets.QMessageBox, "exec", answer_no)
+    assert not formsets.upgrade_report(window, 2)  # the clerk reads what moves and says no: nothing changes
+    assert "sang phiên bản 2" in asked[0] and "0 ô không còn chỗ" in asked[0]
+    assert window.store.reports.get(report).form_set_version == 1
     assert formsets.upgrade_report(window, 2, confirm=False)
     assert window.store.reports.get(report).form_set_version == 2
     assert window.session.data.form_set.version == 2
