@@ -110,6 +110,7 @@ class FormSetsDialog(QDialog):
                 self.table.setItem(row, column, item)
         keys = [s.key for s in self.sets]
         self.table.selectRow(keys.index(select) if select in keys else 0)
+        self._selected()  # the same row number may now be another set: no selection signal then
 
     @property
     def current(self):
@@ -293,7 +294,8 @@ def upgrade_report(window, version: int | None = None, confirm: bool = True) -> 
     plan = window.perform(lambda: upgrade_plan(window.store, window.catalog, session.report_id, version))
     if isinstance(plan, Exception):
         return False
-    summary = msg("UPG004", report=session.report_id, old=plan.from_version, new=plan.to_version, set=plan.form_set_id,
+    name = window.catalog.get(plan.form_set_id, version).name
+    summary = msg("UPG004", report=session.report_id, old=plan.from_version, new=plan.to_version, set=name,
                   moved=plan.moved, dropped=len(plan.dropped))
     if confirm:
         box = QMessageBox(QMessageBox.Question, "Chuyển phiên bản bộ biểu mẫu",
@@ -305,5 +307,5 @@ def upgrade_report(window, version: int | None = None, confirm: bool = True) -> 
             return False
     if isinstance(window.perform(lambda: session.upgrade(version)), Exception):
         return False
-    window.say(msg("UPG007", report=session.report_id, new=version, set=plan.form_set_id))
+    window.say(msg("UPG007", report=session.report_id, new=version, set=name))
     return True

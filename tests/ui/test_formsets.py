@@ -67,6 +67,8 @@ def test_published_received_and_a_draft_moved_to_the_new_version_then_back(demo_
     sources = {dialog.table.item(r, 0).text(): dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())}
     assert sources["Biểu số 06/VPCP/KSTT – Kết quả giải quyết thủ tục hành chính (phiên bản 2)"] == "Đã nhận"
     assert window.catalog.get("toanquoc-06", 2) is not None
+    assert dialog.current.key == ("toanquoc-06", 2)  # the set just received, selected and previewed
+    assert dialog._previews and all(key[0] == ("toanquoc-06", 2) for key in dialog._previews)
     # a new report of 2026 is offered version 2 only; one of 2025 still version 1 (valid from 1/1/2026)
     from desktop.ui.dialogs import NewReportDialog
 
