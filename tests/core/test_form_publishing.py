@@ -301,3 +301,24 @@ def test_a_province_officers_walk(tmp_path, commune, capsys):
     assert [r.id for r in form.rows] == ["tong", "lien_thong"]
     assert commune.cells.get(draft)["KQ"]["tong"]["nhan_trong_ky"] == "12"
     assert hashlib.sha256(package.read_bytes()).hexdigest() == commune.received_forms.of_set("khanhhoa-xa", 2)[0]["sha256"]
+
+
+def test_a_set_published_with_the_provinces_usb_token(tmp_path, token):
+    """The Sở's certificate on a token (SoftHSM2 standing in): publish signs with the key that never
+    leaves it, and a commune that registered that certificate installs the set."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from desktop.submission.identity import open_token
+    from desktop.submission.register import enrol
+
+    with open_token(token.library, token.pin, token_label=token.label) as identity:
+        data, manifest = publish(next_year(tmp_path), identity)
+        der = identity.certificate.public_bytes(Encoding.DER)
+    assert manifest["publisher"]["subject"] == "Ủy ban nhân dân xã Token"
+    store = commune_store(tmp_path / "xa-token.db")
+    try:
+        enrol(store, PROVINCE, der)
+        done = receive(store, _file(tmp_path, data), received_forms_dir())
+        assert done["held"] is None and (received_forms_dir() / "khanhhoa-xa-v2" / "set.yaml").exists()
+    finally:
+        store.close()
