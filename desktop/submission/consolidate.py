@@ -285,10 +285,12 @@ def _keep(store, verdict: Verdict, package: bytes, unit: str, child, period: Per
     return Received(verdict.file, unit, state, text, verdict.manifest["report_version"], submission)
 
 
-def requires_trust(store, root_paths) -> bool:
+def requires_trust(store, root_paths, signing: dict | None = None) -> bool:
     """The database's trust policy: once trusted roots are configured, only packages a CA vouches
-    for are accepted, unless the receiving unit chose to accept others too (Thiết lập)."""
-    return bool(root_paths) and not load_settings(store)["signing"]["accept_untrusted"]
+    for are accepted, unless the receiving unit chose to accept others too (Thiết lập). ``signing``:
+    the settings' signing part, when the caller has read it already."""
+    signing = signing if signing is not None else load_settings(store)["signing"]
+    return bool(root_paths) and not signing["accept_untrusted"]
 
 
 def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths: list[str] = (),
@@ -332,12 +334,13 @@ def consolidate(store, catalog, report_id: int, paths: list[Path], *, root_paths
     # Packages are verified outside any transaction (in workers when there are many) and written in
     # short ones, so that a clerk typing in the same database meanwhile is not kept waiting; the
     # packages of a batch wait in memory, bounded in count, bytes and time.
-    strict = requires_trust(store, root_paths) if require_trust is None else require_trust
+    signing = load_settings(store)["signing"]  # read once: the trust policy and the seal rule
+    strict = requires_trust(store, root_paths, signing) if require_trust is None else require_trust
     started = time.monotonic()
     for package, verdict in verify_many(files, catalog, list(root_paths), workers=workers, progress=progress,
                                         rules=store.settings.get("period_rules", {}), require_trust=strict,
                                         crls=store.revocation_lists.all(with_der=True),
-                                        require_seal=load_settings(store)["signing"]["require_seal"]):
+                                        require_seal=signing["require_seal"]):
         unit = (verdict.manifest or {}).get("unit", {}).get("code") if isinstance(verdict.manifest, dict) else None
         unit = unit if isinstance(unit, str) else None
         problem = verdict.message if not verdict.valid else _problem_with(verdict, unit, children, parent, period,
