@@ -592,7 +592,7 @@ def import_workbook(path: Path) -> Built:
     sheets = read_workbook(path)
     problems: list[str] = []
     reader = _Reader(problems)
-    emit = _Emitter()
+    docs: dict[str, _Document] = {}  # each file's lines, in the order written
 
     set_sheet = sheets.get(SET_SHEET)
     set_values: dict = {}
@@ -646,7 +646,7 @@ def import_workbook(path: Path) -> Built:
         other.setdefault(file, []).append((number, line.get("line", "")))
 
     # set.yaml: the set's fields, its lists, its forms, then its YAML as written
-    doc = emit.document(SET_FILE)
+    doc = _document_of(docs, SET_FILE)
     for f in SET_FIELDS:
         if f.key in set_values:
             value, origin = set_values[f.key]
@@ -654,19 +654,19 @@ def import_workbook(path: Path) -> Built:
     if lists:
         doc.line("lists:", None)
         for name, items in lists.items():
-            doc.line(f"  {_key(name)}:", items[0][0] and Origin(LISTS_SHEET, items[0][0]))
+            doc.line(f"  {_dump(name)}:", items[0][0] and Origin(LISTS_SHEET, items[0][0]))
             for number, line in items:
-                doc.line("    - " + _flow({"key": line["key"], "label": line["label"]}), Origin(LISTS_SHEET, number))
+                doc.line("    - " + _dump({"key": line["key"], "label": line["label"]}), Origin(LISTS_SHEET, number))
     if forms or set_values.get("kind", ("bieu_mau",))[0] == "bieu_mau":
         doc.line("forms:", None)
     for number, line in forms:
-        doc.line("  - " + _scalar(line["file"]), Origin(FORMS_SHEET, number))
+        doc.line("  - " + _dump(line["file"]), Origin(FORMS_SHEET, number))
     for number, text in other.pop(SET_FILE, []):
         doc.line(text, Origin(OTHER_SHEET, number))
 
     for number, line in forms:
         columns_sheet, rows_sheet, rules_sheet = form_sheets(line["code"])
-        doc = emit.document(line["file"])
+        doc = _document_of(docs, line["file"])
         for f in FORM_FIELDS[1:]:
             if f.key in line:
                 doc.scalar(f.key, line[f.key], Origin(FORMS_SHEET, number))
@@ -687,7 +687,7 @@ def import_workbook(path: Path) -> Built:
         if identities:
             doc.line("identities:", None)
             for rule_number, text in identities:
-                doc.line("  - " + _scalar(text), Origin(rules_sheet, rule_number))
+                doc.line("  - " + _dump(text), Origin(rules_sheet, rule_number))
         if rules:
             doc.line("rules:", None)
             for rule_number, rule in rules:
@@ -703,14 +703,14 @@ def import_workbook(path: Path) -> Built:
                     first = False
 
     for file, lines in other.items():
-        doc = emit.document(file)
+        doc = _document_of(docs, file)
         for number, text in lines:
             doc.line(text, Origin(OTHER_SHEET, number))
 
     if problems:
         raise CchcError("DEF008", count=len(problems), problems="\n".join(problems))
-    return Built({name: "\n".join(d.lines) + "\n" for name, d in emit.docs.items()},
-                 {name: d.origins for name, d in emit.docs.items()})
+    return Built({name: "\n".join(d.lines) + "\n" for name, d in docs.items()},
+                 {name: d.origins for name, d in docs.items()})
 
 
 def _column_yaml(line: dict, origin: Origin | None = None) -> dict:
@@ -751,6 +751,10 @@ def _row_yaml(line: dict, origin: Origin, reader: _Reader) -> dict:
     return data
 
 
+def _document_of(docs: dict, name: str) -> "_Document":
+    return docs.setdefault(name, _Document())
+
+
 class _Document:
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -769,7 +773,7 @@ class _Document:
             origin = Origin(sheet, number)
             data = make(line, origin)
             if not children:
-                self.line(f"{indent}- {_flow(data)}", origin)
+                self.line(f"{indent}- {_dump(data)}", origin)
                 continue
             first = True
             for key, value in data.items():
@@ -780,14 +784,6 @@ class _Document:
             else:
                 self.line(f"{indent}  children:", origin)
             self.items(children, depth + 1, sheet, make)
-
-
-class _Emitter:
-    def __init__(self) -> None:
-        self.docs: dict[str, _Document] = {}
-
-    def document(self, name: str) -> _Document:
-        return self.docs.setdefault(name, _Document())
 
 
 def _dump(value) -> str:
@@ -836,18 +832,6 @@ def _printable(value) -> bool:
     if isinstance(value, list):
         return all(_printable(v) for v in value)
     return True
-
-
-def _scalar(value) -> str:
-    return _dump(value)
-
-
-def _flow(data: dict) -> str:
-    return _dump(data)
-
-
-def _key(name: str) -> str:
-    return _dump(name)
 
 
 __all__ = ["Built", "export_workbook", "form_sheets", "import_workbook", "read_workbook", "workbook_of"]

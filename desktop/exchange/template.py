@@ -332,7 +332,6 @@ class _Sheet:
         if len(tree) > 1 or leaves:
             self.note(top, first, f"tiêu đề {bottom - top + 1} tầng, {len(leaves)} cột dữ liệu "
                       f"({get_column_letter(first)}–{get_column_letter(last)}).")
-        self.leaf_columns = {column: node for node, column in leaves}
         return tree, leaves
 
     def _parent_label(self, nodes: list, target: dict, parent: str = "") -> str | None:
@@ -462,7 +461,6 @@ class _Sheet:
             kinds = dict.fromkeys(k for e in found for k, pattern in CODE_KINDS if pattern.match(e["code"]))
             self.note(found[0]["row"], code_column, f"{len(found)} dòng, {1 + max(e['level'] for e in found)} cấp "
                       f"theo số thứ tự ({', '.join(CODE_NAMES[k] for k in kinds) or 'không có số'}).")
-        self.rows_by_sheet_row = {e["row"]: e for e in found}
         return found
 
     def _bordered(self, row: int, table: range) -> bool:

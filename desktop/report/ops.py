@@ -481,9 +481,11 @@ def upgrade_plan(store, catalog: Catalog, report_id: int, to_version: int) -> Up
     old_forms = set(old_set.forms) if old_set else set()
     units = child_units_of(store, report.unit_code)
     repeats = store.rows.of(report_id)
-    layouts = {code: resolve(form, new_set, units, repeats.get(code)) for code, form in new_set.forms.items()}
+    cells = store.cells.get(report_id)
+    layouts = {code: resolve(form, new_set, units, repeats.get(code)) for code, form in new_set.forms.items()
+               if code in cells}  # only the forms the report has cells in
     moved, dropped = 0, []
-    for form_code, rows in store.cells.get(report_id).items():
+    for form_code, rows in cells.items():
         if form_code not in new_set.forms and form_code not in old_forms:
             continue  # not a form's cells (the body's own store): neither set owns it
         form, layout = new_set.forms.get(form_code), layouts.get(form_code)

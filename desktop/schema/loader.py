@@ -14,6 +14,7 @@ set still loads.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import string
@@ -663,8 +664,6 @@ def load_form_set(directory: Path, problems: list[Problem], kinds: tuple, parts:
 
 
 def _is_date(text: str) -> bool:
-    import datetime as dt
-
     try:
         return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)) and dt.date.fromisoformat(text) is not None
     except ValueError:

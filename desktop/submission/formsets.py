@@ -37,11 +37,12 @@ from cryptography import x509
 
 from desktop.foundation.files import TooLarge, read_at_most
 from desktop.foundation.messages import CchcError, msg, os_reason
-from desktop.registry import load_form_set
+from desktop.foundation.paths import forms_dir
+from desktop.registry import load_catalog, load_form_set
 from desktop.schema.loader import SET_FILE
 from desktop.schema.reading import MAX_FILE_BYTES
 from desktop.submission.identity import Identity, signer_certificate
-from desktop.submission.package import usable_now, archive_bytes, sign_detached
+from desktop.submission.package import archive_bytes, signed_archive, usable_now
 from desktop.submission.register import certificate_record, check_read_out, fingerprint, one_held
 from desktop.submission.subjects import names_unit_by_subject
 from desktop.submission.verify import (CLOCK_SLACK, Rejected, check_detached_signature, load_trust_roots,
@@ -94,12 +95,8 @@ def publish(folder: Path, identity: Identity) -> tuple[bytes, dict]:
         "published_at": now.isoformat(),
         "publisher": {"subject": identity.subject, "certificate_sha256": identity.cert_sha256},
     }
-    raw = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
-    try:
-        signature = sign_detached(raw, identity, now)
-    except Exception as error:  # a token pulled out, a key the library refuses
-        raise CchcError("SIGN011", reason=type(error).__name__) from None
-    return archive_bytes([(MANIFEST, raw), (SIGNATURE, signature)] + [(FILES + n, d) for n, d in files]), manifest
+    _, package = signed_archive(manifest, identity, now, [(FILES + n, d) for n, d in files], (MANIFEST, SIGNATURE))
+    return package, manifest
 
 
 # --- read -------------------------------------------------------------------------
@@ -213,9 +210,9 @@ def _bodies_above(store):
     return above
 
 
-def _publisher(store, signer: dict, der: bytes | None):
-    """The body above this unit whose certificate signed, or None (not known here: held)."""
-    above = _bodies_above(store)
+def _publisher(store, signer: dict, der: bytes | None, above: list):
+    """The body of ``above`` (those above this unit) whose certificate signed, or None (not known
+    here: held)."""
     registered = store.certificates.get(signer["certificate_sha256"])
     if registered is not None:
         body = next((b for b in above if b.code == registered.unit_code), None)
@@ -244,13 +241,13 @@ def receive(store, path: Path, installed: Path, root_paths: list[str] = ()) -> d
         raise CchcError("FSET014", set=manifest["set"]["name"], version=manifest["set"]["version"])
     folder_name = _folder_name(manifest)
     _check_set(files, installed, folder_name)  # a broken set is refused before it is held
-    body = _publisher(store, signer, der)
+    above = _bodies_above(store)
+    body = _publisher(store, signer, der, above)
     record = _record(manifest, signer, sha, body)
     if body is None:
         store.received_forms.add(record | {"state": "held", "folder": None}, file=data)
-        above = _bodies_above(store)[0]
         return {"set": manifest["set"]["id"], "version": manifest["set"]["version"], "folder": None, "held": sha,
-                "message": msg("FSET015", name=manifest["set"]["name"], subject=signer["subject"], parent=above.name,
+                "message": msg("FSET015", name=manifest["set"]["name"], subject=signer["subject"], parent=above[0].name,
                                fingerprint=fingerprint(signer["certificate_sha256"]), sha=sha[:16])}
     return _install(store, record, files, installed, folder_name, signer)
 
@@ -300,9 +297,6 @@ def _check_set(files: dict[str, bytes], installed: Path, folder_name: str):
         problems = (form_set.problems if form_set is not None else problems) or problems
         if form_set is None or problems:
             raise CchcError("FSET017", problems="\n".join(p.text for p in problems[:20]) or SET_FILE)
-    from desktop.foundation.paths import forms_dir
-    from desktop.registry import load_catalog
-
     present = load_catalog(forms_dir(), received=installed).get(form_set.id, form_set.version)
     if present is not None and _contents(Path(present.directory)) != files:
         raise CchcError("FSET018", set=form_set.name, version=form_set.version,

@@ -267,13 +267,21 @@ def build_package(store, catalog, report_id: int, identity: Identity) -> Signed:
         "files": [{"path": name, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
                   for name, content in members.items()],
     }
-    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
-    try:
-        signature = sign_detached(manifest_bytes, identity, now)
-    except Exception as error:
-        raise CchcError("SIGN011", reason=type(error).__name__) from None
-    package = archive_bytes([(MANIFEST, manifest_bytes), (MANIFEST_SIGNATURE, signature), *members.items()])
+    _, package = signed_archive(manifest, identity, now, members.items())
     return Signed(package, manifest, package_filename(manifest))
+
+
+def signed_archive(document: dict, identity: Identity, now: dt.datetime, members=(),
+                   names: tuple[str, str] = (MANIFEST, MANIFEST_SIGNATURE)) -> tuple[bytes, bytes]:
+    """``document`` as the JSON a signed file carries, signed detached by ``identity`` at ``now``
+    (SIGN011 when the key refuses), stored first in the canonical archive before ``members``:
+    (the JSON's bytes, the archive's). A package's manifest, a seal's, a receipt, a form set's."""
+    raw = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    try:
+        signature = sign_detached(raw, identity, now)
+    except Exception as error:  # a token pulled out, a key the library refuses
+        raise CchcError("SIGN011", reason=type(error).__name__) from None
+    return raw, archive_bytes([(names[0], raw), (names[1], signature), *members])
 
 
 def archive_bytes(entries: list[tuple[str, bytes]]) -> bytes:
@@ -369,12 +377,7 @@ def seal_report(store, catalog, report_id: int, identity: Identity, out: Path) -
                   sealed_at=now.isoformat())
     sealed["files"] = [{"path": entry["path"], "size": len(members[entry["path"]]),
                         "sha256": hashlib.sha256(members[entry["path"]]).hexdigest()} for entry in manifest["files"]]
-    manifest_bytes = json.dumps(sealed, ensure_ascii=False, indent=1).encode("utf-8")
-    try:
-        signature = sign_detached(manifest_bytes, identity, now)
-    except Exception as error:
-        raise CchcError("SIGN011", reason=type(error).__name__) from None
-    package = archive_bytes([(MANIFEST, manifest_bytes), (MANIFEST_SIGNATURE, signature),
-                             *[(entry["path"], members[entry["path"]]) for entry in sealed["files"]]])
+    _, package = signed_archive(sealed, identity, now, [(entry["path"], members[entry["path"]])
+                                                         for entry in sealed["files"]])
     signed = Signed(package, sealed, package_filename(sealed))
     return _keep_and_write(store, report_id, signed, identity, out, now.isoformat(), "co_quan")

@@ -33,7 +33,7 @@ from cryptography import x509
 from desktop.foundation.files import TooLarge, read_at_most
 from desktop.foundation.messages import CchcError, msg, os_reason
 from desktop.submission.identity import Identity, signer_certificate
-from desktop.submission.package import archive_bytes, sign_detached
+from desktop.submission.package import archive_bytes, signed_archive
 from desktop.submission.register import certificate_record, check_read_out, fingerprint, one_held
 from desktop.submission.subjects import names_unit_by_subject
 from desktop.submission.verify import (CLOCK_SLACK, Rejected, check_detached_signature, load_trust_roots,
@@ -83,12 +83,7 @@ def issue_receipt(store, submission_id: int, identity: Identity, *, accept: bool
         "issued_at": now.isoformat(),
         "issuer": {"code": issuer.code, "name": issuer.name},
     }
-    raw = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-    try:
-        signature = sign_detached(raw, identity, now)
-    except Exception as error:  # a token pulled out, a key the library refuses
-        raise CchcError("SIGN011", reason=type(error).__name__) from None
-    data = archive_bytes([(RECEIPT, raw), (RECEIPT_SIGNATURE, signature)])
+    _, data = signed_archive(document, identity, now, names=(RECEIPT, RECEIPT_SIGNATURE))
     store.receipts.add({"sha256": hashlib.sha256(data).hexdigest(), "direction": "issued",
                         "package_sha256": submission.package_sha256, "unit_code": unit.code, "report_id": None,
                         "report_version": submission.report_version, "submission_id": submission_id,

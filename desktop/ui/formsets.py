@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialo
                                QInputDialog, QLabel, QMessageBox, QPushButton, QScrollArea, QSplitter,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from desktop.foundation.messages import msg
+from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.settings import load_settings
-from desktop.ui.widgets import run_in_background, shown_outcome
+from desktop.ui.widgets import run_in_background, shown_outcome, take_signed_file
 
 SOURCES = {"built-in": "Có sẵn", "received": "Đã nhận"}
 LEVELS = {"xa": "Xã", "huyen": "Huyện", "tinh": "Tỉnh", "any": "Mọi cấp"}
@@ -26,10 +26,7 @@ def reload_catalog(window) -> None:
     from desktop.foundation.paths import forms_dir, received_forms_dir
     from desktop.registry import load_catalog
 
-    window.catalog = load_catalog(forms_dir(), received=received_forms_dir())
-    if window.session is not None:
-        window.session.catalog = window.catalog
-        window.report_changed_elsewhere()
+    window.catalog_changed(load_catalog(forms_dir(), received=received_forms_dir()))
 
 
 class FormSetsDialog(QDialog):
@@ -88,6 +85,7 @@ class FormSetsDialog(QDialog):
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self._previews: dict[tuple, QPixmap] = {}
+        self.compiled = None  # the set the officer last compiled here: what Phát hành signs first
         self.fill()
 
     # --- the list ----------------------------------------------------------------------------
@@ -145,8 +143,8 @@ class FormSetsDialog(QDialog):
             try:
                 pages = PdfPages(blank_pdf(self.window_.catalog, form_set, code))
                 self._previews[key] = QPixmap.fromImage(pages.image(0, PREVIEW_DPI))
-            except Exception as error:  # a set that loads but does not print: said, never a traceback
-                self.preview.setText(str(error) if hasattr(error, "code") else "Không in thử được biểu này.")
+            except CchcError as error:  # a set that loads but does not print: said, never a traceback
+                self.preview.setText(str(error))
                 return
         self.preview.setPixmap(self._previews[key])
 
@@ -216,8 +214,7 @@ class FormSetsDialog(QDialog):
         """The set just compiled (or the selected one) signed as a package for the communes."""
         if self.publish_ is None:
             return None
-        compiled = getattr(self, "compiled", None)
-        chosen = Path(folder) if folder else Path(compiled.directory) if compiled is not None else \
+        chosen = Path(folder) if folder else Path(self.compiled.directory) if self.compiled is not None else \
             Path(self.current.directory) if self.current is not None else None
         return self.publish_(chosen) if chosen is not None else None
 
@@ -235,35 +232,19 @@ def show_form_sets(window, publish=None) -> FormSetsDialog:
     return dialog
 
 
-def receive_form_set(window, path: str | None = None, typed: str | None = None) -> dict | None:
+def receive_form_set(window, path: str | None = None) -> dict | None:
     """Tệp › Nhận bộ biểu mẫu: a set the province published, checked and installed; one signed by a
-    certificate not yet registered is held until the clerk confirms its fingerprint (``typed``)."""
+    certificate not yet registered is held until the clerk confirms its fingerprint."""
     from desktop.foundation.paths import received_forms_dir
     from desktop.submission.formsets import confirm_forms, receive
 
-    if path is None:
-        path, _ = QFileDialog.getOpenFileName(window, "Nhận bộ biểu mẫu của cấp trên", "",
-                                              "Bộ biểu mẫu (*.cchcforms)")
-        if not path:
-            return None
     roots = load_settings(window.store)["signing"]["trusted_roots"]
-    outcome = run_in_background(window, "Đang kiểm tra bộ biểu mẫu…",
-                                lambda: receive(window.store, Path(path), received_forms_dir(), roots))
-    if not shown_outcome(window, outcome):
-        return None
-    if outcome["held"]:
-        if typed is None:
-            typed, ok = QInputDialog.getText(window, "Xác nhận chứng thư của cấp trên",
-                                             outcome["message"].split(" rồi xác nhận")[0] +
-                                             ".\n\nNhập 20 chữ số đầu của dấu vân tay cấp trên đọc cho:")
-            if not ok:
-                window.say(outcome["message"], warning=True)
-                return outcome
-        held = outcome["held"]
-        outcome = run_in_background(window, "Đang cài bộ biểu mẫu…",
-                                    lambda: confirm_forms(window.store, held, typed, received_forms_dir(), roots))
-        if not shown_outcome(window, outcome):
-            return None
+    outcome = take_signed_file(window, path, "Nhận bộ biểu mẫu của cấp trên", "Bộ biểu mẫu (*.cchcforms)",
+                               "Đang kiểm tra bộ biểu mẫu…",
+                               lambda chosen: receive(window.store, chosen, received_forms_dir(), roots),
+                               lambda held, typed: confirm_forms(window.store, held, typed, received_forms_dir(), roots))
+    if outcome is None or outcome["held"]:
+        return outcome
     reload_catalog(window)
     window.say(outcome["message"])
     return outcome

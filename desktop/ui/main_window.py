@@ -510,6 +510,16 @@ class MainWindow(QMainWindow):
         self.report_changed_elsewhere()
         self.say(msg("INFO006", report=self.session.report_id))
 
+    def catalog_changed(self, catalog) -> None:
+        """The form sets read again (a set received): the open report reads its set from them, its
+        undo kept; the actions that depend on the versions at hand follow."""
+        self.catalog = catalog
+        if self.session is not None:
+            self.session.catalog = catalog
+            self.session.reload()
+        self.navigator.refresh()
+        self._update_actions()
+
     def report_changed_elsewhere(self) -> None:
         """After an import or a new report: read everything again."""
         if self.session is not None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateEdit, QD
 from desktop.foundation.messages import CchcError, msg
 from desktop.foundation.settings import load_settings, save_settings
 from desktop.submission import NOT_CA_VERIFIED, STATES  # the window starts without the signing stack
-from desktop.ui.widgets import run_in_background, shown_outcome
+from desktop.ui.widgets import run_in_background, shown_outcome, take_signed_file
 
 STATE_COLOURS = {"submitted": "#d8f0d8", "late": "#fde9c8", "missing": "#eeeeee", "rejected": "#f6d0d0",
                  "held": "#fff3a8"}
@@ -391,30 +391,14 @@ def issue_receipt(window, submission_id: int, accept: bool, reason: str | None =
 
 def import_receipt(window, path: str | None = None) -> dict | None:
     """Tệp → Nhận phiếu của cấp trên: the receipt checked and taken; the report says what it says."""
-    from desktop.submission.receipts import import_receipt as take
+    from desktop.submission.receipts import confirm_receipt, import_receipt as take
 
-    if path is None:
-        path, _ = QFileDialog.getOpenFileName(window, "Nhận phiếu của cấp trên", "",
-                                              "Phiếu tiếp nhận, trả lại (*.cchcphieu)")
-        if not path:
-            return None
     roots = load_settings(window.store)["signing"]["trusted_roots"]
-    outcome = run_in_background(window, "Đang kiểm tra phiếu…", lambda: take(window.store, Path(path), roots))
-    if not shown_outcome(window, outcome):
-        return None
-    if outcome["held"]:  # an unregistered certificate: the clerk compares its fingerprint with the parent body
-        from desktop.submission.receipts import confirm_receipt
-
-        typed, ok = QInputDialog.getText(window, "Xác nhận chứng thư của cấp trên",
-                                         outcome["message"].split(" rồi xác nhận")[0] +
-                                         ".\n\nNhập 20 chữ số đầu của dấu vân tay cấp trên đọc cho:")
-        if not ok:
-            window.say(outcome["message"], warning=True)
-            return outcome
-        outcome = run_in_background(window, "Đang nhận phiếu…",
-                                    lambda: confirm_receipt(window.store, outcome["held"], typed, roots))
-        if not shown_outcome(window, outcome):
-            return None
+    outcome = take_signed_file(window, path, "Nhận phiếu của cấp trên", "Phiếu tiếp nhận, trả lại (*.cchcphieu)",
+                               "Đang kiểm tra phiếu…", lambda chosen: take(window.store, chosen, roots),
+                               lambda held, typed: confirm_receipt(window.store, held, typed, roots))
+    if outcome is None or outcome["held"]:
+        return outcome
     window.report_changed_elsewhere()
     window.say(outcome["message"], warning=outcome["decision"] == "tra_lai")
     return outcome

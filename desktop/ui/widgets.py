@@ -1,11 +1,13 @@
 """What several of the window's rooms share: long work behind a progress dialog, showing its
-outcome, the signer-mode box. A module of its own so that the rooms (dialogs, setup, submission)
+outcome, the signer-mode box, a signed file taken from the body above. A module of its own so that the rooms (dialogs, setup, submission)
 import it downward instead of each other."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import QApplication, QComboBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QInputDialog, QProgressDialog, QWidget
 
 from desktop.foundation.messages import CchcError
 from desktop.foundation.settings import SIGNER_MODES
@@ -113,3 +115,29 @@ def signer_mode_box(mode: str) -> QComboBox:
     box.addItem("TUQ. Chủ tịch (thừa ủy quyền)", "TUQ")
     box.setCurrentIndex(SIGNER_MODES.index(mode) if mode in SIGNER_MODES else 0)
     return box
+
+
+def take_signed_file(window, path: str | None, caption: str, file_filter: str, busy: str, take, confirm):
+    """A signed file from the body above (a receipt, a form set), asked for when ``path`` is None:
+    ``take(path)`` checks and takes it on a worker; one held for an unregistered signer asks the
+    clerk for the fingerprint's digits the body reads out, then ``confirm(held, typed)``. Its
+    outcome, the held outcome when the clerk gives up, or None when refused or cancelled."""
+    if path is None:
+        path, _ = QFileDialog.getOpenFileName(window, caption, "", file_filter)
+        if not path:
+            return None
+    outcome = run_in_background(window, busy, lambda: take(Path(path)))
+    if not shown_outcome(window, outcome):
+        return None
+    if outcome["held"]:  # an unregistered certificate: the clerk compares its fingerprint with the body above
+        typed, ok = QInputDialog.getText(window, "Xác nhận chứng thư của cấp trên",
+                                         outcome["message"].split(" rồi xác nhận")[0] +
+                                         ".\n\nNhập 20 chữ số đầu của dấu vân tay cấp trên đọc cho:")
+        if not ok:
+            window.say(outcome["message"], warning=True)
+            return outcome
+        held = outcome["held"]
+        outcome = run_in_background(window, busy, lambda: confirm(held, typed))
+        if not shown_outcome(window, outcome):
+            return None
+    return outcome

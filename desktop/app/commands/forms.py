@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.app.arguments import VietnameseParser as _Parser
-from desktop.app.commands.common import EXIT_FINDINGS, EXIT_OK, catalog_for, say
+from desktop.app.commands.common import (EXIT_FINDINGS, EXIT_OK, add_identity_options, add_trust_roots, catalog_for,
+                                         identity_of, say, trust_roots_of)
 from desktop.foundation.messages import msg
 
 
@@ -43,15 +44,14 @@ def add_parsers(commands, common) -> dict:
     template.add_argument("--province", help="tỉnh ban hành")
     template.add_argument("--workbook", type=Path, help="ghi cả bảng định nghĩa nháp (để hoàn thiện trong Excel)")
     template.add_argument("--force", action="store_true", help="ghi đè thư mục đã có tệp")
-    from desktop.app.commands.submission import _add_identity_options, _add_trust_roots
 
     publish = forms_commands.add_parser("publish", parents=[common], help="ký và phát hành bộ biểu mẫu thành gói (.cchcforms)")
     publish.add_argument("set", help="thư mục bộ biểu mẫu (có set.yaml)")
     publish.add_argument("-o", "--output", type=Path, required=True, help="tệp gói (.cchcforms) hoặc thư mục")
-    _add_identity_options(publish)
+    add_identity_options(publish)
     receive = forms_commands.add_parser("receive", parents=[common], help="nhận và cài bộ biểu mẫu cấp trên phát hành")
     receive.add_argument("package", type=Path, help="tệp gói bộ biểu mẫu (.cchcforms)")
-    _add_trust_roots(receive, "thêm chứng thư gốc (tệp hoặc thư mục; lặp lại được)")
+    add_trust_roots(receive, "thêm chứng thư gốc (tệp hoặc thư mục; lặp lại được)")
     confirm = forms_commands.add_parser("confirm", parents=[common],
                                         help="xác nhận chứng thư của cấp trên cho một gói bộ biểu mẫu đang giữ, rồi cài")
     confirm.add_argument("--package", required=True, help="mã gói đang giữ (ít nhất 8 ký tự đầu)")
@@ -76,13 +76,12 @@ def cmd_forms_from_template(args) -> int:
 
 
 def cmd_forms_publish(args) -> int:
-    from desktop.app.commands.submission import _identity
     from desktop.foundation.files import refuse_writing_over_data, write_atomically
     from desktop.submission.formsets import package_filename, publish
 
     if not args.output.is_dir():
         refuse_writing_over_data(args.output)
-    with _identity(args) as identity:
+    with identity_of(args) as identity:
         data, manifest = publish(Path(args.set), identity)
     target = args.output / package_filename(manifest) if args.output.is_dir() else args.output
     write_atomically(target, lambda temporary: temporary.write_bytes(data))
@@ -93,24 +92,22 @@ def cmd_forms_publish(args) -> int:
 
 def cmd_forms_receive(args) -> int:
     from desktop.app.commands.common import store_for
-    from desktop.app.commands.submission import _trust_roots
     from desktop.foundation.paths import received_forms_dir
     from desktop.submission.formsets import receive
 
     with store_for(args) as store:
-        done = receive(store, args.package, received_forms_dir(), _trust_roots(args))
+        done = receive(store, args.package, received_forms_dir(), trust_roots_of(args))
     say(args, done, done["message"])
     return EXIT_FINDINGS if done["held"] else EXIT_OK
 
 
 def cmd_forms_confirm(args) -> int:
     from desktop.app.commands.common import store_for
-    from desktop.app.commands.submission import _trust_roots
     from desktop.foundation.paths import received_forms_dir
     from desktop.submission.formsets import confirm_forms
 
     with store_for(args) as store:
-        done = confirm_forms(store, args.package, args.fingerprint, received_forms_dir(), _trust_roots(args))
+        done = confirm_forms(store, args.package, args.fingerprint, received_forms_dir(), trust_roots_of(args))
     say(args, done, done["message"])
     return EXIT_OK
 
@@ -140,33 +137,41 @@ def cmd_forms_list(args) -> int:
     return EXIT_OK
 
 
-def set_folder(args, name: str) -> Path:
-    """A set's folder: the one named, or the newest version's of a set id the catalogue holds."""
+def chosen_set(args, name: str):
+    """(the catalogue, the set) a command names: a set's folder (with its set.yaml, loaded with
+    the sets beside it), or the id of a set the catalogue holds (its newest version)."""
     from desktop.foundation.messages import CchcError
 
     folder = Path(name)
     if (folder / "set.yaml").is_file():
-        return folder
-    found = catalog_for(args).latest(name)
-    if found is None:
+        catalog = catalog_for(args, folder.resolve().parent)
+        found = [s for s in catalog.sets.values() if Path(s.directory).name == folder.resolve().name]
+    else:
+        catalog = catalog_for(args)
+        found = [catalog.latest(name)] if catalog.latest(name) else []
+    if not found:
         raise CchcError("BLANK004", set=name)
-    return Path(found.directory)
+    return catalog, max(found, key=lambda s: s.version)
 
 
 def cmd_forms_export_xlsx(args) -> int:
     from desktop.exchange.definitions import export_workbook
     from desktop.foundation.files import write_atomically
 
-    folder = set_folder(args, args.set)
-    content = export_workbook(folder)
-    write_atomically(args.output, lambda temporary: temporary.write_bytes(content))
-    problems: list = []
     from desktop.registry import load_form_set
 
-    form_set = load_form_set(folder, problems, root=folder.parent)
+    folder = Path(args.set)
+    if (folder / "set.yaml").is_file():  # its YAML as written: a set that does not load yet is still exported
+        form_set = load_form_set(folder, [], root=folder.parent)
+    else:
+        form_set = chosen_set(args, args.set)[1]
+        folder = Path(form_set.directory)
+    content = export_workbook(folder)
+    write_atomically(args.output, lambda temporary: temporary.write_bytes(content))
     forms = len(form_set.forms) if form_set else 0
+    name = form_set.name if form_set else folder.name
     say(args, {"file": str(args.output), "set": form_set.id if form_set else folder.name, "forms": forms},
-        msg("DEF010", set=form_set.name if form_set else folder.name, forms=forms, file=args.output))
+        msg("DEF010", set=name, forms=forms, file=args.output))
     return EXIT_OK
 
 
@@ -197,18 +202,8 @@ def cmd_forms_print(args) -> int:
     from desktop.exchange.blank import blank_pdf, printed_forms
     from desktop.foundation.files import refuse_writing_over_data, write_atomically
     from desktop.foundation.periods import Period
-    from desktop.foundation.messages import CchcError
 
-    folder = Path(args.set)
-    if (folder / "set.yaml").is_file():
-        catalog = catalog_for(args, folder.resolve().parent)
-        found = [s for s in catalog.sets.values() if Path(s.directory).name == folder.resolve().name]
-    else:
-        catalog = catalog_for(args)
-        found = [catalog.latest(args.set)] if catalog.latest(args.set) else []
-    if not found:
-        raise CchcError("BLANK004", set=args.set)
-    form_set = max(found, key=lambda s: s.version)
+    catalog, form_set = chosen_set(args, args.set)
     period = Period(args.period, args.year or form_set.year, args.quarter or (1 if args.period == "quy" else None))
     refuse_writing_over_data(args.output)
     if args.output.suffix.lower() == ".xlsx":

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from desktop.app.commands.common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, catalog_for, say, store_for
+from desktop.app.commands.common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, add_identity_options, add_token_folders,
+                                         add_trust_roots, catalog_for, discover_tokens, identity_of, say, secret_of,
+                                         store_for, trust_roots_of)
 from desktop.foundation.messages import CchcError, msg, os_reason
 
 
@@ -19,14 +21,14 @@ def add_parsers(commands, common) -> dict:
     sign = commands.add_parser("sign", parents=[common], help="ký báo cáo và tạo gói nộp")
     sign.add_argument("--report", type=int, required=True)
     sign.add_argument("-o", "--output", type=Path, required=True, help="tệp gói (.cchc) hoặc thư mục")
-    _add_identity_options(sign)
+    add_identity_options(sign)
     sign.add_argument("--acknowledge-warnings", action="store_true",
                       help="đã xem các cảnh báo (khi báo cáo còn ở trạng thái Nháp)")
     seal = commands.add_parser("seal", parents=[common],
                                help="đóng dấu: thêm chữ ký số của cơ quan vào báo cáo đã ký và ghi lại gói nộp")
     seal.add_argument("--report", type=int, required=True)
     seal.add_argument("-o", "--output", type=Path, required=True, help="tệp gói (.cchc) hoặc thư mục")
-    _add_identity_options(seal)
+    add_identity_options(seal)
     submitted = commands.add_parser("mark-submitted", parents=[common], help="chuyển báo cáo đã ký sang “Đã nộp”")
     submitted.add_argument("--report", type=int, required=True)
     unlock = commands.add_parser("unlock", parents=[common], help="mở khóa báo cáo đã ký để sửa (hủy chữ ký)")
@@ -45,7 +47,7 @@ def add_parsers(commands, common) -> dict:
     images.add_argument("--clear", action="store_true", help="bỏ cả hai hình: chữ ký số hiện bằng chữ")
     verify = commands.add_parser("verify", parents=[common], help="kiểm tra một gói đã ký")
     verify.add_argument("package", type=Path)
-    _add_trust_roots(verify, "chứng thư gốc tin cậy (tệp hoặc thư mục; lặp lại được)")
+    add_trust_roots(verify, "chứng thư gốc tin cậy (tệp hoặc thư mục; lặp lại được)")
     verify.add_argument("--require-trust", action="store_true", help="từ chối gói không được CA xác thực")
     verify.add_argument("--require-seal", action="store_true",
                         help="từ chối gói chưa có chữ ký số của cơ quan (đóng dấu)")
@@ -55,7 +57,7 @@ def add_parsers(commands, common) -> dict:
                                       help="nhận gói của các đơn vị cấp dưới và tổng hợp vào báo cáo")
     consolidate.add_argument("--report", type=int, required=True)
     consolidate.add_argument("packages", nargs="+", type=Path, help="tệp gói hoặc thư mục chứa gói")
-    _add_trust_roots(consolidate, "chứng thư gốc tin cậy (tệp hoặc thư mục; lặp lại được)")
+    add_trust_roots(consolidate, "chứng thư gốc tin cậy (tệp hoặc thư mục; lặp lại được)")
     consolidate.add_argument("--accept-untrusted", action="store_true",
                              help="nhận cả gói không được CA xác thực khi đã cấu hình gốc tin cậy (lần này)")
     demo_packages = commands.add_parser("demo-packages", parents=[common],
@@ -73,10 +75,10 @@ def add_parsers(commands, common) -> dict:
     receipt.add_argument("--return", dest="return_", action="store_true", help="trả lại (cần --reason)")
     receipt.add_argument("--reason", help="lý do trả lại")
     receipt.add_argument("-o", "--output", type=Path, required=True, help="tệp phiếu (.cchcphieu) hoặc thư mục")
-    _add_identity_options(receipt)
+    add_identity_options(receipt)
     take = commands.add_parser("import-receipt", parents=[common], help="nhận phiếu tiếp nhận/trả lại của cấp trên")
     take.add_argument("file", type=Path, help="tệp phiếu (.cchcphieu)")
-    _add_trust_roots(take, "thêm chứng thư gốc (tệp hoặc thư mục; lặp lại được)")
+    add_trust_roots(take, "thêm chứng thư gốc (tệp hoặc thư mục; lặp lại được)")
     confirm_receipt = commands.add_parser("confirm-receipt", parents=[common],
                                           help="xác nhận chứng thư của cấp trên cho một phiếu đang giữ, rồi nhận phiếu")
     confirm_receipt.add_argument("--receipt", required=True, help="mã phiếu đang giữ (ít nhất 8 ký tự đầu)")
@@ -84,14 +86,14 @@ def add_parsers(commands, common) -> dict:
     crl = commands.add_parser("import-crl", parents=[common],
                               help="nhập danh sách thu hồi chứng thư (CRL) tải về từ CA, để đối chiếu khi nhận gói")
     crl.add_argument("file", type=Path, help="tệp CRL (.crl, DER hoặc PEM)")
-    _add_trust_roots(crl, "thêm chứng thư CA (tệp hoặc thư mục) mà danh sách có thể do nó ký")
+    add_trust_roots(crl, "thêm chứng thư CA (tệp hoặc thư mục) mà danh sách có thể do nó ký")
     commands.add_parser("crls", parents=[common], help="các danh sách thu hồi chứng thư đã nhập, với ngày của chúng")
     anchors = commands.add_parser("trust-anchors", parents=[common],
                                   help="các chứng thư gốc tin cậy: có sẵn của Việt Nam và do đơn vị thêm (Thiết lập)")
-    _add_trust_roots(anchors, "thêm chứng thư gốc (tệp hoặc thư mục; lặp lại được)")
+    add_trust_roots(anchors, "thêm chứng thư gốc (tệp hoặc thư mục; lặp lại được)")
     tokens = commands.add_parser("tokens", parents=[common],
                                  help="các thiết bị ký số (USB token) đang cắm và chứng thư trên đó")
-    _add_token_folders(tokens)
+    add_token_folders(tokens)
     return {"confirm-receipt": cmd_confirm_receipt, "seal": cmd_seal, "due": cmd_due, "receipt": cmd_receipt, "import-receipt": cmd_import_receipt, "import-crl": cmd_import_crl, "crls": cmd_crls, "tokens": cmd_tokens, "trust-anchors": cmd_trust_anchors, "check": cmd_check, "sign": cmd_sign, "mark-submitted": cmd_mark_submitted, "unlock": cmd_unlock, "new-certificate": cmd_new_certificate, "signature-images": cmd_signature_images, "verify": cmd_verify, "consolidate": cmd_consolidate, "demo-packages": cmd_demo_packages}
 
 
@@ -113,7 +115,7 @@ def cmd_sign(args) -> int:
     if not args.output.is_dir():
         refuse_writing_over_data(args.output)  # before the report is marked checked: nothing changes
     catalog = catalog_for(args)
-    with store_for(args) as store, _identity(args) as identity:
+    with store_for(args) as store, identity_of(args) as identity:
         if store.reports.get(args.report).status == "nhap":
             mark_checked(store, catalog, args.report, acknowledge_warnings=args.acknowledge_warnings)
         signed = sign_report(store, catalog, args.report, identity, args.output)
@@ -131,7 +133,7 @@ def cmd_seal(args) -> int:
 
     if not args.output.is_dir():
         refuse_writing_over_data(args.output)
-    with store_for(args) as store, _identity(args) as identity:
+    with store_for(args) as store, identity_of(args) as identity:
         sealed = seal_report(store, catalog_for(args), args.report, identity, args.output)
     size = len(sealed.package)
     say(args, {"report": args.report, "package": sealed.filename, "size": size, "manifest": sealed.manifest,
@@ -165,7 +167,7 @@ def cmd_new_certificate(args) -> int:
 
     with store_for(args) as store:
         unit = store.units.get(args.unit)
-    data = create_self_signed(unit.code, unit.name, _secret(args.passphrase_file))
+    data = create_self_signed(unit.code, unit.name, secret_of(args.passphrase_file))
     write_atomically(args.output, lambda temporary: temporary.write_bytes(data), private=True)
     say(args, {"file": str(args.output), "unit": unit.code}, msg("CLI011", file=args.output, unit=unit.name))
     return EXIT_OK
@@ -213,7 +215,7 @@ def _revocation_lists(args) -> list[dict]:
         with store_for(args) as store:
             lists = store.revocation_lists.all(with_der=True)
     for path in getattr(args, "crl", []):
-        given = read_crl(path, _trust_roots(args))
+        given = read_crl(path, trust_roots_of(args))
         lists = [kept for kept in lists if kept["issuer"] != given["issuer"]] + [given]
     return lists
 
@@ -221,7 +223,7 @@ def _revocation_lists(args) -> list[dict]:
 def cmd_verify(args) -> int:
     from desktop.submission.verify import load_trust_roots, verify_file
 
-    verdict = verify_file(args.package, catalog_for(args), load_trust_roots(_trust_roots(args)),
+    verdict = verify_file(args.package, catalog_for(args), load_trust_roots(trust_roots_of(args)),
                           require_trust=args.require_trust, crls=_revocation_lists(args),
                           require_seal=args.require_seal)
     text = verdict.message
@@ -237,7 +239,7 @@ def cmd_verify(args) -> int:
 def cmd_trust_anchors(args) -> int:
     from desktop.submission.anchors import BUILT_IN, trust_anchors
 
-    listed = trust_anchors(_trust_roots(args))
+    listed = trust_anchors(trust_roots_of(args))
     lines = [f"{'có sẵn' if a.source == BUILT_IN else 'thêm'}  {a.sha256[:16]}…  đến {a.valid_to:%d/%m/%Y}  {a.subject}"
              for a in listed]
     say(args, [a.to_json() for a in listed], "\n".join(lines) + "\n" + msg("TRUST003"))
@@ -248,7 +250,7 @@ def cmd_import_crl(args) -> int:
     from desktop.submission.revocation import import_crl
 
     with store_for(args) as store:
-        kept = import_crl(store, args.file, _trust_roots(args))
+        kept = import_crl(store, args.file, trust_roots_of(args))
     say(args, kept, msg("CRL003", issuer=kept["issuer"], revoked=kept["revoked"],
                         date=f"{dt.datetime.fromisoformat(kept['this_update']):%d/%m/%Y}"))
     return EXIT_OK
@@ -267,30 +269,13 @@ def cmd_crls(args) -> int:
     return EXIT_OK
 
 
-def _add_trust_roots(parser, help: str) -> None:
-    parser.add_argument("--trust-root", action="append", default=[], type=Path, help=help)
-
-
-def _add_identity_options(parser) -> None:
-    """How the command signs: a .p12 file, a token's library, or a token found on the machine."""
-    parser.add_argument("--p12", type=Path, help="chứng thư số dạng tệp .p12/.pfx")
-    parser.add_argument("--passphrase-file", type=Path, help="tệp chứa mật khẩu của tệp .p12 (dòng đầu)")
-    parser.add_argument("--pkcs11-lib", help="thư viện PKCS#11 của thiết bị ký số (USB token)")
-    parser.add_argument("--pin-file", type=Path, help="tệp chứa mã PIN của thiết bị ký số (dòng đầu)")
-    parser.add_argument("--token-label", help="nhãn thiết bị ký số (khi cắm nhiều thiết bị)")
-    parser.add_argument("--key-label", help="nhãn chứng thư trên thiết bị")
-    parser.add_argument("--token", action="store_true",
-                        help="ký bằng thiết bị ký số tìm thấy trên máy (không cần --pkcs11-lib; xem “cchc tokens”)")
-    _add_token_folders(parser)
-
-
 def cmd_receipt(args) -> int:
     from desktop.foundation.files import refuse_writing_over_data, write_atomically
     from desktop.submission.receipts import DECISIONS, issue_receipt, receipt_filename
 
     if args.accept == args.return_:
         raise CchcError("CLI009", option="--accept hoặc --return", needs="receipt")
-    with store_for(args) as store, _identity(args) as identity:
+    with store_for(args) as store, identity_of(args) as identity:
         if not args.output.is_dir():
             refuse_writing_over_data(args.output)
         data, document = issue_receipt(store, args.submission, identity, accept=args.accept, reason=args.reason)
@@ -327,24 +312,13 @@ def cmd_import_receipt(args) -> int:
     from desktop.submission.receipts import import_receipt
 
     with store_for(args) as store:
-        done = import_receipt(store, args.file, _trust_roots(args))
+        done = import_receipt(store, args.file, trust_roots_of(args))
     say(args, done, done["message"])
     return EXIT_FINDINGS if done["held"] else EXIT_OK
 
 
-def _add_token_folders(parser) -> None:
-    parser.add_argument("--folder", action="append", default=[], type=Path,
-                        help="tìm thêm thư viện PKCS#11 của thiết bị ký số trong thư mục này (lặp lại được)")
-
-
-def _discover(args):
-    from desktop.submission.tokens import discover, search_folders
-
-    return discover(search_folders() + list(getattr(args, "folder", [])))
-
-
 def cmd_tokens(args) -> int:
-    tokens, problems = _discover(args)
+    tokens, problems = discover_tokens(args)
     data = {"tokens": [{"module": str(t.module.path), "vendor": t.module.vendor, "token_label": t.label,
                         "serial": t.serial, "manufacturer": t.manufacturer,
                         "certificates": [{"label": c.label, "subject": c.subject, "issuer": c.issuer,
@@ -366,7 +340,7 @@ def cmd_tokens(args) -> int:
 def cmd_consolidate(args) -> int:
     from desktop.submission.consolidate import consolidate
 
-    roots = _trust_roots(args)
+    roots = trust_roots_of(args)
     with store_for(args) as store:
         result = consolidate(store, catalog_for(args), args.report, args.packages, root_paths=roots,
                              require_trust=False if args.accept_untrusted else None)
@@ -411,45 +385,3 @@ def cmd_demo_packages(args) -> int:
     say(args, data, text)
     return EXIT_OK
 
-
-def _secret(path: Path) -> str:
-    """The first line of a file holding a passphrase or PIN (which is never printed or kept)."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise CchcError("SIGN003", file=path.name, reason=os_reason(error)) from None
-    return lines[0] if lines else ""
-
-
-def _identity(args):
-    from desktop.submission.identity import open_token, read_p12
-
-    if args.p12:
-        if not args.passphrase_file:
-            raise CchcError("CLI009", option="--passphrase-file", needs="--p12")
-        return read_p12(args.p12, _secret(args.passphrase_file))
-    if args.pkcs11_lib:
-        if not args.pin_file:
-            raise CchcError("CLI009", option="--pin-file", needs="--pkcs11-lib")
-        return open_token(args.pkcs11_lib, _secret(args.pin_file), token_label=args.token_label,
-                          key_label=args.key_label)
-    if args.token:
-        if not args.pin_file:
-            raise CchcError("CLI009", option="--pin-file", needs="--token")
-        from desktop.submission.tokens import choose
-
-        tokens, _ = _discover(args)
-        token, certificate = choose(tokens, token_label=args.token_label, key_label=args.key_label)
-        return open_token(token.module.path, _secret(args.pin_file), token_label=token.label,
-                          key_label=certificate.label if certificate else None)
-    raise CchcError("CLI010")
-
-
-def _trust_roots(args) -> list[str]:
-    roots = [str(p) for p in getattr(args, "trust_root", [])]
-    if args.db:
-        from desktop.foundation.settings import load_settings
-
-        with store_for(args) as store:
-            roots += load_settings(store)["signing"]["trusted_roots"]
-    return roots
